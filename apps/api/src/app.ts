@@ -1,0 +1,76 @@
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Db } from '@samverka/db';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import auth from './plugins/auth.ts';
+import docs from './plugins/docs.ts';
+import errorHandler from './plugins/error-handler.ts';
+import mail from './plugins/mail.ts';
+import validation from './plugins/validation.ts';
+import { webPlugin } from './plugins/web.ts';
+import adminRoutes from './routes/api/admin/index.ts';
+import authRoutes from './routes/api/auth/index.ts';
+import clusterRoutes from './routes/api/clusters/index.ts';
+import meRoutes from './routes/api/me/index.ts';
+import referenceRoutes from './routes/api/reference/index.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+  }
+}
+
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  logger?: FastifyServerOptions['logger'];
+  /** Mount the built SvelteKit app (production); tests of the API leave it out. */
+  web?: boolean;
+  /** Start the outbox worker (default true). */
+  mailWorker?: boolean;
+  mailPollMs?: number;
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 256 * 1024,
+    // Request ids let a log line be matched to a user's report without logging their data.
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', opts.config);
+  app.decorate('db', opts.db);
+
+  // External plugins, then the app's own, then routes.
+  await app.register(validation);
+  await app.register(errorHandler);
+  await app.register(rateLimit, { global: false });
+  await app.register(docs);
+  await app.register(auth);
+  await app.register(mail, { startWorker: opts.mailWorker, pollMs: opts.mailPollMs });
+
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth' });
+      await api.register(meRoutes, { prefix: '/me' });
+      await api.register(clusterRoutes, { prefix: '/clusters' });
+      await api.register(referenceRoutes);
+      await api.register(adminRoutes, { prefix: '/admin' });
+      api.setNotFoundHandler((req, reply) =>
+        reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
+      );
+    },
+    { prefix: '/api' },
+  );
+
+  if (opts.web && opts.config.webBuildDir) {
+    await app.register(webPlugin, { buildDir: opts.config.webBuildDir, publicUrl: opts.config.publicUrl });
+  } else {
+    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `Nothing at ${req.url.split('?')[0]}` } }));
+  }
+  return app;
+}

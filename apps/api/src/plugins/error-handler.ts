@@ -1,0 +1,63 @@
+import { DomainError, statusOfKind } from '@samverka/core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+interface ErrorAnswer {
+  status: number;
+  code: string;
+  message: string;
+  details?: { field?: string; message: string }[];
+}
+
+const FASTIFY_CODES: Record<string, [string, string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: ['malformed_json', 'The request body is not valid JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['empty_body', 'The request says it sends JSON but the body is empty'],
+  FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is too large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as application/json'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_content_length', 'The Content-Length does not match the body'],
+};
+
+/** Turns anything thrown into the one error shape; internals of 5xx never leave the server. */
+export function toErrorAnswer(err: FastifyError | DomainError | Error): ErrorAnswer {
+  if (err instanceof DomainError) {
+    return { status: statusOfKind[err.kind], code: err.code, message: err.message, details: err.details.length ? err.details : undefined };
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    return {
+      status: 400,
+      code: 'invalid_request',
+      message: `The request is invalid: ${fe.validationContext ?? 'input'}${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? ''}`.trim(),
+      details: fe.validation.map((v) => ({
+        field: `${fe.validationContext ?? ''}${v.instancePath}`.replace(/^\//, '') || undefined,
+        message:
+          v.keyword === 'additionalProperties'
+            ? `unknown field "${(v.params as { additionalProperty?: string }).additionalProperty}"`
+            : (v.message ?? 'invalid'),
+      })),
+    };
+  }
+  const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 600 ? fe.statusCode : 500;
+  if (status >= 500) return { status, code: 'internal_error', message: 'Something went wrong on our side. It has been logged.' };
+  const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (known) return { status, code: known[0], message: known[1] };
+  if (status === 429) return { status, code: 'rate_limited', message: 'Too many requests; wait a minute and try again' };
+  return { status, code: (fe.code ?? 'bad_request').toLowerCase(), message: fe.message };
+}
+
+export default fp(
+  async function errorHandler(app: FastifyInstance) {
+    app.setErrorHandler((err: FastifyError, request, reply) => {
+      const answer = toErrorAnswer(err);
+      if (answer.status >= 500) request.log.error({ err }, 'request failed');
+      else request.log.info({ code: answer.code, status: answer.status }, answer.message);
+      if (reply.sent) return;
+      const headers = (err as FastifyError & { headers?: Record<string, string> }).headers;
+      if (headers) reply.headers(headers);
+      return reply.code(answer.status).type('application/json; charset=utf-8').send({
+        error: { code: answer.code, message: answer.message, ...(answer.details ? { details: answer.details } : {}) },
+      });
+    });
+  },
+  { name: 'error-handler' },
+);

@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+/** The key under which the web app finds this Fastify instance, to call the API in-process. */
+export const IN_PROCESS_API = Symbol.for('samverka.api');
+
+/**
+ * Serves the SvelteKit app (adapter-node's handler) for every URL that no API or feed route
+ * claims, from the same process and port. Encapsulated, with its own content-type parsing:
+ * the body must reach SvelteKit unread, or form posts hang (see TOOLCHAIN.md).
+ */
+export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; publicUrl: string }) {
+  const file = join(opts.buildDir, 'handler.js');
+  if (!existsSync(file)) throw new Error(`The web app is not built: ${file} is missing. Run the build first.`);
+  // adapter-node compares the Origin of form posts with ORIGIN (CSRF protection).
+  process.env.ORIGIN ??= opts.publicUrl;
+  (globalThis as Record<symbol, unknown>)[IN_PROCESS_API] = app;
+  const { handler } = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+  app.setNotFoundHandler((request, reply) => {
+    reply.hijack();
+    handler(request.raw, reply.raw, () => {
+      reply.raw.statusCode = 404;
+      reply.raw.end('Not found');
+    });
+  });
+}

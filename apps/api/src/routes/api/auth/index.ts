@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { authenticate, endSession, redeemLoginLink, requestLoginLink, viewUser } from '@samverka/core';
+import { errors } from '../../../schemas/common.ts';
+import { LoginBody, LoginLinkBody, Message, RedeemBody, Session } from '../../../schemas/users.ts';
+
+// Per client address: enough for a person who mistypes, far too few for guessing passwords.
+const loginRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
+
+const auth: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/login',
+    { config: loginRateLimit, schema: { tags: ['auth'], body: LoginBody, response: { 200: Session, ...errors(400, 401, 429) } } },
+    async (req) => {
+      const user = await authenticate(app.db, req.body.email, req.body.password);
+      const { token, expiresAt } = app.issueSessionToken(user.id);
+      return { token, expiresAt: expiresAt.toISOString(), user: viewUser(app.db, user) };
+    },
+  );
+
+  app.post(
+    '/login-link',
+    {
+      config: loginRateLimit,
+      schema: {
+        tags: ['auth'],
+        summary: 'Mail a one-time login link; answers the same whether or not the address has an account',
+        body: LoginLinkBody,
+        response: { 202: Message, ...errors(400, 429) },
+      },
+    },
+    async (req, reply) => {
+      requestLoginLink(app.db, { email: req.body.email, linkFor: (token) => `${app.config.publicUrl}/logga-in/lank?token=${token}` });
+      void app.mailer.kick();
+      return reply.code(202).send({ message: 'If the address belongs to an account, a login link is on its way.' });
+    },
+  );
+
+  app.post(
+    '/login-link/redeem',
+    { config: loginRateLimit, schema: { tags: ['auth'], body: RedeemBody, response: { 200: Session, ...errors(400, 401, 429) } } },
+    async (req) => {
+      const user = redeemLoginLink(app.db, req.body.token);
+      const { token, expiresAt } = app.issueSessionToken(user.id);
+      return { token, expiresAt: expiresAt.toISOString(), user: viewUser(app.db, user) };
+    },
+  );
+
+  app.post(
+    '/logout',
+    { schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 204: { type: 'null' }, ...errors(401) } } },
+    async (req, reply) => {
+      if (req.sessionId) endSession(app.db, req.sessionId);
+      return reply.code(204).send(null);
+    },
+  );
+};
+export default auth;

@@ -1,0 +1,40 @@
+import { Type, type Static } from 'typebox';
+import { NamedRef, StrictObject } from './common.ts';
+
+export const Cluster = Type.Object({
+  slug: Type.String(),
+  name: Type.String(),
+  county: NamedRef,
+  town: Type.String(),
+  lat: Type.Number(),
+  lng: Type.Number(),
+  summary: Type.String(),
+  description: Type.String(),
+  website: Type.Union([Type.String(), Type.Null()]),
+  contactEmail: Type.Union([Type.String(), Type.Null()]),
+  updatedAt: Type.String(),
+});
+export type Cluster = Static<typeof Cluster>;
+
+export const ClusterDetail = Type.Intersect([Cluster, Type.Object({ canEdit: Type.Boolean() })]);
+export type ClusterDetail = Static<typeof ClusterDetail>;
+
+export const ClusterList = Type.Array(Cluster);
+
+export const ClusterPatch = StrictObject({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  town: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  summary: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  website: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
+  contactEmail: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
+});
+export type ClusterPatch = Static<typeof ClusterPatch>;
+
+export const County = Type.Object({ slug: Type.String(), name: Type.String(), clusters: Type.Array(NamedRef) });
+export type County = Static<typeof County>;
+export const CountyList = Type.Array(County);
+
+export const Theme = Type.Object({ slug: Type.String(), nameSv: Type.String(), nameEn: Type.String() });
+export type Theme = Static<typeof Theme>;
+export const ThemeList = Type.Array(Theme);

@@ -1,0 +1,35 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** Every error answer has this shape; see plugins/error-handler.ts. */
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      details: Type.Optional(Type.Array(Type.Object({ field: Type.Optional(Type.String()), message: Type.String() }))),
+    }),
+  },
+  { $id: 'ErrorBody' },
+);
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const Slug = Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 80, description: 'lower-case words joined by hyphens' });
+export const Email = Type.String({ minLength: 3, maxLength: 254, format: 'email' });
+export const IsoDateTime = Type.String({ format: 'date-time' });
+export const Lang = Type.Union([Type.Literal('sv'), Type.Literal('en')]);
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 });
+
+export const SlugParams = Type.Object({ slug: Slug }, { additionalProperties: false });
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+export const NamedRef = Type.Object({ slug: Type.String(), name: Type.String() });
+
+/** Strict object: unknown fields are refused with 400 rather than silently dropped. */
+export function StrictObject<T extends Record<string, TSchema>>(properties: T, options: { description?: string; $id?: string } = {}) {
+  return Type.Object(properties, { ...options, additionalProperties: false });
+}
+
+/** The error answers a route can give, for its response schema and the OpenAPI document. */
+export function errors(...codes: (400 | 401 | 403 | 404 | 409 | 413 | 422 | 429)[]) {
+  return Object.fromEntries(codes.map((c) => [c, ErrorBody])) as Record<number, typeof ErrorBody>;
+}

@@ -1,0 +1,4 @@
+// Types the web app's API client imports, so the two sides cannot drift apart.
+export * from './common.ts';
+export * from './clusters.ts';
+export * from './users.ts';

@@ -1,0 +1,62 @@
+import { Type, type Static } from 'typebox';
+import { Email, Lang, NamedRef, Slug, StrictObject } from './common.ts';
+
+export const User = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  language: Lang,
+  isAdmin: Type.Boolean(),
+  roles: Type.Array(Type.Union([Type.Literal('admin'), Type.Literal('coordinator'), Type.Literal('participant')])),
+  clusters: Type.Array(NamedRef),
+  hasPassword: Type.Boolean(),
+  createdAt: Type.String(),
+});
+export type User = Static<typeof User>;
+export const UserList = Type.Array(User);
+
+export const LoginBody = StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export type LoginBody = Static<typeof LoginBody>;
+
+export const LoginLinkBody = StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }) });
+export const RedeemBody = StrictObject({ token: Type.String({ minLength: 20, maxLength: 200 }) });
+
+export const Session = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: User });
+export type Session = Static<typeof Session>;
+
+export const Message = Type.Object({ message: Type.String() });
+
+export const PasswordBody = StrictObject({ password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const MePatch = StrictObject({ language: Lang });
+
+export const InviteBody = StrictObject({
+  email: Email,
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  language: Type.Optional(Lang),
+  isAdmin: Type.Optional(Type.Boolean()),
+  coordinatorOf: Type.Optional(Type.Array(Slug, { maxItems: 30, uniqueItems: true })),
+});
+export type InviteBody = Static<typeof InviteBody>;
+
+export const UserPatch = StrictObject({ isAdmin: Type.Boolean() });
+export const UserClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
+
+export const OutboxMail = Type.Object({
+  id: Type.Integer(),
+  toAddress: Type.String(),
+  subject: Type.String(),
+  text: Type.String(),
+  status: Type.String(),
+  attempts: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+  sentAt: Type.Union([Type.String(), Type.Null()]),
+});
+export const OutboxPage = Type.Object({
+  mails: Type.Array(OutboxMail),
+  counts: Type.Object({ pending: Type.Integer(), sent: Type.Integer(), failed: Type.Integer() }),
+});
+export type OutboxPage = Static<typeof OutboxPage>;
+export const OutboxQuery = StrictObject({
+  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('sent'), Type.Literal('failed')])),
+});

@@ -1,0 +1,105 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { loginTokens, sessions, users, type Db, type User } from '@samverka/db';
+import { loadActor, requireActor, type Actor } from './access.ts';
+import { DomainError } from './errors.ts';
+import { isEmail, normaliseEmail } from './escape.ts';
+import { loginLinkMail } from './mail/compose.ts';
+import { enqueueMail } from './mail/outbox.ts';
+import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { hashToken, newToken } from './tokens.ts';
+
+export const LOGIN_LINK_MINUTES = 20;
+
+/** The same answer for an unknown email and a wrong password, so neither reveals which accounts exist. */
+const invalidCredentials = () => new DomainError('unauthenticated', 'invalid_credentials', 'Invalid email or password');
+
+export async function authenticate(db: Db, email: string, password: string): Promise<User> {
+  const user = db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
+  if (!user || !user.passwordHash || user.disabledAt) {
+    await verifyPassword(password, await dummyPasswordHash()); // same cost as a real check
+    throw invalidCredentials();
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) throw invalidCredentials();
+  return user;
+}
+
+export interface SessionGrant {
+  sessionId: string;
+  userId: number;
+  expiresAt: Date;
+}
+
+export function startSession(db: Db, userId: number, ttlMs: number, now = new Date()): SessionGrant {
+  const sessionId = newToken();
+  const expiresAt = new Date(now.getTime() + ttlMs);
+  db.insert(sessions).values({ id: sessionId, userId, createdAt: now, expiresAt }).run();
+  return { sessionId, userId, expiresAt };
+}
+
+export function endSession(db: Db, sessionId: string, now = new Date()): void {
+  db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).run();
+}
+
+/** The actor behind a session, or null when it is unknown, revoked, expired, or its user is disabled. */
+export function actorForSession(db: Db, sessionId: string, now = new Date()): Actor | null {
+  const session = db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  if (!session || session.revokedAt || session.expiresAt.getTime() <= now.getTime()) return null;
+  return loadActor(db, session.userId);
+}
+
+export interface LoginLinkRequest {
+  email: string;
+  /** Builds the URL the mail links to from the raw token. */
+  linkFor: (token: string) => string;
+  now?: Date;
+}
+
+/**
+ * Mails a one-time login link when the address belongs to an active user. Answers nothing
+ * either way: the caller tells every requester the same thing.
+ */
+export function requestLoginLink(db: Db, req: LoginLinkRequest): void {
+  const now = req.now ?? new Date();
+  const email = normaliseEmail(req.email);
+  if (!isEmail(email)) throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [{ field: 'email', message: 'not an email address' }]);
+  const user = db.select().from(users).where(eq(users.email, email)).get();
+  if (!user || user.disabledAt) return;
+  db.transaction((tx) => {
+    const token = issueLoginToken(tx, user.id, LOGIN_LINK_MINUTES * 60_000, now);
+    enqueueMail(tx, { to: user.email, ...loginLinkMail(user.language, user.name, req.linkFor(token), LOGIN_LINK_MINUTES) }, now);
+  });
+}
+
+export function issueLoginToken(db: Pick<Db, 'insert'>, userId: number, ttlMs: number, now: Date): string {
+  const token = newToken();
+  db.insert(loginTokens).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) }).run();
+  return token;
+}
+
+/** Spends a login link: valid once, before it expires, for an active user. */
+export function redeemLoginLink(db: Db, token: string, now = new Date()): User {
+  const invalid = new DomainError('unauthenticated', 'invalid_login_link', 'This login link is invalid, used or expired. Ask for a new one.');
+  return db.transaction((tx) => {
+    const row = tx.select().from(loginTokens).where(eq(loginTokens.tokenHash, hashToken(token))).get();
+    if (!row || row.usedAt || row.expiresAt.getTime() <= now.getTime()) throw invalid;
+    const user = tx.select().from(users).where(eq(users.id, row.userId)).get();
+    if (!user || user.disabledAt) throw invalid;
+    tx.update(loginTokens).set({ usedAt: now }).where(eq(loginTokens.tokenHash, row.tokenHash)).run();
+    return user;
+  });
+}
+
+export function validatePassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new DomainError('invalid', 'weak_password', `The password must be at least ${MIN_PASSWORD_LENGTH} characters long`, [
+      { field: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` },
+    ]);
+  }
+}
+
+export async function changeOwnPassword(db: Db, actor: Actor | null, password: string): Promise<void> {
+  const a = requireActor(actor);
+  validatePassword(password);
+  const hash = await hashPassword(password);
+  db.update(users).set({ passwordHash: hash }).where(eq(users.id, a.userId)).run();
+}

@@ -1,0 +1,149 @@
+import { asc, eq } from 'drizzle-orm';
+import { clusters, counties, themes, type Db } from '@samverka/db';
+import { assertCanEditCluster, canEditCluster, type Actor } from './access.ts';
+import { DomainError } from './errors.ts';
+import { isEmail, singleLine } from './escape.ts';
+
+export interface ClusterView {
+  slug: string;
+  name: string;
+  county: { slug: string; name: string };
+  town: string;
+  lat: number;
+  lng: number;
+  summary: string;
+  description: string;
+  website: string | null;
+  contactEmail: string | null;
+  updatedAt: string;
+}
+
+const clusterColumns = {
+  id: clusters.id,
+  slug: clusters.slug,
+  name: clusters.name,
+  town: clusters.town,
+  lat: clusters.lat,
+  lng: clusters.lng,
+  summary: clusters.summary,
+  description: clusters.description,
+  website: clusters.website,
+  contactEmail: clusters.contactEmail,
+  updatedAt: clusters.updatedAt,
+  countySlug: counties.slug,
+  countyName: counties.name,
+};
+
+function toView(r: ReturnType<ReturnType<typeof selectClusters>['get']> & object): ClusterView {
+  return {
+    slug: r.slug,
+    name: r.name,
+    county: { slug: r.countySlug, name: r.countyName },
+    town: r.town,
+    lat: r.lat,
+    lng: r.lng,
+    summary: r.summary,
+    description: r.description,
+    website: r.website,
+    contactEmail: r.contactEmail,
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+function selectClusters(db: Db) {
+  return db.select(clusterColumns).from(clusters).innerJoin(counties, eq(counties.id, clusters.countyId));
+}
+
+export function listClusters(db: Db): ClusterView[] {
+  return selectClusters(db).orderBy(asc(clusters.name)).all().map(toView);
+}
+
+export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterView & { canEdit: boolean } {
+  const row = selectClusters(db).where(eq(clusters.slug, slug)).get();
+  if (!row) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
+  return { ...toView(row), canEdit: canEditCluster(actor, row.id) };
+}
+
+export function clusterIdBySlug(db: Db, slug: string): number {
+  const row = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
+  if (!row) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
+  return row.id;
+}
+
+export interface ClusterProfilePatch {
+  name?: string;
+  town?: string;
+  summary?: string;
+  description?: string;
+  website?: string | null;
+  contactEmail?: string | null;
+}
+
+function checkedUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new DomainError('invalid', 'invalid_url', 'The website must be a full address starting with https://', [{ field: 'website', message: 'not a URL' }]);
+  }
+  // Only web links: a javascript: or data: URL would run in the visitor's browser.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new DomainError('invalid', 'invalid_url', 'The website must start with https:// or http://', [{ field: 'website', message: 'only http(s) links' }]);
+  }
+  return url.toString();
+}
+
+/** Coordinators edit their own cluster's profile; admins any. Location and county stay reference data. */
+export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, patch: ClusterProfilePatch, now = new Date()): ClusterView {
+  const id = clusterIdBySlug(db, slug);
+  assertCanEditCluster(actor, id);
+  const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now };
+  const details: { field: string; message: string }[] = [];
+  for (const key of ['name', 'town', 'summary'] as const) {
+    if (patch[key] !== undefined) {
+      const v = singleLine(patch[key]!, key === 'summary' ? 300 : 120);
+      if (!v) details.push({ field: key, message: 'must not be empty' });
+      set[key] = v;
+    }
+  }
+  if (patch.description !== undefined) set.description = patch.description.trim().slice(0, 5000);
+  if (patch.website !== undefined) set.website = patch.website ? checkedUrl(patch.website.trim()) : null;
+  if (patch.contactEmail !== undefined) {
+    const e = patch.contactEmail?.trim() || null;
+    if (e && !isEmail(e)) details.push({ field: 'contactEmail', message: 'not an email address' });
+    set.contactEmail = e;
+  }
+  if (details.length) throw new DomainError('invalid', 'invalid_profile', 'The profile has invalid fields', details);
+  db.update(clusters).set(set).where(eq(clusters.id, id)).run();
+  return getCluster(db, slug);
+}
+
+export interface CountyView {
+  slug: string;
+  name: string;
+  clusters: { slug: string; name: string }[];
+}
+
+/** Every county with the clusters in it; counties without a cluster are included with an empty list. */
+export function listCounties(db: Db): CountyView[] {
+  const all = db.select().from(counties).orderBy(asc(counties.name)).all();
+  const byCounty = new Map<number, { slug: string; name: string }[]>();
+  for (const c of db.select({ slug: clusters.slug, name: clusters.name, countyId: clusters.countyId }).from(clusters).orderBy(asc(clusters.name)).all()) {
+    const list = byCounty.get(c.countyId) ?? [];
+    list.push({ slug: c.slug, name: c.name });
+    byCounty.set(c.countyId, list);
+  }
+  return all
+    .map((c) => ({ slug: c.slug, name: c.name, clusters: byCounty.get(c.id) ?? [] }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+}
+
+export interface ThemeView {
+  slug: string;
+  nameSv: string;
+  nameEn: string;
+}
+
+export function listThemes(db: Db): ThemeView[] {
+  return db.select({ slug: themes.slug, nameSv: themes.nameSv, nameEn: themes.nameEn }).from(themes).orderBy(asc(themes.id)).all();
+}

@@ -1,0 +1,40 @@
+/**
+ * Errors raised by domain rules. Each kind maps to one HTTP status in the API's error
+ * handler and to one form message in the web app, so both answer the same way.
+ */
+export type DomainErrorKind =
+  | 'invalid' // 400: input that cannot be right whatever the state
+  | 'unauthenticated' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'conflict' // 409: the state forbids it (full, closed, duplicate)
+  | 'rule'; // 422: well-formed, but breaks a business rule
+
+export interface ErrorDetail {
+  field?: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const statusOfKind: Record<DomainErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rule: 422,
+};
+
+export const notFound = (what: string, code = 'not_found') => new DomainError('not_found', code, `${what} was not found`);
+export const forbidden = (message: string) => new DomainError('forbidden', 'forbidden', message);

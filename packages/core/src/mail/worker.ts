@@ -1,0 +1,94 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Db } from '@samverka/db';
+import { dueMails, markFailedAttempt, markSent } from './outbox.ts';
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  /** smtp://user:pass@host:port; without it mail stays in the outbox for admins to read. */
+  smtpUrl?: string;
+  from: string;
+  pollMs?: number;
+  batchSize?: number;
+  log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+/**
+ * Sends what is due in the outbox, one batch at a time. A failed send is retried with backoff;
+ * a 4xx/5xx SMTP answer to one mail does not stop the others.
+ */
+export class OutboxWorker {
+  private readonly transport: Transporter | null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly opts: OutboxWorkerOptions) {
+    this.transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
+  }
+
+  get enabled(): boolean {
+    return this.transport !== null;
+  }
+
+  start(): void {
+    if (!this.transport || this.timer) return;
+    this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 2_000);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Asks for a run now (after a write that enqueued mail); runs never overlap. */
+  kick(): Promise<void> {
+    if (!this.transport) return Promise.resolve();
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        void this.kick();
+      }
+    });
+    return this.running;
+  }
+
+  private async drain(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 50;
+    for (;;) {
+      const mails = dueMails(this.opts.db, new Date(), batchSize);
+      if (mails.length === 0) return;
+      let sent = 0;
+      for (const mail of mails) {
+        try {
+          await this.transport!.sendMail({
+            from: this.opts.from,
+            to: mail.toAddress,
+            subject: mail.subject,
+            text: mail.text,
+            html: mail.html ?? undefined,
+            headers: mail.headers ?? undefined,
+            attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+          });
+          markSent(this.opts.db, mail.id, new Date());
+          sent++;
+        } catch (err) {
+          const e = err as { message?: string; responseCode?: number };
+          const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+          markFailedAttempt(this.opts.db, mail, e.message ?? String(err), permanent, new Date());
+          this.opts.log?.warn({ mailId: mail.id, err: e.message }, 'mail send failed; will retry');
+        }
+      }
+      // When nothing in the batch went out the server is likely down: wait for the next tick.
+      if (sent === 0 || mails.length < batchSize) return;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+    this.transport?.close();
+  }
+}

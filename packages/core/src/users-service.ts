@@ -1,0 +1,144 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
+import { assertAdmin, rolesOf, loadActor, type Actor, type Role } from './access.ts';
+import { issueLoginToken, validatePassword } from './auth-service.ts';
+import { DomainError, notFound } from './errors.ts';
+import { isEmail, normaliseEmail, singleLine } from './escape.ts';
+import { invitationMail, type Lang } from './mail/compose.ts';
+import { enqueueMail } from './mail/outbox.ts';
+import { hashPassword } from './passwords.ts';
+
+export const INVITATION_DAYS = 7;
+
+export interface UserView {
+  id: number;
+  email: string;
+  name: string;
+  language: Lang;
+  isAdmin: boolean;
+  roles: Role[];
+  clusters: { slug: string; name: string }[];
+  hasPassword: boolean;
+  createdAt: string;
+}
+
+export function viewUser(db: Db, user: User): UserView {
+  const rows = db
+    .select({ slug: clusters.slug, name: clusters.name, id: clusters.id })
+    .from(coordinators)
+    .innerJoin(clusters, eq(clusters.id, coordinators.clusterId))
+    .where(eq(coordinators.userId, user.id))
+    .orderBy(asc(clusters.name))
+    .all();
+  const actor: Actor = { userId: user.id, isAdmin: user.isAdmin, coordinatorOf: rows.map((r) => r.id) };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    language: user.language,
+    isAdmin: user.isAdmin,
+    roles: rolesOf(actor),
+    clusters: rows.map(({ slug, name }) => ({ slug, name })),
+    hasPassword: !!user.passwordHash,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export function getMe(db: Db, actor: Actor | null): UserView {
+  if (!actor) throw new DomainError('unauthenticated', 'login_required', 'You need to log in to do this');
+  const user = db.select().from(users).where(eq(users.id, actor.userId)).get();
+  if (!user) throw notFound('User');
+  return viewUser(db, user);
+}
+
+export function listUsers(db: Db, actor: Actor | null): UserView[] {
+  assertAdmin(actor);
+  return db.select().from(users).orderBy(asc(users.name)).all().map((u) => viewUser(db, u));
+}
+
+function clusterBySlug(db: Db, slug: string) {
+  const cluster = db.select().from(clusters).where(eq(clusters.slug, slug)).get();
+  if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  return cluster;
+}
+
+export interface InviteInput {
+  email: string;
+  name: string;
+  language?: Lang;
+  isAdmin?: boolean;
+  coordinatorOf?: string[];
+}
+
+/** An admin adds a user and mails them a login link valid for a week. */
+export function inviteUser(db: Db, actor: Actor | null, input: InviteInput, linkFor: (token: string) => string, now = new Date()): UserView {
+  assertAdmin(actor);
+  const email = normaliseEmail(input.email);
+  if (!isEmail(email)) throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [{ field: 'email', message: 'not an email address' }]);
+  const name = singleLine(input.name, 120);
+  if (!name) throw new DomainError('invalid', 'invalid_name', 'A name is required', [{ field: 'name', message: 'required' }]);
+  const clusterIds = (input.coordinatorOf ?? []).map((slug) => clusterBySlug(db, slug).id);
+  const user = db.transaction((tx) => {
+    if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
+      throw new DomainError('conflict', 'email_taken', 'A user with this email already exists', [{ field: 'email', message: 'already registered' }]);
+    }
+    const created = tx
+      .insert(users)
+      .values({ email, name, language: input.language ?? 'sv', isAdmin: input.isAdmin ?? false, createdAt: now })
+      .returning()
+      .get();
+    for (const clusterId of clusterIds) tx.insert(coordinators).values({ userId: created.id, clusterId, grantedAt: now }).run();
+    const token = issueLoginToken(tx, created.id, INVITATION_DAYS * 86_400_000, now);
+    enqueueMail(tx, { to: email, ...invitationMail(created.language, name, linkFor(token), INVITATION_DAYS) }, now);
+    return created;
+  });
+  return viewUser(db, user);
+}
+
+function userById(db: Db, id: number): User {
+  const user = db.select().from(users).where(eq(users.id, id)).get();
+  if (!user) throw notFound('User', 'unknown_user');
+  return user;
+}
+
+export function setCoordinator(db: Db, actor: Actor | null, userId: number, clusterSlug: string, granted: boolean, now = new Date()): UserView {
+  assertAdmin(actor);
+  const user = userById(db, userId);
+  const cluster = clusterBySlug(db, clusterSlug);
+  if (granted) {
+    db.insert(coordinators).values({ userId, clusterId: cluster.id, grantedAt: now }).onConflictDoNothing().run();
+  } else {
+    db.delete(coordinators).where(and(eq(coordinators.userId, userId), eq(coordinators.clusterId, cluster.id))).run();
+  }
+  return viewUser(db, user);
+}
+
+export function setAdmin(db: Db, actor: Actor | null, userId: number, isAdmin: boolean): UserView {
+  const a = assertAdmin(actor);
+  if (a.userId === userId && !isAdmin) {
+    throw new DomainError('rule', 'last_admin_guard', 'You cannot remove your own admin role; ask another admin');
+  }
+  userById(db, userId);
+  db.update(users).set({ isAdmin }).where(eq(users.id, userId)).run();
+  return viewUser(db, userById(db, userId));
+}
+
+/** For the command-line tool: creates (or promotes) an admin with a password. Not reachable over HTTP. */
+export async function createAdmin(db: Db, input: { email: string; name: string; password: string }, now = new Date()): Promise<UserView> {
+  const email = normaliseEmail(input.email);
+  if (!isEmail(email)) throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address');
+  validatePassword(input.password);
+  const passwordHash = await hashPassword(input.password);
+  const existing = db.select().from(users).where(eq(users.email, email)).get();
+  const user = existing
+    ? db.update(users).set({ isAdmin: true, passwordHash, disabledAt: null }).where(eq(users.id, existing.id)).returning().get()
+    : db.insert(users).values({ email, name: singleLine(input.name, 120) || email, isAdmin: true, passwordHash, createdAt: now }).returning().get();
+  return viewUser(db, user);
+}
+
+export function setLanguage(db: Db, actor: Actor | null, language: Lang): UserView {
+  const me = loadActor(db, actor?.userId ?? -1);
+  if (!me) throw new DomainError('unauthenticated', 'login_required', 'You need to log in to do this');
+  db.update(users).set({ language }).where(eq(users.id, me.userId)).run();
+  return viewUser(db, userById(db, me.userId));
+}

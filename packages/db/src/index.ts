@@ -1,0 +1,3 @@
+export * from './schema/index.ts';
+export * from './client.ts';
+export * from './seed.ts';

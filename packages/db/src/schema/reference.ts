@@ -1,0 +1,36 @@
+import { integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const counties = sqliteTable('counties', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull().unique(),
+});
+
+export const themes = sqliteTable('themes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  nameSv: text('name_sv').notNull(),
+  nameEn: text('name_en').notNull(),
+});
+
+export const clusters = sqliteTable('clusters', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  countyId: integer('county_id')
+    .notNull()
+    .references(() => counties.id),
+  town: text('town').notNull(),
+  lat: real('lat').notNull(),
+  lng: real('lng').notNull(),
+  summary: text('summary').notNull(),
+  /** Longer profile text written by the cluster's coordinators (plain text). */
+  description: text('description').notNull().default(''),
+  website: text('website'),
+  contactEmail: text('contact_email'),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+export type County = typeof counties.$inferSelect;
+export type Theme = typeof themes.$inferSelect;
+export type Cluster = typeof clusters.$inferSelect;
