@@ -17,6 +17,8 @@ export interface Config {
   /** Where the built SvelteKit app lives; absent in API-only runs and tests. */
   webBuildDir: string | undefined;
   logLevel: string;
+  /** Login and login-link attempts allowed per client address and minute. */
+  loginRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,5 +85,6 @@ export function loadConfig(env: Env = process.env): Config {
     retentionMonths: integer(env, 'RETENTION_MONTHS', 12, 1, 120),
     webBuildDir: env.WEB_BUILD_DIR === '' ? undefined : resolve(env.WEB_BUILD_DIR || new URL('../../web/build', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL || 'info',
+    loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, 100_000),
   };
 }

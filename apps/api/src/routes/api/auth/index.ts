@@ -3,10 +3,9 @@ import { authenticate, endSession, redeemLoginLink, requestLoginLink, viewUser }
 import { errors } from '../../../schemas/common.ts';
 import { LoginBody, LoginLinkBody, Message, RedeemBody, Session } from '../../../schemas/users.ts';
 
-// Per client address: enough for a person who mistypes, far too few for guessing passwords.
-const loginRateLimit = { rateLimit: { max: 10, timeWindow: '1 minute' } };
-
 const auth: FastifyPluginAsyncTypebox = async (app) => {
+  // Per client address: enough for a person who mistypes, far too few for guessing passwords.
+  const loginRateLimit = { rateLimit: { max: app.config.loginRateLimit, timeWindow: '1 minute' } };
   app.post(
     '/login',
     { config: loginRateLimit, schema: { tags: ['auth'], body: LoginBody, response: { 200: Session, ...errors(400, 401, 429) } } },

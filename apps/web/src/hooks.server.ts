@@ -1,0 +1,31 @@
+import type { Handle } from '@sveltejs/kit';
+import { isLang } from '$lib/i18n';
+import { createApi } from '$lib/server/api';
+import { clearSessionCookie, LANG_COOKIE, SESSION_COOKIE } from '$lib/server/session';
+
+export const handle: Handle = async ({ event, resolve }) => {
+  const langCookie = event.cookies.get(LANG_COOKIE);
+  event.locals.lang = isLang(langCookie) ? langCookie : 'sv';
+  event.locals.token = event.cookies.get(SESSION_COOKIE) ?? null;
+  event.locals.user = null;
+  event.locals.api = createApi({ token: event.locals.token, clientAddress: event.getClientAddress(), lang: event.locals.lang });
+
+  if (event.locals.token) {
+    const me = await event.locals.api.me.get();
+    if (me.ok) {
+      event.locals.user = me.data;
+    } else if (me.status === 401) {
+      // Expired or revoked: forget the cookie and carry on as a visitor.
+      clearSessionCookie(event.cookies);
+      event.locals.token = null;
+      event.locals.api = createApi({ token: null, clientAddress: event.getClientAddress(), lang: event.locals.lang });
+    }
+  }
+
+  const response = await resolve(event, {
+    transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang),
+  });
+  response.headers.set('x-content-type-options', 'nosniff');
+  response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+  return response;
+};

@@ -1,0 +1,98 @@
+import type {
+  Cluster,
+  ClusterDetail,
+  ClusterPatch,
+  County,
+  ErrorBody,
+  InviteBody,
+  OutboxPage,
+  Session,
+  Theme,
+  User,
+} from '@samverka/api/schemas';
+import { env } from '$env/dynamic/private';
+
+/**
+ * The one client the web app uses to reach the API. In production the API runs in the same
+ * process: requests go through Fastify's inject (no socket, same validation and access rules).
+ * In `vite dev` they go over HTTP to API_URL.
+ */
+export type ApiError = ErrorBody['error'] & { status: number };
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiError };
+
+interface InjectResponse {
+  statusCode: number;
+  body: string;
+}
+interface InProcessApi {
+  inject(opts: { method: string; url: string; headers: Record<string, string>; payload?: string; remoteAddress?: string }): Promise<InjectResponse>;
+}
+
+const inProcess = () => (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.api')] as InProcessApi | undefined;
+
+export interface ApiContext {
+  token: string | null;
+  clientAddress: string;
+  lang: string;
+}
+
+async function call<T>(ctx: ApiContext, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const headers: Record<string, string> = { 'accept-language': ctx.lang };
+  if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  if (payload !== undefined) headers['content-type'] = 'application/json';
+
+  let status: number;
+  let text: string;
+  const api = inProcess();
+  if (api) {
+    // The client's own address, so per-address rate limits count people, not the web app.
+    const res = await api.inject({ method, url: path, headers, payload, remoteAddress: ctx.clientAddress });
+    status = res.statusCode;
+    text = res.body;
+  } else {
+    const res = await fetch(`${env.API_URL ?? 'http://localhost:3001'}${path}`, { method, headers, body: payload });
+    status = res.status;
+    text = await res.text();
+  }
+  const json = text ? JSON.parse(text) : null;
+  if (status >= 400) return { ok: false, status, error: { ...(json as ErrorBody).error, status } };
+  return { ok: true, status, data: json as T };
+}
+
+const enc = encodeURIComponent;
+
+export function createApi(ctx: ApiContext) {
+  return {
+    clusters: {
+      list: () => call<Cluster[]>(ctx, 'GET', '/api/clusters'),
+      get: (slug: string) => call<ClusterDetail>(ctx, 'GET', `/api/clusters/${enc(slug)}`),
+      update: (slug: string, patch: ClusterPatch) => call<ClusterDetail>(ctx, 'PATCH', `/api/clusters/${enc(slug)}`, patch),
+    },
+    reference: {
+      themes: () => call<Theme[]>(ctx, 'GET', '/api/themes'),
+      counties: () => call<County[]>(ctx, 'GET', '/api/counties'),
+    },
+    auth: {
+      login: (email: string, password: string) => call<Session>(ctx, 'POST', '/api/auth/login', { email, password }),
+      requestLink: (email: string) => call<{ message: string }>(ctx, 'POST', '/api/auth/login-link', { email }),
+      redeemLink: (token: string) => call<Session>(ctx, 'POST', '/api/auth/login-link/redeem', { token }),
+      logout: () => call<null>(ctx, 'POST', '/api/auth/logout'),
+    },
+    me: {
+      get: () => call<User>(ctx, 'GET', '/api/me'),
+      setLanguage: (language: 'sv' | 'en') => call<User>(ctx, 'PATCH', '/api/me', { language }),
+      setPassword: (password: string) => call<null>(ctx, 'PUT', '/api/me/password', { password }),
+    },
+    admin: {
+      users: () => call<User[]>(ctx, 'GET', '/api/admin/users'),
+      invite: (body: InviteBody) => call<User>(ctx, 'POST', '/api/admin/users', body),
+      setAdmin: (id: number, isAdmin: boolean) => call<User>(ctx, 'PATCH', `/api/admin/users/${id}`, { isAdmin }),
+      grant: (id: number, slug: string) => call<User>(ctx, 'PUT', `/api/admin/users/${id}/clusters/${enc(slug)}`),
+      revoke: (id: number, slug: string) => call<User>(ctx, 'DELETE', `/api/admin/users/${id}/clusters/${enc(slug)}`),
+      outbox: (status?: string) => call<OutboxPage>(ctx, 'GET', `/api/admin/outbox${status ? `?status=${enc(status)}` : ''}`),
+    },
+  };
+}
+
+export type Api = ReturnType<typeof createApi>;

@@ -1,0 +1,35 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { catalogues } from '$lib/i18n';
+import { field } from '$lib/server/forms';
+import { safeReturnPath } from '$lib/server/redirects';
+import { setSessionCookie } from '$lib/server/session';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = ({ locals, url }) => {
+  const back = safeReturnPath(url.searchParams.get('tillbaka'), '/konto');
+  if (locals.user) redirect(303, back);
+  return { back };
+};
+
+export const actions: Actions = {
+  password: async ({ locals, request, cookies, url }) => {
+    const form = await request.formData();
+    const email = field(form, 'email');
+    const m = catalogues[locals.lang];
+    const result = await locals.api.auth.login(email, String(form.get('password') ?? ''));
+    if (!result.ok) {
+      const message = result.status === 429 ? m.rateLimited : result.status === 401 ? m.loginFailed : result.error.message;
+      return fail(result.status, { form: 'password', message, email });
+    }
+    setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
+    redirect(303, safeReturnPath(field(form, 'back'), '/konto'));
+  },
+  link: async ({ locals, request }) => {
+    const form = await request.formData();
+    const email = field(form, 'email');
+    const m = catalogues[locals.lang];
+    const result = await locals.api.auth.requestLink(email);
+    if (!result.ok) return fail(result.status, { form: 'link', message: result.status === 429 ? m.rateLimited : result.error.message, email });
+    return { form: 'link', sent: true, email };
+  },
+};
