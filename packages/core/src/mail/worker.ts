@@ -21,6 +21,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
     this.transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
@@ -39,12 +40,19 @@ export class OutboxWorker {
 
   /** Asks for a run now (after a write that enqueued mail); runs never overlap. */
   kick(): Promise<void> {
-    if (!this.transport) return Promise.resolve();
+    // After stop() the database may be closed: no run may start, not even a queued `again`.
+    if (!this.transport || this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
     }
-    this.running = this.drain().finally(() => {
+    // Callers do not await a kick (`void kick()`, the poll timer): a failed run (a locked or
+    // closed database) must be logged and retried on the next tick, never become an
+    // unhandled rejection, which ends a Node process.
+    const run = this.drain().catch((err: Error) => {
+      this.opts.log?.warn({ err: err.message }, 'outbox run failed; will retry');
+    });
+    this.running = run.finally(() => {
       this.running = null;
       if (this.again) {
         this.again = false;
@@ -86,6 +94,7 @@ export class OutboxWorker {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
