@@ -2,3 +2,5 @@
 export * from './common.ts';
 export * from './clusters.ts';
 export * from './users.ts';
+export * from './events.ts';
+export * from './proposals.ts';

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { changeOwnPassword, getMe, setLanguage } from '@samverka/core';
+import { changeOwnPassword, getMe, pendingInvitations, setLanguage } from '@samverka/core';
+import { Type } from 'typebox';
+import { PendingInvitation } from '../../../schemas/events.ts';
 import { errors } from '../../../schemas/common.ts';
 import { MePatch, PasswordBody, User } from '../../../schemas/users.ts';
 
@@ -10,6 +12,12 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
     '/',
     { schema: { tags: ['me'], security: [{ bearer: [] }], body: MePatch, response: { 200: User, ...errors(400, 401) } } },
     async (req) => setLanguage(app.db, req.actor, req.body.language),
+  );
+
+  app.get(
+    '/invitations',
+    { schema: { tags: ['me'], summary: 'Co-host invitations waiting for the clusters I coordinate', security: [{ bearer: [] }], response: { 200: Type.Array(PendingInvitation), ...errors(401) } } },
+    async (req) => pendingInvitations(app.db, req.actor),
   );
 
   app.put(

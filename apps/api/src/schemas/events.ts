@@ -1,0 +1,164 @@
+import { Type, type Static } from 'typebox';
+import { NamedRef, Slug, StrictObject } from './common.ts';
+
+export const EventKind = Type.Union(
+  [Type.Literal('workshop'), Type.Literal('network_meeting'), Type.Literal('webinar'), Type.Literal('study_visit'), Type.Literal('conference'), Type.Literal('other')],
+  { description: 'the kind of event' },
+);
+export const EventStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('cancelled')]);
+
+const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'wall-clock time in the event zone, YYYY-MM-DDTHH:mm' });
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+const eventFields = {
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 20_000, description: 'Markdown' })),
+  kind: EventKind,
+  themes: Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true }),
+  allDay: Type.Optional(Type.Boolean()),
+  start: Type.Optional(LocalDateTime),
+  end: Type.Optional(LocalDateTime),
+  startDate: Type.Optional(LocalDate),
+  endDate: Type.Optional(LocalDate),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone; default Europe/Stockholm' })),
+  venueName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  address: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+  county: Type.Optional(Nullable(Slug)),
+  lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
+  lng: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
+  onlineUrl: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  language: Type.Optional(Type.String({ pattern: '^[a-z]{2}$' })),
+  capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+  registrationOpens: Type.Optional(Nullable(LocalDateTime)),
+  registrationCloses: Type.Optional(Nullable(LocalDateTime)),
+  contactEmail: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
+};
+
+export const EventCreateBody = StrictObject({ leadCluster: Slug, ...eventFields });
+export type EventCreateBody = Static<typeof EventCreateBody>;
+
+export const EventPatchBody = StrictObject({
+  ...eventFields,
+  title: Type.Optional(eventFields.title),
+  kind: Type.Optional(EventKind),
+  themes: Type.Optional(eventFields.themes),
+});
+export type EventPatchBody = Static<typeof EventPatchBody>;
+
+export const Organiser = Type.Object({
+  slug: Type.String(),
+  name: Type.String(),
+  role: Type.Union([Type.Literal('lead'), Type.Literal('cohost')]),
+  status: Type.Union([Type.Literal('invited'), Type.Literal('accepted'), Type.Literal('declined')]),
+});
+
+const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const Event = Type.Object({
+  id: Type.Integer(),
+  uid: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  descriptionHtml: Type.String({ description: 'sanitised HTML rendered from the Markdown (empty in lists)' }),
+  kind: EventKind,
+  status: EventStatus,
+  cancelReason: N(Type.String()),
+  allDay: Type.Boolean(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  timeZone: Type.String(),
+  start: Type.String(),
+  end: Type.String(),
+  startDate: N(Type.String()),
+  endDate: N(Type.String()),
+  venueName: N(Type.String()),
+  address: N(Type.String()),
+  county: N(NamedRef),
+  lat: N(Type.Number()),
+  lng: N(Type.Number()),
+  onlineUrl: N(Type.String()),
+  language: Type.String(),
+  capacity: N(Type.Integer()),
+  registrationOpensAt: N(Type.String()),
+  registrationClosesAt: N(Type.String()),
+  contactEmail: N(Type.String()),
+  lead: NamedRef,
+  organisers: Type.Array(Organiser),
+  themes: Type.Array(Type.String()),
+  seriesId: N(Type.Integer()),
+  revision: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  canEdit: Type.Boolean(),
+  canInvite: Type.Boolean(),
+});
+export type Event = Static<typeof Event>;
+
+export const Clash = Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String(), endsAt: Type.String(), lead: Type.String() });
+export type Clash = Static<typeof Clash>;
+export const EventWithClashes = Type.Object({ event: Event, clashes: Type.Array(Clash) });
+export type EventWithClashes = Static<typeof EventWithClashes>;
+
+export const EventPage = Type.Object({ events: Type.Array(Event), nextCursor: N(Type.String()) });
+export type EventPage = Static<typeof EventPage>;
+
+const Boundary = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$', description: 'a date (midnight in Stockholm) or an ISO date-time' });
+export const EventQuery = StrictObject({
+  from: Type.Optional(Boundary),
+  to: Type.Optional(Boundary),
+  cluster: Type.Optional(Slug),
+  theme: Type.Optional(Slug),
+  kind: Type.Optional(EventKind),
+  county: Type.Optional(Slug),
+  status: Type.Optional(EventStatus),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  cursor: Type.Optional(Type.String({ maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+});
+export type EventQuery = Static<typeof EventQuery>;
+
+export const CancelBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export const InviteCohostBody = StrictObject({ cluster: Slug });
+export const AnswerInvitationBody = StrictObject({ accept: Type.Boolean() });
+export const EventClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
+
+export const AuditEntry = Type.Object({ at: Type.String(), action: Type.String(), user: N(Type.String()), changes: Type.Record(Type.String(), Type.Array(Type.Unknown())) });
+export const AuditLog = Type.Array(AuditEntry);
+
+export const PendingInvitation = Type.Object({
+  event: Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String(), status: EventStatus, lead: Type.String() }),
+  cluster: NamedRef,
+  invitedAt: Type.String(),
+});
+export type PendingInvitation = Static<typeof PendingInvitation>;
+
+const TimeOfDay = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:mm' });
+const { start: _s, end: _e, startDate: _sd, endDate: _ed, allDay: _ad, ...seriesFields } = eventFields;
+export const SeriesCreateBody = StrictObject({
+  leadCluster: Slug,
+  ...seriesFields,
+  rrule: Type.String({ minLength: 6, maxLength: 300, description: 'RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10' }),
+  firstDate: LocalDate,
+  startTime: TimeOfDay,
+  endTime: TimeOfDay,
+  publish: Type.Optional(Type.Boolean()),
+});
+export type SeriesCreateBody = Static<typeof SeriesCreateBody>;
+export const SeriesPatchBody = StrictObject({
+  ...seriesFields,
+  title: Type.Optional(eventFields.title),
+  kind: Type.Optional(EventKind),
+  themes: Type.Optional(eventFields.themes),
+  startTime: Type.Optional(TimeOfDay),
+  endTime: Type.Optional(TimeOfDay),
+});
+export const SeriesResult = Type.Object({ seriesId: Type.Integer(), eventIds: Type.Array(Type.Integer()), clashes: Type.Array(Clash) });
+export const Series = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  rrule: Type.String(),
+  timeZone: Type.String(),
+  occurrences: Type.Array(Type.Object({ id: Type.Integer(), startsAt: Type.String(), status: EventStatus })),
+});
+export const SeriesFromParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), eventId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) });

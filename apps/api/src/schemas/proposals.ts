@@ -1,0 +1,52 @@
+import { Type, type Static } from 'typebox';
+import { NamedRef, Slug, StrictObject } from './common.ts';
+import { EventKind } from './events.ts';
+
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$' });
+
+export const ProposalCreateBody = StrictObject({
+  cluster: Slug,
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  abstract: Type.String({ minLength: 1, maxLength: 10_000, description: 'Markdown' }),
+  themes: Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true }),
+  format: Type.String({ minLength: 1, maxLength: 200 }),
+  audience: Type.String({ minLength: 1, maxLength: 300 }),
+  preferredFrom: LocalDate,
+  preferredTo: LocalDate,
+});
+export type ProposalCreateBody = Static<typeof ProposalCreateBody>;
+
+export const Proposal = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  abstract: Type.String(),
+  abstractHtml: Type.String(),
+  themes: Type.Array(Type.String()),
+  format: Type.String(),
+  audience: Type.String(),
+  preferredFrom: Type.String(),
+  preferredTo: Type.String(),
+  cluster: NamedRef,
+  status: Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')]),
+  declineReason: Type.Union([Type.String(), Type.Null()]),
+  eventId: Type.Union([Type.Integer(), Type.Null()]),
+  createdAt: Type.String(),
+  interested: Type.Array(NamedRef),
+  cohostOffers: Type.Array(NamedRef),
+  comments: Type.Array(Type.Object({ id: Type.Integer(), author: Type.Union([Type.String(), Type.Null()]), cluster: Type.Union([Type.String(), Type.Null()]), body: Type.String(), createdAt: Type.String() })),
+  canDecide: Type.Boolean(),
+  respondAs: Type.Array(NamedRef),
+});
+export type Proposal = Static<typeof Proposal>;
+export const ProposalList = Type.Array(Proposal);
+
+export const ProposalQuery = StrictObject({
+  status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')])),
+  cluster: Type.Optional(Slug),
+});
+export const CommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
+export const RespondBody = StrictObject({ cluster: Slug, kind: Type.Union([Type.Literal('interest'), Type.Literal('cohost')]), on: Type.Boolean() });
+export const AcceptBody = StrictObject({ start: Type.Optional(LocalDateTime), end: Type.Optional(LocalDateTime), kind: Type.Optional(EventKind) });
+export const DeclineBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export const AcceptResult = Type.Object({ proposal: Proposal, eventId: Type.Integer() });

@@ -1,0 +1,222 @@
+import { eq, inArray } from 'drizzle-orm';
+import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
+import { DomainError, type ErrorDetail } from '../errors.ts';
+import { isEmail, singleLine } from '../escape.ts';
+import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
+
+export interface EventFields {
+  title?: string;
+  description?: string;
+  kind?: EventKind;
+  themes?: string[];
+  allDay?: boolean;
+  /** Wall-clock start and end in the event's zone, "YYYY-MM-DDTHH:mm" (timed events). */
+  start?: string;
+  end?: string;
+  /** First and last day, "YYYY-MM-DD" (all-day events). */
+  startDate?: string;
+  endDate?: string;
+  timeZone?: string;
+  venueName?: string | null;
+  address?: string | null;
+  county?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  onlineUrl?: string | null;
+  language?: string;
+  capacity?: number | null;
+  /** Registration window as wall-clock times in the event's zone. */
+  registrationOpens?: string | null;
+  registrationCloses?: string | null;
+  contactEmail?: string | null;
+}
+
+export interface EventInput extends EventFields {
+  leadCluster: string;
+  title: string;
+  kind: EventKind;
+  themes: string[];
+}
+
+/** The columns of an event that the input determines (everything but ids, status and bookkeeping). */
+export type EventColumns = Pick<
+  Event,
+  | 'title'
+  | 'description'
+  | 'kind'
+  | 'allDay'
+  | 'startsAt'
+  | 'endsAt'
+  | 'timeZone'
+  | 'startDate'
+  | 'endDate'
+  | 'venueName'
+  | 'address'
+  | 'countyId'
+  | 'lat'
+  | 'lng'
+  | 'onlineUrl'
+  | 'language'
+  | 'capacity'
+  | 'registrationOpensAt'
+  | 'registrationClosesAt'
+  | 'contactEmail'
+> & { themeIds: number[] };
+
+const MAX_DAYS = 31;
+
+function safeUrl(value: string, field: string, details: ErrorDetail[]): string | null {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'https:' || url.protocol === 'http:') return url.toString();
+  } catch {
+    /* reported below */
+  }
+  details.push({ field, message: 'must be a web address starting with https://' });
+  return null;
+}
+
+const optionalText = (v: string | null | undefined, max: number) => (v == null ? null : singleLine(v, max) || null);
+
+/** The existing event's fields in input form, so a patch can be merged and validated whole. */
+export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string | null): Required<EventFields> {
+  const zone = event.timeZone;
+  return {
+    title: event.title,
+    description: event.description,
+    kind: event.kind,
+    themes: themeSlugs,
+    allDay: event.allDay,
+    start: instantToLocal(event.startsAt, zone),
+    end: instantToLocal(event.endsAt, zone),
+    startDate: event.startDate ?? instantToLocal(event.startsAt, zone).slice(0, 10),
+    endDate: event.endDate ?? instantToLocal(event.endsAt, zone).slice(0, 10),
+    timeZone: zone,
+    venueName: event.venueName,
+    address: event.address,
+    county: countySlug,
+    lat: event.lat,
+    lng: event.lng,
+    onlineUrl: event.onlineUrl,
+    language: event.language,
+    capacity: event.capacity,
+    registrationOpens: event.registrationOpensAt ? instantToLocal(event.registrationOpensAt, zone) : null,
+    registrationCloses: event.registrationClosesAt ? instantToLocal(event.registrationClosesAt, zone) : null,
+    contactEmail: event.contactEmail,
+  };
+}
+
+/**
+ * Validates event fields and turns them into columns: wall-clock times become instants in the
+ * event's zone, slugs become ids. Every problem is collected, so a form can mark all fields at once.
+ */
+export function resolveEventFields(db: Db, f: EventFields & { title: string; kind: EventKind; themes: string[] }): EventColumns {
+  const details: ErrorDetail[] = [];
+  const fail = (field: string, message: string) => details.push({ field, message });
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof DomainError) details.push(...e.details);
+      else throw e;
+      return undefined;
+    }
+  };
+
+  const title = singleLine(f.title, 200);
+  if (!title) fail('title', 'a title is required');
+  if (!EVENT_KINDS.includes(f.kind)) fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
+  const description = (f.description ?? '').trim();
+  if (description.length > 20_000) fail('description', 'at most 20,000 characters');
+
+  const slugs = [...new Set(f.themes)];
+  const themeRows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
+  if (slugs.length === 0) fail('themes', 'choose at least one theme');
+  for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', `unknown theme "${s}"`);
+
+  const zone = attempt(() => assertZone(f.timeZone ?? DEFAULT_ZONE)) ?? DEFAULT_ZONE;
+  let startsAt: Date | undefined;
+  let endsAt: Date | undefined;
+  let startDate: string | null = null;
+  let endDate: string | null = null;
+  if (f.allDay) {
+    const s = f.startDate ? attempt(() => parseDate(f.startDate!, 'startDate')) : (fail('startDate', 'required for an all-day event'), undefined);
+    const e = f.endDate ? attempt(() => parseDate(f.endDate!, 'endDate')) : s;
+    if (s && e) {
+      if (e < s) fail('endDate', 'the last day is before the first day');
+      else if (e.diff(s, 'days').days >= MAX_DAYS) fail('endDate', `an event lasts at most ${MAX_DAYS} days`);
+      startDate = s.toISODate()!;
+      endDate = e.toISODate()!;
+      startsAt = startOfDate(startDate, zone).toJSDate();
+      endsAt = startOfDate(endDate, zone).plus({ days: 1 }).toJSDate();
+    }
+  } else {
+    const s = f.start ? attempt(() => localToInstant(f.start!, zone, 'start')) : (fail('start', 'a start time is required'), undefined);
+    const e = f.end ? attempt(() => localToInstant(f.end!, zone, 'end')) : (fail('end', 'an end time is required'), undefined);
+    if (s && e) {
+      if (e <= s) fail('end', 'the end is not after the start');
+      else if (e.diff(s, 'days').days > MAX_DAYS) fail('end', `an event lasts at most ${MAX_DAYS} days`);
+      startsAt = s.toJSDate();
+      endsAt = e.toJSDate();
+    }
+  }
+
+  let countyId: number | null = null;
+  if (f.county) {
+    const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, f.county)).get();
+    if (!c) fail('county', `unknown county "${f.county}"`);
+    else countyId = c.id;
+  }
+  const lat = f.lat ?? null;
+  const lng = f.lng ?? null;
+  if ((lat === null) !== (lng === null)) fail(lat === null ? 'lat' : 'lng', 'give both latitude and longitude, or neither');
+  if (lat !== null && (lat < -90 || lat > 90)) fail('lat', 'between -90 and 90');
+  if (lng !== null && (lng < -180 || lng > 180)) fail('lng', 'between -180 and 180');
+  const onlineUrl = f.onlineUrl ? safeUrl(f.onlineUrl.trim(), 'onlineUrl', details) : null;
+  const contactEmail = f.contactEmail?.trim() || null;
+  if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'not an email address');
+  const capacity = f.capacity ?? null;
+  if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000)) fail('capacity', 'a whole number from 1 to 100000');
+  const language = f.language ?? 'sv';
+  if (!/^[a-z]{2}$/.test(language)) fail('language', 'a two-letter language code such as sv or en');
+
+  const opens = f.registrationOpens ? attempt(() => localToInstant(f.registrationOpens!, zone, 'registrationOpens')) : undefined;
+  const closes = f.registrationCloses ? attempt(() => localToInstant(f.registrationCloses!, zone, 'registrationCloses')) : undefined;
+  if (opens && closes && closes <= opens) fail('registrationCloses', 'registration closes before it opens');
+  if (closes && endsAt && closes.toJSDate() > endsAt) fail('registrationCloses', 'registration must close before the event ends');
+
+  if (details.length) throw new DomainError('invalid', 'invalid_event', `The event has ${details.length === 1 ? 'an invalid field' : 'invalid fields'}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+
+  return {
+    title,
+    description,
+    kind: f.kind,
+    allDay: !!f.allDay,
+    startsAt: startsAt!,
+    endsAt: endsAt!,
+    timeZone: zone,
+    startDate,
+    endDate,
+    venueName: optionalText(f.venueName, 200),
+    address: optionalText(f.address, 300),
+    countyId,
+    lat,
+    lng,
+    onlineUrl,
+    language,
+    capacity,
+    registrationOpensAt: opens?.toJSDate() ?? null,
+    registrationClosesAt: closes?.toJSDate() ?? null,
+    contactEmail,
+    themeIds: themeRows.map((t) => t.id),
+  };
+}
+
+export function leadClusterId(db: Db, slug: string): number {
+  const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
+  if (!c) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [{ field: 'leadCluster', message: 'unknown cluster' }]);
+  return c.id;
+}
+
+/** Fields whose change is a change of time, place or status: each raises the revision (ICS SEQUENCE). */
+export const REVISION_FIELDS = ['allDay', 'startsAt', 'endsAt', 'timeZone', 'startDate', 'endDate', 'venueName', 'address', 'countyId', 'lat', 'lng', 'onlineUrl', 'status'] as const;

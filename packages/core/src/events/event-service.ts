@@ -1,0 +1,409 @@
+import { and, asc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { clusters, counties, eventAudit, eventOrganisers, events, eventThemes, themes, type Db, type Event, type EventKind, type EventStatus } from '@samverka/db';
+import { requireActor, type Actor } from '../access.ts';
+import { DomainError, forbidden } from '../errors.ts';
+import { singleLine } from '../escape.ts';
+import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent } from './event-access.ts';
+import { fieldsOf, leadClusterId, resolveEventFields, REVISION_FIELDS, type EventColumns, type EventFields, type EventInput } from './event-input.ts';
+import { loadRelated, organiserRefs, toEventView, type EventView } from './event-view.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Clash {
+  id: number;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  lead: string;
+}
+
+export interface EventWithClashes {
+  event: EventView;
+  clashes: Clash[];
+}
+
+/** A stable UID (RFC 5545 §3.8.4.7): globally unique, set once, never derived from changeable data. */
+export function newEventUid(): string {
+  return `${randomUUID()}@samverka`;
+}
+
+function eventRow(db: Db | Tx, id: number): Event {
+  const row = db.select().from(events).where(eq(events.id, id)).get();
+  if (!row) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  return row;
+}
+
+export function getEvent(db: Db, actor: Actor | null, id: number): EventView {
+  const row = eventRow(db, id);
+  const related = loadRelated(db, [row]);
+  if (!canSeeEvent(actor, row.status, related.organisers.get(row.id) ?? [])) {
+    // Drafts of other clusters are not acknowledged to exist.
+    throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  }
+  return toEventView(row, related, actor);
+}
+
+function viewOne(db: Db, actor: Actor | null, id: number): EventView {
+  const row = eventRow(db, id);
+  return toEventView(row, loadRelated(db, [row]), actor);
+}
+
+/** Published events of the network that overlap [start, end), other than the event itself. */
+export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: number): Clash[] {
+  const rows = db
+    .select({ id: events.id, title: events.title, startsAt: events.startsAt, endsAt: events.endsAt, lead: clusters.name })
+    .from(events)
+    .innerJoin(clusters, eq(clusters.id, events.leadClusterId))
+    .where(and(eq(events.status, 'published'), lt(events.startsAt, endsAt), gt(events.endsAt, startsAt), excludeId ? ne(events.id, excludeId) : undefined))
+    .orderBy(asc(events.startsAt))
+    .limit(20)
+    .all();
+  return rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), lead: r.lead }));
+}
+
+function audit(tx: Tx, eventId: number, actor: Actor | null, action: string, changes: Record<string, [unknown, unknown]>, now: Date) {
+  tx.insert(eventAudit).values({ eventId, userId: actor?.userId ?? null, at: now, action, changes }).run();
+}
+
+function serialisable(v: unknown): unknown {
+  return v instanceof Date ? v.toISOString() : v;
+}
+
+function setThemes(tx: Tx, eventId: number, themeIds: number[]) {
+  tx.delete(eventThemes).where(eq(eventThemes.eventId, eventId)).run();
+  for (const themeId of themeIds) tx.insert(eventThemes).values({ eventId, themeId }).run();
+}
+
+/** Inserts an event with its lead and themes; used by create, series and proposal acceptance. */
+export function insertEvent(tx: Tx, actor: Actor, leadId: number, cols: EventColumns, now: Date, extra: { seriesId?: number; status?: EventStatus } = {}): number {
+  const { themeIds, ...columns } = cols;
+  const row = tx
+    .insert(events)
+    .values({ ...columns, uid: newEventUid(), status: extra.status ?? 'draft', leadClusterId: leadId, seriesId: extra.seriesId ?? null, createdBy: actor.userId, createdAt: now, updatedAt: now })
+    .returning({ id: events.id })
+    .get();
+  tx.insert(eventOrganisers).values({ eventId: row.id, clusterId: leadId, role: 'lead', status: 'accepted', invitedBy: actor.userId, invitedAt: now, respondedAt: now }).run();
+  setThemes(tx, row.id, themeIds);
+  audit(tx, row.id, actor, 'created', { status: [null, extra.status ?? 'draft'], startsAt: [null, columns.startsAt.toISOString()] }, now);
+  return row.id;
+}
+
+export function assertCoordinatesLead(actor: Actor | null, leadId: number): Actor {
+  const a = requireActor(actor);
+  if (!a.isAdmin && !a.coordinatorOf.includes(leadId)) throw forbidden('You can only create events for a cluster you coordinate');
+  return a;
+}
+
+export function createEvent(db: Db, actor: Actor | null, input: EventInput, now = new Date()): EventWithClashes {
+  const a = requireActor(actor);
+  const leadId = leadClusterId(db, input.leadCluster);
+  assertCoordinatesLead(a, leadId);
+  const cols = resolveEventFields(db, input);
+  const id = db.transaction((tx) => insertEvent(tx, a, leadId, cols, now));
+  return { event: viewOne(db, a, id), clashes: findClashes(db, cols.startsAt, cols.endsAt, id) };
+}
+
+function assertCanManage(db: Db | Tx, actor: Actor | null, eventId: number): Actor {
+  const a = requireActor(actor);
+  const refs = organiserRefs(db as Db, eventId);
+  if (!canManageEvent(a, refs)) throw forbidden('Only the organising clusters of this event may change it');
+  return a;
+}
+
+function currentFields(db: Db, row: Event): Required<EventFields> {
+  const themeSlugs = db.select({ slug: themes.slug }).from(eventThemes).innerJoin(themes, eq(themes.id, eventThemes.themeId)).where(eq(eventThemes.eventId, row.id)).all().map((t) => t.slug);
+  const county = row.countyId !== null ? db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, row.countyId)).get() : undefined;
+  return fieldsOf(row, themeSlugs, county?.slug ?? null);
+}
+
+/**
+ * Applies a patch inside a transaction: validates the merged event, records what changed in the
+ * audit log, and raises the revision when time, place or status changed.
+ */
+export function applyEventPatch(tx: Tx, db: Db, actor: Actor, row: Event, patch: EventFields, now: Date, action = 'updated'): EventColumns {
+  if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot be changed');
+  const merged = { ...currentFields(db, row), ...stripUndefined(patch) };
+  // Switching between all-day and timed keeps the dates the user sees.
+  const cols = resolveEventFields(db, merged as EventInput);
+  const { themeIds, ...next } = cols;
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [k, v] of Object.entries(next)) {
+    const before = serialisable(row[k as keyof Event]);
+    const after = serialisable(v);
+    if (before !== after) changes[k] = [before, after];
+  }
+  const oldThemes = db.select({ id: eventThemes.themeId }).from(eventThemes).where(eq(eventThemes.eventId, row.id)).all().map((t) => t.id).sort();
+  const newThemes = [...themeIds].sort();
+  if (oldThemes.join() !== newThemes.join()) changes.themes = [oldThemes, newThemes];
+  if (Object.keys(changes).length === 0) return cols;
+  const bump = REVISION_FIELDS.some((f) => f in changes);
+  tx.update(events)
+    .set({ ...next, updatedAt: now, revision: bump ? row.revision + 1 : row.revision })
+    .where(eq(events.id, row.id))
+    .run();
+  if (changes.themes) setThemes(tx, row.id, themeIds);
+  audit(tx, row.id, actor, action, changes, now);
+  return cols;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function updateEvent(db: Db, actor: Actor | null, id: number, patch: EventFields, now = new Date()): EventWithClashes {
+  const row = eventRow(db, id);
+  const a = assertCanManage(db, actor, id);
+  const cols = db.transaction((tx) => applyEventPatch(tx, db, a, row, patch, now));
+  return { event: viewOne(db, a, id), clashes: findClashes(db, cols.startsAt, cols.endsAt, id) };
+}
+
+function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, reason: string | null, now: Date): EventView {
+  const row = eventRow(db, id);
+  const a = assertCanManage(db, actor, id);
+  db.transaction((tx) => {
+    tx.update(events)
+      .set({ status: to, cancelReason: reason, revision: row.revision + 1, updatedAt: now })
+      .where(eq(events.id, id))
+      .run();
+    audit(tx, id, a, to === 'published' ? 'published' : 'cancelled', { status: [row.status, to], ...(reason ? { cancelReason: [null, reason] } : {}) }, now);
+  });
+  return viewOne(db, a, id);
+}
+
+export function publishEvent(db: Db, actor: Actor | null, id: number, now = new Date()): EventView {
+  const row = eventRow(db, id);
+  assertCanManage(db, actor, id);
+  if (row.status !== 'draft') throw new DomainError('conflict', 'not_a_draft', `Only a draft can be published; this event is ${row.status}`);
+  if (!row.venueName && !row.address && !row.onlineUrl) {
+    throw new DomainError('rule', 'no_place', 'Give a place or an online meeting link before publishing', [{ field: 'venueName', message: 'a place or an online link is required' }]);
+  }
+  return setStatus(db, actor, id, 'published', null, now);
+}
+
+export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): EventView {
+  const row = eventRow(db, id);
+  assertCanManage(db, actor, id);
+  if (row.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The event is already cancelled');
+  const why = singleLine(reason, 500);
+  if (!why) throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [{ field: 'reason', message: 'required' }]);
+  return setStatus(db, actor, id, 'cancelled', why, now);
+}
+
+/** Drafts may be deleted by their organisers; anything that was ever public only by an admin. */
+export function deleteEvent(db: Db, actor: Actor | null, id: number): void {
+  const row = eventRow(db, id);
+  const a = assertCanManage(db, actor, id);
+  if (row.status !== 'draft' && !a.isAdmin) throw new DomainError('conflict', 'not_a_draft', 'Only drafts can be deleted; cancel a published event instead');
+  db.delete(events).where(eq(events.id, id)).run();
+}
+
+export interface AuditEntry {
+  at: string;
+  action: string;
+  user: string | null;
+  changes: Record<string, [unknown, unknown]>;
+}
+
+export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEntry[] {
+  eventRow(db, id);
+  assertCanManage(db, actor, id);
+  return db
+    .select({ at: eventAudit.at, action: eventAudit.action, changes: eventAudit.changes, user: sql<string | null>`(select name from users where users.id = ${eventAudit.userId})` })
+    .from(eventAudit)
+    .where(eq(eventAudit.eventId, id))
+    .orderBy(asc(eventAudit.id))
+    .all()
+    .map((r) => ({ at: r.at.toISOString(), action: r.action, user: r.user, changes: r.changes }));
+}
+
+// ---- Co-hosts ----
+
+export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
+  const row = eventRow(db, eventId);
+  const a = requireActor(actor);
+  const refs = organiserRefs(db, eventId);
+  if (!canInviteCohosts(a, refs)) throw forbidden("Only the lead cluster's coordinators may invite co-hosts");
+  if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot get new co-hosts');
+  const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
+  if (!cluster) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  const existing = refs.find((r) => r.clusterId === cluster.id);
+  if (existing && existing.status !== 'declined') {
+    throw new DomainError('conflict', 'already_organiser', existing.role === 'lead' ? 'That cluster leads the event' : `That cluster is already ${existing.status === 'invited' ? 'invited' : 'a co-host'}`);
+  }
+  db.transaction((tx) => {
+    if (existing) {
+      tx.update(eventOrganisers).set({ status: 'invited', invitedBy: a.userId, invitedAt: now, respondedAt: null }).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).run();
+    } else {
+      tx.insert(eventOrganisers).values({ eventId, clusterId: cluster.id, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now }).run();
+    }
+    audit(tx, eventId, a, 'cohost_invited', { cohost: [null, clusterSlug] }, now);
+  });
+  return viewOne(db, a, eventId);
+}
+
+export function answerCohostInvitation(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, accept: boolean, now = new Date()): EventView {
+  eventRow(db, eventId);
+  const a = requireActor(actor);
+  const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
+  if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${clusterSlug}"`);
+  if (!canAnswerInvitation(a, cluster.id)) throw forbidden('Only a coordinator of the invited cluster may answer the invitation');
+  const org = db.select().from(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).get();
+  if (!org || org.role !== 'cohost') throw new DomainError('not_found', 'no_invitation', 'That cluster has no invitation to this event');
+  if (org.status !== 'invited') throw new DomainError('conflict', 'already_answered', `The invitation was already ${org.status}`);
+  db.transaction((tx) => {
+    tx.update(eventOrganisers).set({ status: accept ? 'accepted' : 'declined', respondedAt: now }).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).run();
+    tx.update(events).set({ updatedAt: now }).where(eq(events.id, eventId)).run();
+    audit(tx, eventId, a, accept ? 'cohost_accepted' : 'cohost_declined', { cohost: [clusterSlug, accept ? 'accepted' : 'declined'] }, now);
+  });
+  return viewOne(db, a, eventId);
+}
+
+export function removeCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
+  eventRow(db, eventId);
+  const a = requireActor(actor);
+  if (!canInviteCohosts(a, organiserRefs(db, eventId))) throw forbidden("Only the lead cluster's coordinators may remove co-hosts");
+  const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
+  const org = cluster && db.select().from(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).get();
+  if (!cluster || !org || org.role !== 'cohost') throw new DomainError('not_found', 'not_cohost', 'That cluster is not a co-host of this event');
+  db.transaction((tx) => {
+    tx.delete(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).run();
+    tx.update(events).set({ updatedAt: now }).where(eq(events.id, eventId)).run();
+    audit(tx, eventId, a, 'cohost_removed', { cohost: [clusterSlug, null] }, now);
+  });
+  return viewOne(db, a, eventId);
+}
+
+export interface PendingInvitation {
+  event: { id: number; title: string; startsAt: string; status: EventStatus; lead: string };
+  cluster: { slug: string; name: string };
+  invitedAt: string;
+}
+
+/** Co-host invitations waiting for an answer from the clusters the actor coordinates. */
+export function pendingInvitations(db: Db, actor: Actor | null): PendingInvitation[] {
+  const a = requireActor(actor);
+  if (a.coordinatorOf.length === 0) return [];
+  const lead = sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`;
+  return db
+    .select({ id: events.id, title: events.title, startsAt: events.startsAt, status: events.status, lead, slug: clusters.slug, name: clusters.name, invitedAt: eventOrganisers.invitedAt })
+    .from(eventOrganisers)
+    .innerJoin(events, eq(events.id, eventOrganisers.eventId))
+    .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
+    .where(and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...a.coordinatorOf]), ne(events.status, 'cancelled')))
+    .orderBy(asc(events.startsAt))
+    .all()
+    .map((r) => ({ event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead }, cluster: { slug: r.slug, name: r.name }, invitedAt: r.invitedAt.toISOString() }));
+}
+
+// ---- Listing and search ----
+
+export interface EventFilters {
+  from?: Date;
+  to?: Date;
+  cluster?: string;
+  theme?: string;
+  kind?: EventKind;
+  county?: string;
+  status?: EventStatus;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+export interface EventPage {
+  events: EventView[];
+  nextCursor: string | null;
+}
+
+/** Cursor = the (start, id) of the last event of the page, opaque to clients. */
+function encodeCursor(row: Event): string {
+  return Buffer.from(`${row.startsAt.getTime()}:${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, number] {
+  const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m) throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API gave out', [{ field: 'cursor', message: 'invalid' }]);
+  return [Number(m[1]), Number(m[2])];
+}
+
+/** User text to an FTS5 query: every word quoted (no operators can be injected), all must match, last one as a prefix. */
+export function ftsQuery(q: string): string | null {
+  const words = q.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
+  if (!words || words.length === 0) return null;
+  return words.slice(0, 12).map((w, i, all) => `"${w}"${i === all.length - 1 ? '*' : ''}`).join(' ');
+}
+
+export function unknownFilter(field: string, value: string) {
+  return new DomainError('not_found', `unknown_${field}`, `There is no ${field} "${value}"`, [{ field, message: `unknown ${field}` }]);
+}
+
+/** The id of a cluster, theme or county named by a filter; an unknown one is a 404 naming it. */
+export function filterIds(db: Db, f: Pick<EventFilters, 'cluster' | 'theme' | 'county'>): { clusterId?: number; themeId?: number; countyId?: number } {
+  const out: { clusterId?: number; themeId?: number; countyId?: number } = {};
+  if (f.cluster) {
+    const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, f.cluster)).get();
+    if (!c) throw unknownFilter('cluster', f.cluster);
+    out.clusterId = c.id;
+  }
+  if (f.theme) {
+    const t = db.select({ id: themes.id }).from(themes).where(eq(themes.slug, f.theme)).get();
+    if (!t) throw unknownFilter('theme', f.theme);
+    out.themeId = t.id;
+  }
+  if (f.county) {
+    const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, f.county)).get();
+    if (!c) throw unknownFilter('county', f.county);
+    out.countyId = c.id;
+  }
+  return out;
+}
+
+/** The SQL conditions for the cluster/theme/kind/county/time filters, shared by the list, the calendar and the feeds. */
+export function filterConditions(ids: ReturnType<typeof filterIds>, f: Pick<EventFilters, 'from' | 'to' | 'kind'>): SQL[] {
+  const where: SQL[] = [];
+  if (f.from) where.push(gt(events.endsAt, f.from));
+  if (f.to) where.push(lt(events.startsAt, f.to));
+  if (f.kind) where.push(eq(events.kind, f.kind));
+  if (ids.countyId !== undefined) where.push(eq(events.countyId, ids.countyId));
+  if (ids.themeId !== undefined) where.push(sql`exists (select 1 from event_themes et where et.event_id = ${events.id} and et.theme_id = ${ids.themeId})`);
+  if (ids.clusterId !== undefined) {
+    where.push(sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id = ${ids.clusterId} and (eo.role = 'lead' or eo.status = 'accepted'))`);
+  }
+  return where;
+}
+
+export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventPage {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const ids = filterIds(db, f);
+  const where = filterConditions(ids, f);
+  if (f.status === 'draft') {
+    // Drafts only of the clusters the actor coordinates (all of them for admins).
+    const a = requireActor(actor);
+    where.push(eq(events.status, 'draft'));
+    if (!a.isAdmin) {
+      if (a.coordinatorOf.length === 0) return { events: [], nextCursor: null };
+      where.push(sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(a.coordinatorOf.map((id) => sql`${id}`), sql`, `)}) and eo.status != 'declined')`);
+    }
+  } else if (f.status) {
+    where.push(eq(events.status, f.status));
+  } else {
+    where.push(inArray(events.status, ['published', 'cancelled']));
+  }
+  if (f.q !== undefined) {
+    const match = ftsQuery(f.q);
+    if (!match) return { events: [], nextCursor: null };
+    where.push(sql`${events.id} in (select rowid from events_fts where events_fts match ${match})`);
+  }
+  if (f.cursor) {
+    const [start, id] = decodeCursor(f.cursor);
+    where.push(or(gt(events.startsAt, new Date(start)), and(eq(events.startsAt, new Date(start)), gt(events.id, id)))!);
+  }
+  const rows = db.select().from(events).where(and(...where)).orderBy(asc(events.startsAt), asc(events.id)).limit(limit + 1).all();
+  const page = rows.slice(0, limit);
+  const related = loadRelated(db, page);
+  return {
+    events: page.map((r) => toEventView(r, related, actor, false)),
+    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+  };
+}

@@ -1,0 +1,140 @@
+import { and, asc, eq, gte } from 'drizzle-orm';
+import { DateTime } from 'luxon';
+import * as rruleModule from 'rrule';
+
+// rrule ships CommonJS as "main" and ESM only as "module": under Node the named exports sit on
+// the default export, under bundlers they are top-level.
+const { rrulestr } = ((rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule) as typeof rruleModule;
+import { events, series, type Db } from '@samverka/db';
+import { requireActor, type Actor } from '../access.ts';
+import { DomainError, forbidden } from '../errors.ts';
+import { singleLine } from '../escape.ts';
+import { assertZone, DEFAULT_ZONE, instantToLocal, parseDate } from '../time.ts';
+import { canManageEvent } from './event-access.ts';
+import { leadClusterId, resolveEventFields, type EventFields } from './event-input.ts';
+import { applyEventPatch, assertCoordinatesLead, findClashes, insertEvent, type Clash } from './event-service.ts';
+import { organiserRefs } from './event-view.ts';
+
+export const MAX_OCCURRENCES = 60;
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+export interface SeriesInput extends Omit<EventFields, 'start' | 'end' | 'startDate' | 'endDate' | 'allDay'> {
+  leadCluster: string;
+  title: string;
+  kind: NonNullable<EventFields['kind']>;
+  themes: string[];
+  /** RRULE body in the event's local time, e.g. "FREQ=MONTHLY;BYDAY=+2TU;COUNT=10". */
+  rrule: string;
+  /** The first date the rule starts from, YYYY-MM-DD. */
+  firstDate: string;
+  startTime: string;
+  endTime: string;
+  publish?: boolean;
+}
+
+export interface SeriesResult {
+  seriesId: number;
+  eventIds: number[];
+  clashes: Clash[];
+}
+
+/**
+ * The local dates a rule yields. rrule works in "floating" time: the dates are computed as if
+ * UTC and then read as wall-clock dates in the event's zone, so "second Tuesday at 10:00"
+ * stays at 10:00 through the change to and from summer time.
+ */
+export function occurrenceDates(rule: string, firstDate: string): string[] {
+  const body = rule.trim().replace(/^RRULE:/i, '');
+  if (!/^[A-Z0-9=;,+\-:]+$/i.test(body) || !/FREQ=/i.test(body)) {
+    throw new DomainError('invalid', 'invalid_rrule', 'The recurrence rule must be an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=+2TU;COUNT=10', [{ field: 'rrule', message: 'not an RRULE' }]);
+  }
+  if (!/COUNT=|UNTIL=/i.test(body)) {
+    throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [{ field: 'rrule', message: 'needs COUNT or UNTIL' }]);
+  }
+  const start = parseDate(firstDate, 'firstDate');
+  let dates: Date[];
+  try {
+    const r = rrulestr(`DTSTART:${start.toFormat("yyyyMMdd'T'000000'Z'")}\nRRULE:${body}`);
+    dates = r.all((_d, i) => i < MAX_OCCURRENCES + 1);
+  } catch (e) {
+    throw new DomainError('invalid', 'invalid_rrule', `The recurrence rule cannot be read: ${(e as Error).message}`, [{ field: 'rrule', message: 'cannot be parsed' }]);
+  }
+  if (dates.length === 0) throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [{ field: 'rrule', message: 'no occurrences' }]);
+  if (dates.length > MAX_OCCURRENCES) throw new DomainError('invalid', 'too_many_occurrences', `A series has at most ${MAX_OCCURRENCES} meetings`, [{ field: 'rrule', message: `more than ${MAX_OCCURRENCES} occurrences` }]);
+  return dates.map((d) => DateTime.fromJSDate(d, { zone: 'UTC' }).toISODate()!);
+}
+
+function checkTime(value: string, field: string): string {
+  if (!TIME.test(value)) throw new DomainError('invalid', 'invalid_time', `${field} must look like 10:00`, [{ field, message: 'expected HH:mm' }]);
+  return value;
+}
+
+export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, now = new Date()): SeriesResult {
+  const a = requireActor(actor);
+  const leadId = leadClusterId(db, input.leadCluster);
+  assertCoordinatesLead(a, leadId);
+  const zone = assertZone(input.timeZone ?? DEFAULT_ZONE);
+  checkTime(input.startTime, 'startTime');
+  checkTime(input.endTime, 'endTime');
+  const dates = occurrenceDates(input.rrule, input.firstDate);
+  const { rrule, firstDate, startTime, endTime, publish, leadCluster, ...fields } = input;
+  void leadCluster;
+  void firstDate;
+  // Validate every occurrence before writing any (a skipped local time fails the whole series).
+  const all = dates.map((d) => resolveEventFields(db, { ...fields, timeZone: zone, allDay: false, start: `${d}T${startTime}`, end: `${d}T${endTime}` }));
+  const result = db.transaction((tx) => {
+    const s = tx.insert(series).values({ title: singleLine(input.title, 200), rrule: rrule.trim().replace(/^RRULE:/i, ''), timeZone: zone, leadClusterId: leadId, createdBy: a.userId, createdAt: now }).returning({ id: series.id }).get();
+    const ids = all.map((cols) => insertEvent(tx, a, leadId, cols, now, { seriesId: s.id, status: publish ? 'published' : 'draft' }));
+    return { seriesId: s.id, eventIds: ids };
+  });
+  const clashes = all.flatMap((c, i) => findClashes(db, c.startsAt, c.endsAt, result.eventIds[i])).filter((c) => !result.eventIds.includes(c.id));
+  return { ...result, clashes };
+}
+
+export interface SeriesPatch extends Omit<EventFields, 'start' | 'end' | 'startDate' | 'endDate' | 'allDay'> {
+  /** New wall-clock times of day for every changed occurrence. */
+  startTime?: string;
+  endTime?: string;
+}
+
+/**
+ * Edits one occurrence and every later one in its series ("this and following"). Times of day
+ * are applied to each occurrence's own date, so the meetings keep their dates.
+ */
+export function updateSeriesFrom(db: Db, actor: Actor | null, seriesId: number, eventId: number, patch: SeriesPatch, now = new Date()): { eventIds: number[] } {
+  const a = requireActor(actor);
+  const first = db.select().from(events).where(eq(events.id, eventId)).get();
+  if (!first) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+  if (first.seriesId !== seriesId) throw new DomainError('not_found', 'not_in_series', `Event ${eventId} is not part of series ${seriesId}`);
+  if (!canManageEvent(a, organiserRefs(db, eventId))) throw forbidden('Only the organising clusters of this series may change it');
+  if (patch.startTime) checkTime(patch.startTime, 'startTime');
+  if (patch.endTime) checkTime(patch.endTime, 'endTime');
+  const rows = db
+    .select()
+    .from(events)
+    .where(and(eq(events.seriesId, first.seriesId), gte(events.startsAt, first.startsAt)))
+    .orderBy(asc(events.startsAt))
+    .all()
+    .filter((r) => r.status !== 'cancelled' && canManageEvent(a, organiserRefs(db, r.id)));
+  const { startTime, endTime, ...fields } = patch;
+  db.transaction((tx) => {
+    for (const row of rows) {
+      const zone = fields.timeZone ?? row.timeZone;
+      const date = instantToLocal(row.startsAt, row.timeZone).slice(0, 10);
+      const times: EventFields = {};
+      if (startTime) times.start = `${date}T${startTime}`;
+      else if (fields.timeZone) times.start = instantToLocal(row.startsAt, row.timeZone);
+      if (endTime) times.end = `${date}T${endTime}`;
+      else if (fields.timeZone) times.end = instantToLocal(row.endsAt, row.timeZone);
+      applyEventPatch(tx, db, a, row, { ...fields, ...times, timeZone: zone }, now, 'series_updated');
+    }
+  });
+  return { eventIds: rows.map((r) => r.id) };
+}
+
+export function getSeries(db: Db, id: number) {
+  const s = db.select().from(series).where(eq(series.id, id)).get();
+  if (!s) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
+  const occurrences = db.select({ id: events.id, startsAt: events.startsAt, status: events.status }).from(events).where(eq(events.seriesId, id)).orderBy(asc(events.startsAt)).all();
+  return { id: s.id, title: s.title, rrule: s.rrule, timeZone: s.timeZone, occurrences: occurrences.map((o) => ({ id: o.id, startsAt: o.startsAt.toISOString(), status: o.status })) };
+}

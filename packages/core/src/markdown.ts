@@ -1,0 +1,43 @@
+import { Marked } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+
+const marked = new Marked({ gfm: true, breaks: true, async: false });
+
+/**
+ * Markdown to HTML that is safe to put in a page: marked renders, sanitize-html keeps only an
+ * allow-list of tags and attributes, so scripts, event handlers, styles and javascript: or
+ * data: links never survive, whatever the organisers type.
+ */
+export function renderMarkdown(markdown: string): string {
+  const html = marked.parse(markdown) as string;
+  return sanitizeHtml(html, {
+    allowedTags: ['p', 'br', 'strong', 'em', 'b', 'i', 'a', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'h2', 'h3', 'h4', 'hr', 'del', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+    allowedAttributes: { a: ['href', 'title'] },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowProtocolRelative: false,
+    // Headings in user text start at h2: the page's h1 is the event title.
+    transformTags: { h1: 'h2', a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }, true) },
+  });
+}
+
+/** Markdown as plain text (for ICS DESCRIPTION, mail text): the rendered text without markup, links kept as URLs. */
+export function markdownToText(markdown: string): string {
+  const html = marked.parse(markdown) as string;
+  const withLinks = html.replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, (_m, href: string, text: string) => (text === href ? href : `${text} (${href})`));
+  const text = sanitizeHtml(
+    withLinks.replace(/<\/(p|h\d|li|blockquote|pre|tr)>/gi, '\n').replace(/<br\s*\/?>/gi, '\n').replace(/<li>/gi, '• '),
+    { allowedTags: [], allowedAttributes: {} },
+  );
+  return decodeEntities(text).replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, '&');
+}

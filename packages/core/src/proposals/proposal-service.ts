@@ -1,0 +1,252 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { clusters, eventOrganisers, proposalComments, proposalResponses, proposals, proposalThemes, themes, type Db, type Proposal } from '@samverka/db';
+import { requireActor, type Actor } from '../access.ts';
+import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
+import { singleLine } from '../escape.ts';
+import { resolveEventFields } from '../events/event-input.ts';
+import { insertEvent } from '../events/event-service.ts';
+import { renderMarkdown } from '../markdown.ts';
+import { parseDate } from '../time.ts';
+
+export interface ProposalInput {
+  cluster: string;
+  title: string;
+  abstract: string;
+  themes: string[];
+  format: string;
+  audience: string;
+  preferredFrom: string;
+  preferredTo: string;
+}
+
+export interface ProposalView {
+  id: number;
+  title: string;
+  abstract: string;
+  abstractHtml: string;
+  themes: string[];
+  format: string;
+  audience: string;
+  preferredFrom: string;
+  preferredTo: string;
+  cluster: { slug: string; name: string };
+  status: Proposal['status'];
+  declineReason: string | null;
+  eventId: number | null;
+  createdAt: string;
+  interested: { slug: string; name: string }[];
+  cohostOffers: { slug: string; name: string }[];
+  comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
+  /** The actor's permissions, for showing the right buttons. */
+  canDecide: boolean;
+  /** Clusters the actor coordinates that may still respond (all but the proposing one). */
+  respondAs: { slug: string; name: string }[];
+}
+
+function proposalRow(db: Db, id: number): Proposal {
+  const p = db.select().from(proposals).where(eq(proposals.id, id)).get();
+  if (!p) throw new DomainError('not_found', 'unknown_proposal', `There is no proposal ${id}`);
+  return p;
+}
+
+/** Coordinators of any cluster (and admins) take part in the proposals board. */
+function assertCoordinator(actor: Actor | null): Actor {
+  const a = requireActor(actor);
+  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Only cluster coordinators take part in workshop proposals');
+  return a;
+}
+
+function canDecide(actor: Actor | null, p: Proposal): boolean {
+  return !!actor && (actor.isAdmin || actor.coordinatorOf.includes(p.clusterId));
+}
+
+function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
+  const details: ErrorDetail[] = [];
+  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
+  if (!input.abstract.trim()) details.push({ field: 'abstract', message: 'an abstract is required' });
+  if (input.abstract.length > 10_000) details.push({ field: 'abstract', message: 'at most 10,000 characters' });
+  if (!singleLine(input.format, 200)) details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
+  if (!singleLine(input.audience, 300)) details.push({ field: 'audience', message: 'say who it is for' });
+  const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
+  if (!cluster) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+  const slugs = [...new Set(input.themes)];
+  const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
+  if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
+  for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  let from, to;
+  try {
+    from = parseDate(input.preferredFrom, 'preferredFrom');
+    to = parseDate(input.preferredTo, 'preferredTo');
+  } catch (e) {
+    details.push(...(e as DomainError).details);
+  }
+  if (from && to && to < from) details.push({ field: 'preferredTo', message: 'the period ends before it starts' });
+  if (details.length) throw new DomainError('invalid', 'invalid_proposal', `The proposal has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  return { themeIds: rows.map((r) => r.id), clusterId: cluster!.id };
+}
+
+export function createProposal(db: Db, actor: Actor | null, input: ProposalInput, now = new Date()): ProposalView {
+  const a = assertCoordinator(actor);
+  const { themeIds, clusterId } = validate(db, input);
+  if (!a.isAdmin && !a.coordinatorOf.includes(clusterId)) throw forbidden('You can only propose on behalf of a cluster you coordinate');
+  const id = db.transaction((tx) => {
+    const p = tx
+      .insert(proposals)
+      .values({
+        title: singleLine(input.title, 200),
+        abstract: input.abstract.trim(),
+        format: singleLine(input.format, 200),
+        audience: singleLine(input.audience, 300),
+        preferredFrom: input.preferredFrom,
+        preferredTo: input.preferredTo,
+        clusterId,
+        createdBy: a.userId,
+        createdAt: now,
+      })
+      .returning({ id: proposals.id })
+      .get();
+    for (const themeId of themeIds) tx.insert(proposalThemes).values({ proposalId: p.id, themeId }).run();
+    return p.id;
+  });
+  return getProposal(db, a, id);
+}
+
+export function getProposal(db: Db, actor: Actor | null, id: number): ProposalView {
+  requireActor(actor);
+  const p = proposalRow(db, id);
+  return listViews(db, actor, [p], true)[0]!;
+}
+
+function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: boolean): ProposalView[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const clusterNames = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, { slug: c.slug, name: c.name }]));
+  const themeRows = db.select({ proposalId: proposalThemes.proposalId, slug: themes.slug }).from(proposalThemes).innerJoin(themes, eq(themes.id, proposalThemes.themeId)).where(inArray(proposalThemes.proposalId, ids)).all();
+  const responses = db.select().from(proposalResponses).where(inArray(proposalResponses.proposalId, ids)).orderBy(asc(proposalResponses.createdAt)).all();
+  const comments = withComments
+    ? db
+        .select({ id: proposalComments.id, proposalId: proposalComments.proposalId, body: proposalComments.body, createdAt: proposalComments.createdAt, clusterId: proposalComments.clusterId, author: sql<string | null>`(select name from users where users.id = ${proposalComments.userId})` })
+        .from(proposalComments)
+        .where(inArray(proposalComments.proposalId, ids))
+        .orderBy(asc(proposalComments.id))
+        .all()
+    : [];
+  return rows.map((p) => ({
+    id: p.id,
+    title: p.title,
+    abstract: p.abstract,
+    abstractHtml: withComments ? renderMarkdown(p.abstract) : '',
+    themes: themeRows.filter((t) => t.proposalId === p.id).map((t) => t.slug),
+    format: p.format,
+    audience: p.audience,
+    preferredFrom: p.preferredFrom,
+    preferredTo: p.preferredTo,
+    cluster: clusterNames.get(p.clusterId)!,
+    status: p.status,
+    declineReason: p.declineReason,
+    eventId: p.eventId,
+    createdAt: p.createdAt.toISOString(),
+    interested: responses.filter((r) => r.proposalId === p.id && r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
+    cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
+    comments: comments
+      .filter((c) => c.proposalId === p.id)
+      .map((c) => ({ id: c.id, author: c.author, cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null, body: c.body, createdAt: c.createdAt.toISOString() })),
+    canDecide: canDecide(actor, p) && p.status === 'open',
+    respondAs: (actor?.coordinatorOf ?? []).filter((c) => c !== p.clusterId).map((c) => clusterNames.get(c)!).filter(Boolean),
+  }));
+}
+
+/** The proposals board: open proposals first, newest first; visible to every logged-in user. */
+export function listProposals(db: Db, actor: Actor | null, filter: { status?: Proposal['status']; cluster?: string } = {}): ProposalView[] {
+  requireActor(actor);
+  const where = [];
+  if (filter.status) where.push(eq(proposals.status, filter.status));
+  if (filter.cluster) {
+    const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, filter.cluster)).get();
+    if (!c) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${filter.cluster}"`);
+    where.push(eq(proposals.clusterId, c.id));
+  }
+  const rows = db
+    .select()
+    .from(proposals)
+    .where(and(...where))
+    .orderBy(sql`case ${proposals.status} when 'open' then 0 else 1 end`, desc(proposals.createdAt), desc(proposals.id))
+    .limit(200)
+    .all();
+  return listViews(db, actor, rows, false);
+}
+
+export function commentOnProposal(db: Db, actor: Actor | null, id: number, body: string, now = new Date()): ProposalView {
+  const a = assertCoordinator(actor);
+  proposalRow(db, id);
+  const text = body.trim();
+  if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
+  if (text.length > 5000) throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
+  db.insert(proposalComments).values({ proposalId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now }).run();
+  return getProposal(db, a, id);
+}
+
+/** Marks interest in, or offers to co-host, a proposal on behalf of a cluster the actor coordinates. */
+export function respondToProposal(db: Db, actor: Actor | null, id: number, clusterSlug: string, kind: 'interest' | 'cohost', on: boolean, now = new Date()): ProposalView {
+  const a = assertCoordinator(actor);
+  const p = proposalRow(db, id);
+  const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
+  if (!cluster) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only respond for a cluster you coordinate');
+  if (cluster.id === p.clusterId) throw new DomainError('rule', 'own_proposal', 'The proposing cluster cannot respond to its own proposal');
+  if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
+  if (on) {
+    db.insert(proposalResponses).values({ proposalId: id, clusterId: cluster.id, kind, userId: a.userId, createdAt: now }).onConflictDoNothing().run();
+  } else {
+    db.delete(proposalResponses).where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.clusterId, cluster.id), eq(proposalResponses.kind, kind))).run();
+  }
+  return getProposal(db, a, id);
+}
+
+export interface AcceptInput {
+  /** When the workshop happens; defaults to the first day of the preferred period, 10:00–15:00. */
+  start?: string;
+  end?: string;
+  kind?: 'workshop' | 'webinar' | 'study_visit' | 'conference' | 'other' | 'network_meeting';
+}
+
+/**
+ * Accepting turns the proposal into a draft event led by the proposing cluster, with every
+ * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
+ */
+export function acceptProposal(db: Db, actor: Actor | null, id: number, input: AcceptInput = {}, now = new Date()): { proposal: ProposalView; eventId: number } {
+  const a = requireActor(actor);
+  const p = proposalRow(db, id);
+  if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may accept the proposal');
+  if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
+  const themeSlugs = db.select({ slug: themes.slug }).from(proposalThemes).innerJoin(themes, eq(themes.id, proposalThemes.themeId)).where(eq(proposalThemes.proposalId, id)).all().map((t) => t.slug);
+  const cols = resolveEventFields(db, {
+    title: p.title,
+    description: `${p.abstract}\n\n**Format:** ${p.format}\n\n**Target audience:** ${p.audience}`,
+    kind: input.kind ?? 'workshop',
+    themes: themeSlugs,
+    start: input.start ?? `${p.preferredFrom}T10:00`,
+    end: input.end ?? `${p.preferredFrom}T15:00`,
+  });
+  const offers = db.select({ clusterId: proposalResponses.clusterId }).from(proposalResponses).where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.kind, 'cohost'))).all();
+  const eventId = db.transaction((tx) => {
+    const eventId = insertEvent(tx, a, p.clusterId, cols, now);
+    for (const o of offers) {
+      tx.insert(eventOrganisers).values({ eventId, clusterId: o.clusterId, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now }).run();
+    }
+    tx.update(proposals).set({ status: 'accepted', eventId, decidedAt: now }).where(eq(proposals.id, id)).run();
+    return eventId;
+  });
+  return { proposal: getProposal(db, a, id), eventId };
+}
+
+export function declineProposal(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): ProposalView {
+  const a = requireActor(actor);
+  const p = proposalRow(db, id);
+  if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may decline the proposal');
+  if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
+  const why = singleLine(reason, 500);
+  if (!why) throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
+  db.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();
+  return getProposal(db, a, id);
+}

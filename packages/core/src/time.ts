@@ -1,0 +1,54 @@
+import { DateTime, IANAZone } from 'luxon';
+import { DomainError } from './errors.ts';
+
+export const DEFAULT_ZONE = 'Europe/Stockholm';
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function assertZone(zone: string, field = 'timeZone'): string {
+  if (!IANAZone.isValidZone(zone)) throw new DomainError('invalid', 'invalid_time_zone', `"${zone}" is not an IANA time zone`, [{ field, message: 'unknown time zone' }]);
+  return zone;
+}
+
+/**
+ * A wall-clock time ("2027-03-28T02:30") in a zone, as an instant. Refuses times that do not
+ * exist there (skipped by the change to summer time), which luxon would silently move.
+ * An ambiguous time (the repeated hour in autumn) is taken at its first occurrence.
+ */
+export function localToInstant(local: string, zone: string, field: string): DateTime {
+  const m = LOCAL.exec(local);
+  if (!m) throw new DomainError('invalid', 'invalid_datetime', `${field} must look like 2027-05-14T09:30`, [{ field, message: 'expected YYYY-MM-DDTHH:mm' }]);
+  const [, y, mo, d, h, mi] = m.map(Number);
+  const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi }, { zone });
+  if (!dt.isValid) throw new DomainError('invalid', 'invalid_datetime', `${field} is not a real date and time: ${local}`, [{ field, message: 'not a real date/time' }]);
+  if (dt.year !== y || dt.month !== mo || dt.day !== d || dt.hour !== h || dt.minute !== mi) {
+    throw new DomainError('invalid', 'nonexistent_local_time', `${local} does not exist in ${zone}: the clocks skip that hour`, [
+      { field, message: 'this local time is skipped by the change to summer time' },
+    ]);
+  }
+  return dt;
+}
+
+export function parseDate(value: string, field: string): DateTime {
+  const m = DATE.exec(value);
+  const dt = m ? DateTime.fromISO(value, { zone: 'UTC' }) : null;
+  if (!dt || !dt.isValid) throw new DomainError('invalid', 'invalid_date', `${field} must be a date like 2027-05-14`, [{ field, message: 'expected YYYY-MM-DD' }]);
+  return dt;
+}
+
+/** The instant as wall-clock time in the zone, "YYYY-MM-DDTHH:mm". */
+export function instantToLocal(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+/** Midnight at the start of a calendar date in a zone. */
+export function startOfDate(date: string, zone: string): DateTime {
+  return DateTime.fromISO(date, { zone }).startOf('day');
+}
+
+/** A filter boundary: a date is midnight in the zone; a date-time without offset is wall-clock time there. */
+export function boundaryToDate(value: string, field: string, zone = DEFAULT_ZONE): Date {
+  const dt = DateTime.fromISO(value, { zone, setZone: false });
+  if (!dt.isValid) throw new DomainError('invalid', 'invalid_datetime', `${field} is not a date or date-time: ${value}`, [{ field, message: 'invalid date' }]);
+  return dt.toJSDate();
+}
