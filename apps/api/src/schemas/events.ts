@@ -124,6 +124,7 @@ export const AnswerInvitationBody = StrictObject({ accept: Type.Boolean() });
 export const EventClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
 
 export const AuditEntry = Type.Object({ at: Type.String(), action: Type.String(), user: N(Type.String()), changes: Type.Record(Type.String(), Type.Array(Type.Unknown())) });
+export type AuditEntry = Static<typeof AuditEntry>;
 export const AuditLog = Type.Array(AuditEntry);
 
 export const PendingInvitation = Type.Object({
@@ -153,7 +154,9 @@ export const SeriesPatchBody = StrictObject({
   startTime: Type.Optional(TimeOfDay),
   endTime: Type.Optional(TimeOfDay),
 });
+export type SeriesPatchBody = Static<typeof SeriesPatchBody>;
 export const SeriesResult = Type.Object({ seriesId: Type.Integer(), eventIds: Type.Array(Type.Integer()), clashes: Type.Array(Clash) });
+export type SeriesResult = Static<typeof SeriesResult>;
 export const Series = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
@@ -161,4 +164,5 @@ export const Series = Type.Object({
   timeZone: Type.String(),
   occurrences: Type.Array(Type.Object({ id: Type.Integer(), startsAt: Type.String(), status: EventStatus })),
 });
+export type Series = Static<typeof Series>;
 export const SeriesFromParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), eventId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) });

@@ -45,8 +45,12 @@ export const ProposalQuery = StrictObject({
   status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')])),
   cluster: Type.Optional(Slug),
 });
+export type ProposalQuery = Static<typeof ProposalQuery>;
 export const CommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
 export const RespondBody = StrictObject({ cluster: Slug, kind: Type.Union([Type.Literal('interest'), Type.Literal('cohost')]), on: Type.Boolean() });
+export type RespondBody = Static<typeof RespondBody>;
 export const AcceptBody = StrictObject({ start: Type.Optional(LocalDateTime), end: Type.Optional(LocalDateTime), kind: Type.Optional(EventKind) });
+export type AcceptBody = Static<typeof AcceptBody>;
 export const DeclineBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
 export const AcceptResult = Type.Object({ proposal: Proposal, eventId: Type.Integer() });
+export type AcceptResult = Static<typeof AcceptResult>;
