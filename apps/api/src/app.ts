@@ -1,11 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Db } from '@samverka/db';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
-import errorHandler from './plugins/error-handler.ts';
+import errorHandler, { toErrorAnswer } from './plugins/error-handler.ts';
 import mail from './plugins/mail.ts';
 import validation from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -40,6 +40,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Request ids let a log line be matched to a user's report without logging their data.
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // A bad percent-encoding or an over-long path parameter is refused by the router before
+    // any error handler runs; without this it answers in Fastify's own shape, echoing the path.
+    frameworkErrors: (err, _request, reply) => {
+      const answer = toErrorAnswer(err);
+      void (reply as FastifyReply)
+        .code(answer.status)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify({ error: { code: answer.code, message: answer.message } }));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', opts.config);

@@ -1,7 +1,8 @@
 import { createAdmin, hashPassword } from '@samverka/core';
-import { clusters, coordinators, openDatabase, runMigrations, seedReferenceData, users, type Db } from '@samverka/db';
-import { eq } from 'drizzle-orm';
-import type { FastifyInstance } from 'fastify';
+import { clusters, coordinators, openDatabase, outbox, runMigrations, seedReferenceData, users, type Db } from '@samverka/db';
+import { desc, eq } from 'drizzle-orm';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ export interface TestApp {
   db: Db;
   config: Config;
   dataDir: string;
+  /** app.inject, and every answer is checked to carry no stack trace or server path. */
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   /** Creates a user with the given role (coordinator of the given clusters) and returns a Bearer token. */
   login(role: 'admin' | 'coordinator' | 'participant', opts?: { clusters?: string[]; email?: string }): Promise<{ token: string; userId: number; email: string }>;
   close(): Promise<void>;
@@ -52,8 +55,15 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: Partia
     return { token: body.token, userId: body.user.id, email };
   }
 
+  async function inject(o: InjectOptions) {
+    const res = await app.inject(o);
+    assertNoInternals(res);
+    return res;
+  }
+
   return {
     app,
+    inject,
     db: handle.db,
     config,
     dataDir,
@@ -67,3 +77,37 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: Partia
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Traces of internals that must never reach a client: stack frames, file paths, SQL errors. */
+const INTERNALS = [/\bat (?:\S+ )?\(?(?:file:\/\/|node:)?\/?[\w./-]+:\d+:\d+\)?/, /node_modules/, /\/work\//, /\.ts:\d+/, /"stack"/, /SqliteError|SQLITE_/];
+
+export function assertNoInternals(res: LightMyRequestResponse): void {
+  for (const pattern of INTERNALS) expect(res.body, `${res.statusCode} answer leaks ${pattern}`).not.toMatch(pattern);
+}
+
+/** Asserts the status and the one error shape `{ error: { code, message, details? } }`, and returns the error. */
+export function expectError(res: LightMyRequestResponse, status: number, code?: string) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/json/);
+  const body = res.json() as { error: { code: string; message: string; details?: { field?: string; message: string }[] } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(typeof body.error.code).toBe('string');
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.message.length).toBeGreaterThan(0);
+  for (const k of Object.keys(body.error)) expect(['code', 'message', 'details']).toContain(k);
+  if (body.error.details !== undefined) {
+    expect(Array.isArray(body.error.details)).toBe(true);
+    for (const d of body.error.details) expect(typeof d.message).toBe('string');
+  }
+  if (code) expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+/** The login-link token in the newest outbox mail to the address. */
+export function tokenFromOutbox(db: Db, to: string): string {
+  const mail = db.select().from(outbox).where(eq(outbox.toAddress, to)).orderBy(desc(outbox.id)).get();
+  if (!mail) throw new Error(`no mail to ${to}`);
+  const m = /[?&]token=([A-Za-z0-9_-]+)/.exec(mail.text);
+  if (!m) throw new Error(`no token in mail to ${to}`);
+  return m[1]!;
+}

@@ -19,13 +19,22 @@ export function slugify(name: string): string {
  */
 export function seedReferenceData(db: Db, now = new Date()): void {
   db.transaction((tx) => {
+    // Insert only what is missing: with AUTOINCREMENT, even an INSERT that ON CONFLICT DOES
+    // NOTHING advances sqlite_sequence, so every start would burn ids.
+    const slugsIn = (t: typeof counties | typeof themes | typeof clusters) => new Set(tx.select({ slug: t.slug }).from(t).all().map((r) => r.slug));
+    const haveCounties = slugsIn(counties);
+    const haveThemes = slugsIn(themes);
+    const haveClusters = slugsIn(clusters);
     for (const name of referenceData.counties) {
+      if (haveCounties.has(slugify(name))) continue;
       tx.insert(counties).values({ name, slug: slugify(name) }).onConflictDoNothing().run();
     }
     for (const t of referenceData.themes) {
+      if (haveThemes.has(t.slug)) continue;
       tx.insert(themes).values({ slug: t.slug, nameSv: t.sv, nameEn: t.en }).onConflictDoNothing().run();
     }
     for (const c of referenceData.clusters) {
+      if (haveClusters.has(c.slug)) continue;
       const county = tx.select({ id: counties.id }).from(counties).where(eq(counties.name, c.county)).get();
       if (!county) throw new Error(`Reference data: cluster ${c.slug} names unknown county ${c.county}`);
       tx.insert(clusters)

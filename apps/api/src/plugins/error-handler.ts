@@ -15,6 +15,8 @@ const FASTIFY_CODES: Record<string, [string, string]> = {
   FST_ERR_CTP_BODY_TOO_LARGE: ['body_too_large', 'The request body is too large'],
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ['unsupported_media_type', 'Send the body as application/json'],
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['invalid_content_length', 'The Content-Length does not match the body'],
+  FST_ERR_BAD_URL: ['bad_url', 'The address is not valid (bad percent-encoding)'],
+  FST_ERR_MAX_PARAM_LENGTH: ['param_too_long', 'A part of the address is too long'],
 };
 
 /** Turns anything thrown into the one error shape; internals of 5xx never leave the server. */

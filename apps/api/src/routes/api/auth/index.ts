@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticate, endSession, redeemLoginLink, requestLoginLink, viewUser } from '@samverka/core';
+import { authenticate, endSession, redeemLoginLink, requestLoginLink, requireActor, viewUser } from '@samverka/core';
 import { errors } from '../../../schemas/common.ts';
 import { LoginBody, LoginLinkBody, Message, RedeemBody, Session } from '../../../schemas/users.ts';
 
@@ -48,7 +48,10 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
     '/logout',
     { schema: { tags: ['auth'], security: [{ bearer: [] }], response: { 204: { type: 'null' }, ...errors(401) } } },
     async (req, reply) => {
-      if (req.sessionId) endSession(app.db, req.sessionId);
+      // As declared (bearer, 401): a logout without a token is refused, not answered with a
+      // success that would let a client believe a session it lost track of has ended.
+      requireActor(req.actor);
+      endSession(app.db, req.sessionId!);
       return reply.code(204).send(null);
     },
   );

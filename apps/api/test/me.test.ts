@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, expectError, makeTestApp, TEST_PASSWORD, type TestApp } from './helpers.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await makeTestApp();
+});
+afterAll(() => t.close());
+
+describe('GET /api/me', () => {
+  it.each([
+    ['admin', ['admin'], []],
+    ['coordinator', ['coordinator'], ['agro-orebro']],
+    ['participant', ['participant'], []],
+  ] as const)('shows a %s their roles and clusters', async (role, roles, clusters) => {
+    const { token, userId, email } = await t.login(role);
+    const res = await t.inject({ method: 'GET', url: '/api/me', headers: bearer(token) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ id: userId, email, roles, hasPassword: true, language: 'sv' });
+    expect(res.json().clusters.map((c: { slug: string }) => c.slug)).toEqual(clusters);
+    expect(res.json()).not.toHaveProperty('passwordHash');
+  });
+
+  it('401 without a token', async () => {
+    expectError(await t.inject({ method: 'GET', url: '/api/me' }), 401, 'login_required');
+  });
+});
+
+describe('PATCH /api/me', () => {
+  it('changes the language', async () => {
+    const { token } = await t.login('participant');
+    const res = await t.inject({ method: 'PATCH', url: '/api/me', headers: bearer(token), payload: { language: 'en' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().language).toBe('en');
+    expect((await t.inject({ method: 'GET', url: '/api/me', headers: bearer(token) })).json().language).toBe('en');
+  });
+
+  it('401 without a token', async () => {
+    expectError(await t.inject({ method: 'PATCH', url: '/api/me', payload: { language: 'en' } }), 401, 'login_required');
+  });
+
+  it.each([
+    ['an unknown field', { language: 'en', isAdmin: true }],
+    ['an unknown language', { language: 'de' }],
+    ['a wrong type', { language: 1 }],
+    ['no field', {}],
+  ])('400 for %s, and nothing changes', async (_what, payload) => {
+    const { token } = await t.login('participant');
+    const err = expectError(await t.inject({ method: 'PATCH', url: '/api/me', headers: bearer(token), payload }), 400, 'invalid_request');
+    expect(err.details?.length).toBeGreaterThan(0);
+    const after = (await t.inject({ method: 'GET', url: '/api/me', headers: bearer(token) })).json();
+    expect(after).toMatchObject({ language: 'sv', isAdmin: false });
+  });
+
+  it('names the unknown field', async () => {
+    const { token } = await t.login('participant');
+    const err = expectError(await t.inject({ method: 'PATCH', url: '/api/me', headers: bearer(token), payload: { language: 'en', isAdmin: true } }), 400);
+    expect(err.details).toEqual([{ field: 'body', message: 'unknown field "isAdmin"' }]);
+  });
+});
+
+describe('PUT /api/me/password', () => {
+  it('sets a new password: it then logs in and the old one does not', async () => {
+    const { token, email } = await t.login('participant');
+    const res = await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'a brand new secret' } });
+    expect(res.statusCode).toBe(204);
+    expect((await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'a brand new secret' } })).statusCode).toBe(200);
+    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } }), 401, 'invalid_credentials');
+  });
+
+  it('400 for a too short password, naming the field', async () => {
+    const { token, email } = await t.login('participant');
+    const err = expectError(await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'short' } }), 400, 'weak_password');
+    expect(err.details).toEqual([{ field: 'password', message: expect.any(String) }]);
+    expect((await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } })).statusCode).toBe(200);
+  });
+
+  it('400 for a wrong type or an unknown field', async () => {
+    const { token } = await t.login('participant');
+    expectError(await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 1234567890123 } }), 400, 'invalid_request');
+    expectError(await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'long enough secret', old: 'x' } }), 400, 'invalid_request');
+  });
+
+  it('401 without a token', async () => {
+    expectError(await t.inject({ method: 'PUT', url: '/api/me/password', payload: { password: 'a brand new secret' } }), 401, 'login_required');
+  });
+});
