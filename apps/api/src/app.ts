@@ -6,12 +6,17 @@ import type { Config } from './config.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import errorHandler, { toErrorAnswer } from './plugins/error-handler.ts';
+import feeds from './plugins/feeds.ts';
 import mail from './plugins/mail.ts';
 import validation from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
 import adminRoutes from './routes/api/admin/index.ts';
 import authRoutes from './routes/api/auth/index.ts';
 import clusterRoutes from './routes/api/clusters/index.ts';
+import eventRoutes from './routes/api/events/index.ts';
+import feedRoutes from './routes/feeds/index.ts';
+import proposalRoutes from './routes/api/proposals/index.ts';
+import seriesRoutes from './routes/api/series/index.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
 
@@ -61,6 +66,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(docs);
   await app.register(auth);
   await app.register(mail, { startWorker: opts.mailWorker, pollMs: opts.mailPollMs });
+  await app.register(feeds);
 
   await app.register(
     async (api) => {
@@ -69,12 +75,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(clusterRoutes, { prefix: '/clusters' });
       await api.register(referenceRoutes);
       await api.register(adminRoutes, { prefix: '/admin' });
+      await api.register(eventRoutes, { prefix: '/events' });
+      await api.register(proposalRoutes, { prefix: '/proposals' });
+      await api.register(seriesRoutes, { prefix: '/series' });
       api.setNotFoundHandler((req, reply) =>
         reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
       );
     },
     { prefix: '/api' },
   );
+
+  await app.register(feedRoutes);
 
   if (opts.web && opts.config.webBuildDir) {
     await app.register(webPlugin, { buildDir: opts.config.webBuildDir, publicUrl: opts.config.publicUrl });

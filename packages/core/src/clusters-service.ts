@@ -55,7 +55,8 @@ function selectClusters(db: Db) {
 }
 
 export function listClusters(db: Db): ClusterView[] {
-  return selectClusters(db).orderBy(asc(clusters.name)).all().map(toView);
+  // Swedish alphabetical order (Å, Ä, Ö last), which SQLite's byte order does not give.
+  return selectClusters(db).all().map(toView).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 
 export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterView & { canEdit: boolean } {

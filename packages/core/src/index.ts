@@ -17,3 +17,6 @@ export * from './events/event-view.ts';
 export * from './events/event-service.ts';
 export * from './events/series-service.ts';
 export * from './proposals/proposal-service.ts';
+export * from './feeds/ics.ts';
+export * from './feeds/feed-service.ts';
+export * from './feeds/personal-feed.ts';

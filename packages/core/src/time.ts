@@ -26,6 +26,14 @@ export function localToInstant(local: string, zone: string, field: string): Date
       { field, message: 'this local time is skipped by the change to summer time' },
     ]);
   }
+  // luxon resolves a repeated hour to its second occurrence; RFC 5545 §3.3.5 (and so every
+  // calendar reading our TZID times) takes the first: the same wall clock under the offset
+  // in force a few hours before, when that offset was larger.
+  const before = dt.minus({ hours: 3 }).offset;
+  if (before > dt.offset) {
+    const first = dt.minus({ minutes: before - dt.offset });
+    if (first.offset === before && first.day === d && first.hour === h && first.minute === mi) return first;
+  }
   return dt;
 }
 

@@ -2,3 +2,4 @@ export * from './reference.ts';
 export * from './accounts.ts';
 export * from './outbox.ts';
 export * from './events.ts';
+export * from './feeds.ts';

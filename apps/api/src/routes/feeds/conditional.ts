@@ -1,0 +1,49 @@
+import type { BuiltFeed, FeedService } from '@samverka/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+type Encoding = 'br' | 'gzip';
+
+/** The best encoding the client accepts (RFC 9110 §12.5.3), brotli first; q=0 refuses. */
+export function chooseEncoding(header: string | undefined): Encoding | null {
+  if (!header) return null;
+  const accepted = new Map<string, number>();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    accepted.set(name!, q ? Number(q.slice(2)) || 0 : 1);
+  }
+  const ok = (e: string) => (accepted.get(e) ?? accepted.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return null;
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): any of our tags for this content matches. */
+function etagMatches(header: string, hash: string): boolean {
+  return header.split(',').some((raw) => {
+    const tag = raw.trim().replace(/^W\//, '');
+    return tag === '*' || tag === `"${hash}"` || tag === `"${hash}-gz"` || tag === `"${hash}-br"`;
+  });
+}
+
+/**
+ * Sends a built feed with a strong ETag per representation and Last-Modified, answering 304
+ * when the client's copy is current (If-None-Match wins over If-Modified-Since, RFC 9110 §13.2.2).
+ */
+export function sendFeed(req: FastifyRequest, reply: FastifyReply, feeds: FeedService, feed: BuiltFeed, isPrivate = false) {
+  const encoding = chooseEncoding(req.headers['accept-encoding']);
+  reply.header('etag', `"${feed.hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`);
+  reply.header('last-modified', feed.lastModified.toUTCString());
+  reply.header('cache-control', `${isPrivate ? 'private' : 'public'}, max-age=300`);
+  reply.header('vary', 'Accept-Encoding');
+  const inm = req.headers['if-none-match'];
+  const ims = req.headers['if-modified-since'];
+  const notModified = inm !== undefined ? etagMatches(inm, feed.hash) : ims !== undefined && !Number.isNaN(Date.parse(ims)) && feed.lastModified.getTime() <= Date.parse(ims);
+  if (notModified) return reply.code(304).send();
+  reply.type(feed.contentType);
+  if (encoding) {
+    reply.header('content-encoding', encoding);
+    return reply.send(feeds.encoded(feed, encoding));
+  }
+  return reply.send(feed.body);
+}

@@ -1,0 +1,243 @@
+import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import { clusters, counties, coordinators, events, eventThemes, feedState, feedTokens, themes, type Db, type Event, type EventKind } from '@samverka/db';
+import { DomainError } from '../errors.ts';
+import { escapeHtml } from '../escape.ts';
+import { filterConditions, filterIds } from '../events/event-service.ts';
+import { assembleCalendar, buildVevent, calendarHeader, type FeedLang } from './ics.ts';
+
+export type FeedScope =
+  | { type: 'all'; cluster?: string; theme?: string; county?: string; kind?: EventKind }
+  | { type: 'personal'; token: string }
+  | { type: 'event'; id: number };
+
+export interface BuiltFeed {
+  body: Buffer;
+  contentType: string;
+  hash: string;
+  lastModified: Date;
+  /** feed_state.version the feed was built at. */
+  version: number;
+  /** The instant at which the feed changes by the passing of time alone (an event drops out). */
+  horizon: number;
+  gzip?: Buffer;
+  brotli?: Buffer;
+}
+
+/** How long ended events stay in calendar feeds: published a year, cancelled 30 days (so subscribers see the cancellation). */
+export const PUBLISHED_KEEP_MS = 365 * 86_400_000;
+export const CANCELLED_KEEP_MS = 30 * 86_400_000;
+const FEED_CACHE_SIZE = 300;
+
+const TITLES: Record<FeedLang, { all: string; event: string; personal: string }> = {
+  sv: { all: 'Samverka – gröna klustrens evenemang', event: 'Samverka', personal: 'Samverka – min kalender' },
+  en: { all: 'Samverka – green cluster events', event: 'Samverka', personal: 'Samverka – my calendar' },
+};
+
+interface ScopeQuery {
+  where: SQL[];
+  name: string;
+}
+
+/**
+ * Builds calendar (ICS) and Atom feeds, and keeps them: a feed is rebuilt only when
+ * feed_state.version has moved (any change to what feeds show) or time has moved an event out of
+ * it. A rebuild reuses the VEVENT text of every event whose revision did not change, so one edited
+ * event costs one ical-generator run, not a thousand.
+ */
+export class FeedService {
+  private readonly vevents = new Map<string, { key: string; text: string }>();
+  private readonly feeds = new Map<string, BuiltFeed>();
+  private readonly versionStmt;
+
+  constructor(
+    private readonly db: Db,
+    private readonly publicUrl: string,
+  ) {
+    this.versionStmt = db.select({ version: feedState.version, changedAt: feedState.changedAt }).from(feedState).where(eq(feedState.id, 1)).prepare();
+  }
+
+  currentVersion(): { version: number; changedAt: Date } {
+    return this.versionStmt.get() ?? { version: 0, changedAt: new Date(0) };
+  }
+
+  eventUrl(id: number): string {
+    return `${this.publicUrl}/evenemang/${id}`;
+  }
+
+  ics(scope: FeedScope, lang: FeedLang, now = Date.now()): BuiltFeed {
+    this.assertLiveToken(scope);
+    return this.cached(`ics:${lang}:${scopeKey(scope)}`, now, () => this.buildIcs(scope, lang, now));
+  }
+
+  atom(scope: FeedScope, lang: FeedLang, now = Date.now()): BuiltFeed {
+    this.assertLiveToken(scope);
+    return this.cached(`atom:${lang}:${scopeKey(scope)}`, now, () => this.buildAtom(scope, lang, now));
+  }
+
+  /** Checked on every request, before any cached copy is used: a revoked link stops at once. */
+  private assertLiveToken(scope: FeedScope): void {
+    if (scope.type === 'personal' && !this.db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get()) {
+      throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
+    }
+  }
+
+  /** Compressed bodies are made on first request for them and kept with the feed. */
+  encoded(feed: BuiltFeed, encoding: 'gzip' | 'br'): Buffer {
+    if (encoding === 'gzip') return (feed.gzip ??= gzipSync(feed.body, { level: 6 }));
+    return (feed.brotli ??= brotliCompressSync(feed.body, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: feed.body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
+    }));
+  }
+
+  private cached(key: string, now: number, build: () => { body: string; contentType: string; horizon: number }): BuiltFeed {
+    const { version, changedAt } = this.currentVersion();
+    const old = this.feeds.get(key);
+    if (old && old.version === version && now < old.horizon) return old;
+    const built = build();
+    const body = Buffer.from(built.body, 'utf8');
+    const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+    let lastModified: Date;
+    if (old && old.hash === hash) {
+      lastModified = old.lastModified;
+    } else {
+      // HTTP dates have whole seconds: make each new content's date later than the last one.
+      const candidate = Math.floor(Math.max(changedAt.getTime(), old ? old.lastModified.getTime() + 1000 : 0) / 1000) * 1000;
+      lastModified = new Date(candidate);
+    }
+    const feed: BuiltFeed = { body, contentType: built.contentType, hash, lastModified, version, horizon: built.horizon };
+    this.feeds.delete(key);
+    this.feeds.set(key, feed);
+    if (this.feeds.size > FEED_CACHE_SIZE) this.feeds.delete(this.feeds.keys().next().value!);
+    return feed;
+  }
+
+  /** Which events a scope covers, and the feed's name; unknown clusters, themes, counties and tokens are 404. */
+  private scopeQuery(scope: FeedScope, lang: FeedLang): ScopeQuery {
+    const db = this.db;
+    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: TITLES[lang].event };
+    if (scope.type === 'personal') {
+      const row = db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get();
+      if (!row) throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
+      return { where: [personalCondition(db, row.userId)], name: TITLES[lang].personal };
+    }
+    const ids = filterIds(db, scope);
+    const where = filterConditions(ids, { kind: scope.kind });
+    const names: string[] = [];
+    if (ids.clusterId !== undefined) names.push(db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, ids.clusterId)).get()!.name);
+    if (ids.themeId !== undefined) {
+      const t = db.select().from(themes).where(eq(themes.id, ids.themeId)).get()!;
+      names.push(lang === 'sv' ? t.nameSv : t.nameEn);
+    }
+    if (ids.countyId !== undefined) names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
+    return { where, name: names.length ? `Samverka – ${names.join(' · ')}` : TITLES[lang].all };
+  }
+
+  private selectEvents(where: SQL[], visibility: SQL): Event[] {
+    return this.db.select().from(events).where(and(visibility, ...where)).orderBy(asc(events.startsAt), asc(events.id)).all();
+  }
+
+  private buildIcs(scope: FeedScope, lang: FeedLang, now: number) {
+    const q = this.scopeQuery(scope, lang);
+    const visibility =
+      scope.type === 'event'
+        ? inArray(events.status, ['published', 'cancelled'])
+        : or(
+            and(eq(events.status, 'published'), gt(events.endsAt, new Date(now - PUBLISHED_KEEP_MS))),
+            and(eq(events.status, 'cancelled'), gt(events.endsAt, new Date(now - CANCELLED_KEEP_MS))),
+          )!;
+    const rows = this.selectEvents(q.where, visibility);
+    if (scope.type === 'event' && rows.length === 0) throw new DomainError('not_found', 'unknown_event', `There is no published event ${scope.id}`);
+    const ctx = this.contexts(rows, lang);
+    const zones = new Set<string>();
+    let horizon = Number.POSITIVE_INFINITY;
+    const vevents = rows.map((e) => {
+      if (!e.allDay) zones.add(e.timeZone);
+      if (scope.type !== 'event') horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
+      return this.vevent(e, ctx.get(e.id)!, lang);
+    });
+    const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
+    return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon };
+  }
+
+  /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
+  vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
+    const key = `${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
+    const cacheKey = `${e.id}:${lang}`;
+    const hit = this.vevents.get(cacheKey);
+    if (hit && hit.key === key) return hit.text;
+    const text = buildVevent(e, ctx, lang);
+    this.vevents.set(cacheKey, { key, text });
+    return text;
+  }
+
+  private contexts(rows: Event[], lang: FeedLang) {
+    const out = new Map<number, Parameters<typeof buildVevent>[1]>();
+    if (rows.length === 0) return out;
+    const clusterRows = new Map(this.db.select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail }).from(clusters).all().map((c) => [c.id, c]));
+    const countyRows = new Map(this.db.select().from(counties).all().map((c) => [c.id, c.name]));
+    const themeNames = new Map<number, string[]>();
+    const ids = rows.map((r) => r.id);
+    // Chunked: SQLite limits the number of bound parameters in one statement.
+    for (let i = 0; i < ids.length; i += 900) {
+      for (const t of this.db
+        .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
+        .from(eventThemes)
+        .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+        .where(inArray(eventThemes.eventId, ids.slice(i, i + 900)))
+        .orderBy(asc(themes.id))
+        .all()) {
+        const list = themeNames.get(t.eventId) ?? [];
+        list.push(lang === 'sv' ? t.sv : t.en);
+        themeNames.set(t.eventId, list);
+      }
+    }
+    for (const e of rows) {
+      const lead = clusterRows.get(e.leadClusterId);
+      out.set(e.id, {
+        leadName: lead?.name ?? 'Samverka',
+        organizerEmail: e.contactEmail ?? lead?.contactEmail ?? null,
+        countyName: e.countyId !== null ? (countyRows.get(e.countyId) ?? null) : null,
+        themeNames: themeNames.get(e.id) ?? [],
+        eventUrl: this.eventUrl(e.id),
+      });
+    }
+    return out;
+  }
+
+  private buildAtom(scope: FeedScope, lang: FeedLang, now: number) {
+    const q = this.scopeQuery(scope, lang);
+    const rows = this.selectEvents(q.where, and(eq(events.status, 'published'), gt(events.startsAt, new Date(now)))!).slice(0, 200);
+    const ctx = this.contexts(rows, lang);
+    const fmt = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+    const fmtDay = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+    const updated = rows.reduce((max, r) => Math.max(max, r.updatedAt.getTime()), 0);
+    const selfUrl = `${this.publicUrl}/feeds/all.atom`;
+    const entries = rows.map((e) => {
+      const c = ctx.get(e.id)!;
+      const when = e.allDay ? `${fmtDay.format(new Date(`${e.startDate}T00:00:00Z`))}${e.endDate !== e.startDate ? ` – ${fmtDay.format(new Date(`${e.endDate}T00:00:00Z`))}` : ''}` : fmt.format(e.startsAt);
+      const where = [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? (lang === 'sv' ? 'Online' : 'Online') : '');
+      return `<entry><id>${escapeHtml(c.eventUrl)}</id><title>${escapeHtml(e.title)}</title><updated>${e.updatedAt.toISOString()}</updated><published>${e.createdAt.toISOString()}</published><link rel="alternate" type="text/html" href="${escapeHtml(c.eventUrl)}"/><author><name>${escapeHtml(c.leadName)}</name></author>${c.themeNames.map((n) => `<category term="${escapeHtml(n)}"/>`).join('')}<summary>${escapeHtml([when, where].filter(Boolean).join(' · '))}</summary></entry>`;
+    });
+    const body = `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}"><id>${escapeHtml(selfUrl)}</id><title>${escapeHtml(q.name)}</title><updated>${new Date(updated || now).toISOString()}</updated><link rel="self" href="${escapeHtml(selfUrl)}"/><link rel="alternate" type="text/html" href="${escapeHtml(`${this.publicUrl}/kalender`)}"/>${entries.join('\n')}</feed>\n`;
+    // An upcoming event leaves the feed when it starts.
+    const horizon = rows.length ? Math.min(...rows.map((r) => r.startsAt.getTime())) : now + 3_600_000;
+    return { body, contentType: 'application/atom+xml; charset=utf-8', horizon };
+  }
+}
+
+/** Events of the clusters the person coordinates (lead or accepted co-host). */
+function personalCondition(db: Db, userId: number): SQL {
+  const clusterIds = db.select({ id: coordinators.clusterId }).from(coordinators).where(eq(coordinators.userId, userId)).all().map((r) => r.id);
+  const byCluster = clusterIds.length
+    ? sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(clusterIds.map((id) => sql`${id}`), sql`, `)}) and (eo.role = 'lead' or eo.status = 'accepted'))`
+    : sql`0`;
+  return byCluster;
+}
+
+function scopeKey(scope: FeedScope): string {
+  if (scope.type === 'event') return `event:${scope.id}`;
+  if (scope.type === 'personal') return `personal:${scope.token}`;
+  return `all:${scope.cluster ?? ''}:${scope.theme ?? ''}:${scope.county ?? ''}:${scope.kind ?? ''}`;
+}

@@ -1,0 +1,118 @@
+import * as tzModule from '@touch4it/ical-timezones';
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+import type { Event } from '@samverka/db';
+import { markdownToText } from '../markdown.ts';
+import { DEFAULT_ZONE } from '../time.ts';
+
+// CommonJS package: under Node its functions sit on the default export.
+const { getVtimezoneComponent } = ((tzModule as unknown as { default?: typeof tzModule }).default ?? tzModule) as typeof tzModule;
+
+/** Written by ical-generator as -//Samverka//Gröna kluster//SV (RFC 5545 §3.7.3). */
+export const PRODID = { company: 'Samverka', product: 'Gröna kluster', language: 'SV' };
+export type FeedLang = 'sv' | 'en';
+
+/** What one VEVENT needs besides the event row. */
+export interface IcsEventContext {
+  leadName: string;
+  organizerEmail: string | null;
+  countyName: string | null;
+  themeNames: string[];
+  eventUrl: string;
+}
+
+const CANCELLED_PREFIX: Record<FeedLang, string> = { sv: 'INSTÄLLT:', en: 'CANCELLED:' };
+
+/**
+ * One VEVENT (RFC 5545 §3.6.1) as folded text, made with ical-generator and cut out of the
+ * calendar it builds. Deterministic for a given event revision, so it can be cached and reused.
+ * DTSTAMP is the last change of the event: RFC 5545 §3.8.7.2 allows it for published calendars
+ * and it keeps the text stable between builds.
+ */
+export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): string {
+  const cal = ical({ prodId: PRODID });
+  const zone = e.timeZone || DEFAULT_ZONE;
+  const cancelled = e.status === 'cancelled';
+  const place = [e.venueName, e.address, ctx.countyName].filter(Boolean).join(', ');
+  const descriptionParts = [
+    cancelled && e.cancelReason ? `${CANCELLED_PREFIX[lang]} ${e.cancelReason}` : null,
+    markdownToText(e.description),
+    e.onlineUrl ? `${lang === 'sv' ? 'Länk till mötet' : 'Meeting link'}: ${e.onlineUrl}` : null,
+    ctx.eventUrl,
+  ].filter((p): p is string => !!p);
+  cal.createEvent({
+    id: e.uid,
+    sequence: e.revision,
+    stamp: DateTime.fromJSDate(e.updatedAt, { zone: 'UTC' }),
+    lastModified: DateTime.fromJSDate(e.updatedAt, { zone: 'UTC' }),
+    created: DateTime.fromJSDate(e.createdAt, { zone: 'UTC' }),
+    allDay: e.allDay,
+    // Luxon values in the event's zone: ical-generator then writes the wall-clock time under TZID
+    // (a JS Date would be written in the server's own zone, see TOOLCHAIN.md).
+    start: e.allDay ? DateTime.fromISO(e.startDate!, { zone: 'UTC' }) : DateTime.fromJSDate(e.startsAt, { zone }),
+    end: e.allDay ? DateTime.fromISO(e.endDate!, { zone: 'UTC' }).plus({ days: 1 }) : DateTime.fromJSDate(e.endsAt, { zone }),
+    timezone: e.allDay ? null : zone,
+    summary: cancelled ? `${CANCELLED_PREFIX[lang]} ${e.title}` : e.title,
+    description: descriptionParts.join('\n\n'),
+    url: ctx.eventUrl,
+    location: place || e.lat !== null ? { title: place || e.onlineUrl || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) } : e.onlineUrl,
+    categories: ctx.themeNames.map((name) => ({ name })),
+    organizer: ctx.organizerEmail ? { name: ctx.leadName, email: ctx.organizerEmail } : null,
+    status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  });
+  const text = cal.toString();
+  const start = text.indexOf('BEGIN:VEVENT');
+  const end = text.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length;
+  return text.slice(start, end);
+}
+
+const vtimezoneCache = new Map<string, string>();
+
+/** The VTIMEZONE block for a zone, with CRLF line ends (RFC 5545 §3.1). */
+export function vtimezone(zone: string): string {
+  let block = vtimezoneCache.get(zone);
+  if (block === undefined) {
+    const raw = getVtimezoneComponent(zone);
+    block = raw ? `${raw.replace(/\r?\n/g, '\r\n').replace(/(\r\n)+$/, '')}\r\n` : '';
+    vtimezoneCache.set(zone, block);
+  }
+  return block;
+}
+
+export interface CalendarHeader {
+  name: string;
+  description?: string;
+  method?: 'PUBLISH' | 'CANCEL';
+  /** The zone calendar apps should show the feed in (X-WR-TIMEZONE). */
+  timeZone?: string;
+  ttlSeconds?: number;
+}
+
+/**
+ * VCALENDAR header lines (without the closing line): PRODID, VERSION, METHOD, X-WR-CALNAME,
+ * X-WR-TIMEZONE, REFRESH-INTERVAL and X-PUBLISHED-TTL. ical-generator also writes a
+ * TIMEZONE-ID line, which is not in any RFC and which libical flags: it is removed.
+ */
+export function calendarHeader(h: CalendarHeader): string {
+  const cal = ical({
+    prodId: PRODID,
+    name: h.name,
+    description: h.description ?? null,
+    method: h.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
+    ttl: h.ttlSeconds ?? null,
+    timezone: h.timeZone ? { name: h.timeZone } : null,
+  });
+  const text = cal.toString();
+  return text
+    .slice(0, text.indexOf('END:VCALENDAR'))
+    .split('\r\n')
+    .filter((line) => line && !line.startsWith('TIMEZONE-ID:'))
+    .map((line) => `${line}\r\n`)
+    .join('');
+}
+
+export function assembleCalendar(header: string, zones: Iterable<string>, vevents: string[]): string {
+  let tz = '';
+  for (const z of zones) tz += vtimezone(z);
+  return `${header}${tz}${vevents.join('')}END:VCALENDAR\r\n`;
+}

@@ -1,0 +1,26 @@
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { users } from './accounts.ts';
+
+/**
+ * One row (id = 1) whose version rises, by triggers, on every change to anything a calendar
+ * feed shows. Serving a feed reads this one value to know whether its cached copy still holds,
+ * whichever code (or admin tool) made the change.
+ */
+export const feedState = sqliteTable('feed_state', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull().default(0),
+  changedAt: integer('changed_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/**
+ * The secret in a personal feed URL. Kept readable (not hashed) so the person can see and copy
+ * their subscription link again; it only grants reading that person's calendar and can be
+ * revoked or replaced at any time.
+ */
+export const feedTokens = sqliteTable('feed_tokens', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  token: text('token').notNull().unique(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
