@@ -1,5 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { setPublicUrl } from '@samverka/core';
 import type { Db } from '@samverka/db';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
@@ -7,6 +8,7 @@ import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import errorHandler, { toErrorAnswer } from './plugins/error-handler.ts';
 import feeds from './plugins/feeds.ts';
+import jobs from './plugins/jobs.ts';
 import mail from './plugins/mail.ts';
 import validation from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -15,6 +17,7 @@ import authRoutes from './routes/api/auth/index.ts';
 import clusterRoutes from './routes/api/clusters/index.ts';
 import eventRoutes from './routes/api/events/index.ts';
 import feedRoutes from './routes/feeds/index.ts';
+import { eventRegistrationRoutes, manageRoutes } from './routes/api/registrations/index.ts';
 import proposalRoutes from './routes/api/proposals/index.ts';
 import seriesRoutes from './routes/api/series/index.ts';
 import meRoutes from './routes/api/me/index.ts';
@@ -36,6 +39,8 @@ export interface AppOptions {
   /** Start the outbox worker (default true). */
   mailWorker?: boolean;
   mailPollMs?: number;
+  /** Run scheduled jobs (reminders, retention); default: when the mail worker runs. */
+  jobs?: boolean;
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -57,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', opts.config);
+  setPublicUrl(opts.config.publicUrl);
   app.decorate('db', opts.db);
 
   // External plugins, then the app's own, then routes.
@@ -67,6 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auth);
   await app.register(mail, { startWorker: opts.mailWorker, pollMs: opts.mailPollMs });
   await app.register(feeds);
+  await app.register(jobs, { enabled: opts.jobs ?? opts.mailWorker !== false });
 
   await app.register(
     async (api) => {
@@ -76,6 +83,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(referenceRoutes);
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(eventRoutes, { prefix: '/events' });
+      await api.register(eventRegistrationRoutes, { prefix: '/events' });
+      await api.register(manageRoutes, { prefix: '/registrations' });
       await api.register(proposalRoutes, { prefix: '/proposals' });
       await api.register(seriesRoutes, { prefix: '/series' });
       api.setNotFoundHandler((req, reply) =>

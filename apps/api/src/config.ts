@@ -19,6 +19,8 @@ export interface Config {
   logLevel: string;
   /** Login and login-link attempts allowed per client address and minute. */
   loginRateLimit: number;
+  /** Registrations per client address and minute (a whole class may register from one school network). */
+  registrationRateLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -86,5 +88,6 @@ export function loadConfig(env: Env = process.env): Config {
     webBuildDir: env.WEB_BUILD_DIR === '' ? undefined : resolve(env.WEB_BUILD_DIR || new URL('../../web/build', import.meta.url).pathname),
     logLevel: env.LOG_LEVEL || 'info',
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, 100_000),
+    registrationRateLimit: integer(env, 'REGISTRATION_RATE_LIMIT', 60, 1, 1_000_000),
   };
 }

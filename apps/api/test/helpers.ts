@@ -27,7 +27,7 @@ export const TEST_PASSWORD = 'correct horse battery';
 /** A fresh SQLite file in a temporary folder, migrated and seeded, and the app built on it. */
 export async function makeTestApp(env: Record<string, string> = {}, opts: Partial<AppOptions> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'samverka-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, WEB_BUILD_DIR: '', PUBLIC_URL: 'http://samverka.test', LOGIN_RATE_LIMIT: '1000', ...env });
+  const config = loadConfig({ DATA_DIR: dataDir, WEB_BUILD_DIR: '', PUBLIC_URL: 'http://samverka.test', LOGIN_RATE_LIMIT: '1000', REGISTRATION_RATE_LIMIT: '100000', ...env });
   const handle = openDatabase(config.databaseFile);
   runMigrations(handle.db);
   seedReferenceData(handle.db);

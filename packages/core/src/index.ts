@@ -20,3 +20,6 @@ export * from './proposals/proposal-service.ts';
 export * from './feeds/ics.ts';
 export * from './feeds/feed-service.ts';
 export * from './feeds/personal-feed.ts';
+export * from './links.ts';
+export * from './registrations/registration-mail.ts';
+export * from './registrations/registration-service.ts';

@@ -4,3 +4,4 @@ export * from './clusters.ts';
 export * from './users.ts';
 export * from './events.ts';
 export * from './proposals.ts';
+export * from './registrations.ts';

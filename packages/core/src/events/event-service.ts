@@ -4,9 +4,10 @@ import { clusters, counties, eventAudit, eventOrganisers, events, eventThemes, t
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
-import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent } from './event-access.ts';
+import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from './event-access.ts';
 import { fieldsOf, leadClusterId, resolveEventFields, REVISION_FIELDS, type EventColumns, type EventFields, type EventInput } from './event-input.ts';
 import { loadRelated, organiserRefs, toEventView, type EventView } from './event-view.ts';
+import { onEventCancelled, onEventMoved, promoteFromWaitlist } from '../registrations/registration-service.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -104,10 +105,17 @@ export function createEvent(db: Db, actor: Actor | null, input: EventInput, now 
   return { event: viewOne(db, a, id), clashes: findClashes(db, cols.startsAt, cols.endsAt, id) };
 }
 
+/** The refusal for someone who may not act on an event: 404 for a draft they may not even see (as getEvent answers), else 403. */
+function refusal(db: Db | Tx, actor: Actor, eventId: number, refs: OrganiserRef[], message: string): DomainError {
+  const row = eventRow(db, eventId);
+  if (!canSeeEvent(actor, row.status, refs)) return new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+  return forbidden(message);
+}
+
 function assertCanManage(db: Db | Tx, actor: Actor | null, eventId: number): Actor {
   const a = requireActor(actor);
   const refs = organiserRefs(db as Db, eventId);
-  if (!canManageEvent(a, refs)) throw forbidden('Only the organising clusters of this event may change it');
+  if (!canManageEvent(a, refs)) throw refusal(db, a, eventId, refs, 'Only the organising clusters of this event may change it');
   return a;
 }
 
@@ -144,6 +152,11 @@ export function applyEventPatch(tx: Tx, db: Db, actor: Actor, row: Event, patch:
     .run();
   if (changes.themes) setThemes(tx, row.id, themeIds);
   audit(tx, row.id, actor, action, changes, now);
+  // Registrants hear of a new time or place (with the updated .ics) in the same transaction;
+  // more seats move people up from the waiting list.
+  const updated = eventRow(tx, row.id);
+  if (updated.status === 'published' && REVISION_FIELDS.some((f) => f !== 'status' && f in changes)) onEventMoved(tx, updated, now);
+  if ('capacity' in changes) promoteFromWaitlist(tx, updated, now);
   return cols;
 }
 
@@ -167,6 +180,7 @@ function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, rea
       .where(eq(events.id, id))
       .run();
     audit(tx, id, a, to === 'published' ? 'published' : 'cancelled', { status: [row.status, to], ...(reason ? { cancelReason: [null, reason] } : {}) }, now);
+    if (to === 'cancelled') onEventCancelled(tx, eventRow(tx, id), now);
   });
   return viewOne(db, a, id);
 }
@@ -223,7 +237,7 @@ export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clust
   const row = eventRow(db, eventId);
   const a = requireActor(actor);
   const refs = organiserRefs(db, eventId);
-  if (!canInviteCohosts(a, refs)) throw forbidden("Only the lead cluster's coordinators may invite co-hosts");
+  if (!canInviteCohosts(a, refs)) throw refusal(db, a, eventId, refs, "Only the lead cluster's coordinators may invite co-hosts");
   if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot get new co-hosts');
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
@@ -262,7 +276,8 @@ export function answerCohostInvitation(db: Db, actor: Actor | null, eventId: num
 export function removeCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
   eventRow(db, eventId);
   const a = requireActor(actor);
-  if (!canInviteCohosts(a, organiserRefs(db, eventId))) throw forbidden("Only the lead cluster's coordinators may remove co-hosts");
+  const refs = organiserRefs(db, eventId);
+  if (!canInviteCohosts(a, refs)) throw refusal(db, a, eventId, refs, "Only the lead cluster's coordinators may remove co-hosts");
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   const org = cluster && db.select().from(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).get();
   if (!cluster || !org || org.role !== 'cohost') throw new DomainError('not_found', 'not_cohost', 'That cluster is not a co-host of this event');
@@ -322,8 +337,9 @@ function encodeCursor(row: Event): string {
 }
 
 function decodeCursor(cursor: string): [number, number] {
-  const m = /^(-?\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API gave out', [{ field: 'cursor', message: 'invalid' }]);
+  const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  // Out of range numbers would bind as NaN or an invalid date and quietly match nothing.
+  if (!m || Number.isNaN(new Date(Number(m[1])).getTime()) || !Number.isSafeInteger(Number(m[2]))) throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API gave out', [{ field: 'cursor', message: 'invalid' }]);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -390,7 +406,8 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
   } else {
     where.push(inArray(events.status, ['published', 'cancelled']));
   }
-  if (f.q !== undefined) {
+  // An empty search box is no text filter; text with no words in it matches nothing.
+  if (f.q !== undefined && f.q.trim() !== '') {
     const match = ftsQuery(f.q);
     if (!match) return { events: [], nextCursor: null };
     where.push(sql`${events.id} in (select rowid from events_fts where events_fts match ${match})`);

@@ -10,12 +10,13 @@ import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, parseDate } from '../time.ts';
-import { canManageEvent } from './event-access.ts';
+import { canManageEvent, canSeeEvent } from './event-access.ts';
 import { leadClusterId, resolveEventFields, type EventFields } from './event-input.ts';
 import { applyEventPatch, assertCoordinatesLead, findClashes, insertEvent, type Clash } from './event-service.ts';
 import { organiserRefs } from './event-view.ts';
 
 export const MAX_OCCURRENCES = 60;
+const RULE_PARTS = new Set(['FREQ', 'UNTIL', 'COUNT', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST']);
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export interface SeriesInput extends Omit<EventFields, 'start' | 'end' | 'startDate' | 'endDate' | 'allDay'> {
@@ -48,6 +49,12 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
   if (!/^[A-Z0-9=;,+\-:]+$/i.test(body) || !/FREQ=/i.test(body)) {
     throw new DomainError('invalid', 'invalid_rrule', 'The recurrence rule must be an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=+2TU;COUNT=10', [{ field: 'rrule', message: 'not an RRULE' }]);
   }
+  // Only the rule parts of RFC 5545 §3.3.10: rrule also reads DTSTART and TZID here, which
+  // would let the rule override firstDate.
+  const unknownPart = body.split(';').find((part) => part !== '' && !RULE_PARTS.has(part.split('=')[0]!.toUpperCase()));
+  if (unknownPart !== undefined) {
+    throw new DomainError('invalid', 'invalid_rrule', `"${unknownPart.slice(0, 40)}" is not a part of a recurrence rule`, [{ field: 'rrule', message: 'unknown rule part' }]);
+  }
   if (!/COUNT=|UNTIL=/i.test(body)) {
     throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [{ field: 'rrule', message: 'needs COUNT or UNTIL' }]);
   }
@@ -61,7 +68,13 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
   }
   if (dates.length === 0) throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [{ field: 'rrule', message: 'no occurrences' }]);
   if (dates.length > MAX_OCCURRENCES) throw new DomainError('invalid', 'too_many_occurrences', `A series has at most ${MAX_OCCURRENCES} meetings`, [{ field: 'rrule', message: `more than ${MAX_OCCURRENCES} occurrences` }]);
-  return dates.map((d) => DateTime.fromJSDate(d, { zone: 'UTC' }).toISODate()!);
+  const days = dates.map((d) => DateTime.fromJSDate(d, { zone: 'UTC' }).toISODate()!);
+  // Each occurrence is a whole meeting on its own date at startTime: a sub-daily rule
+  // (FREQ=HOURLY, BYHOUR=9,13) would give several identical meetings on one day.
+  if (new Set(days).size !== days.length) {
+    throw new DomainError('invalid', 'rrule_same_day', 'The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', [{ field: 'rrule', message: 'two occurrences on one day' }]);
+  }
+  return days;
 }
 
 function checkTime(value: string, field: string): string {
@@ -132,9 +145,17 @@ export function updateSeriesFrom(db: Db, actor: Actor | null, seriesId: number, 
   return { eventIds: rows.map((r) => r.id) };
 }
 
-export function getSeries(db: Db, id: number) {
+/** A series and its occurrences; drafts only for those who may see them, and 404 when none is visible. */
+export function getSeries(db: Db, actor: Actor | null, id: number) {
   const s = db.select().from(series).where(eq(series.id, id)).get();
   if (!s) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
-  const occurrences = db.select({ id: events.id, startsAt: events.startsAt, status: events.status }).from(events).where(eq(events.seriesId, id)).orderBy(asc(events.startsAt)).all();
+  const occurrences = db
+    .select({ id: events.id, startsAt: events.startsAt, status: events.status })
+    .from(events)
+    .where(eq(events.seriesId, id))
+    .orderBy(asc(events.startsAt))
+    .all()
+    .filter((o) => canSeeEvent(actor, o.status, organiserRefs(db, o.id)));
+  if (occurrences.length === 0) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
   return { id: s.id, title: s.title, rrule: s.rrule, timeZone: s.timeZone, occurrences: occurrences.map((o) => ({ id: o.id, startsAt: o.startsAt.toISOString(), status: o.status })) };
 }

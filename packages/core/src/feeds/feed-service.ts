@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { clusters, counties, coordinators, events, eventThemes, feedState, feedTokens, themes, type Db, type Event, type EventKind } from '@samverka/db';
+import { clusters, counties, coordinators, events, eventThemes, feedState, feedTokens, registrations, themes, users, type Db, type Event, type EventKind } from '@samverka/db';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
-import { assembleCalendar, buildVevent, calendarHeader, type FeedLang } from './ics.ts';
+import { assembleCalendar, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
 
 export type FeedScope =
   | { type: 'all'; cluster?: string; theme?: string; county?: string; kind?: EventKind }
@@ -67,8 +67,23 @@ export class FeedService {
   }
 
   ics(scope: FeedScope, lang: FeedLang, now = Date.now()): BuiltFeed {
-    this.assertLiveToken(scope);
-    return this.cached(`ics:${lang}:${scopeKey(scope)}`, now, () => this.buildIcs(scope, lang, now));
+    const userId = this.assertLiveToken(scope);
+    const key = `ics:${lang}:${scopeKey(scope)}${userId !== null ? `:${this.registrationFingerprint(userId)}` : ''}`;
+    return this.cached(key, now, () => this.buildIcs(scope, lang, now));
+  }
+
+  /**
+   * Registrations change a personal feed without touching feed_state (bumping it would throw away
+   * every feed on each registration), so a personal feed's cache key carries this instead.
+   */
+  private registrationFingerprint(userId: number): string {
+    const row = this.db
+      .select({ n: sql<number>`count(*)`, last: sql<number>`coalesce(max(${registrations.updatedAt}), 0)` })
+      .from(registrations)
+      .innerJoin(users, eq(users.email, registrations.email))
+      .where(eq(users.id, userId))
+      .get();
+    return `${row?.n ?? 0}-${row?.last ?? 0}`;
   }
 
   atom(scope: FeedScope, lang: FeedLang, now = Date.now()): BuiltFeed {
@@ -77,10 +92,11 @@ export class FeedService {
   }
 
   /** Checked on every request, before any cached copy is used: a revoked link stops at once. */
-  private assertLiveToken(scope: FeedScope): void {
-    if (scope.type === 'personal' && !this.db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get()) {
-      throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
-    }
+  private assertLiveToken(scope: FeedScope): number | null {
+    if (scope.type !== 'personal') return null;
+    const row = this.db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get();
+    if (!row) throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
+    return row.userId;
   }
 
   /** Compressed bodies are made on first request for them and kept with the feed. */
@@ -173,37 +189,7 @@ export class FeedService {
   }
 
   private contexts(rows: Event[], lang: FeedLang) {
-    const out = new Map<number, Parameters<typeof buildVevent>[1]>();
-    if (rows.length === 0) return out;
-    const clusterRows = new Map(this.db.select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail }).from(clusters).all().map((c) => [c.id, c]));
-    const countyRows = new Map(this.db.select().from(counties).all().map((c) => [c.id, c.name]));
-    const themeNames = new Map<number, string[]>();
-    const ids = rows.map((r) => r.id);
-    // Chunked: SQLite limits the number of bound parameters in one statement.
-    for (let i = 0; i < ids.length; i += 900) {
-      for (const t of this.db
-        .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
-        .from(eventThemes)
-        .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-        .where(inArray(eventThemes.eventId, ids.slice(i, i + 900)))
-        .orderBy(asc(themes.id))
-        .all()) {
-        const list = themeNames.get(t.eventId) ?? [];
-        list.push(lang === 'sv' ? t.sv : t.en);
-        themeNames.set(t.eventId, list);
-      }
-    }
-    for (const e of rows) {
-      const lead = clusterRows.get(e.leadClusterId);
-      out.set(e.id, {
-        leadName: lead?.name ?? 'Samverka',
-        organizerEmail: e.contactEmail ?? lead?.contactEmail ?? null,
-        countyName: e.countyId !== null ? (countyRows.get(e.countyId) ?? null) : null,
-        themeNames: themeNames.get(e.id) ?? [],
-        eventUrl: this.eventUrl(e.id),
-      });
-    }
-    return out;
+    return icsContexts(this.db, rows, lang, (id) => this.eventUrl(id));
   }
 
   private buildAtom(scope: FeedScope, lang: FeedLang, now: number) {
@@ -227,13 +213,57 @@ export class FeedService {
   }
 }
 
-/** Events of the clusters the person coordinates (lead or accepted co-host). */
+/** A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled). */
+export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
+  const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
+  const header = calendarHeader({ name: event.title, method: event.status === 'cancelled' ? 'CANCEL' : 'PUBLISH' });
+  return assembleCalendar(header, event.allDay ? [] : [event.timeZone], [buildVevent(event, ctx, lang)]);
+}
+
+/** What each event's VEVENT shows of its lead cluster, county and themes, loaded for many events at once. */
+export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id: number) => string): Map<number, IcsEventContext> {
+  const out = new Map<number, IcsEventContext>();
+  if (rows.length === 0) return out;
+  const clusterRows = new Map(db.select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail }).from(clusters).all().map((c) => [c.id, c]));
+  const countyRows = new Map(db.select().from(counties).all().map((c) => [c.id, c.name]));
+  const themeNames = new Map<number, string[]>();
+  const ids = rows.map((r) => r.id);
+  // Chunked: SQLite limits the number of bound parameters in one statement.
+  for (let i = 0; i < ids.length; i += 900) {
+    for (const t of db
+      .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
+      .from(eventThemes)
+      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+      .where(inArray(eventThemes.eventId, ids.slice(i, i + 900)))
+      .orderBy(asc(themes.id))
+      .all()) {
+      const list = themeNames.get(t.eventId) ?? [];
+      list.push(lang === 'sv' ? t.sv : t.en);
+      themeNames.set(t.eventId, list);
+    }
+  }
+  for (const e of rows) {
+    const lead = clusterRows.get(e.leadClusterId);
+    out.set(e.id, {
+      leadName: lead?.name ?? 'Samverka',
+      organizerEmail: e.contactEmail ?? lead?.contactEmail ?? null,
+      countyName: e.countyId !== null ? (countyRows.get(e.countyId) ?? null) : null,
+      themeNames: themeNames.get(e.id) ?? [],
+      eventUrl: eventUrl(e.id),
+    });
+  }
+  return out;
+}
+
+/** Events of the clusters the person coordinates (lead or accepted co-host), and events they registered for. */
 function personalCondition(db: Db, userId: number): SQL {
+  const email = db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()?.email ?? '';
+  const registered = sql`exists (select 1 from registrations r where r.event_id = ${events.id} and r.email = ${email} and r.status in ('confirmed', 'waitlisted'))`;
   const clusterIds = db.select({ id: coordinators.clusterId }).from(coordinators).where(eq(coordinators.userId, userId)).all().map((r) => r.id);
   const byCluster = clusterIds.length
     ? sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(clusterIds.map((id) => sql`${id}`), sql`, `)}) and (eo.role = 'lead' or eo.status = 'accepted'))`
     : sql`0`;
-  return byCluster;
+  return or(byCluster, registered)!;
 }
 
 function scopeKey(scope: FeedScope): string {

@@ -3,3 +3,4 @@ export * from './accounts.ts';
 export * from './outbox.ts';
 export * from './events.ts';
 export * from './feeds.ts';
+export * from './registrations.ts';

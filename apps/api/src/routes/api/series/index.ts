@@ -13,7 +13,7 @@ const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => reply.code(201).send(createSeries(app.db, req.actor, req.body)),
   );
 
-  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Series, ...errors(400, 404) } } }, async (req) => getSeries(app.db, req.params.id));
+  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Series, ...errors(400, 404) } } }, async (req) => getSeries(app.db, req.actor, req.params.id));
 
   app.patch(
     '/:id/from/:eventId',

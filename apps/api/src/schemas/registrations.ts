@@ -1,0 +1,99 @@
+import { Type, type Static } from 'typebox';
+import { Lang, NamedRef, Slug, StrictObject } from './common.ts';
+import { EventStatus } from './events.ts';
+
+const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
+
+export const RegistrationBody = StrictObject({
+  name: Type.String({ minLength: 1, maxLength: 120 }),
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  organisation: Type.String({ minLength: 1, maxLength: 200 }),
+  county: Type.Optional(N(Slug)),
+  cluster: Type.Optional(N(Slug)),
+  dietaryNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  consent: Type.Boolean({ description: 'must be true: the participant agrees to the storing of their data' }),
+  newsletter: Type.Optional(Type.Boolean()),
+  language: Type.Optional(Lang),
+});
+export type RegistrationBody = Static<typeof RegistrationBody>;
+
+export const RegistrationPatch = StrictObject({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
+  organisation: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  county: Type.Optional(N(Slug)),
+  cluster: Type.Optional(N(Slug)),
+  dietaryNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  language: Type.Optional(Lang),
+  newsletter: Type.Optional(Type.Boolean()),
+});
+export type RegistrationPatch = Static<typeof RegistrationPatch>;
+
+export const Registration = Type.Object({
+  id: Type.Integer(),
+  status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted'), Type.Literal('cancelled')]),
+  position: N(Type.Integer()),
+  name: N(Type.String()),
+  email: N(Type.String()),
+  organisation: N(Type.String()),
+  county: N(NamedRef),
+  cluster: N(NamedRef),
+  dietaryNeeds: N(Type.String()),
+  accessibilityNeeds: N(Type.String()),
+  language: Lang,
+  newsletter: Type.Boolean(),
+  consentAt: Type.String(),
+  checkedInAt: N(Type.String()),
+  createdAt: Type.String(),
+  event: Type.Object({
+    id: Type.Integer(),
+    title: Type.String(),
+    startsAt: Type.String(),
+    endsAt: Type.String(),
+    timeZone: Type.String(),
+    allDay: Type.Boolean(),
+    startDate: N(Type.String()),
+    endDate: N(Type.String()),
+    status: EventStatus,
+  }),
+});
+export type Registration = Static<typeof Registration>;
+
+export const RegistrationResult = Type.Object({
+  registration: Registration,
+  token: N(Type.String({ description: 'secret of the manage link; only when the registration was created by this request' })),
+  manageUrl: N(Type.String()),
+  created: Type.Boolean(),
+});
+export type RegistrationResult = Static<typeof RegistrationResult>;
+
+export const RegistrationSummary = Type.Object({
+  capacity: N(Type.Integer()),
+  confirmed: Type.Integer(),
+  waitlisted: Type.Integer(),
+  seatsLeft: N(Type.Integer()),
+  open: Type.Boolean(),
+  closedReason: N(Type.String()),
+  opensAt: N(Type.String()),
+  closesAt: N(Type.String()),
+});
+export type RegistrationSummary = Static<typeof RegistrationSummary>;
+
+export const AttendeeList = Type.Object({
+  capacity: N(Type.Integer()),
+  confirmed: Type.Integer(),
+  waitlisted: Type.Integer(),
+  cancelled: Type.Integer(),
+  checkedIn: Type.Integer(),
+  attendees: Type.Array(Registration),
+});
+export type AttendeeList = Static<typeof AttendeeList>;
+
+export const TokenParams = StrictObject({ token: Token });
+export const CheckInParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), registrationId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) });
+export const CheckInBody = StrictObject({ checkedIn: Type.Boolean() });
+export const MessageBody = StrictObject({ subject: Type.String({ minLength: 1, maxLength: 150 }), body: Type.String({ minLength: 1, maxLength: 10_000 }) });
+export const MessageResult = Type.Object({ recipients: Type.Integer() });
+export const CsvQuery = StrictObject({ lang: Type.Optional(Lang) });

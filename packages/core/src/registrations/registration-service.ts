@@ -1,0 +1,538 @@
+import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
+import { stringify } from 'csv-stringify/sync';
+import { clusters, counties, events, registrations, type Db, type Event, type Registration } from '@samverka/db';
+import type { Actor } from '../access.ts';
+import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
+import { isEmail, normaliseEmail, singleLine } from '../escape.ts';
+import { canManageEvent } from '../events/event-access.ts';
+import { organiserRefs } from '../events/event-view.ts';
+import { singleEventCalendar } from '../feeds/feed-service.ts';
+import { links } from '../links.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { newToken } from '../tokens.ts';
+import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+type DbOrTx = Db | Tx;
+
+export interface RegistrationInput {
+  name: string;
+  email: string;
+  organisation: string;
+  county?: string | null;
+  cluster?: string | null;
+  dietaryNeeds?: string | null;
+  accessibilityNeeds?: string | null;
+  consent: boolean;
+  newsletter?: boolean;
+  language?: 'sv' | 'en';
+}
+
+export interface RegistrationView {
+  id: number;
+  status: Registration['status'];
+  /** 1-based place on the waiting list; null unless waitlisted. */
+  position: number | null;
+  name: string | null;
+  email: string | null;
+  organisation: string | null;
+  county: { slug: string; name: string } | null;
+  cluster: { slug: string; name: string } | null;
+  dietaryNeeds: string | null;
+  accessibilityNeeds: string | null;
+  language: 'sv' | 'en';
+  newsletter: boolean;
+  consentAt: string;
+  checkedInAt: string | null;
+  createdAt: string;
+  event: { id: number; title: string; startsAt: string; endsAt: string; timeZone: string; allDay: boolean; startDate: string | null; endDate: string | null; status: Event['status'] };
+}
+
+export interface RegistrationResult {
+  registration: RegistrationView;
+  /** The manage-link secret; only given to whoever created the registration. */
+  token: string | null;
+  created: boolean;
+}
+
+// ---- Reading ----
+
+function waitlistPosition(db: DbOrTx, r: Registration): number | null {
+  if (r.status !== 'waitlisted' || !r.waitlistedAt) return null;
+  const row = db
+    .select({ n: count() })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.eventId, r.eventId),
+        eq(registrations.status, 'waitlisted'),
+        or(lt(registrations.waitlistedAt, r.waitlistedAt), and(eq(registrations.waitlistedAt, r.waitlistedAt), sql`${registrations.id} <= ${r.id}`)),
+      ),
+    )
+    .get();
+  return row?.n ?? null;
+}
+
+function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
+  const county = r.countyId !== null ? db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get() : undefined;
+  const cluster = r.clusterId !== null ? db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, r.clusterId)).get() : undefined;
+  return {
+    id: r.id,
+    status: r.status,
+    position: waitlistPosition(db, r),
+    name: r.name,
+    email: r.email,
+    organisation: r.organisation,
+    county: county ?? null,
+    cluster: cluster ?? null,
+    dietaryNeeds: r.dietaryNeeds,
+    accessibilityNeeds: r.accessibilityNeeds,
+    language: r.language,
+    newsletter: r.newsletter,
+    consentAt: r.consentAt.toISOString(),
+    checkedInAt: r.checkedInAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    event: { id: e.id, title: e.title, startsAt: e.startsAt.toISOString(), endsAt: e.endsAt.toISOString(), timeZone: e.timeZone, allDay: e.allDay, startDate: e.startDate, endDate: e.endDate, status: e.status },
+  };
+}
+
+function eventRow(db: DbOrTx, id: number): Event {
+  const e = db.select().from(events).where(eq(events.id, id)).get();
+  if (!e) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  return e;
+}
+
+function byToken(db: DbOrTx, token: string): Registration {
+  const r = db.select().from(registrations).where(eq(registrations.token, token)).get();
+  if (!r) throw new DomainError('not_found', 'unknown_registration', 'This registration link is not valid (the registration may have been deleted)');
+  return r;
+}
+
+export function getRegistration(db: Db, token: string): RegistrationView {
+  const r = byToken(db, token);
+  return view(db, r, eventRow(db, r.eventId));
+}
+
+export interface RegistrationSummary {
+  capacity: number | null;
+  confirmed: number;
+  waitlisted: number;
+  seatsLeft: number | null;
+  open: boolean;
+  /** Why registration is closed: draft, cancelled, not_open_yet, closed, ended. */
+  closedReason: string | null;
+  opensAt: string | null;
+  closesAt: string | null;
+}
+
+export function registrationSummary(db: Db, eventId: number, now = new Date()): RegistrationSummary {
+  const e = eventRow(db, eventId);
+  const counts = statusCounts(db, eventId);
+  const reason = closedReason(e, now);
+  return {
+    capacity: e.capacity,
+    confirmed: counts.confirmed,
+    waitlisted: counts.waitlisted,
+    seatsLeft: e.capacity === null ? null : Math.max(0, e.capacity - counts.confirmed),
+    open: reason === null,
+    closedReason: reason,
+    opensAt: e.registrationOpensAt?.toISOString() ?? null,
+    closesAt: (e.registrationClosesAt ?? e.startsAt).toISOString(),
+  };
+}
+
+function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlisted: number } {
+  const out = { confirmed: 0, waitlisted: 0 };
+  for (const row of db.select({ status: registrations.status, n: count() }).from(registrations).where(eq(registrations.eventId, eventId)).groupBy(registrations.status).all()) {
+    if (row.status === 'confirmed' || row.status === 'waitlisted') out[row.status] = row.n;
+  }
+  return out;
+}
+
+/** Registration is open for a published event inside its window, which closes at the start unless set earlier. */
+function closedReason(e: Event, now: Date): string | null {
+  if (e.status === 'draft') return 'draft';
+  if (e.status === 'cancelled') return 'cancelled';
+  if (e.registrationOpensAt && now < e.registrationOpensAt) return 'not_open_yet';
+  if (now >= (e.registrationClosesAt ?? e.startsAt)) return now >= e.endsAt ? 'ended' : 'closed';
+  return null;
+}
+
+const CLOSED_MESSAGES: Record<string, string> = {
+  draft: 'The event is not published; registration is not open',
+  cancelled: 'The event is cancelled; registration is closed',
+  not_open_yet: 'Registration has not opened yet',
+  closed: 'Registration for this event has closed',
+  ended: 'The event has ended',
+};
+
+// ---- Mail ----
+
+function whenText(e: Event, lang: 'sv' | 'en'): string {
+  const locale = lang === 'sv' ? 'sv-SE' : 'en-GB';
+  if (e.allDay) {
+    const f = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' });
+    const a = f.format(new Date(`${e.startDate}T00:00:00Z`));
+    return e.endDate && e.endDate !== e.startDate ? `${a} – ${f.format(new Date(`${e.endDate}T00:00:00Z`))}` : a;
+  }
+  const f = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone });
+  const t = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: e.timeZone });
+  const sameDay = e.endsAt.getTime() - e.startsAt.getTime() < 86_400_000;
+  return `${f.format(e.startsAt)} – ${sameDay ? t.format(e.endsAt) : f.format(e.endsAt)} (${e.timeZone})`;
+}
+
+function whereText(e: Event, lang: 'sv' | 'en'): string {
+  const place = [e.venueName, e.address].filter(Boolean).join(', ');
+  const online = e.onlineUrl ? `${lang === 'sv' ? 'Online' : 'Online'}: ${e.onlineUrl}` : '';
+  return [place, online].filter(Boolean).join(' · ') || '–';
+}
+
+/** Puts one registration mail in the outbox, inside the caller's transaction. */
+export function notify(db: DbOrTx, kind: RegistrationMailKind, r: Registration, e: Event, now: Date, extra: { position?: number; message?: { subject: string; body: string } } = {}): void {
+  if (!r.email || !r.token) return; // anonymised: nobody to write to
+  const mail = registrationMail({
+    kind,
+    event: e,
+    registration: r,
+    manageUrl: links.manage(r.token),
+    eventUrl: links.event(e.id),
+    when: whenText(e, r.language),
+    where: whereText(e, r.language),
+    ...extra,
+  });
+  const attachments = withCalendar(kind) ? [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base), e.status === 'cancelled')] : undefined;
+  enqueueMail(db, { to: r.email, ...mail, attachments }, now);
+}
+
+// ---- Participant actions ----
+
+function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; countyId: number | null; clusterId: number | null } {
+  const details: ErrorDetail[] = [];
+  const email = normaliseEmail(input.email);
+  if (!singleLine(input.name, 120)) details.push({ field: 'name', message: 'your name is required' });
+  if (!isEmail(email)) details.push({ field: 'email', message: 'not a valid email address' });
+  if (!singleLine(input.organisation, 200)) details.push({ field: 'organisation', message: 'your organisation is required' });
+  if (input.consent !== true) details.push({ field: 'consent', message: 'you must agree to the storing of your data to register' });
+  let countyId: number | null = null;
+  let clusterId: number | null = null;
+  if (input.county) {
+    const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, input.county)).get();
+    if (!c) details.push({ field: 'county', message: `unknown county "${input.county}"` });
+    else countyId = c.id;
+  }
+  if (input.cluster) {
+    const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
+    if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+    else clusterId = c.id;
+  }
+  if ((input.dietaryNeeds ?? '').length > 500) details.push({ field: 'dietaryNeeds', message: 'at most 500 characters' });
+  if ((input.accessibilityNeeds ?? '').length > 500) details.push({ field: 'accessibilityNeeds', message: 'at most 500 characters' });
+  if (details.length) throw new DomainError('invalid', 'invalid_registration', `The registration has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  return { email, countyId, clusterId };
+}
+
+const optional = (v: string | null | undefined, max: number) => (v ? v.trim().slice(0, max) || null : null);
+
+/**
+ * Registers for an event. Runs in one IMMEDIATE transaction, so counting the confirmed seats and
+ * taking one can never interleave with another registration: with N seats, never more than N
+ * are confirmed. The same email twice returns the existing registration (and mails its link to
+ * that address) instead of taking a second seat.
+ */
+export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
+  const { email, countyId, clusterId } = validateInput(db, input);
+  return db.transaction(
+    (tx) => {
+      const e = eventRow(tx, eventId);
+      const reason = closedReason(e, now);
+      if (reason) throw new DomainError('conflict', `registration_${reason}`, CLOSED_MESSAGES[reason]!);
+      const existing = tx.select().from(registrations).where(and(eq(registrations.eventId, eventId), eq(registrations.email, email))).get();
+      if (existing && existing.status !== 'cancelled') {
+        notify(tx, 'manage_link', existing, e, now);
+        return { registration: view(tx, existing, e), token: null, created: false };
+      }
+      const { confirmed } = statusCounts(tx, eventId);
+      const status = e.capacity === null || confirmed < e.capacity ? 'confirmed' : 'waitlisted';
+      const values = {
+        eventId,
+        token: newToken(),
+        status,
+        name: singleLine(input.name, 120),
+        email,
+        organisation: singleLine(input.organisation, 200),
+        countyId,
+        clusterId,
+        dietaryNeeds: optional(input.dietaryNeeds, 500),
+        accessibilityNeeds: optional(input.accessibilityNeeds, 500),
+        language: input.language ?? 'sv',
+        newsletter: input.newsletter ?? false,
+        consentAt: now,
+        waitlistedAt: status === 'waitlisted' ? now : null,
+        promotedAt: null,
+        checkedInAt: null,
+        reminderSentAt: null,
+        cancelledAt: null,
+        createdAt: now,
+        updatedAt: now,
+      } as const;
+      // A cancelled registration is taken up again with a fresh link (the old one stops working).
+      const row = existing
+        ? tx.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning().get()
+        : tx.insert(registrations).values(values).returning().get();
+      const v = view(tx, row, e);
+      notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });
+      return { registration: v, token: row.token, created: true };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Fills free seats from the waiting list, first come first served, and tells each person promoted. */
+export function promoteFromWaitlist(tx: DbOrTx, e: Event, now: Date): number {
+  if (e.status !== 'published') return 0;
+  let promoted = 0;
+  for (;;) {
+    const { confirmed } = statusCounts(tx, e.id);
+    if (e.capacity !== null && confirmed >= e.capacity) return promoted;
+    const next = tx
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.eventId, e.id), eq(registrations.status, 'waitlisted')))
+      .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
+      .limit(1)
+      .get();
+    if (!next) return promoted;
+    const row = tx.update(registrations).set({ status: 'confirmed', promotedAt: now, waitlistedAt: null, updatedAt: now }).where(eq(registrations.id, next.id)).returning().get();
+    notify(tx, 'promoted', row, e, now);
+    promoted++;
+  }
+}
+
+function assertNotEnded(e: Event, now: Date) {
+  if (now >= e.endsAt) throw new DomainError('conflict', 'event_ended', 'The event has ended; the registration can no longer be changed');
+}
+
+export function cancelRegistration(db: Db, token: string, now = new Date()): RegistrationView {
+  return db.transaction(
+    (tx) => {
+      const r = byToken(tx, token);
+      const e = eventRow(tx, r.eventId);
+      if (r.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The registration is already cancelled');
+      assertNotEnded(e, now);
+      const row = tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, waitlistedAt: null, updatedAt: now }).where(eq(registrations.id, r.id)).returning().get();
+      notify(tx, 'cancelled_by_participant', row, e, now);
+      if (r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
+      return view(tx, row, e);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export interface RegistrationPatch {
+  name?: string;
+  organisation?: string;
+  county?: string | null;
+  cluster?: string | null;
+  dietaryNeeds?: string | null;
+  accessibilityNeeds?: string | null;
+  language?: 'sv' | 'en';
+  newsletter?: boolean;
+}
+
+export function updateRegistration(db: Db, token: string, patch: RegistrationPatch, now = new Date()): RegistrationView {
+  const r = byToken(db, token);
+  const e = eventRow(db, r.eventId);
+  assertNotEnded(e, now);
+  const merged = {
+    name: patch.name ?? r.name ?? '',
+    email: r.email ?? '',
+    organisation: patch.organisation ?? r.organisation ?? '',
+    county: patch.county === undefined ? (r.countyId !== null ? db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, r.countyId)).get()?.slug : null) : patch.county,
+    cluster: patch.cluster === undefined ? (r.clusterId !== null ? db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.id, r.clusterId)).get()?.slug : null) : patch.cluster,
+    consent: true,
+  };
+  const { countyId, clusterId } = validateInput(db, merged);
+  const row = db
+    .update(registrations)
+    .set({
+      name: singleLine(merged.name, 120),
+      organisation: singleLine(merged.organisation, 200),
+      countyId,
+      clusterId,
+      dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, 500),
+      accessibilityNeeds: patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, 500),
+      language: patch.language ?? r.language,
+      newsletter: patch.newsletter ?? r.newsletter,
+      updatedAt: now,
+    })
+    .where(eq(registrations.id, r.id))
+    .returning()
+    .get();
+  return view(db, row, e);
+}
+
+const anonymous = { token: null, name: null, email: null, organisation: null, dietaryNeeds: null, accessibilityNeeds: null } as const;
+
+/**
+ * The participant deletes their personal data: the seat is given up (and passed on to the
+ * waiting list) and every personal field is erased. What remains (status, county, cluster)
+ * counts in statistics only.
+ */
+export function deletePersonalData(db: Db, token: string, now = new Date()): void {
+  db.transaction(
+    (tx) => {
+      const r = byToken(tx, token);
+      const e = eventRow(tx, r.eventId);
+      const active = r.status !== 'cancelled' && now < e.endsAt;
+      tx.update(registrations)
+        .set({ ...anonymous, status: active ? 'cancelled' : r.status, cancelledAt: active ? now : r.cancelledAt, anonymisedAt: now, updatedAt: now })
+        .where(eq(registrations.id, r.id))
+        .run();
+      if (active && r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+// ---- Organisers ----
+
+function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
+  const e = eventRow(db, eventId);
+  if (!actor) throw new DomainError('unauthenticated', 'login_required', 'You need to log in to do this');
+  if (!canManageEvent(actor, organiserRefs(db, eventId))) throw forbidden('Only the organisers of this event may see or manage its registrations');
+  return e;
+}
+
+export interface AttendeeList {
+  capacity: number | null;
+  confirmed: number;
+  waitlisted: number;
+  cancelled: number;
+  checkedIn: number;
+  attendees: RegistrationView[];
+}
+
+export function listAttendees(db: Db, actor: Actor | null, eventId: number): AttendeeList {
+  const e = assertOrganiser(db, actor, eventId);
+  const rows = db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.eventId, eventId), isNull(registrations.anonymisedAt)))
+    .orderBy(sql`case ${registrations.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`, asc(registrations.waitlistedAt), asc(registrations.id))
+    .all();
+  const attendees = rows.map((r) => view(db, r, e));
+  return {
+    capacity: e.capacity,
+    confirmed: attendees.filter((a) => a.status === 'confirmed').length,
+    waitlisted: attendees.filter((a) => a.status === 'waitlisted').length,
+    cancelled: attendees.filter((a) => a.status === 'cancelled').length,
+    checkedIn: attendees.filter((a) => a.checkedInAt).length,
+    attendees,
+  };
+}
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab/CR) as a formula (CSV injection,
+ * OWASP): such a cell gets a leading apostrophe, which spreadsheets show as text.
+ */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang: 'sv' | 'en' = 'sv'): string {
+  const list = listAttendees(db, actor, eventId);
+  const head =
+    lang === 'sv'
+      ? ['Status', 'Plats i kön', 'Namn', 'E-post', 'Organisation', 'Län', 'Kluster', 'Kost', 'Tillgänglighet', 'Incheckad', 'Anmäld']
+      : ['Status', 'Waitlist position', 'Name', 'Email', 'Organisation', 'County', 'Cluster', 'Dietary needs', 'Accessibility needs', 'Checked in', 'Registered'];
+  const rows = list.attendees.map((a) =>
+    [a.status, a.position?.toString() ?? '', a.name ?? '', a.email ?? '', a.organisation ?? '', a.county?.name ?? '', a.cluster?.name ?? '', a.dietaryNeeds ?? '', a.accessibilityNeeds ?? '', a.checkedInAt ?? '', a.createdAt].map(neutraliseCell),
+  );
+  // A BOM so that spreadsheet programs read the UTF-8 (å, ä, ö) correctly.
+  return `\uFEFF${stringify([head, ...rows], { record_delimiter: '\r\n' })}`;
+}
+
+export function setCheckIn(db: Db, actor: Actor | null, eventId: number, registrationId: number, checkedIn: boolean, now = new Date()): RegistrationView {
+  const e = assertOrganiser(db, actor, eventId);
+  const r = db.select().from(registrations).where(and(eq(registrations.id, registrationId), eq(registrations.eventId, eventId))).get();
+  if (!r) throw new DomainError('not_found', 'unknown_registration', `Event ${eventId} has no registration ${registrationId}`);
+  if (r.status !== 'confirmed') throw new DomainError('conflict', 'not_confirmed', 'Only participants with a confirmed seat can be checked in');
+  const row = db.update(registrations).set({ checkedInAt: checkedIn ? now : null, updatedAt: now }).where(eq(registrations.id, r.id)).returning().get();
+  return view(db, row, e);
+}
+
+/** A message from the organisers to everyone registered (confirmed and waiting), through the outbox. */
+export function messageRegistrants(db: Db, actor: Actor | null, eventId: number, message: { subject: string; body: string }, now = new Date()): number {
+  const e = assertOrganiser(db, actor, eventId);
+  const subject = singleLine(message.subject, 150);
+  const body = message.body.trim();
+  const details: ErrorDetail[] = [];
+  if (!subject) details.push({ field: 'subject', message: 'required' });
+  if (!body) details.push({ field: 'body', message: 'required' });
+  if (body.length > 10_000) details.push({ field: 'body', message: 'at most 10,000 characters' });
+  if (details.length) throw new DomainError('invalid', 'invalid_message', 'The message needs a subject and a text', details);
+  return db.transaction((tx) => {
+    const rows = activeRegistrations(tx, eventId);
+    for (const r of rows) notify(tx, 'organiser_message', r, e, now, { message: { subject, body } });
+    return rows.length;
+  });
+}
+
+function activeRegistrations(db: DbOrTx, eventId: number): Registration[] {
+  return db.select().from(registrations).where(and(eq(registrations.eventId, eventId), inArray(registrations.status, ['confirmed', 'waitlisted']))).all();
+}
+
+// ---- Reactions to changes of the event (called inside the event's transaction) ----
+
+export function onEventMoved(tx: DbOrTx, e: Event, now: Date): void {
+  for (const r of activeRegistrations(tx, e.id)) notify(tx, 'event_changed', r, e, now);
+}
+
+export function onEventCancelled(tx: DbOrTx, e: Event, now: Date): void {
+  for (const r of activeRegistrations(tx, e.id)) notify(tx, 'event_cancelled', r, e, now);
+}
+
+// ---- Scheduled jobs ----
+
+/** The reminder the day before: once per confirmed participant, for events starting within 24 hours. */
+export function sendDueReminders(db: Db, now = new Date()): number {
+  return db.transaction((tx) => {
+    const due = tx
+      .select({ r: registrations, e: events })
+      .from(registrations)
+      .innerJoin(events, eq(events.id, registrations.eventId))
+      .where(
+        and(
+          eq(events.status, 'published'),
+          gte(events.startsAt, now),
+          lt(events.startsAt, new Date(now.getTime() + 86_400_000)),
+          eq(registrations.status, 'confirmed'),
+          isNull(registrations.reminderSentAt),
+          isNull(registrations.anonymisedAt),
+        ),
+      )
+      .all();
+    for (const { r, e } of due) {
+      tx.update(registrations).set({ reminderSentAt: now }).where(eq(registrations.id, r.id)).run();
+      notify(tx, 'reminder', r, e, now);
+    }
+    return due.length;
+  });
+}
+
+/** Erases personal data of registrations for events that ended more than `months` ago; the counts remain. */
+export function anonymiseExpired(db: Db, months: number, now = new Date()): number {
+  const cutoff = new Date(now);
+  cutoff.setUTCMonth(cutoff.getUTCMonth() - months);
+  const ids = db
+    .select({ id: registrations.id })
+    .from(registrations)
+    .innerJoin(events, eq(events.id, registrations.eventId))
+    .where(and(lt(events.endsAt, cutoff), isNull(registrations.anonymisedAt)))
+    .all()
+    .map((r) => r.id);
+  for (let i = 0; i < ids.length; i += 500) {
+    db.update(registrations).set({ ...anonymous, anonymisedAt: now, updatedAt: now }).where(inArray(registrations.id, ids.slice(i, i + 500))).run();
+  }
+  return ids.length;
+}
