@@ -20,7 +20,8 @@ export function localToInstant(local: string, zone: string, field: string): Date
   if (!m) throw new DomainError('invalid', 'invalid_datetime', `${field} must look like 2027-05-14T09:30`, [{ field, message: 'expected YYYY-MM-DDTHH:mm' }]);
   const [, y, mo, d, h, mi] = m.map(Number);
   const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi }, { zone });
-  if (!dt.isValid) throw new DomainError('invalid', 'invalid_datetime', `${field} is not a real date and time: ${local}`, [{ field, message: 'not a real date/time' }]);
+  // luxon takes hour 24 as midnight of the next day; that is not a time the user can mean here.
+  if (!dt.isValid || h! > 23) throw new DomainError('invalid', 'invalid_datetime', `${field} is not a real date and time: ${local}`, [{ field, message: 'not a real date/time' }]);
   if (dt.year !== y || dt.month !== mo || dt.day !== d || dt.hour !== h || dt.minute !== mi) {
     throw new DomainError('invalid', 'nonexistent_local_time', `${local} does not exist in ${zone}: the clocks skip that hour`, [
       { field, message: 'this local time is skipped by the change to summer time' },

@@ -97,7 +97,7 @@ describe('renderMarkdown', () => {
 
 describe('markdownToText', () => {
   it('gives the text without markup, with links as URLs and list bullets', () => {
-    expect(markdownToText('# Rubrik\n\nHej **du** & [länk](https://x.se/a?b=1&c=2)\n\n- ett\n- två')).toBe('Rubrik\nHej du & länk (https://x.se/a?b=1&c=2)\n\n• ett\n\n• två');
+    expect(markdownToText('# Rubrik\n\nHej **du** & [länk](https://x.se/a?b=1&c=2)\n\n- ett\n- två')).toBe('Rubrik\n\nHej du & länk (https://x.se/a?b=1&c=2)\n\n• ett\n\n• två');
   });
 
   it('writes a bare URL once', () => {

@@ -45,17 +45,18 @@ export interface SeriesResult {
  * stays at 10:00 through the change to and from summer time.
  */
 export function occurrenceDates(rule: string, firstDate: string): string[] {
-  const body = rule.trim().replace(/^RRULE:/i, '');
+  // RFC 5545 names and values are case-insensitive; rrule reads only upper case.
+  const body = rule.trim().replace(/^RRULE:/i, '').toUpperCase();
   if (!/^[A-Z0-9=;,+\-:]+$/i.test(body) || !/FREQ=/i.test(body)) {
     throw new DomainError('invalid', 'invalid_rrule', 'The recurrence rule must be an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=+2TU;COUNT=10', [{ field: 'rrule', message: 'not an RRULE' }]);
   }
   // Only the rule parts of RFC 5545 §3.3.10: rrule also reads DTSTART and TZID here, which
   // would let the rule override firstDate.
-  const unknownPart = body.split(';').find((part) => part !== '' && !RULE_PARTS.has(part.split('=')[0]!.toUpperCase()));
+  const unknownPart = body.split(';').find((part) => part !== '' && !RULE_PARTS.has(part.split('=')[0]!));
   if (unknownPart !== undefined) {
     throw new DomainError('invalid', 'invalid_rrule', `"${unknownPart.slice(0, 40)}" is not a part of a recurrence rule`, [{ field: 'rrule', message: 'unknown rule part' }]);
   }
-  if (!/COUNT=|UNTIL=/i.test(body)) {
+  if (!/COUNT=|UNTIL=/.test(body)) {
     throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [{ field: 'rrule', message: 'needs COUNT or UNTIL' }]);
   }
   const start = parseDate(firstDate, 'firstDate');
@@ -63,8 +64,10 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
   try {
     const r = rrulestr(`DTSTART:${start.toFormat("yyyyMMdd'T'000000'Z'")}\nRRULE:${body}`);
     dates = r.all((_d, i) => i < MAX_OCCURRENCES + 1);
-  } catch (e) {
-    throw new DomainError('invalid', 'invalid_rrule', `The recurrence rule cannot be read: ${(e as Error).message}`, [{ field: 'rrule', message: 'cannot be parsed' }]);
+  } catch {
+    // rrule's messages speak of its internals ("Invalid frequency: undefined undefined",
+    // TypeErrors), not of what the user typed.
+    throw new DomainError('invalid', 'invalid_rrule', 'The recurrence rule cannot be read: check FREQ, BYDAY and the other parts against RFC 5545', [{ field: 'rrule', message: 'cannot be parsed' }]);
   }
   if (dates.length === 0) throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [{ field: 'rrule', message: 'no occurrences' }]);
   if (dates.length > MAX_OCCURRENCES) throw new DomainError('invalid', 'too_many_occurrences', `A series has at most ${MAX_OCCURRENCES} meetings`, [{ field: 'rrule', message: `more than ${MAX_OCCURRENCES} occurrences` }]);

@@ -1,0 +1,291 @@
+import { eventOrganisers, events, proposalComments, proposalResponses, proposals, proposalThemes, type Db } from '@samverka/db';
+import { asc } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadActor, type Actor } from '../src/access.ts';
+import { DomainError } from '../src/errors.ts';
+import { answerCohostInvitation, eventAuditLog, getEvent, pendingInvitations, updateEvent } from '../src/events/event-service.ts';
+import {
+  acceptProposal,
+  commentOnProposal,
+  createProposal,
+  declineProposal,
+  getProposal,
+  listProposals,
+  respondToProposal,
+  type ProposalInput,
+} from '../src/proposals/proposal-service.ts';
+import { freshDb, insertUser, type TestDb } from './helpers.ts';
+
+function caught(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
+
+function outcome(fn: () => unknown): string {
+  try {
+    fn();
+    return 'allowed';
+  } catch (err) {
+    if (err instanceof DomainError) return err.kind;
+    throw err;
+  }
+}
+
+function snapshot(db: Db) {
+  return JSON.stringify([
+    db.select().from(proposals).orderBy(asc(proposals.id)).all(),
+    db.select().from(proposalThemes).all(),
+    db.select().from(proposalComments).orderBy(asc(proposalComments.id)).all(),
+    db.select().from(proposalResponses).all(),
+    db.select().from(events).all(),
+    db.select().from(eventOrganisers).all(),
+  ]);
+}
+
+const OWN = 'agro-orebro';
+const A = 'froda';
+const B = 'agro-vast';
+
+let t: TestDb;
+let own: Actor;
+let a: Actor;
+let b: Actor;
+let admin: Actor;
+let participant: Actor;
+
+beforeEach(() => {
+  t = freshDb();
+  const load = (o: Parameters<typeof insertUser>[1]) => loadActor(t.db, insertUser(t.db, o))!;
+  own = load({ name: 'Olga Own', coordinatorOf: [OWN] });
+  a = load({ name: 'Anna A', coordinatorOf: [A] });
+  b = load({ name: 'Bertil B', coordinatorOf: [B] });
+  admin = load({ name: 'Ada Admin', isAdmin: true });
+  participant = load({ name: 'Per Participant' });
+});
+afterEach(() => t.dispose());
+
+const proposal = (over: Partial<ProposalInput> = {}): ProposalInput => ({
+  cluster: OWN,
+  title: 'Workshop om kapitalförsörjning',
+  abstract: 'Hur finansierar **gröna** företag sin tillväxt?',
+  themes: ['kapitalforsorjning'],
+  format: 'Halvdag, fysiskt',
+  audience: 'Företagare och rådgivare',
+  preferredFrom: '2027-09-01',
+  preferredTo: '2027-10-31',
+  ...over,
+});
+
+describe('createProposal', () => {
+  it('a coordinator proposes for their cluster; the view renders the abstract', () => {
+    const now = new Date('2027-03-01T09:00:00Z');
+    const p = createProposal(t.db, own, proposal(), now);
+    expect(p).toMatchObject({
+      title: 'Workshop om kapitalförsörjning',
+      cluster: { slug: OWN },
+      status: 'open',
+      eventId: null,
+      declineReason: null,
+      themes: ['kapitalforsorjning'],
+      interested: [],
+      cohostOffers: [],
+      comments: [],
+      canDecide: true,
+      respondAs: [],
+      createdAt: now.toISOString(),
+    });
+    expect(p.abstractHtml).toBe('<p>Hur finansierar <strong>gröna</strong> företag sin tillväxt?</p>\n');
+  });
+
+  it.each<[string, () => Actor | null, string]>([
+    ['the cluster coordinator', () => own, 'allowed'],
+    ['an admin', () => admin, 'allowed'],
+    ['a coordinator of another cluster', () => a, 'forbidden'],
+    ['a participant', () => participant, 'forbidden'],
+    ['anonymous', () => null, 'unauthenticated'],
+  ])('%s → %s', (_who, actor, expected) => {
+    const before = snapshot(t.db);
+    expect(outcome(() => createProposal(t.db, actor(), proposal()))).toBe(expected);
+    if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
+  });
+
+  it.each<[string, Partial<ProposalInput>, string, string]>([
+    ['unknown cluster', { cluster: 'no-such-cluster' }, 'cluster', 'unknown cluster "no-such-cluster"'],
+    ['unknown theme', { themes: ['kapitalforsorjning', 'gardening'] }, 'themes', 'unknown theme "gardening"'],
+    ['no theme', { themes: [] }, 'themes', 'choose at least one theme'],
+    ['blank title', { title: '   ' }, 'title', 'a title is required'],
+    ['blank abstract', { abstract: ' \n ' }, 'abstract', 'an abstract is required'],
+    ['blank format', { format: ' ' }, 'format', expect.any(String) as unknown as string],
+    ['blank audience', { audience: '' }, 'audience', 'say who it is for'],
+    ['period ending before it starts', { preferredFrom: '2027-10-01', preferredTo: '2027-09-01' }, 'preferredTo', 'the period ends before it starts'],
+    ['impossible date', { preferredFrom: '2027-02-30' }, 'preferredFrom', 'expected YYYY-MM-DD'],
+  ])('refuses %s naming the field, writing nothing', (_what, over, field, message) => {
+    const before = snapshot(t.db);
+    const err = caught(() => createProposal(t.db, admin, proposal(over)));
+    expect([err.kind, err.code]).toEqual(['invalid', 'invalid_proposal']);
+    expect(err.details).toContainEqual({ field, message });
+    expect(snapshot(t.db)).toBe(before);
+  });
+});
+
+describe('comments', () => {
+  it('coordinators of any cluster comment; participants and anonymous may not; empty comments are refused', () => {
+    const id = createProposal(t.db, own, proposal()).id;
+    commentOnProposal(t.db, a, id, '  Vi är intresserade!  ', new Date('2027-03-02T10:00:00Z'));
+    const view = commentOnProposal(t.db, own, id, 'Tack!');
+    expect(view.comments).toEqual([
+      { id: expect.any(Number), author: 'Anna A', cluster: expect.stringMatching(/fr[oö]da/i), body: 'Vi är intresserade!', createdAt: '2027-03-02T10:00:00.000Z' },
+      { id: expect.any(Number), author: 'Olga Own', cluster: expect.any(String), body: 'Tack!', createdAt: expect.any(String) },
+    ]);
+    const before = snapshot(t.db);
+    expect(outcome(() => commentOnProposal(t.db, participant, id, 'Hej'))).toBe('forbidden');
+    expect(outcome(() => commentOnProposal(t.db, null, id, 'Hej'))).toBe('unauthenticated');
+    expect(caught(() => commentOnProposal(t.db, a, id, '   ')).code).toBe('empty_comment');
+    expect(caught(() => commentOnProposal(t.db, a, id, 'x'.repeat(5001))).code).toBe('comment_too_long');
+    expect(caught(() => commentOnProposal(t.db, a, 999, 'Hej')).code).toBe('unknown_proposal');
+    expect(snapshot(t.db)).toBe(before);
+  });
+});
+
+describe('interest and co-host offers', () => {
+  it('other clusters mark interest and offer to co-host, and may take it back', () => {
+    const id = createProposal(t.db, own, proposal()).id;
+    respondToProposal(t.db, a, id, A, 'interest', true);
+    respondToProposal(t.db, a, id, A, 'cohost', true);
+    respondToProposal(t.db, b, id, B, 'cohost', true);
+    // Saying the same twice is harmless.
+    const view = respondToProposal(t.db, b, id, B, 'cohost', true);
+    expect(view.interested.map((c) => c.slug)).toEqual([A]);
+    expect(view.cohostOffers.map((c) => c.slug)).toEqual([A, B]);
+    const back = respondToProposal(t.db, a, id, A, 'cohost', false);
+    expect(back.cohostOffers.map((c) => c.slug)).toEqual([B]);
+    expect(back.interested.map((c) => c.slug)).toEqual([A]);
+    expect(getProposal(t.db, a, id).respondAs.map((c) => c.slug)).toEqual([A]);
+  });
+
+  it('refuses the proposing cluster (422), clusters the actor does not coordinate (403) and unknown clusters (400)', () => {
+    const id = createProposal(t.db, own, proposal()).id;
+    const before = snapshot(t.db);
+    expect(caught(() => respondToProposal(t.db, own, id, OWN, 'cohost', true))).toMatchObject({ kind: 'rule', code: 'own_proposal' });
+    expect(caught(() => respondToProposal(t.db, admin, id, OWN, 'interest', true))).toMatchObject({ kind: 'rule', code: 'own_proposal' });
+    expect(caught(() => respondToProposal(t.db, a, id, B, 'cohost', true)).kind).toBe('forbidden');
+    expect(caught(() => respondToProposal(t.db, participant, id, A, 'cohost', true)).kind).toBe('forbidden');
+    expect(caught(() => respondToProposal(t.db, null, id, A, 'cohost', true)).kind).toBe('unauthenticated');
+    const unknown = caught(() => respondToProposal(t.db, a, id, 'no-such-cluster', 'cohost', true));
+    expect([unknown.kind, unknown.message]).toEqual(['invalid', 'There is no cluster "no-such-cluster"']);
+    expect(caught(() => respondToProposal(t.db, a, 999, A, 'cohost', true)).kind).toBe('not_found');
+    expect(snapshot(t.db)).toBe(before);
+    // An admin may respond on behalf of any other cluster.
+    expect(respondToProposal(t.db, admin, id, B, 'interest', true).interested.map((c) => c.slug)).toEqual([B]);
+  });
+});
+
+describe('accepting and declining', () => {
+  it('accepting makes a draft event led by the proposing cluster, with the offering clusters invited as co-hosts', () => {
+    const id = createProposal(t.db, own, proposal()).id;
+    respondToProposal(t.db, a, id, A, 'cohost', true);
+    respondToProposal(t.db, b, id, B, 'cohost', true);
+    respondToProposal(t.db, b, id, B, 'interest', true);
+    const now = new Date('2027-04-01T08:00:00Z');
+    const { proposal: p, eventId } = acceptProposal(t.db, own, id, {}, now);
+    expect(p).toMatchObject({ status: 'accepted', eventId, canDecide: false });
+    const ev = getEvent(t.db, own, eventId);
+    expect(ev).toMatchObject({
+      title: 'Workshop om kapitalförsörjning',
+      status: 'draft',
+      kind: 'workshop',
+      themes: ['kapitalforsorjning'],
+      lead: { slug: OWN },
+      // The default is the first preferred day, 10:00–15:00 Stockholm time.
+      start: '2027-09-01T10:00',
+      end: '2027-09-01T15:00',
+      startsAt: '2027-09-01T08:00:00.000Z',
+    });
+    expect(ev.description).toContain('Hur finansierar **gröna** företag');
+    expect(ev.description).toContain('Halvdag, fysiskt');
+    expect(ev.description).toContain('Företagare och rådgivare');
+    expect(ev.organisers.map((o) => `${o.slug} ${o.role} ${o.status}`).sort()).toEqual([`${OWN} lead accepted`, `${B} cohost invited`, `${A} cohost invited`]);
+    expect(pendingInvitations(t.db, a).map((i) => i.event.id)).toEqual([eventId]);
+    expect(eventAuditLog(t.db, own, eventId)).toEqual([{ at: now.toISOString(), action: 'created', user: 'Olga Own', changes: expect.any(Object) }]);
+    // The invited co-host answers as with any invitation, and then manages the event.
+    answerCohostInvitation(t.db, a, eventId, A, true);
+    expect(updateEvent(t.db, a, eventId, { venueName: 'Frödas lada' }).event.venueName).toBe('Frödas lada');
+  });
+
+  it('accepts with a chosen time and kind, and refuses a nonexistent local time writing nothing', () => {
+    const id = createProposal(t.db, own, proposal()).id;
+    const before = snapshot(t.db);
+    const err = caught(() => acceptProposal(t.db, own, id, { start: '2027-03-28T02:30', end: '2027-03-28T05:00' }));
+    expect(err.details).toContainEqual({ field: 'start', message: expect.stringMatching(/skipped/) });
+    expect(caught(() => acceptProposal(t.db, own, id, { start: '2027-09-02T15:00', end: '2027-09-02T09:00' })).details[0]!.field).toBe('end');
+    expect(snapshot(t.db)).toBe(before);
+    const { eventId } = acceptProposal(t.db, admin, id, { start: '2027-12-02T13:00', end: '2027-12-02T16:00', kind: 'webinar' });
+    expect(getEvent(t.db, admin, eventId)).toMatchObject({ kind: 'webinar', startsAt: '2027-12-02T12:00:00.000Z', organisers: [{ slug: OWN, role: 'lead' }] });
+  });
+
+  it.each<[string, () => Actor | null, string]>([
+    ['the proposing coordinator', () => own, 'allowed'],
+    ['an admin', () => admin, 'allowed'],
+    ['an offering cluster', () => a, 'forbidden'],
+    ['a participant', () => participant, 'forbidden'],
+    ['anonymous', () => null, 'unauthenticated'],
+  ])('accept and decline by %s → %s', (_who, actor, expected) => {
+    const id1 = createProposal(t.db, own, proposal()).id;
+    const id2 = createProposal(t.db, own, proposal({ title: 'Andra' })).id;
+    respondToProposal(t.db, a, id1, A, 'cohost', true);
+    const before = snapshot(t.db);
+    expect(outcome(() => acceptProposal(t.db, actor(), id1))).toBe(expected);
+    expect(outcome(() => declineProposal(t.db, actor(), id2, 'Passar inte'))).toBe(expected);
+    if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
+  });
+
+  it('declining needs a reason and records it', () => {
+    const id = createProposal(t.db, own, proposal()).id;
+    const before = snapshot(t.db);
+    expect(caught(() => declineProposal(t.db, own, id, '  ')).code).toBe('reason_required');
+    expect(snapshot(t.db)).toBe(before);
+    const p = declineProposal(t.db, own, id, '  Ingen lokal i höst ');
+    expect(p).toMatchObject({ status: 'declined', declineReason: 'Ingen lokal i höst', eventId: null, canDecide: false });
+  });
+
+  it.each(['accepted', 'declined'])('a %s proposal refuses further responses and decisions with 409', (how) => {
+    const id = createProposal(t.db, own, proposal()).id;
+    respondToProposal(t.db, a, id, A, 'interest', true);
+    if (how === 'accepted') acceptProposal(t.db, own, id);
+    else declineProposal(t.db, own, id, 'Nej');
+    const before = snapshot(t.db);
+    for (const fn of [
+      () => respondToProposal(t.db, b, id, B, 'cohost', true),
+      () => respondToProposal(t.db, a, id, A, 'interest', false),
+      () => acceptProposal(t.db, own, id),
+      () => declineProposal(t.db, admin, id, 'Igen'),
+    ]) {
+      expect(caught(fn)).toMatchObject({ kind: 'conflict', code: 'proposal_closed' });
+    }
+    expect(snapshot(t.db)).toBe(before);
+    // Discussion may go on.
+    expect(commentOnProposal(t.db, b, id, 'Synd!').comments).toHaveLength(1);
+  });
+});
+
+describe('the board', () => {
+  it('is for logged-in users: open proposals first, newest first; filters by status and cluster', () => {
+    const p1 = createProposal(t.db, own, proposal({ title: 'Ett' }), new Date('2027-01-01')).id;
+    const p2 = createProposal(t.db, a, proposal({ cluster: A, title: 'Två' }), new Date('2027-01-02')).id;
+    const p3 = createProposal(t.db, own, proposal({ title: 'Tre' }), new Date('2027-01-03')).id;
+    declineProposal(t.db, own, p3, 'Nej');
+    expect(listProposals(t.db, participant).map((p) => p.id)).toEqual([p2, p1, p3]);
+    expect(listProposals(t.db, participant, { status: 'declined' }).map((p) => p.id)).toEqual([p3]);
+    expect(listProposals(t.db, b, { cluster: OWN }).map((p) => p.id)).toEqual([p1, p3]);
+    expect(listProposals(t.db, b, { cluster: OWN, status: 'open' }).map((p) => p.id)).toEqual([p1]);
+    expect(caught(() => listProposals(t.db, b, { cluster: 'no-such-cluster' })).message).toContain('"no-such-cluster"');
+    expect(caught(() => listProposals(t.db, null)).kind).toBe('unauthenticated');
+    expect(caught(() => getProposal(t.db, null, p1)).kind).toBe('unauthenticated');
+    expect(getProposal(t.db, participant, p1)).toMatchObject({ id: p1, canDecide: false, respondAs: [] });
+  });
+});
