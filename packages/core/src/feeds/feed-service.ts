@@ -29,6 +29,8 @@ export interface BuiltFeed {
 export const PUBLISHED_KEEP_MS = 365 * 86_400_000;
 export const CANCELLED_KEEP_MS = 30 * 86_400_000;
 const FEED_CACHE_SIZE = 300;
+/** Code points XML 1.0 does not allow in a document (§2.2 Char), escaped or not: U+FFFE, U+FFFF, lone surrogates. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 const TITLES: Record<FeedLang, { all: string; event: string; personal: string }> = {
   sv: { all: 'Samverka – gröna klustrens evenemang', event: 'Samverka', personal: 'Samverka – min kalender' },
@@ -209,7 +211,7 @@ export class FeedService {
     const body = `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}"><id>${escapeHtml(selfUrl)}</id><title>${escapeHtml(q.name)}</title><updated>${new Date(updated || now).toISOString()}</updated><link rel="self" href="${escapeHtml(selfUrl)}"/><link rel="alternate" type="text/html" href="${escapeHtml(`${this.publicUrl}/kalender`)}"/>${entries.join('\n')}</feed>\n`;
     // An upcoming event leaves the feed when it starts.
     const horizon = rows.length ? Math.min(...rows.map((r) => r.startsAt.getTime())) : now + 3_600_000;
-    return { body, contentType: 'application/atom+xml; charset=utf-8', horizon };
+    return { body: body.replace(NOT_XML_CHAR, ''), contentType: 'application/atom+xml; charset=utf-8', horizon };
   }
 }
 

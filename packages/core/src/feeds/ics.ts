@@ -40,6 +40,12 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): str
     e.onlineUrl ? `${lang === 'sv' ? 'Länk till mötet' : 'Meeting link'}: ${e.onlineUrl}` : null,
     ctx.eventUrl,
   ].filter((p): p is string => !!p);
+  const start = e.allDay ? DateTime.fromISO(e.startDate!, { zone: 'UTC' }) : DateTime.fromJSDate(e.startsAt, { zone });
+  const end = e.allDay ? DateTime.fromISO(e.endDate!, { zone: 'UTC' }).plus({ days: 1 }) : DateTime.fromJSDate(e.endsAt, { zone });
+  // A wall-clock time in the hour repeated when the clocks go back is the first occurrence by
+  // RFC 5545 §3.3.5, but ical.js and python-icalendar read the second: such an event is written
+  // in UTC (§3.3.5 form 2), which every reader takes as the same instant.
+  const inUtc = !e.allDay && (start.getPossibleOffsets().length > 1 || end.getPossibleOffsets().length > 1);
   cal.createEvent({
     id: e.uid,
     sequence: e.revision,
@@ -49,21 +55,30 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): str
     allDay: e.allDay,
     // Luxon values in the event's zone: ical-generator then writes the wall-clock time under TZID
     // (a JS Date would be written in the server's own zone, see TOOLCHAIN.md).
-    start: e.allDay ? DateTime.fromISO(e.startDate!, { zone: 'UTC' }) : DateTime.fromJSDate(e.startsAt, { zone }),
-    end: e.allDay ? DateTime.fromISO(e.endDate!, { zone: 'UTC' }).plus({ days: 1 }) : DateTime.fromJSDate(e.endsAt, { zone }),
-    timezone: e.allDay ? null : zone,
+    start,
+    end,
+    timezone: e.allDay || inUtc ? null : zone,
     summary: cancelled ? `${CANCELLED_PREFIX[lang]} ${e.title}` : e.title,
     description: descriptionParts.join('\n\n'),
     url: ctx.eventUrl,
     location: place || e.lat !== null ? { title: place || e.onlineUrl || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) } : e.onlineUrl,
     categories: ctx.themeNames.map((name) => ({ name })),
-    organizer: ctx.organizerEmail ? { name: ctx.leadName, email: ctx.organizerEmail } : null,
+    organizer: ctx.organizerEmail ? { name: paramText(ctx.leadName), email: ctx.organizerEmail } : null,
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   const text = cal.toString();
-  const start = text.indexOf('BEGIN:VEVENT');
-  const end = text.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length;
-  return text.slice(start, end);
+  const from = text.indexOf('BEGIN:VEVENT');
+  const to = text.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length;
+  return text.slice(from, to);
+}
+
+/**
+ * Text for a quoted parameter value such as CN: RFC 5545 §3.1 allows no DQUOTE there and has no
+ * escape for it, and ical-generator's backslash escapes are not in the grammar (readers then cut
+ * the property apart, or drop it): quotes become apostrophes, backslashes slashes.
+ */
+function paramText(text: string): string {
+  return text.replace(/"/g, "'").replace(/\\/g, '/');
 }
 
 const vtimezoneCache = new Map<string, string>();
