@@ -20,6 +20,12 @@ import feedRoutes from './routes/feeds/index.ts';
 import { eventRegistrationRoutes, manageRoutes } from './routes/api/registrations/index.ts';
 import proposalRoutes from './routes/api/proposals/index.ts';
 import seriesRoutes from './routes/api/series/index.ts';
+import pollRoutes from './routes/api/polls/index.ts';
+import subscriptionRoutes from './routes/api/subscriptions/index.ts';
+import newsletterRoutes from './routes/api/newsletters/index.ts';
+import horizonRoutes from './routes/api/horizon/index.ts';
+import reportRoutes from './routes/api/reports/index.ts';
+import invitationRoutes from './routes/api/invitations/index.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
 
@@ -87,6 +93,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(manageRoutes, { prefix: '/registrations' });
       await api.register(proposalRoutes, { prefix: '/proposals' });
       await api.register(seriesRoutes, { prefix: '/series' });
+      await api.register(pollRoutes, { prefix: '/polls' });
+      await api.register(subscriptionRoutes, { prefix: '/subscriptions' });
+      await api.register(newsletterRoutes, { prefix: '/newsletters' });
+      await api.register(horizonRoutes, { prefix: '/horizon' });
+      await api.register(reportRoutes, { prefix: '/reports' });
+      await api.register(invitationRoutes);
       api.setNotFoundHandler((req, reply) =>
         reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
       );

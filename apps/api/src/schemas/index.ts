@@ -5,3 +5,4 @@ export * from './users.ts';
 export * from './events.ts';
 export * from './proposals.ts';
 export * from './registrations.ts';
+export * from './network.ts';

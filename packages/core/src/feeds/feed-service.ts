@@ -5,7 +5,8 @@ import { clusters, counties, coordinators, events, eventThemes, feedState, feedT
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
-import { assembleCalendar, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
+import { assembleCalendar, buildDeadlineVevent, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
+import { deadlineItems } from '../horizon/horizon-service.ts';
 
 export type FeedScope =
   | { type: 'all'; cluster?: string; theme?: string; county?: string; kind?: EventKind }
@@ -40,6 +41,8 @@ const TITLES: Record<FeedLang, { all: string; event: string; personal: string }>
 interface ScopeQuery {
   where: SQL[];
   name: string;
+  /** Which horizon-scanning deadlines the feed shows; null: none (personal, single event, county or kind filters). */
+  deadlines: { themeId?: number; clusterId?: number } | null;
 }
 
 /**
@@ -134,11 +137,11 @@ export class FeedService {
   /** Which events a scope covers, and the feed's name; unknown clusters, themes, counties and tokens are 404. */
   private scopeQuery(scope: FeedScope, lang: FeedLang): ScopeQuery {
     const db = this.db;
-    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: TITLES[lang].event };
+    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: TITLES[lang].event, deadlines: null };
     if (scope.type === 'personal') {
       const row = db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get();
       if (!row) throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
-      return { where: [personalCondition(db, row.userId)], name: TITLES[lang].personal };
+      return { where: [personalCondition(db, row.userId)], name: TITLES[lang].personal, deadlines: null };
     }
     const ids = filterIds(db, scope);
     const where = filterConditions(ids, { kind: scope.kind });
@@ -149,7 +152,8 @@ export class FeedService {
       names.push(lang === 'sv' ? t.nameSv : t.nameEn);
     }
     if (ids.countyId !== undefined) names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
-    return { where, name: names.length ? `Samverka – ${names.join(' · ')}` : TITLES[lang].all };
+    const deadlines = ids.countyId === undefined && !scope.kind ? { themeId: ids.themeId, clusterId: ids.clusterId } : null;
+    return { where, name: names.length ? `Samverka – ${names.join(' · ')}` : TITLES[lang].all, deadlines };
   }
 
   private selectEvents(where: SQL[], visibility: SQL): Event[] {
@@ -175,6 +179,23 @@ export class FeedService {
       if (scope.type !== 'event') horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
       return this.vevent(e, ctx.get(e.id)!, lang);
     });
+    if (q.deadlines) {
+      // Deadlines stay 30 days after the day, like cancelled events.
+      const fromDate = new Date(now - CANCELLED_KEEP_MS).toISOString().slice(0, 10);
+      for (const d of deadlineItems(this.db, { ...q.deadlines, fromDate })) {
+        horizon = Math.min(horizon, Date.parse(`${d.deadline}T00:00:00Z`) + CANCELLED_KEEP_MS + 86_400_000);
+        const key = `${d.revision}|${d.updatedAt.getTime()}`;
+        const cacheKey = `d${d.id}:${lang}`;
+        const hit = this.vevents.get(cacheKey);
+        if (hit && hit.key === key) {
+          vevents.push(hit.text);
+        } else {
+          const text = buildDeadlineVevent({ ...d, deadline: d.deadline!, themeNames: d.themeNames.map((n) => n[lang]) }, `${this.publicUrl}/omvarld/${d.id}`, lang);
+          this.vevents.set(cacheKey, { key, text });
+          vevents.push(text);
+        }
+      }
+    }
     const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
     return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon };
   }
@@ -208,6 +229,15 @@ export class FeedService {
       const where = [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? (lang === 'sv' ? 'Online' : 'Online') : '');
       return `<entry><id>${escapeHtml(c.eventUrl)}</id><title>${escapeHtml(e.title)}</title><updated>${e.updatedAt.toISOString()}</updated><published>${e.createdAt.toISOString()}</published><link rel="alternate" type="text/html" href="${escapeHtml(c.eventUrl)}"/><author><name>${escapeHtml(c.leadName)}</name></author>${c.themeNames.map((n) => `<category term="${escapeHtml(n)}"/>`).join('')}<summary>${escapeHtml([when, where].filter(Boolean).join(' · '))}</summary></entry>`;
     });
+    if (q.deadlines) {
+      const today = new Date(now).toISOString().slice(0, 10);
+      for (const d of deadlineItems(this.db, { ...q.deadlines, fromDate: today }).slice(0, 100)) {
+        const url = `${this.publicUrl}/omvarld/${d.id}`;
+        entries.push(
+          `<entry><id>${escapeHtml(url)}</id><title>${escapeHtml(`${lang === 'sv' ? 'Sista dag' : 'Deadline'} ${d.deadline}: ${d.title}`)}</title><updated>${d.updatedAt.toISOString()}</updated><link rel="alternate" type="text/html" href="${escapeHtml(d.url ?? url)}"/><author><name>${escapeHtml(d.source)}</name></author><summary>${escapeHtml(d.summary)}</summary></entry>`,
+        );
+      }
+    }
     const body = `<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${lang}"><id>${escapeHtml(selfUrl)}</id><title>${escapeHtml(q.name)}</title><updated>${new Date(updated || now).toISOString()}</updated><link rel="self" href="${escapeHtml(selfUrl)}"/><link rel="alternate" type="text/html" href="${escapeHtml(`${this.publicUrl}/kalender`)}"/>${entries.join('\n')}</feed>\n`;
     // An upcoming event leaves the feed when it starts.
     const horizon = rows.length ? Math.min(...rows.map((r) => r.startsAt.getTime())) : now + 3_600_000;

@@ -1,5 +1,5 @@
 import * as tzModule from '@touch4it/ical-timezones';
-import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Event } from '@samverka/db';
 import { markdownToText } from '../markdown.ts';
@@ -130,4 +130,43 @@ export function assembleCalendar(header: string, zones: Iterable<string>, vevent
   let tz = '';
   for (const z of zones) tz += vtimezone(z);
   return `${header}${tz}${vevents.join('')}END:VCALENDAR\r\n`;
+}
+
+export interface DeadlineEntry {
+  uid: string;
+  title: string;
+  summary: string;
+  url: string | null;
+  deadline: string;
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+  themeNames: string[];
+}
+
+const DEADLINE_PREFIX: Record<FeedLang, string> = { sv: 'Sista dag:', en: 'Deadline:' };
+
+/** A horizon-scanning deadline as an all-day entry (DATE values), marked as a deadline in its summary. */
+export function buildDeadlineVevent(d: DeadlineEntry, boardUrl: string, lang: FeedLang): string {
+  const cal = ical({ prodId: PRODID });
+  const day = DateTime.fromISO(d.deadline, { zone: 'UTC' });
+  cal.createEvent({
+    id: d.uid,
+    sequence: d.revision,
+    stamp: DateTime.fromJSDate(d.updatedAt, { zone: 'UTC' }),
+    lastModified: DateTime.fromJSDate(d.updatedAt, { zone: 'UTC' }),
+    created: DateTime.fromJSDate(d.createdAt, { zone: 'UTC' }),
+    allDay: true,
+    start: day,
+    end: day.plus({ days: 1 }),
+    summary: `${DEADLINE_PREFIX[lang]} ${d.title}`,
+    description: [d.summary, d.url, boardUrl].filter(Boolean).join('\n\n'),
+    url: d.url ?? boardUrl,
+    categories: d.themeNames.map((name) => ({ name })),
+    status: ICalEventStatus.CONFIRMED,
+    // A deadline does not make anyone busy (RFC 5545 §3.8.2.7).
+    transparency: ICalEventTransparency.TRANSPARENT,
+  });
+  const text = cal.toString();
+  return text.slice(text.indexOf('BEGIN:VEVENT'), text.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length);
 }

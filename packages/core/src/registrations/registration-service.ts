@@ -249,7 +249,10 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
       const existing = tx.select().from(registrations).where(and(eq(registrations.eventId, eventId), eq(registrations.email, email))).get();
       if (existing && existing.status !== 'cancelled') {
         notify(tx, 'manage_link', existing, e, now);
-        return { registration: view(tx, existing, e), token: null, created: false };
+        // Knowing an address proves nothing: the caller learns that it is registered (and where
+        // in the queue), never the person's details, which only the mailed link shows.
+        const personal = { name: null, email: null, organisation: null, county: null, cluster: null, dietaryNeeds: null, accessibilityNeeds: null };
+        return { registration: { ...view(tx, existing, e), ...personal }, token: null, created: false };
       }
       const { confirmed } = statusCounts(tx, eventId);
       const status = e.capacity === null || confirmed < e.capacity ? 'confirmed' : 'waitlisted';

@@ -4,3 +4,4 @@ export * from './outbox.ts';
 export * from './events.ts';
 export * from './feeds.ts';
 export * from './registrations.ts';
+export * from './network.ts';

@@ -1,0 +1,163 @@
+import { Type, type Static } from 'typebox';
+import { Lang, NamedRef, Slug, StrictObject } from './common.ts';
+import { Clash } from './events.ts';
+
+const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'wall-clock time, YYYY-MM-DDTHH:mm' });
+const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
+const Slugs = (max = 30) => Type.Array(Slug, { maxItems: max, uniqueItems: true });
+export const SubscriptionTokenParams = StrictObject({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
+const Answer = Type.Union([Type.Literal('yes'), Type.Literal('maybe'), Type.Literal('no')]);
+
+// ---- Polls ----
+export const PollCreateBody = StrictObject({
+  organiserCluster: Slug,
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.String({ maxLength: 5000 })),
+  durationMinutes: Type.Integer({ minimum: 15, maximum: 1440 }),
+  invitedClusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }),
+  slots: Type.Array(LocalDateTime, { minItems: 1, maxItems: 30 }),
+  closes: LocalDateTime,
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  venueName: Type.Optional(N(Type.String({ maxLength: 200 }))),
+  onlineUrl: Type.Optional(N(Type.String({ maxLength: 500 }))),
+});
+export type PollCreateBody = Static<typeof PollCreateBody>;
+export const Poll = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  description: Type.String(),
+  durationMinutes: Type.Integer(),
+  timeZone: Type.String(),
+  organiser: NamedRef,
+  invited: Type.Array(NamedRef),
+  venueName: N(Type.String()),
+  onlineUrl: N(Type.String()),
+  closesAt: Type.String(),
+  open: Type.Boolean(),
+  finalSlotId: N(Type.Integer()),
+  eventId: N(Type.Integer()),
+  slots: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      startsAt: Type.String(),
+      endsAt: Type.String(),
+      start: Type.String(),
+      answers: Type.Array(Type.Object({ cluster: NamedRef, answer: Answer })),
+      score: Type.Object({ yes: Type.Integer(), maybe: Type.Integer(), no: Type.Integer() }),
+      clashes: Type.Array(Clash),
+    }),
+  ),
+  canAnswerFor: Type.Array(NamedRef),
+  canFinalise: Type.Boolean(),
+});
+export type Poll = Static<typeof Poll>;
+export const PollAnswerBody = StrictObject({
+  cluster: Slug,
+  answers: Type.Array(StrictObject({ slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), answer: Answer }), { minItems: 1, maxItems: 30 }),
+});
+export const PollFinaliseBody = StrictObject({ slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), themes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true })) });
+export const PollFinaliseResult = Type.Object({ poll: Poll, eventId: Type.Integer() });
+
+// ---- Subscriptions ----
+export const SubscribeBody = StrictObject({ email: Type.String({ minLength: 3, maxLength: 254 }), language: Type.Optional(Lang), clusters: Slugs(), themes: Slugs(10) });
+export const SubscriptionUpdateBody = StrictObject({ language: Type.Optional(Lang), clusters: Slugs(), themes: Slugs(10) });
+export const Subscription = Type.Object({ email: Type.String(), language: Lang, confirmed: Type.Boolean(), clusters: Type.Array(Type.String()), themes: Type.Array(Type.String()) });
+export type Subscription = Static<typeof Subscription>;
+export const OneClickBody = Type.Optional(Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: true }));
+
+// ---- Invitations ----
+export const SendInvitationBody = StrictObject({ cluster: Slug });
+export const ShareInvitationBody = StrictObject({ fromCluster: Slug, clusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }) });
+export const Recipients = Type.Object({ recipients: Type.Integer() });
+export const Shared = Type.Object({ shared: Type.Array(Type.String()) });
+export const SharedInvitation = Type.Object({
+  event: Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String() }),
+  cluster: NamedRef,
+  sharedBy: Type.String(),
+  sharedAt: Type.String(),
+  passedOnAt: N(Type.String()),
+});
+export type SharedInvitation = Static<typeof SharedInvitation>;
+
+// ---- Newsletters ----
+export const NewsletterBody = StrictObject({
+  subject: Type.String({ minLength: 1, maxLength: 150 }),
+  body: Type.String({ minLength: 1, maxLength: 50_000, description: 'Markdown' }),
+  themes: Slugs(10),
+  clusters: Slugs(),
+  cluster: Type.Optional(N(Slug)),
+});
+export type NewsletterBody = Static<typeof NewsletterBody>;
+export const Newsletter = Type.Object({
+  id: Type.Integer(),
+  subject: Type.String(),
+  body: Type.String(),
+  themes: Type.Array(Type.String()),
+  clusters: Type.Array(Type.String()),
+  from: N(NamedRef),
+  status: Type.Union([Type.Literal('draft'), Type.Literal('sent')]),
+  sentAt: N(Type.String()),
+  recipients: N(Type.Integer()),
+  createdAt: Type.String(),
+  canEdit: Type.Boolean(),
+});
+export type Newsletter = Static<typeof Newsletter>;
+export const NewsletterDetail = Type.Intersect([Newsletter, Type.Object({ html: N(Type.String()) })]);
+export type NewsletterDetail = Static<typeof NewsletterDetail>;
+export const NewsletterPreview = Type.Object({
+  subject: Type.String(),
+  html: Type.String(),
+  text: Type.String(),
+  events: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String(), url: Type.String() })),
+  deadlines: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), deadline: Type.String(), url: Type.String() })),
+  recipients: Type.Integer(),
+});
+export type NewsletterPreview = Static<typeof NewsletterPreview>;
+export const NewsletterQuery = StrictObject({ drafts: Type.Optional(Type.Boolean()) });
+
+// ---- Horizon scanning ----
+export const HorizonBody = StrictObject({
+  title: Type.String({ minLength: 1, maxLength: 200 }),
+  url: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  summary: Type.String({ minLength: 1, maxLength: 2000 }),
+  source: Type.String({ minLength: 1, maxLength: 200 }),
+  themes: Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true }),
+  deadline: Type.Optional(N(LocalDate)),
+  cluster: Type.Optional(N(Slug)),
+});
+export type HorizonBody = Static<typeof HorizonBody>;
+export const HorizonItem = Type.Object({
+  id: Type.Integer(),
+  uid: Type.String(),
+  title: Type.String(),
+  url: N(Type.String()),
+  summary: Type.String(),
+  source: Type.String(),
+  deadline: N(Type.String()),
+  themes: Type.Array(Type.String()),
+  cluster: N(NamedRef),
+  relevantFor: Type.Array(NamedRef),
+  comments: Type.Array(Type.Object({ id: Type.Integer(), author: N(Type.String()), cluster: N(Type.String()), body: Type.String(), createdAt: Type.String() })),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  canEdit: Type.Boolean(),
+});
+export type HorizonItem = Static<typeof HorizonItem>;
+export const HorizonQuery = StrictObject({ theme: Type.Optional(Slug), closingWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })) });
+export const HorizonCommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
+export const RelevanceBody = StrictObject({ cluster: Slug, on: Type.Boolean() });
+
+// ---- Reports ----
+export const ReportQuery = StrictObject({ from: LocalDate, to: LocalDate, lang: Type.Optional(Lang) });
+const Count = Type.Object({ key: Type.String(), label: Type.String(), count: Type.Integer() });
+const RegCount = Type.Object({ key: Type.String(), label: Type.String(), count: Type.Integer(), checkedIn: Type.Integer() });
+export const Report = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  events: Type.Object({ total: Type.Integer(), cancelled: Type.Integer(), coHosted: Type.Integer(), byKind: Type.Array(Count), byTheme: Type.Array(Count), byCluster: Type.Array(Count) }),
+  registrations: Type.Object({ confirmed: Type.Integer(), checkedIn: Type.Integer(), byCluster: Type.Array(RegCount), byCounty: Type.Array(RegCount), byTheme: Type.Array(RegCount) }),
+  proposals: Type.Object({ made: Type.Integer(), accepted: Type.Integer() }),
+  months: Type.Array(Type.Object({ month: Type.String(), events: Type.Integer(), participants: Type.Integer() })),
+});
+export type Report = Static<typeof Report>;

@@ -1,0 +1,255 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { clusters, horizonComments, horizonItems, horizonItemThemes, horizonRelevance, themes, type Db, type HorizonItem } from '@samverka/db';
+import { requireActor, type Actor } from '../access.ts';
+import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
+import { singleLine } from '../escape.ts';
+import { parseDate } from '../time.ts';
+
+export interface HorizonInput {
+  title: string;
+  url?: string | null;
+  summary: string;
+  source: string;
+  themes: string[];
+  deadline?: string | null;
+  /** The posting cluster; required for coordinators, optional for admins (the secretariat). */
+  cluster?: string | null;
+}
+
+export interface HorizonView {
+  id: number;
+  uid: string;
+  title: string;
+  url: string | null;
+  summary: string;
+  source: string;
+  deadline: string | null;
+  themes: string[];
+  cluster: { slug: string; name: string } | null;
+  relevantFor: { slug: string; name: string }[];
+  comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
+  createdAt: string;
+  updatedAt: string;
+  canEdit: boolean;
+}
+
+function assertCoordinator(actor: Actor | null): Actor {
+  const a = requireActor(actor);
+  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Only cluster coordinators post and discuss horizon-scanning items');
+  return a;
+}
+
+function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
+  const details: ErrorDetail[] = [];
+  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
+  if (!input.summary.trim()) details.push({ field: 'summary', message: 'a short summary is required' });
+  if (input.summary.length > 2000) details.push({ field: 'summary', message: 'at most 2000 characters' });
+  if (!singleLine(input.source, 200)) details.push({ field: 'source', message: 'say where it comes from' });
+  let url: string | null = null;
+  if (input.url) {
+    try {
+      const u = new URL(input.url.trim());
+      if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+      url = u.toString();
+    } catch {
+      details.push({ field: 'url', message: 'must be a web address starting with https://' });
+    }
+  }
+  if (input.deadline) {
+    try {
+      parseDate(input.deadline, 'deadline');
+    } catch (e) {
+      details.push(...(e as DomainError).details);
+    }
+  }
+  const slugs = [...new Set(input.themes)];
+  const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
+  if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
+  for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  let clusterId: number | null = null;
+  if (input.cluster) {
+    const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
+    if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+    else clusterId = c.id;
+  }
+  if (details.length) throw new DomainError('invalid', 'invalid_item', `The item has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  return { themeIds: rows.map((r) => r.id), clusterId, url };
+}
+
+function canEdit(actor: Actor | null, item: HorizonItem): boolean {
+  if (!actor) return false;
+  if (actor.isAdmin || item.createdBy === actor.userId) return true;
+  return item.clusterId !== null && actor.coordinatorOf.includes(item.clusterId);
+}
+
+export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInput, now = new Date()): HorizonView {
+  const a = assertCoordinator(actor);
+  const v = validate(db, { ...input, cluster: input.cluster ?? (a.isAdmin ? null : undefined) });
+  if (!a.isAdmin) {
+    if (v.clusterId === null) throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters posts the item', [{ field: 'cluster', message: 'required' }]);
+    if (!a.coordinatorOf.includes(v.clusterId)) throw forbidden('You can only post for a cluster you coordinate');
+  }
+  const id = db.transaction((tx) => {
+    const row = tx
+      .insert(horizonItems)
+      .values({
+        uid: `deadline-${randomUUID()}@samverka`,
+        title: singleLine(input.title, 200),
+        url: v.url,
+        summary: input.summary.trim(),
+        source: singleLine(input.source, 200),
+        deadline: input.deadline || null,
+        clusterId: v.clusterId,
+        createdBy: a.userId,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: horizonItems.id })
+      .get();
+    for (const themeId of v.themeIds) tx.insert(horizonItemThemes).values({ itemId: row.id, themeId }).run();
+    return row.id;
+  });
+  return getHorizonItem(db, a, id);
+}
+
+function itemRow(db: Db, id: number): HorizonItem {
+  const item = db.select().from(horizonItems).where(eq(horizonItems.id, id)).get();
+  if (!item) throw new DomainError('not_found', 'unknown_item', `There is no horizon-scanning item ${id}`);
+  return item;
+}
+
+export function updateHorizonItem(db: Db, actor: Actor | null, id: number, input: HorizonInput, now = new Date()): HorizonView {
+  const a = requireActor(actor);
+  const item = itemRow(db, id);
+  if (!canEdit(a, item)) throw forbidden('Only the posting cluster or an admin may change the item');
+  const v = validate(db, { ...input, cluster: input.cluster === undefined ? null : input.cluster });
+  db.transaction((tx) => {
+    tx.update(horizonItems)
+      .set({
+        title: singleLine(input.title, 200),
+        url: v.url,
+        summary: input.summary.trim(),
+        source: singleLine(input.source, 200),
+        deadline: input.deadline || null,
+        revision: item.revision + 1,
+        updatedAt: now,
+      })
+      .where(eq(horizonItems.id, id))
+      .run();
+    tx.delete(horizonItemThemes).where(eq(horizonItemThemes.itemId, id)).run();
+    for (const themeId of v.themeIds) tx.insert(horizonItemThemes).values({ itemId: id, themeId }).run();
+  });
+  return getHorizonItem(db, a, id);
+}
+
+export function deleteHorizonItem(db: Db, actor: Actor | null, id: number): void {
+  const a = requireActor(actor);
+  const item = itemRow(db, id);
+  if (!canEdit(a, item)) throw forbidden('Only the posting cluster or an admin may delete the item');
+  db.delete(horizonItems).where(eq(horizonItems.id, id)).run();
+}
+
+export function getHorizonItem(db: Db, actor: Actor | null, id: number): HorizonView {
+  return views(db, actor, [itemRow(db, id)], true)[0]!;
+}
+
+function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean): HorizonView[] {
+  if (items.length === 0) return [];
+  const ids = items.map((i) => i.id);
+  const clusterRows = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, { slug: c.slug, name: c.name }]));
+  const themeRows = db.select({ itemId: horizonItemThemes.itemId, slug: themes.slug }).from(horizonItemThemes).innerJoin(themes, eq(themes.id, horizonItemThemes.themeId)).where(inArray(horizonItemThemes.itemId, ids)).orderBy(asc(themes.id)).all();
+  const relevance = db.select().from(horizonRelevance).where(inArray(horizonRelevance.itemId, ids)).all();
+  const comments = full
+    ? db
+        .select({ id: horizonComments.id, itemId: horizonComments.itemId, body: horizonComments.body, createdAt: horizonComments.createdAt, clusterId: horizonComments.clusterId, author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})` })
+        .from(horizonComments)
+        .where(inArray(horizonComments.itemId, ids))
+        .orderBy(asc(horizonComments.id))
+        .all()
+    : [];
+  return items.map((i) => ({
+    id: i.id,
+    uid: i.uid,
+    title: i.title,
+    url: i.url,
+    summary: i.summary,
+    source: i.source,
+    deadline: i.deadline,
+    themes: themeRows.filter((t) => t.itemId === i.id).map((t) => t.slug),
+    cluster: i.clusterId !== null ? (clusterRows.get(i.clusterId) ?? null) : null,
+    relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
+    comments: comments.filter((c) => c.itemId === i.id).map((c) => ({ id: c.id, author: c.author, cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null, body: c.body, createdAt: c.createdAt.toISOString() })),
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
+    canEdit: canEdit(actor, i),
+  }));
+}
+
+export interface HorizonFilter {
+  theme?: string;
+  /** Only items whose deadline is from today and within this many days. */
+  closingWithinDays?: number;
+  today?: string;
+}
+
+/** The board: items with an upcoming deadline first (soonest first), then the newest without one. */
+export function listHorizonItems(db: Db, actor: Actor | null, f: HorizonFilter = {}): HorizonView[] {
+  const where = [];
+  if (f.theme) {
+    const t = db.select({ id: themes.id }).from(themes).where(eq(themes.slug, f.theme)).get();
+    if (!t) throw new DomainError('not_found', 'unknown_theme', `There is no theme "${f.theme}"`);
+    where.push(inArray(horizonItems.id, db.select({ id: horizonItemThemes.itemId }).from(horizonItemThemes).where(eq(horizonItemThemes.themeId, t.id))));
+  }
+  const today = f.today ?? new Date().toISOString().slice(0, 10);
+  if (f.closingWithinDays !== undefined) {
+    const until = new Date(`${today}T00:00:00Z`);
+    until.setUTCDate(until.getUTCDate() + f.closingWithinDays);
+    where.push(isNotNull(horizonItems.deadline), gte(horizonItems.deadline, today), lte(horizonItems.deadline, until.toISOString().slice(0, 10)));
+  }
+  const rows = db
+    .select()
+    .from(horizonItems)
+    .where(and(...where))
+    .orderBy(sql`case when ${horizonItems.deadline} >= ${today} then 0 else 1 end`, asc(horizonItems.deadline), desc(horizonItems.createdAt))
+    .limit(300)
+    .all();
+  return views(db, actor, rows, false);
+}
+
+export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, body: string, now = new Date()): HorizonView {
+  const a = assertCoordinator(actor);
+  itemRow(db, id);
+  const text = body.trim();
+  if (!text || text.length > 5000) throw new DomainError('invalid', 'invalid_comment', 'A comment has 1 to 5000 characters', [{ field: 'body', message: 'required, at most 5000 characters' }]);
+  db.insert(horizonComments).values({ itemId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now }).run();
+  return getHorizonItem(db, a, id);
+}
+
+/** "Relevant for us": marked per cluster by its coordinators; on = false takes it back. */
+export function markHorizonRelevant(db: Db, actor: Actor | null, id: number, clusterSlug: string, on: boolean, now = new Date()): HorizonView {
+  const a = assertCoordinator(actor);
+  itemRow(db, id);
+  const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
+  if (!c) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  if (!a.isAdmin && !a.coordinatorOf.includes(c.id)) throw forbidden('You can only mark items for a cluster you coordinate');
+  if (on) db.insert(horizonRelevance).values({ itemId: id, clusterId: c.id, userId: a.userId, createdAt: now }).onConflictDoNothing().run();
+  else db.delete(horizonRelevance).where(and(eq(horizonRelevance.itemId, id), eq(horizonRelevance.clusterId, c.id))).run();
+  return getHorizonItem(db, a, id);
+}
+
+/** Items with a deadline for the calendar feeds (see feeds/feed-service.ts), by theme and/or posting cluster. */
+export function deadlineItems(db: Db, f: { themeId?: number; clusterId?: number; fromDate: string }): (HorizonItem & { themeNames: { sv: string; en: string }[] })[] {
+  const where = [isNotNull(horizonItems.deadline), gte(horizonItems.deadline, f.fromDate)];
+  if (f.themeId !== undefined) where.push(inArray(horizonItems.id, db.select({ id: horizonItemThemes.itemId }).from(horizonItemThemes).where(eq(horizonItemThemes.themeId, f.themeId))));
+  if (f.clusterId !== undefined) where.push(eq(horizonItems.clusterId, f.clusterId));
+  const rows = db.select().from(horizonItems).where(and(...where)).orderBy(asc(horizonItems.deadline), asc(horizonItems.id)).all();
+  if (rows.length === 0) return [];
+  const names = db
+    .select({ itemId: horizonItemThemes.itemId, sv: themes.nameSv, en: themes.nameEn })
+    .from(horizonItemThemes)
+    .innerJoin(themes, eq(themes.id, horizonItemThemes.themeId))
+    .where(inArray(horizonItemThemes.itemId, rows.map((r) => r.id)))
+    .all();
+  return rows.map((r) => ({ ...r, themeNames: names.filter((n) => n.itemId === r.id).map((n) => ({ sv: n.sv, en: n.en })) }));
+}

@@ -1,0 +1,174 @@
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { stringify } from 'csv-stringify/sync';
+import { clusters, counties, eventOrganisers, events, eventThemes, proposals, registrations, themes, type Db } from '@samverka/db';
+import { requireActor, type Actor } from '../access.ts';
+import { DomainError, forbidden } from '../errors.ts';
+import { escapeHtml } from '../escape.ts';
+import { neutraliseCell } from '../registrations/registration-service.ts';
+
+export interface Count {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface Report {
+  from: string;
+  to: string;
+  events: { total: number; cancelled: number; coHosted: number; byKind: Count[]; byTheme: Count[]; byCluster: Count[] };
+  registrations: { confirmed: number; checkedIn: number; byCluster: (Count & { checkedIn: number })[]; byCounty: (Count & { checkedIn: number })[]; byTheme: (Count & { checkedIn: number })[] };
+  proposals: { made: number; accepted: number };
+  months: { month: string; events: number; participants: number }[];
+}
+
+function assertReader(actor: Actor | null): void {
+  const a = requireActor(actor);
+  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Reports are for the secretariat and cluster coordinators');
+}
+
+/** Events starting in [from, to) (YYYY-MM-DD, Swedish dates), published or cancelled; drafts do not count. */
+export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDate: string): Report {
+  assertReader(actor);
+  const from = Date.parse(`${fromDate}T00:00:00Z`);
+  const to = Date.parse(`${toDate}T00:00:00Z`);
+  if (Number.isNaN(from) || Number.isNaN(to)) throw new DomainError('invalid', 'invalid_range', 'from and to must be dates like 2027-01-01');
+  if (to <= from) throw new DomainError('invalid', 'invalid_range', 'to must be after from', [{ field: 'to', message: 'before from' }]);
+  if (to - from > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
+  const inRange = and(gte(events.startsAt, new Date(from)), lt(events.startsAt, new Date(to)), inArray(events.status, ['published', 'cancelled']))!;
+  const rows = db.select({ id: events.id, kind: events.kind, status: events.status, startsAt: events.startsAt }).from(events).where(inRange).all();
+  const ids = rows.map((r) => r.id);
+  const counted = (m: Map<string, { label: string; count: number }>) => [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
+  const bump = (m: Map<string, { label: string; count: number }>, key: string, label: string, by = 1) => {
+    const v = m.get(key) ?? { label, count: 0 };
+    v.count += by;
+    m.set(key, v);
+  };
+
+  const byKind = new Map<string, { label: string; count: number }>();
+  for (const r of rows) bump(byKind, r.kind, r.kind);
+  const themeNames = new Map(db.select().from(themes).all().map((t) => [t.id, t]));
+  const clusterNames = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, c]));
+  const countyNames = new Map(db.select().from(counties).all().map((c) => [c.id, c]));
+  const byTheme = new Map<string, { label: string; count: number }>();
+  const byCluster = new Map<string, { label: string; count: number }>();
+  let coHosted = 0;
+  const eventThemeRows: { eventId: number; themeId: number }[] = [];
+  for (let i = 0; i < ids.length; i += 900) {
+    const chunk = ids.slice(i, i + 900);
+    eventThemeRows.push(...db.select().from(eventThemes).where(inArray(eventThemes.eventId, chunk)).all());
+    const orgs = db.select().from(eventOrganisers).where(and(inArray(eventOrganisers.eventId, chunk), sql`(${eventOrganisers.role} = 'lead' or ${eventOrganisers.status} = 'accepted')`)).all();
+    for (const o of orgs) {
+      const c = clusterNames.get(o.clusterId)!;
+      bump(byCluster, c.slug, c.name);
+    }
+    coHosted += new Set(orgs.filter((o) => o.role === 'cohost').map((o) => o.eventId)).size;
+  }
+  for (const et of eventThemeRows) {
+    const t = themeNames.get(et.themeId)!;
+    bump(byTheme, t.slug, t.nameSv);
+  }
+
+  const regByCluster = new Map<string, { label: string; count: number; checkedIn: number }>();
+  const regByCounty = new Map<string, { label: string; count: number; checkedIn: number }>();
+  const regByTheme = new Map<string, { label: string; count: number; checkedIn: number }>();
+  const bumpReg = (m: Map<string, { label: string; count: number; checkedIn: number }>, key: string, label: string, checkedIn: boolean) => {
+    const v = m.get(key) ?? { label, count: 0, checkedIn: 0 };
+    v.count++;
+    if (checkedIn) v.checkedIn++;
+    m.set(key, v);
+  };
+  let confirmed = 0;
+  let checkedIn = 0;
+  const participantsPerEvent = new Map<number, number>();
+  const themesOf = new Map<number, number[]>();
+  for (const et of eventThemeRows) themesOf.set(et.eventId, [...(themesOf.get(et.eventId) ?? []), et.themeId]);
+  for (let i = 0; i < ids.length; i += 900) {
+    const regs = db
+      .select({ eventId: registrations.eventId, clusterId: registrations.clusterId, countyId: registrations.countyId, checkedInAt: registrations.checkedInAt })
+      .from(registrations)
+      .where(and(inArray(registrations.eventId, ids.slice(i, i + 900)), eq(registrations.status, 'confirmed')))
+      .all();
+    for (const r of regs) {
+      confirmed++;
+      const came = r.checkedInAt !== null;
+      if (came) checkedIn++;
+      participantsPerEvent.set(r.eventId, (participantsPerEvent.get(r.eventId) ?? 0) + 1);
+      const c = r.clusterId !== null ? clusterNames.get(r.clusterId) : undefined;
+      bumpReg(regByCluster, c?.slug ?? '-', c?.name ?? '(ingen klustertillhörighet)', came);
+      const co = r.countyId !== null ? countyNames.get(r.countyId) : undefined;
+      bumpReg(regByCounty, co?.slug ?? '-', co?.name ?? '(inget län angivet)', came);
+      for (const t of themesOf.get(r.eventId) ?? []) bumpReg(regByTheme, themeNames.get(t)!.slug, themeNames.get(t)!.nameSv, came);
+    }
+  }
+  const sortReg = (m: Map<string, { label: string; count: number; checkedIn: number }>) => [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count);
+
+  const made = db.select({ n: sql<number>`count(*)` }).from(proposals).where(and(gte(proposals.createdAt, new Date(from)), lt(proposals.createdAt, new Date(to)))).get()!.n;
+  const accepted = db
+    .select({ n: sql<number>`count(*)` })
+    .from(proposals)
+    .where(and(eq(proposals.status, 'accepted'), gte(proposals.decidedAt, new Date(from)), lt(proposals.decidedAt, new Date(to))))
+    .get()!.n;
+
+  const months = new Map<string, { events: number; participants: number }>();
+  for (let t = new Date(from); t.getTime() < to; t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1))) {
+    months.set(t.toISOString().slice(0, 7), { events: 0, participants: 0 });
+  }
+  for (const r of rows) {
+    const key = new Intl.DateTimeFormat('sv-SE', { year: 'numeric', month: '2-digit', timeZone: 'Europe/Stockholm' }).format(r.startsAt);
+    const m = months.get(key);
+    if (m) {
+      m.events++;
+      m.participants += participantsPerEvent.get(r.id) ?? 0;
+    }
+  }
+
+  return {
+    from: fromDate,
+    to: toDate,
+    events: { total: rows.length, cancelled: rows.filter((r) => r.status === 'cancelled').length, coHosted, byKind: counted(byKind), byTheme: counted(byTheme), byCluster: counted(byCluster) },
+    registrations: { confirmed, checkedIn, byCluster: sortReg(regByCluster), byCounty: sortReg(regByCounty), byTheme: sortReg(regByTheme) },
+    proposals: { made, accepted },
+    months: [...months.entries()].map(([month, v]) => ({ month, ...v })),
+  };
+}
+
+export function reportCsv(report: Report): string {
+  const rows: string[][] = [['section', 'key', 'label', 'count', 'checked_in']];
+  rows.push(['summary', 'events', 'Evenemang', String(report.events.total), ''], ['summary', 'cancelled', 'Inställda', String(report.events.cancelled), ''], ['summary', 'co_hosted', 'Samarrangerade', String(report.events.coHosted), '']);
+  rows.push(['summary', 'registrations', 'Anmälda (bekräftade)', String(report.registrations.confirmed), String(report.registrations.checkedIn)]);
+  rows.push(['summary', 'proposals_made', 'Förslag', String(report.proposals.made), ''], ['summary', 'proposals_accepted', 'Antagna förslag', String(report.proposals.accepted), '']);
+  for (const c of report.events.byKind) rows.push(['events_by_kind', c.key, c.label, String(c.count), '']);
+  for (const c of report.events.byTheme) rows.push(['events_by_theme', c.key, c.label, String(c.count), '']);
+  for (const c of report.events.byCluster) rows.push(['events_by_cluster', c.key, c.label, String(c.count), '']);
+  for (const c of report.registrations.byCluster) rows.push(['registrations_by_cluster', c.key, c.label, String(c.count), String(c.checkedIn)]);
+  for (const c of report.registrations.byCounty) rows.push(['registrations_by_county', c.key, c.label, String(c.count), String(c.checkedIn)]);
+  for (const c of report.registrations.byTheme) rows.push(['registrations_by_theme', c.key, c.label, String(c.count), String(c.checkedIn)]);
+  for (const m of report.months) rows.push(['month', m.month, m.month, String(m.events), String(m.participants)]);
+  return `\uFEFF${stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\r\n' })}`;
+}
+
+/**
+ * Events and participants per month as a small bar chart in SVG, drawn on the server (no
+ * JavaScript), with a title, a description and the numbers as text for screen readers.
+ */
+export function monthlyChartSvg(report: Report, lang: 'sv' | 'en'): string {
+  const t = lang === 'sv' ? { title: 'Evenemang och deltagare per månad', events: 'Evenemang', participants: 'Deltagare' } : { title: 'Events and participants per month', events: 'Events', participants: 'Participants' };
+  const months = report.months;
+  const w = Math.max(320, months.length * 48 + 60);
+  const h = 240;
+  const top = 30;
+  const bottom = 40;
+  const plot = h - top - bottom;
+  const maxE = Math.max(1, ...months.map((m) => m.events));
+  const maxP = Math.max(1, ...months.map((m) => m.participants));
+  const bars = months
+    .map((m, i) => {
+      const x = 50 + i * 48;
+      const he = Math.round((m.events / maxE) * plot);
+      const hp = Math.round((m.participants / maxP) * plot);
+      return `<g><title>${escapeHtml(`${m.month}: ${m.events} ${t.events.toLowerCase()}, ${m.participants} ${t.participants.toLowerCase()}`)}</title><rect x="${x}" y="${top + plot - he}" width="18" height="${he}" fill="#1d5c2e"/><rect x="${x + 20}" y="${top + plot - hp}" width="18" height="${hp}" fill="#b35900"/><text x="${x + 19}" y="${h - bottom + 16}" font-size="11" text-anchor="middle" fill="#1a1a1a">${escapeHtml(m.month.slice(2))}</text></g>`;
+    })
+    .join('');
+  const desc = months.map((m) => `${m.month}: ${m.events}/${m.participants}`).join(', ');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title chart-desc"><title id="chart-title">${escapeHtml(t.title)}</title><desc id="chart-desc">${escapeHtml(`${t.events}/${t.participants}: ${desc}`)}</desc><line x1="45" y1="${top + plot}" x2="${w - 5}" y2="${top + plot}" stroke="#4a4f47"/>${bars}<rect x="50" y="6" width="12" height="12" fill="#1d5c2e"/><text x="66" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(`${t.events} (max ${maxE})`)}</text><rect x="190" y="6" width="12" height="12" fill="#b35900"/><text x="206" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(`${t.participants} (max ${maxP})`)}</text></svg>`;
+}
