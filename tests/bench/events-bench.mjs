@@ -1,0 +1,129 @@
+// Events benchmark (issue: events), against the built product with 10,000 published events.
+//
+//   node scripts/pnpm.mjs run build && node tests/bench/events-bench.mjs
+//
+// (a) GET /api/events?theme=krisberedskap&limit=50 beside (b) bare Fastify's /small:
+//     targets (a) ≥ 5 % of (b)'s req/s, and (a)'s p99 < 50 ms.
+// (c) the calendar month page GET /kalender?manad=YYYY-MM beside (d) the trivial SvelteKit page
+//     GET /ping of the same process: target (c) ≥ 50 % of (d)'s req/s.
+// A report, not a gate: it exits 0 whatever the figures, and ends with one JSON line of them.
+import {
+  assertBuilt,
+  fmt,
+  machineNote,
+  measure,
+  measurementColumns,
+  noiseWarning,
+  openDb,
+  prepareDataDir,
+  printTable,
+  printTargets,
+  removeDataDir,
+  requireApi,
+  seedEvents,
+  settings,
+  startBaseline,
+  startProduct,
+  verdict,
+} from './lib.mjs';
+
+const EVENT_COUNT = 10_000;
+const THEME = 'krisberedskap';
+
+assertBuilt();
+const machine = await machineNote();
+console.log(`events benchmark: ${EVENT_COUNT} published events, ${settings.connections} connections, ${settings.duration} s per measurement after ${settings.warmup} s warm-up`);
+console.log(`machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`);
+
+const dataDir = await prepareDataDir();
+let product;
+let baseline;
+try {
+  const db = openDb(dataDir);
+  const seedStarted = performance.now();
+  seedEvents(db, EVENT_COUNT);
+  // The busiest month of the seeded range (Stockholm months), for the calendar page.
+  const { DateTime } = requireApi('luxon');
+  const perMonth = new Map();
+  for (const { startsAt } of db.prepare("select starts_at as startsAt from events where status = 'published'").iterate()) {
+    const m = DateTime.fromMillis(startsAt, { zone: 'Europe/Stockholm' }).toFormat('yyyy-MM');
+    perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
+  }
+  const [month, monthCount] = [...perMonth].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
+  const themed = db.prepare("select count(*) as n from events e join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where t.slug = ? and e.status = 'published'").get(THEME).n;
+  db.close();
+  console.log(`seeded in ${fmt((performance.now() - seedStarted) / 1000)} s; ${themed} events on ${THEME}; busiest month ${month} with ${monthCount} events`);
+
+  product = await startProduct(dataDir, { cpuProf: true });
+  baseline = await startBaseline();
+
+  // Check each route answers what it should before timing it.
+  const apiPath = `/api/events?theme=${THEME}&limit=50`;
+  const page = await fetch(product.url + apiPath).then((r) => r.json());
+  if (!Array.isArray(page.events) || page.events.length !== 50) throw new Error(`${apiPath} did not give 50 events: ${JSON.stringify(page).slice(0, 300)}`);
+  const ping = await fetch(`${product.url}/ping`);
+  const pingOk = ping.status === 200 && (await ping.text()).includes('<h1');
+  if (!pingOk) console.log(`/ping answered ${ping.status}: is apps/web/src/routes/ping/+page.svelte in this build?`);
+  let calendarPath = `/kalender?manad=${month}`;
+  const calendar = await fetch(product.url + calendarPath);
+  const calendarBody = await calendar.text();
+  let calendarNote = null;
+  if (calendar.status !== 200) {
+    calendarNote = `${calendarPath} answered ${calendar.status}: there is no calendar page in this build, so the home page / is measured in its place and target (c) is N/A`;
+    console.log(calendarNote);
+    calendarPath = '/';
+  } else {
+    console.log(`${calendarPath}: ${calendarBody.length} characters of HTML`);
+  }
+
+  const rows = {};
+  rows.a = await measure('(a) events API, theme filter, first 50', product.url + apiPath);
+  rows.b = await measure('(b) bare Fastify /small', `${baseline.url}/small`);
+  rows.c = await measure(calendarNote ? '(c) home page (no /kalender yet)' : `(c) calendar month page (${monthCount} events)`, product.url + calendarPath);
+  rows.d = pingOk ? await measure('(d) trivial SvelteKit page', `${product.url}/ping`) : null;
+
+  printTable('Events benchmark', Object.values(rows).filter(Boolean), measurementColumns);
+
+  const ratioAB = rows.a.reqPerSec / rows.b.reqPerSec;
+  const ratioCD = rows.d ? rows.c.reqPerSec / rows.d.reqPerSec : null;
+  const broken = Object.values(rows).some((r) => r && r.wrong > 0);
+  const targets = [
+    { name: '(a) req/s ≥ 5 % of (b)', wanted: '≥ 5 %', measured: `${fmt(ratioAB * 100)} %`, result: verdict(rows.a.wrong ? false : ratioAB >= 0.05) },
+    { name: '(a) p99 latency', wanted: '< 50 ms', measured: `${rows.a.p99} ms`, result: verdict(rows.a.wrong ? false : rows.a.p99 < 50) },
+    {
+      name: '(c) req/s ≥ 50 % of (d)',
+      wanted: '≥ 50 %',
+      measured: ratioCD === null ? 'no /ping' : `${fmt(ratioCD * 100)} %${calendarNote ? ' (home page, not /kalender)' : ''}`,
+      result: verdict(calendarNote || ratioCD === null ? null : rows.c.wrong ? false : ratioCD >= 0.5),
+    },
+  ];
+  printTargets(targets);
+  if (broken) console.log('\nSome answers had an unexpected status (see "bad answers"): those figures do not count.');
+  if (calendarNote) console.log(`\nNote: ${calendarNote}.`);
+  const noise = noiseWarning(Object.values(rows).filter(Boolean));
+  if (noise) console.log(`\n${noise}`);
+
+  const json = {
+    bench: 'events',
+    events: EVENT_COUNT,
+    connections: settings.connections,
+    durationSeconds: settings.duration,
+    machine,
+    month,
+    monthEvents: monthCount,
+    calendarNote,
+    noise,
+    results: Object.fromEntries(Object.entries(rows).filter(([, r]) => r).map(([k, r]) => [k, { path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: r.p50, p99Ms: r.p99, bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) }])),
+    ratios: { aOverB: Number(ratioAB.toFixed(4)), cOverD: ratioCD === null ? null : Number(ratioCD.toFixed(4)) },
+    targets: Object.fromEntries(targets.map((t) => [t.name, t.result])),
+  };
+  console.log(`\nBENCH_JSON ${JSON.stringify(json)}`);
+} catch (err) {
+  console.error(`events benchmark could not run: ${err.stack ?? err}`);
+  if (product) console.error(product.output());
+  process.exitCode = 1;
+} finally {
+  await product?.stop();
+  await baseline?.stop();
+  removeDataDir(dataDir);
+}
