@@ -123,8 +123,9 @@ export class FeedService {
     if (old && old.hash === hash) {
       lastModified = old.lastModified;
     } else {
-      // HTTP dates have whole seconds: make each new content's date later than the last one.
-      const candidate = Math.floor(Math.max(changedAt.getTime(), old ? old.lastModified.getTime() + 1000 : 0) / 1000) * 1000;
+      // HTTP dates have whole seconds: make each new content's date later than the last one, but
+      // never later than now (RFC 9110 §8.8.2.1); within one second the ETag tells versions apart.
+      const candidate = Math.floor(Math.min(Math.max(changedAt.getTime(), old ? old.lastModified.getTime() + 1000 : 0), now) / 1000) * 1000;
       lastModified = new Date(candidate);
     }
     const feed: BuiltFeed = { body, contentType: built.contentType, hash, lastModified, version, horizon: built.horizon };
