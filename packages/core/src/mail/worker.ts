@@ -17,22 +17,23 @@ export interface OutboxWorkerOptions {
  * a 4xx/5xx SMTP answer to one mail does not stop the others.
  */
 export class OutboxWorker {
-  private readonly transport: Transporter | null;
+  private readonly smtpUrl: string | null;
+  private transport: Transporter | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
 
   constructor(private readonly opts: OutboxWorkerOptions) {
-    this.transport = opts.smtpUrl ? nodemailer.createTransport(opts.smtpUrl) : null;
+    this.smtpUrl = opts.smtpUrl ?? null;
   }
 
   get enabled(): boolean {
-    return this.transport !== null;
+    return this.smtpUrl !== null;
   }
 
   start(): void {
-    if (!this.transport || this.timer) return;
+    if (!this.smtpUrl || this.timer) return;
     this.timer = setInterval(() => this.kick(), this.opts.pollMs ?? 2_000);
     this.timer.unref();
     this.kick();
@@ -41,7 +42,7 @@ export class OutboxWorker {
   /** Asks for a run now (after a write that enqueued mail); runs never overlap. */
   kick(): Promise<void> {
     // After stop() the database may be closed: no run may start, not even a queued `again`.
-    if (!this.transport || this.stopped) return Promise.resolve();
+    if (!this.smtpUrl || this.stopped) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -62,32 +63,50 @@ export class OutboxWorker {
     return this.running;
   }
 
+  /**
+   * One run sends everything due over a small pool of SMTP connections in parallel (one
+   * connection per mail would make a newsletter to thousands crawl), and closes the pool when
+   * done, so no idle connection lingers between runs.
+   */
   private async drain(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 50;
+    this.transport = nodemailer.createTransport({ url: this.smtpUrl!, pool: true, maxConnections: 4, maxMessages: 1000 } as never);
+    try {
+      await this.sendDue();
+    } finally {
+      this.transport.close();
+      this.transport = null;
+    }
+  }
+
+  private async sendDue(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 100;
     for (;;) {
       const mails = dueMails(this.opts.db, new Date(), batchSize);
       if (mails.length === 0) return;
       let sent = 0;
-      for (const mail of mails) {
-        try {
-          await this.transport!.sendMail({
-            from: this.opts.from,
-            to: mail.toAddress,
-            subject: mail.subject,
-            text: mail.text,
-            html: mail.html ?? undefined,
-            headers: mail.headers ?? undefined,
-            attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
-          });
-          markSent(this.opts.db, mail.id, new Date());
-          sent++;
-        } catch (err) {
-          const e = err as { message?: string; responseCode?: number };
-          const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
-          markFailedAttempt(this.opts.db, mail, e.message ?? String(err), permanent, new Date());
-          this.opts.log?.warn({ mailId: mail.id, err: e.message }, 'mail send failed; will retry');
-        }
-      }
+      await Promise.all(
+        mails.map(async (mail) => {
+          if (this.stopped) return;
+          try {
+            await this.transport!.sendMail({
+              from: this.opts.from,
+              to: mail.toAddress,
+              subject: mail.subject,
+              text: mail.text,
+              html: mail.html ?? undefined,
+              headers: mail.headers ?? undefined,
+              attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+            });
+            markSent(this.opts.db, mail.id, new Date());
+            sent++;
+          } catch (err) {
+            const e = err as { message?: string; responseCode?: number };
+            const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500;
+            markFailedAttempt(this.opts.db, mail, e.message ?? String(err), permanent, new Date());
+            this.opts.log?.warn({ mailId: mail.id, err: e.message }, 'mail send failed; will retry');
+          }
+        }),
+      );
       // When nothing in the batch went out the server is likely down: wait for the next tick.
       if (sent === 0 || mails.length < batchSize) return;
     }
@@ -98,6 +117,5 @@ export class OutboxWorker {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
-    this.transport?.close();
   }
 }
