@@ -24,6 +24,11 @@ export function useMessages(): Messages {
   return catalogues[get()];
 }
 
+/** The page's language, for formatting dates and choosing names in components. */
+export function useLang(): Lang {
+  return getContext<() => Lang>(KEY)();
+}
+
 /** Date and time in the reader's language, in Swedish time unless told otherwise. */
 export function formatDateTime(iso: string, lang: Lang, timeZone = 'Europe/Stockholm'): string {
   return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(new Date(iso));

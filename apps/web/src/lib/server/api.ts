@@ -1,11 +1,29 @@
 import type {
+  AcceptBody,
+  AcceptResult,
+  AuditEntry,
   Cluster,
   ClusterDetail,
   ClusterPatch,
   County,
   ErrorBody,
+  Event,
+  EventCreateBody,
+  EventPage,
+  EventPatchBody,
+  EventQuery,
+  EventWithClashes,
   InviteBody,
   OutboxPage,
+  PendingInvitation,
+  Proposal,
+  ProposalCreateBody,
+  ProposalQuery,
+  RespondBody,
+  Series,
+  SeriesCreateBody,
+  SeriesPatchBody,
+  SeriesResult,
   Session,
   Theme,
   User,
@@ -62,6 +80,18 @@ async function call<T>(ctx: ApiContext, method: string, path: string, body?: unk
 
 const enc = encodeURIComponent;
 
+/** A query string from the defined, non-empty values (so an unset filter is not sent as ""). */
+function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export type { AuditEntry, Clash, Event, EventCreateBody, EventPatchBody, PendingInvitation, Proposal, Series, SeriesCreateBody, SeriesPatchBody, Theme, User } from '@samverka/api/schemas';
+export type EventKind = Event['kind'];
+export type EventStatus = Event['status'];
+
 export function createApi(ctx: ApiContext) {
   return {
     clusters: {
@@ -83,6 +113,34 @@ export function createApi(ctx: ApiContext) {
       get: () => call<User>(ctx, 'GET', '/api/me'),
       setLanguage: (language: 'sv' | 'en') => call<User>(ctx, 'PATCH', '/api/me', { language }),
       setPassword: (password: string) => call<null>(ctx, 'PUT', '/api/me/password', { password }),
+      invitations: () => call<PendingInvitation[]>(ctx, 'GET', '/api/me/invitations'),
+    },
+    events: {
+      list: (q: EventQuery = {}) => call<EventPage>(ctx, 'GET', `/api/events${query(q)}`),
+      get: (id: number) => call<Event>(ctx, 'GET', `/api/events/${id}`),
+      create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
+      update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),
+      remove: (id: number) => call<null>(ctx, 'DELETE', `/api/events/${id}`),
+      publish: (id: number) => call<Event>(ctx, 'POST', `/api/events/${id}/publish`),
+      cancel: (id: number, reason: string) => call<Event>(ctx, 'POST', `/api/events/${id}/cancel`, { reason }),
+      audit: (id: number) => call<AuditEntry[]>(ctx, 'GET', `/api/events/${id}/audit`),
+      inviteCohost: (id: number, cluster: string) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers`, { cluster }),
+      answerInvitation: (id: number, slug: string, accept: boolean) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers/${enc(slug)}/answer`, { accept }),
+      removeCohost: (id: number, slug: string) => call<Event>(ctx, 'DELETE', `/api/events/${id}/organisers/${enc(slug)}`),
+    },
+    series: {
+      create: (body: SeriesCreateBody) => call<SeriesResult>(ctx, 'POST', '/api/series', body),
+      get: (id: number) => call<Series>(ctx, 'GET', `/api/series/${id}`),
+      updateFrom: (id: number, eventId: number, patch: SeriesPatchBody) => call<{ eventIds: number[] }>(ctx, 'PATCH', `/api/series/${id}/from/${eventId}`, patch),
+    },
+    proposals: {
+      list: (q: ProposalQuery = {}) => call<Proposal[]>(ctx, 'GET', `/api/proposals${query(q)}`),
+      get: (id: number) => call<Proposal>(ctx, 'GET', `/api/proposals/${id}`),
+      create: (body: ProposalCreateBody) => call<Proposal>(ctx, 'POST', '/api/proposals', body),
+      comment: (id: number, body: string) => call<Proposal>(ctx, 'POST', `/api/proposals/${id}/comments`, { body }),
+      respond: (id: number, body: RespondBody) => call<Proposal>(ctx, 'POST', `/api/proposals/${id}/responses`, body),
+      accept: (id: number, body: AcceptBody) => call<AcceptResult>(ctx, 'POST', `/api/proposals/${id}/accept`, body),
+      decline: (id: number, reason: string) => call<Proposal>(ctx, 'POST', `/api/proposals/${id}/decline`, { reason }),
     },
     admin: {
       users: () => call<User[]>(ctx, 'GET', '/api/admin/users'),

@@ -7,17 +7,26 @@ export function field(data: FormData, name: string): string {
   return typeof v === 'string' ? v.trim() : '';
 }
 
-export interface FormFailure {
+export interface FormFailure<V = Record<string, string>> {
   message: string;
   fields: Record<string, string>;
-  values?: Record<string, string>;
+  values?: V;
+}
+
+/**
+ * The form field an API error detail names: "body/themes/0" is the themes field, and a field
+ * can be renamed where the form calls it something else than the API does.
+ */
+export function fieldOf(detail: string, rename: Record<string, string> = {}): string {
+  const name = detail.replace(/^body\//, '').replace(/\/.*$/, '');
+  return rename[name] ?? name;
 }
 
 /** Maps an API error to a form failure with the same status and per-field messages. */
-export function failFromApi(error: ApiError, values?: Record<string, string>): ActionFailure<FormFailure> {
+export function failFromApi<V = Record<string, string>>(error: ApiError, values?: V, rename: Record<string, string> = {}): ActionFailure<FormFailure<V>> {
   const fields: Record<string, string> = {};
   for (const d of error.details ?? []) {
-    if (d.field) fields[d.field.replace(/^body\//, '')] = d.message;
+    if (d.field) fields[fieldOf(d.field, rename)] ??= d.message;
   }
   return fail(error.status >= 500 ? 500 : error.status, { message: error.message, fields, values });
 }

@@ -1,8 +1,15 @@
 import { error } from '@sveltejs/kit';
+import { homeToday } from '$lib/datetime';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-  const cluster = await locals.api.clusters.get(params.slug);
+  // Events it leads or co-hosts (accepted), from today on; the API decides who counts as organiser.
+  const [cluster, events] = await Promise.all([locals.api.clusters.get(params.slug), locals.api.events.list({ cluster: params.slug, from: homeToday(), limit: 20 })]);
   if (!cluster.ok) error(cluster.status === 400 ? 404 : cluster.status, cluster.error.message);
-  return { cluster: cluster.data, saved: url.searchParams.get('sparat') === '1' };
+  return {
+    cluster: cluster.data,
+    events: events.ok ? events.data.events : [],
+    moreEvents: events.ok && events.data.nextCursor !== null,
+    saved: url.searchParams.get('sparat') === '1',
+  };
 };

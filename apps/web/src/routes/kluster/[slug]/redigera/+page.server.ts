@@ -1,5 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { failFromApi, field } from '$lib/server/forms';
+import { forgetReference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -27,6 +28,7 @@ export const actions: Actions = {
       contactEmail: values.contactEmail || null,
     });
     if (!result.ok) return failFromApi(result.error, values);
+    forgetReference(); // the name may have changed; filters and selects show it
     redirect(303, `/kluster/${params.slug}?sparat=1`);
   },
 };

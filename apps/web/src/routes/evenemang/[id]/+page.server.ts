@@ -1,0 +1,85 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { catalogues } from '$lib/i18n';
+import { clashesBetween } from '$lib/server/clashes';
+import { failFromApi, field } from '$lib/server/forms';
+import { idParam } from '$lib/server/ids';
+import { reference, themeNames } from '$lib/server/reference';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+  const id = idParam(params.id);
+  const res = await locals.api.events.get(id);
+  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  const event = res.data;
+  const [ref, audit, clashes] = await Promise.all([
+    reference(locals.api),
+    event.canEdit ? locals.api.events.audit(id) : null,
+    url.searchParams.get('krockar') === '1' ? clashesBetween(locals.api, event.startsAt, event.endsAt, [event.id]) : [],
+  ]);
+  const mine = new Set(locals.user?.clusters.map((c) => c.slug) ?? []);
+  const taken = new Set(event.organisers.filter((o) => o.status !== 'declined').map((o) => o.slug));
+  const done = url.searchParams.get('klart') ?? '';
+  return {
+    event,
+    themeNames: themeNames(ref.themes, locals.lang),
+    audit: audit?.ok ? audit.data : [],
+    clashes,
+    // Invitations this user can answer here, for the clusters they coordinate.
+    invitedAs: event.status === 'cancelled' ? [] : event.organisers.filter((o) => o.role === 'cohost' && o.status === 'invited' && mine.has(o.slug)),
+    inviteOptions: event.canInvite ? ref.clusters.filter((c) => !taken.has(c.value)) : [],
+    done: done in catalogues[locals.lang].done ? done : null,
+  };
+};
+
+const back = (id: number, done: string) => `/evenemang/${id}?klart=${done}`;
+
+export const actions: Actions = {
+  publish: async ({ locals, params }) => {
+    const id = idParam(params.id);
+    const res = await locals.api.events.publish(id);
+    if (!res.ok) return withAction('publish', failFromApi(res.error));
+    redirect(303, back(id, 'published'));
+  },
+  cancel: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const reason = field(await request.formData(), 'reason');
+    if (!reason) return fail(400, { action: 'cancel', message: catalogues[locals.lang].formHasErrors, fields: { reason: catalogues[locals.lang].errRequired }, values: { reason } });
+    const res = await locals.api.events.cancel(id, reason);
+    if (!res.ok) return withAction('cancel', failFromApi(res.error, { reason }));
+    redirect(303, back(id, 'cancelled'));
+  },
+  remove: async ({ locals, params }) => {
+    const id = idParam(params.id);
+    const res = await locals.api.events.remove(id);
+    if (!res.ok) return withAction('remove', failFromApi(res.error));
+    redirect(303, '/mitt-kluster?klart=deleted');
+  },
+  invite: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const cluster = field(await request.formData(), 'cluster');
+    if (!cluster) return fail(400, { action: 'invite', message: catalogues[locals.lang].formHasErrors, fields: { cluster: catalogues[locals.lang].errRequired } });
+    const res = await locals.api.events.inviteCohost(id, cluster);
+    if (!res.ok) return withAction('invite', failFromApi(res.error));
+    redirect(303, back(id, 'invited'));
+  },
+  removeCohost: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const res = await locals.api.events.removeCohost(id, field(await request.formData(), 'cluster'));
+    if (!res.ok) return withAction('cohosts', failFromApi(res.error));
+    redirect(303, back(id, 'removed'));
+  },
+  answer: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const form = await request.formData();
+    const accept = field(form, 'accept') === 'true';
+    const res = await locals.api.events.answerInvitation(id, field(form, 'cluster'), accept);
+    if (!res.ok) return withAction('answer', failFromApi(res.error));
+    // A declined cluster no longer sees a draft, so its coordinator goes back to their overview.
+    redirect(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
+  },
+};
+
+/** Tags a failure with the form it came from, so the page shows it next to that form. */
+function withAction<T extends object>(action: string, failure: { status: number; data: T }) {
+  return fail(failure.status, { ...failure.data, action });
+}

@@ -1,0 +1,34 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { emptyEventValues } from '$lib/event-form';
+import { catalogues } from '$lib/i18n';
+import { coordinates, ownClusters, requireUser } from '$lib/server/auth';
+import { readEventForm, seriesCreateBody } from '$lib/server/event-form';
+import { failFromApi } from '$lib/server/forms';
+import { reference, themeOptions } from '$lib/server/reference';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const user = requireUser(locals, url);
+  if (!coordinates(user)) error(403, 'Only cluster coordinators and network admins create events');
+  const ref = await reference(locals.api);
+  const clusters = ownClusters(user, ref.clusters);
+  return {
+    values: emptyEventValues({ leadCluster: clusters[0]?.value ?? '', kind: 'network_meeting', rrule: 'FREQ=MONTHLY;BYDAY=+2TU;COUNT=10' }),
+    clusters,
+    themes: themeOptions(ref.themes, locals.lang),
+    counties: ref.counties,
+  };
+};
+
+export const actions: Actions = {
+  default: async ({ locals, request }) => {
+    const m = catalogues[locals.lang];
+    const values = readEventForm(await request.formData());
+    const checked = seriesCreateBody(values, m);
+    if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
+    const res = await locals.api.series.create(checked.body);
+    // A local time skipped by the change to summer time is reported per occurrence as start/end.
+    if (!res.ok) return failFromApi(res.error, values, { start: 'startTime', end: 'endTime' });
+    redirect(303, `/evenemang/serie/${res.data.seriesId}?klart=series${res.data.clashes.length ? '&krockar=1' : ''}`);
+  },
+};

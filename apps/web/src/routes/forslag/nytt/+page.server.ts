@@ -1,0 +1,41 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { catalogues } from '$lib/i18n';
+import { coordinates, ownClusters } from '$lib/server/auth';
+import { failFromApi, field } from '$lib/server/forms';
+import { reference, themeOptions } from '$lib/server/reference';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+  if (!coordinates(locals.user)) error(403, 'Only cluster coordinators and network admins propose workshops');
+  const ref = await reference(locals.api);
+  return { clusters: ownClusters(locals.user!, ref.clusters), themes: themeOptions(ref.themes, locals.lang) };
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export const actions: Actions = {
+  default: async ({ locals, request }) => {
+    const m = catalogues[locals.lang];
+    const form = await request.formData();
+    const values = {
+      cluster: field(form, 'cluster'),
+      title: field(form, 'title'),
+      abstract: String(form.get('abstract') ?? '').trim(),
+      themes: form.getAll('themes').filter((t): t is string => typeof t === 'string' && t !== ''),
+      format: field(form, 'format'),
+      audience: field(form, 'audience'),
+      preferredFrom: field(form, 'preferredFrom'),
+      preferredTo: field(form, 'preferredTo'),
+    };
+    const errors: Record<string, string> = {};
+    for (const k of ['cluster', 'title', 'abstract', 'format', 'audience'] as const) if (!values[k]) errors[k] = m.errRequired;
+    if (values.themes.length === 0) errors.themes = m.errChooseTheme;
+    else if (values.themes.length > 6) errors.themes = m.errTooManyThemes;
+    if (!DATE.test(values.preferredFrom)) errors.preferredFrom = m.errDate;
+    if (!DATE.test(values.preferredTo)) errors.preferredTo = m.errDate;
+    if (Object.keys(errors).length) return fail(400, { message: m.formHasErrors, fields: errors, values });
+    const res = await locals.api.proposals.create({ ...values, themes: [...new Set(values.themes)] });
+    if (!res.ok) return failFromApi(res.error, values);
+    redirect(303, `/forslag/${res.data.id}?klart=created`);
+  },
+};

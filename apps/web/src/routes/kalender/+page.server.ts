@@ -1,0 +1,101 @@
+import { error } from '@sveltejs/kit';
+import { MONTH, monthGrid, monthRange, shiftMonth, type CalendarEvent } from '$lib/calendar';
+import { addDays, homeToday } from '$lib/datetime';
+import { isEventKind } from '$lib/event-form';
+import type { Event } from '$lib/server/api';
+import { reference, themeOptions } from '$lib/server/reference';
+import type { PageServerLoad } from './$types';
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const CURSOR = /^[A-Za-z0-9_-]{1,100}$/;
+/** At most this many API pages of 200 for one month; a month with more says so. */
+const MONTH_PAGES = 5;
+
+/** The filters as they stand in the URL (Swedish names), so a filtered view can be shared. */
+export interface CalendarFilters {
+  tema: string;
+  kluster: string;
+  typ: string;
+  lan: string;
+}
+
+function readFilters(sp: URLSearchParams): CalendarFilters {
+  const slug = (name: string) => {
+    const v = sp.get(name) ?? '';
+    return SLUG.test(v) ? v : '';
+  };
+  const kind = sp.get('typ') ?? '';
+  return { tema: slug('tema'), kluster: slug('kluster'), typ: isEventKind(kind) ? kind : '', lan: slug('lan') };
+}
+
+type ListPage = { ok: true; events: Event[]; nextCursor: string | null } | { ok: false; unknownFilter: true };
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const sp = url.searchParams;
+  const filters = readFilters(sp);
+  const apiFilters = {
+    theme: filters.tema || undefined,
+    cluster: filters.kluster || undefined,
+    kind: isEventKind(filters.typ) ? filters.typ : undefined,
+    county: filters.lan || undefined,
+  };
+  const list = async (q: { from: string; to?: string; cursor?: string; limit: number }): Promise<ListPage> => {
+    const res = await locals.api.events.list({ ...apiFilters, ...q });
+    if (res.ok) return { ok: true, events: res.data.events, nextCursor: res.data.nextCursor };
+    // A filter naming a theme, cluster or county that does not exist: say so, show nothing.
+    if (res.status === 404 || res.status === 400) return { ok: false, unknownFilter: true };
+    error(res.status, res.error.message);
+  };
+  const today = homeToday();
+  const filterData = async () => {
+    const ref = await reference(locals.api);
+    return { themes: themeOptions(ref.themes, locals.lang), clusters: ref.clusters, counties: ref.counties };
+  };
+
+  if (sp.get('vy') === 'lista') {
+    const cursor = sp.get('efter') ?? '';
+    const [options, page] = await Promise.all([filterData(), list({ from: new Date().toISOString(), limit: 50, cursor: CURSOR.test(cursor) ? cursor : undefined })]);
+    return {
+      view: 'list' as const,
+      filters,
+      options,
+      unknownFilter: !page.ok,
+      events: page.ok ? page.events : [],
+      nextCursor: page.ok ? page.nextCursor : null,
+    };
+  }
+
+  const requested = sp.get('manad') ?? '';
+  const month = MONTH.test(requested) ? requested : today.slice(0, 7);
+  const { gridStart, gridEnd } = monthRange(month);
+  // One API call for the whole grid (and more only if it holds over 200 events).
+  const fetchMonth = async () => {
+    const events: CalendarEvent[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < MONTH_PAGES; i++) {
+      const page = await list({ from: gridStart, to: addDays(gridEnd, 1), limit: 200, cursor });
+      if (!page.ok) return { events, unknownFilter: true, truncated: false };
+      events.push(...page.events);
+      if (!page.nextCursor) return { events, unknownFilter: false, truncated: false };
+      cursor = page.nextCursor;
+    }
+    return { events, unknownFilter: false, truncated: true };
+  };
+  const [options, result] = await Promise.all([filterData(), fetchMonth()]);
+  const weeks = monthGrid(month, result.events, today);
+  const inMonth = new Set<number>();
+  for (const week of weeks) for (const cell of week) if (cell.inMonth) for (const e of cell.entries) inMonth.add(e.id);
+  return {
+    view: 'month' as const,
+    filters,
+    options,
+    unknownFilter: result.unknownFilter,
+    truncated: result.truncated,
+    month,
+    prev: shiftMonth(month, -1),
+    next: shiftMonth(month, 1),
+    isCurrentMonth: month === today.slice(0, 7),
+    weeks,
+    count: inMonth.size,
+  };
+};

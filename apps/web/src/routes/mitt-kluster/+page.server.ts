@@ -1,0 +1,42 @@
+import { error, redirect } from '@sveltejs/kit';
+import { homeToday } from '$lib/datetime';
+import { catalogues } from '$lib/i18n';
+import { requireUser } from '$lib/server/auth';
+import { failFromApi, field } from '$lib/server/forms';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const user = requireUser(locals, url);
+  const today = homeToday();
+  const api = locals.api;
+  const unwrap = <T>(res: { ok: true; data: T } | { ok: false; status: number; error: { message: string } }): T => {
+    if (!res.ok) error(res.status, res.error.message);
+    return res.data;
+  };
+  const [invitations, clusters] = await Promise.all([
+    api.me.invitations().then(unwrap),
+    Promise.all(
+      user.clusters.map(async (c) => {
+        const [upcoming, drafts, proposals] = await Promise.all([
+          api.events.list({ cluster: c.slug, from: today, limit: 50 }).then(unwrap),
+          api.events.list({ cluster: c.slug, status: 'draft', limit: 50 }).then(unwrap),
+          api.proposals.list({ cluster: c.slug }).then(unwrap),
+        ]);
+        return { slug: c.slug, name: c.name, upcoming: upcoming.events, drafts: drafts.events, proposals };
+      }),
+    ),
+  ]);
+  const done = url.searchParams.get('klart') ?? '';
+  return { invitations, clusters, done: done in catalogues[locals.lang].done ? done : null };
+};
+
+export const actions: Actions = {
+  answer: async ({ locals, request }) => {
+    const form = await request.formData();
+    const id = Number(field(form, 'event'));
+    const accept = field(form, 'accept') === 'true';
+    const res = await locals.api.events.answerInvitation(id, field(form, 'cluster'), accept);
+    if (!res.ok) return failFromApi(res.error);
+    redirect(303, `/mitt-kluster?klart=${accept ? 'accepted' : 'declined'}`);
+  },
+};
