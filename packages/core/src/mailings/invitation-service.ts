@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clusters, events, eventThemes, invitationDeliveries, invitationShares, type Db, type Event } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
-import { managingClusters } from '../events/event-access.ts';
+import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { links } from '../links.ts';
 import { composeMail } from '../mail/compose.ts';
@@ -12,9 +12,10 @@ import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './su
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-function publishedEvent(db: Db, id: number): Event {
+function publishedEvent(db: Db, actor: Actor, id: number): Event {
   const e = db.select().from(events).where(eq(events.id, id)).get();
-  if (!e) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  // A draft is not acknowledged to those who may not see it, as getEvent answers.
+  if (!e || !canSeeEvent(actor, e.status, organiserRefs(db, id))) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   if (e.status !== 'published') throw new DomainError('conflict', 'not_published', 'Only a published event can be sent as an invitation');
   return e;
 }
@@ -75,7 +76,7 @@ function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: 
 /** A coordinator invites the subscribers who follow their cluster or any of the event's themes. Nobody gets it twice. */
 export function sendInvitation(db: Db, actor: Actor | null, eventId: number, viaCluster: string, now = new Date()): { recipients: number } {
   const a = requireActor(actor);
-  const e = publishedEvent(db, eventId);
+  const e = publishedEvent(db, a, eventId);
   const via = assertOrganiserCoordinator(db, a, eventId, viaCluster);
   const themeIds = db.select({ id: eventThemes.themeId }).from(eventThemes).where(eq(eventThemes.eventId, eventId)).all().map((t) => t.id);
   return { recipients: db.transaction((tx) => deliver(tx, e, via, [via], themeIds, now), { behavior: 'immediate' }) };
@@ -84,7 +85,7 @@ export function sendInvitation(db: Db, actor: Actor | null, eventId: number, via
 /** Shares the invitation with other clusters, whose coordinators may pass it on to their followers. */
 export function shareInvitation(db: Db, actor: Actor | null, eventId: number, fromCluster: string, toClusters: string[], now = new Date()): { shared: string[] } {
   const a = requireActor(actor);
-  publishedEvent(db, eventId);
+  publishedEvent(db, a, eventId);
   const from = assertOrganiserCoordinator(db, a, eventId, fromCluster);
   const ids = toClusters.map((s) => clusterId(db, s, 'clusters'));
   db.transaction((tx) => {
@@ -99,7 +100,7 @@ export function shareInvitation(db: Db, actor: Actor | null, eventId: number, fr
 /** One action for a coordinator of a cluster the invitation was shared with: send it to that cluster's followers. */
 export function passOnInvitation(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): { recipients: number } {
   const a = requireActor(actor);
-  const e = publishedEvent(db, eventId);
+  const e = publishedEvent(db, a, eventId);
   const id = clusterId(db, clusterSlug);
   if (!a.isAdmin && !a.coordinatorOf.includes(id)) throw forbidden('You can only pass on invitations for a cluster you coordinate');
   const share = db.select().from(invitationShares).where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id))).get();

@@ -152,7 +152,9 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
     .limit(20)
     .all();
   const today = now.toISOString().slice(0, 10);
-  const deadlines = (f.themeIds.length ? f.themeIds.flatMap((themeId) => deadlineItems(db, { themeId, fromDate: today })) : deadlineItems(db, { fromDate: today }))
+  // Like the events: deadlines of any chosen theme or posted by any chosen cluster; all when none are chosen.
+  const filtered = [...f.themeIds.flatMap((themeId) => deadlineItems(db, { themeId, fromDate: today })), ...f.clusterIds.flatMap((clusterId) => deadlineItems(db, { clusterId, fromDate: today }))];
+  const deadlines = (f.themeIds.length || f.clusterIds.length ? filtered : deadlineItems(db, { fromDate: today }))
     .filter((d, i, all) => all.findIndex((x) => x.id === d.id) === i)
     .sort((a, b) => (a.deadline! < b.deadline! ? -1 : 1))
     .slice(0, 20);

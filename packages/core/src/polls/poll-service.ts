@@ -217,6 +217,8 @@ export function answerPoll(db: Db, actor: Actor | null, id: number, clusterSlug:
 export function finalisePoll(db: Db, actor: Actor | null, id: number, slotId: number, opts: { themes?: string[] } = {}, now = new Date()): { poll: PollView; eventId: number } {
   const a = requireActor(actor);
   const p = pollRow(db, id);
+  // Those who may not see the poll get the 404 of getPoll, so finalise does not reveal that it exists.
+  if (!canSee(a, p, invitedIds(db, id))) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
   if (!a.isAdmin && !a.coordinatorOf.includes(p.organiserClusterId)) throw forbidden('Only the organising cluster may decide the poll');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is already decided');
   const slot = db.select().from(pollSlots).where(and(eq(pollSlots.id, slotId), eq(pollSlots.pollId, id))).get();

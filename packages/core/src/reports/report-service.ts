@@ -5,6 +5,7 @@ import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { neutraliseCell } from '../registrations/registration-service.ts';
+import { DEFAULT_ZONE, startOfDate } from '../time.ts';
 
 export interface Count {
   key: string;
@@ -29,11 +30,16 @@ function assertReader(actor: Actor | null): void {
 /** Events starting in [from, to) (YYYY-MM-DD, Swedish dates), published or cancelled; drafts do not count. */
 export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDate: string): Report {
   assertReader(actor);
-  const from = Date.parse(`${fromDate}T00:00:00Z`);
-  const to = Date.parse(`${toDate}T00:00:00Z`);
-  if (Number.isNaN(from) || Number.isNaN(to)) throw new DomainError('invalid', 'invalid_range', 'from and to must be dates like 2027-01-01');
-  if (to <= from) throw new DomainError('invalid', 'invalid_range', 'to must be after from', [{ field: 'to', message: 'before from' }]);
-  if (to - from > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
+  // Date.parse would roll 2027-02-30 over into March; a date that does not exist is refused.
+  const isDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d) && startOfDate(d, DEFAULT_ZONE).isValid;
+  const fromDay = Date.parse(`${fromDate}T00:00:00Z`);
+  const toDay = Date.parse(`${toDate}T00:00:00Z`);
+  if (!isDate(fromDate) || !isDate(toDate)) throw new DomainError('invalid', 'invalid_range', 'from and to must be dates like 2027-01-01');
+  if (toDay <= fromDay) throw new DomainError('invalid', 'invalid_range', 'to must be after from', [{ field: 'to', message: 'before from' }]);
+  if (toDay - fromDay > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
+  // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
+  const from = startOfDate(fromDate, DEFAULT_ZONE).toMillis();
+  const to = startOfDate(toDate, DEFAULT_ZONE).toMillis();
   const inRange = and(gte(events.startsAt, new Date(from)), lt(events.startsAt, new Date(to)), inArray(events.status, ['published', 'cancelled']))!;
   const rows = db.select({ id: events.id, kind: events.kind, status: events.status, startsAt: events.startsAt }).from(events).where(inRange).all();
   const ids = rows.map((r) => r.id);
@@ -110,7 +116,7 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     .get()!.n;
 
   const months = new Map<string, { events: number; participants: number }>();
-  for (let t = new Date(from); t.getTime() < to; t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1))) {
+  for (let t = new Date(fromDay); t.getTime() < toDay; t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1))) {
     months.set(t.toISOString().slice(0, 7), { events: 0, participants: 0 });
   }
   for (const r of rows) {
