@@ -668,7 +668,7 @@ describe('GET /api/events', () => {
     const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
     const typed = (q.match(/[\p{L}\p{N}]+/gu) ?? []).map(fold);
     const expected = ['E1', 'E2', 'E3', 'E4', 'E6'].filter((name) => {
-      const words = (fold(texts[name]!).match(/[\p{L}\p{N}]+/gu) ?? []);
+      const words: string[] = fold(texts[name]!).match(/[\p{L}\p{N}]+/gu) ?? [];
       return typed.length > 0 && typed.every((w, i) => (i === typed.length - 1 ? words.some((x) => x.startsWith(w)) : words.includes(w)));
     });
     expect(found).toEqual(expected);
