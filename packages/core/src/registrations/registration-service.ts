@@ -168,15 +168,29 @@ const CLOSED_MESSAGES: Record<string, string> = {
 
 // ---- Mail ----
 
+// Building an Intl.DateTimeFormat costs far more than using one (it was the largest single cost
+// of a registration in tests/bench/registrations-bench.mjs): one per locale, style and zone.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, style: 'date' | 'dateTime' | 'time', timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${style}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const options: Intl.DateTimeFormatOptions = style === 'date' ? { dateStyle: 'full' } : style === 'dateTime' ? { dateStyle: 'full', timeStyle: 'short' } : { timeStyle: 'short' };
+    f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 function whenText(e: Event, lang: 'sv' | 'en'): string {
   const locale = lang === 'sv' ? 'sv-SE' : 'en-GB';
   if (e.allDay) {
-    const f = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' });
+    const f = formatter(locale, 'date', 'UTC');
     const a = f.format(new Date(`${e.startDate}T00:00:00Z`));
     return e.endDate && e.endDate !== e.startDate ? `${a} – ${f.format(new Date(`${e.endDate}T00:00:00Z`))}` : a;
   }
-  const f = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone });
-  const t = new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone: e.timeZone });
+  const f = formatter(locale, 'dateTime', e.timeZone);
+  const t = formatter(locale, 'time', e.timeZone);
   const sameDay = e.endsAt.getTime() - e.startsAt.getTime() < 86_400_000;
   return `${f.format(e.startsAt)} – ${sameDay ? t.format(e.endsAt) : f.format(e.endsAt)} (${e.timeZone})`;
 }

@@ -1,0 +1,371 @@
+import { events, outbox } from '@samverka/db';
+import ICAL from 'ical.js';
+import { eq } from 'drizzle-orm';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
+
+// Registration mail end to end: the API writes the outbox, the worker sends over SMTP to a real
+// smtp-server on 127.0.0.1, mailparser reads it back and ical.js reads the attached calendar.
+// The SMTP server is local to this file (rather than tests/support/smtp.ts) because the tests
+// need the SMTP envelope recipients, not only the parsed headers.
+
+interface Received {
+  envelopeTo: string[];
+  raw: string;
+  parsed: ParsedMail;
+}
+
+async function startSmtp(port = 0): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    // The client's QUIT may still be on its way when a test closes the server: a closing
+    // smtp-server answers it 421 and waits closeTimeout (30 s by default) for the socket.
+    closeTimeout: 200,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        simpleParser(raw).then(
+          (parsed) => {
+            received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+            callback();
+          },
+          (err: Error) => callback(err),
+        );
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Polls until the probe gives a value; the condition is the assertion, never a fixed sleep. */
+async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
+const headerSection = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!;
+
+interface ReadIcs {
+  method: string;
+  uid: string;
+  sequence: number;
+  status: string;
+  start: string;
+  end: string;
+  tzid: string | null;
+}
+
+/** Reads an .ics with ical.js, registering its VTIMEZONE first so that TZID times become instants. */
+function readIcs(text: string): ReadIcs {
+  const root = new ICAL.Component(ICAL.parse(text));
+  for (const vtz of root.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(vtz);
+  const vevents = root.getAllSubcomponents('vevent');
+  expect(vevents).toHaveLength(1);
+  const ev = new ICAL.Event(vevents[0]!);
+  expect(ev.startDate.zone === ICAL.Timezone.localTimezone, 'DTSTART is floating: its TZID did not resolve').toBe(false);
+  return {
+    method: String(root.getFirstPropertyValue('method')),
+    uid: ev.uid,
+    sequence: ev.sequence,
+    status: String(vevents[0]!.getFirstPropertyValue('status')),
+    start: ev.startDate.toJSDate().toISOString(),
+    end: ev.endDate.toJSDate().toISOString(),
+    tzid: (vevents[0]!.getFirstProperty('dtstart')!.getParameter('tzid') as string | undefined) ?? null,
+  };
+}
+
+function calendarOf(m: Received): { ics: ReadIcs; contentType: string; filename: string | undefined } {
+  const cals = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
+  expect(cals, `attachments of "${m.parsed.subject}"`).toHaveLength(1);
+  return { ics: readIcs(cals[0]!.content.toString('utf8')), contentType: cals[0]!.contentType, filename: cals[0]!.filename };
+}
+
+/** Text and HTML parts, both with the manage link. */
+function expectManageLink(m: Received, token: string) {
+  const url = `http://samverka.test/anmalan/${token}`;
+  expect(m.parsed.text, 'text part').toContain(url);
+  expect(m.parsed.html, 'html part').toBeTruthy();
+  expect(m.parsed.html as string).toContain(`href="${url}"`);
+}
+
+let n = 0;
+const person = (o: Record<string, unknown> = {}) => {
+  n++;
+  return { name: `Deltagare ${n}`, email: `mail-${n}@example.se`, organisation: 'Gården AB', consent: true, ...o };
+};
+
+async function makeEvent(t: TestApp, token: string, fields: Record<string, unknown> = {}): Promise<{ id: number; uid: string }> {
+  const res = await t.inject({
+    method: 'POST',
+    url: '/api/events',
+    headers: bearer(token),
+    payload: {
+      leadCluster: 'agro-orebro',
+      title: 'Vattenförsörjning på gården',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      // 09:00–12:00 in Stockholm on a winter day (CET, UTC+1).
+      start: '2031-03-10T09:00',
+      end: '2031-03-10T12:00',
+      venueName: 'Lantbruksskolan',
+      capacity: 1,
+      ...fields,
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const { id, uid } = res.json().event;
+  expect((await t.inject({ method: 'POST', url: `/api/events/${id}/publish`, headers: bearer(token) })).statusCode).toBe(200);
+  return { id, uid };
+}
+
+async function register(t: TestApp, eventId: number, o: Record<string, unknown> = {}) {
+  const payload = person(o);
+  const res = await t.inject({ method: 'POST', url: `/api/events/${eventId}/registrations`, payload });
+  expect(res.statusCode, res.body).toBe(201);
+  return { ...(res.json() as { token: string; registration: { id: number; status: string; position: number | null } }), email: payload.email as string };
+}
+
+describe('registration mail through a real SMTP server', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let t: TestApp;
+  let lead: string;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>' }, { mailWorker: true, mailPollMs: 100 });
+    lead = (await t.login('coordinator', { clusters: ['agro-orebro'] })).token;
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  const mailsTo = (to: string) => smtp.received.filter((m) => m.envelopeTo.includes(to));
+  const mailTo = (to: string, subject: string | RegExp) => waitFor(() => mailsTo(to).find((m) => (typeof subject === 'string' ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? ''))), `"${subject}" to ${to}`);
+
+  it('a confirmation arrives with text and HTML, the manage link, and an .ics with the event’s UID and start', async () => {
+    const e = await makeEvent(t, lead);
+    const r = await register(t, e.id);
+    expect(r.registration.status).toBe('confirmed');
+    const m = await mailTo(r.email, 'Anmälan bekräftad: Vattenförsörjning på gården');
+    expect(m.envelopeTo).toEqual([r.email]);
+    expect(addresses(m.parsed.to)).toEqual([r.email]);
+    expect(addresses(m.parsed.from)).toEqual(['noreply@samverka.test']);
+    expectManageLink(m, r.token);
+    expect(m.parsed.text).toContain('Du har en plats.');
+    expect(m.parsed.html as string).toContain('<html lang="sv">');
+
+    const { ics, filename } = calendarOf(m);
+    expect(filename).toBe('invite.ics');
+    expect(ics).toMatchObject({ method: 'PUBLISH', uid: e.uid, status: 'CONFIRMED', start: '2031-03-10T08:00:00.000Z', end: '2031-03-10T11:00:00.000Z', tzid: 'Europe/Stockholm' });
+    // The same UID as the event and its feeds, so calendars update one entry instead of adding another.
+    expect(e.uid).toMatch(/@samverka$/);
+    const single = await t.inject({ method: 'GET', url: `/events/${e.id}.ics` });
+    expect(single.statusCode).toBe(200);
+    expect(readIcs(single.body).uid).toBe(e.uid);
+    expect(t.db.select({ uid: events.uid }).from(events).where(eq(events.id, e.id)).get()!.uid).toBe(e.uid);
+    const all = await t.inject({ method: 'GET', url: '/feeds/all.ics' });
+    expect(all.body.replace(/\r\n[ \t]/g, '')).toContain(`UID:${e.uid}\r\n`);
+
+    await waitFor(() => t.db.select().from(outbox).where(eq(outbox.toAddress, r.email)).get()?.status === 'sent', 'the outbox row marked sent');
+  });
+
+  it('a waiting-list mail states the position and carries no calendar; after a cancel the first waiting gets a promotion mail with the .ics', async () => {
+    const e = await makeEvent(t, lead, { capacity: 1 });
+    const a = await register(t, e.id);
+    const b = await register(t, e.id);
+    const c = await register(t, e.id);
+    expect([b.registration.position, c.registration.position]).toEqual([1, 2]);
+    const wb = await mailTo(b.email, 'Väntelista: Vattenförsörjning på gården');
+    const wc = await mailTo(c.email, 'Väntelista: Vattenförsörjning på gården');
+    expect(wb.parsed.text).toContain('Du står som nummer 1 på väntelistan');
+    expect(wc.parsed.text).toContain('Du står som nummer 2 på väntelistan');
+    expect(wc.parsed.html as string).toContain('nummer 2 på väntelistan');
+    expectManageLink(wc, c.token);
+    expect(wb.parsed.attachments).toHaveLength(0);
+
+    expect((await t.inject({ method: 'POST', url: `/api/registrations/${a.token}/cancel` })).statusCode).toBe(200);
+    const cancelled = await mailTo(a.email, 'Avbokad: Vattenförsörjning på gården');
+    expectManageLink(cancelled, a.token);
+    const promoted = await mailTo(b.email, 'Du har fått en plats: Vattenförsörjning på gården');
+    expectManageLink(promoted, b.token);
+    expect(calendarOf(promoted).ics).toMatchObject({ uid: e.uid, method: 'PUBLISH', start: '2031-03-10T08:00:00.000Z' });
+    // c stays waiting and hears nothing more.
+    expect(mailsTo(c.email)).toHaveLength(1);
+  });
+
+  it('moving the event sends a "changed" mail with the new time and a higher SEQUENCE under the same UID', async () => {
+    const e = await makeEvent(t, lead, { capacity: 5 });
+    const r = await register(t, e.id);
+    const first = calendarOf(await mailTo(r.email, /^Anmälan bekräftad/)).ics;
+    // To a summer day: 13:00 CEST is 11:00 UTC.
+    const res = await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(lead), payload: { start: '2031-06-10T13:00', end: '2031-06-10T15:00' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const changed = await mailTo(r.email, 'Ändrat: Vattenförsörjning på gården');
+    expectManageLink(changed, r.token);
+    const { ics } = calendarOf(changed);
+    expect(ics).toMatchObject({ uid: e.uid, method: 'PUBLISH', start: '2031-06-10T11:00:00.000Z', end: '2031-06-10T13:00:00.000Z' });
+    expect(ics.sequence).toBeGreaterThan(first.sequence);
+    expect(changed.parsed.text).toContain('13:00');
+  });
+
+  it('cancelling the event sends an .ics with METHOD:CANCEL and STATUS:CANCELLED, and the reason', async () => {
+    const e = await makeEvent(t, lead, { capacity: 1 });
+    const a = await register(t, e.id);
+    const b = await register(t, e.id, { language: 'en' });
+    await mailTo(a.email, /^Anmälan bekräftad/);
+    const res = await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: bearer(lead), payload: { reason: 'Stormvarning' } });
+    expect(res.statusCode, res.body).toBe(200);
+    const sv = await mailTo(a.email, 'Inställt: Vattenförsörjning på gården');
+    expect(sv.parsed.text).toContain('Skäl: Stormvarning');
+    expectManageLink(sv, a.token);
+    const cal = calendarOf(sv);
+    expect(cal.filename).toBe('cancel.ics');
+    expect(cal.ics).toMatchObject({ method: 'CANCEL', status: 'CANCELLED', uid: e.uid });
+    expect(sv.raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=CANCEL/i);
+    // The waiting person hears of it too, in English.
+    const en = await mailTo(b.email, 'Cancelled: Vattenförsörjning på gården');
+    expect(en.parsed.text).toContain('Reason: Stormvarning');
+    expect(calendarOf(en).ics).toMatchObject({ method: 'CANCEL', status: 'CANCELLED' });
+  });
+
+  it('a participant who chose English gets English mail', async () => {
+    const e = await makeEvent(t, lead, { capacity: 1 });
+    const a = await register(t, e.id, { language: 'en' });
+    const b = await register(t, e.id, { language: 'en' });
+    const m = await mailTo(a.email, 'Registration confirmed: Vattenförsörjning på gården');
+    expect(m.parsed.text).toContain('Hello ');
+    expect(m.parsed.text).toContain('View, change or cancel your registration');
+    expect(m.parsed.html as string).toContain('<html lang="en">');
+    expectManageLink(m, a.token);
+    const w = await mailTo(b.email, 'Waiting list: Vattenförsörjning på gården');
+    expect(w.parsed.text).toContain('You are number 1 on the waiting list');
+  });
+
+  it('the same address again gets its manage link by mail (and only the address owner does)', async () => {
+    const e = await makeEvent(t, lead);
+    const r = await register(t, e.id);
+    const res = await t.inject({ method: 'POST', url: `/api/events/${e.id}/registrations`, payload: person({ email: r.email }) });
+    expect(res.statusCode).toBe(200);
+    const m = await mailTo(r.email, 'Din anmälan: Vattenförsörjning på gården');
+    expect(m.envelopeTo).toEqual([r.email]);
+    expectManageLink(m, r.token);
+  });
+
+  it('a name with "\\r\\nBcc:" and a 300-character title add no header and no recipient', async () => {
+    // The API refuses a title over 200 characters ...
+    const tooLong = await t.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: bearer(lead),
+      payload: { leadCluster: 'agro-orebro', title: 'x'.repeat(300), kind: 'workshop', themes: ['krisberedskap'], start: '2031-03-10T09:00', end: '2031-03-10T12:00' },
+    });
+    expectError(tooLong, 400);
+    // ... so the 300 characters (one line, as every title the API stores, with a header-like text
+    // in it) are written straight to the database: the subject is then long enough to be folded
+    // and cut, and must still be one Subject header and nothing else.
+    const e = await makeEvent(t, lead, { capacity: 5 });
+    const title = `Kris Bcc: evil@example.com ${'Lång titel med åäö '.repeat(16)}`.slice(0, 300);
+    expect(title).toHaveLength(300);
+    t.db.update(events).set({ title }).where(eq(events.id, e.id)).run();
+
+    const r = await register(t, e.id, { name: 'Eve\r\nBcc: evil@example.com\r\nSubject: Hacked', email: 'eve@example.se' });
+    const m = await waitFor(() => mailsTo('eve@example.se')[0], 'the mail to eve');
+    expect(m.envelopeTo).toEqual(['eve@example.se']);
+    expect(addresses(m.parsed.to)).toEqual(['eve@example.se']);
+    expect(m.parsed.cc).toBeUndefined();
+    expect(m.parsed.bcc).toBeUndefined();
+    expect(m.parsed.headers.has('bcc')).toBe(false);
+    const headers = headerSection(m.raw);
+    expect(headers).not.toMatch(/^(Bcc|Cc):/im);
+    expect(headers).not.toMatch(/^Subject: Hacked/im);
+    expect(headers).not.toContain('evil@example.com');
+    // Exactly one Subject, on one logical line; RFC 5322 §2.1.1: no line over 998 characters.
+    expect(headers.match(/^Subject:/gim)).toHaveLength(1);
+    for (const line of m.raw.split('\r\n')) expect(line.length).toBeLessThanOrEqual(998);
+    expect(m.parsed.subject).toMatch(/^Anmälan bekräftad: Kris Bcc: evil@example\.com Lång titel med åäö/);
+    expect(m.parsed.subject).not.toMatch(/[\r\n]/);
+    expect(m.parsed.subject!.length).toBeLessThanOrEqual(250);
+    // Nobody else received anything.
+    expect(smtp.received.some((x) => x.envelopeTo.includes('evil@example.com'))).toBe(false);
+    // The name reaches the body as one line of text, and the .ics still reads.
+    expect(m.parsed.text).toContain('Hej Eve Bcc: evil@example.com Subject: Hacked!');
+    expectManageLink(m, r.token);
+    expect(calendarOf(m).ics.uid).toBe(e.uid);
+  });
+});
+
+describe('when SMTP is down', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it('the registration mail waits in the outbox with attempts > 0 and is delivered once SMTP listens on that port', async () => {
+    // A port where nothing listens: taken from a server that is then closed.
+    const probe = await startSmtp();
+    await probe.close();
+    const port = probe.port;
+
+    const t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` }, { mailWorker: true, mailPollMs: 100 });
+    cleanups.push(() => t.close());
+    const admin = (await t.login('admin')).token;
+    const e = await makeEvent(t, admin);
+    const r = await register(t, e.id, { email: 'patient@example.se' });
+    expect(r.registration.status).toBe('confirmed');
+
+    type OutboxRow = { id: number; toAddress: string; subject: string; status: string; attempts: number; lastError: string | null; sentAt: string | null };
+    const outboxRow = async (status?: string) => {
+      const res = await t.inject({ method: 'GET', url: `/api/admin/outbox${status ? `?status=${status}` : ''}`, headers: bearer(admin) });
+      expect(res.statusCode).toBe(200);
+      return (res.json().mails as OutboxRow[]).find((m) => m.toAddress === 'patient@example.se');
+    };
+    const pending = await waitFor(async () => {
+      const row = await outboxRow('pending');
+      return row && row.attempts > 0 ? row : undefined;
+    }, 'a failed attempt to be recorded');
+    expect(pending).toMatchObject({ status: 'pending', subject: 'Anmälan bekräftad: Vattenförsörjning på gården', sentAt: null });
+    expect(pending.lastError).toMatch(/ECONNREFUSED|connect/i);
+    // Not given up: it waits for its next attempt.
+    const row = t.db.select().from(outbox).where(eq(outbox.id, pending.id)).get()!;
+    expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
+
+    const smtp = await startSmtp(port);
+    cleanups.push(() => smtp.close());
+    t.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).where(eq(outbox.id, pending.id)).run();
+    await t.app.mailer.kick();
+
+    const m = await waitFor(() => smtp.received.find((x) => x.envelopeTo.includes('patient@example.se')), 'the delivery once SMTP is up');
+    expect(m.parsed.subject).toBe('Anmälan bekräftad: Vattenförsörjning på gården');
+    expectManageLink(m, r.token);
+    expect(calendarOf(m).ics.uid).toBe(e.uid);
+    const sent = await waitFor(async () => {
+      const x = await outboxRow('sent');
+      return x?.status === 'sent' ? x : undefined;
+    }, 'the outbox row marked sent');
+    expect(sent.attempts).toBeGreaterThanOrEqual(2);
+    expect(sent.sentAt).not.toBeNull();
+    expect(smtp.received.filter((x) => x.envelopeTo.includes('patient@example.se'))).toHaveLength(1);
+  });
+});
