@@ -194,7 +194,7 @@ export function answerPoll(db: Db, actor: Actor | null, id: number, clusterSlug:
   }
   if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only answer for a cluster you coordinate');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is decided; answers can no longer change');
-  if (now >= p.closesAt) throw new DomainError('conflict', 'poll_closed', `The poll closed at ${p.closesAt.toISOString()}; answers are no longer accepted`);
+  if (now >= p.closesAt) throw new DomainError('conflict', 'poll_closed', `The poll closed on ${p.closesAt.toISOString()}; answers are no longer accepted`);
   const slotIds = new Set(db.select({ id: pollSlots.id }).from(pollSlots).where(eq(pollSlots.pollId, id)).all().map((s) => s.id));
   const bad = answers.filter((x) => !slotIds.has(x.slotId));
   if (bad.length) throw new DomainError('invalid', 'unknown_slot', `Slot ${bad[0]!.slotId} is not part of this poll`, [{ field: 'answers', message: 'unknown slot' }]);
