@@ -122,6 +122,23 @@ function rows(ids: number[]) {
   return ids.map((id) => getEvent(t.db, admin, id));
 }
 
+describe('occurrenceDates refuses rules that could never match, before expanding them', () => {
+  // rrule would search day by day up to the year 9999 for these (seconds of CPU per request).
+  for (const rule of ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2', 'FREQ=WEEKLY;BYMONTH=4,6;BYMONTHDAY=31;COUNT=2', 'FREQ=DAILY;BYSETPOS=2;COUNT=2', 'FREQ=DAILY;BYYEARDAY=366;COUNT=2', 'FREQ=DAILY;BYMONTHDAY=32;COUNT=2']) {
+    it(`refuses ${rule} at once`, () => {
+      const started = process.hrtime.bigint();
+      const err = caught(() => occurrenceDates(rule, '2027-01-01'));
+      expect(err.kind).toBe('invalid');
+      expect(err.details[0]?.field).toBe('rrule');
+      // Not a timing assertion of speed, a guard that no year-9999 search ran: that takes seconds.
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+    });
+  }
+  it('still accepts a rare but possible day (29 February)', () => {
+    expect(occurrenceDates('FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;COUNT=2', '2027-01-01')).toEqual(['2028-02-29', '2032-02-29']);
+  });
+});
+
 describe('createSeries', () => {
   it('creates one draft per occurrence, at 10:00 local through winter and summer', () => {
     const res = createSeries(t.db, lead, seriesInput());

@@ -56,6 +56,7 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
   if (unknownPart !== undefined) {
     throw new DomainError('invalid', 'invalid_rrule', `"${unknownPart.slice(0, 40)}" is not a part of a recurrence rule`, [{ field: 'rrule', message: 'unknown rule part' }]);
   }
+  assertFeasible(body);
   if (!/COUNT=|UNTIL=/.test(body)) {
     throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [{ field: 'rrule', message: 'needs COUNT or UNTIL' }]);
   }
@@ -78,6 +79,32 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
     throw new DomainError('invalid', 'rrule_same_day', 'The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', [{ field: 'rrule', message: 'two occurrences on one day' }]);
   }
   return days;
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * rrule searches up to the year 9999 for the next match, one period at a time, so a rule that
+ * can never match (30 February, a set position past the end of the set) would keep the server
+ * busy for seconds or minutes. Meetings need only day-level rules; the combinations that could
+ * match nothing are refused before expanding.
+ */
+function assertFeasible(body: string): void {
+  const parts = new Map(body.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]));
+  const refuse = (message: string, code = 'unsupported_rrule') => {
+    throw new DomainError('invalid', code, message, [{ field: 'rrule', message }]);
+  };
+  const freq = parts.get('FREQ');
+  if (freq === 'HOURLY' || freq === 'MINUTELY' || freq === 'SECONDLY') refuse('The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', 'rrule_same_day');
+  if (!freq || !['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(freq)) refuse('The recurrence rule cannot be read: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY', 'invalid_rrule');
+  for (const p of ['BYSECOND', 'BYMINUTE', 'BYHOUR']) if (parts.has(p)) refuse('The rule gives more than one meeting on the same day; times come from startTime and endTime', 'rrule_same_day');
+  for (const p of ['BYYEARDAY', 'BYWEEKNO']) if (parts.has(p)) refuse(`${p} is not supported for meeting series; use BYDAY, BYMONTHDAY and BYMONTH`);
+  if (parts.has('BYSETPOS') && freq !== 'MONTHLY' && freq !== 'YEARLY') refuse('BYSETPOS is supported with FREQ=MONTHLY or YEARLY');
+  const numbers = (p: string) => (parts.get(p) ?? '').split(',').filter(Boolean).map(Number);
+  const monthDays = numbers('BYMONTHDAY');
+  const months = parts.has('BYMONTH') ? numbers('BYMONTH') : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  if (monthDays.some((d) => !Number.isInteger(d) || d === 0 || Math.abs(d) > 31) || months.some((m) => !Number.isInteger(m) || m < 1 || m > 12)) refuse('BYMONTHDAY must be 1 to 31 (or -1 to -31) and BYMONTH 1 to 12');
+  if (monthDays.length && !months.some((m) => monthDays.some((d) => Math.abs(d) <= DAYS_IN_MONTH[m - 1]!))) refuse('No month in the rule has that day (for example 30 February)');
 }
 
 function checkTime(value: string, field: string): string {
