@@ -55,12 +55,16 @@ function homeTimes(e: CalendarEvent): [string, string] {
 }
 
 /**
- * The month grid with each event on every day it touches in Stockholm (a multi-day event on
- * each of its days). One pass over the events, no per-day search.
+ * The month grid with each event on every day of the month it touches in Stockholm (a
+ * multi-day event on each of its days). The days of the neighbouring months that fill the
+ * first and last week stay empty: the page asks the API for the month only. One pass over
+ * the events, no per-day search.
  */
 export function monthGrid(month: string, events: readonly CalendarEvent[], today: string): DayCell[][] {
-  const { gridStart, gridEnd } = monthRange(month);
+  const { first: monthFirst, last: monthLast, gridStart, gridEnd } = monthRange(month);
   const start = dayNumber(gridStart);
+  const firstDay = dayNumber(monthFirst);
+  const lastDay = dayNumber(monthLast);
   const count = dayNumber(gridEnd) - start + 1;
   const cells: DayCell[] = [];
   for (let i = 0; i < count; i++) {
@@ -82,7 +86,7 @@ export function monthGrid(month: string, events: readonly CalendarEvent[], today
       if (last < first) last = first;
       time = s.slice(11, 16);
     }
-    for (let d = Math.max(first, start); d <= Math.min(last, start + count - 1); d++) {
+    for (let d = Math.max(first, firstDay); d <= Math.min(last, lastDay); d++) {
       cells[d - start]!.entries.push({ id: e.id, title: e.title, cancelled: e.status === 'cancelled', time: d === first ? time : null });
     }
   }

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
-import { MONTH, monthGrid, monthRange, shiftMonth, type CalendarEvent } from '$lib/calendar';
-import { addDays, homeToday } from '$lib/datetime';
+import { MONTH, monthGrid, shiftMonth, type CalendarEvent } from '$lib/calendar';
+import { homeToday } from '$lib/datetime';
 import { isEventKind } from '$lib/event-form';
 import type { Event } from '$lib/server/api';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -67,13 +67,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
   const requested = sp.get('manad') ?? '';
   const month = MONTH.test(requested) ? requested : today.slice(0, 7);
-  const { gridStart, gridEnd } = monthRange(month);
-  // One API call for the whole grid (and more only if it holds over 200 events).
+  const next = shiftMonth(month, 1);
+  // One API call for the month (and more only if it holds over 200 events).
   const fetchMonth = async () => {
     const events: CalendarEvent[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < MONTH_PAGES; i++) {
-      const page = await list({ from: gridStart, to: addDays(gridEnd, 1), limit: 200, cursor });
+      const page = await list({ from: `${month}-01`, to: `${next}-01`, limit: 200, cursor });
       if (!page.ok) return { events, unknownFilter: true, truncated: false };
       events.push(...page.events);
       if (!page.nextCursor) return { events, unknownFilter: false, truncated: false };
@@ -83,8 +83,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   };
   const [options, result] = await Promise.all([filterData(), fetchMonth()]);
   const weeks = monthGrid(month, result.events, today);
-  const inMonth = new Set<number>();
-  for (const week of weeks) for (const cell of week) if (cell.inMonth) for (const e of cell.entries) inMonth.add(e.id);
   return {
     view: 'month' as const,
     filters,
@@ -93,9 +91,9 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     truncated: result.truncated,
     month,
     prev: shiftMonth(month, -1),
-    next: shiftMonth(month, 1),
+    next,
     isCurrentMonth: month === today.slice(0, 7),
     weeks,
-    count: inMonth.size,
+    count: result.events.length,
   };
 };
