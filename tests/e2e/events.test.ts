@@ -158,7 +158,8 @@ describe('events and workshop proposals in Chromium', () => {
     await pb.getByRole('button', { name: 'Vi är intresserade' }).click();
     await pb.waitForURL(/klart=response/);
     await pb.getByRole('button', { name: 'Vi erbjuder oss att samarrangera' }).click();
-    await pb.waitForURL(/klart=response/);
+    // Same address as after the first answer: wait for the page to show the new state.
+    await pb.getByRole('button', { name: 'Ta tillbaka erbjudandet' }).waitFor();
     await expect(text(pb)).resolves.toContain('FRODA har erbjudit sig att samarrangera.');
     await expect(pb.getByTestId('cohost-offers').textContent()).resolves.toContain('FRODA');
     // Taking the interest back and forth is a toggle.

@@ -27,7 +27,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     ),
   ]);
   const done = url.searchParams.get('klart') ?? '';
-  return { invitations, clusters, done: done in catalogues[locals.lang].done ? done : null };
+  return { invitations, clusters, done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null };
 };
 
 export const actions: Actions = {

@@ -27,7 +27,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     // Invitations this user can answer here, for the clusters they coordinate.
     invitedAs: event.status === 'cancelled' ? [] : event.organisers.filter((o) => o.role === 'cohost' && o.status === 'invited' && mine.has(o.slug)),
     inviteOptions: event.canInvite ? ref.clusters.filter((c) => !taken.has(c.value)) : [],
-    done: done in catalogues[locals.lang].done ? done : null,
+    done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
   };
 };
 

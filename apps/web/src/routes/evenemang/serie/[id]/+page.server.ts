@@ -30,5 +30,5 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
       }
     }
   }
-  return { series, clashes, done: done in catalogues[locals.lang].done ? done : null };
+  return { series, clashes, done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null };
 };
