@@ -9,6 +9,7 @@ import docs from './plugins/docs.ts';
 import errorHandler, { toErrorAnswer } from './plugins/error-handler.ts';
 import feeds from './plugins/feeds.ts';
 import jobs from './plugins/jobs.ts';
+import listCache from './plugins/list-cache.ts';
 import mail from './plugins/mail.ts';
 import validation from './plugins/validation.ts';
 import { webPlugin } from './plugins/web.ts';
@@ -79,6 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(auth);
   await app.register(mail, { startWorker: opts.mailWorker, pollMs: opts.mailPollMs });
   await app.register(feeds);
+  await app.register(listCache);
   await app.register(jobs, { enabled: opts.jobs ?? opts.mailWorker !== false });
 
   await app.register(

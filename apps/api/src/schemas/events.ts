@@ -117,6 +117,26 @@ export const EventQuery = StrictObject({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
 export type EventQuery = Static<typeof EventQuery>;
+export const EventBriefQuery = StrictObject({ ...EventQuery.properties, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
+export type EventBriefQuery = Static<typeof EventBriefQuery>;
+
+export const EventBrief = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  kind: EventKind,
+  status: EventStatus,
+  allDay: Type.Boolean(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  timeZone: Type.String(),
+  start: Type.String(),
+  end: Type.String(),
+  startDate: N(Type.String()),
+  endDate: N(Type.String()),
+});
+export type EventBrief = Static<typeof EventBrief>;
+export const EventBriefPage = Type.Object({ events: Type.Array(EventBrief), nextCursor: N(Type.String()) });
+export type EventBriefPage = Static<typeof EventBriefPage>;
 
 export const CancelBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
 export const InviteCohostBody = StrictObject({ cluster: Slug });

@@ -1,21 +1,11 @@
+import type { EventBrief } from '@samverka/api/schemas';
 import { addDays, dayNumber, dayString, HOME_ZONE, homeLocal } from '$lib/datetime';
 
 /** A month as "YYYY-MM". */
 export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-export interface CalendarEvent {
-  id: number;
-  title: string;
-  status: 'draft' | 'published' | 'cancelled';
-  allDay: boolean;
-  startsAt: string;
-  endsAt: string;
-  start: string;
-  end: string;
-  startDate: string | null;
-  endDate: string | null;
-  timeZone: string;
-}
+/** What the grid needs of an event: the API's brief list item. */
+export type CalendarEvent = EventBrief;
 
 export interface DayEntry {
   id: number;

@@ -4,6 +4,7 @@ import { clusters, counties, eventAudit, eventOrganisers, events, eventThemes, t
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
+import { instantToLocal } from '../time.ts';
 import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from './event-access.ts';
 import { fieldsOf, leadClusterId, resolveEventFields, REVISION_FIELDS, type EventColumns, type EventFields, type EventInput } from './event-input.ts';
 import { loadRelated, organiserRefs, toEventView, type EventView } from './event-view.ts';
@@ -389,8 +390,9 @@ export function filterConditions(ids: ReturnType<typeof filterIds>, f: Pick<Even
   return where;
 }
 
-export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventPage {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+/** The rows of one page of the list (shared by the full and the brief list). */
+function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit: number): { rows: Event[]; nextCursor: string | null } {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), maxLimit);
   const ids = filterIds(db, f);
   const where = filterConditions(ids, f);
   if (f.status === 'draft') {
@@ -398,7 +400,7 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
     const a = requireActor(actor);
     where.push(eq(events.status, 'draft'));
     if (!a.isAdmin) {
-      if (a.coordinatorOf.length === 0) return { events: [], nextCursor: null };
+      if (a.coordinatorOf.length === 0) return { rows: [], nextCursor: null };
       where.push(sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(a.coordinatorOf.map((id) => sql`${id}`), sql`, `)}) and eo.status != 'declined')`);
     }
   } else if (f.status) {
@@ -409,7 +411,7 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
   // An empty search box is no text filter; text with no words in it matches nothing.
   if (f.q !== undefined && f.q.trim() !== '') {
     const match = ftsQuery(f.q);
-    if (!match) return { events: [], nextCursor: null };
+    if (!match) return { rows: [], nextCursor: null };
     where.push(sql`${events.id} in (select rowid from events_fts where events_fts match ${match})`);
   }
   if (f.cursor) {
@@ -418,9 +420,48 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
   }
   const rows = db.select().from(events).where(and(...where)).orderBy(asc(events.startsAt), asc(events.id)).limit(limit + 1).all();
   const page = rows.slice(0, limit);
-  const related = loadRelated(db, page);
+  return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventPage {
+  const { rows, nextCursor } = selectEventPage(db, actor, f, 200);
+  const related = loadRelated(db, rows);
+  return { events: rows.map((r) => toEventView(r, related, actor, false)), nextCursor };
+}
+
+/** What a calendar grid needs of an event: enough to place and link it, a tenth of the full view. */
+export interface EventBrief {
+  id: number;
+  title: string;
+  kind: EventKind;
+  status: EventStatus;
+  allDay: boolean;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  start: string;
+  end: string;
+  startDate: string | null;
+  endDate: string | null;
+}
+
+export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): { events: EventBrief[]; nextCursor: string | null } {
+  const { rows, nextCursor } = selectEventPage(db, actor, f, 1000);
   return {
-    events: page.map((r) => toEventView(r, related, actor, false)),
-    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null,
+    events: rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      kind: r.kind,
+      status: r.status,
+      allDay: r.allDay,
+      startsAt: r.startsAt.toISOString(),
+      endsAt: r.endsAt.toISOString(),
+      timeZone: r.timeZone,
+      start: instantToLocal(r.startsAt, r.timeZone),
+      end: instantToLocal(r.endsAt, r.timeZone),
+      startDate: r.startDate,
+      endDate: r.endDate,
+    })),
+    nextCursor,
   };
 }

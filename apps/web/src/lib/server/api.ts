@@ -11,6 +11,8 @@ import type {
   EventCreateBody,
   EventPage,
   EventPatchBody,
+  EventBriefPage,
+  EventBriefQuery,
   EventQuery,
   EventWithClashes,
   InviteBody,
@@ -117,6 +119,7 @@ export function createApi(ctx: ApiContext) {
     },
     events: {
       list: (q: EventQuery = {}) => call<EventPage>(ctx, 'GET', `/api/events${query(q)}`),
+      brief: (q: EventBriefQuery = {}) => call<EventBriefPage>(ctx, 'GET', `/api/events/brief${query(q)}`),
       get: (id: number) => call<Event>(ctx, 'GET', `/api/events/${id}`),
       create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
       update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),

@@ -8,7 +8,7 @@ import type { PageServerLoad } from './$types';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,100}$/;
-/** At most this many API pages of 200 for one month; a month with more says so. */
+/** At most this many API pages of 1000 for one month; a month with more says so. */
 const MONTH_PAGES = 5;
 
 /** The filters as they stand in the URL (Swedish names), so a filtered view can be shared. */
@@ -46,6 +46,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     if (res.status === 404 || res.status === 400) return { ok: false, unknownFilter: true };
     error(res.status, res.error.message);
   };
+  const brief = async (q: { from: string; to: string; cursor?: string; limit: number }) => {
+    const res = await locals.api.events.brief({ ...apiFilters, ...q });
+    if (res.ok) return { ok: true as const, events: res.data.events, nextCursor: res.data.nextCursor };
+    if (res.status === 404 || res.status === 400) return { ok: false as const, unknownFilter: true };
+    error(res.status, res.error.message);
+  };
   const today = homeToday();
   const filterData = async () => {
     const ref = await reference(locals.api);
@@ -68,12 +74,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const requested = sp.get('manad') ?? '';
   const month = MONTH.test(requested) ? requested : today.slice(0, 7);
   const next = shiftMonth(month, 1);
-  // One API call for the month (and more only if it holds over 200 events).
+  // One API call for the month, brief items only (more only if it holds over 1000 events).
   const fetchMonth = async () => {
     const events: CalendarEvent[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < MONTH_PAGES; i++) {
-      const page = await list({ from: `${month}-01`, to: `${next}-01`, limit: 200, cursor });
+      const page = await brief({ from: `${month}-01`, to: `${next}-01`, limit: 1000, cursor });
       if (!page.ok) return { events, unknownFilter: true, truncated: false };
       events.push(...page.events);
       if (!page.nextCursor) return { events, unknownFilter: false, truncated: false };

@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /**
+     * Answers an anonymous GET from a cache of its serialised JSON, kept while feed_state.version
+     * (raised by triggers on every change to events, organisers, themes and clusters) stays the
+     * same. Logged-in callers are not cached: their answers carry their own permissions.
+     */
+    cachedJson(req: FastifyRequest, reply: FastifyReply, build: () => unknown): Promise<FastifyReply> | FastifyReply;
+  }
+}
+
+const MAX_ENTRIES = 500;
+
+export default fp(
+  async function listCache(app: FastifyInstance) {
+    const entries = new Map<string, { version: number; body: string }>();
+    app.decorate('cachedJson', (req: FastifyRequest, reply: FastifyReply, build: () => unknown) => {
+      if (req.actor) return reply.send(build());
+      const { version } = app.feeds.currentVersion();
+      const key = req.url;
+      let hit = entries.get(key);
+      if (!hit || hit.version !== version) {
+        // Serialised with the route's response schema, the same as an uncached answer.
+        const body = reply.serialize(build()) as string;
+        hit = { version, body };
+        entries.delete(key);
+        entries.set(key, hit);
+        if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      }
+      return reply.type('application/json; charset=utf-8').send(hit.body);
+    });
+  },
+  { name: 'list-cache', dependencies: ['feeds'] },
+);
