@@ -1,6 +1,7 @@
 import type { Handle } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
 import { createApi } from '$lib/server/api';
+import { cachedPage, cacheKey, storePage } from '$lib/server/page-cache';
 import { clearSessionCookie, LANG_COOKIE, SESSION_COOKIE } from '$lib/server/session';
 
 export const handle: Handle = async ({ event, resolve }) => {
@@ -22,9 +23,14 @@ export const handle: Handle = async ({ event, resolve }) => {
     }
   }
 
-  const response = await resolve(event, {
-    transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang),
-  });
+  const key = cacheKey(event.request, event.url, event.locals.lang, !!event.locals.token);
+  const cached = key ? cachedPage(key) : null;
+  let response =
+    cached ??
+    (await resolve(event, {
+      transformPageChunk: ({ html }) => html.replace('%lang%', event.locals.lang),
+    }));
+  if (key && !cached) response = await storePage(key, response);
   response.headers.set('x-content-type-options', 'nosniff');
   response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
   return response;

@@ -21,7 +21,15 @@ export interface DayCell {
   inMonth: boolean;
   isToday: boolean;
   entries: DayEntry[];
+  /** Events of the day beyond those shown; the cell links to the day's list for them. */
+  more: number;
 }
+
+/**
+ * Events shown in one day cell. A busy month (hundreds of events) would otherwise send a page
+ * of tens of kilobytes to people on slow rural links; the rest are one link away.
+ */
+export const MAX_PER_DAY = 4;
 
 export function shiftMonth(month: string, by: number): string {
   const y = Number(month.slice(0, 4));
@@ -59,7 +67,7 @@ export function monthGrid(month: string, events: readonly CalendarEvent[], today
   const cells: DayCell[] = [];
   for (let i = 0; i < count; i++) {
     const date = dayString(start + i);
-    cells.push({ date, day: Number(date.slice(8, 10)), inMonth: date.startsWith(month), isToday: date === today, entries: [] });
+    cells.push({ date, day: Number(date.slice(8, 10)), inMonth: date.startsWith(month), isToday: date === today, entries: [], more: 0 });
   }
   for (const e of events) {
     let first: number;
@@ -77,7 +85,9 @@ export function monthGrid(month: string, events: readonly CalendarEvent[], today
       time = s.slice(11, 16);
     }
     for (let d = Math.max(first, firstDay); d <= Math.min(last, lastDay); d++) {
-      cells[d - start]!.entries.push({ id: e.id, title: e.title, cancelled: e.status === 'cancelled', time: d === first ? time : null });
+      const cell = cells[d - start]!;
+      if (cell.entries.length < MAX_PER_DAY) cell.entries.push({ id: e.id, title: e.title, cancelled: e.status === 'cancelled', time: d === first ? time : null });
+      else cell.more++;
     }
   }
   const weeks: DayCell[][] = [];

@@ -143,6 +143,8 @@ export const en = {
   thisMonth: 'This month',
   monthEvents: (n: number) => (n === 0 ? 'No events this month.' : n === 1 ? 'One event this month.' : `${n} events this month.`),
   monthTruncated: 'This month has more events than fit here. Use the filters or the list.',
+  moreOnDay: (n: number) => `${n} more`,
+  eventsOnDay: (day: string) => `Events on ${day}`,
   today: 'today',
   upcomingHeading: 'Upcoming events',
   noUpcoming: 'No upcoming events.',

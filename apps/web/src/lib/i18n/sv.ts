@@ -141,6 +141,8 @@ export const sv = {
   thisMonth: 'Denna månad',
   monthEvents: (n: number) => (n === 0 ? 'Inga evenemang den här månaden.' : n === 1 ? 'Ett evenemang den här månaden.' : `${n} evenemang den här månaden.`),
   monthTruncated: 'Månaden har fler evenemang än som ryms här. Använd filtren eller listan.',
+  moreOnDay: (n: number) => `${n} till`,
+  eventsOnDay: (day: string) => `Evenemang ${day}`,
   today: 'i dag',
   upcomingHeading: 'Kommande evenemang',
   noUpcoming: 'Inga kommande evenemang.',

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { MONTH, monthGrid, shiftMonth, type CalendarEvent } from '$lib/calendar';
-import { homeToday } from '$lib/datetime';
+import { dayNumber, dayString, homeToday } from '$lib/datetime';
 import { isEventKind } from '$lib/event-form';
 import type { Event } from '$lib/server/api';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -8,6 +8,7 @@ import type { PageServerLoad } from './$types';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const CURSOR = /^[A-Za-z0-9_-]{1,100}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** At most this many API pages of 1000 for one month; a month with more says so. */
 const MONTH_PAGES = 5;
 
@@ -60,9 +61,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 
   if (sp.get('vy') === 'lista') {
     const cursor = sp.get('efter') ?? '';
-    const [options, page] = await Promise.all([filterData(), list({ from: new Date().toISOString(), limit: 50, cursor: CURSOR.test(cursor) ? cursor : undefined })]);
+    // ?dag=YYYY-MM-DD: the events of one day (the month grid links here when a day is full).
+    const dayParam = sp.get('dag') ?? '';
+    const day = DAY.test(dayParam) && !Number.isNaN(Date.parse(`${dayParam}T00:00:00Z`)) ? dayParam : null;
+    const range = day ? { from: day, to: dayString(dayNumber(day) + 1) } : { from: new Date().toISOString() };
+    const [options, page] = await Promise.all([filterData(), list({ ...range, limit: 50, cursor: CURSOR.test(cursor) ? cursor : undefined })]);
     return {
       view: 'list' as const,
+      day,
+      dayLabel: day ? new Intl.DateTimeFormat(locals.lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '',
       filters,
       options,
       unknownFilter: !page.ok,
@@ -91,6 +98,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const weeks = monthGrid(month, result.events, today);
   return {
     view: 'month' as const,
+    day: null,
+    dayLabel: '',
     filters,
     options,
     unknownFilter: result.unknownFilter,
