@@ -1,16 +1,20 @@
 // Bare Fastify 5 (the same copy the API uses) answering constant bodies: the ceiling that the
 // product's routes are compared with, measured on the same machine in the same run.
 //
-//   node tests/bench/baseline-server.mjs [--port N] [--blob-size BYTES] [--gz-size BYTES]
+//   node tests/bench/baseline-server.mjs [--port N] [--blob-size BYTES [--gz-size BYTES] | --blob-file PATH]
 //
 // GET /small         a constant small JSON body
-// GET /blob          a constant text/calendar body of --blob-size bytes
-// GET /blob-gz       the same kind of body, gzipped ahead of time, sent with content-encoding gzip;
-//                    its text is mixed so that the gzipped size comes near --gz-size (the size of
-//                    the product's gzipped feed), so both sides move about the same number of bytes
+// GET /blob          a constant text/calendar body: --blob-size bytes of made-up text, or the bytes
+//                    of --blob-file (a copy of the feed compared with: autocannon decodes every body
+//                    to a string, which is slower for UTF-8 text like a Swedish feed than for
+//                    ASCII, so the same bytes make the fairest baseline)
+// GET /blob-gz       the same body gzipped (level 6, as the product) ahead of time, sent with
+//                    content-encoding gzip; made-up text is mixed so that its gzipped size comes
+//                    near --gz-size, so both sides move about the same number of bytes
 // GET /not-modified  304 with an ETag
 //
 // Prints one JSON line {"port": N, "blobBytes": …, "blobGzBytes": …} on stdout once listening.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
 
@@ -20,11 +24,12 @@ const Fastify = requireApi('fastify');
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
   const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
+  return i >= 0 ? args[i + 1] : fallback;
 };
-const port = arg('--port', 0);
-const blobSize = arg('--blob-size', 1024);
-const gzTarget = arg('--gz-size', 0);
+const port = Number(arg('--port', 0));
+const blobFile = arg('--blob-file', undefined);
+const blobSize = Number(arg('--blob-size', 1024));
+const gzTarget = Number(arg('--gz-size', 0));
 
 /** Deterministic text of `size` bytes: a share `randomShare` of its 75-byte lines is random, the rest repeats. */
 function makeText(size, randomShare) {
@@ -50,9 +55,9 @@ function makeText(size, randomShare) {
   return Buffer.from(lines.join('')).subarray(0, size);
 }
 
-const blob = makeText(blobSize, 0.25);
+const blob = blobFile ? readFileSync(blobFile) : makeText(blobSize, 0.25);
 let blobGz = gzipSync(blob, { level: 6 });
-if (gzTarget > 0) {
+if (!blobFile && gzTarget > 0) {
   // gzipped size rises with the random share: bisect the share to land near the target size.
   let lo = 0;
   let hi = 1;

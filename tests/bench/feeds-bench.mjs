@@ -2,8 +2,8 @@
 //
 //   node scripts/pnpm.mjs run build && node tests/bench/feeds-bench.mjs
 //
-// (a) GET /feeds/all.ics beside bare Fastify's /blob of the same size, no compression
-// (b) the same with accept-encoding: gzip beside /blob-gz (pre-gzipped, about the same size)
+// (a) GET /feeds/all.ics beside bare Fastify's /blob of the same bytes, no compression
+// (b) the same with accept-encoding: gzip beside /blob-gz (the same bytes gzipped ahead of time)
 // (c) the 304 path (If-None-Match: the current ETag) beside /not-modified
 //     targets: each ≥ 70 % of its baseline's req/s
 // (d) one event changes (a direct SQL UPDATE, which the DB triggers turn into a new feed
@@ -16,13 +16,13 @@ import {
   cpuSnapshot,
   fmt,
   machineNote,
-  measure,
-  measurementColumns,
+  measurePair,
   noiseWarning,
   median,
   openDb,
   othersCores,
   prepareDataDir,
+  printMeasurements,
   printTable,
   printTargets,
   removeDataDir,
@@ -34,6 +34,8 @@ import {
   timedGet,
   verdict,
 } from './lib.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 const EVENT_COUNT = 1_000;
@@ -46,7 +48,9 @@ const unfold = (text) => text.replace(/\r\n[ \t]/g, '');
 
 assertBuilt();
 const machine = await machineNote();
-console.log(`feeds benchmark: ${EVENT_COUNT} published events, ${settings.connections} connections, ${settings.duration} s per measurement after ${settings.warmup} s warm-up`);
+console.log(
+  `feeds benchmark: ${EVENT_COUNT} published events, ${settings.connections} connections, ${settings.duration} s per measurement in ${settings.rounds} slices taken in turn with its baseline, after ${settings.warmup} s warm-up`,
+);
 console.log(`machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`);
 
 const dataDir = await prepareDataDir();
@@ -68,16 +72,26 @@ try {
   if (notModified.status !== 304) throw new Error(`${FEED} with If-None-Match: ${etag} answered ${notModified.status}, not 304`);
   console.log(`${FEED}: ${plain.body.length} bytes (${vevents} events), gzipped ${gz.body.length} bytes, ETag ${etag}; first build took ${fmt(plain.ms)} ms`);
 
-  baseline = await startBaseline({ blobSize: plain.body.length, gzSize: gz.body.length });
+  // The baseline serves a copy of these very bytes (see baseline-server.mjs for why).
+  const blobFile = join(dataDir, 'feed-copy.ics');
+  writeFileSync(blobFile, plain.body);
+  baseline = await startBaseline({ blobFile });
   console.log(`baseline: /blob ${baseline.blobBytes} bytes, /blob-gz ${baseline.blobGzBytes} bytes`);
 
   const rows = {};
-  rows.a = await measure('(a) feed, uncompressed', product.url + FEED);
-  rows.aBase = await measure('(a) baseline /blob', `${baseline.url}/blob`);
-  rows.b = await measure('(b) feed, gzip', product.url + FEED, { headers: { 'accept-encoding': 'gzip' } });
-  rows.bBase = await measure('(b) baseline /blob-gz', `${baseline.url}/blob-gz`, { headers: { 'accept-encoding': 'gzip' } });
-  rows.c = await measure('(c) feed, 304 (If-None-Match)', product.url + FEED, { headers: { 'if-none-match': etag }, expect: 304 });
-  rows.cBase = await measure('(c) baseline /not-modified', `${baseline.url}/not-modified`, { expect: 304 });
+  [rows.a, rows.aBase] = await measurePair([
+    { label: '(a) feed, uncompressed', url: product.url + FEED, pid: product.pid },
+    { label: '(a) baseline /blob', url: `${baseline.url}/blob`, pid: baseline.pid },
+  ]);
+  const gzip = { 'accept-encoding': 'gzip' };
+  [rows.b, rows.bBase] = await measurePair([
+    { label: '(b) feed, gzip', url: product.url + FEED, headers: gzip, pid: product.pid },
+    { label: '(b) baseline /blob-gz', url: `${baseline.url}/blob-gz`, headers: gzip, pid: baseline.pid },
+  ]);
+  [rows.c, rows.cBase] = await measurePair([
+    { label: '(c) feed, 304 (If-None-Match)', url: product.url + FEED, headers: { 'if-none-match': etag }, expect: 304, pid: product.pid },
+    { label: '(c) baseline /not-modified', url: `${baseline.url}/not-modified`, expect: 304, pid: baseline.pid },
+  ]);
   await baseline.stop();
   baseline = undefined;
 
@@ -134,7 +148,7 @@ try {
   // packages/core/src/feeds/ics.ts builds them (luxon times in the event's zone).
   const reference = timeIcalGenerator(db);
 
-  printTable('Feeds benchmark: throughput', Object.values(rows), measurementColumns);
+  printMeasurements('Feeds benchmark: throughput', Object.values(rows));
   printTable(`Feeds benchmark: one event changes, then a single GET of the whole feed (20 changes each; other processes used ${fmt(changeOthers, 2)} cores)`, [
     { what: 'unchanged feed (cache hit), uncompressed', list: unchanged },
     { what: '(d) after a change, uncompressed', list: changeMs },
@@ -177,12 +191,13 @@ try {
   const noise = noiseWarning([...Object.values(rows), { othersCores: changeOthers }, { othersCores: coldOthers }]);
   if (noise) console.log(`\n${noise}`);
 
-  const summary = (r) => ({ path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: r.p50, p99Ms: r.p99, bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) });
+  const summary = (r) => ({ path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: round(r.p50), p99Ms: round(r.p99), bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, serverBusy: r2(r.serverBusy), serverCpuMsPerAnswer: r3(r.serverCpuMsPerAnswer), othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) });
   const json = {
     bench: 'feeds',
     events: EVENT_COUNT,
     connections: settings.connections,
     durationSeconds: settings.duration,
+    rounds: settings.rounds,
     machine,
     noise,
     feedBytes: plain.body.length,
@@ -211,6 +226,14 @@ try {
 
 function round(n) {
   return Math.round(n * 10) / 10;
+}
+
+function r2(n) {
+  return n === null ? null : Math.round(n * 100) / 100;
+}
+
+function r3(n) {
+  return n === null ? null : Math.round(n * 1000) / 1000;
 }
 
 /** Times ical-generator on the seeded rows: first run (cold JIT) and the best of three warm runs. */

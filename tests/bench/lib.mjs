@@ -2,7 +2,9 @@
 // events straight into the SQLite file, run autocannon, print the figures.
 //
 // Knobs (environment): BENCH_DURATION seconds per measurement (10), BENCH_WARMUP seconds (3),
-// BENCH_CONNECTIONS (50), BENCH_CPU_PROF=<dir> to run the product with `node --cpu-prof`.
+// BENCH_CONNECTIONS (50), BENCH_ROUNDS slices each measurement is cut into, taken in turn with its
+// baseline (5; 1 = one unbroken run each), BENCH_CPU_PROF=<dir> to run the product with
+// `node --cpu-prof` (the profile is written when the bench stops it).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +27,7 @@ export const settings = {
   duration: Number(process.env.BENCH_DURATION ?? 10),
   warmup: Number(process.env.BENCH_WARMUP ?? 3),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 50),
+  rounds: Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5)),
   cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
 };
 
@@ -72,20 +75,22 @@ function stopper(child) {
   };
 }
 
+/** CPU time of one process in jiffies (1/100 s), from /proc; 0 where there is no /proc. */
+function processTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]); // utime, stime (proc(5) fields 14 and 15)
+  } catch {
+    return 0;
+  }
+}
+
 /** Jiffies (1/100 s) of CPU: the whole machine's busy time, and that of this run's processes. */
 export function cpuSnapshot() {
   try {
     const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
     const [user, nice, system, , , irq, softirq, steal] = fields;
-    const processTicks = (pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(after[11]) + Number(after[12]); // utime, stime (proc(5) fields 14 and 15)
-      } catch {
-        return 0;
-      }
-    };
     let own = processTicks('self');
     for (const child of ownChildren) own += processTicks(child.pid);
     return { busy: user + nice + system + irq + softirq + steal, own, at: performance.now() };
@@ -131,7 +136,7 @@ export async function startProduct(dataDir, { cpuProf = false } = {}) {
     () => log,
     'the product server',
   );
-  return { url, port, dataDir, child, startMs: performance.now() - startedAt, output: () => log, stop: stopper(child) };
+  return { url, port, pid: child.pid, dataDir, child, startMs: performance.now() - startedAt, output: () => log, stop: stopper(child) };
 }
 
 /**
@@ -292,45 +297,97 @@ export function seedEvents(db, count, { seed = 20240601, now = Date.now() } = {}
   })();
 }
 
-/** Starts tests/bench/baseline-server.mjs in its own process. */
-export async function startBaseline({ blobSize = 1024, gzSize = 0 } = {}) {
+/**
+ * Starts tests/bench/baseline-server.mjs in its own process, with a synthetic blob of `blobSize`
+ * bytes or the bytes of `blobFile`.
+ */
+export async function startBaseline({ blobSize = 1024, gzSize = 0, blobFile } = {}) {
   let out = '';
   let err = '';
-  const child = spawn(process.execPath, [BASELINE, '--blob-size', String(blobSize), '--gz-size', String(gzSize)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = blobFile ? ['--blob-file', blobFile] : ['--blob-size', String(blobSize), '--gz-size', String(gzSize)];
+  const child = spawn(process.execPath, [BASELINE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
   await waitFor(async () => out.includes('\n'), child, () => out + err, 'the baseline server');
   const info = JSON.parse(out.split('\n')[0]);
-  return { url: `http://127.0.0.1:${info.port}`, ...info, stop: stopper(child) };
+  return { url: `http://127.0.0.1:${info.port}`, pid: child.pid, ...info, stop: stopper(child) };
+}
+
+/** One autocannon run; every answer's time and status go into `into`. */
+async function runSlice(target, seconds, connections, into) {
+  const before = cpuSnapshot();
+  const serverBefore = target.pid ? processTicks(target.pid) : 0;
+  const instance = autocannon({ url: target.url, headers: target.headers ?? {}, connections, duration: seconds });
+  instance.on('response', (_client, status, _bytes, ms) => {
+    into.latencies.push(ms);
+    into.statuses[status] = (into.statuses[status] ?? 0) + 1;
+  });
+  const res = await instance;
+  const after = cpuSnapshot();
+  if (target.pid) into.serverTicks += processTicks(target.pid) - serverBefore;
+  into.seconds += res.duration;
+  into.bytes += res.throughput.total;
+  into.failures += res.errors + res.timeouts;
+  if (before && after) {
+    into.othersTicks += after.busy - before.busy - (after.own - before.own);
+    into.cpuSeconds += (after.at - before.at) / 1000;
+  } else {
+    into.othersTicks = null;
+  }
+}
+
+function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN;
 }
 
 /**
- * One autocannon measurement after a warm-up run that is thrown away. `expect` is the status
- * every answer must have; any other is reported as errors, so a broken route cannot look fast.
+ * Measures a product route beside its baseline with autocannon, after a warm-up of each that is
+ * thrown away. The time is cut into `rounds` slices taken in turn (A B, B A, A B, …), so load that
+ * other processes put on the shared machine falls on both sides alike. Latencies are every
+ * answer's, merged over the slices. `expect` is the status every answer must have; any other (and
+ * any error or timeout) counts as a bad answer, so a broken route cannot look fast. With a
+ * target's `pid`, the server's own CPU time is read from /proc around each slice.
  */
-export async function measure(label, url, { headers = {}, expect = 200, duration = settings.duration, warmup = settings.warmup, connections = settings.connections } = {}) {
-  if (warmup > 0) await autocannon({ url, headers, connections, duration: warmup });
-  const before = cpuSnapshot();
-  const res = await autocannon({ url, headers, connections, duration });
-  const others = othersCores(before, cpuSnapshot());
-  const statuses = Object.fromEntries(Object.entries(res.statusCodeStats ?? {}).map(([code, s]) => [code, s.count]));
-  const wrong = Object.entries(statuses).reduce((n, [code, c]) => n + (Number(code) === expect ? 0 : c), 0) + res.errors + res.timeouts;
-  const row = {
-    label,
-    path: new URL(url).pathname + new URL(url).search,
-    reqPerSec: res.requests.average,
-    p50: res.latency.p50,
-    p99: res.latency.p99,
-    max: res.latency.max,
-    bytesPerReq: res.requests.total ? Math.round(res.throughput.total / res.requests.total) : 0,
-    requests: res.requests.total,
-    wrong,
-    statuses,
-    othersCores: others,
-  };
-  console.log(
-    `  measured ${label}: ${fmt(row.reqPerSec, 0)} req/s, p99 ${row.p99} ms${others === null ? '' : `, other processes used ${fmt(others, 2)} cores`}${wrong ? `, ${wrong} unexpected answers ${JSON.stringify(statuses)}` : ''}`,
-  );
+export async function measurePair(targets, { duration = settings.duration, warmup = settings.warmup, rounds = settings.rounds, connections = settings.connections } = {}) {
+  const acc = targets.map(() => ({ latencies: [], statuses: {}, seconds: 0, bytes: 0, failures: 0, othersTicks: 0, cpuSeconds: 0, serverTicks: 0 }));
+  if (warmup > 0) for (const t of targets) await autocannon({ url: t.url, headers: t.headers ?? {}, connections, duration: warmup });
+  const slice = duration / rounds;
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? targets.map((_, i) => i) : targets.map((_, i) => targets.length - 1 - i);
+    for (const i of order) await runSlice(targets[i], slice, connections, acc[i]);
+  }
+  return targets.map((t, i) => {
+    const a = acc[i];
+    const sorted = Float64Array.from(a.latencies).sort();
+    const requests = sorted.length;
+    const expect = t.expect ?? 200;
+    const wrong = Object.entries(a.statuses).reduce((n, [code, c]) => n + (Number(code) === expect ? 0 : c), 0) + a.failures;
+    const row = {
+      label: t.label,
+      path: new URL(t.url).pathname + new URL(t.url).search,
+      reqPerSec: requests / a.seconds,
+      p50: percentile(sorted, 50),
+      p99: percentile(sorted, 99),
+      max: sorted[requests - 1],
+      bytesPerReq: requests ? Math.round(a.bytes / requests) : 0,
+      requests,
+      wrong,
+      statuses: a.statuses,
+      othersCores: a.othersTicks === null || !a.cpuSeconds ? null : Math.max(0, a.othersTicks / 100 / a.cpuSeconds),
+      // How busy the server was: near 100 % it is the limit; far below, the load generator is.
+      serverBusy: t.pid && a.seconds ? a.serverTicks / 100 / a.seconds : null,
+      serverCpuMsPerAnswer: t.pid && requests ? (a.serverTicks * 10) / requests : null,
+    };
+    console.log(
+      `  measured ${row.label}: ${fmt(row.reqPerSec, 0)} req/s, p99 ${fmt(row.p99)} ms${row.othersCores === null ? '' : `, other processes used ${fmt(row.othersCores, 2)} cores`}${wrong ? `, ${wrong} bad answers ${JSON.stringify(a.statuses)}` : ''}`,
+    );
+    return row;
+  });
+}
+
+/** One route on its own (same figures as measurePair gives). */
+export async function measure(label, url, { headers = {}, expect = 200, pid, ...options } = {}) {
+  const [row] = await measurePair([{ label, url, headers, expect, pid }], options);
   return row;
 }
 
@@ -353,12 +410,21 @@ export const measurementColumns = [
   { title: 'measurement', value: (r) => r.label },
   { title: 'path', value: (r) => r.path },
   { title: 'req/s', value: (r) => fmt(r.reqPerSec, 0), right: true },
-  { title: 'p50 ms', value: (r) => fmt(r.p50, 0), right: true },
-  { title: 'p99 ms', value: (r) => fmt(r.p99, 0), right: true },
+  { title: 'p50 ms', value: (r) => fmt(r.p50), right: true },
+  { title: 'p99 ms', value: (r) => fmt(r.p99), right: true },
   { title: 'bytes/answer', value: (r) => String(r.bytesPerReq), right: true },
   { title: 'bad answers', value: (r) => String(r.wrong), right: true },
+  { title: 'server busy', value: (r) => (r.serverBusy === null ? '–' : `${fmt(r.serverBusy * 100, 0)} %`), right: true },
+  { title: 'server CPU ms/answer', value: (r) => fmt(r.serverCpuMsPerAnswer, 3), right: true },
   { title: 'others\' CPU (cores)', value: (r) => fmt(r.othersCores, 2), right: true },
 ];
+
+export function printMeasurements(title, rows) {
+  printTable(title, rows, measurementColumns);
+  console.log(
+    "server busy: the share of one core the server process used; well below 100 % the load generator (autocannon, on the same cores) was the limit, and 'server CPU ms/answer' compares the servers' own cost better than req/s does.",
+  );
+}
 
 /** A warning when other processes took a noticeable share of the 2 cores during any measurement. */
 export function noiseWarning(rows) {
