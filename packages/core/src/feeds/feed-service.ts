@@ -248,10 +248,27 @@ export class FeedService {
 
 /** A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled). */
 export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
+  // Every confirmation mail carries this file: during a rush of registrations it is made once.
+  // feed_state.version covers the event and what it shows of its cluster, county and themes.
+  const version = db.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).get()?.v ?? 0;
+  const key = `${version}|${event.revision}|${event.updatedAt.getTime()}|${event.status}|${publicUrl}`;
+  const cacheKey = `${event.id}:${lang}`;
+  // Keyed by the SQLite connection, which a transaction object shares with its database.
+  const connection = (db as unknown as { session: { client: object } }).session.client;
+  let cache = attachmentCaches.get(connection);
+  if (!cache) attachmentCaches.set(connection, (cache = new Map()));
+  const hit = cache.get(cacheKey);
+  if (hit && hit.key === key) return hit.text;
   const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
   const header = calendarHeader({ name: event.title, method: event.status === 'cancelled' ? 'CANCEL' : 'PUBLISH' });
-  return assembleCalendar(header, event.allDay ? [] : [event.timeZone], [buildVevent(event, ctx, lang)]);
+  const text = assembleCalendar(header, event.allDay ? [] : [event.timeZone], [buildVevent(event, ctx, lang)]);
+  cache.delete(cacheKey);
+  cache.set(cacheKey, { key, text });
+  if (cache.size > 2000) cache.delete(cache.keys().next().value!);
+  return text;
 }
+/** Per database (tests open many in one process). */
+const attachmentCaches = new WeakMap<object, Map<string, { key: string; text: string }>>();
 
 /** What each event's VEVENT shows of its lead cluster, county and themes, loaded for many events at once. */
 export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id: number) => string): Map<number, IcsEventContext> {
