@@ -6,12 +6,15 @@
 //     targets (a) ≥ 5 % of (b)'s req/s, and (a)'s p99 < 50 ms.
 // (c) the calendar month page GET /kalender?manad=YYYY-MM beside (d) the trivial SvelteKit page
 //     GET /ping of the same process: target (c) ≥ 50 % of (d)'s req/s.
+// For reference, the single-request time of (a) and (c) right after an event changes (the cost
+// when a cache kept by feed_state.version is emptied).
 // A report, not a gate: it exits 0 whatever the figures, and ends with one JSON line of them.
 import {
   assertBuilt,
   fmt,
   machineNote,
   measurePair,
+  median,
   noiseWarning,
   openDb,
   prepareDataDir,
@@ -24,6 +27,7 @@ import {
   settings,
   startBaseline,
   startProduct,
+  timedGet,
   verdict,
 } from './lib.mjs';
 
@@ -87,7 +91,37 @@ try {
   if (pingOk) [rows.c, rows.d] = await measurePair([c, { label: '(d) trivial SvelteKit page', url: `${product.url}/ping`, pid: product.pid }]);
   else [rows.c] = await measurePair([c]);
 
+  // For reference: the same single requests right after a change to some event, which raises
+  // feed_state.version and so empties any cache kept by it (the cost of a miss).
+  const writer = openDb(dataDir);
+  const ids = writer.prepare("select id from events where status = 'published' order by id").all().map((r) => r.id);
+  const touch = writer.prepare('update events set title = title, updated_at = ?, revision = revision + 1 where id = ?');
+  const missPaths = [
+    { what: `(a) ${apiPath}`, path: apiPath },
+    { what: `(c) ${calendarPath}`, path: calendarPath },
+  ];
+  const misses = [];
+  for (const m of missPaths) {
+    const afterChange = [];
+    const unchanged = [];
+    for (let i = 0; i < 20; i++) {
+      touch.run(Date.now(), ids[(i * 101) % ids.length]);
+      const res = await timedGet(product.url + m.path);
+      if (res.status !== 200) throw new Error(`${m.path} answered ${res.status} after a change`);
+      afterChange.push(res.ms);
+      unchanged.push((await timedGet(product.url + m.path)).ms);
+    }
+    misses.push({ ...m, afterChange, unchanged });
+  }
+  writer.close();
+
   printMeasurements('Events benchmark', Object.values(rows).filter(Boolean));
+  printTable('For reference: one GET right after a change to some event, then one more (20 times each, no other load)', misses, [
+    { title: 'request', value: (m) => m.what },
+    { title: 'after a change: median ms', value: (m) => fmt(median(m.afterChange)), right: true },
+    { title: 'max ms', value: (m) => fmt(Math.max(...m.afterChange)), right: true },
+    { title: 'next GET: median ms', value: (m) => fmt(median(m.unchanged)), right: true },
+  ]);
 
   const ratioAB = rows.a.reqPerSec / rows.b.reqPerSec;
   const ratioCD = rows.d ? rows.c.reqPerSec / rows.d.reqPerSec : null;
@@ -120,6 +154,7 @@ try {
     calendarNote,
     noise,
     results: Object.fromEntries(Object.entries(rows).filter(([, r]) => r).map(([k, r]) => [k, { path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: round(r.p50), p99Ms: round(r.p99), bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, serverBusy: r.serverBusy === null ? null : Number(r.serverBusy.toFixed(2)), serverCpuMsPerAnswer: r.serverCpuMsPerAnswer === null ? null : Number(r.serverCpuMsPerAnswer.toFixed(3)), othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) }])),
+    afterChangeMs: Object.fromEntries(misses.map((m) => [m.path, { median: round(median(m.afterChange)), max: round(Math.max(...m.afterChange)), nextGetMedian: round(median(m.unchanged)) }])),
     ratios: { aOverB: Number(ratioAB.toFixed(4)), cOverD: ratioCD === null ? null : Number(ratioCD.toFixed(4)) },
     targets: Object.fromEntries(targets.map((t) => [t.name, t.result])),
   };
