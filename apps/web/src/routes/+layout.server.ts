@@ -4,4 +4,6 @@ export const load: LayoutServerLoad = ({ locals, url }) => ({
   lang: locals.lang,
   user: locals.user,
   path: url.pathname + url.search,
+  /** For links that must be absolute (calendar subscriptions). */
+  origin: url.origin,
 });

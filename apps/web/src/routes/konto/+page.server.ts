@@ -3,12 +3,25 @@ import { isLang } from '$lib/i18n';
 import { failFromApi, field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
   if (!locals.user) redirect(303, '/logga-in?tillbaka=/konto');
-  return { me: locals.user };
+  // Right after closing the address, do not make a new one behind the person's back.
+  const closed = url.searchParams.get('kalender') === 'stangd';
+  const feed = closed ? null : await locals.api.me.feed();
+  return { me: locals.user, feed: feed?.ok ? feed.data : null, feedClosed: closed, feedRenewed: url.searchParams.get('kalender') === 'ny' };
 };
 
 export const actions: Actions = {
+  renewFeed: async ({ locals }) => {
+    const result = await locals.api.me.regenerateFeed();
+    if (!result.ok) return failFromApi(result.error);
+    redirect(303, '/konto?kalender=ny');
+  },
+  closeFeed: async ({ locals }) => {
+    const result = await locals.api.me.revokeFeed();
+    if (!result.ok) return failFromApi(result.error);
+    redirect(303, '/konto?kalender=stangd');
+  },
   password: async ({ locals, request }) => {
     const result = await locals.api.me.setPassword(String((await request.formData()).get('password') ?? ''));
     if (!result.ok) return failFromApi(result.error);
