@@ -30,6 +30,7 @@ import type {
   Theme,
   User,
 } from '@samverka/api/schemas';
+import type { AttendeeList, CheckInBody, MessageBody, MessageResult, Registration, RegistrationBody, RegistrationPatch, RegistrationResult, RegistrationSummary } from '@samverka/api/schemas';
 import { env } from '$env/dynamic/private';
 
 /**
@@ -37,6 +38,14 @@ import { env } from '$env/dynamic/private';
  * process: requests go through Fastify's inject (no socket, same validation and access rules).
  * In `vite dev` they go over HTTP to API_URL.
  */
+/** GET /api/me/feed (apps/api/src/routes/api/me). */
+export interface PersonalFeed {
+  token: string;
+  createdAt: string;
+  url: string;
+  webcal: string;
+}
+
 export type ApiError = ErrorBody['error'] & { status: number };
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiError };
 
@@ -80,6 +89,24 @@ async function call<T>(ctx: ApiContext, method: string, path: string, body?: unk
   return { ok: true, status, data: json as T };
 }
 
+/**
+ * A GET whose answer is not JSON (the attendee CSV), as a Response with the API's status and
+ * headers for a +server.ts endpoint to pass on. Over HTTP the body streams through as it comes.
+ */
+async function passThrough(ctx: ApiContext, path: string): Promise<Response> {
+  const headers: Record<string, string> = { 'accept-language': ctx.lang };
+  if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
+  const api = inProcess();
+  if (!api) return fetch(`${env.API_URL ?? 'http://localhost:3001'}${path}`, { headers });
+  const res = (await api.inject({ method: 'GET', url: path, headers, remoteAddress: ctx.clientAddress })) as InjectResponse & {
+    headers: Record<string, string | string[] | number | undefined>;
+    rawPayload: Uint8Array;
+  };
+  const out = new Headers();
+  for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) out.set(k, Array.isArray(v) ? v.join(', ') : String(v));
+  return new Response(new Uint8Array(res.rawPayload), { status: res.statusCode, headers: out });
+}
+
 const enc = encodeURIComponent;
 
 /** A query string from the defined, non-empty values (so an unset filter is not sent as ""). */
@@ -115,6 +142,9 @@ export function createApi(ctx: ApiContext) {
       get: () => call<User>(ctx, 'GET', '/api/me'),
       setLanguage: (language: 'sv' | 'en') => call<User>(ctx, 'PATCH', '/api/me', { language }),
       setPassword: (password: string) => call<null>(ctx, 'PUT', '/api/me/password', { password }),
+      feed: () => call<PersonalFeed>(ctx, 'GET', '/api/me/feed'),
+      regenerateFeed: () => call<PersonalFeed>(ctx, 'POST', '/api/me/feed/regenerate'),
+      revokeFeed: () => call<null>(ctx, 'DELETE', '/api/me/feed'),
       invitations: () => call<PendingInvitation[]>(ctx, 'GET', '/api/me/invitations'),
     },
     events: {
@@ -144,6 +174,20 @@ export function createApi(ctx: ApiContext) {
       respond: (id: number, body: RespondBody) => call<Proposal>(ctx, 'POST', `/api/proposals/${id}/responses`, body),
       accept: (id: number, body: AcceptBody) => call<AcceptResult>(ctx, 'POST', `/api/proposals/${id}/accept`, body),
       decline: (id: number, reason: string) => call<Proposal>(ctx, 'POST', `/api/proposals/${id}/decline`, { reason }),
+    },
+    registrations: {
+      summary: (eventId: number) => call<RegistrationSummary>(ctx, 'GET', `/api/events/${eventId}/registration-summary`),
+      register: (eventId: number, body: RegistrationBody) => call<RegistrationResult>(ctx, 'POST', `/api/events/${eventId}/registrations`, body),
+      attendees: (eventId: number) => call<AttendeeList>(ctx, 'GET', `/api/events/${eventId}/registrations`),
+      attendeesCsv: (eventId: number, lang: 'sv' | 'en') => passThrough(ctx, `/api/events/${eventId}/registrations.csv?lang=${lang}`),
+      checkIn: (eventId: number, registrationId: number, checkedIn: boolean) =>
+        call<Registration>(ctx, 'POST', `/api/events/${eventId}/registrations/${registrationId}/check-in`, { checkedIn } satisfies CheckInBody),
+      message: (eventId: number, body: MessageBody) => call<MessageResult>(ctx, 'POST', `/api/events/${eventId}/messages`, body),
+      // The participant's private manage link: the token is the only key.
+      get: (token: string) => call<Registration>(ctx, 'GET', `/api/registrations/${enc(token)}`),
+      update: (token: string, patch: RegistrationPatch) => call<Registration>(ctx, 'PATCH', `/api/registrations/${enc(token)}`, patch),
+      cancel: (token: string) => call<Registration>(ctx, 'POST', `/api/registrations/${enc(token)}/cancel`),
+      deletePersonalData: (token: string) => call<null>(ctx, 'DELETE', `/api/registrations/${enc(token)}`),
     },
     admin: {
       users: () => call<User[]>(ctx, 'GET', '/api/admin/users'),
