@@ -103,7 +103,7 @@ export const Newsletter = Type.Object({
   canEdit: Type.Boolean(),
 });
 export type Newsletter = Static<typeof Newsletter>;
-export const NewsletterDetail = Type.Intersect([Newsletter, Type.Object({ html: N(Type.String()) })]);
+export const NewsletterDetail = Type.Intersect([Newsletter, Type.Object({ html: N(Type.String()), text: N(Type.String()) })]);
 export type NewsletterDetail = Static<typeof NewsletterDetail>;
 export const NewsletterPreview = Type.Object({
   subject: Type.String(),
@@ -161,3 +161,15 @@ export const Report = Type.Object({
   months: Type.Array(Type.Object({ month: Type.String(), events: Type.Integer(), participants: Type.Integer() })),
 });
 export type Report = Static<typeof Report>;
+
+// Types of the bodies and answers above, for the web app's API client (apps/web/src/lib/server/api.ts).
+export type PollAnswerBody = Static<typeof PollAnswerBody>;
+export type PollFinaliseBody = Static<typeof PollFinaliseBody>;
+export type PollFinaliseResult = Static<typeof PollFinaliseResult>;
+export type SubscribeBody = Static<typeof SubscribeBody>;
+export type SubscriptionUpdateBody = Static<typeof SubscriptionUpdateBody>;
+export type ShareInvitationBody = Static<typeof ShareInvitationBody>;
+export type Recipients = Static<typeof Recipients>;
+export type Shared = Static<typeof Shared>;
+export type HorizonQuery = Static<typeof HorizonQuery>;
+export type ReportQuery = Static<typeof ReportQuery>;

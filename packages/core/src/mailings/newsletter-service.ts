@@ -123,10 +123,11 @@ export function updateNewsletter(db: Db, actor: Actor | null, id: number, input:
 }
 
 /** Sent issues are public (the archive); drafts only for their cluster's coordinators and admins. */
-export function getNewsletter(db: Db, actor: Actor | null, id: number): NewsletterView & { html: string | null } {
+export function getNewsletter(db: Db, actor: Actor | null, id: number): NewsletterView & { html: string | null; text: string | null } {
   const n = row(db, id);
   if (n.status !== 'sent' && !canEdit(actor, n)) throw new DomainError('not_found', 'unknown_newsletter', `There is no newsletter ${id}`);
-  return { ...view(db, actor, n), html: n.sentHtml };
+  // The text as sent too: the archive page shows it without putting stored HTML into the page.
+  return { ...view(db, actor, n), html: n.sentHtml, text: n.sentText };
 }
 
 export function listNewsletters(db: Db, actor: Actor | null, opts: { drafts?: boolean } = {}): NewsletterView[] {

@@ -1,3 +1,28 @@
+// Scheduling polls, mailings, horizon scanning and reports (the network pages).
+import type {
+  HorizonBody,
+  HorizonItem,
+  HorizonQuery,
+  Newsletter,
+  NewsletterBody,
+  NewsletterDetail,
+  NewsletterPreview,
+  Poll,
+  PollAnswerBody,
+  PollCreateBody,
+  PollFinaliseBody,
+  PollFinaliseResult,
+  Recipients,
+  Report,
+  ReportQuery,
+  Shared,
+  ShareInvitationBody,
+  SharedInvitation,
+  SubscribeBody,
+  Subscription,
+  SubscriptionUpdateBody,
+} from '@samverka/api/schemas';
+export type { HorizonBody, HorizonItem, Newsletter, NewsletterBody, NewsletterDetail, NewsletterPreview, Poll, Report, SharedInvitation, Subscription } from '@samverka/api/schemas';
 import type {
   AcceptBody,
   AcceptResult,
@@ -65,7 +90,7 @@ export interface ApiContext {
   lang: string;
 }
 
-async function call<T>(ctx: ApiContext, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+async function send(ctx: ApiContext, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   const headers: Record<string, string> = { 'accept-language': ctx.lang };
   if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
   const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -84,9 +109,21 @@ async function call<T>(ctx: ApiContext, method: string, path: string, body?: unk
     status = res.status;
     text = await res.text();
   }
+  return { status, text };
+}
+
+async function call<T>(ctx: ApiContext, method: string, path: string, body?: unknown): Promise<ApiResult<T>> {
+  const { status, text } = await send(ctx, method, path, body);
   const json = text ? JSON.parse(text) : null;
   if (status >= 400) return { ok: false, status, error: { ...(json as ErrorBody).error, status } };
   return { ok: true, status, data: json as T };
+}
+
+/** A GET whose answer is not JSON (the report's CSV and SVG): the body as text; errors are JSON as always. */
+async function callText(ctx: ApiContext, path: string): Promise<ApiResult<string>> {
+  const { status, text } = await send(ctx, 'GET', path);
+  if (status >= 400) return { ok: false, status, error: { ...(JSON.parse(text) as ErrorBody).error, status } };
+  return { ok: true, status, data: text };
 }
 
 /**
@@ -196,6 +233,48 @@ export function createApi(ctx: ApiContext) {
       grant: (id: number, slug: string) => call<User>(ctx, 'PUT', `/api/admin/users/${id}/clusters/${enc(slug)}`),
       revoke: (id: number, slug: string) => call<User>(ctx, 'DELETE', `/api/admin/users/${id}/clusters/${enc(slug)}`),
       outbox: (status?: string) => call<OutboxPage>(ctx, 'GET', `/api/admin/outbox${status ? `?status=${enc(status)}` : ''}`),
+    },
+    polls: {
+      list: () => call<Poll[]>(ctx, 'GET', '/api/polls'),
+      get: (id: number) => call<Poll>(ctx, 'GET', `/api/polls/${id}`),
+      create: (body: PollCreateBody) => call<Poll>(ctx, 'POST', '/api/polls', body),
+      answer: (id: number, body: PollAnswerBody) => call<Poll>(ctx, 'POST', `/api/polls/${id}/answers`, body),
+      finalise: (id: number, body: PollFinaliseBody) => call<PollFinaliseResult>(ctx, 'POST', `/api/polls/${id}/finalise`, body),
+    },
+    subscriptions: {
+      subscribe: (body: SubscribeBody) => call<{ message: string }>(ctx, 'POST', '/api/subscriptions', body),
+      get: (token: string) => call<Subscription>(ctx, 'GET', `/api/subscriptions/${enc(token)}`),
+      confirm: (token: string) => call<Subscription>(ctx, 'POST', `/api/subscriptions/${enc(token)}/confirm`),
+      update: (token: string, body: SubscriptionUpdateBody) => call<Subscription>(ctx, 'PUT', `/api/subscriptions/${enc(token)}`, body),
+      remove: (token: string) => call<null>(ctx, 'DELETE', `/api/subscriptions/${enc(token)}`),
+    },
+    invitations: {
+      send: (eventId: number, cluster: string) => call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations`, { cluster }),
+      share: (eventId: number, body: ShareInvitationBody) => call<Shared>(ctx, 'POST', `/api/events/${eventId}/invitations/share`, body),
+      passOn: (eventId: number, cluster: string) => call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations/pass-on`, { cluster }),
+      sharedWithMe: () => call<SharedInvitation[]>(ctx, 'GET', '/api/me/shared-invitations'),
+    },
+    newsletters: {
+      list: (drafts = false) => call<Newsletter[]>(ctx, 'GET', `/api/newsletters${drafts ? '?drafts=true' : ''}`),
+      get: (id: number) => call<NewsletterDetail>(ctx, 'GET', `/api/newsletters/${id}`),
+      create: (body: NewsletterBody) => call<Newsletter>(ctx, 'POST', '/api/newsletters', body),
+      update: (id: number, body: NewsletterBody) => call<Newsletter>(ctx, 'PUT', `/api/newsletters/${id}`, body),
+      preview: (id: number) => call<NewsletterPreview>(ctx, 'GET', `/api/newsletters/${id}/preview`),
+      send: (id: number) => call<Recipients>(ctx, 'POST', `/api/newsletters/${id}/send`),
+    },
+    horizon: {
+      list: (q: HorizonQuery = {}) => call<HorizonItem[]>(ctx, 'GET', `/api/horizon${query(q)}`),
+      get: (id: number) => call<HorizonItem>(ctx, 'GET', `/api/horizon/${id}`),
+      create: (body: HorizonBody) => call<HorizonItem>(ctx, 'POST', '/api/horizon', body),
+      update: (id: number, body: HorizonBody) => call<HorizonItem>(ctx, 'PUT', `/api/horizon/${id}`, body),
+      remove: (id: number) => call<null>(ctx, 'DELETE', `/api/horizon/${id}`),
+      comment: (id: number, body: string) => call<HorizonItem>(ctx, 'POST', `/api/horizon/${id}/comments`, { body }),
+      relevance: (id: number, cluster: string, on: boolean) => call<HorizonItem>(ctx, 'POST', `/api/horizon/${id}/relevance`, { cluster, on }),
+    },
+    reports: {
+      get: (q: ReportQuery) => call<Report>(ctx, 'GET', `/api/reports${query(q)}`),
+      csv: (q: ReportQuery) => callText(ctx, `/api/reports/csv${query(q)}`),
+      chart: (q: ReportQuery) => callText(ctx, `/api/reports/chart.svg${query(q)}`),
     },
   };
 }

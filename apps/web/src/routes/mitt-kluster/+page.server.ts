@@ -1,4 +1,4 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
@@ -38,5 +38,13 @@ export const actions: Actions = {
     const res = await locals.api.events.answerInvitation(id, field(form, 'cluster'), accept);
     if (!res.ok) return failFromApi(res.error);
     redirect(303, `/mitt-kluster?klart=${accept ? 'accepted' : 'declined'}`);
+  },
+  // ---- Shared invitations (lib/components/SharedInvitations.svelte): pass one on to a cluster's followers ----
+  passOn: async ({ locals, request }) => {
+    const form = await request.formData();
+    const id = Number(field(form, 'event'));
+    const res = await locals.api.invitations.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
+    if (!res.ok) return fail(res.status >= 500 ? 500 : res.status, { action: 'passOn', message: res.error.message });
+    redirect(303, `/mitt-kluster?vidare=${res.data.recipients}`);
   },
 };

@@ -77,6 +77,25 @@ export const actions: Actions = {
     // A declined cluster no longer sees a draft, so its coordinator goes back to their overview.
     redirect(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
   },
+  // ---- Invitations (lib/components/InvitationActions.svelte): mail the followers, share with other clusters ----
+  sendInvitation: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const res = await locals.api.invitations.send(id, field(await request.formData(), 'cluster'));
+    if (!res.ok) return withAction('sendInvitation', failFromApi(res.error));
+    redirect(303, `/evenemang/${id}?inbjudan=skickad&antal=${res.data.recipients}#inbjudan`);
+  },
+  shareInvitation: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const form = await request.formData();
+    const values = { fromCluster: field(form, 'fromCluster'), clusters: [...new Set(form.getAll('clusters').filter((c): c is string => typeof c === 'string' && c !== ''))] };
+    if (values.clusters.length === 0) {
+      const m = catalogues[locals.lang];
+      return fail(400, { action: 'shareInvitation', message: m.formHasErrors, fields: { clusters: m.errInviteCluster }, values });
+    }
+    const res = await locals.api.invitations.share(id, values);
+    if (!res.ok) return withAction('shareInvitation', failFromApi(res.error, values));
+    redirect(303, `/evenemang/${id}?inbjudan=delad&antal=${values.clusters.length}#inbjudan`);
+  },
 };
 
 /** Tags a failure with the form it came from, so the page shows it next to that form. */

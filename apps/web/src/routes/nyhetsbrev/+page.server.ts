@@ -1,0 +1,11 @@
+import { error } from '@sveltejs/kit';
+import { coordinates } from '$lib/server/auth';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals }) => {
+  const writer = coordinates(locals.user);
+  // Coordinators and admins also get the drafts they may edit.
+  const res = await locals.api.newsletters.list(writer);
+  if (!res.ok) error(res.status, res.error.message);
+  return { sent: res.data.filter((n) => n.status === 'sent'), drafts: res.data.filter((n) => n.status === 'draft'), writer };
+};

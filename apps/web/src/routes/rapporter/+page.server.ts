@@ -1,0 +1,26 @@
+import { error } from '@sveltejs/kit';
+import { catalogues } from '$lib/i18n';
+import { coordinates, requireUser } from '$lib/server/auth';
+import { reference, themeNames } from '$lib/server/reference';
+import { reportPeriod } from '$lib/server/report-period';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const user = requireUser(locals, url);
+  const m = catalogues[locals.lang];
+  if (!coordinates(user)) error(403, m.reportsForCoordinators);
+  const period = reportPeriod(url, m);
+  const ref = await reference(locals.api);
+  if (!period.query) return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: null };
+  const q = { ...period.query, lang: locals.lang };
+  const [report, chart] = await Promise.all([locals.api.reports.get(q), locals.api.reports.chart(q)]);
+  if (!report.ok) return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: report.error.message };
+  return {
+    period,
+    report: report.data,
+    // Drawn by core's monthlyChartSvg, every text in it escaped; the page inlines it so it needs no second request.
+    chart: chart.ok ? chart.data : null,
+    themeNames: themeNames(ref.themes, locals.lang),
+    apiError: null,
+  };
+};
