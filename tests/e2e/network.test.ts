@@ -259,7 +259,8 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     subscriptionToken = new URL(link!).searchParams.get('token')!;
     // Opening the link (as a mail scanner would) confirms nothing: the manage page still says so.
     await ps.goto(link!);
-    await ps.goto(url(`/prenumeration/${subscriptionToken}`));
+    const manage = await ps.goto(url(`/prenumeration/${subscriptionToken}`));
+    expect(manage!.headers()['cache-control']).toContain('no-store');
     await expect(text(ps)).resolves.toContain('inte bekräftad');
     await ps.goto(link!);
     await ps.getByRole('button', { name: 'Bekräfta prenumerationen' }).click();
@@ -461,5 +462,15 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     const preview = new URL(p.url()).pathname;
     await expectNoAxeViolations(p, preview);
     await expectNoAxeViolations(p, preview.replace('forhandsgranska', 'skicka'));
+  });
+
+  it('the subscriber unsubscribes with one button; the link then leads nowhere', async () => {
+    const ps = await page(reader);
+    await ps.goto(url(`/prenumeration/${subscriptionToken}`));
+    await ps.getByRole('button', { name: 'Avsluta prenumerationen' }).click();
+    await ps.waitForURL(/\/prenumeration\?klart=unsubscribed$/);
+    await expect(ps.getByRole('status').textContent()).resolves.toContain('din adress är raderad');
+    const gone = await ps.goto(url(`/prenumeration/${subscriptionToken}`));
+    expect(gone!.status()).toBe(404);
   });
 });

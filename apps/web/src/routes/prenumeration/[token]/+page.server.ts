@@ -6,7 +6,9 @@ import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
 // The token in the address is the subscriber's only key: no login, as in every mail's link.
-export const load: PageServerLoad = async ({ locals, params, url }) => {
+export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) => {
+  // The address is a key: keep the page out of shared caches.
+  setHeaders({ 'cache-control': 'private, no-store' });
   const [res, ref] = await Promise.all([locals.api.subscriptions.get(params.token), reference(locals.api)]);
   if (!res.ok) error(res.status === 400 || res.status === 404 ? 404 : res.status, catalogues[locals.lang].mailingUnknown);
   return { subscription: res.data, clusters: ref.clusters, themes: themeOptions(ref.themes, locals.lang), done: doneKey(url, catalogues[locals.lang].mailingDone) };

@@ -7,7 +7,8 @@ import type { Actions, PageServerLoad } from './$types';
  * The mailed confirmation link opens this page, which only shows a button: the confirmation is
  * the POST, so a mail scanner that fetches every link in a message confirms nothing.
  */
-export const load: PageServerLoad = async ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url, setHeaders }) => {
+  setHeaders({ 'cache-control': 'private, no-store' });
   const token = url.searchParams.get('token') ?? '';
   // Reading the subscription changes nothing; it tells an old or mistyped link apart.
   const res = token ? await locals.api.subscriptions.get(token) : null;
