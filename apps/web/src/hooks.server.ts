@@ -32,6 +32,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     }));
   if (key && !cached) response = await storePage(key, response);
   response.headers.set('x-content-type-options', 'nosniff');
-  response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+  // A page may ask for a stricter policy (the manage page's address holds a secret).
+  if (!response.headers.has('referrer-policy')) response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
   return response;
 };

@@ -4,6 +4,9 @@ import { clashesBetween } from '$lib/server/clashes';
 import { failFromApi, field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { reference, themeNames } from '$lib/server/reference';
+import type { Api } from '$lib/server/api';
+import type { Reference } from '$lib/server/reference';
+import { checkRegistration, readRegistrationForm, registrationBody, registrationFailure, retentionMonths } from '$lib/server/registration-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -11,6 +14,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const res = await locals.api.events.get(id);
   if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
   const event = res.data;
+  const summary = locals.api.registrations.summary(id);
   const [ref, audit, clashes] = await Promise.all([
     reference(locals.api),
     event.canEdit ? locals.api.events.audit(id) : null,
@@ -28,6 +32,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     invitedAs: event.status === 'cancelled' ? [] : event.organisers.filter((o) => o.role === 'cohost' && o.status === 'invited' && mine.has(o.slug)),
     inviteOptions: event.canInvite ? ref.clusters.filter((c) => !taken.has(c.value)) : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
+    registration: await registrationSection(summary, ref, url),
   };
 };
 
@@ -77,6 +82,18 @@ export const actions: Actions = {
     // A declined cluster no longer sees a draft, so its coordinator goes back to their overview.
     redirect(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
   },
+  register: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const m = catalogues[locals.lang];
+    const values = readRegistrationForm(await request.formData());
+    const fields = checkRegistration(values, m, 'participant');
+    if (Object.keys(fields).length) return fail(400, { action: 'register', message: m.formHasErrors, fields, values });
+    const res = await locals.api.registrations.register(id, registrationBody(values, locals.lang));
+    if (!res.ok) return registrationFailure(res.error, m, 'register', values);
+    // An address already registered gets its link by mail; the page says no more than that.
+    if (!res.data.created || !res.data.token) redirect(303, `/evenemang/${id}?anmalan=mejlad#anmalan`);
+    redirect(303, `/anmalan/${res.data.token}?klart=anmald`);
+  },
   // ---- Invitations (lib/components/InvitationActions.svelte): mail the followers, share with other clusters ----
   sendInvitation: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -101,4 +118,18 @@ export const actions: Actions = {
 /** Tags a failure with the form it came from, so the page shows it next to that form. */
 function withAction<T extends object>(action: string, failure: { status: number; data: T }) {
   return fail(failure.status, { ...failure.data, action });
+}
+
+/** The registration section: seats and whether it is open, the form's choices, a notice after a post. */
+async function registrationSection(summary: ReturnType<Api['registrations']['summary']>, ref: Reference, url: URL) {
+  const res = await summary;
+  if (!res.ok) return null;
+  const notice = url.searchParams.get('anmalan');
+  return {
+    summary: res.data,
+    counties: ref.counties,
+    clusters: ref.clusters,
+    retentionMonths: retentionMonths(),
+    notice: notice === 'mejlad' || notice === 'raderad' ? notice : null,
+  };
 }

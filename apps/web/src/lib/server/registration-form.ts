@@ -1,0 +1,121 @@
+import { fail } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import type { Lang, Messages } from '$lib/i18n';
+import type { ApiError } from './api.ts';
+import { field, fieldOf } from './forms.ts';
+
+/** The registration form as posted, kept as typed so a failed post shows it again. */
+export interface RegistrationValues {
+  name: string;
+  email: string;
+  organisation: string;
+  county: string;
+  cluster: string;
+  dietaryNeeds: string;
+  accessibilityNeeds: string;
+  language: string;
+  newsletter: string;
+  consent: string;
+}
+
+export function readRegistrationForm(data: FormData): RegistrationValues {
+  return {
+    name: field(data, 'name'),
+    email: field(data, 'email'),
+    organisation: field(data, 'organisation'),
+    county: field(data, 'county'),
+    cluster: field(data, 'cluster'),
+    dietaryNeeds: field(data, 'dietaryNeeds'),
+    accessibilityNeeds: field(data, 'accessibilityNeeds'),
+    language: field(data, 'language'),
+    newsletter: data.get('newsletter') === null ? '' : 'on',
+    consent: data.get('consent') === null ? '' : 'on',
+  };
+}
+
+// The same limits as the API (apps/api/src/schemas/registrations.ts), checked here so the
+// reader gets every message at once and in their language.
+const MAX = { name: 120, email: 254, organisation: 200, dietaryNeeds: 500, accessibilityNeeds: 500 } as const;
+
+/** Field errors of a new registration (`participant`) or a change of one (`update`: no email, no consent). */
+export function checkRegistration(v: RegistrationValues, m: Messages, kind: 'participant' | 'update'): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!v.name) errors.name = m.errRequired;
+  if (kind === 'participant' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.email = v.email ? m.reg.errEmail : m.errRequired;
+  if (!v.organisation) errors.organisation = m.errRequired;
+  for (const [k, max] of Object.entries(MAX)) {
+    if (v[k as keyof typeof MAX].length > max) errors[k] ??= m.reg.errTooLong(max);
+  }
+  if (kind === 'participant' && v.consent !== 'on') errors.consent = m.reg.errConsent;
+  return errors;
+}
+
+const lang = (value: string, fallback: Lang): Lang => (value === 'sv' || value === 'en' ? value : fallback);
+
+export function registrationBody(v: RegistrationValues, pageLang: Lang) {
+  return {
+    name: v.name,
+    email: v.email,
+    organisation: v.organisation,
+    county: v.county || null,
+    cluster: v.cluster || null,
+    dietaryNeeds: v.dietaryNeeds || null,
+    accessibilityNeeds: v.accessibilityNeeds || null,
+    consent: v.consent === 'on',
+    newsletter: v.newsletter === 'on',
+    language: lang(v.language, pageLang),
+  };
+}
+
+export function registrationPatch(v: RegistrationValues, pageLang: Lang) {
+  const { email: _email, consent: _consent, ...patch } = registrationBody(v, pageLang);
+  return patch;
+}
+
+/**
+ * An API refusal as a form failure in the reader's language: the API words its messages in
+ * English for developers, so known fields and codes get the catalogue's text here.
+ */
+export function registrationFailure<V>(error: ApiError, m: Messages, action: string, values: V) {
+  const fields: Record<string, string> = {};
+  for (const d of error.details ?? []) {
+    if (!d.field) continue;
+    const name = fieldOf(d.field);
+    fields[name] ??=
+      name === 'email' ? m.reg.errEmail
+      : name === 'consent' ? m.reg.errConsent
+      : name === 'county' || name === 'cluster' || name === 'language' ? m.reg.errChoice
+      : name in MAX ? (/at most|more than/.test(d.message) ? m.reg.errTooLong(MAX[name as keyof typeof MAX]) : m.errRequired)
+      : d.message;
+  }
+  const closed = error.code?.startsWith('registration_') ? m.reg.closedReasons[error.code.slice('registration_'.length)] : undefined;
+  const message =
+    error.status === 429 ? m.rateLimited
+    : Object.keys(fields).length ? m.formHasErrors
+    : (closed ?? (error.code === 'event_ended' ? m.reg.manageEnded : error.message));
+  return fail(error.status >= 500 ? 500 : error.status, { action, message, fields, values });
+}
+
+/**
+ * How long personal data is kept after an event, for the consent text. The API reads and
+ * validates RETENTION_MONTHS at start (apps/api/src/config.ts, 1–120, default 12) and runs in
+ * this process, so the same variable is read here with the same default.
+ */
+export function retentionMonths(): number {
+  const n = Number(env.RETENTION_MONTHS);
+  return Number.isInteger(n) && n >= 1 && n <= 120 ? n : 12;
+}
+
+/**
+ * The Referrer-Policy of a page whose address holds a registration's secret: `same-origin` sends
+ * no Referer at all to other sites, like `no-referrer`, and only this site gets one. Not
+ * `no-referrer`: with it browsers send `Origin: null` on the page's own form posts (Fetch,
+ * "append a request Origin header"), which SvelteKit's CSRF check refuses with 403, and the
+ * manage page's forms are its only way to change, cancel or delete without JavaScript.
+ */
+export const PRIVATE_REFERRER_POLICY = 'same-origin';
+
+/** A page whose address holds a registration's secret: never indexed or cached, its address never sent to another site. */
+export function privatePageHeaders(setHeaders: (headers: Record<string, string>) => void): void {
+  setHeaders({ 'referrer-policy': PRIVATE_REFERRER_POLICY, 'cache-control': 'private, no-store', 'x-robots-tag': 'noindex, nofollow' });
+}

@@ -1,0 +1,83 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { catalogues } from '$lib/i18n';
+import type { Api } from '$lib/server/api';
+import { reference } from '$lib/server/reference';
+import { checkRegistration, privatePageHeaders, readRegistrationForm, registrationFailure, registrationPatch, retentionMonths } from '$lib/server/registration-form';
+import type { Actions, PageServerLoad } from './$types';
+
+// The participant's private page. The token in the address is the only key (no account): it is
+// kept from other sites' Referer headers, caches and search engines (privatePageHeaders, noindex).
+// The load sets the headers for every page this route renders, an action's answer included (an
+// action's redirect leads within this site, where the posting page's own policy still applies).
+
+/** The shape of a manage token (apps/api/src/schemas/registrations.ts); anything else cannot exist. */
+const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+
+const DONE = ['anmald', 'sparad', 'avbokad'] as const;
+
+async function registrationOr404(api: Api, token: string, message: string) {
+  const res = TOKEN.test(token) ? await api.registrations.get(token) : null;
+  if (res?.ok) return res.data;
+  if (res && res.status !== 404 && res.status !== 400) error(res.status, res.error.message);
+  error(404, message);
+}
+
+export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) => {
+  privatePageHeaders(setHeaders);
+  const m = catalogues[locals.lang];
+  const [registration, ref] = await Promise.all([registrationOr404(locals.api, params.token, m.reg.notFound), reference(locals.api)]);
+  const done = url.searchParams.get('klart');
+  return {
+    token: params.token,
+    registration,
+    // Changing and cancelling end with the event (registration-service.ts, assertNotEnded).
+    ended: Date.now() >= Date.parse(registration.event.endsAt),
+    counties: ref.counties,
+    clusters: ref.clusters,
+    retentionMonths: retentionMonths(),
+    done: DONE.find((d) => d === done) ?? null,
+  };
+};
+
+const here = (token: string, done: string) => `/anmalan/${token}?klart=${done}`;
+
+export const actions: Actions = {
+  update: async ({ locals, params, request }) => {
+    const m = catalogues[locals.lang];
+    const values = readRegistrationForm(await request.formData());
+    const fields = checkRegistration(values, m, 'update');
+    if (Object.keys(fields).length) return fail(400, { action: 'update', message: m.formHasErrors, fields, values });
+    const res = await locals.api.registrations.update(params.token, registrationPatch(values, locals.lang));
+    if (!res.ok) {
+      if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
+      return registrationFailure(res.error, m, 'update', values);
+    }
+    redirect(303, here(params.token, 'sparad'));
+  },
+  // Cancelling and deleting take two posts: the first asks "are you sure?", the second (with
+  // confirm=yes) does it. Without JavaScript there is no dialog to ask in.
+  cancel: async ({ locals, params, request }) => {
+    const m = catalogues[locals.lang];
+    if ((await request.formData()).get('confirm') !== 'yes') return { action: 'cancel', confirming: true };
+    const res = await locals.api.registrations.cancel(params.token);
+    if (!res.ok) {
+      if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
+      // Cancelled already (a second tab, a repeated post): the page shows that state.
+      if (res.error.code === 'already_cancelled') redirect(303, here(params.token, 'avbokad'));
+      return registrationFailure(res.error, m, 'cancel', {});
+    }
+    redirect(303, here(params.token, 'avbokad'));
+  },
+  remove: async ({ locals, params, request }) => {
+    const m = catalogues[locals.lang];
+    if ((await request.formData()).get('confirm') !== 'yes') return { action: 'remove', confirming: true };
+    const registration = await registrationOr404(locals.api, params.token, m.reg.notFound);
+    const res = await locals.api.registrations.deletePersonalData(params.token);
+    if (!res.ok) {
+      if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
+      return registrationFailure(res.error, m, 'remove', {});
+    }
+    // The link no longer works, so the answer is on the event page.
+    redirect(303, `/evenemang/${registration.event.id}?anmalan=raderad#anmalan`);
+  },
+};

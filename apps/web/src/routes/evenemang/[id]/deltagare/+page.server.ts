@@ -1,0 +1,61 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { catalogues } from '$lib/i18n';
+import { requireUser } from '$lib/server/auth';
+import { failFromApi, field } from '$lib/server/forms';
+import { idParam } from '$lib/server/ids';
+import type { Actions, PageServerLoad } from './$types';
+
+/** A notice after a post, named by the query (ids and counts only: no names in addresses). */
+function notice(url: URL): { kind: 'checkedIn' | 'undone'; id: number } | { kind: 'sent'; count: number } | null {
+  const number = (name: string) => (/^\d{1,10}$/.test(url.searchParams.get(name) ?? '') ? Number(url.searchParams.get(name)) : null);
+  const checkedIn = number('incheckad');
+  const undone = number('angrad');
+  const sent = number('skickat');
+  if (checkedIn !== null) return { kind: 'checkedIn', id: checkedIn };
+  if (undone !== null) return { kind: 'undone', id: undone };
+  if (sent !== null) return { kind: 'sent', count: sent };
+  return null;
+}
+
+export const load: PageServerLoad = async ({ locals, params, url }) => {
+  requireUser(locals, url);
+  const id = idParam(params.id);
+  const [event, list] = await Promise.all([locals.api.events.get(id), locals.api.registrations.attendees(id)]);
+  if (!event.ok) error(event.status === 400 ? 404 : event.status, event.error.message);
+  // The API decides who may see the list (organisers and network admins): 403 for others.
+  if (!list.ok) error(list.status, list.status === 403 ? catalogues[locals.lang].reg.attendeesForbidden : list.error.message);
+  return { event: event.data, list: list.data, notice: notice(url) };
+};
+
+const here = (id: number, query: string) => `/evenemang/${id}/deltagare?${query}`;
+
+export const actions: Actions = {
+  checkIn: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const form = await request.formData();
+    const registrationId = Number(field(form, 'registration'));
+    const checkedIn = field(form, 'checkedIn') === 'true';
+    if (!Number.isInteger(registrationId) || registrationId < 1) return fail(400, { action: 'checkIn', message: catalogues[locals.lang].formHasErrors, fields: {} });
+    const res = await locals.api.registrations.checkIn(id, registrationId, checkedIn);
+    if (!res.ok) {
+      const message = res.error.code === 'not_confirmed' ? catalogues[locals.lang].reg.checkInNotConfirmed : res.error.message;
+      return fail(res.status >= 500 ? 500 : res.status, { action: 'checkIn', message, fields: {} });
+    }
+    redirect(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
+  },
+  message: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const m = catalogues[locals.lang];
+    const form = await request.formData();
+    const values = { subject: field(form, 'subject'), body: field(form, 'body') };
+    const fields: Record<string, string> = {};
+    if (!values.subject) fields.subject = m.errRequired;
+    else if (values.subject.length > 150) fields.subject = m.reg.errTooLong(150);
+    if (!values.body) fields.body = m.errRequired;
+    else if (values.body.length > 10_000) fields.body = m.reg.errTooLong(10_000);
+    if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
+    const res = await locals.api.registrations.message(id, values);
+    if (!res.ok) return fail(res.status >= 500 ? 500 : res.status, { ...failFromApi(res.error, values).data, action: 'message' });
+    redirect(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
+  },
+};
