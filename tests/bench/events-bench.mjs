@@ -116,7 +116,7 @@ try {
   writer.close();
 
   printMeasurements('Events benchmark', Object.values(rows).filter(Boolean));
-  printTable('For reference: one GET right after a change to some event, then one more (20 times each, no other load)', misses, [
+  printTable('For reference: one GET right after a change to some event, then one more (20 times each, one request at a time)', misses, [
     { title: 'request', value: (m) => m.what },
     { title: 'after a change: median ms', value: (m) => fmt(median(m.afterChange)), right: true },
     { title: 'max ms', value: (m) => fmt(Math.max(...m.afterChange)), right: true },

@@ -146,7 +146,9 @@ try {
 
   // For reference: ical-generator alone on the same events, one calendar per event as
   // packages/core/src/feeds/ics.ts builds them (luxon times in the event's zone).
+  const referencePhase = cpuSnapshot();
   const reference = timeIcalGenerator(db);
+  const referenceOthers = othersCores(referencePhase, cpuSnapshot());
 
   printMeasurements('Feeds benchmark: throughput', Object.values(rows));
   printTable(`Feeds benchmark: one event changes, then a single GET of the whole feed (20 changes each; other processes used ${fmt(changeOthers, 2)} cores)`, [
@@ -166,7 +168,7 @@ try {
     { title: 'second GET ms', value: (c) => fmt(c.secondMs), right: true },
     { title: 'first gzip GET ms', value: (c) => fmt(c.firstGzipMs), right: true },
   ]);
-  printTable('For reference: ical-generator alone on the same 1,000 events, in the bench process', reference, [
+  printTable(`For reference: ical-generator alone on the same 1,000 events, in the bench process (other processes used ${fmt(referenceOthers, 2)} cores)`, reference, [
     { title: 'what', value: (r) => r.what },
     { title: 'ms', value: (r) => fmt(r.ms), right: true },
   ]);
@@ -188,7 +190,7 @@ try {
   printTargets(targets);
   if (retries) console.log(`\n${retries} of ${CHANGES * 2} changes needed more than one GET to show (the time counts all of them).`);
   if (Object.values(rows).some((r) => r.wrong)) console.log('\nSome answers had an unexpected status (see "bad answers"): those figures do not count.');
-  const noise = noiseWarning([...Object.values(rows), { othersCores: changeOthers }, { othersCores: coldOthers }]);
+  const noise = noiseWarning([...Object.values(rows), { othersCores: changeOthers }, { othersCores: coldOthers }, { othersCores: referenceOthers }]);
   if (noise) console.log(`\n${noise}`);
 
   const summary = (r) => ({ path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: round(r.p50), p99Ms: round(r.p99), bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, serverBusy: r2(r.serverBusy), serverCpuMsPerAnswer: r3(r.serverCpuMsPerAnswer), othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) });
