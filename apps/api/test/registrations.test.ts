@@ -92,7 +92,8 @@ const snapshot = () => JSON.stringify([t.db.select().from(registrations).orderBy
 const counts = () => ({ registrations: t.db.select({ n: count() }).from(registrations).get()!.n, outbox: t.db.select({ n: count() }).from(outbox).get()!.n });
 const lastMailTo = (to: string) => t.db.select().from(outbox).where(eq(outbox.toAddress, to)).orderBy(desc(outbox.id)).get();
 
-const summary = async (id: number) => (await t.inject({ method: 'GET', url: `/api/events/${id}/registration-summary` })).json();
+// Read as the organiser: a draft's summary is not shown to anyone else.
+const summary = async (id: number) => (await t.inject({ method: 'GET', url: `/api/events/${id}/registration-summary`, headers: bearer(lead.token) })).json();
 const attendees = async (id: number, token = lead.token) => {
   const res = await t.inject({ method: 'GET', url: `/api/events/${id}/registrations`, headers: bearer(token) });
   expect(res.statusCode, res.body).toBe(200);
@@ -552,5 +553,29 @@ describe('retention', () => {
     expect(rows.every((r) => r.email === null && r.name === null && r.organisation === null && r.token === null)).toBe(true);
     // The event that ended within the period keeps its data.
     expect((await t.inject({ method: 'GET', url: `/api/registrations/${keep.token}` })).json().email).toBe(keep.registration.email);
+  });
+});
+
+describe('registration summary of a draft', () => {
+  it('answers 404 to visitors and other clusters, and the counts to the organisers', async () => {
+    const t = await makeTestApp();
+    try {
+      const lead = await t.login('coordinator', { clusters: ['agro-orebro'] });
+      const other = await t.login('coordinator', { clusters: ['froda'] });
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: bearer(lead.token),
+        payload: { leadCluster: 'agro-orebro', title: 'Utkast', kind: 'workshop', themes: ['krisberedskap'], start: '2030-03-10T09:00', end: '2030-03-10T12:00', capacity: 5 },
+      });
+      const id = (created.json() as { event: { id: number } }).event.id;
+      expect((await t.app.inject({ url: `/api/events/${id}/registration-summary` })).statusCode).toBe(404);
+      expect((await t.app.inject({ url: `/api/events/${id}/registration-summary`, headers: bearer(other.token) })).statusCode).toBe(404);
+      const mine = await t.app.inject({ url: `/api/events/${id}/registration-summary`, headers: bearer(lead.token) });
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json()).toMatchObject({ capacity: 5, confirmed: 0, open: false, closedReason: 'draft' });
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import { clusters, counties, events, registrations, type Db, type Event, type Re
 import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { isEmail, normaliseEmail, singleLine } from '../escape.ts';
-import { canManageEvent } from '../events/event-access.ts';
+import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
@@ -139,6 +139,13 @@ export function registrationSummary(db: Db, eventId: number, now = new Date()): 
     opensAt: e.registrationOpensAt?.toISOString() ?? null,
     closesAt: (e.registrationClosesAt ?? e.startsAt).toISOString(),
   };
+}
+
+/** The summary as the API shows it: a draft is not acknowledged to anyone who may not see it. */
+export function visibleRegistrationSummary(db: Db, actor: Actor | null, eventId: number, now = new Date()): RegistrationSummary {
+  const e = eventRow(db, eventId);
+  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId))) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+  return registrationSummary(db, eventId, now);
 }
 
 function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlisted: number } {

@@ -8,7 +8,7 @@ import {
   listAttendees,
   messageRegistrants,
   register,
-  registrationSummary,
+  visibleRegistrationSummary,
   setCheckIn,
   updateRegistration,
 } from '@samverka/core';
@@ -56,7 +56,7 @@ export const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) =>
   app.get(
     '/:id/registration-summary',
     { schema: { tags, summary: 'Seats, waiting list and whether registration is open', params: IdParams, response: { 200: RegistrationSummary, ...errors(400, 404) } } },
-    async (req) => registrationSummary(app.db, req.params.id),
+    async (req) => visibleRegistrationSummary(app.db, req.actor, req.params.id),
   );
 
   app.get(
