@@ -16,7 +16,7 @@ import { getCluster, updateClusterProfile } from '../src/clusters-service.ts';
 import { DomainError } from '../src/errors.ts';
 import { listOutbox } from '../src/mail/outbox.ts';
 import { inviteUser, listUsers, setAdmin, setCoordinator } from '../src/users-service.ts';
-import { actorsFor, clusterId, freshDb, insertUser, type RoleName, type TestDb } from './helpers.ts';
+import { actorsFor, clusterId, freshDb, insertUser, outcome, type RoleName, type TestDb } from './helpers.ts';
 
 const OWN = 'agro-orebro';
 const OTHER = 'agro-vast';
@@ -33,16 +33,6 @@ beforeAll(() => {
 afterAll(() => t.dispose());
 
 /** Runs fn and returns the DomainError kind it threw, or 'allowed'. */
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
-
 async function outcomeAsync(fn: () => Promise<unknown>): Promise<string> {
   try {
     await fn();

@@ -14,7 +14,7 @@ import {
 } from '../src/auth-service.ts';
 import { DomainError } from '../src/errors.ts';
 import { hashPassword, verifyPassword } from '../src/passwords.ts';
-import { clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
 
 let t: TestDb;
 beforeEach(() => {
@@ -24,16 +24,6 @@ afterEach(() => t.dispose());
 
 const PASSWORD = 'correct horse battery';
 const HOUR = 3_600_000;
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 async function caughtAsync(fn: () => Promise<unknown>): Promise<DomainError> {
   try {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
 import { getCluster, listClusters, listCounties, listThemes, updateClusterProfile } from '../src/clusters-service.ts';
 import { DomainError } from '../src/errors.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
+import { caught, freshDb, insertUser, type TestDb } from './helpers.ts';
 
 let t: TestDb;
 let coordinator: Actor;
@@ -11,16 +11,6 @@ beforeEach(() => {
   coordinator = loadActor(t.db, insertUser(t.db, { coordinatorOf: ['froda'] }))!;
 });
 afterEach(() => t.dispose());
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('updateClusterProfile', () => {
   it('saves every editable field and moves updatedAt', () => {

@@ -21,30 +21,10 @@ import {
   removeCohost,
   updateEvent,
 } from '../src/events/event-service.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
+import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 /** Runs fn and returns the DomainError it threw; fails when it throws nothing or something else. */
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
-
 /** 'allowed', or the kind of DomainError thrown. */
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
-
 /** Every row of the tables an event write touches, to prove a refused write changed nothing. */
 function snapshot(db: Db) {
   return JSON.stringify([

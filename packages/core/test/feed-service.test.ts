@@ -11,7 +11,7 @@ import { CANCELLED_KEEP_MS, FeedService, PUBLISHED_KEEP_MS, type BuiltFeed, type
 import { buildVevent } from '../src/feeds/ics.ts';
 import { personalFeed, regeneratePersonalFeed, revokePersonalFeed } from '../src/feeds/personal-feed.ts';
 import { readBoth } from '../../../tests/support/ics-readers.ts';
-import { clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
 
 // The real buildVevent, counted: the caches are checked by how often a VEVENT is rendered.
 vi.mock('../src/feeds/ics.ts', async (importOriginal) => {
@@ -47,16 +47,6 @@ function uids(feed: BuiltFeed): string[] {
   return readBoth(feed.body.toString('utf8'))
     .events.map((e) => e.uid)
     .filter((uid) => /^[0-9a-f-]{36}@samverka$/.test(uid));
-}
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
 }
 
 beforeAll(() => {

@@ -1,3 +1,4 @@
+import { DomainError } from '../src/errors.ts';
 import { clusters, coordinators, openDatabase, runMigrations, seedReferenceData, users, type Db, type DatabaseHandle } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,4 +79,26 @@ export function actorsFor(db: Db, ownCluster: string, otherCluster: string): Rec
     participant: load(insertUser(db)),
     anonymous: null,
   };
+}
+
+/** The DomainError a call throws (fails the test if it throws none or something else). */
+export function caught(fn: () => unknown): DomainError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DomainError) return err;
+    throw err;
+  }
+  throw new Error('expected a DomainError');
+}
+
+/** 'allowed', or the kind of DomainError the call throws: for tables of who may do what. */
+export function outcome(fn: () => unknown): string {
+  try {
+    fn();
+    return 'allowed';
+  } catch (err) {
+    if (err instanceof DomainError) return err.kind;
+    throw err;
+  }
 }

@@ -16,27 +16,7 @@ import {
   updateHorizonItem,
   type HorizonInput,
 } from '../src/horizon/horizon-service.ts';
-import { clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
+import { caught, clusterId, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([

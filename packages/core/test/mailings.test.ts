@@ -27,27 +27,7 @@ import {
   unsubscribeHeaders,
   updateSubscription,
 } from '../src/mailings/subscription-service.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
+import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 /** Every row subscribing, inviting and newsletters touch, to prove a refused write changed nothing. */
 function snapshot(db: Db) {

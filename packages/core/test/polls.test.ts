@@ -7,29 +7,9 @@ import { DomainError } from '../src/errors.ts';
 import { createEvent, getEvent, pendingInvitations, publishEvent } from '../src/events/event-service.ts';
 import { setPublicUrl } from '../src/links.ts';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls, type PollInput } from '../src/polls/poll-service.ts';
-import { clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+import { caught, clusterId, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 /** 'allowed', or the kind of DomainError thrown. */
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
-
 /** Every row a poll write touches, to prove that a refused write changed nothing. */
 function snapshot(db: Db) {
   return JSON.stringify([

@@ -14,27 +14,7 @@ import {
   respondToProposal,
   type ProposalInput,
 } from '../src/proposals/proposal-service.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
+import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([

@@ -25,7 +25,7 @@ import {
   type RegistrationInput,
 } from '../src/registrations/registration-service.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
+import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 // The clock of these tests: events are created in January 2030 and take place on
 // 10 June 2030, 09:00–12:00 in Stockholm (CEST, UTC+2); "now" is ten days before.
@@ -65,27 +65,7 @@ beforeEach(() => {
 afterEach(() => t.dispose());
 
 /** Runs fn and returns the DomainError it threw; fails when it throws nothing or something else. */
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
-
 /** 'allowed', or the kind of DomainError thrown. */
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
-
 /** Every row a registration write can touch, to prove that a refused write changed nothing. */
 function snapshot(db: Db = t.db): string {
   return JSON.stringify([db.select().from(registrations).orderBy(asc(registrations.id)).all(), db.select().from(outbox).orderBy(asc(outbox.id)).all(), db.select().from(events).orderBy(asc(events.id)).all()]);

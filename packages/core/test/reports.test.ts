@@ -8,27 +8,7 @@ import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publish
 import { acceptProposal, createProposal, type ProposalInput } from '../src/proposals/proposal-service.ts';
 import { register, setCheckIn } from '../src/registrations/registration-service.ts';
 import { buildReport, monthlyChartSvg, reportCsv, type Report } from '../src/reports/report-service.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
-
-function outcome(fn: () => unknown): string {
-  try {
-    fn();
-    return 'allowed';
-  } catch (err) {
-    if (err instanceof DomainError) return err.kind;
-    throw err;
-  }
-}
+import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
 
 const ORG = 'agro-orebro';
 const COHOST = 'froda';

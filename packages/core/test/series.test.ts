@@ -5,17 +5,7 @@ import { loadActor, type Actor } from '../src/access.ts';
 import { DomainError } from '../src/errors.ts';
 import { answerCohostInvitation, createEvent, eventAuditLog, getEvent, inviteCohost, publishEvent, cancelEvent, updateEvent } from '../src/events/event-service.ts';
 import { createSeries, getSeries, MAX_OCCURRENCES, occurrenceDates, updateSeriesFrom, type SeriesInput } from '../src/events/series-service.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+import { caught, freshDb, insertUser, type TestDb } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../src/errors.ts';
 import { assertZone, boundaryToDate, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../src/time.ts';
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
+import { caught } from './helpers.ts';
 
 const utc = (local: string, zone = 'Europe/Stockholm') => localToInstant(local, zone, 'start').toUTC().toISO();
 

@@ -6,7 +6,7 @@ import { authenticate, redeemLoginLink } from '../src/auth-service.ts';
 import { DomainError } from '../src/errors.ts';
 import { hashToken } from '../src/tokens.ts';
 import { createAdmin, getMe, INVITATION_DAYS, inviteUser, setAdmin, setCoordinator, setLanguage } from '../src/users-service.ts';
-import { clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
 
 let t: TestDb;
 let admin: Actor;
@@ -15,16 +15,6 @@ beforeEach(() => {
   admin = loadActor(t.db, insertUser(t.db, { isAdmin: true }))!;
 });
 afterEach(() => t.dispose());
-
-function caught(fn: () => unknown): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof DomainError) return err;
-    throw err;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const link = (token: string) => `https://samverka.test/logga-in/lank?token=${token}`;
 const count = (table: typeof users | typeof outbox | typeof loginTokens | typeof coordinators) => t.db.select().from(table).all().length;
