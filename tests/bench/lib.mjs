@@ -75,12 +75,16 @@ function stopper(child) {
   };
 }
 
-/** CPU time of one process in jiffies (1/100 s), from /proc; 0 where there is no /proc. */
-function processTicks(pid) {
+/**
+ * CPU time of one process in jiffies (1/100 s), from /proc; 0 where there is no /proc. With
+ * `withExited`, also that of its children that have exited (so a stopped server still counts).
+ */
+function processTicks(pid, withExited = false) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime, stime (proc(5) fields 14 and 15)
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // utime, stime, cutime, cstime: proc(5) fields 14 to 17
+    return fields[11] + fields[12] + (withExited ? fields[13] + fields[14] : 0);
   } catch {
     return 0;
   }
@@ -91,7 +95,7 @@ export function cpuSnapshot() {
   try {
     const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
     const [user, nice, system, , , irq, softirq, steal] = fields;
-    let own = processTicks('self');
+    let own = processTicks('self', true);
     for (const child of ownChildren) own += processTicks(child.pid);
     return { busy: user + nice + system + irq + softirq + steal, own, at: performance.now() };
   } catch {
