@@ -39,7 +39,9 @@ const machine = await machineNote();
 console.log(
   `events benchmark: ${EVENT_COUNT} published events, ${settings.connections} connections, ${settings.duration} s per measurement in ${settings.rounds} slices taken in turn with its baseline, after ${settings.warmup} s warm-up`,
 );
-console.log(`machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`);
+// The load average lags by a minute (it still counts an earlier run); the noise that counts is
+// the CPU other processes use during each measurement, shown beside it.
+console.log(`machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start`);
 
 const dataDir = await prepareDataDir();
 let product;
