@@ -16,15 +16,16 @@ const MAX_ENTRIES = 500;
 
 export default fp(
   async function listCache(app: FastifyInstance) {
-    const entries = new Map<string, { version: number; body: string }>();
+    // Buffers, not strings: a cached string would be encoded to UTF-8 again on every send.
+    const entries = new Map<string, { version: number; body: Buffer }>();
     app.decorate('cachedJson', (req: FastifyRequest, reply: FastifyReply, build: () => unknown) => {
       if (req.actor) return reply.send(build());
-      const { version } = app.feeds.currentVersion();
+      const version = app.feeds.version();
       const key = req.url;
       let hit = entries.get(key);
       if (!hit || hit.version !== version) {
         // Serialised with the route's response schema, the same as an uncached answer.
-        const body = reply.serialize(build()) as string;
+        const body = Buffer.from(reply.serialize(build()) as string, 'utf8');
         hit = { version, body };
         entries.delete(key);
         entries.set(key, hit);

@@ -21,7 +21,7 @@ export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; 
   process.env.ORIGIN ??= opts.publicUrl;
   (globalThis as Record<symbol, unknown>)[IN_PROCESS_API] = app;
   // Lets the web app keep visitors' pages while the data has not changed (lib/server/page-cache.ts).
-  (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.dataVersion')] = () => app.feeds.currentVersion().version;
+  (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.dataVersion')] = () => app.feeds.version();
   const { handler } = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
 
   app.removeAllContentTypeParsers();

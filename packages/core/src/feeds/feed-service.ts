@@ -18,6 +18,8 @@ export interface BuiltFeed {
   contentType: string;
   hash: string;
   lastModified: Date;
+  /** lastModified as an HTTP date, made once. */
+  lastModifiedHttp: string;
   /** feed_state.version the feed was built at. */
   version: number;
   /** The instant at which the feed changes by the passing of time alone (an event drops out). */
@@ -54,17 +56,27 @@ interface ScopeQuery {
 export class FeedService {
   private readonly vevents = new Map<string, { key: string; text: string }>();
   private readonly feeds = new Map<string, BuiltFeed>();
-  private readonly versionStmt;
+  private readonly versionStmt: { get(): unknown };
 
   constructor(
     private readonly db: Db,
     private readonly publicUrl: string,
   ) {
-    this.versionStmt = db.select({ version: feedState.version, changedAt: feedState.changedAt }).from(feedState).where(eq(feedState.id, 1)).prepare();
+    // Read on every feed request and every visitor's list request: a plain better-sqlite3
+    // statement returning an array costs a microsecond; drizzle's mapping costs several.
+    const client = (db as unknown as { session: { client: { prepare(sql: string): { raw(on: boolean): { get(): unknown } } } } }).session.client;
+    this.versionStmt = client.prepare('select version, changed_at from feed_state where id = 1').raw(true);
   }
 
   currentVersion(): { version: number; changedAt: Date } {
-    return this.versionStmt.get() ?? { version: 0, changedAt: new Date(0) };
+    const row = this.versionStmt.get() as [number, number] | undefined;
+    return row ? { version: row[0], changedAt: new Date(row[1]) } : { version: 0, changedAt: new Date(0) };
+  }
+
+  /** Only the version number (the hot path of cached answers). */
+  version(): number {
+    const row = this.versionStmt.get() as [number, number] | undefined;
+    return row ? row[0] : 0;
   }
 
   eventUrl(id: number): string {
@@ -113,9 +125,10 @@ export class FeedService {
   }
 
   private cached(key: string, now: number, build: () => { body: string; contentType: string; horizon: number }): BuiltFeed {
-    const { version, changedAt } = this.currentVersion();
+    const version = this.version();
     const old = this.feeds.get(key);
     if (old && old.version === version && now < old.horizon) return old;
+    const { changedAt } = this.currentVersion();
     const built = build();
     const body = Buffer.from(built.body, 'utf8');
     const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
@@ -128,7 +141,7 @@ export class FeedService {
       const candidate = Math.floor(Math.min(Math.max(changedAt.getTime(), old ? old.lastModified.getTime() + 1000 : 0), now) / 1000) * 1000;
       lastModified = new Date(candidate);
     }
-    const feed: BuiltFeed = { body, contentType: built.contentType, hash, lastModified, version, horizon: built.horizon };
+    const feed: BuiltFeed = { body, contentType: built.contentType, hash, lastModified, lastModifiedHttp: lastModified.toUTCString(), version, horizon: built.horizon };
     this.feeds.delete(key);
     this.feeds.set(key, feed);
     if (this.feeds.size > FEED_CACHE_SIZE) this.feeds.delete(this.feeds.keys().next().value!);

@@ -32,13 +32,16 @@ function etagMatches(header: string, hash: string): boolean {
  */
 export function sendFeed(req: FastifyRequest, reply: FastifyReply, feeds: FeedService, feed: BuiltFeed, isPrivate = false) {
   const encoding = chooseEncoding(req.headers['accept-encoding']);
-  reply.header('etag', `"${feed.hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`);
-  reply.header('last-modified', feed.lastModified.toUTCString());
-  reply.header('cache-control', `${isPrivate ? 'private' : 'public'}, max-age=300`);
-  reply.header('vary', 'Accept-Encoding');
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
   const notModified = inm !== undefined ? etagMatches(inm, feed.hash) : ims !== undefined && !Number.isNaN(Date.parse(ims)) && feed.lastModified.getTime() <= Date.parse(ims);
+  // A 304 carries the validators and caching headers a 200 would have (RFC 9110 §15.4.5).
+  reply.headers({
+    etag: `"${feed.hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`,
+    'last-modified': feed.lastModifiedHttp,
+    'cache-control': isPrivate ? 'private, max-age=300' : 'public, max-age=300',
+    vary: 'Accept-Encoding',
+  });
   if (notModified) return reply.code(304).send();
   reply.type(feed.contentType);
   if (encoding) {
