@@ -40,9 +40,14 @@ export default fp(
       return { token, expiresAt: grant.expiresAt };
     });
 
-    app.addHook('onRequest', async (request) => {
-      const header = request.headers.authorization;
-      if (!header) return;
+    // A plain callback for the common case of no token (visitors, feeds), so anonymous requests
+    // do not pay for an async hook; the token case continues in an async function.
+    app.addHook('onRequest', (request, _reply, done) => {
+      if (!request.headers.authorization) return done();
+      resolveToken(request).then(() => done(), done);
+    });
+    async function resolveToken(request: import('fastify').FastifyRequest): Promise<void> {
+      const header = request.headers.authorization!;
       const invalid = new DomainError('unauthenticated', 'invalid_token', 'The login token is invalid or has expired; log in again');
       if (!/^Bearer [A-Za-z0-9._-]+$/.test(header)) throw invalid;
       let payload: { sub: string; sid: string };
@@ -55,7 +60,7 @@ export default fp(
       if (!actor || String(actor.userId) !== payload.sub) throw invalid;
       request.actor = actor;
       request.sessionId = payload.sid;
-    });
+    }
   },
   { name: 'auth', dependencies: ['error-handler'] },
 );

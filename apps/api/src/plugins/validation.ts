@@ -20,14 +20,22 @@ export default fp(
   async function validation(app: FastifyInstance) {
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictBody : coercing).compile(schema));
     // Coercion would read "1e3" or "0x10" in a path as 1000 or 16: ids in paths are plain digits.
-    app.addHook('preValidation', async (request) => {
-      const params = request.params as Record<string, string> | undefined;
-      if (!params) return;
-      for (const [name, value] of Object.entries(params)) {
-        if (/(^id|Id)$/.test(name) && typeof value === 'string' && !/^[0-9]{1,10}$/.test(value)) {
-          throw Object.assign(new Error(`The ${name} in the address must be a whole number, not "${value.slice(0, 20)}"`), { statusCode: 400, code: 'INVALID_REQUEST' });
+    // Attached only to routes with an id in their path, so other routes pay nothing for it.
+    app.addHook('onRoute', (route) => {
+      const idParams = [...route.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!).filter((name) => /(^id|Id)$/.test(name));
+      if (idParams.length === 0) return;
+      const check = (request: { params: unknown }, _reply: unknown, done: (err?: Error) => void) => {
+        const params = request.params as Record<string, string>;
+        for (const name of idParams) {
+          const value = params[name];
+          if (typeof value === 'string' && !/^[0-9]{1,10}$/.test(value)) {
+            return done(Object.assign(new Error(`The ${name} in the address must be a whole number, not "${value.slice(0, 20)}"`), { statusCode: 400, code: 'INVALID_REQUEST' }));
+          }
         }
-      }
+        done();
+      };
+      const existing = route.preValidation;
+      route.preValidation = existing ? [...(Array.isArray(existing) ? existing : [existing]), check] : [check];
     });
   },
   { name: 'validation' },
