@@ -2,7 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { TestSmtp, toAddress } from '../support/smtp.ts';
+import { inviteCoordinators, logInWithForm } from '../support/flows.ts';
+import { TestSmtp } from '../support/smtp.ts';
 
 // Events, co-hosting and workshop proposals, driven through the pages in Chromium. The three
 // people act in browsers with JavaScript switched off (the pages ship none); a fourth browser
@@ -79,32 +80,15 @@ async function actAs(from: BrowserContext | null, lang: 'sv' | 'en' = 'sv') {
 describe('events and workshop proposals in Chromium', () => {
   it('lets the admin invite two coordinators, who log in from their mailed links without JavaScript', async () => {
     const p = await page(admin);
-    await p.goto(url('/logga-in'));
-    await p.getByLabel('E-postadress').first().fill(ADMIN.email);
-    await p.getByLabel('Lösenord').fill(ADMIN.password);
-    await p.getByRole('button', { name: 'Logga in' }).click();
-    await p.waitForURL(/\/konto$/);
+    await logInWithForm(p, server.url, ADMIN.email, ADMIN.password);
 
-    for (const person of [A, B]) {
-      await p.goto(url('/admin/anvandare'));
-      await p.getByLabel('Namn').fill(person.name);
-      await p.getByLabel('E-post', { exact: true }).fill(person.email);
-      await p.getByLabel('Koordinator för', { exact: true }).selectOption(person.cluster);
-      await p.getByRole('button', { name: 'Skicka inbjudan' }).click();
-      await expect(p.getByRole('status').textContent()).resolves.toContain(person.email);
-    }
+    await inviteCoordinators(p, server.url, smtp, [
+      [A, await page(a)],
+      [B, await page(b)],
+    ]);
 
-    for (const [person, browser] of [
-      [A, a],
-      [B, b],
-    ] as const) {
-      const mail = await smtp.waitFor((msg) => toAddress(msg) === person.email);
-      const link = /(http:\/\/\S+\/logga-in\/lank\?token=[\w-]+)/.exec(mail.text ?? '')?.[1];
-      expect(link).toBeTruthy();
+    for (const browser of [a, b]) {
       const q = await page(browser);
-      await q.goto(link!);
-      await q.getByRole('button', { name: 'Logga in' }).click();
-      await q.waitForURL(/\/konto$/);
       // Coordinators get the calendar, their cluster and the proposals in the menu.
       const menu = q.getByRole('navigation', { name: 'Huvudmeny' });
       for (const name of ['Kalender', 'Mitt kluster', 'Förslag']) expect(await menu.getByRole('link', { name, exact: true }).count()).toBe(1);

@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { inviteCoordinators, logInWithForm } from '../support/flows.ts';
 import { TestSmtp, toAddress } from '../support/smtp.ts';
 
 // Joint scheduling polls, subscriptions, invitations, newsletters, horizon scanning and reports,
@@ -99,30 +100,13 @@ async function expectNoAxeViolations(p: Page, path: string) {
 describe('meeting polls, mailings, horizon scanning and reports in Chromium', () => {
   it('lets the admin invite two coordinators, who log in from their mailed links', async () => {
     const p = await page(admin);
-    await p.goto(url('/logga-in'));
-    await p.getByLabel('E-postadress').first().fill(ADMIN.email);
-    await p.getByLabel('Lösenord').fill(ADMIN.password);
-    await p.getByRole('button', { name: 'Logga in' }).click();
-    await p.waitForURL(/\/konto$/);
-    for (const person of [A, B]) {
-      await p.goto(url('/admin/anvandare'));
-      await p.getByLabel('Namn').fill(person.name);
-      await p.getByLabel('E-post', { exact: true }).fill(person.email);
-      await p.getByLabel('Koordinator för', { exact: true }).selectOption(person.cluster);
-      await p.getByRole('button', { name: 'Skicka inbjudan' }).click();
-      await expect(p.getByRole('status').textContent()).resolves.toContain(person.email);
-    }
-    for (const [person, browser] of [
-      [A, a],
-      [B, b],
-    ] as const) {
-      const mail = await smtp.waitFor((msg) => toAddress(msg) === person.email);
-      const link = /(http:\/\/\S+\/logga-in\/lank\?token=[\w-]+)/.exec(mail.text ?? '')?.[1];
-      expect(link).toBeTruthy();
+    await logInWithForm(p, server.url, ADMIN.email, ADMIN.password);
+    await inviteCoordinators(p, server.url, smtp, [
+      [A, await page(a)],
+      [B, await page(b)],
+    ]);
+    for (const browser of [a, b]) {
       const q = await page(browser);
-      await q.goto(link!);
-      await q.getByRole('button', { name: 'Logga in' }).click();
-      await q.waitForURL(/\/konto$/);
       // Coordinators get meetings and reports in the menu, everyone horizon scanning.
       const menu = q.getByRole('navigation', { name: 'Huvudmeny' });
       for (const name of ['Omvärld', 'Möten', 'Rapporter']) expect(await menu.getByRole('link', { name, exact: true }).count()).toBe(1);
