@@ -430,20 +430,7 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
 }
 
 /** What a calendar grid needs of an event: enough to place and link it, a tenth of the full view. */
-export interface EventBrief {
-  id: number;
-  title: string;
-  kind: EventKind;
-  status: EventStatus;
-  allDay: boolean;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  start: string;
-  end: string;
-  startDate: string | null;
-  endDate: string | null;
-}
+export type EventBrief = Pick<EventView, 'id' | 'title' | 'kind' | 'status' | 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'start' | 'end' | 'startDate' | 'endDate'>;
 
 export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): { events: EventBrief[]; nextCursor: string | null } {
   const { rows, nextCursor } = selectEventPage(db, actor, f, 1000);
