@@ -198,16 +198,11 @@ export class FeedService {
       const fromDate = new Date(now - CANCELLED_KEEP_MS).toISOString().slice(0, 10);
       for (const d of deadlineItems(this.db, { ...q.deadlines, fromDate })) {
         horizon = Math.min(horizon, Date.parse(`${d.deadline}T00:00:00Z`) + CANCELLED_KEEP_MS + 86_400_000);
-        const key = `${d.revision}|${d.updatedAt.getTime()}`;
-        const cacheKey = `d${d.id}:${lang}`;
-        const hit = this.vevents.get(cacheKey);
-        if (hit && hit.key === key) {
-          vevents.push(hit.text);
-        } else {
-          const text = buildDeadlineVevent({ ...d, deadline: d.deadline!, themeNames: d.themeNames.map((n) => n[lang]) }, `${this.publicUrl}/omvarld/${d.id}`, lang);
-          this.vevents.set(cacheKey, { key, text });
-          vevents.push(text);
-        }
+        vevents.push(
+          this.cachedText(`d${d.id}:${lang}`, `${d.revision}|${d.updatedAt.getTime()}`, () =>
+            buildDeadlineVevent({ ...d, deadline: d.deadline!, themeNames: d.themeNames.map((n) => n[lang]) }, `${this.publicUrl}/omvarld/${d.id}`, lang),
+          ),
+        );
       }
     }
     const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
@@ -217,10 +212,14 @@ export class FeedService {
   /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
   vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
     const key = `${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
-    const cacheKey = `${e.id}:${lang}`;
+    return this.cachedText(`${e.id}:${lang}`, key, () => buildVevent(e, ctx, lang));
+  }
+
+  /** A VEVENT's text kept under `cacheKey` while its `key` (what it depends on) stays the same. */
+  private cachedText(cacheKey: string, key: string, build: () => string): string {
     const hit = this.vevents.get(cacheKey);
     if (hit && hit.key === key) return hit.text;
-    const text = buildVevent(e, ctx, lang);
+    const text = build();
     this.vevents.set(cacheKey, { key, text });
     return text;
   }
