@@ -7,9 +7,18 @@ const children = [
     stdio: 'inherit',
     env: { ...process.env, PORT: '3001', WEB_BUILD_DIR: '', PUBLIC_URL: process.env.PUBLIC_URL ?? 'http://localhost:5173' },
   }),
-  spawn('node', ['scripts/pnpm.mjs', '--filter', '@samverka/web', 'dev'], { stdio: 'inherit', env: { ...process.env, API_URL: 'http://localhost:3001' } }),
+  spawn('node', ['scripts/pnpm.mjs', '--filter', '@samverka/web', 'dev'], {
+    stdio: 'inherit',
+    env: { ...process.env, API_URL: 'http://localhost:3001' },
+  }),
 ];
-const stop = () => children.forEach((c) => c.kill('SIGTERM'));
+const stop = () => {
+  for (const c of children) c.kill('SIGTERM');
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-for (const c of children) c.on('exit', (code) => { stop(); process.exitCode = code ?? 0; });
+for (const c of children)
+  c.on('exit', (code) => {
+    stop();
+    process.exitCode = code ?? 0;
+  });

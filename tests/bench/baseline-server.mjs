@@ -78,7 +78,13 @@ const small = { status: 'ok', service: 'baseline' };
 const app = Fastify({ logger: false });
 app.get('/small', async () => small);
 app.get('/blob', async (_req, reply) =>
-  reply.header('etag', etag).header('last-modified', lastModified).header('cache-control', 'public, max-age=300').header('vary', 'Accept-Encoding').type('text/calendar; charset=utf-8').send(blob),
+  reply
+    .header('etag', etag)
+    .header('last-modified', lastModified)
+    .header('cache-control', 'public, max-age=300')
+    .header('vary', 'Accept-Encoding')
+    .type('text/calendar; charset=utf-8')
+    .send(blob),
 );
 app.get('/blob-gz', async (_req, reply) =>
   reply
@@ -91,7 +97,13 @@ app.get('/blob-gz', async (_req, reply) =>
     .send(blobGz),
 );
 app.get('/not-modified', async (_req, reply) =>
-  reply.code(304).header('etag', etag).header('last-modified', lastModified).header('cache-control', 'public, max-age=300').header('vary', 'Accept-Encoding').send(),
+  reply
+    .code(304)
+    .header('etag', etag)
+    .header('last-modified', lastModified)
+    .header('cache-control', 'public, max-age=300')
+    .header('vary', 'Accept-Encoding')
+    .send(),
 );
 
 await app.listen({ port, host: '127.0.0.1' });

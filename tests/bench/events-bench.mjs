@@ -58,9 +58,15 @@ try {
     perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
   }
   const [month, monthCount] = [...perMonth].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
-  const themed = db.prepare("select count(*) as n from events e join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where t.slug = ? and e.status = 'published'").get(THEME).n;
+  const themed = db
+    .prepare(
+      "select count(*) as n from events e join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where t.slug = ? and e.status = 'published'",
+    )
+    .get(THEME).n;
   db.close();
-  console.log(`seeded in ${fmt((performance.now() - seedStarted) / 1000)} s; ${themed} events on ${THEME}; busiest month ${month} with ${monthCount} events`);
+  console.log(
+    `seeded in ${fmt((performance.now() - seedStarted) / 1000)} s; ${themed} events on ${THEME}; busiest month ${month} with ${monthCount} events`,
+  );
 
   product = await startProduct(dataDir, { cpuProf: true });
   baseline = await startBaseline();
@@ -68,7 +74,8 @@ try {
   // Check each route answers what it should before timing it.
   const apiPath = `/api/events?theme=${THEME}&limit=50`;
   const page = await fetch(product.url + apiPath).then((r) => r.json());
-  if (!Array.isArray(page.events) || page.events.length !== 50) throw new Error(`${apiPath} did not give 50 events: ${JSON.stringify(page).slice(0, 300)}`);
+  if (!Array.isArray(page.events) || page.events.length !== 50)
+    throw new Error(`${apiPath} did not give 50 events: ${JSON.stringify(page).slice(0, 300)}`);
   const ping = await fetch(`${product.url}/ping`);
   const pingOk = ping.status === 200 && (await ping.text()).includes('<h1');
   if (!pingOk) console.log(`/ping answered ${ping.status}: is apps/web/src/routes/ping/+page.svelte in this build?`);
@@ -89,14 +96,22 @@ try {
     { label: '(a) events API, theme filter, first 50', url: product.url + apiPath, pid: product.pid },
     { label: '(b) bare Fastify /small', url: `${baseline.url}/small`, pid: baseline.pid },
   ]);
-  const c = { label: calendarNote ? '(c) home page (no /kalender yet)' : `(c) calendar month page (${monthCount} events)`, url: product.url + calendarPath, pid: product.pid };
-  if (pingOk) [rows.c, rows.d] = await measurePair([c, { label: '(d) trivial SvelteKit page', url: `${product.url}/ping`, pid: product.pid }]);
+  const c = {
+    label: calendarNote ? '(c) home page (no /kalender yet)' : `(c) calendar month page (${monthCount} events)`,
+    url: product.url + calendarPath,
+    pid: product.pid,
+  };
+  if (pingOk)
+    [rows.c, rows.d] = await measurePair([c, { label: '(d) trivial SvelteKit page', url: `${product.url}/ping`, pid: product.pid }]);
   else [rows.c] = await measurePair([c]);
 
   // For reference: the same single requests right after a change to some event, which raises
   // feed_state.version and so empties any cache kept by it (the cost of a miss).
   const writer = openDb(dataDir);
-  const ids = writer.prepare("select id from events where status = 'published' order by id").all().map((r) => r.id);
+  const ids = writer
+    .prepare("select id from events where status = 'published' order by id")
+    .all()
+    .map((r) => r.id);
   const touch = writer.prepare('update events set title = title, updated_at = ?, revision = revision + 1 where id = ?');
   const missPaths = [
     { what: `(a) ${apiPath}`, path: apiPath },
@@ -129,8 +144,18 @@ try {
   const ratioCD = rows.d ? rows.c.reqPerSec / rows.d.reqPerSec : null;
   const broken = Object.values(rows).some((r) => r && r.wrong > 0);
   const targets = [
-    { name: '(a) req/s ≥ 5 % of (b)', wanted: '≥ 5 %', measured: `${fmt(ratioAB * 100)} %`, result: verdict(rows.a.wrong ? false : ratioAB >= 0.05) },
-    { name: '(a) p99 latency', wanted: '< 50 ms', measured: `${fmt(rows.a.p99)} ms`, result: verdict(rows.a.wrong ? false : rows.a.p99 < 50) },
+    {
+      name: '(a) req/s ≥ 5 % of (b)',
+      wanted: '≥ 5 %',
+      measured: `${fmt(ratioAB * 100)} %`,
+      result: verdict(rows.a.wrong ? false : ratioAB >= 0.05),
+    },
+    {
+      name: '(a) p99 latency',
+      wanted: '< 50 ms',
+      measured: `${fmt(rows.a.p99)} ms`,
+      result: verdict(rows.a.wrong ? false : rows.a.p99 < 50),
+    },
     {
       name: '(c) req/s ≥ 50 % of (d)',
       wanted: '≥ 50 %',
@@ -155,8 +180,30 @@ try {
     monthEvents: monthCount,
     calendarNote,
     noise,
-    results: Object.fromEntries(Object.entries(rows).filter(([, r]) => r).map(([k, r]) => [k, { path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: round(r.p50), p99Ms: round(r.p99), bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, serverBusy: r.serverBusy === null ? null : Number(r.serverBusy.toFixed(2)), serverCpuMsPerAnswer: r.serverCpuMsPerAnswer === null ? null : Number(r.serverCpuMsPerAnswer.toFixed(3)), othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) }])),
-    afterChangeMs: Object.fromEntries(misses.map((m) => [m.path, { median: round(median(m.afterChange)), max: round(Math.max(...m.afterChange)), nextGetMedian: round(median(m.unchanged)) }])),
+    results: Object.fromEntries(
+      Object.entries(rows)
+        .filter(([, r]) => r)
+        .map(([k, r]) => [
+          k,
+          {
+            path: r.path,
+            reqPerSec: Math.round(r.reqPerSec),
+            p50Ms: round(r.p50),
+            p99Ms: round(r.p99),
+            bytesPerAnswer: r.bytesPerReq,
+            badAnswers: r.wrong,
+            serverBusy: r.serverBusy === null ? null : Number(r.serverBusy.toFixed(2)),
+            serverCpuMsPerAnswer: r.serverCpuMsPerAnswer === null ? null : Number(r.serverCpuMsPerAnswer.toFixed(3)),
+            othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)),
+          },
+        ]),
+    ),
+    afterChangeMs: Object.fromEntries(
+      misses.map((m) => [
+        m.path,
+        { median: round(median(m.afterChange)), max: round(Math.max(...m.afterChange)), nextGetMedian: round(median(m.unchanged)) },
+      ]),
+    ),
     ratios: { aOverB: Number(ratioAB.toFixed(4)), cOverD: ratioCD === null ? null : Number(ratioCD.toFixed(4)) },
     targets: Object.fromEntries(targets.map((t) => [t.name, t.result])),
   };

@@ -67,12 +67,16 @@ try {
   const plain = await timedGet(product.url + FEED);
   const gz = await timedGet(product.url + FEED, { 'accept-encoding': 'gzip' });
   const vevents = (plain.body.toString('utf8').match(/BEGIN:VEVENT/g) ?? []).length;
-  if (plain.status !== 200 || vevents !== EVENT_COUNT) throw new Error(`${FEED} answered ${plain.status} with ${vevents} events, not ${EVENT_COUNT}`);
-  if (gz.headers['content-encoding'] !== 'gzip') throw new Error(`${FEED} with accept-encoding: gzip came back as ${gz.headers['content-encoding'] ?? 'identity'}`);
+  if (plain.status !== 200 || vevents !== EVENT_COUNT)
+    throw new Error(`${FEED} answered ${plain.status} with ${vevents} events, not ${EVENT_COUNT}`);
+  if (gz.headers['content-encoding'] !== 'gzip')
+    throw new Error(`${FEED} with accept-encoding: gzip came back as ${gz.headers['content-encoding'] ?? 'identity'}`);
   const etag = plain.headers.etag;
   const notModified = await timedGet(product.url + FEED, { 'if-none-match': etag });
   if (notModified.status !== 304) throw new Error(`${FEED} with If-None-Match: ${etag} answered ${notModified.status}, not 304`);
-  console.log(`${FEED}: ${plain.body.length} bytes (${vevents} events), gzipped ${gz.body.length} bytes, ETag ${etag}; first build took ${fmt(plain.ms)} ms`);
+  console.log(
+    `${FEED}: ${plain.body.length} bytes (${vevents} events), gzipped ${gz.body.length} bytes, ETag ${etag}; first build took ${fmt(plain.ms)} ms`,
+  );
 
   // The baseline serves a copy of these very bytes (see baseline-server.mjs for why).
   const blobFile = join(dataDir, 'feed-copy.ics');
@@ -98,7 +102,10 @@ try {
   baseline = undefined;
 
   // (d) One event changes; time the next GET (and any retries) until the new title is in the feed.
-  const ids = db.prepare("select id from events where status = 'published' order by id").all().map((r) => r.id);
+  const ids = db
+    .prepare("select id from events where status = 'published' order by id")
+    .all()
+    .map((r) => r.id);
   const update = db.prepare('update events set title = ?, updated_at = ?, revision = revision + 1 where id = ?');
   const change = async (i, headers) => {
     const marker = `Ändrad-${i}-${Date.now().toString(36)}`;
@@ -153,27 +160,39 @@ try {
   const referenceOthers = othersCores(referencePhase, cpuSnapshot());
 
   printMeasurements('Feeds benchmark: throughput', Object.values(rows));
-  printTable(`Feeds benchmark: one event changes, then a single GET of the whole feed (20 changes each; other processes used ${fmt(changeOthers, 2)} cores)`, [
-    { what: 'unchanged feed (cache hit), uncompressed', list: unchanged },
-    { what: '(d) after a change, uncompressed', list: changeMs },
-    { what: '(d) after a change, gzip (info)', list: changeGzMs },
-  ], [
-    { title: 'request', value: (r) => r.what },
-    { title: 'median ms', value: (r) => fmt(median(r.list)), right: true },
-    { title: 'max ms', value: (r) => fmt(Math.max(...r.list)), right: true },
-    { title: 'min ms', value: (r) => fmt(Math.min(...r.list)), right: true },
-  ]);
-  printTable(`Feeds benchmark: (e) cold build after a restart (${RESTARTS} restarts; other processes used ${fmt(coldOthers, 2)} cores)`, cold.map((c, i) => ({ i: i + 1, ...c })), [
-    { title: 'restart', value: (c) => String(c.i) },
-    { title: 'server start ms', value: (c) => fmt(c.startMs, 0), right: true },
-    { title: 'first GET ms (cold build)', value: (c) => fmt(c.firstMs), right: true },
-    { title: 'second GET ms', value: (c) => fmt(c.secondMs), right: true },
-    { title: 'first gzip GET ms', value: (c) => fmt(c.firstGzipMs), right: true },
-  ]);
-  printTable(`For reference: ical-generator alone on the same 1,000 events, in the bench process (other processes used ${fmt(referenceOthers, 2)} cores)`, reference, [
-    { title: 'what', value: (r) => r.what },
-    { title: 'ms', value: (r) => fmt(r.ms), right: true },
-  ]);
+  printTable(
+    `Feeds benchmark: one event changes, then a single GET of the whole feed (20 changes each; other processes used ${fmt(changeOthers, 2)} cores)`,
+    [
+      { what: 'unchanged feed (cache hit), uncompressed', list: unchanged },
+      { what: '(d) after a change, uncompressed', list: changeMs },
+      { what: '(d) after a change, gzip (info)', list: changeGzMs },
+    ],
+    [
+      { title: 'request', value: (r) => r.what },
+      { title: 'median ms', value: (r) => fmt(median(r.list)), right: true },
+      { title: 'max ms', value: (r) => fmt(Math.max(...r.list)), right: true },
+      { title: 'min ms', value: (r) => fmt(Math.min(...r.list)), right: true },
+    ],
+  );
+  printTable(
+    `Feeds benchmark: (e) cold build after a restart (${RESTARTS} restarts; other processes used ${fmt(coldOthers, 2)} cores)`,
+    cold.map((c, i) => ({ i: i + 1, ...c })),
+    [
+      { title: 'restart', value: (c) => String(c.i) },
+      { title: 'server start ms', value: (c) => fmt(c.startMs, 0), right: true },
+      { title: 'first GET ms (cold build)', value: (c) => fmt(c.firstMs), right: true },
+      { title: 'second GET ms', value: (c) => fmt(c.secondMs), right: true },
+      { title: 'first gzip GET ms', value: (c) => fmt(c.firstGzipMs), right: true },
+    ],
+  );
+  printTable(
+    `For reference: ical-generator alone on the same 1,000 events, in the bench process (other processes used ${fmt(referenceOthers, 2)} cores)`,
+    reference,
+    [
+      { title: 'what', value: (r) => r.what },
+      { title: 'ms', value: (r) => fmt(r.ms), right: true },
+    ],
+  );
 
   const ratio = (x, base) => x.reqPerSec / base.reqPerSec;
   const ratioRow = (name, x, base) => ({
@@ -186,16 +205,42 @@ try {
     ratioRow('(a) uncompressed feed vs /blob', rows.a, rows.aBase),
     ratioRow('(b) gzip feed vs /blob-gz', rows.b, rows.bBase),
     ratioRow('(c) 304 vs /not-modified', rows.c, rows.cBase),
-    { name: '(d) GET after a change (20×)', wanted: '< 50 ms', measured: `median ${fmt(median(changeMs))} ms, max ${fmt(Math.max(...changeMs))} ms`, result: verdict(Math.max(...changeMs) < 50) },
-    { name: '(e) cold build, first GET', wanted: 'report', measured: `median ${fmt(median(cold.map((c) => c.firstMs)))} ms over ${RESTARTS} restarts`, result: 'info' },
+    {
+      name: '(d) GET after a change (20×)',
+      wanted: '< 50 ms',
+      measured: `median ${fmt(median(changeMs))} ms, max ${fmt(Math.max(...changeMs))} ms`,
+      result: verdict(Math.max(...changeMs) < 50),
+    },
+    {
+      name: '(e) cold build, first GET',
+      wanted: 'report',
+      measured: `median ${fmt(median(cold.map((c) => c.firstMs)))} ms over ${RESTARTS} restarts`,
+      result: 'info',
+    },
   ];
   printTargets(targets);
   if (retries) console.log(`\n${retries} of ${CHANGES * 2} changes needed more than one GET to show (the time counts all of them).`);
-  if (Object.values(rows).some((r) => r.wrong)) console.log('\nSome answers had an unexpected status (see "bad answers"): those figures do not count.');
-  const noise = noiseWarning([...Object.values(rows), { othersCores: changeOthers }, { othersCores: coldOthers }, { othersCores: referenceOthers }]);
+  if (Object.values(rows).some((r) => r.wrong))
+    console.log('\nSome answers had an unexpected status (see "bad answers"): those figures do not count.');
+  const noise = noiseWarning([
+    ...Object.values(rows),
+    { othersCores: changeOthers },
+    { othersCores: coldOthers },
+    { othersCores: referenceOthers },
+  ]);
   if (noise) console.log(`\n${noise}`);
 
-  const summary = (r) => ({ path: r.path, reqPerSec: Math.round(r.reqPerSec), p50Ms: round(r.p50), p99Ms: round(r.p99), bytesPerAnswer: r.bytesPerReq, badAnswers: r.wrong, serverBusy: r2(r.serverBusy), serverCpuMsPerAnswer: r3(r.serverCpuMsPerAnswer), othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)) });
+  const summary = (r) => ({
+    path: r.path,
+    reqPerSec: Math.round(r.reqPerSec),
+    p50Ms: round(r.p50),
+    p99Ms: round(r.p99),
+    bytesPerAnswer: r.bytesPerReq,
+    badAnswers: r.wrong,
+    serverBusy: r2(r.serverBusy),
+    serverCpuMsPerAnswer: r3(r.serverCpuMsPerAnswer),
+    othersCores: r.othersCores === null ? null : Number(r.othersCores.toFixed(2)),
+  });
   const json = {
     bench: 'feeds',
     events: EVENT_COUNT,
@@ -207,7 +252,11 @@ try {
     feedBytes: plain.body.length,
     feedGzipBytes: gz.body.length,
     results: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, summary(r)])),
-    ratios: { a: Number(ratio(rows.a, rows.aBase).toFixed(4)), b: Number(ratio(rows.b, rows.bBase).toFixed(4)), c: Number(ratio(rows.c, rows.cBase).toFixed(4)) },
+    ratios: {
+      a: Number(ratio(rows.a, rows.aBase).toFixed(4)),
+      b: Number(ratio(rows.b, rows.bBase).toFixed(4)),
+      c: Number(ratio(rows.c, rows.cBase).toFixed(4)),
+    },
     unchangedGetMs: { median: round(median(unchanged)), max: round(Math.max(...unchanged)) },
     changeGetMs: { median: round(median(changeMs)), max: round(Math.max(...changeMs)), retries },
     changeGetGzipMs: { median: round(median(changeGzMs)), max: round(Math.max(...changeGzMs)) },
@@ -254,12 +303,16 @@ function timeIcalGenerator(database) {
     created: DateTime.fromMillis(e.created_at, { zone: 'UTC' }),
     allDay: !!e.all_day,
     start: e.all_day ? DateTime.fromISO(e.start_date, { zone: 'UTC' }) : DateTime.fromMillis(e.starts_at, { zone: e.time_zone }),
-    end: e.all_day ? DateTime.fromISO(e.end_date, { zone: 'UTC' }).plus({ days: 1 }) : DateTime.fromMillis(e.ends_at, { zone: e.time_zone }),
+    end: e.all_day
+      ? DateTime.fromISO(e.end_date, { zone: 'UTC' }).plus({ days: 1 })
+      : DateTime.fromMillis(e.ends_at, { zone: e.time_zone }),
     timezone: e.all_day ? null : e.time_zone,
     summary: e.title,
     description: `${e.description}\n\n${url}${e.id}`,
     url: `${url}${e.id}`,
-    location: e.venue_name ? { title: [e.venue_name, e.address].filter(Boolean).join(', '), ...(e.lat !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) } : e.online_url,
+    location: e.venue_name
+      ? { title: [e.venue_name, e.address].filter(Boolean).join(', '), ...(e.lat !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) }
+      : e.online_url,
     categories: [{ name: 'Krisberedskap och självförsörjning' }],
     organizer: { name: 'Kluster', email: 'kontakt@example.se' },
   });

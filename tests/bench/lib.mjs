@@ -82,7 +82,10 @@ function stopper(child) {
 function processTicks(pid, withExited = false) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    const fields = stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
     // utime, stime, cutime, cstime: proc(5) fields 14 to 17
     return fields[11] + fields[12] + (withExited ? fields[13] + fields[14] : 0);
   } catch {
@@ -232,7 +235,9 @@ export function seedEvents(db, count, { seed = 20240601, now = Date.now() } = {}
      @countyId, @lat, @lng, @onlineUrl, @language, @capacity, @registrationOpensAt, @registrationClosesAt, null,
      @leadClusterId, 0, @createdAt, @updatedAt)`);
   const insertTheme = db.prepare('insert into event_themes (event_id, theme_id) values (?, ?)');
-  const insertOrganiser = db.prepare('insert into event_organisers (event_id, cluster_id, role, status, invited_at, responded_at) values (?, ?, ?, ?, ?, ?)');
+  const insertOrganiser = db.prepare(
+    'insert into event_organisers (event_id, cluster_id, role, status, invited_at, responded_at) values (?, ?, ?, ?, ?, ?)',
+  );
 
   const zone = 'Europe/Stockholm';
   const rangeStart = DateTime.fromMillis(now, { zone }).minus({ months: 6 }).startOf('day');
@@ -244,7 +249,10 @@ export function seedEvents(db, count, { seed = 20240601, now = Date.now() } = {}
       const lead = r.pick(clusters);
       const day = rangeStart.plus({ days: r.int(0, rangeDays - 1) });
       const allDay = r.chance(0.12);
-      let startsAt, endsAt, startDate = null, endDate = null;
+      let startsAt,
+        endsAt,
+        startDate = null,
+        endDate = null;
       if (allDay) {
         const last = day.plus({ days: r.pick([0, 0, 0, 1, 2]) });
         startDate = day.toISODate();
@@ -295,7 +303,15 @@ export function seedEvents(db, count, { seed = 20240601, now = Date.now() } = {}
       insertOrganiser.run(id, lead.id, 'lead', 'accepted', createdAt, createdAt);
       if (r.chance(0.25)) {
         const cohost = r.pick(clusters);
-        if (cohost.id !== lead.id) insertOrganiser.run(id, cohost.id, 'cohost', r.pick(['accepted', 'accepted', 'invited', 'declined']), createdAt, createdAt + 86_400_000);
+        if (cohost.id !== lead.id)
+          insertOrganiser.run(
+            id,
+            cohost.id,
+            'cohost',
+            r.pick(['accepted', 'accepted', 'invited', 'declined']),
+            createdAt,
+            createdAt + 86_400_000,
+          );
       }
     }
   })();
@@ -312,7 +328,12 @@ export async function startBaseline({ blobSize = 1024, gzSize = 0, blobFile } = 
   const child = spawn(process.execPath, [BASELINE, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (err += d));
-  await waitFor(async () => out.includes('\n'), child, () => out + err, 'the baseline server');
+  await waitFor(
+    async () => out.includes('\n'),
+    child,
+    () => out + err,
+    'the baseline server',
+  );
   const info = JSON.parse(out.split('\n')[0]);
   return { url: `http://127.0.0.1:${info.port}`, pid: child.pid, ...info, stop: stopper(child) };
 }
@@ -352,8 +373,20 @@ function percentile(sorted, p) {
  * any error or timeout) counts as a bad answer, so a broken route cannot look fast. With a
  * target's `pid`, the server's own CPU time is read from /proc around each slice.
  */
-export async function measurePair(targets, { duration = settings.duration, warmup = settings.warmup, rounds = settings.rounds, connections = settings.connections } = {}) {
-  const acc = targets.map(() => ({ latencies: [], statuses: {}, seconds: 0, bytes: 0, failures: 0, othersTicks: 0, cpuSeconds: 0, serverTicks: 0 }));
+export async function measurePair(
+  targets,
+  { duration = settings.duration, warmup = settings.warmup, rounds = settings.rounds, connections = settings.connections } = {},
+) {
+  const acc = targets.map(() => ({
+    latencies: [],
+    statuses: {},
+    seconds: 0,
+    bytes: 0,
+    failures: 0,
+    othersTicks: 0,
+    cpuSeconds: 0,
+    serverTicks: 0,
+  }));
   if (warmup > 0) for (const t of targets) await autocannon({ url: t.url, headers: t.headers ?? {}, connections, duration: warmup });
   const slice = duration / rounds;
   for (let r = 0; r < rounds; r++) {
@@ -420,7 +453,7 @@ export const measurementColumns = [
   { title: 'bad answers', value: (r) => String(r.wrong), right: true },
   { title: 'server busy', value: (r) => (r.serverBusy === null ? '–' : `${fmt(r.serverBusy * 100, 0)} %`), right: true },
   { title: 'server CPU ms/answer', value: (r) => fmt(r.serverCpuMsPerAnswer, 3), right: true },
-  { title: 'others\' CPU (cores)', value: (r) => fmt(r.othersCores, 2), right: true },
+  { title: "others' CPU (cores)", value: (r) => fmt(r.othersCores, 2), right: true },
 ];
 
 export function printMeasurements(title, rows) {
@@ -433,7 +466,9 @@ export function printMeasurements(title, rows) {
 /** A warning when other processes took a noticeable share of the 2 cores during any measurement. */
 export function noiseWarning(rows) {
   const worst = Math.max(0, ...rows.map((r) => r.othersCores ?? 0));
-  return worst > 0.2 ? `Other processes used up to ${fmt(worst, 2)} cores during a measurement: the figures are noisy, re-run on a quiet machine.` : null;
+  return worst > 0.2
+    ? `Other processes used up to ${fmt(worst, 2)} cores during a measurement: the figures are noisy, re-run on a quiet machine.`
+    : null;
 }
 
 export function printTargets(targets) {
@@ -459,7 +494,9 @@ export function timedGet(url, headers = {}) {
     const req = request(url, { agent, headers }, (response) => {
       const chunks = [];
       response.on('data', (c) => chunks.push(c));
-      response.on('end', () => res({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks), ms: performance.now() - started }));
+      response.on('end', () =>
+        res({ status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks), ms: performance.now() - started }),
+      );
       response.on('error', rej);
     });
     req.on('error', rej);

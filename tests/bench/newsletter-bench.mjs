@@ -22,7 +22,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
-import { assertBuilt, fmt, machineNote, openDb, prepareDataDir, printTable, removeDataDir, ROOT, seedEvents, startProduct } from './lib.mjs';
+import {
+  assertBuilt,
+  fmt,
+  machineNote,
+  openDb,
+  prepareDataDir,
+  printTable,
+  removeDataDir,
+  ROOT,
+  seedEvents,
+  startProduct,
+} from './lib.mjs';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const UNCONFIRMED = 500;
@@ -61,7 +72,9 @@ function startCountingSmtp() {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve({ port: server.server.address().port, state, close: () => new Promise((r) => server.close(() => r())) }));
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ port: server.server.address().port, state, close: () => new Promise((r) => server.close(() => r())) }),
+    );
   });
 }
 
@@ -69,14 +82,23 @@ function startCountingSmtp() {
 function seedSubscribers(db, confirmed, unconfirmed) {
   const clusters = db.prepare('select id from clusters order by id').all();
   const themes = db.prepare('select id from themes order by id').all();
-  const insert = db.prepare('insert into subscribers (email, language, token, confirmed_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'insert into subscribers (email, language, token, confirmed_at, created_at, updated_at) values (?, ?, ?, ?, ?, ?)',
+  );
   const follow = db.prepare('insert into subscriber_clusters (subscriber_id, cluster_id) values (?, ?)');
   const followTheme = db.prepare('insert into subscriber_themes (subscriber_id, theme_id) values (?, ?)');
   const now = Date.now();
   db.transaction(() => {
     for (let i = 0; i < confirmed + unconfirmed; i++) {
       const isConfirmed = i < confirmed;
-      const { lastInsertRowid: id } = insert.run(`${isConfirmed ? 'prenumerant' : 'obekraftad'}-${i}@example.se`, i % 10 === 0 ? 'en' : 'sv', randomBytes(32).toString('base64url'), isConfirmed ? now - 86_400_000 : null, now - 2 * 86_400_000, now - 86_400_000);
+      const { lastInsertRowid: id } = insert.run(
+        `${isConfirmed ? 'prenumerant' : 'obekraftad'}-${i}@example.se`,
+        i % 10 === 0 ? 'en' : 'sv',
+        randomBytes(32).toString('base64url'),
+        isConfirmed ? now - 86_400_000 : null,
+        now - 2 * 86_400_000,
+        now - 86_400_000,
+      );
       follow.run(id, clusters[i % clusters.length].id);
       if (i % 3 === 0) followTheme.run(id, themes[i % themes.length].id);
     }
@@ -84,10 +106,14 @@ function seedSubscribers(db, confirmed, unconfirmed) {
 }
 
 function createAdmin(dataDir) {
-  const r = spawnSync(process.execPath, [join(ROOT, 'apps/api/dist/admin-cli.mjs'), 'create-admin', '--email', ADMIN.email, '--name', 'Sekretariatet'], {
-    env: { ...process.env, DATA_DIR: dataDir, ADMIN_PASSWORD: ADMIN.password },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, 'apps/api/dist/admin-cli.mjs'), 'create-admin', '--email', ADMIN.email, '--name', 'Sekretariatet'],
+    {
+      env: { ...process.env, DATA_DIR: dataDir, ADMIN_PASSWORD: ADMIN.password },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`create-admin failed: ${r.stderr || r.stdout}`);
 }
 
@@ -128,7 +154,9 @@ const mb = (kb) => (kb === null ? '–' : `${fmt(kb / 1024, 0)} MB`);
 assertBuilt();
 const machine = await machineNote();
 console.log(`newsletter benchmark: one issue to ${SUBSCRIBERS} confirmed subscribers (${UNCONFIRMED} unconfirmed must get nothing)`);
-console.log(`machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`);
+console.log(
+  `machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`,
+);
 
 let dataDir;
 let product;
@@ -166,7 +194,9 @@ try {
     cluster: null,
   });
   const preview = await api(product.url, 'GET', `/api/newsletters/${issue.id}/preview`, token);
-  console.log(`issue ${issue.id}: ${preview.events.length} events and ${preview.deadlines.length} deadlines assembled, ${preview.recipients} recipients, ${Buffer.byteLength(preview.html)} bytes of HTML`);
+  console.log(
+    `issue ${issue.id}: ${preview.events.length} events and ${preview.deadlines.length} deadlines assembled, ${preview.recipients} recipients, ${Buffer.byteLength(preview.html)} bytes of HTML`,
+  );
 
   const rssBefore = procStatus(pid, 'VmRSS');
   const cpuBefore = cpuSeconds(pid);
@@ -190,10 +220,13 @@ try {
   for (;;) {
     if (smtp.state.messages >= SUBSCRIBERS) break;
     const now = performance.now();
-    if (now - sendStart > DELIVERY_TIMEOUT_MS) throw new Error(`only ${smtp.state.messages} of ${SUBSCRIBERS} delivered after ${fmt(DELIVERY_TIMEOUT_MS / 1000, 0)} s`);
+    if (now - sendStart > DELIVERY_TIMEOUT_MS)
+      throw new Error(`only ${smtp.state.messages} of ${SUBSCRIBERS} delivered after ${fmt(DELIVERY_TIMEOUT_MS / 1000, 0)} s`);
     if (product.child.exitCode !== null) throw new Error(`the server exited with ${product.child.exitCode}:\n${product.output()}`);
     if (now - lastLog > 10_000) {
-      console.log(`  … ${smtp.state.messages} delivered after ${fmt((now - sendStart) / 1000, 1)} s (${fmt(((smtp.state.messages - lastCount) * 1000) / (now - lastLog), 0)} mails/s lately)`);
+      console.log(
+        `  … ${smtp.state.messages} delivered after ${fmt((now - sendStart) / 1000, 1)} s (${fmt(((smtp.state.messages - lastCount) * 1000) / (now - lastLog), 0)} mails/s lately)`,
+      );
       lastLog = now;
       lastCount = smtp.state.messages;
     }
@@ -210,7 +243,12 @@ try {
 
   // Let a last straggler show up if there were more than expected, then check the outbox.
   const check = openDb(dataDir);
-  const outbox = Object.fromEntries(check.prepare('select status, count(*) as n from outbox group by status').all().map((r) => [r.status, r.n]));
+  const outbox = Object.fromEntries(
+    check
+      .prepare('select status, count(*) as n from outbox group by status')
+      .all()
+      .map((r) => [r.status, r.n]),
+  );
   const unconfirmedMailed = check.prepare("select count(*) as n from outbox where to_address like 'obekraftad-%'").get().n;
   check.close();
   const wrongRecipients = [...smtp.state.recipients].filter((a) => !a.startsWith('prenumerant-')).length;
@@ -240,23 +278,37 @@ try {
     machine,
   };
 
-  printTable('Newsletter to 10,000 subscribers', [figures], [
-    { title: 'enqueue (send request)', value: (f) => `${fmt(f.enqueueMs, 0)} ms`, right: true },
-    { title: 'first mail at SMTP', value: (f) => `${fmt(f.firstDeliveryMs, 0)} ms`, right: true },
-    { title: 'all delivered', value: (f) => `${fmt(f.allDeliveredMs / 1000, 1)} s`, right: true },
-    { title: 'mails/s', value: (f) => String(f.mailsPerSecond), right: true },
-    { title: 'server CPU while delivering', value: (f) => `${fmt(f.serverCpuSecondsDuringDelivery, 1)} s (${fmt(f.serverCpuShareOfOneCore * 100, 0)} % of a core)`, right: true },
-    { title: 'SMTP receiver CPU', value: (f) => `${fmt(f.smtpReceiverCpuSeconds, 1)} s`, right: true },
-    { title: 'peak RSS (VmHWM)', value: (f) => mb(f.peakRssMB * 1024), right: true },
-    { title: 'RSS before → peak while sending', value: (f) => `${f.rssBeforeSendMB} → ${f.peakRssSampledDuringSendMB} MB`, right: true },
-  ]);
+  printTable(
+    'Newsletter to 10,000 subscribers',
+    [figures],
+    [
+      { title: 'enqueue (send request)', value: (f) => `${fmt(f.enqueueMs, 0)} ms`, right: true },
+      { title: 'first mail at SMTP', value: (f) => `${fmt(f.firstDeliveryMs, 0)} ms`, right: true },
+      { title: 'all delivered', value: (f) => `${fmt(f.allDeliveredMs / 1000, 1)} s`, right: true },
+      { title: 'mails/s', value: (f) => String(f.mailsPerSecond), right: true },
+      {
+        title: 'server CPU while delivering',
+        value: (f) => `${fmt(f.serverCpuSecondsDuringDelivery, 1)} s (${fmt(f.serverCpuShareOfOneCore * 100, 0)} % of a core)`,
+        right: true,
+      },
+      { title: 'SMTP receiver CPU', value: (f) => `${fmt(f.smtpReceiverCpuSeconds, 1)} s`, right: true },
+      { title: 'peak RSS (VmHWM)', value: (f) => mb(f.peakRssMB * 1024), right: true },
+      { title: 'RSS before → peak while sending', value: (f) => `${f.rssBeforeSendMB} → ${f.peakRssSampledDuringSendMB} MB`, right: true },
+    ],
+  );
   const problems = [];
   if (figures.distinctRecipients !== SUBSCRIBERS) problems.push(`${figures.distinctRecipients} distinct recipients, not ${SUBSCRIBERS}`);
   if (figures.duplicateDeliveries) problems.push(`${figures.duplicateDeliveries} duplicate deliveries`);
-  if (figures.unconfirmedMailed || figures.wrongRecipients) problems.push(`${figures.unconfirmedMailed} mails to unconfirmed subscribers, ${figures.wrongRecipients} unexpected recipients`);
-  if (figures.withOneClickHeader !== SUBSCRIBERS) problems.push(`${figures.withOneClickHeader} of ${SUBSCRIBERS} mails carried List-Unsubscribe-Post`);
+  if (figures.unconfirmedMailed || figures.wrongRecipients)
+    problems.push(`${figures.unconfirmedMailed} mails to unconfirmed subscribers, ${figures.wrongRecipients} unexpected recipients`);
+  if (figures.withOneClickHeader !== SUBSCRIBERS)
+    problems.push(`${figures.withOneClickHeader} of ${SUBSCRIBERS} mails carried List-Unsubscribe-Post`);
   if ((outbox.sent ?? 0) !== SUBSCRIBERS || outbox.pending || outbox.failed) problems.push(`outbox: ${JSON.stringify(outbox)}`);
-  console.log(problems.length ? `\nPROBLEMS: ${problems.join('; ')}` : `\nchecks: ${SUBSCRIBERS} distinct recipients, no duplicates, none unconfirmed, every mail with List-Unsubscribe-Post, outbox all sent`);
+  console.log(
+    problems.length
+      ? `\nPROBLEMS: ${problems.join('; ')}`
+      : `\nchecks: ${SUBSCRIBERS} distinct recipients, no duplicates, none unconfirmed, every mail with List-Unsubscribe-Post, outbox all sent`,
+  );
   console.log(JSON.stringify(figures));
 } catch (err) {
   failed = true;

@@ -15,7 +15,19 @@
 // one JSON line of them.
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
-import { assertBuilt, fmt, machineNote, openDb, prepareDataDir, printTable, printTargets, removeDataDir, settings, startProduct, verdict } from './lib.mjs';
+import {
+  assertBuilt,
+  fmt,
+  machineNote,
+  openDb,
+  prepareDataDir,
+  printTable,
+  printTargets,
+  removeDataDir,
+  settings,
+  startProduct,
+  verdict,
+} from './lib.mjs';
 
 const PEOPLE = 500;
 const SEATS = 100;
@@ -24,7 +36,9 @@ const TARGET_P99_MS = 100;
 assertBuilt();
 const machine = await machineNote();
 console.log(`registrations benchmark: ${PEOPLE} registrations released together for ${SEATS} seats per run`);
-console.log(`machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`);
+console.log(
+  `machine: ${machine.cores} cores, load average ${machine.loadAverage1m} at start${machine.loadAverage1m > 0.5 ? ' (something else is running: figures may be noisy)' : ''}`,
+);
 
 /**
  * A published event with `SEATS` seats a month ahead, written straight into the database as
@@ -41,13 +55,31 @@ function insertEvent(db, label) {
       `insert into events (uid, title, description, kind, status, all_day, starts_at, ends_at, time_zone, venue_name, address, language, capacity, lead_cluster_id, revision, created_at, updated_at)
        values (?, ?, '', 'conference', 'published', 0, ?, ?, 'Europe/Stockholm', 'Konserthuset', 'Storgatan 1, Örebro', 'sv', ?, ?, 1, ?, ?)`,
     )
-    .run(`bench-registrations-${label}-${now}@samverka`, `Stämma (${label})`, startsAt, startsAt + 6 * 3_600_000, SEATS, cluster.id, now, now);
+    .run(
+      `bench-registrations-${label}-${now}@samverka`,
+      `Stämma (${label})`,
+      startsAt,
+      startsAt + 6 * 3_600_000,
+      SEATS,
+      cluster.id,
+      now,
+      now,
+    );
   db.prepare('insert into event_themes (event_id, theme_id) values (?, ?)').run(id, theme.id);
-  db.prepare("insert into event_organisers (event_id, cluster_id, role, status, invited_at, responded_at) values (?, ?, 'lead', 'accepted', ?, ?)").run(id, cluster.id, now, now);
+  db.prepare(
+    "insert into event_organisers (event_id, cluster_id, role, status, invited_at, responded_at) values (?, ?, 'lead', 'accepted', ?, ?)",
+  ).run(id, cluster.id, now, now);
   return Number(id);
 }
 
-const person = (label, i) => JSON.stringify({ name: `Deltagare ${i}`, email: `${label}-${i}@example.se`, organisation: 'Gården AB', county: 'orebro-lan', consent: true });
+const person = (label, i) =>
+  JSON.stringify({
+    name: `Deltagare ${i}`,
+    email: `${label}-${i}@example.se`,
+    organisation: 'Gården AB',
+    county: 'orebro-lan',
+    consent: true,
+  });
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -115,14 +147,24 @@ async function viaFetch(url, eventId, label) {
   const results = await Promise.all(
     Array.from({ length: PEOPLE }, async (_, i) => {
       const t0 = performance.now();
-      const res = await fetch(`${url}/api/events/${eventId}/registrations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: person(label, i) });
+      const res = await fetch(`${url}/api/events/${eventId}/registrations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: person(label, i),
+      });
       const body = await res.json().catch(() => null);
       return { status: res.status, body, ms: performance.now() - t0 };
     }),
   );
   const wallMs = performance.now() - started;
   for (const r of results) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-  const row = latencyRow(`(${label}) ${PEOPLE} fetches released together`, results.map((r) => r.ms), wallMs, statuses, results.map((r) => r.body));
+  const row = latencyRow(
+    `(${label}) ${PEOPLE} fetches released together`,
+    results.map((r) => r.ms),
+    wallMs,
+    statuses,
+    results.map((r) => r.body),
+  );
   row.errors = 0;
   return row;
 }
@@ -165,10 +207,15 @@ try {
 
   // The database agrees with the API: no seat given twice, whatever the run.
   const verify = openDb(dataDir);
-  const perEvent = verify.prepare("select event_id as id, sum(status = 'confirmed') as confirmed, sum(status = 'waitlisted') as waitlisted, count(distinct email) as emails from registrations group by event_id").all();
+  const perEvent = verify
+    .prepare(
+      "select event_id as id, sum(status = 'confirmed') as confirmed, sum(status = 'waitlisted') as waitlisted, count(distinct email) as emails from registrations group by event_id",
+    )
+    .all();
   verify.close();
   for (const r of perEvent) {
-    if (r.confirmed !== SEATS || r.waitlisted !== PEOPLE - SEATS || r.emails !== PEOPLE) throw new Error(`event ${r.id}: ${r.confirmed} confirmed, ${r.waitlisted} waiting, ${r.emails} addresses`);
+    if (r.confirmed !== SEATS || r.waitlisted !== PEOPLE - SEATS || r.emails !== PEOPLE)
+      throw new Error(`event ${r.id}: ${r.confirmed} confirmed, ${r.waitlisted} waiting, ${r.emails} addresses`);
   }
 
   printTable('Registrations benchmark', rows, [
@@ -184,10 +231,30 @@ try {
 
   const [a, b, c] = rows;
   const targets = [
-    { name: `(a) p99, ${PEOPLE} at once (autocannon)`, wanted: `< ${TARGET_P99_MS} ms`, measured: `${fmt(a.p99)} ms`, result: verdict(a.countsOk ? a.p99 < TARGET_P99_MS : false) },
-    { name: `(b) p99, ${PEOPLE} at once (fetch)`, wanted: `< ${TARGET_P99_MS} ms`, measured: `${fmt(b.p99)} ms`, result: verdict(b.countsOk ? b.p99 < TARGET_P99_MS : false) },
-    { name: `(c) p99, ${settings.connections} connections`, wanted: `< ${TARGET_P99_MS} ms`, measured: `${fmt(c.p99)} ms`, result: verdict(c.countsOk ? c.p99 < TARGET_P99_MS : false) },
-    { name: 'confirmed / waiting, every run', wanted: `${SEATS} / ${PEOPLE - SEATS}, positions 1..${PEOPLE - SEATS}`, measured: rows.map((r) => `${r.confirmed}/${r.waitlisted}`).join(', '), result: verdict(rows.every((r) => r.countsOk)) },
+    {
+      name: `(a) p99, ${PEOPLE} at once (autocannon)`,
+      wanted: `< ${TARGET_P99_MS} ms`,
+      measured: `${fmt(a.p99)} ms`,
+      result: verdict(a.countsOk ? a.p99 < TARGET_P99_MS : false),
+    },
+    {
+      name: `(b) p99, ${PEOPLE} at once (fetch)`,
+      wanted: `< ${TARGET_P99_MS} ms`,
+      measured: `${fmt(b.p99)} ms`,
+      result: verdict(b.countsOk ? b.p99 < TARGET_P99_MS : false),
+    },
+    {
+      name: `(c) p99, ${settings.connections} connections`,
+      wanted: `< ${TARGET_P99_MS} ms`,
+      measured: `${fmt(c.p99)} ms`,
+      result: verdict(c.countsOk ? c.p99 < TARGET_P99_MS : false),
+    },
+    {
+      name: 'confirmed / waiting, every run',
+      wanted: `${SEATS} / ${PEOPLE - SEATS}, positions 1..${PEOPLE - SEATS}`,
+      measured: rows.map((r) => `${r.confirmed}/${r.waitlisted}`).join(', '),
+      result: verdict(rows.every((r) => r.countsOk)),
+    },
   ];
   printTargets(targets);
   console.log(`\nIn (a) and (b) all ${PEOPLE} requests are in flight at once and one process writes one SQLite file, one`);
@@ -200,7 +267,21 @@ try {
     seats: SEATS,
     machine,
     results: Object.fromEntries(
-      rows.map((r, i) => [['a', 'b', 'c'][i], { label: r.label, reqPerSec: Math.round(r.reqPerSec), wallMs: Math.round(r.wallMs), p50Ms: Number(fmt(r.p50)), p99Ms: Number(fmt(r.p99)), maxMs: Number(fmt(r.max)), confirmed: r.confirmed, waitlisted: r.waitlisted, positionsOk: r.positionsOk, badAnswers: r.wrong + r.errors }]),
+      rows.map((r, i) => [
+        ['a', 'b', 'c'][i],
+        {
+          label: r.label,
+          reqPerSec: Math.round(r.reqPerSec),
+          wallMs: Math.round(r.wallMs),
+          p50Ms: Number(fmt(r.p50)),
+          p99Ms: Number(fmt(r.p99)),
+          maxMs: Number(fmt(r.max)),
+          confirmed: r.confirmed,
+          waitlisted: r.waitlisted,
+          positionsOk: r.positionsOk,
+          badAnswers: r.wrong + r.errors,
+        },
+      ]),
     ),
     targets: Object.fromEntries(targets.map((t) => [t.name, t.result])),
   };

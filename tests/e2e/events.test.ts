@@ -91,7 +91,8 @@ describe('events and workshop proposals in Chromium', () => {
       const q = await page(browser);
       // Coordinators get the calendar, their cluster and the proposals in the menu.
       const menu = q.getByRole('navigation', { name: 'Huvudmeny' });
-      for (const name of ['Kalender', 'Mitt kluster', 'Förslag']) expect(await menu.getByRole('link', { name, exact: true }).count()).toBe(1);
+      for (const name of ['Kalender', 'Mitt kluster', 'Förslag'])
+        expect(await menu.getByRole('link', { name, exact: true }).count()).toBe(1);
     }
   });
 
@@ -229,7 +230,8 @@ describe('events and workshop proposals in Chromium', () => {
     // The change log tells the organisers who did what.
     await pa.goto(url(`/evenemang/${eventId}`));
     const log = await text(pa, 'table');
-    for (const entry of ['Skapades', 'Ändrades', 'Medarrangör tackade ja', 'Publicerades', 'Anna Agro', 'Bo Froda']) expect(log).toContain(entry);
+    for (const entry of ['Skapades', 'Ändrades', 'Medarrangör tackade ja', 'Publicerades', 'Anna Agro', 'Bo Froda'])
+      expect(log).toContain(entry);
   });
 
   it('warns about a clash when a second event is created at the same time, and marks a cancelled event', async () => {
@@ -336,7 +338,9 @@ describe('events and workshop proposals in Chromium', () => {
     await p.getByRole('navigation', { name: 'Visning' }).getByRole('link', { name: 'Lista' }).click();
     await p.waitForURL(/vy=lista/);
     expect(new URL(p.url()).searchParams.get('tema')).toBe('krisberedskap');
-    expect(await p.getByRole('navigation', { name: 'Visning' }).getByRole('link', { name: 'Lista' }).getAttribute('aria-current')).toBe('page');
+    expect(await p.getByRole('navigation', { name: 'Visning' }).getByRole('link', { name: 'Lista' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
     expect(await p.getByRole('link', { name: EVENT_TITLE }).count()).toBe(1);
 
     // The shared address opens the same view, with the choices shown in the form.
@@ -354,7 +358,13 @@ describe('events and workshop proposals in Chromium', () => {
     const p = await page(checker);
     for (const lang of ['sv', 'en'] as const) {
       await actAs(null, lang);
-      for (const path of [`/kalender?manad=${MONTH}`, '/kalender?vy=lista', `/kalender?manad=${MONTH}&tema=finns-inte`, `/evenemang/${eventId}`, '/kluster/froda']) {
+      for (const path of [
+        `/kalender?manad=${MONTH}`,
+        '/kalender?vy=lista',
+        `/kalender?manad=${MONTH}&tema=finns-inte`,
+        `/evenemang/${eventId}`,
+        '/kluster/froda',
+      ]) {
         await expectNoAxeViolations(p, path);
       }
     }

@@ -25,7 +25,11 @@ async function api(method: string, path: string, body?: unknown) {
 beforeAll(async () => {
   server = await startServer();
   server.createAdmin(ADMIN.email, ADMIN.password);
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   token = ((await login.json()) as { token: string }).token;
   const created = await api('POST', '/api/events', {
     leadCluster: 'froda',
@@ -75,7 +79,9 @@ describe('calendar feeds in the pages', () => {
     await noAxeViolations(page);
     await page.getByRole('link', { name: 'Krisberedskap och självförsörjning' }).click();
     await page.waitForURL(/\/teman\/krisberedskap$/);
-    expect(await page.getByLabel('Adress att klistra in i kalenderappen').inputValue()).toBe(`${server.url}/feeds/themes/krisberedskap.ics`);
+    expect(await page.getByLabel('Adress att klistra in i kalenderappen').inputValue()).toBe(
+      `${server.url}/feeds/themes/krisberedskap.ics`,
+    );
     await expect(page.locator('main').textContent()).resolves.toContain('Skogens kolinlagring');
     await noAxeViolations(page);
     await page.close();

@@ -27,7 +27,9 @@ const SUBSCRIBER = 'lena@gard.example';
 
 /** A date so many days from today in Stockholm, "YYYY-MM-DD": the flow works whenever it runs. */
 function daysFromNow(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + days * 86_400_000));
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(Date.now() + days * 86_400_000),
+  );
 }
 // Within the 60 days a newsletter lists upcoming events for, and after the poll closes.
 const SLOTS = [`${daysFromNow(40)}T10:00`, `${daysFromNow(41)}T13:00`, `${daysFromNow(42)}T09:00`];
@@ -81,7 +83,10 @@ async function text(p: Page, selector = 'main'): Promise<string> {
 /** The raw value of a header line as it went over SMTP (unfolded). */
 function headerLine(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-  return line?.replace(/\r?\n[ \t]+/g, ' ').slice(name.length + 1).trim();
+  return line
+    ?.replace(/\r?\n[ \t]+/g, ' ')
+    .slice(name.length + 1)
+    .trim();
 }
 
 /** The checker browser takes over someone's session (or none), and a language. */
@@ -191,7 +196,10 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     const pa = await page(a);
     await pa.goto(url(`/moten/${pollId}`));
     await expect(text(pa, '[data-testid=poll-table] tbody tr:first-child')).resolves.toContain('Ja');
-    await pa.getByRole('button', { name: /^Välj den här tiden/ }).first().click();
+    await pa
+      .getByRole('button', { name: /^Välj den här tiden/ })
+      .first()
+      .click();
     await pa.waitForURL(/klart=finalised$/);
     await expect(text(pa, '[data-testid=decided]')).resolves.toContain('Tiden är bestämd');
     await expect(text(pa, '[data-testid=poll-table] tbody tr.chosen')).resolves.toContain('Vald tid');
@@ -261,7 +269,9 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     await pa.waitForURL(/inbjudan=skickad&antal=1/);
     await expect(pa.getByRole('status').textContent()).resolves.toBe('Inbjudan skickades till en följare.');
     const invitation = await smtp.waitFor((msg) => toAddress(msg) === SUBSCRIBER && msg.subject === `Inbjudan: ${POLL_TITLE}`);
-    expect(headerLine(invitation, 'List-Unsubscribe')).toMatch(new RegExp(`^<http://\\S+/api/subscriptions/${subscriptionToken}/one-click>$`));
+    expect(headerLine(invitation, 'List-Unsubscribe')).toMatch(
+      new RegExp(`^<http://\\S+/api/subscriptions/${subscriptionToken}/one-click>$`),
+    );
     expect(headerLine(invitation, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     // Sending again reaches nobody new.
     await pa.getByRole('button', { name: 'Skicka inbjudan till följarna av Agro Örebro' }).click();
@@ -410,8 +420,26 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
 
   it('has no axe-core violations on the new pages, in Swedish and English', async () => {
     const p = await page(checker);
-    const publicPaths = ['/prenumeration', `/prenumeration/${subscriptionToken}`, '/omvarld', `/omvarld/${itemId}`, '/nyhetsbrev', `/nyhetsbrev/${newsletterId}`];
-    const coordinatorPaths = ['/moten', `/moten/${pollId}`, `/moten/${pollId}?tz=Europe/London`, '/moten/nytt', '/omvarld/nytt', `/omvarld/${itemId}`, '/nyhetsbrev/nytt', `/rapporter?fran=${YEAR}-01-01&till=${YEAR}-12-31`, `/evenemang/${eventId}`, '/mitt-kluster'];
+    const publicPaths = [
+      '/prenumeration',
+      `/prenumeration/${subscriptionToken}`,
+      '/omvarld',
+      `/omvarld/${itemId}`,
+      '/nyhetsbrev',
+      `/nyhetsbrev/${newsletterId}`,
+    ];
+    const coordinatorPaths = [
+      '/moten',
+      `/moten/${pollId}`,
+      `/moten/${pollId}?tz=Europe/London`,
+      '/moten/nytt',
+      '/omvarld/nytt',
+      `/omvarld/${itemId}`,
+      '/nyhetsbrev/nytt',
+      `/rapporter?fran=${YEAR}-01-01&till=${YEAR}-12-31`,
+      `/evenemang/${eventId}`,
+      '/mitt-kluster',
+    ];
     for (const lang of ['sv', 'en'] as const) {
       await actAs(null, lang);
       for (const path of publicPaths) await expectNoAxeViolations(p, path);

@@ -16,7 +16,11 @@ beforeAll(async () => {
   // A whole region may register from one address; the default limit (60 a minute) would refuse most.
   server = await startServer({ REGISTRATION_RATE_LIMIT: '100000' });
   server.createAdmin(ADMIN.email, ADMIN.password);
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   expect(login.status).toBe(200);
   token = ((await login.json()) as { token: string }).token;
 });
@@ -58,7 +62,14 @@ describe('registration under concurrency', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ name: `Deltagare ${i}`, email: `deltagare-${i}@example.se`, organisation: 'Gården AB', consent: true }),
-        }).then(async (res) => ({ status: res.status, body: (await res.json()) as { registration: { id: number; status: string; position: number | null }; token: string | null; created: boolean } })),
+        }).then(async (res) => ({
+          status: res.status,
+          body: (await res.json()) as {
+            registration: { id: number; status: string; position: number | null };
+            token: string | null;
+            created: boolean;
+          },
+        })),
       ),
     );
 
@@ -71,7 +82,9 @@ describe('registration under concurrency', () => {
     expect(waitlisted).toHaveLength(PEOPLE - SEATS);
     for (const c of confirmed) expect(c.body.registration.position).toBeNull();
     // Positions as each answer gave them: every number from 1 to 150 exactly once.
-    expect(waitlisted.map((w) => w.body.registration.position).sort((a, b) => a! - b!)).toEqual(Array.from({ length: PEOPLE - SEATS }, (_, i) => i + 1));
+    expect(waitlisted.map((w) => w.body.registration.position).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: PEOPLE - SEATS }, (_, i) => i + 1),
+    );
     expect(new Set(answers.map((a) => a.body.token)).size).toBe(PEOPLE);
     expect(new Set(answers.map((a) => a.body.registration.id)).size).toBe(PEOPLE);
 
@@ -83,7 +96,9 @@ describe('registration under concurrency', () => {
     expect(attendees).toHaveLength(PEOPLE);
     const told = new Map(answers.map((a) => [a.body.registration.id, [a.body.registration.status, a.body.registration.position]]));
     for (const a of attendees) expect([a.status, a.position], `registration ${a.id}`).toEqual(told.get(a.id));
-    expect(attendees.filter((a) => a.status === 'waitlisted').map((a) => a.position)).toEqual(Array.from({ length: PEOPLE - SEATS }, (_, i) => i + 1));
+    expect(attendees.filter((a) => a.status === 'waitlisted').map((a) => a.position)).toEqual(
+      Array.from({ length: PEOPLE - SEATS }, (_, i) => i + 1),
+    );
 
     const summary = await fetch(`${server.url}/api/events/${id}/registration-summary`).then((r) => r.json());
     expect(summary).toMatchObject({ capacity: SEATS, confirmed: SEATS, waitlisted: PEOPLE - SEATS, seatsLeft: 0, open: true });

@@ -46,7 +46,11 @@ beforeAll(async () => {
     launchBrowser(),
   ]);
 
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   expect(login.status).toBe(200);
   adminToken = ((await login.json()) as { token: string }).token;
   // Admins may create events for any cluster.
@@ -87,7 +91,13 @@ async function api(method: string, path: string, body?: unknown) {
 async function attendees() {
   const res = await api('GET', `/api/events/${eventId}/registrations`);
   expect(res.status).toBe(200);
-  return res.body as { confirmed: number; waitlisted: number; cancelled: number; checkedIn: number; attendees: { name: string | null; email: string | null; status: string; position: number | null }[] };
+  return res.body as {
+    confirmed: number;
+    waitlisted: number;
+    cancelled: number;
+    checkedIn: number;
+    attendees: { name: string | null; email: string | null; status: string; position: number | null }[];
+  };
 }
 
 async function text(p: Page, selector = 'main'): Promise<string> {
@@ -99,7 +109,11 @@ async function firstPage(browser: Browser): Promise<Page> {
 }
 
 /** Fills and posts the registration form on the event page. */
-async function register(p: Page, person: { name: string; email: string; organisation: string }, opts: { consent?: boolean; dietary?: string } = {}) {
+async function register(
+  p: Page,
+  person: { name: string; email: string; organisation: string },
+  opts: { consent?: boolean; dietary?: string } = {},
+) {
   await p.goto(url(eventPath()));
   const form = p.locator('form[action^="?/register"]');
   await form.getByLabel('Namn', { exact: true }).fill(person.name);
@@ -251,7 +265,9 @@ describe('registration in Chromium without JavaScript', () => {
     await p.getByRole('link', { name: 'Deltagarlista, incheckning och utskick' }).click();
     await p.waitForURL(new RegExp(`/evenemang/${eventId}/deltagare$`));
     const row = (name: string) => p.locator('tbody tr', { has: p.getByRole('rowheader', { name, exact: true }) });
-    await expect(text(p, '[data-testid=attendee-counts]')).resolves.toMatch(/Bekräftade\s*1\s*På väntelistan\s*0\s*Avbokade\s*1\s*Incheckade\s*0\s*Antal platser\s*1/);
+    await expect(text(p, '[data-testid=attendee-counts]')).resolves.toMatch(
+      /Bekräftade\s*1\s*På väntelistan\s*0\s*Avbokade\s*1\s*Incheckade\s*0\s*Antal platser\s*1/,
+    );
     await expect(text(p, `tbody tr >> nth=0`)).resolves.toContain(P2.name);
     await expect(row(P2.name).textContent()).resolves.toContain('Bekräftad');
     await expect(row(P2.name).textContent()).resolves.toContain('Hörslinga');
@@ -260,16 +276,22 @@ describe('registration in Chromium without JavaScript', () => {
     // Only confirmed participants can be checked in.
     expect(await row(P1.name).getByRole('button').count()).toBe(0);
 
-    await row(P2.name).getByRole('button', { name: `Checka in ${P2.name}` }).click();
+    await row(P2.name)
+      .getByRole('button', { name: `Checka in ${P2.name}` })
+      .click();
     await p.waitForURL(/\?incheckad=\d+/);
     await expect(p.getByRole('status').textContent()).resolves.toBe(`${P2.name} är incheckad.`);
     await expect(row(P2.name).textContent()).resolves.toContain('Ja,');
     await expect(text(p, '[data-testid=attendee-counts]')).resolves.toMatch(/Incheckade\s*1/);
     // And back, and in again.
-    await row(P2.name).getByRole('button', { name: `Ångra incheckningen ${P2.name}` }).click();
+    await row(P2.name)
+      .getByRole('button', { name: `Ångra incheckningen ${P2.name}` })
+      .click();
     await p.waitForURL(/\?angrad=\d+/);
     await expect(text(p, '[data-testid=attendee-counts]')).resolves.toMatch(/Incheckade\s*0/);
-    await row(P2.name).getByRole('button', { name: `Checka in ${P2.name}` }).click();
+    await row(P2.name)
+      .getByRole('button', { name: `Checka in ${P2.name}` })
+      .click();
     await p.waitForURL(/\?incheckad=\d+/);
     expect((await attendees()).checkedIn).toBe(1);
 
@@ -286,7 +308,10 @@ describe('registration in Chromium without JavaScript', () => {
 
     const p = await firstPage(organiser);
     await p.goto(url(`${eventPath()}/deltagare`));
-    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Ladda ner deltagarlistan (CSV)' }).click()]);
+    const [download] = await Promise.all([
+      p.waitForEvent('download'),
+      p.getByRole('link', { name: 'Ladda ner deltagarlistan (CSV)' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe(`deltagare-${eventId}.csv`);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);

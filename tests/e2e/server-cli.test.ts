@@ -11,11 +11,16 @@ import { freePort, ROOT, startServer } from '../support/server.ts';
 const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
 const CLI = join(ROOT, 'apps/api/dist/admin-cli.mjs');
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 /** Runs the server expecting it to stop by itself; returns its exit code and output. */
 async function failingStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER], {
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -30,7 +35,11 @@ describe('starting and running the product', () => {
     const first = await startServer();
     const dataDir = first.dataDir;
     first.createAdmin('admin@example.se', 'ett långt lösenord');
-    const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.se', password: 'ett långt lösenord' }) });
+    const login = await fetch(`${first.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@example.se', password: 'ett långt lösenord' }),
+    });
     const { token } = (await login.json()) as { token: string };
     expect(statSync(join(dataDir, 'jwt-secret')).mode & 0o777).toBe(0o600);
     expect(existsSync(join(dataDir, 'samverka.db'))).toBe(true);
@@ -38,7 +47,17 @@ describe('starting and running the product', () => {
     first.process.kill('SIGTERM');
     await new Promise((r) => first.process.once('exit', r));
     const port = await freePort();
-    const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
+    const child = spawn(process.execPath, [SERVER], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+    });
     try {
       let me: Response | null = null;
       for (let i = 0; i < 100 && !me; i++) {
@@ -79,7 +98,10 @@ describe('starting and running the product', () => {
     const server = await startServer();
     try {
       const out = join(server.dataDir, 'backup.db');
-      const r = spawnSync(process.execPath, [CLI, 'backup', '--out', out], { env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8' });
+      const r = spawnSync(process.execPath, [CLI, 'backup', '--out', out], {
+        env: { ...process.env, DATA_DIR: server.dataDir },
+        encoding: 'utf8',
+      });
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/Backed up \d+ pages/);
       const copy = new Database(out, { readonly: true });
@@ -94,7 +116,10 @@ describe('starting and running the product', () => {
   it('the admin tool refuses a short password and unknown commands', () => {
     const dir = mkdtempSync(join(tmpdir(), 'samverka-cli-'));
     dirs.push(dir);
-    const weak = spawnSync(process.execPath, [CLI, 'create-admin', '--email', 'a@example.se'], { env: { ...process.env, DATA_DIR: dir, ADMIN_PASSWORD: 'kort' }, encoding: 'utf8' });
+    const weak = spawnSync(process.execPath, [CLI, 'create-admin', '--email', 'a@example.se'], {
+      env: { ...process.env, DATA_DIR: dir, ADMIN_PASSWORD: 'kort' },
+      encoding: 'utf8',
+    });
     expect(weak.status).not.toBe(0);
     expect(weak.stderr).toMatch(/at least 10 characters/);
     const unknown = spawnSync(process.execPath, [CLI, 'nonsense'], { env: { ...process.env, DATA_DIR: dir }, encoding: 'utf8' });

@@ -105,7 +105,10 @@ export function readWithIcalJs(text: string): ReadCalendar {
       categories: vevent.getAllProperties('categories').flatMap((p) => p.getValues().map(String)),
       geo: geo ? [Number(geo[0]), Number(geo[1])] : null,
       organizer: organizer
-        ? { email: String(organizer.getFirstValue()).replace(/^mailto:/i, ''), name: (organizer.getParameter('cn') as string | undefined) ?? null }
+        ? {
+            email: String(organizer.getFirstValue()).replace(/^mailto:/i, ''),
+            name: (organizer.getParameter('cn') as string | undefined) ?? null,
+          }
         : null,
       dtstamp: stamp ? timeValue(stamp) : null,
       lastModified: modified ? timeValue(modified) : null,
@@ -116,7 +119,7 @@ export function readWithIcalJs(text: string): ReadCalendar {
 
 // Debian's python3-icalendar reads the calendar from stdin and prints the same shape as JSON.
 // Aware datetimes only: a TZID it could not resolve would come back naive and fail here.
-const PYTHON_READER = String.raw`
+const PYTHON_READER = `
 import sys, json, datetime
 import icalendar
 
@@ -186,7 +189,9 @@ export function readBoth(text: string): ReadCalendar {
   for (let i = 0; i < a.length; i++) {
     for (const key of Object.keys(a[i]!) as (keyof ReadEvent)[]) {
       if (JSON.stringify(a[i]![key]) !== JSON.stringify(b[i]![key])) {
-        throw new Error(`readers disagree on ${key} of ${a[i]!.uid}: ical.js ${JSON.stringify(a[i]![key])}, python3-icalendar ${JSON.stringify(b[i]![key])}`);
+        throw new Error(
+          `readers disagree on ${key} of ${a[i]!.uid}: ical.js ${JSON.stringify(a[i]![key])}, python3-icalendar ${JSON.stringify(b[i]![key])}`,
+        );
       }
     }
   }
@@ -239,10 +244,14 @@ export function khalList(text: string, from: string, to: string): KhalLine[] {
     writeFileSync(file, text);
     const env = { ...process.env, LC_ALL: 'C.UTF-8', LANG: 'C.UTF-8', HOME: dir, XDG_CONFIG_HOME: dir, XDG_DATA_HOME: dir, TZ: 'UTC' };
     execFileSync('khal', ['-c', config, 'import', '--batch', '-a', 'feed', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = execFileSync('khal', ['-c', config, 'list', '--once', '--day-format', '', '--format', '{start-long}\t{end-long}\t{title}\t{uid}\t{status}', from, to], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }).toString('utf8');
+    const out = execFileSync(
+      'khal',
+      ['-c', config, 'list', '--once', '--day-format', '', '--format', '{start-long}\t{end-long}\t{title}\t{uid}\t{status}', from, to],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ).toString('utf8');
     return out
       .split('\n')
       .filter((l) => l.includes('\t'))

@@ -42,7 +42,8 @@ export class TestSmtp {
     for (;;) {
       const found = this.messages.find(pred);
       if (found) return found;
-      if (Date.now() > end) throw new Error(`no matching mail within ${timeoutMs} ms; got: ${this.messages.map((m) => m.subject).join(' | ')}`);
+      if (Date.now() > end)
+        throw new Error(`no matching mail within ${timeoutMs} ms; got: ${this.messages.map((m) => m.subject).join(' | ')}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

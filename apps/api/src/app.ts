@@ -113,7 +113,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.web && opts.config.webBuildDir) {
     await app.register(webPlugin, { buildDir: opts.config.webBuildDir, publicUrl: opts.config.publicUrl });
   } else {
-    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `Nothing at ${req.url.split('?')[0]}` } }));
+    app.setNotFoundHandler((req, reply) =>
+      reply.code(404).send({ error: { code: 'not_found', message: `Nothing at ${req.url.split('?')[0]}` } }),
+    );
   }
   return app;
 }

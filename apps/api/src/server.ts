@@ -16,7 +16,9 @@ async function main() {
     database.close();
   });
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Samverka is running at ${config.publicUrl} (data in ${config.dataDir}, mail ${config.smtpUrl ? 'via SMTP' : 'kept in the outbox'})`);
+  app.log.info(
+    `Samverka is running at ${config.publicUrl} (data in ${config.dataDir}, mail ${config.smtpUrl ? 'via SMTP' : 'kept in the outbox'})`,
+  );
 }
 
 main().catch((err: Error) => {

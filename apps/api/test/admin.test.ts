@@ -14,18 +14,24 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const asAdmin = () => bearer(admin.token);
-const invite = (payload: unknown, headers = asAdmin()) => t.inject({ method: 'POST', url: '/api/admin/users', headers, payload: payload as object });
+const invite = (payload: unknown, headers = asAdmin()) =>
+  t.inject({ method: 'POST', url: '/api/admin/users', headers, payload: payload as object });
 const userCount = () => t.db.select().from(users).all().length;
 
 /** Every admin route, called with a valid body so that only the role decides. */
-const adminRoutes = () => [
-  { method: 'GET', url: '/api/admin/users' },
-  { method: 'POST', url: '/api/admin/users', payload: { email: `refused-${Math.random().toString(36).slice(2)}@example.se`, name: 'Refused' } },
-  { method: 'PATCH', url: `/api/admin/users/${admin.userId}`, payload: { isAdmin: true } },
-  { method: 'PUT', url: `/api/admin/users/${admin.userId}/clusters/froda` },
-  { method: 'DELETE', url: `/api/admin/users/${admin.userId}/clusters/froda` },
-  { method: 'GET', url: '/api/admin/outbox' },
-] as const;
+const adminRoutes = () =>
+  [
+    { method: 'GET', url: '/api/admin/users' },
+    {
+      method: 'POST',
+      url: '/api/admin/users',
+      payload: { email: `refused-${Math.random().toString(36).slice(2)}@example.se`, name: 'Refused' },
+    },
+    { method: 'PATCH', url: `/api/admin/users/${admin.userId}`, payload: { isAdmin: true } },
+    { method: 'PUT', url: `/api/admin/users/${admin.userId}/clusters/froda` },
+    { method: 'DELETE', url: `/api/admin/users/${admin.userId}/clusters/froda` },
+    { method: 'GET', url: '/api/admin/outbox' },
+  ] as const;
 
 describe('admin routes refuse everyone else', () => {
   it('401 without a token on every admin route, and nothing is written', async () => {
@@ -58,14 +64,25 @@ describe('POST /api/admin/users', () => {
   it('invites a user: 201, one invitation mail, and its link logs the new user in', async () => {
     const res = await invite({ email: 'New.Coordinator@Example.se', name: 'Ny Koordinator', coordinatorOf: ['froda'], language: 'en' });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ email: 'new.coordinator@example.se', roles: ['coordinator'], clusters: [{ slug: 'froda' }], hasPassword: false, language: 'en' });
+    expect(res.json()).toMatchObject({
+      email: 'new.coordinator@example.se',
+      roles: ['coordinator'],
+      clusters: [{ slug: 'froda' }],
+      hasPassword: false,
+      language: 'en',
+    });
     const mails = t.db.select().from(outbox).where(eq(outbox.toAddress, 'new.coordinator@example.se')).all();
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toBe('You are invited to Samverka');
     const token = tokenFromOutbox(t.db, 'new.coordinator@example.se');
     const session = await t.inject({ method: 'POST', url: '/api/auth/login-link/redeem', payload: { token } });
     expect(session.statusCode).toBe(200);
-    const edit = await t.inject({ method: 'PATCH', url: '/api/clusters/froda', headers: bearer(session.json().token), payload: { summary: 'Från inbjuden' } });
+    const edit = await t.inject({
+      method: 'PATCH',
+      url: '/api/clusters/froda',
+      headers: bearer(session.json().token),
+      payload: { summary: 'Från inbjuden' },
+    });
     expect(edit.statusCode).toBe(200);
   });
 
@@ -116,12 +133,20 @@ describe('PATCH /api/admin/users/:id', () => {
   });
 
   it('422 when an admin removes their own admin role', async () => {
-    expectError(await t.inject({ method: 'PATCH', url: `/api/admin/users/${admin.userId}`, headers: asAdmin(), payload: { isAdmin: false } }), 422, 'last_admin_guard');
+    expectError(
+      await t.inject({ method: 'PATCH', url: `/api/admin/users/${admin.userId}`, headers: asAdmin(), payload: { isAdmin: false } }),
+      422,
+      'last_admin_guard',
+    );
     expect((await t.inject({ method: 'GET', url: '/api/me', headers: asAdmin() })).json().isAdmin).toBe(true);
   });
 
   it('404 for an unknown user', async () => {
-    expectError(await t.inject({ method: 'PATCH', url: '/api/admin/users/999999', headers: asAdmin(), payload: { isAdmin: true } }), 404, 'unknown_user');
+    expectError(
+      await t.inject({ method: 'PATCH', url: '/api/admin/users/999999', headers: asAdmin(), payload: { isAdmin: true } }),
+      404,
+      'unknown_user',
+    );
   });
 
   it.each([
@@ -146,7 +171,9 @@ describe('PUT and DELETE /api/admin/users/:id/clusters/:slug', () => {
     const put = await t.inject({ method: 'PUT', url: `/api/admin/users/${userId}/clusters/froda`, headers: asAdmin() });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ roles: ['coordinator'], clusters: [{ slug: 'froda' }] });
-    expect((await t.inject({ method: 'PUT', url: `/api/admin/users/${userId}/clusters/froda`, headers: asAdmin() })).json().clusters).toHaveLength(1);
+    expect(
+      (await t.inject({ method: 'PUT', url: `/api/admin/users/${userId}/clusters/froda`, headers: asAdmin() })).json().clusters,
+    ).toHaveLength(1);
     expect((await editFroda()).statusCode).toBe(200);
 
     const del = await t.inject({ method: 'DELETE', url: `/api/admin/users/${userId}/clusters/froda`, headers: asAdmin() });
@@ -158,12 +185,24 @@ describe('PUT and DELETE /api/admin/users/:id/clusters/:slug', () => {
   it('404 for an unknown user or cluster', async () => {
     const { userId } = await t.login('participant');
     expectError(await t.inject({ method: 'PUT', url: '/api/admin/users/999999/clusters/froda', headers: asAdmin() }), 404, 'unknown_user');
-    expectError(await t.inject({ method: 'PUT', url: `/api/admin/users/${userId}/clusters/no-such-cluster`, headers: asAdmin() }), 404, 'unknown_cluster');
-    expectError(await t.inject({ method: 'DELETE', url: `/api/admin/users/${userId}/clusters/no-such-cluster`, headers: asAdmin() }), 404, 'unknown_cluster');
+    expectError(
+      await t.inject({ method: 'PUT', url: `/api/admin/users/${userId}/clusters/no-such-cluster`, headers: asAdmin() }),
+      404,
+      'unknown_cluster',
+    );
+    expectError(
+      await t.inject({ method: 'DELETE', url: `/api/admin/users/${userId}/clusters/no-such-cluster`, headers: asAdmin() }),
+      404,
+      'unknown_cluster',
+    );
   });
 
   it('400 for a bad slug or id', async () => {
-    expectError(await t.inject({ method: 'PUT', url: '/api/admin/users/1/clusters/Not_A_Slug', headers: asAdmin() }), 400, 'invalid_request');
+    expectError(
+      await t.inject({ method: 'PUT', url: '/api/admin/users/1/clusters/Not_A_Slug', headers: asAdmin() }),
+      400,
+      'invalid_request',
+    );
     expectError(await t.inject({ method: 'DELETE', url: '/api/admin/users/x/clusters/froda', headers: asAdmin() }), 400, 'invalid_request');
   });
 });
@@ -174,7 +213,11 @@ describe('GET /api/admin/outbox', () => {
     const res = await t.inject({ method: 'GET', url: '/api/admin/outbox', headers: asAdmin() });
     expect(res.statusCode).toBe(200);
     const page = res.json() as { mails: { toAddress: string; status: string; text: string }[]; counts: Record<string, number> };
-    expect(page.mails[0]).toMatchObject({ toAddress: 'outbox-reader@example.se', status: 'pending', text: expect.stringContaining('token=') });
+    expect(page.mails[0]).toMatchObject({
+      toAddress: 'outbox-reader@example.se',
+      status: 'pending',
+      text: expect.stringContaining('token='),
+    });
     expect(page.counts.pending).toBe(t.db.select().from(outbox).where(eq(outbox.status, 'pending')).all().length);
     const sent = await t.inject({ method: 'GET', url: '/api/admin/outbox?status=sent', headers: asAdmin() });
     expect(sent.json().mails).toEqual([]);

@@ -16,7 +16,11 @@ describe('POST /api/auth/login', () => {
   it('answers a session token that works, valid for SESSION_HOURS', async () => {
     const { email } = await t.login('participant');
     const before = Date.now();
-    const res = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email: email.toUpperCase(), password: TEST_PASSWORD } });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: email.toUpperCase(), password: TEST_PASSWORD },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.user).toMatchObject({ email, roles: ['participant'], hasPassword: true });
@@ -31,7 +35,11 @@ describe('POST /api/auth/login', () => {
   it('gives the very same 401 answer for an unknown email and a wrong password', async () => {
     const { email } = await t.login('participant');
     const wrong = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'not the password' } });
-    const unknown = await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'nobody@example.se', password: 'not the password' } });
+    const unknown = await t.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: 'nobody@example.se', password: 'not the password' },
+    });
     expectError(wrong, 401, 'invalid_credentials');
     expectError(unknown, 401, 'invalid_credentials');
     expect(unknown.body).toBe(wrong.body);
@@ -47,8 +55,16 @@ describe('POST /api/auth/login', () => {
 
   it('refuses bodies with unknown fields, wrong types or missing fields with 400', async () => {
     const { email } = await t.login('participant');
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD, remember: true } }), 400, 'invalid_request');
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 12345678901 } }), 400, 'invalid_request');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD, remember: true } }),
+      400,
+      'invalid_request',
+    );
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 12345678901 } }),
+      400,
+      'invalid_request',
+    );
     expectError(await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email } }), 400, 'invalid_request');
   });
 });
@@ -95,7 +111,11 @@ describe('Bearer tokens', () => {
   it('401 when the session row has expired, though the JWT has not', async () => {
     const { token, userId } = await t.login('participant');
     expect((await me(bearer(token))).statusCode).toBe(200);
-    t.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, userId)).run();
+    t.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, userId))
+      .run();
     expectError(await me(bearer(token)), 401, 'invalid_token');
   });
 
@@ -119,7 +139,8 @@ describe('Bearer tokens', () => {
 describe('POST /api/auth/logout', () => {
   it('revokes the token at once: the same token then gets 401, other sessions keep working', async () => {
     const { token, email } = await t.login('participant');
-    const second = (await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } })).json().token as string;
+    const second = (await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } })).json()
+      .token as string;
     expect((await me(bearer(token))).statusCode).toBe(200);
     const out = await t.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(token) });
     expect(out.statusCode).toBe(204);
@@ -167,11 +188,19 @@ describe('login links', () => {
   it('refuses an unknown token with 401 and a token of the wrong shape with 400', async () => {
     expectError(await redeem('x'.repeat(43)), 401, 'invalid_login_link');
     expectError(await redeem('short'), 400, 'invalid_request');
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login-link/redeem', payload: { token: 'x'.repeat(43), extra: 1 } }), 400, 'invalid_request');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login-link/redeem', payload: { token: 'x'.repeat(43), extra: 1 } }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('refuses a malformed address with 400, whether or not it could be an account', async () => {
     expectError(await ask('not an address'), 400, 'invalid_email');
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login-link', payload: { email: ['a@example.se'] } }), 400, 'invalid_request');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login-link', payload: { email: ['a@example.se'] } }),
+      400,
+      'invalid_request',
+    );
   });
 });

@@ -13,7 +13,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const get = (slug: string, headers: Record<string, string> = {}) => t.inject({ method: 'GET', url: `/api/clusters/${slug}`, headers });
-const patch = (slug: string, payload: unknown, headers: Record<string, string> = {}) => t.inject({ method: 'PATCH', url: `/api/clusters/${slug}`, headers, payload: payload as object });
+const patch = (slug: string, payload: unknown, headers: Record<string, string> = {}) =>
+  t.inject({ method: 'PATCH', url: `/api/clusters/${slug}`, headers, payload: payload as object });
 
 describe('GET /api/clusters', () => {
   it('lists every cluster without a login', async () => {
@@ -43,9 +44,12 @@ describe('GET /api/clusters/:slug', () => {
     expectError(await get('no-such-cluster'), 404, 'unknown_cluster');
   });
 
-  it.each(['Froda', 'fro_da', 'froda-', '-froda', 'fr--oda', 'a'.repeat(81), 'fröda'])('400 for the slug %j (bad pattern)', async (slug) => {
-    expectError(await get(encodeURIComponent(slug)), 400, 'invalid_request');
-  });
+  it.each(['Froda', 'fro_da', 'froda-', '-froda', 'fr--oda', 'a'.repeat(81), 'fröda'])(
+    '400 for the slug %j (bad pattern)',
+    async (slug) => {
+      expectError(await get(encodeURIComponent(slug)), 400, 'invalid_request');
+    },
+  );
 });
 
 describe('PATCH /api/clusters/:slug', () => {
@@ -54,9 +58,19 @@ describe('PATCH /api/clusters/:slug', () => {
     ['admin', 'admin'],
   ])('the %s may edit the profile', async (who, key) => {
     const summary = `Uppdaterad av ${who}`;
-    const res = await patch('froda', { summary, website: 'https://froda.example.se', contactEmail: 'info@froda.example.se' }, bearer(tokens[key]!));
+    const res = await patch(
+      'froda',
+      { summary, website: 'https://froda.example.se', contactEmail: 'info@froda.example.se' },
+      bearer(tokens[key]!),
+    );
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ slug: 'froda', summary, website: 'https://froda.example.se/', contactEmail: 'info@froda.example.se', canEdit: true });
+    expect(res.json()).toMatchObject({
+      slug: 'froda',
+      summary,
+      website: 'https://froda.example.se/',
+      contactEmail: 'info@froda.example.se',
+      canEdit: true,
+    });
     expect((await get('froda')).json().summary).toBe(summary);
   });
 
@@ -96,12 +110,15 @@ describe('PATCH /api/clusters/:slug', () => {
     expectError(await patch('froda', payload, bearer(tokens.own!)), 400, 'invalid_request');
   });
 
-  it.each(['javascript:alert(1)', 'data:text/html,hi', 'ftp://example.se'])('400 invalid_url for the website %s, and the old one stays', async (website) => {
-    const before = (await get('froda')).json().website;
-    const err = expectError(await patch('froda', { website }, bearer(tokens.own!)), 400, 'invalid_url');
-    expect(err.details).toEqual([{ field: 'website', message: expect.any(String) }]);
-    expect((await get('froda')).json().website).toBe(before);
-  });
+  it.each(['javascript:alert(1)', 'data:text/html,hi', 'ftp://example.se'])(
+    '400 invalid_url for the website %s, and the old one stays',
+    async (website) => {
+      const before = (await get('froda')).json().website;
+      const err = expectError(await patch('froda', { website }, bearer(tokens.own!)), 400, 'invalid_url');
+      expect(err.details).toEqual([{ field: 'website', message: expect.any(String) }]);
+      expect((await get('froda')).json().website).toBe(before);
+    },
+  );
 
   it('400 invalid_profile for a bad contact email', async () => {
     const err = expectError(await patch('froda', { contactEmail: 'nope' }, bearer(tokens.own!)), 400, 'invalid_profile');
@@ -109,7 +126,12 @@ describe('PATCH /api/clusters/:slug', () => {
   });
 
   it('400 for malformed JSON', async () => {
-    const res = await t.inject({ method: 'PATCH', url: '/api/clusters/froda', headers: { ...bearer(tokens.own!), 'content-type': 'application/json' }, payload: '{"summary": "x",' });
+    const res = await t.inject({
+      method: 'PATCH',
+      url: '/api/clusters/froda',
+      headers: { ...bearer(tokens.own!), 'content-type': 'application/json' },
+      payload: '{"summary": "x",',
+    });
     expectError(res, 400, 'malformed_json');
   });
 

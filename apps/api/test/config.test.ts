@@ -10,13 +10,25 @@ const dataDir = () => {
   dirs.push(d);
   return d;
 };
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
     const dir = dataDir();
     const c = loadConfig({ DATA_DIR: dir });
-    expect(c).toMatchObject({ port: 3000, host: '0.0.0.0', dataDir: dir, databaseFile: join(dir, 'samverka.db'), publicUrl: 'http://localhost:3000', smtpUrl: undefined, sessionHours: 168, retentionMonths: 12, loginRateLimit: 10 });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: dir,
+      databaseFile: join(dir, 'samverka.db'),
+      publicUrl: 'http://localhost:3000',
+      smtpUrl: undefined,
+      sessionHours: 168,
+      retentionMonths: 12,
+      loginRateLimit: 10,
+    });
   });
 
   it('generates the signing key once into DATA_DIR, readable by the owner only, and reuses it', () => {

@@ -18,25 +18,46 @@ describe('the error shape', () => {
   });
 
   it('400 malformed_json for a body that is not JSON', async () => {
-    const res = await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '{"email": "a@example.se", "password": ' });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": "a@example.se", "password": ',
+    });
     const err = expectError(res, 400, 'malformed_json');
     expect(err.message).not.toContain('Unexpected');
   });
 
   it('400 empty_body for a JSON content type without a body', async () => {
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '' }), 400, 'empty_body');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: '' }),
+      400,
+      'empty_body',
+    );
   });
 
   it('413 body_too_large just over 256 KiB, and a body just under is read', async () => {
     const over = JSON.stringify({ email: 'a@example.se', password: 'x'.repeat(256 * 1024) });
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: over }), 413, 'body_too_large');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: over }),
+      413,
+      'body_too_large',
+    );
     const under = JSON.stringify({ email: 'a@example.se', password: 'x'.repeat(200 * 1024) });
     // Read and validated (password longer than 1024), not refused for its size.
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: under }), 400, 'invalid_request');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/json' }, payload: under }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('415 for a body in a media type the API does not read', async () => {
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<login/>' }), 415, 'unsupported_media_type');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', headers: { 'content-type': 'application/xml' }, payload: '<login/>' }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('400 bad_url for a broken percent-encoding, without echoing the path', async () => {
@@ -52,7 +73,11 @@ describe('the error shape', () => {
   });
 
   it('validation errors name the field and the reason', async () => {
-    const err = expectError(await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a@example.se', password: 5 } }), 400, 'invalid_request');
+    const err = expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email: 'a@example.se', password: 5 } }),
+      400,
+      'invalid_request',
+    );
     expect(err.details).toEqual([{ field: 'body/password', message: 'must be string' }]);
   });
 });
@@ -82,7 +107,11 @@ describe('OpenAPI', () => {
   it('GET /api/openapi.json documents every route with its security and error answers', async () => {
     const res = await t.inject({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).toBe(200);
-    const doc = res.json() as { openapi: string; paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown>; tags?: string[] }>>; components: { securitySchemes: Record<string, unknown> } };
+    const doc = res.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown>; tags?: string[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths['/api/clusters/']! ?? doc.paths['/api/clusters']!)).toContain('get');
     expect(doc.paths['/api/clusters/{slug}']!.patch!.security).toEqual([{ bearer: [] }]);
@@ -144,9 +173,21 @@ describe('bad input never yields 500', () => {
     ['an unknown field', 'application/json', '{"unknownField": 1}'],
     ['a __proto__ key', 'application/json', '{"__proto__": {"isAdmin": true}}'],
     ['deep nesting', 'application/json', `${'{"a":'.repeat(2000)}1${'}'.repeat(2000)}`],
-    ['every field an object', 'application/json', '{"email":{},"password":{},"token":{},"language":{},"name":{},"summary":{},"isAdmin":{}}'],
-    ['every field null', 'application/json', '{"email":null,"password":null,"token":null,"language":null,"name":null,"summary":null,"isAdmin":null}'],
-    ['lone surrogates and NUL', 'application/json', '{"email":"\\ud800@x.se\\u0000","password":"\\udfff","token":"\\u0000","name":"\\ud800"}'],
+    [
+      'every field an object',
+      'application/json',
+      '{"email":{},"password":{},"token":{},"language":{},"name":{},"summary":{},"isAdmin":{}}',
+    ],
+    [
+      'every field null',
+      'application/json',
+      '{"email":null,"password":null,"token":null,"language":null,"name":null,"summary":null,"isAdmin":null}',
+    ],
+    [
+      'lone surrogates and NUL',
+      'application/json',
+      '{"email":"\\ud800@x.se\\u0000","password":"\\udfff","token":"\\u0000","name":"\\ud800"}',
+    ],
     ['plain text', 'text/plain', 'hello'],
     ['a form', 'application/x-www-form-urlencoded', 'email=a%40b.se&password=x'],
     ['XML', 'application/xml', '<a/>'],
@@ -154,7 +195,8 @@ describe('bad input never yields 500', () => {
 
   const cases: { name: string; method: string; url: string; headers: Record<string, string>; payload?: string }[] = [];
   for (const [method, url] of bodyRoutes) {
-    for (const [what, type, payload] of bodies) cases.push({ name: `${method} ${url} with ${what}`, method, url, headers: { 'content-type': type }, payload });
+    for (const [what, type, payload] of bodies)
+      cases.push({ name: `${method} ${url} with ${what}`, method, url, headers: { 'content-type': type }, payload });
   }
 
   const pathRoutes = [
@@ -165,16 +207,46 @@ describe('bad input never yields 500', () => {
     ['DELETE', '/api/admin/users/1/clusters/:slug'],
     ['PUT', '/api/admin/users/:slug/clusters/froda'],
   ] as const;
-  const segments = ['%E0%A4%A', '%00', '..%2F..%2Fetc%2Fpasswd', '%C3%85%C3%84%C3%96', "x'%3B%20drop%20table%20users%3B--", 'a'.repeat(300), '-1', '1e3', 'null', '%20'];
+  const segments = [
+    '%E0%A4%A',
+    '%00',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%C3%85%C3%84%C3%96',
+    "x'%3B%20drop%20table%20users%3B--",
+    'a'.repeat(300),
+    '-1',
+    '1e3',
+    'null',
+    '%20',
+  ];
   for (const [method, url] of pathRoutes) {
-    for (const seg of segments) cases.push({ name: `${method} ${url.replace(':slug', seg.slice(0, 30))}`, method, url: url.replace(':slug', seg), headers: { 'content-type': 'application/json' }, payload: '{}' });
+    for (const seg of segments)
+      cases.push({
+        name: `${method} ${url.replace(':slug', seg.slice(0, 30))}`,
+        method,
+        url: url.replace(':slug', seg),
+        headers: { 'content-type': 'application/json' },
+        payload: '{}',
+      });
   }
 
   for (const q of ['?status[]=sent', '?status=sent&status=sent', '?__proto__[x]=1', '?status=%E0%A4%A', `?status=${'x'.repeat(5000)}`]) {
     cases.push({ name: `GET /api/admin/outbox${q.slice(0, 40)}`, method: 'GET', url: `/api/admin/outbox${q}`, headers: {} });
   }
-  for (const auth of ['Bearer', 'Bearer  x', `Bearer ${'a'.repeat(10_000)}`, 'Bearer a.b.c', 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIiwic2lkIjoieCJ9.', 'bearer x']) {
-    cases.push({ name: `GET /api/me with authorization ${JSON.stringify(auth.slice(0, 40))}`, method: 'GET', url: '/api/me', headers: { authorization: auth } });
+  for (const auth of [
+    'Bearer',
+    'Bearer  x',
+    `Bearer ${'a'.repeat(10_000)}`,
+    'Bearer a.b.c',
+    'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIiwic2lkIjoieCJ9.',
+    'bearer x',
+  ]) {
+    cases.push({
+      name: `GET /api/me with authorization ${JSON.stringify(auth.slice(0, 40))}`,
+      method: 'GET',
+      url: '/api/me',
+      headers: { authorization: auth },
+    });
   }
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {

@@ -89,7 +89,8 @@ async function create(over: Record<string, unknown> = {}, who: Who = 'lead'): Pr
 /** A draft led by LEAD with COHOST accepted, INVITED invited, DECLINED declined. */
 async function eventWithOrganisers(over: Record<string, unknown> = {}): Promise<number> {
   const { id } = await create(over);
-  for (const c of [COHOST, INVITED, DECLINED]) expect((await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: c })).statusCode).toBe(200);
+  for (const c of [COHOST, INVITED, DECLINED])
+    expect((await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: c })).statusCode).toBe(200);
   expect((await call('POST', `/api/events/${id}/organisers/${COHOST}/answer`, 'cohost', { accept: true })).statusCode).toBe(200);
   expect((await call('POST', `/api/events/${id}/organisers/${DECLINED}/answer`, 'declined', { accept: false })).statusCode).toBe(200);
   return id;
@@ -103,7 +104,12 @@ async function publish(id: number, who: Who = 'lead') {
 
 describe('POST /api/events', () => {
   it('creates a draft (201) with UTC instants from the wall-clock time, revision 0', async () => {
-    const res = await call('POST', '/api/events', 'lead', body({ description: '# Program\n<script>alert(1)</script>', county: 'orebro-lan', onlineUrl: 'https://meet.example.se/x' }));
+    const res = await call(
+      'POST',
+      '/api/events',
+      'lead',
+      body({ description: '# Program\n<script>alert(1)</script>', county: 'orebro-lan', onlineUrl: 'https://meet.example.se/x' }),
+    );
     expect(res.statusCode).toBe(201);
     const { event, clashes } = res.json();
     expect(event).toMatchObject({
@@ -130,7 +136,13 @@ describe('POST /api/events', () => {
 
   it('creates all-day events from dates', async () => {
     const event = await create({ allDay: true, start: undefined, end: undefined, startDate: '2027-06-06', endDate: '2027-06-07' });
-    expect(event).toMatchObject({ allDay: true, startDate: '2027-06-06', endDate: '2027-06-07', startsAt: '2027-06-05T22:00:00.000Z', endsAt: '2027-06-07T22:00:00.000Z' });
+    expect(event).toMatchObject({
+      allDay: true,
+      startDate: '2027-06-06',
+      endDate: '2027-06-07',
+      startsAt: '2027-06-05T22:00:00.000Z',
+      endsAt: '2027-06-07T22:00:00.000Z',
+    });
   });
 
   it.each<[Who, number]>([
@@ -162,8 +174,18 @@ describe('POST /api/events', () => {
     ['a javascript: online link', { onlineUrl: 'javascript:alert(1)' }, 'invalid_event', /onlineUrl/],
     ['a data: online link', { onlineUrl: 'data:text/html,<b>x</b>' }, 'invalid_event', /onlineUrl/],
     ['registration closing after the end', { registrationCloses: '2027-05-15T09:00' }, 'invalid_event', /registrationCloses/],
-    ['registration closing before it opens', { registrationOpens: '2027-05-10T09:00', registrationCloses: '2027-05-01T09:00' }, 'invalid_event', /registrationCloses/],
-    ['an all-day event ending before it starts', { allDay: true, startDate: '2027-06-07', endDate: '2027-06-06' }, 'invalid_event', /endDate/],
+    [
+      'registration closing before it opens',
+      { registrationOpens: '2027-05-10T09:00', registrationCloses: '2027-05-01T09:00' },
+      'invalid_event',
+      /registrationCloses/,
+    ],
+    [
+      'an all-day event ending before it starts',
+      { allDay: true, startDate: '2027-06-07', endDate: '2027-06-06' },
+      'invalid_event',
+      /endDate/,
+    ],
     ['a blank title', { title: '   ' }, 'invalid_event', /title/],
     ['an unknown field', { colour: 'green' }, 'invalid_request', null],
     ['a misspelt field', { startTime: '09:00' }, 'invalid_request', null],
@@ -204,7 +226,11 @@ describe('POST /api/events', () => {
     ['null', 'null', 'invalid_request'],
   ])('400 for a body that is %s', async (_what, payload, code) => {
     const before = snapshot();
-    expectError(await t.inject({ method: 'POST', url: '/api/events', headers: { ...headers('lead'), 'content-type': 'application/json' }, payload }), 400, code);
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/events', headers: { ...headers('lead'), 'content-type': 'application/json' }, payload }),
+      400,
+      code,
+    );
     expect(snapshot()).toBe(before);
   });
 
@@ -213,7 +239,15 @@ describe('POST /api/events', () => {
     await publish(other.id, 'cohost');
     const res = await call('POST', '/api/events', 'lead', body({ start: '2031-02-03T11:00', end: '2031-02-03T13:00' }));
     expect(res.statusCode).toBe(201);
-    expect(res.json().clashes).toEqual([{ id: other.id, title: 'Krockande', startsAt: '2031-02-03T09:00:00.000Z', endsAt: '2031-02-03T11:00:00.000Z', lead: expect.any(String) }]);
+    expect(res.json().clashes).toEqual([
+      {
+        id: other.id,
+        title: 'Krockande',
+        startsAt: '2031-02-03T09:00:00.000Z',
+        endsAt: '2031-02-03T11:00:00.000Z',
+        lead: expect.any(String),
+      },
+    ]);
   });
 });
 
@@ -287,11 +321,28 @@ describe('PATCH /api/events/:id', () => {
     expect(moved.json().event).toMatchObject({ revision: 1, startsAt: '2027-05-14T08:00:00.000Z' });
     const place = await call('PATCH', `/api/events/${id}`, 'admin', { venueName: null, address: 'Storgatan 1' });
     expect(place.json().event).toMatchObject({ revision: 2, venueName: null, address: 'Storgatan 1' });
-    const log = (await call('GET', `/api/events/${id}/audit`, 'lead')).json() as { action: string; user: string; changes: Record<string, unknown[]> }[];
+    const log = (await call('GET', `/api/events/${id}/audit`, 'lead')).json() as {
+      action: string;
+      user: string;
+      changes: Record<string, unknown[]>;
+    }[];
     expect(log.slice(-3)).toEqual([
       { at: expect.any(String), action: 'updated', user: userNames.lead, changes: { title: ['Markdagen', 'Markdagen 2027'] } },
-      { at: expect.any(String), action: 'updated', user: userNames.cohost, changes: { startsAt: ['2027-05-14T07:00:00.000Z', '2027-05-14T08:00:00.000Z'], endsAt: ['2027-05-14T14:00:00.000Z', '2027-05-14T15:00:00.000Z'] } },
-      { at: expect.any(String), action: 'updated', user: userNames.admin, changes: { venueName: ['Lantbruksskolan', null], address: [null, 'Storgatan 1'] } },
+      {
+        at: expect.any(String),
+        action: 'updated',
+        user: userNames.cohost,
+        changes: {
+          startsAt: ['2027-05-14T07:00:00.000Z', '2027-05-14T08:00:00.000Z'],
+          endsAt: ['2027-05-14T14:00:00.000Z', '2027-05-14T15:00:00.000Z'],
+        },
+      },
+      {
+        at: expect.any(String),
+        action: 'updated',
+        user: userNames.admin,
+        changes: { venueName: ['Lantbruksskolan', null], address: [null, 'Storgatan 1'] },
+      },
     ]);
     expect(log[0]).toMatchObject({ action: 'created', user: userNames.lead });
   });
@@ -400,13 +451,26 @@ describe('co-hosts', () => {
     const invited = await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: COHOST });
     expect(invited.statusCode).toBe(200);
     expect(invited.json().organisers).toContainEqual({ slug: COHOST, name: expect.any(String), role: 'cohost', status: 'invited' });
-    const inv = (await call('GET', '/api/me/invitations', 'cohost')).json() as { event: { id: number; title: string; status: string }; cluster: { slug: string } }[];
-    expect(inv.filter((i) => i.event.id === id)).toEqual([{ event: { id, title: 'Samarrangemang', startsAt: '2027-05-14T07:00:00.000Z', status: 'draft', lead: expect.any(String) }, cluster: { slug: COHOST, name: expect.any(String) }, invitedAt: expect.any(String) }]);
-    expect(((await call('GET', '/api/me/invitations', 'lead')).json() as { event: { id: number } }[]).some((i) => i.event.id === id)).toBe(false);
+    const inv = (await call('GET', '/api/me/invitations', 'cohost')).json() as {
+      event: { id: number; title: string; status: string };
+      cluster: { slug: string };
+    }[];
+    expect(inv.filter((i) => i.event.id === id)).toEqual([
+      {
+        event: { id, title: 'Samarrangemang', startsAt: '2027-05-14T07:00:00.000Z', status: 'draft', lead: expect.any(String) },
+        cluster: { slug: COHOST, name: expect.any(String) },
+        invitedAt: expect.any(String),
+      },
+    ]);
+    expect(((await call('GET', '/api/me/invitations', 'lead')).json() as { event: { id: number } }[]).some((i) => i.event.id === id)).toBe(
+      false,
+    );
     expectError(await call('PATCH', `/api/events/${id}`, 'cohost', { title: 'x' }), 403, 'forbidden');
     const accepted = await call('POST', `/api/events/${id}/organisers/${COHOST}/answer`, 'cohost', { accept: true });
     expect(accepted.json().organisers).toContainEqual(expect.objectContaining({ slug: COHOST, status: 'accepted' }));
-    expect(((await call('GET', '/api/me/invitations', 'cohost')).json() as { event: { id: number } }[]).some((i) => i.event.id === id)).toBe(false);
+    expect(
+      ((await call('GET', '/api/me/invitations', 'cohost')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
+    ).toBe(false);
     expect((await call('PATCH', `/api/events/${id}`, 'cohost', { title: 'Gemensam' })).statusCode).toBe(200);
   });
 
@@ -421,7 +485,10 @@ describe('co-hosts', () => {
     const before = snapshot();
     expectError(await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: COHOST }), 409, 'already_organiser');
     expectError(await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: LEAD }), 409, 'already_organiser');
-    expect(expectError(await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: 'no-such-cluster' }), 400, 'unknown_cluster').message).toContain('"no-such-cluster"');
+    expect(
+      expectError(await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: 'no-such-cluster' }), 400, 'unknown_cluster')
+        .message,
+    ).toContain('"no-such-cluster"');
     for (const bad of [{}, { cluster: 'Froda' }, { cluster: 5 }, { cluster: COHOST, role: 'lead' }, { clusters: [COHOST] }]) {
       expectError(await call('POST', `/api/events/${id}/organisers`, 'lead', bad), 400, 'invalid_request');
     }
@@ -432,7 +499,11 @@ describe('co-hosts', () => {
     const id = await eventWithOrganisers();
     const before = snapshot();
     expectError(await call('POST', `/api/events/${id}/organisers/${COHOST}/answer`, 'cohost', { accept: false }), 409, 'already_answered');
-    expectError(await call('POST', `/api/events/${id}/organisers/${DECLINED}/answer`, 'declined', { accept: true }), 409, 'already_answered');
+    expectError(
+      await call('POST', `/api/events/${id}/organisers/${DECLINED}/answer`, 'declined', { accept: true }),
+      409,
+      'already_answered',
+    );
     expect(snapshot()).toBe(before);
     await publish(id);
     expectError(await call('PATCH', `/api/events/${id}`, 'declined', { title: 'x' }), 403, 'forbidden');
@@ -453,11 +524,21 @@ describe('co-hosts', () => {
     expectError(await call('POST', url, 'invited', { accept: 'yes' }), 400, 'invalid_request');
     expectError(await call('POST', url, 'invited', {}), 400, 'invalid_request');
     expectError(await call('POST', url, 'invited', { accept: true, note: 'hej' }), 400, 'invalid_request');
-    expectError(await call('POST', `/api/events/${id}/organisers/${UNRELATED}/answer`, 'unrelated', { accept: true }), 404, 'no_invitation');
-    expectError(await call('POST', `/api/events/${id}/organisers/no-such-cluster/answer`, 'admin', { accept: true }), 404, 'unknown_cluster');
+    expectError(
+      await call('POST', `/api/events/${id}/organisers/${UNRELATED}/answer`, 'unrelated', { accept: true }),
+      404,
+      'no_invitation',
+    );
+    expectError(
+      await call('POST', `/api/events/${id}/organisers/no-such-cluster/answer`, 'admin', { accept: true }),
+      404,
+      'unknown_cluster',
+    );
     expectError(await call('POST', `/api/events/${id}/organisers/Agro_Vast/answer`, 'invited', { accept: true }), 400, 'invalid_request');
     expect(snapshot()).toBe(before);
-    expect((await call('POST', url, 'invited', { accept: false })).json().organisers).toContainEqual(expect.objectContaining({ slug: INVITED, status: 'declined' }));
+    expect((await call('POST', url, 'invited', { accept: false })).json().organisers).toContainEqual(
+      expect.objectContaining({ slug: INVITED, status: 'declined' }),
+    );
   });
 
   it('the lead removes a co-host (who then cannot edit) and withdraws invitations', async () => {
@@ -471,7 +552,9 @@ describe('co-hosts', () => {
     expectError(await call('DELETE', `/api/events/${id}/organisers/${COHOST}`, 'lead'), 404, 'not_cohost');
     expectError(await call('DELETE', `/api/events/${id}/organisers/${LEAD}`, 'lead'), 404, 'not_cohost');
     expect((await call('DELETE', `/api/events/${id}/organisers/${INVITED}`, 'lead')).statusCode).toBe(200);
-    expect(((await call('GET', '/api/me/invitations', 'invited')).json() as { event: { id: number } }[]).some((i) => i.event.id === id)).toBe(false);
+    expect(
+      ((await call('GET', '/api/me/invitations', 'invited')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
+    ).toBe(false);
   });
 });
 
@@ -487,7 +570,9 @@ describe('ids in the path', () => {
     ['POST', (id) => `/api/events/${id}/organisers/${COHOST}/answer`, { accept: true }],
     ['DELETE', (id) => `/api/events/${id}/organisers/${COHOST}`],
   ];
-  const cases = routes.flatMap(([m, url, payload]) => ['0', '-1', 'abc', '1.5', '1,2', '2147483649', '99999999999999999999', '%20'].map((id) => [m, url(id), payload] as const));
+  const cases = routes.flatMap(([m, url, payload]) =>
+    ['0', '-1', 'abc', '1.5', '1,2', '2147483649', '99999999999999999999', '%20'].map((id) => [m, url(id), payload] as const),
+  );
 
   it.each(cases)('%s %s → 400', async (method, url, payload) => {
     const before = snapshot();
@@ -495,9 +580,12 @@ describe('ids in the path', () => {
     expect(snapshot()).toBe(before);
   });
 
-  it.each(routes.map(([m, url, payload]) => [m, url('2147483648'), payload] as const))('%s %s → 404 for an id in range that does not exist', async (method, url, payload) => {
-    expectError(await call(method, url, 'admin', payload), 404, 'unknown_event');
-  });
+  it.each(routes.map(([m, url, payload]) => [m, url('2147483648'), payload] as const))(
+    '%s %s → 404 for an id in range that does not exist',
+    async (method, url, payload) => {
+      expectError(await call(method, url, 'admin', payload), 404, 'unknown_event');
+    },
+  );
 });
 
 // ---- Listing, filtering, searching and paging: a database of its own ----
@@ -508,7 +596,11 @@ describe('GET /api/events', () => {
   const ids: Record<string, number> = {};
   const texts: Record<string, string> = {};
   const get = async (query: string, who: Who = 'anonymous') => {
-    const res = await l.inject({ method: 'GET', url: `/api/events${query ? `?${query}` : ''}`, headers: who === 'anonymous' ? {} : bearer(tk[who]!) });
+    const res = await l.inject({
+      method: 'GET',
+      url: `/api/events${query ? `?${query}` : ''}`,
+      headers: who === 'anonymous' ? {} : bearer(tk[who]!),
+    });
     return res;
   };
   const list = async (query: string, who: Who = 'anonymous') => {
@@ -529,24 +621,110 @@ describe('GET /api/events', () => {
       tk[who] = (await l.login(role, { clusters })).token;
     }
     const mk = async (name: string, who: Who, b: Record<string, unknown>, then: 'publish' | 'draft' | 'cancel' = 'publish') => {
-      const res = await l.inject({ method: 'POST', url: '/api/events', headers: bearer(tk[who]!), payload: { kind: 'workshop', venueName: 'Sal', ...b } });
+      const res = await l.inject({
+        method: 'POST',
+        url: '/api/events',
+        headers: bearer(tk[who]!),
+        payload: { kind: 'workshop', venueName: 'Sal', ...b },
+      });
       expect(res.statusCode, res.body).toBe(201);
       ids[name] = res.json().event.id;
       texts[name] = `${b.title} ${b.description ?? ''}`;
-      if (then !== 'draft') expect((await l.inject({ method: 'POST', url: `/api/events/${ids[name]}/publish`, headers: bearer(tk[who]!) })).statusCode).toBe(200);
-      if (then === 'cancel') expect((await l.inject({ method: 'POST', url: `/api/events/${ids[name]}/cancel`, headers: bearer(tk[who]!), payload: { reason: 'Inställt' } })).statusCode).toBe(200);
+      if (then !== 'draft')
+        expect((await l.inject({ method: 'POST', url: `/api/events/${ids[name]}/publish`, headers: bearer(tk[who]!) })).statusCode).toBe(
+          200,
+        );
+      if (then === 'cancel')
+        expect(
+          (
+            await l.inject({
+              method: 'POST',
+              url: `/api/events/${ids[name]}/cancel`,
+              headers: bearer(tk[who]!),
+              payload: { reason: 'Inställt' },
+            })
+          ).statusCode,
+        ).toBe(200);
     };
-    await mk('E1', 'lead', { leadCluster: LEAD, title: 'Ärtodling i Närke', themes: ['krisberedskap'], county: 'orebro-lan', start: '2028-03-01T09:00', end: '2028-03-01T12:00' });
-    await mk('E2', 'cohost', { leadCluster: COHOST, title: 'Omvärldsbevakning för lantbrukare', description: 'Vi läser *rapporter* om klimat', kind: 'webinar', themes: ['omvarldsbevakning'], county: 'dalarnas-lan', start: '2028-03-05T10:00', end: '2028-03-05T11:00' });
-    await mk('E3', 'admin', { leadCluster: INVITED, title: 'Krisberedskap på gården', kind: 'conference', themes: ['krisberedskap', 'kapitalforsorjning'], county: 'vastra-gotalands-lan', start: '2028-04-10T09:00', end: '2028-04-10T17:00' });
-    await mk('E4', 'lead', { leadCluster: LEAD, title: 'Kapital och skog', themes: ['kapitalforsorjning'], allDay: true, startDate: '2028-05-01', endDate: '2028-05-01' }, 'cancel');
-    await mk('E5', 'lead', { leadCluster: LEAD, title: 'Hemligt utkast om ärter', themes: ['krisberedskap'], start: '2028-03-02T09:00', end: '2028-03-02T10:00' }, 'draft');
-    await mk('E6', 'cohost', { leadCluster: COHOST, title: 'Skogsbrand – NEAR(ÖVNING) "OR" *', kind: 'webinar', themes: ['krisberedskap'], start: '2028-06-01T09:00', end: '2028-06-01T10:00' });
+    await mk('E1', 'lead', {
+      leadCluster: LEAD,
+      title: 'Ärtodling i Närke',
+      themes: ['krisberedskap'],
+      county: 'orebro-lan',
+      start: '2028-03-01T09:00',
+      end: '2028-03-01T12:00',
+    });
+    await mk('E2', 'cohost', {
+      leadCluster: COHOST,
+      title: 'Omvärldsbevakning för lantbrukare',
+      description: 'Vi läser *rapporter* om klimat',
+      kind: 'webinar',
+      themes: ['omvarldsbevakning'],
+      county: 'dalarnas-lan',
+      start: '2028-03-05T10:00',
+      end: '2028-03-05T11:00',
+    });
+    await mk('E3', 'admin', {
+      leadCluster: INVITED,
+      title: 'Krisberedskap på gården',
+      kind: 'conference',
+      themes: ['krisberedskap', 'kapitalforsorjning'],
+      county: 'vastra-gotalands-lan',
+      start: '2028-04-10T09:00',
+      end: '2028-04-10T17:00',
+    });
+    await mk(
+      'E4',
+      'lead',
+      {
+        leadCluster: LEAD,
+        title: 'Kapital och skog',
+        themes: ['kapitalforsorjning'],
+        allDay: true,
+        startDate: '2028-05-01',
+        endDate: '2028-05-01',
+      },
+      'cancel',
+    );
+    await mk(
+      'E5',
+      'lead',
+      {
+        leadCluster: LEAD,
+        title: 'Hemligt utkast om ärter',
+        themes: ['krisberedskap'],
+        start: '2028-03-02T09:00',
+        end: '2028-03-02T10:00',
+      },
+      'draft',
+    );
+    await mk('E6', 'cohost', {
+      leadCluster: COHOST,
+      title: 'Skogsbrand – NEAR(ÖVNING) "OR" *',
+      kind: 'webinar',
+      themes: ['krisberedskap'],
+      start: '2028-06-01T09:00',
+      end: '2028-06-01T10:00',
+    });
     // Froda leads E2 with Agro Örebro as accepted co-host, and E6 with Agro Väst invited but not answering.
     const froda = bearer(tk.cohost!);
-    expect((await l.inject({ method: 'POST', url: `/api/events/${ids.E2}/organisers`, headers: froda, payload: { cluster: LEAD } })).statusCode).toBe(200);
-    expect((await l.inject({ method: 'POST', url: `/api/events/${ids.E2}/organisers/${LEAD}/answer`, headers: bearer(tk.lead!), payload: { accept: true } })).statusCode).toBe(200);
-    expect((await l.inject({ method: 'POST', url: `/api/events/${ids.E6}/organisers`, headers: froda, payload: { cluster: INVITED } })).statusCode).toBe(200);
+    expect(
+      (await l.inject({ method: 'POST', url: `/api/events/${ids.E2}/organisers`, headers: froda, payload: { cluster: LEAD } })).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await l.inject({
+          method: 'POST',
+          url: `/api/events/${ids.E2}/organisers/${LEAD}/answer`,
+          headers: bearer(tk.lead!),
+          payload: { accept: true },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (await l.inject({ method: 'POST', url: `/api/events/${ids.E6}/organisers`, headers: froda, payload: { cluster: INVITED } }))
+        .statusCode,
+    ).toBe(200);
   });
   afterAll(() => l.close());
 
@@ -594,7 +772,10 @@ describe('GET /api/events', () => {
     ['from=2028-03-02&to=2028-05-01&theme=krisberedskap', ['E3']],
     ['cluster=froda&q=skog', ['E6']],
     ['cluster=agro-orebro&status=cancelled', ['E4']],
-    ['cluster=agro-orebro&status=published&kind=webinar&county=dalarnas-lan&theme=omvarldsbevakning&from=2028-03-01&to=2028-04-01&q=omvärld', ['E2']],
+    [
+      'cluster=agro-orebro&status=published&kind=webinar&county=dalarnas-lan&theme=omvarldsbevakning&from=2028-03-01&to=2028-04-01&q=omvärld',
+      ['E2'],
+    ],
     ['theme=krisberedskap&county=dalarnas-lan', []],
   ])('filters combined: %s', async (query, expected) => {
     expect(await list(query)).toEqual(expected);
@@ -711,7 +892,20 @@ describe('GET /api/events', () => {
     beforeAll(async () => {
       // Seven events at the very same start, between two others.
       const mk = async (title: string, start: string) => {
-        const res = await l.inject({ method: 'POST', url: '/api/events', headers: bearer(tk.lead!), payload: { leadCluster: LEAD, title, kind: 'workshop', themes: ['metoder-och-arbetssatt'], venueName: 'Sal', start, end: start.replace('T10', 'T11') } });
+        const res = await l.inject({
+          method: 'POST',
+          url: '/api/events',
+          headers: bearer(tk.lead!),
+          payload: {
+            leadCluster: LEAD,
+            title,
+            kind: 'workshop',
+            themes: ['metoder-och-arbetssatt'],
+            venueName: 'Sal',
+            start,
+            end: start.replace('T10', 'T11'),
+          },
+        });
         const id = res.json().event.id as number;
         await l.inject({ method: 'POST', url: `/api/events/${id}/publish`, headers: bearer(tk.lead!) });
         return id;

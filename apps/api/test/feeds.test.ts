@@ -2,7 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { execFileSync } from 'node:child_process';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { khalList, physicalLines, readBoth, readWithIcalJs, unfold, type ReadCalendar, type ReadEvent } from '../../../tests/support/ics-readers.ts';
+import { khalList, physicalLines, readBoth, unfold, type ReadCalendar, type ReadEvent } from '../../../tests/support/ics-readers.ts';
 import { bearer, makeTestApp, type TestApp } from './helpers.ts';
 
 // Events lie next year, so that every one of them is upcoming whenever the suite runs; the
@@ -122,19 +122,78 @@ beforeAll(async () => {
     lng: 15.21,
     contactEmail: 'kontakt@agro-orebro.se',
   });
-  ev.summer = await publish({ title: 'Webbinarium om kapital', kind: 'webinar', themes: ['kapitalforsorjning'], venueName: null, onlineUrl: 'https://meet.example.se/abc', start: `${Y}-07-14T09:00`, end: `${Y}-07-14T12:00` });
-  ev.springForward = await publish({ title: 'Natten till sommartid', start: `${Y}-03-${pad(MARCH)}T01:30`, end: `${Y}-03-${pad(MARCH)}T03:30` });
-  ev.fallBack = await publish({ title: 'Natten till vintertid', start: `${Y}-10-${pad(OCTOBER)}T01:00`, end: `${Y}-10-${pad(OCTOBER)}T04:00` });
+  ev.summer = await publish({
+    title: 'Webbinarium om kapital',
+    kind: 'webinar',
+    themes: ['kapitalforsorjning'],
+    venueName: null,
+    onlineUrl: 'https://meet.example.se/abc',
+    start: `${Y}-07-14T09:00`,
+    end: `${Y}-07-14T12:00`,
+  });
+  ev.springForward = await publish({
+    title: 'Natten till sommartid',
+    start: `${Y}-03-${pad(MARCH)}T01:30`,
+    end: `${Y}-03-${pad(MARCH)}T03:30`,
+  });
+  ev.fallBack = await publish({
+    title: 'Natten till vintertid',
+    start: `${Y}-10-${pad(OCTOBER)}T01:00`,
+    end: `${Y}-10-${pad(OCTOBER)}T04:00`,
+  });
   ev.allDayOne = await publish({ title: 'Heldag', allDay: true, startDate: `${Y}-06-01`, endDate: `${Y}-06-01` });
-  ev.allDayMulti = await publish({ title: 'Mässa över nyår', kind: 'conference', allDay: true, startDate: `${Y}-12-30`, endDate: `${Y + 1}-01-01` });
+  ev.allDayMulti = await publish({
+    title: 'Mässa över nyår',
+    kind: 'conference',
+    allDay: true,
+    startDate: `${Y}-12-30`,
+    endDate: `${Y + 1}-01-01`,
+  });
   ev.multiDay = await publish({ title: 'Tredagarskurs', start: `${Y}-05-10T13:00`, end: `${Y}-05-12T15:30` });
-  ev.newYork = await publish({ title: 'Study visit in New York', kind: 'study_visit', start: `${Y}-06-01T09:00`, end: `${Y}-06-01T10:30`, timeZone: 'America/New_York' });
-  ev.sormland = await publish({ leadCluster: 'agro-sormland', title: 'Sörmlandskonferens', kind: 'conference', themes: ['nya-affarsmodeller'], county: 'sodermanlands-lan', start: `${Y}-04-20T10:00`, end: `${Y}-04-20T16:00` }, sormland);
-  ev.cohosted = await publish({ leadCluster: 'agro-sormland', title: 'Samarrangerat möte', themes: ['krisberedskap'], county: 'sodermanlands-lan', start: `${Y}-04-21T10:00`, end: `${Y}-04-21T12:00` }, sormland);
-  const invite = await t.inject({ method: 'POST', url: `/api/events/${ev.cohosted.id}/organisers`, headers: bearer(sormland), payload: { cluster: 'agro-orebro' } });
+  ev.newYork = await publish({
+    title: 'Study visit in New York',
+    kind: 'study_visit',
+    start: `${Y}-06-01T09:00`,
+    end: `${Y}-06-01T10:30`,
+    timeZone: 'America/New_York',
+  });
+  ev.sormland = await publish(
+    {
+      leadCluster: 'agro-sormland',
+      title: 'Sörmlandskonferens',
+      kind: 'conference',
+      themes: ['nya-affarsmodeller'],
+      county: 'sodermanlands-lan',
+      start: `${Y}-04-20T10:00`,
+      end: `${Y}-04-20T16:00`,
+    },
+    sormland,
+  );
+  ev.cohosted = await publish(
+    {
+      leadCluster: 'agro-sormland',
+      title: 'Samarrangerat möte',
+      themes: ['krisberedskap'],
+      county: 'sodermanlands-lan',
+      start: `${Y}-04-21T10:00`,
+      end: `${Y}-04-21T12:00`,
+    },
+    sormland,
+  );
+  const invite = await t.inject({
+    method: 'POST',
+    url: `/api/events/${ev.cohosted.id}/organisers`,
+    headers: bearer(sormland),
+    payload: { cluster: 'agro-orebro' },
+  });
   expect(invite.statusCode, invite.body).toBe(200);
   ev.cancelled = await publish({ title: 'Inställd fältvandring', start: `${Y}-08-20T10:00`, end: `${Y}-08-20T12:00` });
-  const cancel = await t.inject({ method: 'POST', url: `/api/events/${ev.cancelled.id}/cancel`, headers: bearer(orebro), payload: { reason: 'Sjukdom; tyvärr' } });
+  const cancel = await t.inject({
+    method: 'POST',
+    url: `/api/events/${ev.cancelled.id}/cancel`,
+    headers: bearer(orebro),
+    payload: { reason: 'Sjukdom; tyvärr' },
+  });
   expect(cancel.statusCode, cancel.body).toBe(200);
   ev.cancelled = cancel.json();
   ev.draft = await create({ title: 'Hemligt utkast', start: `${Y}-09-01T10:00`, end: `${Y}-09-01T11:00` });
@@ -152,7 +211,19 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
   });
 
   it('holds every published and cancelled event, never a draft', () => {
-    expect(ours(cal)).toEqual(['allDayMulti', 'allDayOne', 'cancelled', 'cohosted', 'fallBack', 'multiDay', 'newYork', 'sormland', 'springForward', 'summer', 'winter']);
+    expect(ours(cal)).toEqual([
+      'allDayMulti',
+      'allDayOne',
+      'cancelled',
+      'cohosted',
+      'fallBack',
+      'multiDay',
+      'newYork',
+      'sormland',
+      'springForward',
+      'summer',
+      'winter',
+    ]);
     expect(body).not.toContain('Hemligt utkast');
   });
 
@@ -160,7 +231,12 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
     ['winter (CET)', 'winter', `${Y}-01-14T08:00:00Z`, `${Y}-01-14T11:00:00Z`],
     ['summer (CEST)', 'summer', `${Y}-07-14T07:00:00Z`, `${Y}-07-14T10:00:00Z`],
     ['the night clocks go forward, 01:30–03:30', 'springForward', `${Y}-03-${pad(MARCH)}T00:30:00Z`, `${Y}-03-${pad(MARCH)}T01:30:00Z`],
-    ['the night clocks go back, 01:00–04:00 (four hours)', 'fallBack', `${Y}-10-${pad(OCTOBER - 1)}T23:00:00Z`, `${Y}-10-${pad(OCTOBER)}T03:00:00Z`],
+    [
+      'the night clocks go back, 01:00–04:00 (four hours)',
+      'fallBack',
+      `${Y}-10-${pad(OCTOBER - 1)}T23:00:00Z`,
+      `${Y}-10-${pad(OCTOBER)}T03:00:00Z`,
+    ],
     ['several days', 'multiDay', `${Y}-05-10T11:00:00Z`, `${Y}-05-12T13:30:00Z`],
     ['New York (EDT)', 'newYork', `${Y}-06-01T13:00:00Z`, `${Y}-06-01T14:30:00Z`],
   ])('%s: the instants in UTC, and the ones the API stored', (_what, name, start, end) => {
@@ -218,10 +294,16 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
 
   it('DESCRIPTION is the Markdown as text (newlines kept, no markup) followed by the event URL', () => {
     const d = byUid(cal, ev.winter!).description!;
-    expect(d.startsWith('Viktigt: ta med stövlar.\n\nRad ett; med, tecken\nrad två "citat" 🚜\n\nLäs mer här (https://example.se/info).\n\nÅkermark och skog')).toBe(true);
+    expect(
+      d.startsWith(
+        'Viktigt: ta med stövlar.\n\nRad ett; med, tecken\nrad två "citat" 🚜\n\nLäs mer här (https://example.se/info).\n\nÅkermark och skog',
+      ),
+    ).toBe(true);
     expect(d.endsWith(`\n\nhttp://samverka.test/evenemang/${ev.winter!.id}`)).toBe(true);
     expect(d).not.toMatch(/\*\*|\[mer här\]|<\/?[a-z]+>/);
-    expect(byUid(cal, ev.summer!).description).toBe(`Länk till mötet: https://meet.example.se/abc\n\nhttp://samverka.test/evenemang/${ev.summer!.id}`);
+    expect(byUid(cal, ev.summer!).description).toBe(
+      `Länk till mötet: https://meet.example.se/abc\n\nhttp://samverka.test/evenemang/${ev.summer!.id}`,
+    );
   });
 
   it('UID and SEQUENCE are the API’s uid and revision; DTSTAMP and LAST-MODIFIED its last change; URL the event page', () => {
@@ -243,7 +325,12 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
       organizer: { email: 'kontakt@agro-orebro.se', name: 'Agro Örebro' },
       status: 'CONFIRMED',
     });
-    expect(byUid(cal, ev.summer!)).toMatchObject({ location: 'https://meet.example.se/abc', geo: null, organizer: null, categories: ['Kapitalförsörjning'] });
+    expect(byUid(cal, ev.summer!)).toMatchObject({
+      location: 'https://meet.example.se/abc',
+      geo: null,
+      organizer: null,
+      categories: ['Kapitalförsörjning'],
+    });
   });
 
   it('a cancelled event stays, with STATUS:CANCELLED, the prefix and the reason', () => {
@@ -286,7 +373,14 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
       method: 'POST',
       url: '/api/events',
       headers: bearer(orebro),
-      payload: { leadCluster: 'agro-orebro', kind: 'workshop', themes: ['krisberedskap'], title: 'Finns inte', start: `${Y}-03-${pad(MARCH)}T02:30`, end: `${Y}-03-${pad(MARCH)}T03:30` },
+      payload: {
+        leadCluster: 'agro-orebro',
+        kind: 'workshop',
+        themes: ['krisberedskap'],
+        title: 'Finns inte',
+        start: `${Y}-03-${pad(MARCH)}T02:30`,
+        end: `${Y}-03-${pad(MARCH)}T03:30`,
+      },
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details).toEqual([expect.objectContaining({ field: 'start' })]);
@@ -297,7 +391,9 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
     expect(e.startsAt).toBe(`${Y}-10-${pad(OCTOBER)}T00:30:00.000Z`);
     const { res, cal: after } = await feed(`/events/${e.id}.ics`);
     expect(byUid(after, e)).toMatchObject({ start: `${Y}-10-${pad(OCTOBER)}T00:30:00Z`, end: `${Y}-10-${pad(OCTOBER)}T02:30:00Z` });
-    expect(khalList(res.body, `${Y}-10-${pad(OCTOBER - 1)}`, `${Y}-11-01`).map((l) => [l.uid, l.start])).toEqual([[e.uid, `${Y}-10-${pad(OCTOBER)} 02:30`]]);
+    expect(khalList(res.body, `${Y}-10-${pad(OCTOBER - 1)}`, `${Y}-11-01`).map((l) => [l.uid, l.start])).toEqual([
+      [e.uid, `${Y}-10-${pad(OCTOBER)} 02:30`],
+    ]);
     const del = await t.inject({ method: 'DELETE', url: `/api/events/${e.id}`, headers: bearer(admin) });
     expect(del.statusCode).toBe(204);
   });
@@ -331,7 +427,12 @@ describe('filters and scoped feeds', () => {
     expect(ours(before.cal)).not.toContain('cohosted');
     expect(ours(before.cal)).toContain('winter');
     expect(ours(before.cal)).not.toContain('sormland');
-    const accept = await t.inject({ method: 'POST', url: `/api/events/${ev.cohosted!.id}/organisers/agro-orebro/answer`, headers: bearer(orebro), payload: { accept: true } });
+    const accept = await t.inject({
+      method: 'POST',
+      url: `/api/events/${ev.cohosted!.id}/organisers/agro-orebro/answer`,
+      headers: bearer(orebro),
+      payload: { accept: true },
+    });
     expect(accept.statusCode, accept.body).toBe(200);
     const after = await feed('/feeds/clusters/agro-orebro.ics');
     expect(ours(after.cal)).toContain('cohosted');
@@ -341,16 +442,23 @@ describe('filters and scoped feeds', () => {
     expect(ours((await feed('/feeds/clusters/agro-sormland.ics')).cal)).toEqual(['cohosted', 'sormland']);
   });
 
-  it.each(['/feeds/all.ics?cluster=nope', '/feeds/all.ics?theme=nope', '/feeds/all.ics?county=nope', '/feeds/clusters/nope.ics', '/feeds/themes/nope.ics', '/feeds/counties/nope.ics'])(
-    '%s is a plain-text 404',
+  it.each([
+    '/feeds/all.ics?cluster=nope',
+    '/feeds/all.ics?theme=nope',
+    '/feeds/all.ics?county=nope',
+    '/feeds/clusters/nope.ics',
+    '/feeds/themes/nope.ics',
+    '/feeds/counties/nope.ics',
+  ])('%s is a plain-text 404', async (url) => {
+    expectPlainError(await get(url), 404);
+  });
+
+  it.each(['/feeds/all.ics?kind=party', '/feeds/all.ics?lang=de', '/feeds/all.ics?foo=1', '/feeds/clusters/NOT_A_SLUG!.ics'])(
+    '%s is a plain-text 400',
     async (url) => {
-      expectPlainError(await get(url), 404);
+      expectPlainError(await get(url), 400);
     },
   );
-
-  it.each(['/feeds/all.ics?kind=party', '/feeds/all.ics?lang=de', '/feeds/all.ics?foo=1', '/feeds/clusters/NOT_A_SLUG!.ics'])('%s is a plain-text 400', async (url) => {
-    expectPlainError(await get(url), 400);
-  });
 });
 
 describe('HTTP: validators, 304, HEAD, encodings', () => {
@@ -392,7 +500,10 @@ describe('HTTP: validators, 304, HEAD, encodings', () => {
 
   it('If-None-Match with another tag → 200, even with a current If-Modified-Since (RFC 9110 §13.2.2)', async () => {
     const first = await get('/feeds/all.ics');
-    const res = await get('/feeds/all.ics', { 'if-none-match': '"something-else"', 'if-modified-since': first.headers['last-modified'] as string });
+    const res = await get('/feeds/all.ics', {
+      'if-none-match': '"something-else"',
+      'if-modified-since': first.headers['last-modified'] as string,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe(first.body);
   });
@@ -412,7 +523,11 @@ describe('HTTP: validators, 304, HEAD, encodings', () => {
     expect(head.statusCode).toBe(200);
     expect(head.rawPayload.length).toBe(0);
     for (const h of ['etag', 'last-modified', 'content-type', 'cache-control', 'vary']) expect(head.headers[h], h).toBe(full.headers[h]);
-    const conditional = await t.inject({ method: 'HEAD', url: '/feeds/all.ics', headers: { 'if-none-match': full.headers.etag as string } });
+    const conditional = await t.inject({
+      method: 'HEAD',
+      url: '/feeds/all.ics',
+      headers: { 'if-none-match': full.headers.etag as string },
+    });
     expect(conditional.statusCode).toBe(304);
   });
 
@@ -434,7 +549,11 @@ describe('HTTP: validators, 304, HEAD, encodings', () => {
     expect(res.headers.etag).not.toBe(plain.headers.etag);
     expect(res.rawPayload.length).toBeLessThan(plain.rawPayload.length);
     expect(decode(res.rawPayload).equals(plain.rawPayload)).toBe(true);
-    const again = await t.app.inject({ method: 'GET', url: '/feeds/all.ics', headers: { 'accept-encoding': accept, 'if-none-match': res.headers.etag as string } });
+    const again = await t.app.inject({
+      method: 'GET',
+      url: '/feeds/all.ics',
+      headers: { 'accept-encoding': accept, 'if-none-match': res.headers.etag as string },
+    });
     expect(again.statusCode).toBe(304);
   });
 
@@ -450,14 +569,21 @@ describe('HTTP: validators, 304, HEAD, encodings', () => {
     expect(byUid(before.cal, e).sequence).toBe(1);
     // HTTP dates have whole seconds: change in a later second than the one the feed is dated.
     await clockPast(Date.parse(before.res.headers['last-modified'] as string) + 1000);
-    const patch = await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(orebro), payload: { start: `${Y}-09-11T10:00`, end: `${Y}-09-11T12:00`, venueName: 'Nya ladan' } });
+    const patch = await t.inject({
+      method: 'PATCH',
+      url: `/api/events/${e.id}`,
+      headers: bearer(orebro),
+      payload: { start: `${Y}-09-11T10:00`, end: `${Y}-09-11T12:00`, venueName: 'Nya ladan' },
+    });
     expect(patch.statusCode, patch.body).toBe(200);
     const now = await apiEvent(e.id);
     expect(now.revision).toBe(2);
     expect(now.uid).toBe(e.uid);
     const after = await feed('/feeds/all.ics');
     expect(after.res.headers.etag).not.toBe(before.res.headers.etag);
-    expect(Date.parse(after.res.headers['last-modified'] as string)).toBeGreaterThan(Date.parse(before.res.headers['last-modified'] as string));
+    expect(Date.parse(after.res.headers['last-modified'] as string)).toBeGreaterThan(
+      Date.parse(before.res.headers['last-modified'] as string),
+    );
     expect(byUid(after.cal, e)).toMatchObject({ uid: e.uid, sequence: 2, start: `${Y}-09-11T08:00:00Z`, location: 'Nya ladan' });
     // The old validators no longer match.
     expect((await get('/feeds/all.ics', { 'if-none-match': before.res.headers.etag as string })).statusCode).toBe(200);
@@ -473,7 +599,12 @@ describe('HTTP: validators, 304, HEAD, encodings', () => {
   it('after a cancel: a new ETag, the event stays as CANCELLED with a higher SEQUENCE', async () => {
     const e = await publish({ title: 'Ställs in', start: `${Y}-09-12T10:00`, end: `${Y}-09-12T12:00` });
     const before = await get('/feeds/all.ics');
-    const cancel = await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: bearer(orebro), payload: { reason: 'Regn' } });
+    const cancel = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/cancel`,
+      headers: bearer(orebro),
+      payload: { reason: 'Regn' },
+    });
     expect(cancel.statusCode).toBe(200);
     const after = await feed('/feeds/all.ics');
     expect(after.res.headers.etag).not.toBe(before.headers.etag);
@@ -496,7 +627,12 @@ describe('HTTP: validators, 304, HEAD, encodings', () => {
     const e = await publish({ title: 'Ändras ofta', start: `${Y}-09-15T10:00`, end: `${Y}-09-15T12:00` });
     const seen = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const patch = await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(orebro), payload: { title: `Ändras ofta ${i}` } });
+      const patch = await t.inject({
+        method: 'PATCH',
+        url: `/api/events/${e.id}`,
+        headers: bearer(orebro),
+        payload: { title: `Ändras ofta ${i}` },
+      });
       expect(patch.statusCode).toBe(200);
       const res = await get('/feeds/all.ics');
       seen.add(res.headers.etag as string);
@@ -558,7 +694,11 @@ describe('personal feeds', () => {
     expect(ours(cal)).toEqual(['cohosted', 'sormland']);
     expect(cal.props['X-WR-CALNAME']).toBe('Samverka – min kalender');
     expect(res.headers['cache-control']).toBe('private, max-age=300');
-    expect(khalList(res.body, `${Y}-04-01`, `${Y}-04-30`).map((l) => l.title).sort()).toEqual(['Samarrangerat möte', 'Sörmlandskonferens']);
+    expect(
+      khalList(res.body, `${Y}-04-01`, `${Y}-04-30`)
+        .map((l) => l.title)
+        .sort(),
+    ).toEqual(['Samarrangerat möte', 'Sörmlandskonferens']);
   });
 
   it('regenerating makes the old link 404 and the new one 200; DELETE makes it 404', async () => {
@@ -610,7 +750,11 @@ print(json.dumps({'tag': root.tag, 'title': root.find(A + 'title').text, 'entrie
     ) as { tag: string; title: string; entries: { id: string; title: string; link: string }[] };
 
   it('is well-formed Atom listing upcoming published events with escaped titles', async () => {
-    const tricky = await publish({ title: `Möte <script>alert("x")</script> & 'mer' ]]>`, start: `${Y}-02-02T10:00`, end: `${Y}-02-02T11:00` });
+    const tricky = await publish({
+      title: `Möte <script>alert("x")</script> & 'mer' ]]>`,
+      start: `${Y}-02-02T10:00`,
+      end: `${Y}-02-02T11:00`,
+    });
     const res = await get('/feeds/all.atom');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
@@ -625,7 +769,10 @@ print(json.dumps({'tag': root.tag, 'title': root.find(A + 'title').text, 'entrie
     expect(titles).toContain('Sörmlandskonferens');
     expect(titles).not.toContain('Hemligt utkast');
     expect(titles).not.toContain('Inställd fältvandring');
-    expect(doc.entries.find((e) => e.title === tricky.title)).toMatchObject({ id: `http://samverka.test/evenemang/${tricky.id}`, link: `http://samverka.test/evenemang/${tricky.id}` });
+    expect(doc.entries.find((e) => e.title === tricky.title)).toMatchObject({
+      id: `http://samverka.test/evenemang/${tricky.id}`,
+      link: `http://samverka.test/evenemang/${tricky.id}`,
+    });
     // In start order.
     expect(titles.indexOf(NASTY_TITLE)).toBeLessThan(titles.indexOf(tricky.title));
     expect((await get('/feeds/all.atom', { 'if-none-match': res.headers.etag as string })).statusCode).toBe(304);

@@ -17,7 +17,10 @@ export interface TestApp {
   /** app.inject, and every answer is checked to carry no stack trace or server path. */
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   /** Creates a user with the given role (coordinator of the given clusters) and returns a Bearer token. */
-  login(role: 'admin' | 'coordinator' | 'participant', opts?: { clusters?: string[]; email?: string }): Promise<{ token: string; userId: number; email: string }>;
+  login(
+    role: 'admin' | 'coordinator' | 'participant',
+    opts?: { clusters?: string[]; email?: string },
+  ): Promise<{ token: string; userId: number; email: string }>;
   close(): Promise<void>;
 }
 
@@ -27,7 +30,14 @@ export const TEST_PASSWORD = 'correct horse battery';
 /** A fresh SQLite file in a temporary folder, migrated and seeded, and the app built on it. */
 export async function makeTestApp(env: Record<string, string> = {}, opts: Partial<AppOptions> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'samverka-test-'));
-  const config = loadConfig({ DATA_DIR: dataDir, WEB_BUILD_DIR: '', PUBLIC_URL: 'http://samverka.test', LOGIN_RATE_LIMIT: '1000', REGISTRATION_RATE_LIMIT: '100000', ...env });
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    WEB_BUILD_DIR: '',
+    PUBLIC_URL: 'http://samverka.test',
+    LOGIN_RATE_LIMIT: '1000',
+    REGISTRATION_RATE_LIMIT: '100000',
+    ...env,
+  });
   const handle = openDatabase(config.databaseFile);
   runMigrations(handle.db);
   seedReferenceData(handle.db);
@@ -79,7 +89,14 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: Partia
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Traces of internals that must never reach a client: stack frames, file paths, SQL errors. */
-const INTERNALS = [/\bat (?:\S+ )?\(?(?:file:\/\/|node:)?\/?[\w./-]+:\d+:\d+\)?/, /node_modules/, /\/work\//, /\.ts:\d+/, /"stack"/, /SqliteError|SQLITE_/];
+const INTERNALS = [
+  /\bat (?:\S+ )?\(?(?:file:\/\/|node:)?\/?[\w./-]+:\d+:\d+\)?/,
+  /node_modules/,
+  /\/work\//,
+  /\.ts:\d+/,
+  /"stack"/,
+  /SqliteError|SQLITE_/,
+];
 
 export function assertNoInternals(res: LightMyRequestResponse): void {
   for (const pattern of INTERNALS) expect(res.body, `${res.statusCode} answer leaks ${pattern}`).not.toMatch(pattern);

@@ -27,7 +27,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymous', payload?: unknown) =>
-  t.inject({ method, url, headers: who === 'anonymous' ? {} : bearer(tokens[who]!), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  t.inject({
+    method,
+    url,
+    headers: who === 'anonymous' ? {} : bearer(tokens[who]!),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 
 /** The UTC date `days` from today, as the board and the feeds count days. */
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -87,7 +92,13 @@ describe('POST /api/horizon', () => {
     const res = await call('POST', '/api/horizon', who, payload);
     if (status === 201) {
       expect(res.statusCode, res.body).toBe(201);
-      expect(res.json()).toMatchObject({ title: payload.title, source: 'Vinnova', deadline: payload.deadline, themes: ['krisberedskap'], canEdit: true });
+      expect(res.json()).toMatchObject({
+        title: payload.title,
+        source: 'Vinnova',
+        deadline: payload.deadline,
+        themes: ['krisberedskap'],
+        canEdit: true,
+      });
     } else {
       expectError(res, status, code);
       expect(snapshot()).toBe(before);
@@ -103,7 +114,21 @@ describe('POST /api/horizon', () => {
     ['a deadline with a time', { deadline: '2031-02-01T12:00' }, 'invalid_request'],
     ['no themes', { themes: [] }, 'invalid_request'],
     ['an unknown theme', { themes: ['no-such-theme'] }, 'invalid_item'],
-    ['seven themes', { themes: ['krisberedskap', 'regler-och-villkor', 'kapitalforsorjning', 'nya-affarsmodeller', 'metoder-och-arbetssatt', 'omvarldsbevakning', 'x'] }, 'invalid_request'],
+    [
+      'seven themes',
+      {
+        themes: [
+          'krisberedskap',
+          'regler-och-villkor',
+          'kapitalforsorjning',
+          'nya-affarsmodeller',
+          'metoder-och-arbetssatt',
+          'omvarldsbevakning',
+          'x',
+        ],
+      },
+      'invalid_request',
+    ],
     ['an empty title', { title: '' }, 'invalid_request'],
     ['a blank summary', { summary: '  ' }, 'invalid_item'],
     ['an unknown cluster', { cluster: 'no-such-cluster' }, 'invalid_item'],
@@ -213,7 +238,11 @@ describe('comments and relevance', () => {
     expectError(await call('POST', `/api/horizon/${v.id}/relevance`, 'participant', { cluster: OWN, on: true }), 403);
     expectError(await call('POST', `/api/horizon/${v.id}/relevance`, 'anonymous', { cluster: OWN, on: true }), 401);
     expectError(await call('POST', `/api/horizon/${v.id}/relevance`, 'own', { cluster: OWN, on: 'yes' }), 400, 'invalid_request');
-    expectError(await call('POST', `/api/horizon/${v.id}/relevance`, 'own', { cluster: 'no-such-cluster', on: true }), 400, 'unknown_cluster');
+    expectError(
+      await call('POST', `/api/horizon/${v.id}/relevance`, 'own', { cluster: 'no-such-cluster', on: true }),
+      400,
+      'unknown_cluster',
+    );
     expect(snapshot()).toBe(before);
   });
 });
@@ -229,7 +258,9 @@ describe('the board', () => {
     const ids = (res.json() as ItemJson[]).map((i) => i.id);
     expect(ids.slice(0, 2)).toEqual([soon.id, later.id]);
     expect([...ids.slice(2)].sort()).toEqual([undated.id, passed.id].sort());
-    const within = ((await call('GET', '/api/horizon?theme=nya-affarsmodeller&closingWithinDays=10')).json() as ItemJson[]).map((i) => i.id);
+    const within = ((await call('GET', '/api/horizon?theme=nya-affarsmodeller&closingWithinDays=10')).json() as ItemJson[]).map(
+      (i) => i.id,
+    );
     expect(within).toEqual([soon.id]);
     const all = (await call('GET', '/api/horizon?closingWithinDays=3650')).json() as ItemJson[];
     const deadlines = all.map((i) => i.deadline!);
@@ -287,7 +318,10 @@ describe('deadlines in the feeds', () => {
 
   it('a changed deadline moves the entry; a deleted item leaves the feed', async () => {
     const moved = day(45);
-    expect((await call('PUT', `/api/horizon/${item.id}`, 'own', body({ title: item.title, deadline: moved, themes: ['regler-och-villkor'] }))).statusCode).toBe(200);
+    expect(
+      (await call('PUT', `/api/horizon/${item.id}`, 'own', body({ title: item.title, deadline: moved, themes: ['regler-och-villkor'] })))
+        .statusCode,
+    ).toBe(200);
     expect((await vevent('/feeds/all.ics'))!.start).toBe(moved);
     expect((await call('DELETE', `/api/horizon/${item.id}`, 'own')).statusCode).toBe(204);
     expect(await vevent('/feeds/all.ics')).toBeUndefined();

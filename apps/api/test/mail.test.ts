@@ -56,7 +56,8 @@ async function waitFor<T>(probe: () => T | undefined | false, what: string, time
   }
 }
 
-const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
+const addresses = (a: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
 const headerSection = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!;
 
 describe('mail through a real SMTP server', () => {
@@ -64,7 +65,10 @@ describe('mail through a real SMTP server', () => {
   let t: TestApp;
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>' }, { mailWorker: true, mailPollMs: 100 });
+    t = await makeTestApp(
+      { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>' },
+      { mailWorker: true, mailPollMs: 100 },
+    );
   });
   afterAll(async () => {
     await t.close();
@@ -92,7 +96,10 @@ describe('mail through a real SMTP server', () => {
     expect(session.statusCode).toBe(200);
     expect(session.json().user.id).toBe(userId);
 
-    await waitFor(() => t.db.select().from(outbox).where(eq(outbox.toAddress, email)).get()?.status === 'sent', 'the outbox row to be marked sent');
+    await waitFor(
+      () => t.db.select().from(outbox).where(eq(outbox.toAddress, email)).get()?.status === 'sent',
+      'the outbox row to be marked sent',
+    );
   });
 
   it('a name with "\\r\\nBcc: …" in an invitation adds no header and no recipient', async () => {
@@ -148,7 +155,11 @@ describe('when SMTP is down', () => {
 
     // Admins see it waiting.
     const page = (await t.inject({ method: 'GET', url: '/api/admin/outbox?status=pending', headers: bearer(admin.token) })).json();
-    expect(page.mails.find((m: { toAddress: string }) => m.toAddress === email)).toMatchObject({ status: 'pending', attempts: 1, sentAt: null });
+    expect(page.mails.find((m: { toAddress: string }) => m.toAddress === email)).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      sentAt: null,
+    });
 
     const back = await startSmtp(port);
     toClose.push(() => back.close());

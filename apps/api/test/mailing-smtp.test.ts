@@ -24,7 +24,10 @@ const emails: Record<'organiser' | 'invited', string> = { organiser: '', invited
 beforeAll(async () => {
   smtp = new TestSmtp();
   const port = await smtp.start();
-  t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>', PUBLIC_URL: 'https://samverka.test' }, { mailWorker: true, mailPollMs: 100 });
+  t = await makeTestApp(
+    { SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>', PUBLIC_URL: 'https://samverka.test' },
+    { mailWorker: true, mailPollMs: 100 },
+  );
   for (const [who, cluster] of [
     ['organiser', ORG],
     ['invited', INV],
@@ -45,7 +48,10 @@ const call = (method: InjectOptions['method'], url: string, who?: keyof typeof t
 /** The raw value of a header line as it went over SMTP (unfolded), e.g. "List-Unsubscribe". */
 function headerLine(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-  return line?.replace(/\r?\n[ \t]+/g, ' ').slice(name.length + 1).trim();
+  return line
+    ?.replace(/\r?\n[ \t]+/g, ' ')
+    .slice(name.length + 1)
+    .trim();
 }
 
 async function confirmedSubscriber(email: string, clusters: string[]): Promise<string> {
@@ -67,13 +73,26 @@ async function oneClickUnsubscribes(mail: ParsedMail, token: string) {
   expect(url.protocol).toBe('https:');
   expect((await call('GET', `/api/subscriptions/${token}`)).statusCode).toBe(200);
   // RFC 8058 §3.1: a POST of the form body "List-Unsubscribe=One-Click", without cookies.
-  const res = await t.inject({ method: 'POST', url: url.pathname + url.search, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+  const res = await t.inject({
+    method: 'POST',
+    url: url.pathname + url.search,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'List-Unsubscribe=One-Click',
+  });
   expect(res.statusCode, res.body).toBe(200);
   expect((await call('GET', `/api/subscriptions/${token}`)).statusCode).toBe(404);
 }
 
 async function publishedEvent(title: string): Promise<number> {
-  const res = await call('POST', '/api/events', 'organiser', { leadCluster: ORG, title, kind: 'workshop', themes: ['krisberedskap'], start: `${Y}-03-10T09:00`, end: `${Y}-03-10T12:00`, venueName: 'Lantbruksskolan' });
+  const res = await call('POST', '/api/events', 'organiser', {
+    leadCluster: ORG,
+    title,
+    kind: 'workshop',
+    themes: ['krisberedskap'],
+    start: `${Y}-03-10T09:00`,
+    end: `${Y}-03-10T12:00`,
+    venueName: 'Lantbruksskolan',
+  });
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().event.id as number;
   expect((await call('POST', `/api/events/${id}/publish`, 'organiser')).statusCode).toBe(200);
@@ -98,7 +117,13 @@ describe('mailings over SMTP', () => {
     const b = 'newsletter-b@example.se';
     const tokenA = await confirmedSubscriber(a, [ORG]);
     const tokenB = await confirmedSubscriber(b, [ORG]);
-    const created = await call('POST', '/api/newsletters', 'organiser', { subject: 'Nyhetsbrev från Agro Örebro', body: 'Hej! **Nyheter** från klustret.', themes: [], clusters: [ORG], cluster: ORG });
+    const created = await call('POST', '/api/newsletters', 'organiser', {
+      subject: 'Nyhetsbrev från Agro Örebro',
+      body: 'Hej! **Nyheter** från klustret.',
+      themes: [],
+      clusters: [ORG],
+      cluster: ORG,
+    });
     expect(created.statusCode, created.body).toBe(201);
     const sent = await call('POST', `/api/newsletters/${created.json().id}/send`, 'organiser');
     expect(sent.statusCode, sent.body).toBe(202);
@@ -111,7 +136,12 @@ describe('mailings over SMTP', () => {
     expect((await call('GET', `/api/subscriptions/${tokenB}`)).statusCode).toBe(200);
     await oneClickUnsubscribes(mailB, tokenB);
     // Exactly one copy of the issue per subscriber.
-    expect(smtp.messages.filter((m) => m.subject === 'Nyhetsbrev från Agro Örebro').map(toAddress).sort()).toEqual([a, b]);
+    expect(
+      smtp.messages
+        .filter((m) => m.subject === 'Nyhetsbrev från Agro Örebro')
+        .map(toAddress)
+        .sort(),
+    ).toEqual([a, b]);
   });
 
   it('the poll-decided mail has an .ics attachment holding the event under its UID', async () => {
@@ -127,7 +157,9 @@ describe('mailings over SMTP', () => {
     expect(created.statusCode, created.body).toBe(201);
     const poll = created.json() as { id: number; slots: { id: number }[] };
     const slotId = poll.slots[0]!.id;
-    expect((await call('POST', `/api/polls/${poll.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId, answer: 'yes' }] })).statusCode).toBe(200);
+    expect(
+      (await call('POST', `/api/polls/${poll.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId, answer: 'yes' }] })).statusCode,
+    ).toBe(200);
     const fin = await call('POST', `/api/polls/${poll.id}/finalise`, 'organiser', { slotId });
     expect(fin.statusCode, fin.body).toBe(200);
     const eventId = fin.json().eventId as number;

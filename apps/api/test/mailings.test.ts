@@ -1,8 +1,18 @@
 import { matchingSubscribers } from '@samverka/core';
-import { clusters, invitationDeliveries, invitationShares, newsletters, outbox, subscriberClusters, subscribers, subscriberThemes, themes } from '@samverka/db';
+import {
+  clusters,
+  invitationDeliveries,
+  invitationShares,
+  newsletters,
+  outbox,
+  subscriberClusters,
+  subscribers,
+  subscriberThemes,
+  themes,
+} from '@samverka/db';
 import { asc, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
 
 const ORG = 'agro-orebro';
@@ -31,7 +41,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymous', payload?: unknown) =>
-  t.inject({ method, url, headers: who === 'anonymous' ? {} : bearer(tokens[who]!), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  t.inject({
+    method,
+    url,
+    headers: who === 'anonymous' ? {} : bearer(tokens[who]!),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 
 const Y = new Date().getFullYear() + 2;
 
@@ -70,7 +85,16 @@ async function confirmed(email: string, clusters: string[], themes: string[] = [
 
 async function publishedEvent(title: string, over: Record<string, unknown> = {}, who: Who = 'organiser', lead = ORG): Promise<number> {
   n++;
-  const res = await call('POST', '/api/events', who, { leadCluster: lead, title, kind: 'workshop', themes: ['krisberedskap'], start: `${Y}-03-${String((n % 27) + 1).padStart(2, '0')}T09:00`, end: `${Y}-03-${String((n % 27) + 1).padStart(2, '0')}T12:00`, venueName: 'Gården', ...over });
+  const res = await call('POST', '/api/events', who, {
+    leadCluster: lead,
+    title,
+    kind: 'workshop',
+    themes: ['krisberedskap'],
+    start: `${Y}-03-${String((n % 27) + 1).padStart(2, '0')}T09:00`,
+    end: `${Y}-03-${String((n % 27) + 1).padStart(2, '0')}T12:00`,
+    venueName: 'Gården',
+    ...over,
+  });
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().event.id as number;
   expect((await call('POST', `/api/events/${id}/publish`, who)).statusCode).toBe(200);
@@ -86,7 +110,13 @@ describe('subscriptions', () => {
     const mails = mailsTo(email);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.text).toContain(`https://samverka.test/prenumeration/bekrafta?token=${token}`);
-    expect((await call('GET', `/api/subscriptions/${token}`)).json()).toEqual({ email, language: 'sv', confirmed: false, clusters: [ORG], themes: ['krisberedskap'] });
+    expect((await call('GET', `/api/subscriptions/${token}`)).json()).toEqual({
+      email,
+      language: 'sv',
+      confirmed: false,
+      clusters: [ORG],
+      themes: ['krisberedskap'],
+    });
     const ok = await call('POST', `/api/subscriptions/${token}/confirm`);
     expect(ok.json()).toMatchObject({ confirmed: true });
   });
@@ -102,7 +132,10 @@ describe('subscriptions', () => {
     expect(JSON.stringify(t.db.select().from(subscriberClusters).all())).toBe(before);
     const last = mailsTo(email).at(-1)!;
     expect(last.text).toContain(`https://samverka.test/prenumeration/${token}`);
-    expect(last.headers).toEqual({ 'List-Unsubscribe': `<https://samverka.test/api/subscriptions/${token}/one-click>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+    expect(last.headers).toEqual({
+      'List-Unsubscribe': `<https://samverka.test/api/subscriptions/${token}/one-click>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    });
   });
 
   it.each<[string, unknown, string]>([
@@ -122,11 +155,19 @@ describe('subscriptions', () => {
 
   it('PUT changes what one follows; bad input is 400 and changes nothing', async () => {
     const token = await confirmed(address('put'), [ORG]);
-    const res = await call('PUT', `/api/subscriptions/${token}`, 'anonymous', { clusters: [OTHER], themes: ['kapitalforsorjning'], language: 'en' });
+    const res = await call('PUT', `/api/subscriptions/${token}`, 'anonymous', {
+      clusters: [OTHER],
+      themes: ['kapitalforsorjning'],
+      language: 'en',
+    });
     expect(res.json()).toMatchObject({ language: 'en', confirmed: true, clusters: [OTHER], themes: ['kapitalforsorjning'] });
     const before = snapshot();
     expectError(await call('PUT', `/api/subscriptions/${token}`, 'anonymous', { clusters: [], themes: [] }), 400, 'invalid_subscription');
-    expectError(await call('PUT', `/api/subscriptions/${token}`, 'anonymous', { clusters: [OTHER], themes: [], email: 'x@example.se' }), 400, 'invalid_request');
+    expectError(
+      await call('PUT', `/api/subscriptions/${token}`, 'anonymous', { clusters: [OTHER], themes: [], email: 'x@example.se' }),
+      400,
+      'invalid_request',
+    );
     expect(snapshot()).toBe(before);
   });
 
@@ -134,9 +175,22 @@ describe('subscriptions', () => {
     const unknown = 'A'.repeat(43);
     expectError(await call('GET', `/api/subscriptions/${unknown}`), 404, 'unknown_subscription');
     expectError(await call('POST', `/api/subscriptions/${unknown}/confirm`), 404, 'unknown_subscription');
-    expectError(await call('PUT', `/api/subscriptions/${unknown}`, 'anonymous', { clusters: [ORG], themes: [] }), 404, 'unknown_subscription');
+    expectError(
+      await call('PUT', `/api/subscriptions/${unknown}`, 'anonymous', { clusters: [ORG], themes: [] }),
+      404,
+      'unknown_subscription',
+    );
     expectError(await call('DELETE', `/api/subscriptions/${unknown}`), 404, 'unknown_subscription');
-    expectError(await t.inject({ method: 'POST', url: `/api/subscriptions/${unknown}/one-click`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' }), 404, 'unknown_subscription');
+    expectError(
+      await t.inject({
+        method: 'POST',
+        url: `/api/subscriptions/${unknown}/one-click`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'List-Unsubscribe=One-Click',
+      }),
+      404,
+      'unknown_subscription',
+    );
     expectError(await call('GET', '/api/subscriptions/short'), 400);
     expectError(await call('GET', `/api/subscriptions/${'A'.repeat(30)}%3Cscript%3E`), 400);
   });
@@ -156,7 +210,12 @@ describe('subscriptions', () => {
 
   it('one-click: a form-encoded List-Unsubscribe=One-Click POST (no cookie, no login) unsubscribes', async () => {
     const token = await confirmed(address('oneclick'), [ORG]);
-    const res = await t.inject({ method: 'POST', url: `/api/subscriptions/${token}/one-click`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/subscriptions/${token}/one-click`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ message: expect.any(String) });
     expectError(await call('GET', `/api/subscriptions/${token}`), 404);
@@ -167,13 +226,21 @@ describe('subscriptions', () => {
     await subscribe(email, [ORG], ['krisberedskap']);
     const eventId = await publishedEvent('Före bekräftelsen');
     expect((await call('POST', `/api/events/${eventId}/invitations`, 'organiser', { cluster: ORG })).statusCode).toBe(202);
-    const letter = await call('POST', '/api/newsletters', 'organiser', { subject: 'Före', body: 'Text', themes: [], clusters: [ORG], cluster: ORG });
+    const letter = await call('POST', '/api/newsletters', 'organiser', {
+      subject: 'Före',
+      body: 'Text',
+      themes: [],
+      clusters: [ORG],
+      cluster: ORG,
+    });
     expect((await call('POST', `/api/newsletters/${letter.json().id}/send`, 'organiser')).statusCode).toBe(202);
     expect(mailsTo(email).map((m) => m.subject)).toEqual(['Bekräfta din prenumeration på Samverka']);
     // Once confirmed, the next one arrives.
     await call('POST', `/api/subscriptions/${tokenOf(email)}/confirm`);
     const next = await publishedEvent('Efter bekräftelsen');
-    expect((await call('POST', `/api/events/${next}/invitations`, 'organiser', { cluster: ORG })).json().recipients).toBeGreaterThanOrEqual(1);
+    expect((await call('POST', `/api/events/${next}/invitations`, 'organiser', { cluster: ORG })).json().recipients).toBeGreaterThanOrEqual(
+      1,
+    );
     expect(mailsTo(email).map((m) => m.subject)).toEqual(['Bekräfta din prenumeration på Samverka', 'Inbjudan: Efter bekräftelsen']);
   });
 });
@@ -186,7 +253,16 @@ describe('invitations', () => {
     eventId = await publishedEvent('Vattenförsörjning på gården');
     expect((await call('POST', `/api/events/${eventId}/organisers`, 'organiser', { cluster: COHOST })).statusCode).toBe(200);
     expect((await call('POST', `/api/events/${eventId}/organisers/${COHOST}/answer`, 'cohost', { accept: true })).statusCode).toBe(200);
-    emails = { org: address('org'), theme: address('theme'), all: address('all'), other: address('other'), cohost: address('cohost'), third: address('third'), none: address('none'), pending: address('pending') };
+    emails = {
+      org: address('org'),
+      theme: address('theme'),
+      all: address('all'),
+      other: address('other'),
+      cohost: address('cohost'),
+      third: address('third'),
+      none: address('none'),
+      pending: address('pending'),
+    };
     await confirmed(emails.org, [ORG]);
     await confirmed(emails.theme, [], ['krisberedskap']);
     await confirmed(emails.all, [ORG, COHOST, OTHER, THIRD], ['krisberedskap']);
@@ -232,8 +308,18 @@ describe('invitations', () => {
   const undelivered = (cluster: string, theme?: string) => {
     const clusterIds = [t.db.select().from(clusters).where(eq(clusters.slug, cluster)).get()!.id];
     const themeIds = theme ? [t.db.select().from(themes).where(eq(themes.slug, theme)).get()!.id] : [];
-    const had = new Set(t.db.select().from(invitationDeliveries).where(eq(invitationDeliveries.eventId, eventId)).all().map((d) => d.subscriberId));
-    return matchingSubscribers(t.db, clusterIds, themeIds).filter((s) => !had.has(s.id)).map((s) => s.email).sort();
+    const had = new Set(
+      t.db
+        .select()
+        .from(invitationDeliveries)
+        .where(eq(invitationDeliveries.eventId, eventId))
+        .all()
+        .map((d) => d.subscriberId),
+    );
+    return matchingSubscribers(t.db, clusterIds, themeIds)
+      .filter((s) => !had.has(s.id))
+      .map((s) => s.email)
+      .sort();
   };
 
   it('send (lead, then co-host, then again), share, pass on: every subscriber gets exactly one invitation mail, confirmed ones only', async () => {
@@ -249,16 +335,36 @@ describe('invitations', () => {
 
     // Sharing: only an organising cluster shares, and only published events.
     expectError(await call('POST', `/api/events/${eventId}/invitations/share`, 'other', { fromCluster: ORG, clusters: [OTHER] }), 403);
-    expectError(await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [] }), 400, 'invalid_request');
-    expectError(await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: ['no-such-cluster'] }), 400, 'unknown_cluster');
+    expectError(
+      await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [] }),
+      400,
+      'invalid_request',
+    );
+    expectError(
+      await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: ['no-such-cluster'] }),
+      400,
+      'unknown_cluster',
+    );
     expectError(await call('POST', `/api/events/${eventId}/invitations/share`, 'anonymous', { fromCluster: ORG, clusters: [OTHER] }), 401);
     expect(t.db.select().from(invitationShares).all()).toEqual([]);
     res = await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER, THIRD] });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ shared: [OTHER, THIRD] });
 
-    const shared = (await call('GET', '/api/me/shared-invitations', 'other')).json() as { event: { id: number }; cluster: { slug: string }; sharedBy: string; passedOnAt: string | null }[];
-    expect(shared).toEqual([expect.objectContaining({ event: expect.objectContaining({ id: eventId }), cluster: expect.objectContaining({ slug: OTHER }), sharedBy: 'Agro Örebro', passedOnAt: null })]);
+    const shared = (await call('GET', '/api/me/shared-invitations', 'other')).json() as {
+      event: { id: number };
+      cluster: { slug: string };
+      sharedBy: string;
+      passedOnAt: string | null;
+    }[];
+    expect(shared).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({ id: eventId }),
+        cluster: expect.objectContaining({ slug: OTHER }),
+        sharedBy: 'Agro Örebro',
+        passedOnAt: null,
+      }),
+    ]);
     expect((await call('GET', '/api/me/shared-invitations', 'cohost')).json()).toEqual([]);
     expect((await call('GET', '/api/me/shared-invitations', 'participant')).json()).toEqual([]);
     expectError(await call('GET', '/api/me/shared-invitations', 'anonymous'), 401);
@@ -273,10 +379,14 @@ describe('invitations', () => {
     res = await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'other', { cluster: OTHER });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ recipients: viaOther.length });
-    expect((await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'other', { cluster: OTHER })).json()).toEqual({ recipients: 0 });
+    expect((await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'other', { cluster: OTHER })).json()).toEqual({
+      recipients: 0,
+    });
     const viaThird = undelivered(THIRD);
     expect(viaThird).toContain(emails.third);
-    expect((await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'admin', { cluster: THIRD })).json()).toEqual({ recipients: viaThird.length });
+    expect((await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'admin', { cluster: THIRD })).json()).toEqual({
+      recipients: viaThird.length,
+    });
     expect((await call('GET', '/api/me/shared-invitations', 'other')).json()).toEqual([]);
 
     const mails = invitationsFor(eventId);
@@ -287,7 +397,10 @@ describe('invitations', () => {
     expect(mails).toHaveLength(t.db.select().from(invitationDeliveries).where(eq(invitationDeliveries.eventId, eventId)).all().length);
     for (const m of mails) {
       const token = tokenOf(m.toAddress)!;
-      expect(m.headers).toEqual({ 'List-Unsubscribe': `<https://samverka.test/api/subscriptions/${token}/one-click>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      expect(m.headers).toEqual({
+        'List-Unsubscribe': `<https://samverka.test/api/subscriptions/${token}/one-click>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
       expect(m.text).toContain(`https://samverka.test/prenumeration/${token}`);
     }
     expect(mails.find((m) => m.toAddress === emails.cohost)!.subject).toBe('Invitation: Vattenförsörjning på gården');
@@ -296,22 +409,45 @@ describe('invitations', () => {
   });
 
   it('a draft is 404 to outsiders and 409 to its organisers; a cancelled event is 409', async () => {
-    const draft = await call('POST', '/api/events', 'organiser', { leadCluster: ORG, title: 'Utkast', kind: 'workshop', themes: ['krisberedskap'], start: `${Y}-04-01T09:00`, end: `${Y}-04-01T10:00`, venueName: 'X' });
+    const draft = await call('POST', '/api/events', 'organiser', {
+      leadCluster: ORG,
+      title: 'Utkast',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      start: `${Y}-04-01T09:00`,
+      end: `${Y}-04-01T10:00`,
+      venueName: 'X',
+    });
     const draftId = draft.json().event.id as number;
     const cancelled = await publishedEvent('Inställt');
     expect((await call('POST', `/api/events/${cancelled}/cancel`, 'organiser', { reason: 'Sjukdom' })).statusCode).toBe(200);
     const before = snapshot();
     expectError(await call('POST', `/api/events/${draftId}/invitations`, 'other', { cluster: OTHER }), 404, 'unknown_event');
-    expectError(await call('POST', `/api/events/${draftId}/invitations/share`, 'other', { fromCluster: OTHER, clusters: [THIRD] }), 404, 'unknown_event');
+    expectError(
+      await call('POST', `/api/events/${draftId}/invitations/share`, 'other', { fromCluster: OTHER, clusters: [THIRD] }),
+      404,
+      'unknown_event',
+    );
     expectError(await call('POST', `/api/events/${draftId}/invitations`, 'organiser', { cluster: ORG }), 409, 'not_published');
     expectError(await call('POST', `/api/events/${cancelled}/invitations`, 'organiser', { cluster: ORG }), 409, 'not_published');
-    expectError(await call('POST', `/api/events/${cancelled}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER] }), 409, 'not_published');
+    expectError(
+      await call('POST', `/api/events/${cancelled}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER] }),
+      409,
+      'not_published',
+    );
     expect(snapshot()).toBe(before);
   });
 });
 
 describe('newsletters', () => {
-  const letter = (over: Record<string, unknown> = {}) => ({ subject: 'Nytt från Agro Örebro', body: 'Hej! **Nyheter** från klustret.', themes: [], clusters: [ORG], cluster: ORG, ...over });
+  const letter = (over: Record<string, unknown> = {}) => ({
+    subject: 'Nytt från Agro Örebro',
+    body: 'Hej! **Nyheter** från klustret.',
+    themes: [],
+    clusters: [ORG],
+    cluster: ORG,
+    ...over,
+  });
 
   async function draft(who: Who = 'organiser', over: Record<string, unknown> = {}) {
     const res = await call('POST', '/api/newsletters', who, letter(over));
@@ -360,7 +496,9 @@ describe('newsletters', () => {
     for (const who of ['admin', 'organiser'] as const) {
       expect((await call('GET', `/api/newsletters/${d.id}`, who)).statusCode).toBe(200);
       expect((await call('GET', `/api/newsletters/${d.id}/preview`, who)).statusCode).toBe(200);
-      expect((await call('PUT', `/api/newsletters/${d.id}`, who, letter({ subject: `Ändrad av ${who}` }))).json().subject).toBe(`Ändrad av ${who}`);
+      expect((await call('PUT', `/api/newsletters/${d.id}`, who, letter({ subject: `Ändrad av ${who}` }))).json().subject).toBe(
+        `Ändrad av ${who}`,
+      );
     }
     const before = snapshot();
     for (const who of ['other', 'participant', 'anonymous'] as const) {
@@ -379,7 +517,14 @@ describe('newsletters', () => {
   });
 
   it('preview assembles the text, upcoming events and open deadlines, and counts the recipients', async () => {
-    const item = await call('POST', '/api/horizon', 'organiser', { title: 'Utlysning för nyhetsbrevet', summary: 'Stöd.', source: 'Vinnova', themes: ['krisberedskap'], deadline: `${Y - 1}-12-31`, cluster: ORG });
+    const item = await call('POST', '/api/horizon', 'organiser', {
+      title: 'Utlysning för nyhetsbrevet',
+      summary: 'Stöd.',
+      source: 'Vinnova',
+      themes: ['krisberedskap'],
+      deadline: `${Y - 1}-12-31`,
+      cluster: ORG,
+    });
     expect(item.statusCode, item.body).toBe(201);
     const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
     const eventId = await publishedEvent('Snart i nyhetsbrevet', { start: `${soon}T09:00`, end: `${soon}T11:00` });
@@ -391,7 +536,11 @@ describe('newsletters', () => {
     expect(p.deadlines.map((x) => x.title)).toContain('Utlysning för nyhetsbrevet');
     expect(p.html).toContain('<strong>Nyheter</strong>');
     expect(p.text).toContain('Snart i nyhetsbrevet');
-    const confirmedFollowers = t.db.select().from(subscribers).all().filter((s) => s.confirmedAt !== null).length;
+    const confirmedFollowers = t.db
+      .select()
+      .from(subscribers)
+      .all()
+      .filter((s) => s.confirmedAt !== null).length;
     expect(p.recipients).toBeGreaterThan(0);
     expect(p.recipients).toBeLessThanOrEqual(confirmedFollowers);
   });
@@ -402,18 +551,30 @@ describe('newsletters', () => {
     for (const e of followers) tokensBy.set(e, await confirmed(e, [THIRD]));
     const pending = address('nl-pending');
     await subscribe(pending, [THIRD]);
-    const res0 = await call('POST', '/api/newsletters', 'third', letter({ cluster: THIRD, clusters: [THIRD], subject: 'Agro Väst informerar' }));
+    const res0 = await call(
+      'POST',
+      '/api/newsletters',
+      'third',
+      letter({ cluster: THIRD, clusters: [THIRD], subject: 'Agro Väst informerar' }),
+    );
     const id = res0.json().id as number;
     const res = await call('POST', `/api/newsletters/${id}/send`, 'third');
     expect(res.statusCode, res.body).toBe(202);
     const { recipients } = res.json() as { recipients: number };
-    const sent = t.db.select().from(outbox).all().filter((m) => m.subject === 'Agro Väst informerar');
+    const sent = t.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((m) => m.subject === 'Agro Väst informerar');
     expect(sent).toHaveLength(recipients);
     expect(new Set(sent.map((m) => m.toAddress)).size).toBe(recipients);
     for (const e of followers) {
       const [m] = sent.filter((x) => x.toAddress === e);
       const token = tokensBy.get(e)!;
-      expect(m!.headers).toEqual({ 'List-Unsubscribe': `<https://samverka.test/api/subscriptions/${token}/one-click>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      expect(m!.headers).toEqual({
+        'List-Unsubscribe': `<https://samverka.test/api/subscriptions/${token}/one-click>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
       expect(m!.text).toContain(`https://samverka.test/prenumeration/${token}`);
       expect(m!.html).toContain(`https://samverka.test/prenumeration/${token}`);
     }

@@ -54,7 +54,10 @@ describe('PATCH /api/me', () => {
 
   it('names the unknown field', async () => {
     const { token } = await t.login('participant');
-    const err = expectError(await t.inject({ method: 'PATCH', url: '/api/me', headers: bearer(token), payload: { language: 'en', isAdmin: true } }), 400);
+    const err = expectError(
+      await t.inject({ method: 'PATCH', url: '/api/me', headers: bearer(token), payload: { language: 'en', isAdmin: true } }),
+      400,
+    );
     expect(err.details).toEqual([{ field: 'body', message: 'unknown field "isAdmin"' }]);
   });
 });
@@ -62,26 +65,58 @@ describe('PATCH /api/me', () => {
 describe('PUT /api/me/password', () => {
   it('sets a new password: it then logs in and the old one does not', async () => {
     const { token, email } = await t.login('participant');
-    const res = await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'a brand new secret' } });
+    const res = await t.inject({
+      method: 'PUT',
+      url: '/api/me/password',
+      headers: bearer(token),
+      payload: { password: 'a brand new secret' },
+    });
     expect(res.statusCode).toBe(204);
-    expect((await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'a brand new secret' } })).statusCode).toBe(200);
-    expectError(await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } }), 401, 'invalid_credentials');
+    expect(
+      (await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: 'a brand new secret' } })).statusCode,
+    ).toBe(200);
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } }),
+      401,
+      'invalid_credentials',
+    );
   });
 
   it('400 for a too short password, naming the field', async () => {
     const { token, email } = await t.login('participant');
-    const err = expectError(await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'short' } }), 400, 'weak_password');
+    const err = expectError(
+      await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'short' } }),
+      400,
+      'weak_password',
+    );
     expect(err.details).toEqual([{ field: 'password', message: expect.any(String) }]);
     expect((await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } })).statusCode).toBe(200);
   });
 
   it('400 for a wrong type or an unknown field', async () => {
     const { token } = await t.login('participant');
-    expectError(await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 1234567890123 } }), 400, 'invalid_request');
-    expectError(await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 'long enough secret', old: 'x' } }), 400, 'invalid_request');
+    expectError(
+      await t.inject({ method: 'PUT', url: '/api/me/password', headers: bearer(token), payload: { password: 1234567890123 } }),
+      400,
+      'invalid_request',
+    );
+    expectError(
+      await t.inject({
+        method: 'PUT',
+        url: '/api/me/password',
+        headers: bearer(token),
+        payload: { password: 'long enough secret', old: 'x' },
+      }),
+      400,
+      'invalid_request',
+    );
   });
 
   it('401 without a token', async () => {
-    expectError(await t.inject({ method: 'PUT', url: '/api/me/password', payload: { password: 'a brand new secret' } }), 401, 'login_required');
+    expectError(
+      await t.inject({ method: 'PUT', url: '/api/me/password', payload: { password: 'a brand new secret' } }),
+      401,
+      'login_required',
+    );
   });
 });

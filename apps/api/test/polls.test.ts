@@ -38,7 +38,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymous', payload?: unknown) =>
-  t.inject({ method, url, headers: who === 'anonymous' ? {} : bearer(tokens[who]!), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  t.inject({
+    method,
+    url,
+    headers: who === 'anonymous' ? {} : bearer(tokens[who]!),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 
 /** Two years ahead, so the slots stay in the future whenever the suite runs. */
 const Y = new Date().getFullYear() + 2;
@@ -46,7 +51,15 @@ const Y = new Date().getFullYear() + 2;
 /** The wall-clock time in Stockholm `ms` from now, as the API takes it ("YYYY-MM-DDTHH:mm"). */
 function stockholm(ms: number): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Stockholm',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
       .formatToParts(new Date(Date.now() + ms))
       .map((p) => [p.type, p.value]),
   );
@@ -71,7 +84,15 @@ interface PollJson {
   closesAt: string;
   finalSlotId: number | null;
   eventId: number | null;
-  slots: { id: number; start: string; startsAt: string; endsAt: string; score: { yes: number; maybe: number; no: number }; answers: { cluster: { slug: string }; answer: string }[]; clashes: { id: number; title: string }[] }[];
+  slots: {
+    id: number;
+    start: string;
+    startsAt: string;
+    endsAt: string;
+    score: { yes: number; maybe: number; no: number };
+    answers: { cluster: { slug: string }; answer: string }[];
+    clashes: { id: number; title: string }[];
+  }[];
   canAnswerFor: { slug: string }[];
   canFinalise: boolean;
   [k: string]: unknown;
@@ -83,7 +104,14 @@ async function makePoll(over: Record<string, unknown> = {}, who: Who = 'organise
   return res.json() as PollJson;
 }
 
-const counts = () => JSON.stringify([t.db.select().from(polls).orderBy(asc(polls.id)).all(), t.db.select().from(pollSlots).all(), t.db.select().from(pollAnswers).all(), t.db.select().from(events).all().length, t.db.select().from(outbox).all().length]);
+const counts = () =>
+  JSON.stringify([
+    t.db.select().from(polls).orderBy(asc(polls.id)).all(),
+    t.db.select().from(pollSlots).all(),
+    t.db.select().from(pollAnswers).all(),
+    t.db.select().from(events).all().length,
+    t.db.select().from(outbox).all().length,
+  ]);
 
 describe('POST /api/polls', () => {
   it('201 with the poll: Stockholm wall-clock slots, sorted, with their instants', async () => {
@@ -93,7 +121,14 @@ describe('POST /api/polls', () => {
     expect(p.slots[0]!.endsAt).toBe(`${Y}-02-05T11:00:00.000Z`);
     expect(p.slots[2]!.startsAt).toBe(`${Y}-06-05T08:00:00.000Z`);
     expect(p.closesAt).toBe(`${Y}-01-20T11:00:00.000Z`);
-    expect(p).toMatchObject({ open: true, finalSlotId: null, eventId: null, canFinalise: true, organiser: { slug: ORG }, timeZone: 'Europe/Stockholm' });
+    expect(p).toMatchObject({
+      open: true,
+      finalSlotId: null,
+      eventId: null,
+      canFinalise: true,
+      organiser: { slug: ORG },
+      timeZone: 'Europe/Stockholm',
+    });
   });
 
   it.each<[Who, number]>([
@@ -140,8 +175,22 @@ describe('POST /api/polls', () => {
   });
 
   it('400 for a body that is not JSON, and 415 for a form post', async () => {
-    expectError(await t.inject({ method: 'POST', url: '/api/polls', headers: { ...bearer(tokens.organiser!), 'content-type': 'application/json' }, payload: '{"title":' }), 400, 'malformed_json');
-    const form = await t.inject({ method: 'POST', url: '/api/polls', headers: { ...bearer(tokens.organiser!), 'content-type': 'application/x-www-form-urlencoded' }, payload: 'title=x' });
+    expectError(
+      await t.inject({
+        method: 'POST',
+        url: '/api/polls',
+        headers: { ...bearer(tokens.organiser!), 'content-type': 'application/json' },
+        payload: '{"title":',
+      }),
+      400,
+      'malformed_json',
+    );
+    const form = await t.inject({
+      method: 'POST',
+      url: '/api/polls',
+      headers: { ...bearer(tokens.organiser!), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'title=x',
+    });
     expect(form.statusCode).toBe(415);
   });
 });
@@ -185,7 +234,15 @@ describe('GET /api/polls and /api/polls/:id', () => {
   });
 
   it('each slot lists the published events it clashes with', async () => {
-    const created = await call('POST', '/api/events', 'unrelated', { leadCluster: OTHER, title: 'Skogsdagen', kind: 'workshop', themes: ['krisberedskap'], start: `${Y}-02-06T12:00`, end: `${Y}-02-06T16:00`, venueName: 'Ås' });
+    const created = await call('POST', '/api/events', 'unrelated', {
+      leadCluster: OTHER,
+      title: 'Skogsdagen',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      start: `${Y}-02-06T12:00`,
+      end: `${Y}-02-06T16:00`,
+      venueName: 'Ås',
+    });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().event.id as number;
     expect((await call('POST', `/api/events/${id}/publish`, 'unrelated')).statusCode).toBe(200);
@@ -198,7 +255,14 @@ describe('POST /api/polls/:id/answers', () => {
   it('answers per slot, changeable; the scores follow', async () => {
     const p = await makePoll();
     const [s1, s2, s3] = p.slots.map((s) => s.id);
-    let res = await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'yes' }, { slotId: s2, answer: 'maybe' }, { slotId: s3, answer: 'no' }] });
+    let res = await call('POST', `/api/polls/${p.id}/answers`, 'invited', {
+      cluster: INV,
+      answers: [
+        { slotId: s1, answer: 'yes' },
+        { slotId: s2, answer: 'maybe' },
+        { slotId: s3, answer: 'no' },
+      ],
+    });
     expect(res.statusCode, res.body).toBe(200);
     res = await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'no' }] });
     const v = res.json() as PollJson;
@@ -247,22 +311,42 @@ describe('POST /api/polls/:id/answers', () => {
   it('400 unknown_slot for a slot of another poll', async () => {
     const p = await makePoll();
     const q = await makePoll();
-    expectError(await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: q.slots[0]!.id, answer: 'yes' }] }), 400, 'unknown_slot');
+    expectError(
+      await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: q.slots[0]!.id, answer: 'yes' }] }),
+      400,
+      'unknown_slot',
+    );
   });
 
   it('after closesAt answers are refused with 409 poll_closed (core with a later clock, and the API once the time has passed)', async () => {
     // Closes in two minutes.
     const p = await makePoll({ closes: stockholm(2 * 60_000) });
     const s1 = p.slots[0]!.id;
-    expect((await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'yes' }] })).statusCode).toBe(200);
+    expect(
+      (await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'yes' }] })).statusCode,
+    ).toBe(200);
     const actor = loadActor(t.db, userIds.invited!);
     const after = new Date(Date.parse(p.closesAt) + 1);
-    expect(() => answerPoll(t.db, actor, p.id, INV, [{ slotId: s1, answer: 'no' }], after)).toThrow(expect.objectContaining({ kind: 'conflict', code: 'poll_closed' }));
+    expect(() => answerPoll(t.db, actor, p.id, INV, [{ slotId: s1, answer: 'no' }], after)).toThrow(
+      expect.objectContaining({ kind: 'conflict', code: 'poll_closed' }),
+    );
     // Let the closing time pass (without waiting two minutes): move it into the past.
-    t.db.update(polls).set({ closesAt: new Date(Date.now() - 1000) }).where(eq(polls.id, p.id)).run();
+    t.db
+      .update(polls)
+      .set({ closesAt: new Date(Date.now() - 1000) })
+      .where(eq(polls.id, p.id))
+      .run();
     const before = counts();
-    expectError(await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'no' }] }), 409, 'poll_closed');
-    expectError(await call('POST', `/api/polls/${p.id}/answers`, 'admin', { cluster: INV2, answers: [{ slotId: s1, answer: 'no' }] }), 409, 'poll_closed');
+    expectError(
+      await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'no' }] }),
+      409,
+      'poll_closed',
+    );
+    expectError(
+      await call('POST', `/api/polls/${p.id}/answers`, 'admin', { cluster: INV2, answers: [{ slotId: s1, answer: 'no' }] }),
+      409,
+      'poll_closed',
+    );
     expect(counts()).toBe(before);
     const v = (await call('GET', `/api/polls/${p.id}`, 'invited')).json() as PollJson;
     expect(v.open).toBe(false);
@@ -276,7 +360,14 @@ describe('POST /api/polls/:id/finalise', () => {
     const p = await makePoll(over);
     const [s1, s2] = p.slots.map((s) => s.id) as [number, number];
     for (const [who, cluster, answers] of [
-      ['invited', INV, [{ slotId: s1, answer: 'yes' }, { slotId: s2, answer: 'no' }]],
+      [
+        'invited',
+        INV,
+        [
+          { slotId: s1, answer: 'yes' },
+          { slotId: s2, answer: 'no' },
+        ],
+      ],
       ['invited2', INV2, [{ slotId: s1, answer: 'maybe' }]],
       ['organiser', ORG, [{ slotId: s1, answer: 'yes' }]],
     ] as const) {
@@ -294,7 +385,13 @@ describe('POST /api/polls/:id/finalise', () => {
     expect(poll).toMatchObject({ finalSlotId: s1, eventId, open: false, canFinalise: false });
     const ev = await call('GET', `/api/events/${eventId}`, 'anonymous');
     expect(ev.statusCode, ev.body).toBe(200);
-    expect(ev.json()).toMatchObject({ kind: 'network_meeting', status: 'published', title: p.title, start: `${Y}-02-05T10:00`, end: `${Y}-02-05T12:00` });
+    expect(ev.json()).toMatchObject({
+      kind: 'network_meeting',
+      status: 'published',
+      title: p.title,
+      start: `${Y}-02-05T10:00`,
+      end: `${Y}-02-05T12:00`,
+    });
     const orgs = t.db.select().from(eventOrganisers).where(eq(eventOrganisers.eventId, eventId)).all();
     expect(orgs.filter((o) => o.role === 'cohost').map((o) => o.status)).toEqual(['invited', 'invited']);
     const invitations = (await call('GET', '/api/me/invitations', 'invited')).json() as { event: { id: number } }[];
@@ -331,7 +428,11 @@ describe('POST /api/polls/:id/finalise', () => {
     const { p, s1 } = await answered();
     const before = counts();
     expectError(await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: 2 ** 30 }), 400, 'unknown_slot');
-    expectError(await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: s1, themes: ['no-such-theme'] }), 400, 'invalid_event');
+    expectError(
+      await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: s1, themes: ['no-such-theme'] }),
+      400,
+      'invalid_event',
+    );
     expectError(await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: 'first' }), 400, 'invalid_request');
     expectError(await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: s1, themes: [] }), 400, 'invalid_request');
     expectError(await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', {}), 400, 'invalid_request');
@@ -343,7 +444,11 @@ describe('POST /api/polls/:id/finalise', () => {
     expect((await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: s1 })).statusCode).toBe(200);
     const before = counts();
     expectError(await call('POST', `/api/polls/${p.id}/finalise`, 'admin', { slotId: s2 }), 409, 'poll_finalised');
-    expectError(await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'no' }] }), 409, 'poll_finalised');
+    expectError(
+      await call('POST', `/api/polls/${p.id}/answers`, 'invited', { cluster: INV, answers: [{ slotId: s1, answer: 'no' }] }),
+      409,
+      'poll_finalised',
+    );
     expect(counts()).toBe(before);
   });
 

@@ -28,7 +28,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymous', payload?: unknown) =>
-  t.inject({ method, url, headers: who === 'anonymous' ? {} : bearer(tokens[who]!), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  t.inject({
+    method,
+    url,
+    headers: who === 'anonymous' ? {} : bearer(tokens[who]!),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 
 function snapshot() {
   return JSON.stringify([
@@ -71,7 +76,8 @@ async function propose(over: Record<string, unknown> = {}, who: Who = 'own'): Pr
   return res.json();
 }
 
-const respond = (id: number, who: Who, cluster: string, kind: 'interest' | 'cohost', on = true) => call('POST', `/api/proposals/${id}/responses`, who, { cluster, kind, on });
+const respond = (id: number, who: Who, cluster: string, kind: 'interest' | 'cohost', on = true) =>
+  call('POST', `/api/proposals/${id}/responses`, who, { cluster, kind, on });
 
 describe('the whole proposal flow', () => {
   it('propose, discuss, mark interest, offer to co-host, accept: a draft event with the offering clusters invited', async () => {
@@ -81,7 +87,15 @@ describe('the whole proposal flow', () => {
 
     const commented = await call('POST', `/api/proposals/${p.id}/comments`, 'a', { body: 'Vi vill gärna vara med!' });
     expect(commented.statusCode).toBe(201);
-    expect(commented.json().comments).toEqual([{ id: expect.any(Number), author: names.a, cluster: expect.any(String), body: 'Vi vill gärna vara med!', createdAt: expect.any(String) }]);
+    expect(commented.json().comments).toEqual([
+      {
+        id: expect.any(Number),
+        author: names.a,
+        cluster: expect.any(String),
+        body: 'Vi vill gärna vara med!',
+        createdAt: expect.any(String),
+      },
+    ]);
 
     expect((await respond(p.id, 'a', A, 'interest')).statusCode).toBe(200);
     expect((await respond(p.id, 'a', A, 'cohost')).statusCode).toBe(200);
@@ -98,8 +112,19 @@ describe('the whole proposal flow', () => {
     expect(proposal).toMatchObject({ status: 'accepted', eventId, canDecide: false });
 
     const ev = (await call('GET', `/api/events/${eventId}`, 'own')).json();
-    expect(ev).toMatchObject({ status: 'draft', kind: 'workshop', title: 'Workshop om kapitalförsörjning', lead: { slug: OWN }, start: '2027-09-01T10:00', end: '2027-09-01T15:00', startsAt: '2027-09-01T08:00:00.000Z', themes: ['kapitalforsorjning'] });
-    expect(ev.organisers.map((o: { slug: string; role: string; status: string }) => `${o.slug} ${o.role} ${o.status}`).sort()).toEqual([`${OWN} lead accepted`, `${B} cohost invited`, `${A} cohost invited`].sort());
+    expect(ev).toMatchObject({
+      status: 'draft',
+      kind: 'workshop',
+      title: 'Workshop om kapitalförsörjning',
+      lead: { slug: OWN },
+      start: '2027-09-01T10:00',
+      end: '2027-09-01T15:00',
+      startsAt: '2027-09-01T08:00:00.000Z',
+      themes: ['kapitalforsorjning'],
+    });
+    expect(ev.organisers.map((o: { slug: string; role: string; status: string }) => `${o.slug} ${o.role} ${o.status}`).sort()).toEqual(
+      [`${OWN} lead accepted`, `${B} cohost invited`, `${A} cohost invited`].sort(),
+    );
     // Drafts stay hidden from the public, but the invited clusters see them and their invitation.
     expectError(await call('GET', `/api/events/${eventId}`), 404);
     expect((await call('GET', `/api/events/${eventId}`, 'b')).statusCode).toBe(200);
@@ -115,7 +140,10 @@ describe('the whole proposal flow', () => {
     await respond(accepted.id, 'a', A, 'interest');
     await call('POST', `/api/proposals/${accepted.id}/accept`, 'own', {});
     const declined = await propose({ title: 'Avböjd' });
-    expect((await call('POST', `/api/proposals/${declined.id}/decline`, 'own', { reason: 'Ingen lokal' })).json()).toMatchObject({ status: 'declined', declineReason: 'Ingen lokal' });
+    expect((await call('POST', `/api/proposals/${declined.id}/decline`, 'own', { reason: 'Ingen lokal' })).json()).toMatchObject({
+      status: 'declined',
+      declineReason: 'Ingen lokal',
+    });
     for (const p of [accepted, declined]) {
       const before = snapshot();
       expectError(await respond(p.id, 'b', B, 'cohost'), 409, 'proposal_closed');
@@ -212,7 +240,8 @@ describe('GET /api/proposals/:id', () => {
     expectError(await call('GET', `/api/proposals/${p.id}`), 401);
     expect((await call('GET', `/api/proposals/${p.id}`, 'participant')).statusCode).toBe(200);
     expectError(await call('GET', '/api/proposals/2147483648', 'participant'), 404, 'unknown_proposal');
-    for (const id of ['0', '-1', 'abc', '1.5', '2147483649', '99999999999999999999']) expectError(await call('GET', `/api/proposals/${id}`, 'participant'), 400, 'invalid_request');
+    for (const id of ['0', '-1', 'abc', '1.5', '2147483649', '99999999999999999999'])
+      expectError(await call('GET', `/api/proposals/${id}`, 'participant'), 400, 'invalid_request');
   });
 });
 
@@ -290,7 +319,11 @@ describe('accept and decline', () => {
 
   it('accepts with a chosen time and kind', async () => {
     const p = await propose();
-    const res = await call('POST', `/api/proposals/${p.id}/accept`, 'own', { start: '2027-12-02T13:00', end: '2027-12-02T16:00', kind: 'webinar' });
+    const res = await call('POST', `/api/proposals/${p.id}/accept`, 'own', {
+      start: '2027-12-02T13:00',
+      end: '2027-12-02T16:00',
+      kind: 'webinar',
+    });
     expect(res.statusCode).toBe(200);
     const ev = (await call('GET', `/api/events/${res.json().eventId}`, 'own')).json();
     expect(ev).toMatchObject({ kind: 'webinar', startsAt: '2027-12-02T12:00:00.000Z', endsAt: '2027-12-02T15:00:00.000Z' });
@@ -329,6 +362,10 @@ describe('accept and decline', () => {
     expectError(await call('POST', '/api/proposals/2147483648/accept', 'admin', {}), 404, 'unknown_proposal');
     expectError(await call('POST', '/api/proposals/2147483648/decline', 'admin', { reason: 'x' }), 404, 'unknown_proposal');
     expectError(await call('POST', '/api/proposals/0/accept', 'admin', {}), 400, 'invalid_request');
-    expectError(await call('POST', '/api/proposals/abc/responses', 'a', { cluster: A, kind: 'interest', on: true }), 400, 'invalid_request');
+    expectError(
+      await call('POST', '/api/proposals/abc/responses', 'a', { cluster: A, kind: 'interest', on: true }),
+      400,
+      'invalid_request',
+    );
   });
 });

@@ -54,7 +54,11 @@ async function startSmtp(port = 0): Promise<{ port: number; received: Received[]
 }
 
 /** Polls until the probe gives a value; the condition is the assertion, never a fixed sleep. */
-async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -64,7 +68,8 @@ async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undef
   }
 }
 
-const addresses = (a: AddressObject | AddressObject[] | undefined) => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
+const addresses = (a: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
 const headerSection = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!;
 
 interface ReadIcs {
@@ -144,7 +149,10 @@ async function register(t: TestApp, eventId: number, o: Record<string, unknown> 
   const payload = person(o);
   const res = await t.inject({ method: 'POST', url: `/api/events/${eventId}/registrations`, payload });
   expect(res.statusCode, res.body).toBe(201);
-  return { ...(res.json() as { token: string; registration: { id: number; status: string; position: number | null } }), email: payload.email as string };
+  return {
+    ...(res.json() as { token: string; registration: { id: number; status: string; position: number | null } }),
+    email: payload.email as string,
+  };
 }
 
 describe('registration mail through a real SMTP server', () => {
@@ -153,7 +161,10 @@ describe('registration mail through a real SMTP server', () => {
   let lead: string;
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>' }, { mailWorker: true, mailPollMs: 100 });
+    t = await makeTestApp(
+      { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, MAIL_FROM: 'Samverka <noreply@samverka.test>' },
+      { mailWorker: true, mailPollMs: 100 },
+    );
     lead = (await t.login('coordinator', { clusters: ['agro-orebro'] })).token;
   });
   afterAll(async () => {
@@ -162,7 +173,11 @@ describe('registration mail through a real SMTP server', () => {
   });
 
   const mailsTo = (to: string) => smtp.received.filter((m) => m.envelopeTo.includes(to));
-  const mailTo = (to: string, subject: string | RegExp) => waitFor(() => mailsTo(to).find((m) => (typeof subject === 'string' ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? ''))), `"${subject}" to ${to}`);
+  const mailTo = (to: string, subject: string | RegExp) =>
+    waitFor(
+      () => mailsTo(to).find((m) => (typeof subject === 'string' ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? ''))),
+      `"${subject}" to ${to}`,
+    );
 
   it('a confirmation arrives with text and HTML, the manage link, and an .ics with the event’s UID and start', async () => {
     const e = await makeEvent(t, lead);
@@ -178,7 +193,14 @@ describe('registration mail through a real SMTP server', () => {
 
     const { ics, filename } = calendarOf(m);
     expect(filename).toBe('invite.ics');
-    expect(ics).toMatchObject({ method: 'PUBLISH', uid: e.uid, status: 'CONFIRMED', start: '2031-03-10T08:00:00.000Z', end: '2031-03-10T11:00:00.000Z', tzid: 'Europe/Stockholm' });
+    expect(ics).toMatchObject({
+      method: 'PUBLISH',
+      uid: e.uid,
+      status: 'CONFIRMED',
+      start: '2031-03-10T08:00:00.000Z',
+      end: '2031-03-10T11:00:00.000Z',
+      tzid: 'Europe/Stockholm',
+    });
     // The same UID as the event and its feeds, so calendars update one entry instead of adding another.
     expect(e.uid).toMatch(/@samverka$/);
     const single = await t.inject({ method: 'GET', url: `/events/${e.id}.ics` });
@@ -188,7 +210,10 @@ describe('registration mail through a real SMTP server', () => {
     const all = await t.inject({ method: 'GET', url: '/feeds/all.ics' });
     expect(all.body.replace(/\r\n[ \t]/g, '')).toContain(`UID:${e.uid}\r\n`);
 
-    await waitFor(() => t.db.select().from(outbox).where(eq(outbox.toAddress, r.email)).get()?.status === 'sent', 'the outbox row marked sent');
+    await waitFor(
+      () => t.db.select().from(outbox).where(eq(outbox.toAddress, r.email)).get()?.status === 'sent',
+      'the outbox row marked sent',
+    );
   });
 
   it('a waiting-list mail states the position and carries no calendar; after a cancel the first waiting gets a promotion mail with the .ics', async () => {
@@ -220,7 +245,12 @@ describe('registration mail through a real SMTP server', () => {
     const r = await register(t, e.id);
     const first = calendarOf(await mailTo(r.email, /^Anmälan bekräftad/)).ics;
     // To a summer day: 13:00 CEST is 11:00 UTC.
-    const res = await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(lead), payload: { start: '2031-06-10T13:00', end: '2031-06-10T15:00' } });
+    const res = await t.inject({
+      method: 'PATCH',
+      url: `/api/events/${e.id}`,
+      headers: bearer(lead),
+      payload: { start: '2031-06-10T13:00', end: '2031-06-10T15:00' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const changed = await mailTo(r.email, 'Ändrat: Vattenförsörjning på gården');
     expectManageLink(changed, r.token);
@@ -235,7 +265,12 @@ describe('registration mail through a real SMTP server', () => {
     const a = await register(t, e.id);
     const b = await register(t, e.id, { language: 'en' });
     await mailTo(a.email, /^Anmälan bekräftad/);
-    const res = await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: bearer(lead), payload: { reason: 'Stormvarning' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/cancel`,
+      headers: bearer(lead),
+      payload: { reason: 'Stormvarning' },
+    });
     expect(res.statusCode, res.body).toBe(200);
     const sv = await mailTo(a.email, 'Inställt: Vattenförsörjning på gården');
     expect(sv.parsed.text).toContain('Skäl: Stormvarning');
@@ -279,7 +314,14 @@ describe('registration mail through a real SMTP server', () => {
       method: 'POST',
       url: '/api/events',
       headers: bearer(lead),
-      payload: { leadCluster: 'agro-orebro', title: 'x'.repeat(300), kind: 'workshop', themes: ['krisberedskap'], start: '2031-03-10T09:00', end: '2031-03-10T12:00' },
+      payload: {
+        leadCluster: 'agro-orebro',
+        title: 'x'.repeat(300),
+        kind: 'workshop',
+        themes: ['krisberedskap'],
+        start: '2031-03-10T09:00',
+        end: '2031-03-10T12:00',
+      },
     });
     expectError(tooLong, 400);
     // ... so the 300 characters (one line, as every title the API stores, with a header-like text
@@ -335,7 +377,15 @@ describe('when SMTP is down', () => {
     const r = await register(t, e.id, { email: 'patient@example.se' });
     expect(r.registration.status).toBe('confirmed');
 
-    type OutboxRow = { id: number; toAddress: string; subject: string; status: string; attempts: number; lastError: string | null; sentAt: string | null };
+    type OutboxRow = {
+      id: number;
+      toAddress: string;
+      subject: string;
+      status: string;
+      attempts: number;
+      lastError: string | null;
+      sentAt: string | null;
+    };
     const outboxRow = async (status?: string) => {
       const res = await t.inject({ method: 'GET', url: `/api/admin/outbox${status ? `?status=${status}` : ''}`, headers: bearer(admin) });
       expect(res.statusCode).toBe(200);
@@ -353,7 +403,11 @@ describe('when SMTP is down', () => {
 
     const smtp = await startSmtp(port);
     cleanups.push(() => smtp.close());
-    t.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).where(eq(outbox.id, pending.id)).run();
+    t.db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(Date.now() - 1) })
+      .where(eq(outbox.id, pending.id))
+      .run();
     await t.app.mailer.kick();
 
     const m = await waitFor(() => smtp.received.find((x) => x.envelopeTo.includes('patient@example.se')), 'the delivery once SMTP is up');

@@ -57,8 +57,20 @@ async function makeEvent(o: EventOpts = {}): Promise<{ id: number; uid: string }
   });
   expect(res.statusCode, res.body).toBe(201);
   const { id, uid } = res.json().event as { id: number; uid: string };
-  expect((await t.inject({ method: 'POST', url: `/api/events/${id}/organisers`, headers: bearer(lead.token), payload: { cluster: 'froda' } })).statusCode).toBe(200);
-  expect((await t.inject({ method: 'POST', url: `/api/events/${id}/organisers/froda/answer`, headers: bearer(cohost.token), payload: { accept: true } })).statusCode).toBe(200);
+  expect(
+    (await t.inject({ method: 'POST', url: `/api/events/${id}/organisers`, headers: bearer(lead.token), payload: { cluster: 'froda' } }))
+      .statusCode,
+  ).toBe(200);
+  expect(
+    (
+      await t.inject({
+        method: 'POST',
+        url: `/api/events/${id}/organisers/froda/answer`,
+        headers: bearer(cohost.token),
+        payload: { accept: true },
+      })
+    ).statusCode,
+  ).toBe(200);
   if (publish) {
     const pub = await t.inject({ method: 'POST', url: `/api/events/${id}/publish`, headers: bearer(lead.token) });
     expect(pub.statusCode, pub.body).toBe(200);
@@ -72,10 +84,20 @@ function body(o: Record<string, unknown> = {}) {
   return { name: `Deltagare ${n}`, email: `deltagare-${n}@example.se`, organisation: 'Gården AB', consent: true, ...o };
 }
 
-const registerRaw = (eventId: number | string, payload: unknown) => t.inject({ method: 'POST', url: `/api/events/${eventId}/registrations`, payload: payload as Record<string, unknown> });
+const registerRaw = (eventId: number | string, payload: unknown) =>
+  t.inject({ method: 'POST', url: `/api/events/${eventId}/registrations`, payload: payload as Record<string, unknown> });
 
 interface Result {
-  registration: { id: number; status: string; position: number | null; email: string | null; name: string | null; consentAt: string; checkedInAt: string | null; [k: string]: unknown };
+  registration: {
+    id: number;
+    status: string;
+    position: number | null;
+    email: string | null;
+    name: string | null;
+    consentAt: string;
+    checkedInAt: string | null;
+    [k: string]: unknown;
+  };
   token: string | null;
   manageUrl: string | null;
   created: boolean;
@@ -88,23 +110,44 @@ async function register(eventId: number, o: Record<string, unknown> = {}): Promi
 }
 
 /** Rows and mails: what a refused write must leave exactly as it was. */
-const snapshot = () => JSON.stringify([t.db.select().from(registrations).orderBy(asc(registrations.id)).all(), t.db.select().from(outbox).orderBy(asc(outbox.id)).all(), t.db.select().from(events).orderBy(asc(events.id)).all()]);
-const counts = () => ({ registrations: t.db.select({ n: count() }).from(registrations).get()!.n, outbox: t.db.select({ n: count() }).from(outbox).get()!.n });
+const snapshot = () =>
+  JSON.stringify([
+    t.db.select().from(registrations).orderBy(asc(registrations.id)).all(),
+    t.db.select().from(outbox).orderBy(asc(outbox.id)).all(),
+    t.db.select().from(events).orderBy(asc(events.id)).all(),
+  ]);
+const counts = () => ({
+  registrations: t.db.select({ n: count() }).from(registrations).get()!.n,
+  outbox: t.db.select({ n: count() }).from(outbox).get()!.n,
+});
 const lastMailTo = (to: string) => t.db.select().from(outbox).where(eq(outbox.toAddress, to)).orderBy(desc(outbox.id)).get();
 
 // Read as the organiser: a draft's summary is not shown to anyone else.
-const summary = async (id: number) => (await t.inject({ method: 'GET', url: `/api/events/${id}/registration-summary`, headers: bearer(lead.token) })).json();
+const summary = async (id: number) =>
+  (await t.inject({ method: 'GET', url: `/api/events/${id}/registration-summary`, headers: bearer(lead.token) })).json();
 const attendees = async (id: number, token = lead.token) => {
   const res = await t.inject({ method: 'GET', url: `/api/events/${id}/registrations`, headers: bearer(token) });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { capacity: number | null; confirmed: number; waitlisted: number; cancelled: number; checkedIn: number; attendees: Result['registration'][] };
+  return res.json() as {
+    capacity: number | null;
+    confirmed: number;
+    waitlisted: number;
+    cancelled: number;
+    checkedIn: number;
+    attendees: Result['registration'][];
+  };
 };
-const waitlist = async (id: number) => (await attendees(id)).attendees.filter((a) => a.status === 'waitlisted').map((a) => [a.email, a.position]);
+const waitlist = async (id: number) =>
+  (await attendees(id)).attendees.filter((a) => a.status === 'waitlisted').map((a) => [a.email, a.position]);
 
 /** Moves an event's times into the past directly in the database, as time passing would. */
 function endEvent(id: number, endedMsAgo = HOUR) {
   const end = new Date(Date.now() - endedMsAgo);
-  t.db.update(events).set({ startsAt: new Date(end.getTime() - 3 * HOUR), endsAt: end, registrationOpensAt: null, registrationClosesAt: null }).where(eq(events.id, id)).run();
+  t.db
+    .update(events)
+    .set({ startsAt: new Date(end.getTime() - 3 * HOUR), endsAt: end, registrationOpensAt: null, registrationClosesAt: null })
+    .where(eq(events.id, id))
+    .run();
 }
 
 // ---- Registering ----
@@ -123,7 +166,16 @@ describe('POST /api/events/:id/registrations', () => {
       expect(r.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(r.manageUrl).toBe(`http://samverka.test/anmalan/${r.token}`);
     }
-    expect(await summary(e.id)).toEqual({ capacity: 2, confirmed: 2, waitlisted: 2, seatsLeft: 0, open: true, closedReason: null, opensAt: null, closesAt: '2031-03-10T08:00:00.000Z' });
+    expect(await summary(e.id)).toEqual({
+      capacity: 2,
+      confirmed: 2,
+      waitlisted: 2,
+      seatsLeft: 0,
+      open: true,
+      closedReason: null,
+      opensAt: null,
+      closesAt: '2031-03-10T08:00:00.000Z',
+    });
   });
 
   it('records when consent was given', async () => {
@@ -145,7 +197,13 @@ describe('POST /api/events/:id/registrations', () => {
     expect(res.statusCode, res.body).toBe(200);
     const again = res.json() as Result;
     expect(again).toMatchObject({ created: false, token: null, manageUrl: null });
-    expect(again.registration).toMatchObject({ id: first.registration.id, status: 'confirmed', name: null, email: null, dietaryNeeds: null });
+    expect(again.registration).toMatchObject({
+      id: first.registration.id,
+      status: 'confirmed',
+      name: null,
+      email: null,
+      dietaryNeeds: null,
+    });
     expect(res.body).not.toContain(first.token);
     expect(res.body).not.toContain('glutenfri');
     expect(counts()).toEqual({ registrations: before.registrations, outbox: before.outbox + 1 });
@@ -207,7 +265,12 @@ describe('POST /api/events/:id/registrations', () => {
   const closed: [string, () => Promise<{ id: number }>, string][] = [
     ['a draft', () => makeEvent({ publish: false }), 'registration_draft'],
     ['before registration opens', () => makeEvent({ registrationOpens: '2031-03-01T08:00' }), 'registration_not_open_yet'],
-    ['after registration closed', () => makeEvent({ timeZone: 'UTC', start: utcLocal(2 * DAY), end: utcLocal(2 * DAY + 2 * HOUR), registrationCloses: utcLocal(-HOUR) }), 'registration_closed'],
+    [
+      'after registration closed',
+      () =>
+        makeEvent({ timeZone: 'UTC', start: utcLocal(2 * DAY), end: utcLocal(2 * DAY + 2 * HOUR), registrationCloses: utcLocal(-HOUR) }),
+      'registration_closed',
+    ],
     ['after the start', () => makeEvent({ timeZone: 'UTC', start: utcLocal(-HOUR), end: utcLocal(2 * HOUR) }), 'registration_closed'],
     ['an ended event', () => makeEvent({ start: '2020-01-10T09:00', end: '2020-01-10T12:00' }), 'registration_ended'],
   ];
@@ -222,7 +285,10 @@ describe('POST /api/events/:id/registrations', () => {
   it('refuses a cancelled event with 409 and changes nothing', async () => {
     const e = await makeEvent();
     const r = await register(e.id, { email: 'was-there@example.se' });
-    expect((await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: bearer(lead.token), payload: { reason: 'Storm' } })).statusCode).toBe(200);
+    expect(
+      (await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: bearer(lead.token), payload: { reason: 'Storm' } }))
+        .statusCode,
+    ).toBe(200);
     const before = snapshot();
     expectError(await registerRaw(e.id, body()), 409, 'registration_cancelled');
     // Not even an existing registrant gets through to a new mail.
@@ -241,11 +307,20 @@ describe('registration rate limit', () => {
         method: 'POST',
         url: '/api/events',
         headers: bearer(token),
-        payload: { leadCluster: 'agro-orebro', title: 'Liten', kind: 'workshop', themes: ['krisberedskap'], start: '2031-03-10T09:00', end: '2031-03-10T12:00', venueName: 'Ladan' },
+        payload: {
+          leadCluster: 'agro-orebro',
+          title: 'Liten',
+          kind: 'workshop',
+          themes: ['krisberedskap'],
+          start: '2031-03-10T09:00',
+          end: '2031-03-10T12:00',
+          venueName: 'Ladan',
+        },
       });
       const id = created.json().event.id;
       expect((await limited.inject({ method: 'POST', url: `/api/events/${id}/publish`, headers: bearer(token) })).statusCode).toBe(200);
-      const post = (i: number) => limited.inject({ method: 'POST', url: `/api/events/${id}/registrations`, payload: body({ email: `rl-${i}@example.se` }) });
+      const post = (i: number) =>
+        limited.inject({ method: 'POST', url: `/api/events/${id}/registrations`, payload: body({ email: `rl-${i}@example.se` }) });
       expect((await post(1)).statusCode).toBe(201);
       expect((await post(2)).statusCode).toBe(201);
       expectError(await post(3), 429, 'rate_limited');
@@ -260,9 +335,18 @@ describe('registration rate limit', () => {
 
 describe('organiser routes', () => {
   const roles = ['admin', 'lead coordinator', 'co-host coordinator', 'other coordinator', 'participant', 'anonymous'] as const;
-  const expected: Record<(typeof roles)[number], number> = { admin: 200, 'lead coordinator': 200, 'co-host coordinator': 200, 'other coordinator': 403, participant: 403, anonymous: 401 };
+  const expected: Record<(typeof roles)[number], number> = {
+    admin: 200,
+    'lead coordinator': 200,
+    'co-host coordinator': 200,
+    'other coordinator': 403,
+    participant: 403,
+    anonymous: 401,
+  };
   const headersOf = (role: (typeof roles)[number]) =>
-    role === 'anonymous' ? {} : bearer({ admin, 'lead coordinator': lead, 'co-host coordinator': cohost, 'other coordinator': other, participant }[role].token);
+    role === 'anonymous'
+      ? {}
+      : bearer({ admin, 'lead coordinator': lead, 'co-host coordinator': cohost, 'other coordinator': other, participant }[role].token);
 
   it.each(roles)('%s: list, CSV, check-in and messages', async (role) => {
     const e = await makeEvent();
@@ -272,7 +356,12 @@ describe('organiser routes', () => {
     const answers = [
       await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations`, headers: h }),
       await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations.csv`, headers: h }),
-      await t.inject({ method: 'POST', url: `/api/events/${e.id}/registrations/${r.registration.id}/check-in`, headers: h, payload: { checkedIn: true } }),
+      await t.inject({
+        method: 'POST',
+        url: `/api/events/${e.id}/registrations/${r.registration.id}/check-in`,
+        headers: h,
+        payload: { checkedIn: true },
+      }),
       await t.inject({ method: 'POST', url: `/api/events/${e.id}/messages`, headers: h, payload: { subject: 'Hej', body: 'Välkomna' } }),
     ];
     const want = expected[role];
@@ -292,12 +381,32 @@ describe('organiser routes', () => {
     const h = bearer(admin.token);
     expectError(await t.inject({ method: 'GET', url: '/api/events/999999/registrations', headers: h }), 404);
     expectError(await t.inject({ method: 'GET', url: '/api/events/999999/registrations.csv', headers: h }), 404);
-    expectError(await t.inject({ method: 'POST', url: '/api/events/999999/messages', headers: h, payload: { subject: 'a', body: 'b' } }), 404);
-    expectError(await t.inject({ method: 'POST', url: `/api/events/${e.id}/registrations/999999/check-in`, headers: h, payload: { checkedIn: true } }), 404, 'unknown_registration');
+    expectError(
+      await t.inject({ method: 'POST', url: '/api/events/999999/messages', headers: h, payload: { subject: 'a', body: 'b' } }),
+      404,
+    );
+    expectError(
+      await t.inject({
+        method: 'POST',
+        url: `/api/events/${e.id}/registrations/999999/check-in`,
+        headers: h,
+        payload: { checkedIn: true },
+      }),
+      404,
+      'unknown_registration',
+    );
     // A registration of another event is not one of this event's.
     const elsewhere = await makeEvent({ title: 'Annat' });
     const r = await register(elsewhere.id);
-    expectError(await t.inject({ method: 'POST', url: `/api/events/${e.id}/registrations/${r.registration.id}/check-in`, headers: h, payload: { checkedIn: true } }), 404);
+    expectError(
+      await t.inject({
+        method: 'POST',
+        url: `/api/events/${e.id}/registrations/${r.registration.id}/check-in`,
+        headers: h,
+        payload: { checkedIn: true },
+      }),
+      404,
+    );
     expect(t.db.select().from(registrations).where(eq(registrations.id, r.registration.id)).get()!.checkedInAt).toBeNull();
   });
 
@@ -308,7 +417,16 @@ describe('organiser routes', () => {
     const c = await register(e.id, { email: 'list-c@example.se' });
     await register(e.id, { email: 'list-d@example.se' });
     expect((await t.inject({ method: 'POST', url: `/api/registrations/${c.token}/cancel` })).statusCode).toBe(200);
-    expect((await t.inject({ method: 'POST', url: `/api/events/${e.id}/registrations/${a.registration.id}/check-in`, headers: bearer(lead.token), payload: { checkedIn: true } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.inject({
+          method: 'POST',
+          url: `/api/events/${e.id}/registrations/${a.registration.id}/check-in`,
+          headers: bearer(lead.token),
+          payload: { checkedIn: true },
+        })
+      ).statusCode,
+    ).toBe(200);
     const list = await attendees(e.id, cohost.token);
     expect(list).toMatchObject({ capacity: 1, confirmed: 1, waitlisted: 2, cancelled: 1, checkedIn: 1 });
     expect(list.attendees.map((x) => [x.email, x.status, x.position])).toEqual([
@@ -321,7 +439,15 @@ describe('organiser routes', () => {
 
   it('the CSV is an attachment with BOM and CRLF, formula cells neutralised, headers per language', async () => {
     const e = await makeEvent();
-    await register(e.id, { name: '=cmd|" /C calc"!A0', email: 'csv@example.se', organisation: '@Gården', county: 'skane-lan', cluster: 'froda', dietaryNeeds: '+vegan', accessibilityNeeds: '-ramp' });
+    await register(e.id, {
+      name: '=cmd|" /C calc"!A0',
+      email: 'csv@example.se',
+      organisation: '@Gården',
+      county: 'skane-lan',
+      cluster: 'froda',
+      dietaryNeeds: '+vegan',
+      accessibilityNeeds: '-ramp',
+    });
     const res = await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations.csv`, headers: bearer(lead.token) });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
@@ -334,9 +460,14 @@ describe('organiser routes', () => {
     expect(lines[1]).toMatch(/^confirmed,,"'=cmd\|"" \/C calc""!A0",csv@example\.se,'@Gården,Skåne län,FRODA,'\+vegan,'-ramp,,\d{4}-/);
     expect(lines[2]).toBe('');
     const en = await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations.csv?lang=en`, headers: bearer(lead.token) });
-    expect(en.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('Status,Waitlist position,Name,Email,Organisation,County,Cluster,Dietary needs,Accessibility needs,Checked in,Registered');
+    expect(en.body.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'Status,Waitlist position,Name,Email,Organisation,County,Cluster,Dietary needs,Accessibility needs,Checked in,Registered',
+    );
     expectError(await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations.csv?lang=de`, headers: bearer(lead.token) }), 400);
-    expectError(await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations.csv?format=xlsx`, headers: bearer(lead.token) }), 400);
+    expectError(
+      await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations.csv?format=xlsx`, headers: bearer(lead.token) }),
+      400,
+    );
   });
 
   it('check-in marks and unmarks a confirmed participant; a waitlisted or cancelled one is refused with 409; bad bodies 400', async () => {
@@ -353,16 +484,26 @@ describe('organiser routes', () => {
     expect(off.json().checkedInAt).toBeNull();
 
     const before = snapshot();
-    expectError(await t.inject({ method: 'POST', url: url(w.registration.id), headers: h, payload: { checkedIn: true } }), 409, 'not_confirmed');
+    expectError(
+      await t.inject({ method: 'POST', url: url(w.registration.id), headers: h, payload: { checkedIn: true } }),
+      409,
+      'not_confirmed',
+    );
     expectError(await t.inject({ method: 'POST', url: url(a.registration.id), headers: h, payload: { checkedIn: 'yes' } }), 400);
     expectError(await t.inject({ method: 'POST', url: url(a.registration.id), headers: h, payload: {} }), 400);
     expectError(await t.inject({ method: 'POST', url: url(a.registration.id), headers: h, payload: { checkedIn: true, at: 'now' } }), 400);
     expect(snapshot()).toBe(before);
 
     expect((await t.inject({ method: 'POST', url: `/api/registrations/${a.token}/cancel` })).statusCode).toBe(200);
-    expectError(await t.inject({ method: 'POST', url: url(a.registration.id), headers: h, payload: { checkedIn: true } }), 409, 'not_confirmed');
+    expectError(
+      await t.inject({ method: 'POST', url: url(a.registration.id), headers: h, payload: { checkedIn: true } }),
+      409,
+      'not_confirmed',
+    );
     // The seat went to w, who can now be checked in.
-    expect((await t.inject({ method: 'POST', url: url(w.registration.id), headers: h, payload: { checkedIn: true } })).statusCode).toBe(200);
+    expect((await t.inject({ method: 'POST', url: url(w.registration.id), headers: h, payload: { checkedIn: true } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('a message reaches everyone confirmed or waiting through the outbox; bad bodies are 400 and queue nothing', async () => {
@@ -372,7 +513,12 @@ describe('organiser routes', () => {
     const c = await register(e.id, { email: 'msg-c@example.se' });
     expect((await t.inject({ method: 'POST', url: `/api/registrations/${c.token}/cancel` })).statusCode).toBe(200);
     const before = counts();
-    const res = await t.inject({ method: 'POST', url: `/api/events/${e.id}/messages`, headers: bearer(lead.token), payload: { subject: 'Parkering', body: 'Parkera vid ladan.' } });
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/messages`,
+      headers: bearer(lead.token),
+      payload: { subject: 'Parkering', body: 'Parkera vid ladan.' },
+    });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ recipients: 2 });
     expect(counts().outbox).toBe(before.outbox + 2);
@@ -380,7 +526,14 @@ describe('organiser routes', () => {
     expect(lastMailTo('msg-c@example.se')!.subject).not.toContain('Parkering');
 
     const snap = snapshot();
-    for (const payload of [{ subject: '', body: 'x' }, { subject: 'x' }, { subject: 'x', body: '   ' }, { subject: 'x', body: 'y', to: 'evil@example.com' }, { subject: 'x'.repeat(151), body: 'y' }, { subject: 1, body: 'y' }]) {
+    for (const payload of [
+      { subject: '', body: 'x' },
+      { subject: 'x' },
+      { subject: 'x', body: '   ' },
+      { subject: 'x', body: 'y', to: 'evil@example.com' },
+      { subject: 'x'.repeat(151), body: 'y' },
+      { subject: 1, body: 'y' },
+    ]) {
       expectError(await t.inject({ method: 'POST', url: `/api/events/${e.id}/messages`, headers: bearer(lead.token), payload }), 400);
     }
     expect(snapshot()).toBe(snap);
@@ -395,7 +548,14 @@ describe('/api/registrations/:token', () => {
     const r = await register(e.id, { email: 'own@example.se', county: 'orebro-lan', language: 'en' });
     const res = await t.inject({ method: 'GET', url: `/api/registrations/${r.token}` });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ id: r.registration.id, email: 'own@example.se', status: 'confirmed', county: { slug: 'orebro-lan', name: 'Örebro län' }, language: 'en', event: { id: e.id, title: 'Vattenförsörjning på gården', status: 'published', startsAt: '2031-03-10T08:00:00.000Z' } });
+    expect(res.json()).toMatchObject({
+      id: r.registration.id,
+      email: 'own@example.se',
+      status: 'confirmed',
+      county: { slug: 'orebro-lan', name: 'Örebro län' },
+      language: 'en',
+      event: { id: e.id, title: 'Vattenförsörjning på gården', status: 'published', startsAt: '2031-03-10T08:00:00.000Z' },
+    });
     expectError(await t.inject({ method: 'GET', url: `/api/registrations/${'A'.repeat(43)}` }), 404, 'unknown_registration');
     expectError(await t.inject({ method: 'GET', url: '/api/registrations/short' }), 400);
     expectError(await t.inject({ method: 'GET', url: `/api/registrations/${'A'.repeat(42)}%2F` }), 400);
@@ -405,12 +565,43 @@ describe('/api/registrations/:token', () => {
     const e = await makeEvent();
     const r = await register(e.id, { email: 'patch@example.se' });
     const url = `/api/registrations/${r.token}`;
-    const ok = await t.inject({ method: 'PATCH', url, payload: { name: 'Nytt Namn', organisation: 'Ny AB', county: 'skane-lan', cluster: 'froda', dietaryNeeds: 'vegan', language: 'en', newsletter: true } });
+    const ok = await t.inject({
+      method: 'PATCH',
+      url,
+      payload: {
+        name: 'Nytt Namn',
+        organisation: 'Ny AB',
+        county: 'skane-lan',
+        cluster: 'froda',
+        dietaryNeeds: 'vegan',
+        language: 'en',
+        newsletter: true,
+      },
+    });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toMatchObject({ name: 'Nytt Namn', organisation: 'Ny AB', county: { slug: 'skane-lan' }, cluster: { slug: 'froda' }, dietaryNeeds: 'vegan', language: 'en', newsletter: true, email: 'patch@example.se' });
+    expect(ok.json()).toMatchObject({
+      name: 'Nytt Namn',
+      organisation: 'Ny AB',
+      county: { slug: 'skane-lan' },
+      cluster: { slug: 'froda' },
+      dietaryNeeds: 'vegan',
+      language: 'en',
+      newsletter: true,
+      email: 'patch@example.se',
+    });
 
     const before = snapshot();
-    for (const payload of [{ email: 'other@example.se' }, { consent: false }, { status: 'confirmed' }, { county: 'atlantis-lan' }, { cluster: 'nope' }, { name: '' }, { name: '   ' }, { newsletter: 'ja' }, { language: 'fi' }]) {
+    for (const payload of [
+      { email: 'other@example.se' },
+      { consent: false },
+      { status: 'confirmed' },
+      { county: 'atlantis-lan' },
+      { cluster: 'nope' },
+      { name: '' },
+      { name: '   ' },
+      { newsletter: 'ja' },
+      { language: 'fi' },
+    ]) {
       expectError(await t.inject({ method: 'PATCH', url, payload }), 400);
     }
     expectError(await t.inject({ method: 'PATCH', url: `/api/registrations/${'B'.repeat(43)}`, payload: { name: 'X' } }), 404);
@@ -431,7 +622,10 @@ describe('/api/registrations/:token', () => {
     const res = await t.inject({ method: 'POST', url: `/api/registrations/${a.token}/cancel` });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ status: 'cancelled', position: null });
-    expect((await t.inject({ method: 'GET', url: `/api/registrations/${b.token}` })).json()).toMatchObject({ status: 'confirmed', position: null });
+    expect((await t.inject({ method: 'GET', url: `/api/registrations/${b.token}` })).json()).toMatchObject({
+      status: 'confirmed',
+      position: null,
+    });
     expect(await waitlist(e.id)).toEqual([
       ['c-c@example.se', 1],
       ['c-d@example.se', 2],
@@ -496,7 +690,9 @@ describe('changes of the event', () => {
     const waiting = [await register(e.id), await register(e.id), await register(e.id)];
     const res = await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(lead.token), payload: { capacity: 3 } });
     expect(res.statusCode, res.body).toBe(200);
-    const statuses = await Promise.all(waiting.map(async (w) => (await t.inject({ method: 'GET', url: `/api/registrations/${w.token}` })).json()));
+    const statuses = await Promise.all(
+      waiting.map(async (w) => (await t.inject({ method: 'GET', url: `/api/registrations/${w.token}` })).json()),
+    );
     expect(statuses.map((s) => [s.status, s.position])).toEqual([
       ['confirmed', null],
       ['confirmed', null],
@@ -512,8 +708,14 @@ describe('changes of the event', () => {
     await register(e.id);
     await register(e.id);
     const before = snapshot();
-    expectError(await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(other.token), payload: { capacity: 5 } }), 403);
-    expectError(await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(lead.token), payload: { capacity: '5' } }), 400);
+    expectError(
+      await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(other.token), payload: { capacity: 5 } }),
+      403,
+    );
+    expectError(
+      await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: bearer(lead.token), payload: { capacity: '5' } }),
+      400,
+    );
     expect(snapshot()).toBe(before);
   });
 });
@@ -532,12 +734,47 @@ describe('retention', () => {
     const keep = await register(kept.id, { county: 'skane-lan' });
     const byEvent = (id: number) =>
       JSON.stringify([
-        t.db.select({ s: registrations.status, n: count() }).from(registrations).where(eq(registrations.eventId, id)).groupBy(registrations.status).orderBy(registrations.status).all(),
-        t.db.select({ c: clusters.slug, n: count() }).from(registrations).innerJoin(clusters, eq(clusters.id, registrations.clusterId)).where(eq(registrations.eventId, id)).groupBy(clusters.slug).orderBy(clusters.slug).all(),
-        t.db.select({ c: counties.slug, n: count() }).from(registrations).innerJoin(counties, eq(counties.id, registrations.countyId)).where(eq(registrations.eventId, id)).groupBy(counties.slug).orderBy(counties.slug).all(),
+        t.db
+          .select({ s: registrations.status, n: count() })
+          .from(registrations)
+          .where(eq(registrations.eventId, id))
+          .groupBy(registrations.status)
+          .orderBy(registrations.status)
+          .all(),
+        t.db
+          .select({ c: clusters.slug, n: count() })
+          .from(registrations)
+          .innerJoin(clusters, eq(clusters.id, registrations.clusterId))
+          .where(eq(registrations.eventId, id))
+          .groupBy(clusters.slug)
+          .orderBy(clusters.slug)
+          .all(),
+        t.db
+          .select({ c: counties.slug, n: count() })
+          .from(registrations)
+          .innerJoin(counties, eq(counties.id, registrations.countyId))
+          .where(eq(registrations.eventId, id))
+          .groupBy(counties.slug)
+          .orderBy(counties.slug)
+          .all(),
       ]);
     const before = byEvent(e.id);
-    expect(before).toBe(JSON.stringify([[{ s: 'confirmed', n: 2 }, { s: 'waitlisted', n: 1 }], [{ c: 'agro-orebro', n: 1 }, { c: 'froda', n: 2 }], [{ c: 'orebro-lan', n: 2 }, { c: 'skane-lan', n: 1 }]]));
+    expect(before).toBe(
+      JSON.stringify([
+        [
+          { s: 'confirmed', n: 2 },
+          { s: 'waitlisted', n: 1 },
+        ],
+        [
+          { c: 'agro-orebro', n: 1 },
+          { c: 'froda', n: 2 },
+        ],
+        [
+          { c: 'orebro-lan', n: 2 },
+          { c: 'skane-lan', n: 1 },
+        ],
+      ]),
+    );
 
     endEvent(e.id, (t.config.retentionMonths + 1) * 31 * DAY);
     endEvent(kept.id, (t.config.retentionMonths - 1) * 31 * DAY);
@@ -566,7 +803,15 @@ describe('registration summary of a draft', () => {
         method: 'POST',
         url: '/api/events',
         headers: bearer(lead.token),
-        payload: { leadCluster: 'agro-orebro', title: 'Utkast', kind: 'workshop', themes: ['krisberedskap'], start: '2030-03-10T09:00', end: '2030-03-10T12:00', capacity: 5 },
+        payload: {
+          leadCluster: 'agro-orebro',
+          title: 'Utkast',
+          kind: 'workshop',
+          themes: ['krisberedskap'],
+          start: '2030-03-10T09:00',
+          end: '2030-03-10T12:00',
+          capacity: 5,
+        },
       });
       const id = (created.json() as { event: { id: number } }).event.id;
       expect((await t.app.inject({ url: `/api/events/${id}/registration-summary` })).statusCode).toBe(404);

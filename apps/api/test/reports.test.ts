@@ -15,10 +15,21 @@ const Y = new Date().getFullYear() + 2;
 const RANGE = `from=${Y}-03-01&to=${Y}-05-01`;
 
 const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymous', payload?: unknown) =>
-  t.inject({ method, url, headers: who === 'anonymous' ? {} : bearer(tokens[who]!), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  t.inject({
+    method,
+    url,
+    headers: who === 'anonymous' ? {} : bearer(tokens[who]!),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 
 async function event(fields: Record<string, unknown>, publish = true): Promise<number> {
-  const res = await call('POST', '/api/events', 'organiser', { leadCluster: ORG, kind: 'workshop', themes: ['krisberedskap'], venueName: 'Gården', ...fields });
+  const res = await call('POST', '/api/events', 'organiser', {
+    leadCluster: ORG,
+    kind: 'workshop',
+    themes: ['krisberedskap'],
+    venueName: 'Gården',
+    ...fields,
+  });
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().event.id as number;
   if (publish) expect((await call('POST', `/api/events/${id}/publish`, 'organiser')).statusCode).toBe(200);
@@ -37,27 +48,69 @@ beforeAll(async () => {
   }
   // A co-hosted workshop in March with two registrations (one checked in), an all-day
   // conference on 1 March, a webinar in April, a draft (not counted), and one in May (outside).
-  const a = await event({ title: 'A', themes: ['krisberedskap', 'kapitalforsorjning'], start: `${Y}-03-10T09:00`, end: `${Y}-03-10T12:00`, capacity: 10 });
+  const a = await event({
+    title: 'A',
+    themes: ['krisberedskap', 'kapitalforsorjning'],
+    start: `${Y}-03-10T09:00`,
+    end: `${Y}-03-10T12:00`,
+    capacity: 10,
+  });
   expect((await call('POST', `/api/events/${a}/organisers`, 'organiser', { cluster: COHOST })).statusCode).toBe(200);
   expect((await call('POST', `/api/events/${a}/organisers/${COHOST}/answer`, 'cohost', { accept: true })).statusCode).toBe(200);
   const ids: number[] = [];
   for (const [i, cluster] of [COHOST, null].entries()) {
-    const r = await t.inject({ method: 'POST', url: `/api/events/${a}/registrations`, payload: { name: `Deltagare ${i}`, email: `d${i}@example.se`, organisation: 'Gården AB', consent: true, cluster, county: 'dalarnas-lan' } });
+    const r = await t.inject({
+      method: 'POST',
+      url: `/api/events/${a}/registrations`,
+      payload: {
+        name: `Deltagare ${i}`,
+        email: `d${i}@example.se`,
+        organisation: 'Gården AB',
+        consent: true,
+        cluster,
+        county: 'dalarnas-lan',
+      },
+    });
     expect(r.statusCode, r.body).toBe(201);
     ids.push(r.json().registration.id as number);
   }
   const checkIn = await call('POST', `/api/events/${a}/registrations/${ids[0]}/check-in`, 'organiser', { checkedIn: true });
   expect(checkIn.statusCode, checkIn.body).toBe(200);
-  await event({ title: 'C', kind: 'conference', themes: ['omvarldsbevakning'], allDay: true, startDate: `${Y}-03-01`, endDate: `${Y}-03-01` });
-  await event({ title: 'B', kind: 'webinar', start: `${Y}-04-15T13:00`, end: `${Y}-04-15T14:00`, venueName: null, onlineUrl: 'https://meet.example.se/b' });
+  await event({
+    title: 'C',
+    kind: 'conference',
+    themes: ['omvarldsbevakning'],
+    allDay: true,
+    startDate: `${Y}-03-01`,
+    endDate: `${Y}-03-01`,
+  });
+  await event({
+    title: 'B',
+    kind: 'webinar',
+    start: `${Y}-04-15T13:00`,
+    end: `${Y}-04-15T14:00`,
+    venueName: null,
+    onlineUrl: 'https://meet.example.se/b',
+  });
   await event({ title: 'Draft', start: `${Y}-03-20T09:00`, end: `${Y}-03-20T10:00` }, false);
   await event({ title: 'May', start: `${Y}-05-01T00:30`, end: `${Y}-05-01T01:30` });
 });
 afterAll(() => t.close());
 
 interface ReportJson {
-  events: { total: number; cancelled: number; coHosted: number; byKind: { key: string; count: number }[]; byCluster: { key: string; count: number }[] };
-  registrations: { confirmed: number; checkedIn: number; byCluster: { key: string; count: number; checkedIn: number }[]; byCounty: { key: string; count: number; checkedIn: number }[] };
+  events: {
+    total: number;
+    cancelled: number;
+    coHosted: number;
+    byKind: { key: string; count: number }[];
+    byCluster: { key: string; count: number }[];
+  };
+  registrations: {
+    confirmed: number;
+    checkedIn: number;
+    byCluster: { key: string; count: number; checkedIn: number }[];
+    byCounty: { key: string; count: number; checkedIn: number }[];
+  };
   months: { month: string; events: number; participants: number }[];
   [k: string]: unknown;
 }

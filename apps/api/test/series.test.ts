@@ -19,7 +19,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymous', payload?: unknown) =>
-  t.inject({ method, url, headers: who === 'anonymous' ? {} : bearer(tokens[who]!), ...(payload !== undefined ? { payload: payload as object } : {}) });
+  t.inject({
+    method,
+    url,
+    headers: who === 'anonymous' ? {} : bearer(tokens[who]!),
+    ...(payload !== undefined ? { payload: payload as object } : {}),
+  });
 
 function snapshot() {
   return JSON.stringify([
@@ -53,7 +58,18 @@ async function createSeries(over: Record<string, unknown> = {}, who: Who = 'lead
 async function eventsOf(ids: number[]) {
   const out = [];
   for (const id of ids) out.push((await call('GET', `/api/events/${id}`, 'admin')).json());
-  return out as { id: number; start: string; end: string; startsAt: string; endsAt: string; venueName: string; revision: number; title: string; status: string; seriesId: number }[];
+  return out as {
+    id: number;
+    start: string;
+    end: string;
+    startsAt: string;
+    endsAt: string;
+    venueName: string;
+    revision: number;
+    title: string;
+    status: string;
+    seriesId: number;
+  }[];
 }
 
 describe('POST /api/series', () => {
@@ -62,7 +78,14 @@ describe('POST /api/series', () => {
     expect(res.eventIds).toHaveLength(6);
     expect(res.clashes).toEqual([]);
     const evs = await eventsOf(res.eventIds);
-    expect(evs.map((e) => e.start)).toEqual(['2027-01-12T10:00', '2027-02-09T10:00', '2027-03-09T10:00', '2027-04-13T10:00', '2027-05-11T10:00', '2027-06-08T10:00']);
+    expect(evs.map((e) => e.start)).toEqual([
+      '2027-01-12T10:00',
+      '2027-02-09T10:00',
+      '2027-03-09T10:00',
+      '2027-04-13T10:00',
+      '2027-05-11T10:00',
+      '2027-06-08T10:00',
+    ]);
     expect(evs.map((e) => e.startsAt)).toEqual([
       '2027-01-12T09:00:00.000Z',
       '2027-02-09T09:00:00.000Z',
@@ -75,7 +98,15 @@ describe('POST /api/series', () => {
   });
 
   it('publishes the occurrences when asked, and reports clashes with other events only', async () => {
-    const other = await call('POST', '/api/events', 'other', { leadCluster: 'agro-vast', title: 'Krock', kind: 'workshop', themes: ['krisberedskap'], venueName: 'X', start: '2030-02-12T11:00', end: '2030-02-12T13:00' });
+    const other = await call('POST', '/api/events', 'other', {
+      leadCluster: 'agro-vast',
+      title: 'Krock',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      venueName: 'X',
+      start: '2030-02-12T11:00',
+      end: '2030-02-12T13:00',
+    });
     await call('POST', `/api/events/${other.json().event.id}/publish`, 'other');
     const res = await createSeries({ publish: true, rrule: 'FREQ=WEEKLY;BYDAY=TU;COUNT=4', firstDate: '2030-02-01' });
     expect(res.clashes.map((c) => c.id)).toEqual([other.json().event.id]);
@@ -106,7 +137,12 @@ describe('POST /api/series', () => {
     ['an unknown frequency', { rrule: 'FREQ=SOMETIMES;COUNT=3' }, 'invalid_rrule', null],
     ['text that is not a rule', { rrule: 'every second tuesday' }, 'invalid_rrule', null],
     ['a rule without dates', { rrule: 'FREQ=WEEKLY;UNTIL=20200101' }, 'empty_rrule', null],
-    ['an occurrence in the skipped hour', { rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', firstDate: '2027-03-21', startTime: '02:30', endTime: '04:00' }, 'invalid_event', 'skipped'],
+    [
+      'an occurrence in the skipped hour',
+      { rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', firstDate: '2027-03-21', startTime: '02:30', endTime: '04:00' },
+      'invalid_event',
+      'skipped',
+    ],
     ['an end before the start', { startTime: '12:00', endTime: '10:00' }, 'invalid_event', 'end the end is not after the start'],
     ['an unknown theme', { themes: ['gardening'] }, 'invalid_event', 'unknown theme "gardening"'],
     ['an unknown county', { county: 'atlantis' }, 'invalid_event', 'unknown county "atlantis"'],
@@ -141,11 +177,18 @@ describe('GET /api/series/:id', () => {
       title: 'Nätverksträff',
       rrule: 'FREQ=WEEKLY;COUNT=3',
       timeZone: 'Europe/Stockholm',
-      occurrences: res.eventIds.map((id, i) => ({ id, startsAt: `2031-01-${String(1 + 7 * i).padStart(2, '0')}T09:00:00.000Z`, status: 'draft' })),
+      occurrences: res.eventIds.map((id, i) => ({
+        id,
+        startsAt: `2031-01-${String(1 + 7 * i).padStart(2, '0')}T09:00:00.000Z`,
+        status: 'draft',
+      })),
     });
-    for (const who of ['anonymous', 'participant', 'other'] as const) expectError(await call('GET', `/api/series/${res.seriesId}`, who), 404, 'unknown_series');
+    for (const who of ['anonymous', 'participant', 'other'] as const)
+      expectError(await call('GET', `/api/series/${res.seriesId}`, who), 404, 'unknown_series');
     await call('POST', `/api/events/${res.eventIds[0]}/publish`, 'lead');
-    expect((await call('GET', `/api/series/${res.seriesId}`)).json().occurrences.map((o: { id: number }) => o.id)).toEqual([res.eventIds[0]]);
+    expect((await call('GET', `/api/series/${res.seriesId}`)).json().occurrences.map((o: { id: number }) => o.id)).toEqual([
+      res.eventIds[0],
+    ]);
   });
 
   it.each(['0', '-1', 'abc', '1.5', '2147483649', '99999999999999999999'])('400 for the id %s', async (id) => {
@@ -169,7 +212,11 @@ describe('editing occurrences', () => {
 
   it('PATCH /api/series/:id/from/:eventId changes this and the following, on their own dates, across summer time', async () => {
     const res = await createSeries();
-    const out = await call('PATCH', `/api/series/${res.seriesId}/from/${res.eventIds[2]}`, 'lead', { startTime: '13:00', endTime: '15:30', venueName: 'Ladan' });
+    const out = await call('PATCH', `/api/series/${res.seriesId}/from/${res.eventIds[2]}`, 'lead', {
+      startTime: '13:00',
+      endTime: '15:30',
+      venueName: 'Ladan',
+    });
     expect(out.statusCode, out.body).toBe(200);
     expect(out.json()).toEqual({ eventIds: res.eventIds.slice(2) });
     const evs = await eventsOf(res.eventIds);
@@ -181,7 +228,12 @@ describe('editing occurrences', () => {
       ['2027-05-11T13:00', '15:30', 'Ladan'],
       ['2027-06-08T13:00', '15:30', 'Ladan'],
     ]);
-    expect(evs.slice(2).map((e) => e.startsAt)).toEqual(['2027-03-09T12:00:00.000Z', '2027-04-13T11:00:00.000Z', '2027-05-11T11:00:00.000Z', '2027-06-08T11:00:00.000Z']);
+    expect(evs.slice(2).map((e) => e.startsAt)).toEqual([
+      '2027-03-09T12:00:00.000Z',
+      '2027-04-13T11:00:00.000Z',
+      '2027-05-11T11:00:00.000Z',
+      '2027-06-08T11:00:00.000Z',
+    ]);
     expect(evs.map((e) => e.revision)).toEqual([0, 0, 1, 1, 1, 1]);
     const audit = (await call('GET', `/api/events/${res.eventIds[4]}/audit`, 'lead')).json();
     expect(audit.at(-1)).toMatchObject({ action: 'series_updated', changes: { venueName: ['Grönt hus', 'Ladan'] } });

@@ -14,8 +14,12 @@ export const LOGIN_LINK_MINUTES = 20;
 const invalidCredentials = () => new DomainError('unauthenticated', 'invalid_credentials', 'Invalid email or password');
 
 export async function authenticate(db: Db, email: string, password: string): Promise<User> {
-  const user = db.select().from(users).where(eq(users.email, normaliseEmail(email))).get();
-  if (!user || !user.passwordHash || user.disabledAt) {
+  const user = db
+    .select()
+    .from(users)
+    .where(eq(users.email, normaliseEmail(email)))
+    .get();
+  if (!user?.passwordHash || user.disabledAt) {
     await verifyPassword(password, await dummyPasswordHash()); // same cost as a real check
     throw invalidCredentials();
   }
@@ -37,7 +41,10 @@ export function startSession(db: Db, userId: number, ttlMs: number, now = new Da
 }
 
 export function endSession(db: Db, sessionId: string, now = new Date()): void {
-  db.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).run();
+  db.update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
+    .run();
 }
 
 /** The actor behind a session, or null when it is unknown, revoked, expired, or its user is disabled. */
@@ -61,7 +68,10 @@ export interface LoginLinkRequest {
 export function requestLoginLink(db: Db, req: LoginLinkRequest): void {
   const now = req.now ?? new Date();
   const email = normaliseEmail(req.email);
-  if (!isEmail(email)) throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [{ field: 'email', message: 'not an email address' }]);
+  if (!isEmail(email))
+    throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
+      { field: 'email', message: 'not an email address' },
+    ]);
   const user = db.select().from(users).where(eq(users.email, email)).get();
   if (!user || user.disabledAt) return;
   db.transaction((tx) => {
@@ -72,15 +82,25 @@ export function requestLoginLink(db: Db, req: LoginLinkRequest): void {
 
 export function issueLoginToken(db: Pick<Db, 'insert'>, userId: number, ttlMs: number, now: Date): string {
   const token = newToken();
-  db.insert(loginTokens).values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) }).run();
+  db.insert(loginTokens)
+    .values({ tokenHash: hashToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) })
+    .run();
   return token;
 }
 
 /** Spends a login link: valid once, before it expires, for an active user. */
 export function redeemLoginLink(db: Db, token: string, now = new Date()): User {
-  const invalid = new DomainError('unauthenticated', 'invalid_login_link', 'This login link is invalid, used or expired. Ask for a new one.');
+  const invalid = new DomainError(
+    'unauthenticated',
+    'invalid_login_link',
+    'This login link is invalid, used or expired. Ask for a new one.',
+  );
   return db.transaction((tx) => {
-    const row = tx.select().from(loginTokens).where(eq(loginTokens.tokenHash, hashToken(token))).get();
+    const row = tx
+      .select()
+      .from(loginTokens)
+      .where(eq(loginTokens.tokenHash, hashToken(token)))
+      .get();
     if (!row || row.usedAt || row.expiresAt.getTime() <= now.getTime()) throw invalid;
     const user = tx.select().from(users).where(eq(users.id, row.userId)).get();
     if (!user || user.disabledAt) throw invalid;

@@ -56,7 +56,10 @@ function selectClusters(db: Db) {
 
 export function listClusters(db: Db): ClusterView[] {
   // Swedish alphabetical order (Å, Ä, Ö last), which SQLite's byte order does not give.
-  return selectClusters(db).all().map(toView).sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+  return selectClusters(db)
+    .all()
+    .map(toView)
+    .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 
 export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterView & { canEdit: boolean } {
@@ -85,11 +88,15 @@ function checkedUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new DomainError('invalid', 'invalid_url', 'The website must be a full address starting with https://', [{ field: 'website', message: 'not a URL' }]);
+    throw new DomainError('invalid', 'invalid_url', 'The website must be a full address starting with https://', [
+      { field: 'website', message: 'not a URL' },
+    ]);
   }
   // Only web links: a javascript: or data: URL would run in the visitor's browser.
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new DomainError('invalid', 'invalid_url', 'The website must start with https:// or http://', [{ field: 'website', message: 'only http(s) links' }]);
+    throw new DomainError('invalid', 'invalid_url', 'The website must start with https:// or http://', [
+      { field: 'website', message: 'only http(s) links' },
+    ]);
   }
   return url.toString();
 }
@@ -129,7 +136,11 @@ export interface CountyView {
 export function listCounties(db: Db): CountyView[] {
   const all = db.select().from(counties).orderBy(asc(counties.name)).all();
   const byCounty = new Map<number, { slug: string; name: string }[]>();
-  for (const c of db.select({ slug: clusters.slug, name: clusters.name, countyId: clusters.countyId }).from(clusters).orderBy(asc(clusters.name)).all()) {
+  for (const c of db
+    .select({ slug: clusters.slug, name: clusters.name, countyId: clusters.countyId })
+    .from(clusters)
+    .orderBy(asc(clusters.name))
+    .all()) {
     const list = byCounty.get(c.countyId) ?? [];
     list.push({ slug: c.slug, name: c.name });
     byCounty.set(c.countyId, list);

@@ -11,7 +11,32 @@ const marked = new Marked({ gfm: true, breaks: true, async: false });
 export function renderMarkdown(markdown: string): string {
   const html = marked.parse(markdown) as string;
   return sanitizeHtml(html, {
-    allowedTags: ['p', 'br', 'strong', 'em', 'b', 'i', 'a', 'ul', 'ol', 'li', 'blockquote', 'code', 'pre', 'h2', 'h3', 'h4', 'hr', 'del', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
+    allowedTags: [
+      'p',
+      'br',
+      'strong',
+      'em',
+      'b',
+      'i',
+      'a',
+      'ul',
+      'ol',
+      'li',
+      'blockquote',
+      'code',
+      'pre',
+      'h2',
+      'h3',
+      'h4',
+      'hr',
+      'del',
+      'table',
+      'thead',
+      'tbody',
+      'tr',
+      'th',
+      'td',
+    ],
     // rel is allowed only so that the transform below can set it; any rel the author wrote is replaced.
     allowedAttributes: { a: ['href', 'title', 'rel'] },
     allowedSchemes: ['http', 'https', 'mailto'],
@@ -24,12 +49,19 @@ export function renderMarkdown(markdown: string): string {
 /** Markdown as plain text (for ICS DESCRIPTION, mail text): the rendered text without markup, links kept as URLs. */
 export function markdownToText(markdown: string): string {
   const html = marked.parse(markdown) as string;
-  const withLinks = html.replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, (_m, href: string, text: string) => (text === href ? href : `${text} (${href})`));
+  const withLinks = html.replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, (_m, href: string, text: string) =>
+    text === href ? href : `${text} (${href})`,
+  );
   const text = sanitizeHtml(
-    withLinks.replace(/<\/(p|h\d|li|blockquote|pre|tr)>/gi, '\n').replace(/<br\s*\/?>/gi, '\n').replace(/<li>/gi, '• '),
+    withLinks
+      .replace(/<\/(p|h\d|li|blockquote|pre|tr)>/gi, '\n')
+      .replace(/<br\s*\/?>/gi, '\n')
+      .replace(/<li>/gi, '• '),
     { allowedTags: [], allowedAttributes: {} },
   );
-  return decodeEntities(text).replace(/\n{3,}/g, '\n\n').trim();
+  return decodeEntities(text)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 function decodeEntities(text: string): string {

@@ -6,7 +6,8 @@ const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 export function assertZone(zone: string, field = 'timeZone'): string {
-  if (!IANAZone.isValidZone(zone)) throw new DomainError('invalid', 'invalid_time_zone', `"${zone}" is not an IANA time zone`, [{ field, message: 'unknown time zone' }]);
+  if (!IANAZone.isValidZone(zone))
+    throw new DomainError('invalid', 'invalid_time_zone', `"${zone}" is not an IANA time zone`, [{ field, message: 'unknown time zone' }]);
   return zone;
 }
 
@@ -17,11 +18,17 @@ export function assertZone(zone: string, field = 'timeZone'): string {
  */
 export function localToInstant(local: string, zone: string, field: string): DateTime {
   const m = LOCAL.exec(local);
-  if (!m) throw new DomainError('invalid', 'invalid_datetime', `${field} must look like 2027-05-14T09:30`, [{ field, message: 'expected YYYY-MM-DDTHH:mm' }]);
+  if (!m)
+    throw new DomainError('invalid', 'invalid_datetime', `${field} must look like 2027-05-14T09:30`, [
+      { field, message: 'expected YYYY-MM-DDTHH:mm' },
+    ]);
   const [, y, mo, d, h, mi] = m.map(Number);
   const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi }, { zone });
   // luxon takes hour 24 as midnight of the next day; that is not a time the user can mean here.
-  if (!dt.isValid || h! > 23) throw new DomainError('invalid', 'invalid_datetime', `${field} is not a real date and time: ${local}`, [{ field, message: 'not a real date/time' }]);
+  if (!dt.isValid || h! > 23)
+    throw new DomainError('invalid', 'invalid_datetime', `${field} is not a real date and time: ${local}`, [
+      { field, message: 'not a real date/time' },
+    ]);
   if (dt.year !== y || dt.month !== mo || dt.day !== d || dt.hour !== h || dt.minute !== mi) {
     throw new DomainError('invalid', 'nonexistent_local_time', `${local} does not exist in ${zone}: the clocks skip that hour`, [
       { field, message: 'this local time is skipped by the change to summer time' },
@@ -41,7 +48,10 @@ export function localToInstant(local: string, zone: string, field: string): Date
 export function parseDate(value: string, field: string): DateTime {
   const m = DATE.exec(value);
   const dt = m ? DateTime.fromISO(value, { zone: 'UTC' }) : null;
-  if (!dt || !dt.isValid) throw new DomainError('invalid', 'invalid_date', `${field} must be a date like 2027-05-14`, [{ field, message: 'expected YYYY-MM-DD' }]);
+  if (!dt?.isValid)
+    throw new DomainError('invalid', 'invalid_date', `${field} must be a date like 2027-05-14`, [
+      { field, message: 'expected YYYY-MM-DD' },
+    ]);
   return dt;
 }
 
@@ -51,7 +61,15 @@ export function instantToLocal(at: Date, zone: string): string {
   // this runs twice for every event of every list.
   let f = localFormatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     localFormatters.set(zone, f);
   }
   const p: Record<string, string> = {};
@@ -68,6 +86,9 @@ export function startOfDate(date: string, zone: string): DateTime {
 /** A filter boundary: a date is midnight in the zone; a date-time without offset is wall-clock time there. */
 export function boundaryToDate(value: string, field: string, zone = DEFAULT_ZONE): Date {
   const dt = DateTime.fromISO(value, { zone, setZone: false });
-  if (!dt.isValid) throw new DomainError('invalid', 'invalid_datetime', `${field} is not a date or date-time: ${value}`, [{ field, message: 'invalid date' }]);
+  if (!dt.isValid)
+    throw new DomainError('invalid', 'invalid_datetime', `${field} is not a date or date-time: ${value}`, [
+      { field, message: 'invalid date' },
+    ]);
   return dt.toJSDate();
 }

@@ -53,12 +53,20 @@ export function getMe(db: Db, actor: Actor | null): UserView {
 
 export function listUsers(db: Db, actor: Actor | null): UserView[] {
   assertAdmin(actor);
-  return db.select().from(users).orderBy(asc(users.name)).all().map((u) => viewUser(db, u));
+  return db
+    .select()
+    .from(users)
+    .orderBy(asc(users.name))
+    .all()
+    .map((u) => viewUser(db, u));
 }
 
 function clusterBySlug(db: Db, slug: string) {
   const cluster = db.select().from(clusters).where(eq(clusters.slug, slug)).get();
-  if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  if (!cluster)
+    throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`, [
+      { field: 'cluster', message: 'unknown cluster' },
+    ]);
   return cluster;
 }
 
@@ -71,16 +79,27 @@ export interface InviteInput {
 }
 
 /** An admin adds a user and mails them a login link valid for a week. */
-export function inviteUser(db: Db, actor: Actor | null, input: InviteInput, linkFor: (token: string) => string, now = new Date()): UserView {
+export function inviteUser(
+  db: Db,
+  actor: Actor | null,
+  input: InviteInput,
+  linkFor: (token: string) => string,
+  now = new Date(),
+): UserView {
   assertAdmin(actor);
   const email = normaliseEmail(input.email);
-  if (!isEmail(email)) throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [{ field: 'email', message: 'not an email address' }]);
+  if (!isEmail(email))
+    throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
+      { field: 'email', message: 'not an email address' },
+    ]);
   const name = singleLine(input.name, 120);
   if (!name) throw new DomainError('invalid', 'invalid_name', 'A name is required', [{ field: 'name', message: 'required' }]);
   const clusterIds = (input.coordinatorOf ?? []).map((slug) => clusterBySlug(db, slug).id);
   const user = db.transaction((tx) => {
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
-      throw new DomainError('conflict', 'email_taken', 'A user with this email already exists', [{ field: 'email', message: 'already registered' }]);
+      throw new DomainError('conflict', 'email_taken', 'A user with this email already exists', [
+        { field: 'email', message: 'already registered' },
+      ]);
     }
     const created = tx
       .insert(users)
@@ -101,14 +120,23 @@ function userById(db: Db, id: number): User {
   return user;
 }
 
-export function setCoordinator(db: Db, actor: Actor | null, userId: number, clusterSlug: string, granted: boolean, now = new Date()): UserView {
+export function setCoordinator(
+  db: Db,
+  actor: Actor | null,
+  userId: number,
+  clusterSlug: string,
+  granted: boolean,
+  now = new Date(),
+): UserView {
   assertAdmin(actor);
   const user = userById(db, userId);
   const cluster = clusterBySlug(db, clusterSlug);
   if (granted) {
     db.insert(coordinators).values({ userId, clusterId: cluster.id, grantedAt: now }).onConflictDoNothing().run();
   } else {
-    db.delete(coordinators).where(and(eq(coordinators.userId, userId), eq(coordinators.clusterId, cluster.id))).run();
+    db.delete(coordinators)
+      .where(and(eq(coordinators.userId, userId), eq(coordinators.clusterId, cluster.id)))
+      .run();
   }
   return viewUser(db, user);
 }
@@ -132,7 +160,11 @@ export async function createAdmin(db: Db, input: { email: string; name: string; 
   const existing = db.select().from(users).where(eq(users.email, email)).get();
   const user = existing
     ? db.update(users).set({ isAdmin: true, passwordHash, disabledAt: null }).where(eq(users.id, existing.id)).returning().get()
-    : db.insert(users).values({ email, name: singleLine(input.name, 120) || email, isAdmin: true, passwordHash, createdAt: now }).returning().get();
+    : db
+        .insert(users)
+        .values({ email, name: singleLine(input.name, 120) || email, isAdmin: true, passwordHash, createdAt: now })
+        .returning()
+        .get();
   return viewUser(db, user);
 }
 

@@ -109,7 +109,14 @@ describe('login links', () => {
 
   function request(email: string, at = now): string | undefined {
     let token: string | undefined;
-    requestLoginLink(t.db, { email, linkFor: (tok) => ((token = tok), `https://samverka.test/logga-in/lank?token=${tok}`), now: at });
+    requestLoginLink(t.db, {
+      email,
+      linkFor: (tok) => {
+        token = tok;
+        return `https://samverka.test/logga-in/lank?token=${tok}`;
+      },
+      now: at,
+    });
     return token;
   }
 

@@ -2,7 +2,6 @@ import { eventAudit, eventOrganisers, events, eventThemes, type Db } from '@samv
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from '../src/events/event-access.ts';
 import { resolveEventFields, type EventFields, type EventInput } from '../src/events/event-input.ts';
 import {
@@ -103,7 +102,14 @@ describe('resolveEventFields', () => {
   beforeEach(() => (t = freshDb()));
   afterEach(() => t.dispose());
 
-  const fields = (over: Partial<EventFields> = {}) => ({ title: 'Markdagen', kind: 'workshop' as const, themes: ['krisberedskap'], start: '2027-01-14T09:00', end: '2027-01-14T16:00', ...over });
+  const fields = (over: Partial<EventFields> = {}) => ({
+    title: 'Markdagen',
+    kind: 'workshop' as const,
+    themes: ['krisberedskap'],
+    start: '2027-01-14T09:00',
+    end: '2027-01-14T16:00',
+    ...over,
+  });
   const details = (over: Partial<EventFields>) => {
     const err = caught(() => resolveEventFields(t.db, fields(over)));
     expect([err.kind, err.code]).toEqual(['invalid', 'invalid_event']);
@@ -126,14 +132,21 @@ describe('resolveEventFields', () => {
     expect(cols.timeZone).toBe('America/New_York');
   });
 
-  it.each(['2027-03-28T02:00', '2027-03-28T02:30', '2027-03-28T02:59'])('refuses %s in Europe/Stockholm: the clocks skip that hour', (start) => {
-    const d = details({ start, end: '2027-03-28T05:00' });
-    expect(d).toEqual([{ field: 'start', message: expect.stringMatching(/skipped/) }]);
-  });
+  it.each(['2027-03-28T02:00', '2027-03-28T02:30', '2027-03-28T02:59'])(
+    'refuses %s in Europe/Stockholm: the clocks skip that hour',
+    (start) => {
+      const d = details({ start, end: '2027-03-28T05:00' });
+      expect(d).toEqual([{ field: 'start', message: expect.stringMatching(/skipped/) }]);
+    },
+  );
 
   it('accepts the minutes on either side of the skipped hour', () => {
-    expect(resolveEventFields(t.db, fields({ start: '2027-03-28T01:59', end: '2027-03-28T03:00' })).startsAt.toISOString()).toBe('2027-03-28T00:59:00.000Z');
-    expect(resolveEventFields(t.db, fields({ start: '2027-03-28T01:59', end: '2027-03-28T03:00' })).endsAt.toISOString()).toBe('2027-03-28T01:00:00.000Z');
+    expect(resolveEventFields(t.db, fields({ start: '2027-03-28T01:59', end: '2027-03-28T03:00' })).startsAt.toISOString()).toBe(
+      '2027-03-28T00:59:00.000Z',
+    );
+    expect(resolveEventFields(t.db, fields({ start: '2027-03-28T01:59', end: '2027-03-28T03:00' })).endsAt.toISOString()).toBe(
+      '2027-03-28T01:00:00.000Z',
+    );
   });
 
   it('takes the repeated autumn hour at its first occurrence (RFC 5545 §3.3.5)', () => {
@@ -158,12 +171,18 @@ describe('resolveEventFields', () => {
     expect(details({ end: '2027-02-15T09:00' })).toEqual([{ field: 'end', message: expect.stringMatching(/31 days/) }]);
   });
 
-  it.each(['2027-02-30T10:00', '2027-13-01T10:00', '2027-01-14T24:00', '2027-01-14 09:00', '14/01/2027 09:00', '2027-01-14T9:00'])('refuses the start %j as not a date-time', (start) => {
-    expect(details({ start }).map((x) => x.field)).toContain('start');
-  });
+  it.each(['2027-02-30T10:00', '2027-13-01T10:00', '2027-01-14T24:00', '2027-01-14 09:00', '14/01/2027 09:00', '2027-01-14T9:00'])(
+    'refuses the start %j as not a date-time',
+    (start) => {
+      expect(details({ start }).map((x) => x.field)).toContain('start');
+    },
+  );
 
   it('makes all-day events span whole days in the zone', () => {
-    const cols = resolveEventFields(t.db, fields({ allDay: true, start: undefined, end: undefined, startDate: '2027-06-06', endDate: '2027-06-07' }));
+    const cols = resolveEventFields(
+      t.db,
+      fields({ allDay: true, start: undefined, end: undefined, startDate: '2027-06-06', endDate: '2027-06-07' }),
+    );
     expect(cols).toMatchObject({ allDay: true, startDate: '2027-06-06', endDate: '2027-06-07' });
     expect(cols.startsAt.toISOString()).toBe('2027-06-05T22:00:00.000Z');
     expect(cols.endsAt.toISOString()).toBe('2027-06-07T22:00:00.000Z');
@@ -174,7 +193,9 @@ describe('resolveEventFields', () => {
 
   it('refuses all-day events without a first day, ending before they start, or with an impossible date', () => {
     expect(details({ allDay: true, startDate: undefined }).map((d) => d.field)).toEqual(['startDate']);
-    expect(details({ allDay: true, startDate: '2027-06-07', endDate: '2027-06-06' })).toEqual([{ field: 'endDate', message: expect.stringMatching(/before the first day/) }]);
+    expect(details({ allDay: true, startDate: '2027-06-07', endDate: '2027-06-06' })).toEqual([
+      { field: 'endDate', message: expect.stringMatching(/before the first day/) },
+    ]);
     expect(details({ allDay: true, startDate: '2027-02-30' }).map((d) => d.field)).toEqual(['startDate']);
   });
 
@@ -192,19 +213,28 @@ describe('resolveEventFields', () => {
     expect(resolveEventFields(t.db, fields({ onlineUrl })).onlineUrl).toBe(new URL(onlineUrl).toString());
   });
 
-  it.each(['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://example.se', 'mailto:a@example.se', 'meet.example.se', 'not a link'])(
-    'refuses the online link %j',
-    (onlineUrl) => {
-      expect(details({ onlineUrl })).toEqual([{ field: 'onlineUrl', message: expect.stringMatching(/https/) }]);
-    },
-  );
+  it.each([
+    'javascript:alert(1)',
+    'JAVASCRIPT:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'ftp://example.se',
+    'mailto:a@example.se',
+    'meet.example.se',
+    'not a link',
+  ])('refuses the online link %j', (onlineUrl) => {
+    expect(details({ onlineUrl })).toEqual([{ field: 'onlineUrl', message: expect.stringMatching(/https/) }]);
+  });
 
   it('checks the registration window: opens before it closes, closes before the event ends', () => {
     const ok = resolveEventFields(t.db, fields({ registrationOpens: '2027-01-01T08:00', registrationCloses: '2027-01-13T12:00' }));
     expect(ok.registrationOpensAt!.toISOString()).toBe('2027-01-01T07:00:00.000Z');
     expect(ok.registrationClosesAt!.toISOString()).toBe('2027-01-13T11:00:00.000Z');
-    expect(details({ registrationOpens: '2027-01-10T08:00', registrationCloses: '2027-01-09T08:00' })).toEqual([{ field: 'registrationCloses', message: 'registration closes before it opens' }]);
-    expect(details({ registrationCloses: '2027-01-15T08:00' })).toEqual([{ field: 'registrationCloses', message: expect.stringMatching(/before the event ends/) }]);
+    expect(details({ registrationOpens: '2027-01-10T08:00', registrationCloses: '2027-01-09T08:00' })).toEqual([
+      { field: 'registrationCloses', message: 'registration closes before it opens' },
+    ]);
+    expect(details({ registrationCloses: '2027-01-15T08:00' })).toEqual([
+      { field: 'registrationCloses', message: expect.stringMatching(/before the event ends/) },
+    ]);
     expect(details({ registrationOpens: '2027-03-28T02:15' }).map((d) => d.field)).toEqual(['registrationOpens']);
   });
 
@@ -219,7 +249,12 @@ describe('resolveEventFields', () => {
   });
 
   it('reports every problem at once, and names the fields in the message', () => {
-    const err = caught(() => resolveEventFields(t.db, fields({ title: '  ', themes: ['nope'], county: 'nowhere', end: '2027-01-14T08:00', onlineUrl: 'javascript:x' })));
+    const err = caught(() =>
+      resolveEventFields(
+        t.db,
+        fields({ title: '  ', themes: ['nope'], county: 'nowhere', end: '2027-01-14T08:00', onlineUrl: 'javascript:x' }),
+      ),
+    );
     expect(err.details.map((d) => d.field).sort()).toEqual(['county', 'end', 'onlineUrl', 'themes', 'title']);
     expect(err.message).toContain('unknown theme "nope"');
     expect(err.message).toContain('unknown county "nowhere"');
@@ -309,7 +344,12 @@ describe('createEvent', () => {
     expect(event.uid).toMatch(/@samverka$/);
     expect(clashes).toEqual([]);
     expect(auditOf(event.id)).toEqual([
-      { at: now.toISOString(), action: 'created', user: 'Lena Lead', changes: { status: [null, 'draft'], startsAt: [null, '2027-05-14T07:00:00.000Z'] } },
+      {
+        at: now.toISOString(),
+        action: 'created',
+        user: 'Lena Lead',
+        changes: { status: [null, 'draft'], startsAt: [null, '2027-05-14T07:00:00.000Z'] },
+      },
     ]);
   });
 
@@ -347,18 +387,39 @@ describe('who may do what with an event', () => {
     ['declined', { seeDraft: 'not_found', editDraft: 'not_found', editPublished: 'forbidden', invite: 'not_found', audit: 'not_found' }],
     ['unrelated', { seeDraft: 'not_found', editDraft: 'not_found', editPublished: 'forbidden', invite: 'not_found', audit: 'not_found' }],
     ['participant', { seeDraft: 'not_found', editDraft: 'not_found', editPublished: 'forbidden', invite: 'not_found', audit: 'not_found' }],
-    ['anonymous', { seeDraft: 'not_found', editDraft: 'unauthenticated', editPublished: 'unauthenticated', invite: 'unauthenticated', audit: 'unauthenticated' }],
+    [
+      'anonymous',
+      {
+        seeDraft: 'not_found',
+        editDraft: 'unauthenticated',
+        editPublished: 'unauthenticated',
+        invite: 'unauthenticated',
+        audit: 'unauthenticated',
+      },
+    ],
   ];
 
   it.each(table)('%s', (role, expected) => {
     const id = eventWithOrganisers();
     const a = as[role];
-    expect(outcome(() => getEvent(t.db, a, id)), 'see draft').toBe(expected.seeDraft);
-    expect(outcome(() => eventAuditLog(t.db, a, id)), 'audit').toBe(expected.audit);
+    expect(
+      outcome(() => getEvent(t.db, a, id)),
+      'see draft',
+    ).toBe(expected.seeDraft);
+    expect(
+      outcome(() => eventAuditLog(t.db, a, id)),
+      'audit',
+    ).toBe(expected.audit);
 
     const before = snapshot(t.db);
-    expect(outcome(() => updateEvent(t.db, a, id, { title: `Ny titel av ${role}` })), 'edit draft').toBe(expected.editDraft);
-    expect(outcome(() => inviteCohost(t.db, a, id, 'gront-center')), 'invite').toBe(expected.invite);
+    expect(
+      outcome(() => updateEvent(t.db, a, id, { title: `Ny titel av ${role}` })),
+      'edit draft',
+    ).toBe(expected.editDraft);
+    expect(
+      outcome(() => inviteCohost(t.db, a, id, 'gront-center')),
+      'invite',
+    ).toBe(expected.invite);
     if (expected.editDraft !== 'allowed') {
       expect(outcome(() => publishEvent(t.db, a, id))).toBe(expected.editDraft);
       expect(outcome(() => cancelEvent(t.db, a, id, 'Sjukdom'))).toBe(expected.editDraft);
@@ -370,7 +431,10 @@ describe('who may do what with an event', () => {
     publishEvent(t.db, as.lead, id);
     expect(getEvent(t.db, a, id).status).toBe('published');
     const beforePublished = snapshot(t.db);
-    expect(outcome(() => updateEvent(t.db, a, id, { venueName: `Sal ${role}` })), 'edit published').toBe(expected.editPublished);
+    expect(
+      outcome(() => updateEvent(t.db, a, id, { venueName: `Sal ${role}` })),
+      'edit published',
+    ).toBe(expected.editPublished);
     if (expected.editPublished !== 'allowed') {
       expect(outcome(() => cancelEvent(t.db, a, id, 'Sjukdom'))).toBe(expected.editPublished);
       expect(snapshot(t.db)).toBe(beforePublished);
@@ -407,7 +471,12 @@ describe('revisions and the audit log', () => {
     const { event } = updateEvent(t.db, as.lead, id, { title: 'Markdagen 2027' }, at);
     expect(event.revision).toBe(0);
     expect(event.updatedAt).toBe(at.toISOString());
-    expect(auditOf(id).at(-1)).toEqual({ at: at.toISOString(), action: 'updated', user: 'Lena Lead', changes: { title: ['Markdagen', 'Markdagen 2027'] } });
+    expect(auditOf(id).at(-1)).toEqual({
+      at: at.toISOString(),
+      action: 'updated',
+      user: 'Lena Lead',
+      changes: { title: ['Markdagen', 'Markdagen 2027'] },
+    });
   });
 
   it('description, kind and theme changes keep the revision too', () => {
@@ -464,7 +533,15 @@ describe('revisions and the audit log', () => {
   it('a patch that changes nothing writes nothing', () => {
     const id = createEvent(t.db, as.lead, input()).event.id;
     const before = snapshot(t.db);
-    expect(updateEvent(t.db, as.lead, id, { title: 'Markdagen', start: '2027-05-14T09:00', venueName: 'Lantbruksskolan' }, new Date('2030-01-01')).event.revision).toBe(0);
+    expect(
+      updateEvent(
+        t.db,
+        as.lead,
+        id,
+        { title: 'Markdagen', start: '2027-05-14T09:00', venueName: 'Lantbruksskolan' },
+        new Date('2030-01-01'),
+      ).event.revision,
+    ).toBe(0);
     expect(updateEvent(t.db, as.lead, id, {}).event.revision).toBe(0);
     expect(snapshot(t.db)).toBe(before);
   });
@@ -478,8 +555,20 @@ describe('revisions and the audit log', () => {
       ['Cilla Cohost', 'updated'],
       ['Ada Admin', 'updated'],
     ]);
-    expect(log.map((e) => e.action)).toEqual(['created', 'cohost_invited', 'cohost_invited', 'cohost_invited', 'cohost_accepted', 'cohost_declined', 'updated', 'updated']);
-    expect(log.find((e) => e.action === 'cohost_declined')).toMatchObject({ user: 'Dag Declined', changes: { cohost: [DECLINED, 'declined'] } });
+    expect(log.map((e) => e.action)).toEqual([
+      'created',
+      'cohost_invited',
+      'cohost_invited',
+      'cohost_invited',
+      'cohost_accepted',
+      'cohost_declined',
+      'updated',
+      'updated',
+    ]);
+    expect(log.find((e) => e.action === 'cohost_declined')).toMatchObject({
+      user: 'Dag Declined',
+      changes: { cohost: [DECLINED, 'declined'] },
+    });
   });
 
   it('a refused patch (end before start) changes nothing and records nothing', () => {
@@ -487,7 +576,9 @@ describe('revisions and the audit log', () => {
     const before = snapshot(t.db);
     const err = caught(() => updateEvent(t.db, as.lead, id, { title: 'Ny', start: '2027-05-14T17:00' }));
     expect(err.details).toEqual([{ field: 'end', message: 'the end is not after the start' }]);
-    expect(caught(() => updateEvent(t.db, as.lead, id, { start: '2027-03-28T02:30', end: '2027-03-28T03:30' })).details[0]!.field).toBe('start');
+    expect(caught(() => updateEvent(t.db, as.lead, id, { start: '2027-03-28T02:30', end: '2027-03-28T03:30' })).details[0]!.field).toBe(
+      'start',
+    );
     expect(caught(() => updateEvent(t.db, as.lead, id, { county: 'atlantis' })).message).toContain('"atlantis"');
     expect(snapshot(t.db)).toBe(before);
   });
@@ -507,7 +598,15 @@ describe('clashes', () => {
     cancelEvent(t.db, as.cohost, cancelled, 'Inställt');
     createEvent(t.db, as.cohost, input({ leadCluster: COHOST, title: 'Draft', start: '2027-05-14T10:00', end: '2027-05-14T11:00' }));
     const { clashes } = createEvent(t.db, as.lead, input({ start: '2027-05-14T09:00', end: '2027-05-14T11:00' }));
-    expect(clashes).toEqual([{ id: a, title: 'A', startsAt: '2027-05-14T08:00:00.000Z', endsAt: '2027-05-14T10:00:00.000Z', lead: expect.stringMatching(/fr[oö]da/i) }]);
+    expect(clashes).toEqual([
+      {
+        id: a,
+        title: 'A',
+        startsAt: '2027-05-14T08:00:00.000Z',
+        endsAt: '2027-05-14T10:00:00.000Z',
+        lead: expect.stringMatching(/fr[oö]da/i),
+      },
+    ]);
   });
 
   it('lists clashes after a move, and never the moved event itself', () => {
@@ -584,7 +683,11 @@ describe('co-hosts', () => {
       { slug: COHOST, name: expect.any(String), role: 'cohost', status: 'invited' },
     ]);
     expect(pendingInvitations(t.db, as.cohost)).toEqual([
-      { event: { id, title: 'Markdagen', startsAt: '2027-05-14T07:00:00.000Z', status: 'draft', lead: expect.any(String) }, cluster: { slug: COHOST, name: expect.any(String) }, invitedAt: '2027-01-05T08:00:00.000Z' },
+      {
+        event: { id, title: 'Markdagen', startsAt: '2027-05-14T07:00:00.000Z', status: 'draft', lead: expect.any(String) },
+        cluster: { slug: COHOST, name: expect.any(String) },
+        invitedAt: '2027-01-05T08:00:00.000Z',
+      },
     ]);
     expect(pendingInvitations(t.db, as.lead)).toEqual([]);
     expect(caught(() => updateEvent(t.db, as.cohost, id, { title: 'x' })).kind).toBe('forbidden');
@@ -657,7 +760,11 @@ describe('co-hosts', () => {
     expect(pendingInvitations(t.db, as.invited).map((p) => p.event.id)).toEqual([id]);
     removeCohost(t.db, as.lead, id, INVITED);
     expect(pendingInvitations(t.db, as.invited)).toEqual([]);
-    expect(auditOf(id).slice(-2).map((e) => [e.action, e.changes])).toEqual([
+    expect(
+      auditOf(id)
+        .slice(-2)
+        .map((e) => [e.action, e.changes]),
+    ).toEqual([
       ['cohost_removed', { cohost: [COHOST, null] }],
       ['cohost_removed', { cohost: [INVITED, null] }],
     ]);
@@ -724,12 +831,15 @@ describe('listEvents', () => {
     }
   });
 
-  it.each(['not-a-cursor', Buffer.from('1:2:3').toString('base64url'), Buffer.from('99999999999999999999:1').toString('base64url'), Buffer.from('1:99999999999999999999').toString('base64url'), Buffer.from('1e3:1').toString('base64url')])(
-    'refuses the cursor %j',
-    (cursor) => {
-      expect(caught(() => listEvents(t.db, null, { cursor })).code).toBe('invalid_cursor');
-    },
-  );
+  it.each([
+    'not-a-cursor',
+    Buffer.from('1:2:3').toString('base64url'),
+    Buffer.from('99999999999999999999:1').toString('base64url'),
+    Buffer.from('1:99999999999999999999').toString('base64url'),
+    Buffer.from('1e3:1').toString('base64url'),
+  ])('refuses the cursor %j', (cursor) => {
+    expect(caught(() => listEvents(t.db, null, { cursor })).code).toBe('invalid_cursor');
+  });
 
   it('names an unknown cluster, theme or county filter', () => {
     for (const [field, value] of [
@@ -767,21 +877,38 @@ describe('listEvents', () => {
     expect(q('viltvård')).toEqual([skog]);
   });
 
-  it.each(['"', '""', '*', 'ärt*', '"ärt', 'ärt OR skog', 'NEAR(ärt skog)', 'NEAR(', 'ärt AND', 'NOT ärt', '-ärt', 'title:ärt', '^ärt', '(ärt', 'ärt)', "'; DROP TABLE events; --", '{title}: x', '\u0000', '🌱'])(
-    'takes %j as plain words, never as FTS5 syntax',
-    (text) => {
-      const id = createEvent(t.db, as.lead, input({ title: 'Ärtodling' })).event.id;
-      publishEvent(t.db, as.lead, id);
-      const found = listEvents(t.db, null, { q: text }).events.map((e) => e.id);
-      // The title's one token is "artodling": it matches when every word typed is that token,
-      // the last one as a prefix of it.
-      const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-      const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(fold);
-      const matches = words.length > 0 && words.every((w, i) => (i === words.length - 1 ? 'artodling'.startsWith(w) : w === 'artodling'));
-      expect(found).toEqual(matches ? [id] : []);
-      expect(t.db.select().from(events).all()).toHaveLength(1);
-    },
-  );
+  it.each([
+    '"',
+    '""',
+    '*',
+    'ärt*',
+    '"ärt',
+    'ärt OR skog',
+    'NEAR(ärt skog)',
+    'NEAR(',
+    'ärt AND',
+    'NOT ärt',
+    '-ärt',
+    'title:ärt',
+    '^ärt',
+    '(ärt',
+    'ärt)',
+    "'; DROP TABLE events; --",
+    '{title}: x',
+    '\u0000',
+    '🌱',
+  ])('takes %j as plain words, never as FTS5 syntax', (text) => {
+    const id = createEvent(t.db, as.lead, input({ title: 'Ärtodling' })).event.id;
+    publishEvent(t.db, as.lead, id);
+    const found = listEvents(t.db, null, { q: text }).events.map((e) => e.id);
+    // The title's one token is "artodling": it matches when every word typed is that token,
+    // the last one as a prefix of it.
+    const fold = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const words = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(fold);
+    const matches = words.length > 0 && words.every((w, i) => (i === words.length - 1 ? 'artodling'.startsWith(w) : w === 'artodling'));
+    expect(found).toEqual(matches ? [id] : []);
+    expect(t.db.select().from(events).all()).toHaveLength(1);
+  });
 
   it('an empty search is no text filter', () => {
     const id = createEvent(t.db, as.lead, input()).event.id;

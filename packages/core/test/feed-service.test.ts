@@ -4,8 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
-import { answerCohostInvitation, cancelEvent, createEvent, deleteEvent, inviteCohost, publishEvent, updateEvent } from '../src/events/event-service.ts';
+import {
+  answerCohostInvitation,
+  cancelEvent,
+  createEvent,
+  deleteEvent,
+  inviteCohost,
+  publishEvent,
+  updateEvent,
+} from '../src/events/event-service.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { CANCELLED_KEEP_MS, FeedService, PUBLISHED_KEEP_MS, type BuiltFeed, type FeedScope } from '../src/feeds/feed-service.ts';
 import { buildVevent } from '../src/feeds/ics.ts';
@@ -34,7 +41,16 @@ let feeds: FeedService;
 const actor = (id: number) => loadActor(db, id)!;
 
 function input(o: Partial<EventInput> = {}): EventInput {
-  return { leadCluster: 'agro-orebro', title: 'Workshop', kind: 'workshop', themes: ['krisberedskap'], start: '2027-02-10T09:00', end: '2027-02-10T12:00', venueName: 'Ladan', ...o };
+  return {
+    leadCluster: 'agro-orebro',
+    title: 'Workshop',
+    kind: 'workshop',
+    themes: ['krisberedskap'],
+    start: '2027-02-10T09:00',
+    end: '2027-02-10T12:00',
+    venueName: 'Ladan',
+    ...o,
+  };
 }
 
 function published(o: Partial<EventInput> = {}, by = orebro) {
@@ -77,14 +93,42 @@ describe('feed_state.version (drizzle/0004 triggers)', () => {
     ['an event is updated', (id) => void db.update(events).set({ title: 'Ny' }).where(eq(events.id, id)).run()],
     ['an event is deleted', (id) => void db.delete(events).where(eq(events.id, id)).run()],
     ['an event theme is added', (id) => void db.insert(eventThemes).values({ eventId: id, themeId: 3 }).run()],
-    ['an event theme is removed', (id) => void db.delete(eventThemes).where(and(eq(eventThemes.eventId, id), eq(eventThemes.themeId, 2))).run()],
+    [
+      'an event theme is removed',
+      (id) =>
+        void db
+          .delete(eventThemes)
+          .where(and(eq(eventThemes.eventId, id), eq(eventThemes.themeId, 2)))
+          .run(),
+    ],
     ['an organiser is added', (id) => void inviteCohost(db, orebro, id, 'agro-vast')],
     ['an organiser is updated', (id) => void answerCohostInvitation(db, sormland, id, 'agro-sormland', true)],
-    ['an organiser is removed', (id) => void db.delete(eventOrganisers).where(and(eq(eventOrganisers.eventId, id), eq(eventOrganisers.role, 'cohost'))).run()],
+    [
+      'an organiser is removed',
+      (id) =>
+        void db
+          .delete(eventOrganisers)
+          .where(and(eq(eventOrganisers.eventId, id), eq(eventOrganisers.role, 'cohost')))
+          .run(),
+    ],
     ['a cluster is updated', () => void db.update(clusters).set({ town: 'Örebro' }).where(eq(clusters.id, orebroId())).run()],
-    ['a theme is updated', () => void db.update(themes).set({ nameEn: 'Crisis preparedness and self-sufficiency' }).where(eq(themes.slug, 'krisberedskap')).run()],
-    ['a coordinator is added', () => void db.insert(coordinators).values({ userId: sormland.userId, clusterId: orebroId(), grantedAt: new Date() }).run()],
-    ['a coordinator is removed', () => void db.delete(coordinators).where(and(eq(coordinators.userId, sormland.userId), eq(coordinators.clusterId, orebroId()))).run()],
+    [
+      'a theme is updated',
+      () =>
+        void db.update(themes).set({ nameEn: 'Crisis preparedness and self-sufficiency' }).where(eq(themes.slug, 'krisberedskap')).run(),
+    ],
+    [
+      'a coordinator is added',
+      () => void db.insert(coordinators).values({ userId: sormland.userId, clusterId: orebroId(), grantedAt: new Date() }).run(),
+    ],
+    [
+      'a coordinator is removed',
+      () =>
+        void db
+          .delete(coordinators)
+          .where(and(eq(coordinators.userId, sormland.userId), eq(coordinators.clusterId, orebroId())))
+          .run(),
+    ],
   ])('rises when %s', (_what, change) => {
     const id = setup();
     const before = version();
@@ -259,10 +303,12 @@ describe('what a feed holds over time', () => {
 
   it('names filtered feeds after what they filter', () => {
     published();
-    expect(readBoth(feeds.ics({ type: 'all', cluster: 'agro-orebro', theme: 'krisberedskap' }, 'sv', NOW).body.toString()).props['X-WR-CALNAME']).toBe(
-      'Samverka – Agro Örebro · Krisberedskap och självförsörjning',
+    expect(
+      readBoth(feeds.ics({ type: 'all', cluster: 'agro-orebro', theme: 'krisberedskap' }, 'sv', NOW).body.toString()).props['X-WR-CALNAME'],
+    ).toBe('Samverka – Agro Örebro · Krisberedskap och självförsörjning');
+    expect(readBoth(feeds.ics({ type: 'all', county: 'orebro-lan' }, 'en', NOW).body.toString()).props['X-WR-CALNAME']).toBe(
+      'Samverka – Örebro län',
     );
-    expect(readBoth(feeds.ics({ type: 'all', county: 'orebro-lan' }, 'en', NOW).body.toString()).props['X-WR-CALNAME']).toBe('Samverka – Örebro län');
     expect(readBoth(feeds.ics(ALL, 'en', NOW).body.toString()).props['X-WR-CALNAME']).toBe('Samverka – green cluster events');
   });
 });
@@ -333,7 +379,10 @@ print(json.dumps({'title': root.find(A + 'title').text, 'entries': [{'id': e.fin
     const doc = parse(feed.body);
     expect(doc.title).toBe('Samverka – gröna klustrens evenemang');
     expect(doc.entries.map((e) => e.title)).toEqual([title, 'Senare']);
-    expect(doc.entries[0]).toMatchObject({ id: `https://samverka.test/evenemang/${soon.id}`, categories: ['Krisberedskap och självförsörjning'] });
+    expect(doc.entries[0]).toMatchObject({
+      id: `https://samverka.test/evenemang/${soon.id}`,
+      categories: ['Krisberedskap och självförsörjning'],
+    });
     expect(doc.entries[0]!.summary).toContain('Ladan, Örebro län');
     expect(doc.entries[1]!.id).toBe(`https://samverka.test/evenemang/${later.id}`);
     // An event leaves when it starts: the cached feed is rebuilt at that instant without any write.

@@ -39,7 +39,14 @@ let counter = 0;
 /** Inserts a user directly (no password unless given) and returns the row's id. */
 export function insertUser(
   db: Db,
-  o: { email?: string; name?: string; isAdmin?: boolean; coordinatorOf?: string[]; passwordHash?: string | null; disabledAt?: Date | null } = {},
+  o: {
+    email?: string;
+    name?: string;
+    isAdmin?: boolean;
+    coordinatorOf?: string[];
+    passwordHash?: string | null;
+    disabledAt?: Date | null;
+  } = {},
 ): number {
   const n = ++counter;
   const user = db
@@ -55,7 +62,9 @@ export function insertUser(
     .returning()
     .get();
   for (const slug of o.coordinatorOf ?? []) {
-    db.insert(coordinators).values({ userId: user.id, clusterId: clusterId(db, slug), grantedAt: new Date() }).run();
+    db.insert(coordinators)
+      .values({ userId: user.id, clusterId: clusterId(db, slug), grantedAt: new Date() })
+      .run();
   }
   return user.id;
 }

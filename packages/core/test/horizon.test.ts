@@ -3,7 +3,6 @@ import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import { FeedService } from '../src/feeds/feed-service.ts';
 import {
   commentOnHorizonItem,
@@ -117,7 +116,10 @@ describe('posting items', () => {
   ])('refuses %s (400 naming the field) on create and update, storing nothing', (_what, over, field) => {
     const existing = createHorizonItem(t.db, own, item(), NOW);
     const before = snapshot(t.db);
-    for (const attempt of [() => createHorizonItem(t.db, admin, item(over), NOW), () => updateHorizonItem(t.db, own, existing.id, item(over), NOW)]) {
+    for (const attempt of [
+      () => createHorizonItem(t.db, admin, item(over), NOW),
+      () => updateHorizonItem(t.db, own, existing.id, item(over), NOW),
+    ]) {
       const err = caught(attempt);
       expect(err.kind).toBe('invalid');
       expect(err.details.map((d) => d.field)).toContain(field);
@@ -138,10 +140,19 @@ describe('changing and deleting items', () => {
     const v = createHorizonItem(t.db, own, item(), NOW);
     const before = snapshot(t.db);
     const later = new Date(NOW.getTime() + 60_000);
-    expect(outcome(() => updateHorizonItem(t.db, actor(), v.id, item({ title: 'Ny titel', deadline: '2030-04-01', themes: ['omvarldsbevakning'] }), later))).toBe(expected);
+    expect(
+      outcome(() =>
+        updateHorizonItem(t.db, actor(), v.id, item({ title: 'Ny titel', deadline: '2030-04-01', themes: ['omvarldsbevakning'] }), later),
+      ),
+    ).toBe(expected);
     if (expected === 'allowed') {
       const after = getHorizonItem(t.db, null, v.id);
-      expect([after.title, after.deadline, after.themes, after.updatedAt]).toEqual(['Ny titel', '2030-04-01', ['omvarldsbevakning'], later.toISOString()]);
+      expect([after.title, after.deadline, after.themes, after.updatedAt]).toEqual([
+        'Ny titel',
+        '2030-04-01',
+        ['omvarldsbevakning'],
+        later.toISOString(),
+      ]);
       expect(t.db.select().from(horizonItems).get()!.revision).toBe(1);
       // The posting cluster stays.
       expect(after.cluster?.slug).toBe(OWN);
@@ -251,12 +262,27 @@ describe('the board', () => {
   function board() {
     const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
     const ids = {
-      noDeadlineOld: createHorizonItem(t.db, own, item({ title: 'Rapport utan datum (äldre)', deadline: null, themes: ['omvarldsbevakning'] }), at(1)).id,
+      noDeadlineOld: createHorizonItem(
+        t.db,
+        own,
+        item({ title: 'Rapport utan datum (äldre)', deadline: null, themes: ['omvarldsbevakning'] }),
+        at(1),
+      ).id,
       late: createHorizonItem(t.db, own, item({ title: 'Sent', deadline: '2030-06-01', themes: ['kapitalforsorjning'] }), at(2)).id,
       today: createHorizonItem(t.db, own, item({ title: 'Idag', deadline: TODAY, themes: ['krisberedskap'] }), at(3)).id,
       past: createHorizonItem(t.db, own, item({ title: 'Passerad', deadline: '2030-01-09', themes: ['krisberedskap'] }), at(4)).id,
-      soon: createHorizonItem(t.db, other, item({ title: 'Snart', deadline: '2030-01-20', themes: ['krisberedskap', 'kapitalforsorjning'], cluster: OTHER }), at(5)).id,
-      noDeadlineNew: createHorizonItem(t.db, admin, item({ title: 'Rapport utan datum (nyare)', deadline: null, themes: ['krisberedskap'], cluster: null }), at(6)).id,
+      soon: createHorizonItem(
+        t.db,
+        other,
+        item({ title: 'Snart', deadline: '2030-01-20', themes: ['krisberedskap', 'kapitalforsorjning'], cluster: OTHER }),
+        at(5),
+      ).id,
+      noDeadlineNew: createHorizonItem(
+        t.db,
+        admin,
+        item({ title: 'Rapport utan datum (nyare)', deadline: null, themes: ['krisberedskap'], cluster: null }),
+        at(6),
+      ).id,
     };
     return ids;
   }
@@ -279,18 +305,34 @@ describe('the board', () => {
     expect(listHorizonItems(t.db, null, { today: TODAY, closingWithinDays: 10 }).map((i) => i.id)).toEqual([ids.today, ids.soon]);
     expect(listHorizonItems(t.db, null, { today: TODAY, closingWithinDays: 9 }).map((i) => i.id)).toEqual([ids.today]);
     expect(listHorizonItems(t.db, null, { today: TODAY, closingWithinDays: 0 }).map((i) => i.id)).toEqual([ids.today]);
-    expect(listHorizonItems(t.db, null, { today: TODAY, closingWithinDays: 365 }).map((i) => i.id)).toEqual([ids.today, ids.soon, ids.late]);
-    expect(listHorizonItems(t.db, null, { today: TODAY, theme: 'krisberedskap', closingWithinDays: 30 }).map((i) => i.id)).toEqual([ids.today, ids.soon]);
+    expect(listHorizonItems(t.db, null, { today: TODAY, closingWithinDays: 365 }).map((i) => i.id)).toEqual([
+      ids.today,
+      ids.soon,
+      ids.late,
+    ]);
+    expect(listHorizonItems(t.db, null, { today: TODAY, theme: 'krisberedskap', closingWithinDays: 30 }).map((i) => i.id)).toEqual([
+      ids.today,
+      ids.soon,
+    ]);
     expect(caught(() => listHorizonItems(t.db, null, { theme: 'no-such-theme' })).kind).toBe('not_found');
   });
 
   it('deadlineItems gives the dated items from a day on, by theme and by posting cluster, with theme names', () => {
     const ids = board();
     expect(deadlineItems(t.db, { fromDate: TODAY }).map((d) => d.id)).toEqual([ids.today, ids.soon, ids.late]);
-    const themeId = t.db.select().from(horizonItemThemes).all().find((r) => r.itemId === ids.late)!.themeId;
+    const themeId = t.db
+      .select()
+      .from(horizonItemThemes)
+      .all()
+      .find((r) => r.itemId === ids.late)!.themeId;
     expect(deadlineItems(t.db, { fromDate: TODAY, themeId }).map((d) => d.id)).toEqual([ids.soon, ids.late]);
     expect(deadlineItems(t.db, { fromDate: TODAY, clusterId: clusterId(t.db, OTHER) }).map((d) => d.id)).toEqual([ids.soon]);
-    expect(deadlineItems(t.db, { fromDate: TODAY }).find((d) => d.id === ids.soon)!.themeNames.map((n) => n.sv).sort()).toEqual(['Kapitalförsörjning', 'Krisberedskap och självförsörjning']);
+    expect(
+      deadlineItems(t.db, { fromDate: TODAY })
+        .find((d) => d.id === ids.soon)!
+        .themeNames.map((n) => n.sv)
+        .sort(),
+    ).toEqual(['Kapitalförsörjning', 'Krisberedskap och självförsörjning']);
   });
 });
 
@@ -315,7 +357,8 @@ describe('deadlines in the calendar feeds', () => {
     expect(en.summary).toBe(`Deadline: ${v.title}`);
     expect(en.categories).toEqual(['Crisis preparedness and self-sufficiency']);
 
-    const uids = (scope: Parameters<FeedService['ics']>[0]) => readWithIcalJs(feeds.ics(scope, 'sv', now).body.toString('utf8')).events.map((x) => x.uid);
+    const uids = (scope: Parameters<FeedService['ics']>[0]) =>
+      readWithIcalJs(feeds.ics(scope, 'sv', now).body.toString('utf8')).events.map((x) => x.uid);
     expect(uids({ type: 'all', theme: 'krisberedskap' })).toContain(v.uid);
     expect(uids({ type: 'all', theme: 'kapitalforsorjning' })).not.toContain(v.uid);
     expect(uids({ type: 'all', cluster: OWN })).toContain(v.uid);
@@ -331,7 +374,8 @@ describe('deadlines in the calendar feeds', () => {
   it('a passed deadline stays 30 days in the ICS feed and then leaves it; the Atom feed shows only open ones', () => {
     const v = createHorizonItem(t.db, own, item({ deadline: '2030-01-05' }), NOW);
     const feeds = new FeedService(t.db, 'https://samverka.example');
-    const uidsAt = (iso: string) => readWithIcalJs(feeds.ics({ type: 'all' }, 'sv', Date.parse(iso)).body.toString('utf8')).events.map((x) => x.uid);
+    const uidsAt = (iso: string) =>
+      readWithIcalJs(feeds.ics({ type: 'all' }, 'sv', Date.parse(iso)).body.toString('utf8')).events.map((x) => x.uid);
     expect(uidsAt('2030-01-10T10:00:00Z')).toContain(v.uid);
     expect(uidsAt('2030-02-20T10:00:00Z')).not.toContain(v.uid);
     expect(feeds.atom({ type: 'all' }, 'sv', NOW.getTime()).body.toString('utf8')).not.toContain('Sista dag 2030-01-05');

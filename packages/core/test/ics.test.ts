@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { assembleCalendar, buildVevent, calendarHeader, vtimezone, type IcsEventContext } from '../src/feeds/ics.ts';
 import { markdownToText } from '../src/markdown.ts';
 import { localToInstant } from '../src/time.ts';
-import { khalList, physicalLines, rawValues, readBoth, readWithIcalJs, readWithPython, unfold } from '../../../tests/support/ics-readers.ts';
+import {
+  khalList,
+  physicalLines,
+  rawValues,
+  readBoth,
+  readWithIcalJs,
+  readWithPython,
+  unfold,
+} from '../../../tests/support/ics-readers.ts';
 
 // Rows as the database holds them: instants in UTC plus the zone, all-day events as dates.
 const UPDATED = new Date('2026-05-04T10:11:12.345Z');
@@ -50,7 +58,14 @@ function row(o: Partial<Event> & { start?: string; end?: string } = {}): Event {
 }
 
 function ctx(o: Partial<IcsEventContext> = {}): IcsEventContext {
-  return { leadName: 'Agro Örebro', organizerEmail: null, countyName: null, themeNames: ['Krisberedskap och självförsörjning'], eventUrl: 'https://samverka.test/evenemang/1', ...o };
+  return {
+    leadName: 'Agro Örebro',
+    organizerEmail: null,
+    countyName: null,
+    themeNames: ['Krisberedskap och självförsörjning'],
+    eventUrl: 'https://samverka.test/evenemang/1',
+    ...o,
+  };
 }
 
 const HEADER = calendarHeader({ name: 'Test', timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
@@ -58,7 +73,11 @@ const HEADER = calendarHeader({ name: 'Test', timeZone: 'Europe/Stockholm', ttlS
 /** A whole calendar around the rows, as the feeds assemble it. */
 function calendar(rows: Event[], lang: 'sv' | 'en' = 'sv', c: Partial<IcsEventContext> = {}): string {
   const zones = new Set(rows.filter((r) => !r.allDay).map((r) => r.timeZone));
-  return assembleCalendar(HEADER, zones, rows.map((r) => buildVevent(r, ctx(c), lang)));
+  return assembleCalendar(
+    HEADER,
+    zones,
+    rows.map((r) => buildVevent(r, ctx(c), lang)),
+  );
 }
 
 function only(text: string) {
@@ -108,8 +127,20 @@ describe('buildVevent: times', () => {
   });
 
   it('an all-day event is a DATE with an exclusive DTEND and no TZID; one day and several days', () => {
-    const one = row({ allDay: true, startDate: '2027-06-01', endDate: '2027-06-01', startsAt: new Date('2027-05-31T22:00:00Z'), endsAt: new Date('2027-06-01T22:00:00Z') });
-    const three = row({ allDay: true, startDate: '2027-12-30', endDate: '2028-01-01', startsAt: new Date('2027-12-29T23:00:00Z'), endsAt: new Date('2028-01-01T23:00:00Z') });
+    const one = row({
+      allDay: true,
+      startDate: '2027-06-01',
+      endDate: '2027-06-01',
+      startsAt: new Date('2027-05-31T22:00:00Z'),
+      endsAt: new Date('2027-06-01T22:00:00Z'),
+    });
+    const three = row({
+      allDay: true,
+      startDate: '2027-12-30',
+      endDate: '2028-01-01',
+      startsAt: new Date('2027-12-29T23:00:00Z'),
+      endsAt: new Date('2028-01-01T23:00:00Z'),
+    });
     const text = calendar([one, three]);
     expect(unfold(text)).toContain('DTSTART;VALUE=DATE:20270601\r\nDTEND;VALUE=DATE:20270602\r\n');
     expect(unfold(text)).toContain('DTSTART;VALUE=DATE:20271230\r\nDTEND;VALUE=DATE:20280102\r\n');
@@ -140,7 +171,8 @@ describe('buildVevent: text', () => {
   });
 
   it('newlines in the description are \\n; Markdown is reduced to text and the event page URL follows', () => {
-    const description = '**Viktigt:** ta med *stövlar*.\n\n- punkt ett\n- punkt två\n\nLäs [mer här](https://example.se/a?b=1&c=2).\nRad två; med, tecken \\\\ "citat"';
+    const description =
+      '**Viktigt:** ta med *stövlar*.\n\n- punkt ett\n- punkt två\n\nLäs [mer här](https://example.se/a?b=1&c=2).\nRad två; med, tecken \\\\ "citat"';
     const e = row({ description });
     const text = calendar([e]);
     const read = only(text);
@@ -194,12 +226,21 @@ describe('buildVevent: properties', () => {
     expect(rawValues(text, 'DTSTAMP')).toEqual(['20260504T101112Z']);
     expect(rawValues(text, 'LAST-MODIFIED')).toEqual(['20260504T101112Z']);
     expect(rawValues(text, 'CREATED')).toEqual(['20260501T080000Z']);
-    expect(only(text)).toMatchObject({ uid: e.uid, sequence: 4, dtstamp: '2026-05-04T10:11:12Z', lastModified: '2026-05-04T10:11:12Z', status: 'CONFIRMED' });
+    expect(only(text)).toMatchObject({
+      uid: e.uid,
+      sequence: 4,
+      dtstamp: '2026-05-04T10:11:12Z',
+      lastModified: '2026-05-04T10:11:12Z',
+      status: 'CONFIRMED',
+    });
   });
 
   it('LOCATION joins venue, address and county; GEO has the coordinates; CATEGORIES the theme names; URL the event page', () => {
     const e = row({ venueName: 'Ladan, Gården', address: 'Storgatan 1; Örebro', lat: 59.27, lng: 15.21 });
-    const text = calendar([e], 'sv', { countyName: 'Örebro län', themeNames: ['Krisberedskap och självförsörjning', 'Regler och villkor'] });
+    const text = calendar([e], 'sv', {
+      countyName: 'Örebro län',
+      themeNames: ['Krisberedskap och självförsörjning', 'Regler och villkor'],
+    });
     expect(rawValues(text, 'GEO')).toEqual(['59.27;15.21']);
     expect(only(text)).toMatchObject({
       location: 'Ladan, Gården, Storgatan 1; Örebro, Örebro län',
@@ -218,12 +259,17 @@ describe('buildVevent: properties', () => {
 
   it('ORGANIZER only when there is a contact email, with the lead cluster as CN', () => {
     expect(calendar([row()])).not.toContain('ORGANIZER');
-    expect(only(calendar([row()], 'sv', { organizerEmail: 'info@agro.se' })).organizer).toEqual({ email: 'info@agro.se', name: 'Agro Örebro' });
+    expect(only(calendar([row()], 'sv', { organizerEmail: 'info@agro.se' })).organizer).toEqual({
+      email: 'info@agro.se',
+      name: 'Agro Örebro',
+    });
   });
 
   it('a cluster name with quotes and backslashes does not break ORGANIZER (no DQUOTE allowed in a parameter value)', () => {
     const text = calendar([row()], 'sv', { organizerEmail: 'info@agro.se', leadName: 'Agro "Örebro"; a,b:c \\ x' });
-    const line = unfold(text).split('\r\n').find((l) => l.startsWith('ORGANIZER'))!;
+    const line = unfold(text)
+      .split('\r\n')
+      .find((l) => l.startsWith('ORGANIZER'))!;
     expect(line).toBe(`ORGANIZER;CN="Agro 'Örebro'; a,b:c / x":mailto:info@agro.se`);
     expect(only(text).organizer).toEqual({ email: 'info@agro.se', name: "Agro 'Örebro'; a,b:c / x" });
   });
@@ -243,7 +289,14 @@ describe('calendarHeader, vtimezone and assembleCalendar', () => {
   it('writes the VCALENDAR properties feeds need and no TIMEZONE-ID line', () => {
     const lines = HEADER.split('\r\n');
     expect(lines.slice(0, 3)).toEqual(['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Samverka//Gröna kluster//SV']);
-    for (const l of ['METHOD:PUBLISH', 'X-WR-CALNAME:Test', 'X-WR-TIMEZONE:Europe/Stockholm', 'REFRESH-INTERVAL;VALUE=DURATION:PT1H', 'X-PUBLISHED-TTL:PT1H']) expect(lines).toContain(l);
+    for (const l of [
+      'METHOD:PUBLISH',
+      'X-WR-CALNAME:Test',
+      'X-WR-TIMEZONE:Europe/Stockholm',
+      'REFRESH-INTERVAL;VALUE=DURATION:PT1H',
+      'X-PUBLISHED-TTL:PT1H',
+    ])
+      expect(lines).toContain(l);
     expect(HEADER).not.toMatch(/TIMEZONE-ID/);
     expect(HEADER).not.toContain('END:VCALENDAR');
     expect(HEADER.endsWith('\r\n')).toBe(true);

@@ -23,7 +23,12 @@ async function smtp(opts: Parameters<typeof startSmtp>[0] = {}): Promise<TestSmt
 }
 
 function worker(port: number | undefined, pollMs?: number): OutboxWorker {
-  const w = new OutboxWorker({ db: t.db, smtpUrl: port ? `smtp://127.0.0.1:${port}` : undefined, from: 'Samverka <noreply@samverka.test>', pollMs });
+  const w = new OutboxWorker({
+    db: t.db,
+    smtpUrl: port ? `smtp://127.0.0.1:${port}` : undefined,
+    from: 'Samverka <noreply@samverka.test>',
+    pollMs,
+  });
   cleanups.push(() => w.stop());
   return w;
 }
@@ -31,7 +36,12 @@ function worker(port: number | undefined, pollMs?: number): OutboxWorker {
 const rows = () => t.db.select().from(outbox).orderBy(outbox.id).all();
 const enqueue = (to: string) => enqueueMail(t.db, { to, subject: `Till ${to}`, text: 'Hej' });
 /** Makes every pending mail due now, as if its backoff had passed. */
-const makeDue = () => t.db.update(outbox).set({ nextAttemptAt: new Date(Date.now() - 1) }).where(eq(outbox.status, 'pending')).run();
+const makeDue = () =>
+  t.db
+    .update(outbox)
+    .set({ nextAttemptAt: new Date(Date.now() - 1) })
+    .where(eq(outbox.status, 'pending'))
+    .run();
 
 /** A port nothing listens on: taken from a server that is then closed. */
 async function deadPort(): Promise<number> {

@@ -1,8 +1,17 @@
-import { invitationDeliveries, invitationShares, newsletters, outbox, subscriberClusters, subscribers, subscriberThemes, type Db, type OutboxMail } from '@samverka/db';
+import {
+  invitationDeliveries,
+  invitationShares,
+  newsletters,
+  outbox,
+  subscriberClusters,
+  subscribers,
+  subscriberThemes,
+  type Db,
+  type OutboxMail,
+} from '@samverka/db';
 import { asc, eq, like } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent } from '../src/events/event-service.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { createHorizonItem } from '../src/horizon/horizon-service.ts';
@@ -96,7 +105,13 @@ describe('subscriptions (double opt-in)', () => {
     expect(sent[0]!.subject).toBe('Bekräfta din prenumeration på Samverka');
     expect(sent[0]!.text).toContain(subscriptionLinks.confirm(row.token));
     expect(subscriptionLinks.confirm(row.token)).toBe(`${BASE}/prenumeration/bekrafta?token=${row.token}`);
-    expect(getSubscription(t.db, row.token)).toEqual({ email: 'anna@example.se', language: 'sv', confirmed: false, clusters: [ORG], themes: ['krisberedskap'] });
+    expect(getSubscription(t.db, row.token)).toEqual({
+      email: 'anna@example.se',
+      language: 'sv',
+      confirmed: false,
+      clusters: [ORG],
+      themes: ['krisberedskap'],
+    });
     // Not among the recipients of anything until confirmed.
     expect(matchingSubscribers(t.db, [], [])).toEqual([]);
   });
@@ -122,7 +137,12 @@ describe('subscriptions (double opt-in)', () => {
     subscribe(t.db, { email: 'ANNA@example.se', clusters: [OTHER], themes: ['kapitalforsorjning'], language: 'en' }, later(1));
     expect(t.db.select().from(subscribers).all()).toHaveLength(1);
     const token = tokenOf('anna@example.se');
-    expect(getSubscription(t.db, token)).toMatchObject({ language: 'en', confirmed: false, clusters: [OTHER], themes: ['kapitalforsorjning'] });
+    expect(getSubscription(t.db, token)).toMatchObject({
+      language: 'en',
+      confirmed: false,
+      clusters: [OTHER],
+      themes: ['kapitalforsorjning'],
+    });
     const sent = mails(t.db);
     expect(sent).toHaveLength(2);
     for (const m of sent) expect(m.text).toContain(subscriptionLinks.confirm(token));
@@ -130,10 +150,20 @@ describe('subscriptions (double opt-in)', () => {
 
   it('a confirmed address subscribing again gets its manage link (with unsubscribe headers), and its choices stay', () => {
     const token = confirmed('anna@example.se', [ORG], ['krisberedskap']);
-    const before = JSON.stringify([t.db.select().from(subscribers).all(), t.db.select().from(subscriberClusters).all(), t.db.select().from(subscriberThemes).all()]);
+    const before = JSON.stringify([
+      t.db.select().from(subscribers).all(),
+      t.db.select().from(subscriberClusters).all(),
+      t.db.select().from(subscriberThemes).all(),
+    ]);
     // The same call, the same (void) answer as for a new address.
     expect(subscribe(t.db, { email: 'anna@example.se', clusters: [OTHER], themes: [] }, later(1))).toBeUndefined();
-    expect(JSON.stringify([t.db.select().from(subscribers).all(), t.db.select().from(subscriberClusters).all(), t.db.select().from(subscriberThemes).all()])).toBe(before);
+    expect(
+      JSON.stringify([
+        t.db.select().from(subscribers).all(),
+        t.db.select().from(subscriberClusters).all(),
+        t.db.select().from(subscriberThemes).all(),
+      ]),
+    ).toBe(before);
     const last = mails(t.db).at(-1)!;
     expect(last.subject).toBe('Din prenumeration på Samverka');
     expect(last.text).toContain(subscriptionLinks.manage(token));
@@ -158,7 +188,13 @@ describe('subscriptions (double opt-in)', () => {
   it('updating changes what one follows and the language; bad choices are 400 and change nothing', () => {
     const token = confirmed('anna@example.se', [ORG], ['krisberedskap']);
     const v = updateSubscription(t.db, token, { clusters: [OTHER, THIRD], themes: [], language: 'en' }, later(1));
-    expect({ ...v, clusters: [...v.clusters].sort() }).toEqual({ email: 'anna@example.se', language: 'en', confirmed: true, clusters: [THIRD, OTHER].sort(), themes: [] });
+    expect({ ...v, clusters: [...v.clusters].sort() }).toEqual({
+      email: 'anna@example.se',
+      language: 'en',
+      confirmed: true,
+      clusters: [THIRD, OTHER].sort(),
+      themes: [],
+    });
     expect(getSubscription(t.db, token)).toEqual(v);
     const before = snapshot(t.db);
     expect(caught(() => updateSubscription(t.db, token, { clusters: [], themes: [] })).kind).toBe('invalid');
@@ -193,7 +229,21 @@ describe('subscriptions (double opt-in)', () => {
 // ---- Invitations ----
 
 function publishedEvent(over: Partial<EventInput> = {}): number {
-  const e = createEvent(t.db, organiser, { leadCluster: ORG, title: 'Vattenförsörjning på gården', kind: 'workshop', themes: ['krisberedskap'], start: '2030-02-10T09:00', end: '2030-02-10T12:00', venueName: 'Lantbruksskolan', ...over }, NOW).event;
+  const e = createEvent(
+    t.db,
+    organiser,
+    {
+      leadCluster: ORG,
+      title: 'Vattenförsörjning på gården',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      start: '2030-02-10T09:00',
+      end: '2030-02-10T12:00',
+      venueName: 'Lantbruksskolan',
+      ...over,
+    },
+    NOW,
+  ).event;
   publishEvent(t.db, organiser, e.id, NOW);
   return e.id;
 }
@@ -201,8 +251,10 @@ function publishedEvent(over: Partial<EventInput> = {}): number {
 /** Invitation mails for the event in the outbox, by address. */
 function invitationsByAddress(db: Db): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const m of db.select().from(outbox).where(like(outbox.subject, 'Inbjudan:%')).all()) counts.set(m.toAddress, (counts.get(m.toAddress) ?? 0) + 1);
-  for (const m of db.select().from(outbox).where(like(outbox.subject, 'Invitation:%')).all()) counts.set(m.toAddress, (counts.get(m.toAddress) ?? 0) + 1);
+  for (const m of db.select().from(outbox).where(like(outbox.subject, 'Inbjudan:%')).all())
+    counts.set(m.toAddress, (counts.get(m.toAddress) ?? 0) + 1);
+  for (const m of db.select().from(outbox).where(like(outbox.subject, 'Invitation:%')).all())
+    counts.set(m.toAddress, (counts.get(m.toAddress) ?? 0) + 1);
   return counts;
 }
 
@@ -234,7 +286,10 @@ describe('invitations', () => {
       expect(m.subject).toBe('Inbjudan: Vattenförsörjning på gården');
       expect(m.text).toContain(`${BASE}/evenemang/${eventId}`);
       expect(m.text).toContain(subscriptionLinks.manage(token));
-      expect(m.headers).toEqual({ 'List-Unsubscribe': `<${BASE}/api/subscriptions/${token}/one-click>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' });
+      expect(m.headers).toEqual({
+        'List-Unsubscribe': `<${BASE}/api/subscriptions/${token}/one-click>`,
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
     }
     expect(mailsTo(t.db, 'unconfirmed@example.se')).toEqual([]);
   });
@@ -274,7 +329,20 @@ describe('invitations', () => {
   });
 
   it('only published events: a draft or cancelled event is 409, an unknown one 404, an unknown cluster 400', () => {
-    const draft = createEvent(t.db, organiser, { leadCluster: ORG, title: 'Utkast', kind: 'workshop', themes: ['krisberedskap'], start: '2030-02-11T09:00', end: '2030-02-11T12:00', venueName: 'X' }, NOW).event.id;
+    const draft = createEvent(
+      t.db,
+      organiser,
+      {
+        leadCluster: ORG,
+        title: 'Utkast',
+        kind: 'workshop',
+        themes: ['krisberedskap'],
+        start: '2030-02-11T09:00',
+        end: '2030-02-11T12:00',
+        venueName: 'X',
+      },
+      NOW,
+    ).event.id;
     const cancelled = publishedEvent({ title: 'Inställt', start: '2030-02-12T09:00', end: '2030-02-12T10:00' });
     cancelEvent(t.db, organiser, cancelled, 'Sjukdom', NOW);
     const before = snapshot(t.db);
@@ -287,7 +355,20 @@ describe('invitations', () => {
   });
 
   it('another cluster’s draft is 404 to those who may not see it, as when reading it; its organisers get 409', () => {
-    const draft = createEvent(t.db, organiser, { leadCluster: ORG, title: 'Hemligt utkast', kind: 'workshop', themes: ['krisberedskap'], start: '2030-02-11T09:00', end: '2030-02-11T12:00', venueName: 'X' }, NOW).event.id;
+    const draft = createEvent(
+      t.db,
+      organiser,
+      {
+        leadCluster: ORG,
+        title: 'Hemligt utkast',
+        kind: 'workshop',
+        themes: ['krisberedskap'],
+        start: '2030-02-11T09:00',
+        end: '2030-02-11T12:00',
+        venueName: 'X',
+      },
+      NOW,
+    ).event.id;
     const before = snapshot(t.db);
     for (const attempt of [
       () => sendInvitation(t.db, other, draft, OTHER, NOW),
@@ -308,7 +389,12 @@ describe('invitations', () => {
     expect(shareInvitation(t.db, organiser, eventId, ORG, [OTHER, THIRD], later(2))).toEqual({ shared: [OTHER, THIRD] });
     const mine = sharedWithMe(t.db, other);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ event: { id: eventId, title: 'Vattenförsörjning på gården' }, cluster: { slug: OTHER }, sharedBy: 'Agro Örebro', passedOnAt: null });
+    expect(mine[0]).toMatchObject({
+      event: { id: eventId, title: 'Vattenförsörjning på gården' },
+      cluster: { slug: OTHER },
+      sharedBy: 'Agro Örebro',
+      passedOnAt: null,
+    });
     expect(sharedWithMe(t.db, third).map((s) => s.cluster.slug)).toEqual([THIRD]);
     expect(sharedWithMe(t.db, cohost)).toEqual([]);
     expect(sharedWithMe(t.db, participant)).toEqual([]);
@@ -324,7 +410,13 @@ describe('invitations', () => {
     expect(via).toHaveLength(5);
     expect(new Set(via.map((d) => d.subscriberId)).size).toBe(5);
     const counts = invitationsByAddress(t.db);
-    expect([...counts.keys()].sort()).toEqual(['all@example.se', 'else@example.se', 'org@example.se', 'other@example.se', 'theme@example.se']);
+    expect([...counts.keys()].sort()).toEqual([
+      'all@example.se',
+      'else@example.se',
+      'org@example.se',
+      'other@example.se',
+      'theme@example.se',
+    ]);
     for (const [, n] of counts) expect(n).toBe(1);
     expect(counts.has('unconfirmed@example.se')).toBe(false);
   });
@@ -340,7 +432,13 @@ describe('invitations', () => {
     shareInvitation(t.db, cohost, eventId, COHOST, [OTHER, COHOST], NOW);
     shareInvitation(t.db, admin, eventId, ORG, [OTHER], NOW);
     // The sharing cluster is not shared with itself, and a second share of the same cluster is ignored.
-    expect(t.db.select().from(invitationShares).all().map((s) => s.clusterId)).toHaveLength(1);
+    expect(
+      t.db
+        .select()
+        .from(invitationShares)
+        .all()
+        .map((s) => s.clusterId),
+    ).toHaveLength(1);
   });
 
   it.each([
@@ -394,7 +492,16 @@ describe('newsletters', () => {
 
   it('a draft records who it is from, its filters, and is a draft', () => {
     const n = createNewsletter(t.db, organiser, letter({ themes: ['krisberedskap', 'krisberedskap'], clusters: [OTHER] }), NOW);
-    expect(n).toMatchObject({ subject: 'Nytt från Agro Örebro', from: { slug: ORG, name: 'Agro Örebro' }, themes: ['krisberedskap'], clusters: [OTHER], status: 'draft', sentAt: null, recipients: null, canEdit: true });
+    expect(n).toMatchObject({
+      subject: 'Nytt från Agro Örebro',
+      from: { slug: ORG, name: 'Agro Örebro' },
+      themes: ['krisberedskap'],
+      clusters: [OTHER],
+      status: 'draft',
+      sentAt: null,
+      recipients: null,
+      canEdit: true,
+    });
     expect(createNewsletter(t.db, admin, letter({ cluster: undefined }), NOW).from).toBeNull();
   });
 
@@ -408,7 +515,10 @@ describe('newsletters', () => {
   ])('refuses %s (400) on create and on update, changing nothing', (_what, over, field) => {
     const n = createNewsletter(t.db, organiser, letter(), NOW);
     const before = snapshot(t.db);
-    for (const attempt of [() => createNewsletter(t.db, organiser, letter(over), NOW), () => updateNewsletter(t.db, organiser, n.id, letter(over))]) {
+    for (const attempt of [
+      () => createNewsletter(t.db, organiser, letter(over), NOW),
+      () => updateNewsletter(t.db, organiser, n.id, letter(over)),
+    ]) {
       const err = caught(attempt);
       expect(err.kind).toBe('invalid');
       expect(err.details.map((d) => d.field)).toContain(field);
@@ -482,16 +592,84 @@ describe('newsletters', () => {
       // Events: within 60 days and matching, a draft, one too far ahead, one past, one of another theme and cluster.
       publishedEvent({ title: 'Inom 60 dagar', start: '2030-02-10T09:00', end: '2030-02-10T12:00' });
       publishedEvent({ title: 'Dag 59', start: '2030-03-10T09:00', end: '2030-03-10T12:00' });
-      createEvent(t.db, organiser, { leadCluster: ORG, title: 'Utkastet', kind: 'workshop', themes: ['krisberedskap'], start: '2030-02-11T09:00', end: '2030-02-11T12:00', venueName: 'X' }, NOW);
+      createEvent(
+        t.db,
+        organiser,
+        {
+          leadCluster: ORG,
+          title: 'Utkastet',
+          kind: 'workshop',
+          themes: ['krisberedskap'],
+          start: '2030-02-11T09:00',
+          end: '2030-02-11T12:00',
+          venueName: 'X',
+        },
+        NOW,
+      );
       publishedEvent({ title: 'För långt fram', start: '2030-03-12T09:00', end: '2030-03-12T12:00' });
       publishedEvent({ title: 'Redan varit', start: '2030-01-09T09:00', end: '2030-01-09T12:00' });
-      const elsewhere = createEvent(t.db, other, { leadCluster: OTHER, title: 'Kapital i norr', kind: 'webinar', themes: ['kapitalforsorjning'], start: '2030-02-15T09:00', end: '2030-02-15T10:00', onlineUrl: 'https://meet.example.se/x' }, NOW).event.id;
+      const elsewhere = createEvent(
+        t.db,
+        other,
+        {
+          leadCluster: OTHER,
+          title: 'Kapital i norr',
+          kind: 'webinar',
+          themes: ['kapitalforsorjning'],
+          start: '2030-02-15T09:00',
+          end: '2030-02-15T10:00',
+          onlineUrl: 'https://meet.example.se/x',
+        },
+        NOW,
+      ).event.id;
       publishEvent(t.db, other, elsewhere, NOW);
       // Deadlines: open and of the theme, past, of another theme.
-      createHorizonItem(t.db, organiser, { title: 'Utlysning beredskap', summary: 'Pengar att söka.', source: 'Jordbruksverket', themes: ['krisberedskap'], deadline: '2030-03-01', cluster: ORG, url: 'https://jordbruksverket.se/utlysning' }, NOW);
-      createHorizonItem(t.db, organiser, { title: 'Stängd utlysning', summary: 'För sent.', source: 'Vinnova', themes: ['krisberedskap'], deadline: '2030-01-05', cluster: ORG }, NOW);
-      createHorizonItem(t.db, other, { title: 'Kapitalutlysning', summary: 'Lån.', source: 'Almi', themes: ['kapitalforsorjning'], deadline: '2030-02-20', cluster: OTHER }, NOW);
-      createHorizonItem(t.db, other, { title: 'Utan datum', summary: 'Läsvärt.', source: 'SLU', themes: ['krisberedskap'], cluster: OTHER }, NOW);
+      createHorizonItem(
+        t.db,
+        organiser,
+        {
+          title: 'Utlysning beredskap',
+          summary: 'Pengar att söka.',
+          source: 'Jordbruksverket',
+          themes: ['krisberedskap'],
+          deadline: '2030-03-01',
+          cluster: ORG,
+          url: 'https://jordbruksverket.se/utlysning',
+        },
+        NOW,
+      );
+      createHorizonItem(
+        t.db,
+        organiser,
+        {
+          title: 'Stängd utlysning',
+          summary: 'För sent.',
+          source: 'Vinnova',
+          themes: ['krisberedskap'],
+          deadline: '2030-01-05',
+          cluster: ORG,
+        },
+        NOW,
+      );
+      createHorizonItem(
+        t.db,
+        other,
+        {
+          title: 'Kapitalutlysning',
+          summary: 'Lån.',
+          source: 'Almi',
+          themes: ['kapitalforsorjning'],
+          deadline: '2030-02-20',
+          cluster: OTHER,
+        },
+        NOW,
+      );
+      createHorizonItem(
+        t.db,
+        other,
+        { title: 'Utan datum', summary: 'Läsvärt.', source: 'SLU', themes: ['krisberedskap'], cluster: OTHER },
+        NOW,
+      );
       confirmed('org@example.se', [ORG]);
       confirmed('theme@example.se', [], ['krisberedskap'], 'en');
       confirmed('other@example.se', [OTHER]);
@@ -504,7 +682,9 @@ describe('newsletters', () => {
       const p = previewNewsletter(t.db, organiser, n.id, NOW);
       expect(p.events.map((e) => e.title)).toEqual(['Inom 60 dagar', 'Dag 59']);
       expect(p.events[0]!.url).toMatch(new RegExp(`^${BASE}/evenemang/\\d+$`));
-      expect(p.deadlines.map((d) => [d.title, d.deadline, d.url])).toEqual([['Utlysning beredskap', '2030-03-01', 'https://jordbruksverket.se/utlysning']]);
+      expect(p.deadlines.map((d) => [d.title, d.deadline, d.url])).toEqual([
+        ['Utlysning beredskap', '2030-03-01', 'https://jordbruksverket.se/utlysning'],
+      ]);
       expect(p.recipients).toBe(1);
       expect(p.html).toContain('<strong>nyheterna</strong>');
       expect(p.html).toContain('Kommande evenemang');

@@ -66,7 +66,18 @@ describe('renderMarkdown', () => {
 
   it('keeps the formatting organisers use', () => {
     const html = renderMarkdown('## Program\n\n**Fika** och *samtal*\n\n- ett\n- två\n\n1. a\n\n> citat\n\n~~struket~~\n\n---');
-    for (const tag of ['<h2>Program</h2>', '<strong>Fika</strong>', '<em>samtal</em>', '<ul>', '<li>ett</li>', '<ol>', '<blockquote>', '<del>struket</del>', '<hr />']) expect(html).toContain(tag);
+    for (const tag of [
+      '<h2>Program</h2>',
+      '<strong>Fika</strong>',
+      '<em>samtal</em>',
+      '<ul>',
+      '<li>ett</li>',
+      '<ol>',
+      '<blockquote>',
+      '<del>struket</del>',
+      '<hr />',
+    ])
+      expect(html).toContain(tag);
   });
 
   it('turns h1 into h2: the page heading is the event title', () => {
@@ -97,7 +108,9 @@ describe('renderMarkdown', () => {
 
 describe('markdownToText', () => {
   it('gives the text without markup, with links as URLs and list bullets', () => {
-    expect(markdownToText('# Rubrik\n\nHej **du** & [länk](https://x.se/a?b=1&c=2)\n\n- ett\n- två')).toBe('Rubrik\n\nHej du & länk (https://x.se/a?b=1&c=2)\n\n• ett\n\n• två');
+    expect(markdownToText('# Rubrik\n\nHej **du** & [länk](https://x.se/a?b=1&c=2)\n\n- ett\n- två')).toBe(
+      'Rubrik\n\nHej du & länk (https://x.se/a?b=1&c=2)\n\n• ett\n\n• två',
+    );
   });
 
   it('writes a bare URL once', () => {

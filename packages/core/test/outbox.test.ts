@@ -32,12 +32,25 @@ describe('enqueueMail', () => {
   it('stores a pending mail due now', () => {
     enqueueMail(t.db, { to: 'a@example.se', subject: 'Hej', text: 'Text', html: '<p>Text</p>' }, now);
     expect(t.db.select().from(outbox).all()).toEqual([
-      expect.objectContaining({ toAddress: 'a@example.se', subject: 'Hej', text: 'Text', html: '<p>Text</p>', status: 'pending', attempts: 0, nextAttemptAt: now, sentAt: null }),
+      expect.objectContaining({
+        toAddress: 'a@example.se',
+        subject: 'Hej',
+        text: 'Text',
+        html: '<p>Text</p>',
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        sentAt: null,
+      }),
     ]);
   });
 
   it('flattens the subject and header values to one line', () => {
-    enqueueMail(t.db, { to: 'a@example.se', subject: 'Hej\r\nBcc: evil@x.se', text: 'T', headers: { 'X-Event\r\nBcc': 'v\r\nBcc: evil@x.se' } }, now);
+    enqueueMail(
+      t.db,
+      { to: 'a@example.se', subject: 'Hej\r\nBcc: evil@x.se', text: 'T', headers: { 'X-Event\r\nBcc': 'v\r\nBcc: evil@x.se' } },
+      now,
+    );
     const m = t.db.select().from(outbox).get()!;
     expect(m.subject).toBe('Hej Bcc: evil@x.se');
     expect(m.headers).toEqual({ 'X-Event Bcc': 'v Bcc: evil@x.se' });

@@ -3,7 +3,6 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import { createEvent, getEvent, pendingInvitations, publishEvent } from '../src/events/event-service.ts';
 import { setPublicUrl } from '../src/links.ts';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls, type PollInput } from '../src/polls/poll-service.ts';
@@ -30,7 +29,7 @@ const OTHER = 'gront-center';
 
 /** The tests' clock: January 2030, winter time in Stockholm (UTC+1). */
 const NOW = new Date('2030-01-10T10:00:00Z');
-const at = (iso: string) => new Date(iso);
+const _at = (iso: string) => new Date(iso);
 
 let t: TestDb;
 let admin: Actor;
@@ -67,7 +66,12 @@ const input = (over: Partial<PollInput> = {}): PollInput => ({
 
 describe('createPoll', () => {
   it('the organising coordinator starts a poll: slots are Stockholm wall-clock times, sorted, with their ends', () => {
-    const p = createPoll(t.db, organiser, input({ slots: ['2030-06-05T10:00', '2030-02-05T10:00', '2030-02-06T13:30', '2030-02-05T10:00'] }), NOW);
+    const p = createPoll(
+      t.db,
+      organiser,
+      input({ slots: ['2030-06-05T10:00', '2030-02-05T10:00', '2030-02-06T13:30', '2030-02-05T10:00'] }),
+      NOW,
+    );
     expect(p.organiser).toEqual({ slug: ORG, name: 'Agro Örebro' });
     expect(p.invited.map((c) => c.slug).sort()).toEqual([INV2, INV].sort());
     expect(p.timeZone).toBe('Europe/Stockholm');
@@ -169,7 +173,11 @@ describe('getPoll and listPolls', () => {
     const p = createPoll(t.db, organiser, input(), NOW);
     expect(getPoll(t.db, invited, p.id, NOW).canAnswerFor.map((c) => c.slug)).toEqual([INV]);
     expect(getPoll(t.db, invited, p.id, NOW).canFinalise).toBe(false);
-    expect(getPoll(t.db, admin, p.id, NOW).canAnswerFor.map((c) => c.slug).sort()).toEqual([ORG, INV, INV2].sort());
+    expect(
+      getPoll(t.db, admin, p.id, NOW)
+        .canAnswerFor.map((c) => c.slug)
+        .sort(),
+    ).toEqual([ORG, INV, INV2].sort());
     expect(getPoll(t.db, admin, p.id, NOW).canFinalise).toBe(true);
   });
 
@@ -182,7 +190,11 @@ describe('getPoll and listPolls', () => {
       [early.id, false],
     ]);
     expect(listPolls(t.db, invited, NOW).map((p) => p.id)).toEqual([early.id]);
-    expect(listPolls(t.db, invited2, NOW).map((p) => p.id).sort()).toEqual([early.id, late.id].sort());
+    expect(
+      listPolls(t.db, invited2, NOW)
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([early.id, late.id].sort());
     expect(listPolls(t.db, admin, NOW)).toHaveLength(2);
     expect(listPolls(t.db, unrelated, NOW)).toEqual([]);
     expect(listPolls(t.db, participant, NOW)).toEqual([]);
@@ -190,9 +202,35 @@ describe('getPoll and listPolls', () => {
   });
 
   it('each slot shows the published events it clashes with, not drafts', () => {
-    const published = createEvent(t.db, unrelated, { leadCluster: OTHER, title: 'Skogsdag', kind: 'workshop', themes: ['krisberedskap'], start: '2030-02-05T11:00', end: '2030-02-05T15:00', venueName: 'Ås' }, NOW).event;
+    const published = createEvent(
+      t.db,
+      unrelated,
+      {
+        leadCluster: OTHER,
+        title: 'Skogsdag',
+        kind: 'workshop',
+        themes: ['krisberedskap'],
+        start: '2030-02-05T11:00',
+        end: '2030-02-05T15:00',
+        venueName: 'Ås',
+      },
+      NOW,
+    ).event;
     publishEvent(t.db, unrelated, published.id, NOW);
-    createEvent(t.db, invited, { leadCluster: INV, title: 'Utkast', kind: 'workshop', themes: ['krisberedskap'], start: '2030-02-06T13:00', end: '2030-02-06T14:00', venueName: 'Falun' }, NOW);
+    createEvent(
+      t.db,
+      invited,
+      {
+        leadCluster: INV,
+        title: 'Utkast',
+        kind: 'workshop',
+        themes: ['krisberedskap'],
+        start: '2030-02-06T13:00',
+        end: '2030-02-06T14:00',
+        venueName: 'Falun',
+      },
+      NOW,
+    );
     const p = createPoll(t.db, organiser, input(), NOW);
     const [first, second, third] = p.slots;
     expect(first!.clashes.map((c) => [c.id, c.title, c.lead])).toEqual([[published.id, 'Skogsdag', 'Grönt Center']]);
@@ -205,19 +243,42 @@ describe('answerPoll', () => {
   it('invited and organising coordinators answer yes / maybe / no per slot for their own cluster; the scores add up', () => {
     const p = createPoll(t.db, organiser, input(), NOW);
     const [s1, s2, s3] = p.slots.map((s) => s.id) as [number, number, number];
-    answerPoll(t.db, invited, p.id, INV, [{ slotId: s1, answer: 'yes' }, { slotId: s2, answer: 'maybe' }, { slotId: s3, answer: 'no' }], NOW);
-    answerPoll(t.db, invited2, p.id, INV2, [{ slotId: s1, answer: 'maybe' }, { slotId: s2, answer: 'no' }], NOW);
+    answerPoll(
+      t.db,
+      invited,
+      p.id,
+      INV,
+      [
+        { slotId: s1, answer: 'yes' },
+        { slotId: s2, answer: 'maybe' },
+        { slotId: s3, answer: 'no' },
+      ],
+      NOW,
+    );
+    answerPoll(
+      t.db,
+      invited2,
+      p.id,
+      INV2,
+      [
+        { slotId: s1, answer: 'maybe' },
+        { slotId: s2, answer: 'no' },
+      ],
+      NOW,
+    );
     const v = answerPoll(t.db, organiser, p.id, ORG, [{ slotId: s1, answer: 'yes' }], NOW);
     expect(v.slots.map((s) => s.score)).toEqual([
       { yes: 2, maybe: 1, no: 0 },
       { yes: 0, maybe: 1, no: 1 },
       { yes: 0, maybe: 0, no: 1 },
     ]);
-    expect(v.slots[0]!.answers.map((a) => [a.cluster.slug, a.answer]).sort()).toEqual([
-      [INV2, 'maybe'],
-      [ORG, 'yes'],
-      [INV, 'yes'],
-    ].sort());
+    expect(v.slots[0]!.answers.map((a) => [a.cluster.slug, a.answer]).sort()).toEqual(
+      [
+        [INV2, 'maybe'],
+        [ORG, 'yes'],
+        [INV, 'yes'],
+      ].sort(),
+    );
   });
 
   it('answering again replaces the earlier answer (one answer per cluster and slot)', () => {
@@ -253,7 +314,19 @@ describe('answerPoll', () => {
     const p = createPoll(t.db, organiser, input(), NOW);
     const q = createPoll(t.db, organiser, input({ title: 'Another' }), NOW);
     const before = snapshot(t.db);
-    const err = caught(() => answerPoll(t.db, invited, p.id, INV, [{ slotId: p.slots[0]!.id, answer: 'yes' }, { slotId: q.slots[0]!.id, answer: 'yes' }], NOW));
+    const err = caught(() =>
+      answerPoll(
+        t.db,
+        invited,
+        p.id,
+        INV,
+        [
+          { slotId: p.slots[0]!.id, answer: 'yes' },
+          { slotId: q.slots[0]!.id, answer: 'yes' },
+        ],
+        NOW,
+      ),
+    );
     expect([err.kind, err.code]).toEqual(['invalid', 'unknown_slot']);
     expect(snapshot(t.db)).toBe(before);
   });
@@ -289,8 +362,28 @@ describe('finalisePoll', () => {
   function answered(over: Partial<PollInput> = {}) {
     const p = createPoll(t.db, organiser, input(over), NOW);
     const [s1, s2] = p.slots.map((s) => s.id) as [number, number];
-    answerPoll(t.db, invited, p.id, INV, [{ slotId: s1, answer: 'yes' }, { slotId: s2, answer: 'no' }], NOW);
-    answerPoll(t.db, invited2, p.id, INV2, [{ slotId: s1, answer: 'maybe' }, { slotId: s2, answer: 'yes' }], NOW);
+    answerPoll(
+      t.db,
+      invited,
+      p.id,
+      INV,
+      [
+        { slotId: s1, answer: 'yes' },
+        { slotId: s2, answer: 'no' },
+      ],
+      NOW,
+    );
+    answerPoll(
+      t.db,
+      invited2,
+      p.id,
+      INV2,
+      [
+        { slotId: s1, answer: 'maybe' },
+        { slotId: s2, answer: 'yes' },
+      ],
+      NOW,
+    );
     answerPoll(t.db, organiser, p.id, ORG, [{ slotId: s1, answer: 'yes' }], NOW);
     return { p, s1, s2 };
   }
@@ -317,7 +410,13 @@ describe('finalisePoll', () => {
         [clusterId(t.db, INV2), 'cohost', 'invited'],
       ].sort(),
     );
-    const themeSlugs = t.db.select({ slug: themes.slug }).from(eventThemes).innerJoin(themes, eq(themes.id, eventThemes.themeId)).where(eq(eventThemes.eventId, eventId)).all().map((r) => r.slug);
+    const themeSlugs = t.db
+      .select({ slug: themes.slug })
+      .from(eventThemes)
+      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+      .where(eq(eventThemes.eventId, eventId))
+      .all()
+      .map((r) => r.slug);
     expect(themeSlugs.sort()).toEqual(['krisberedskap', 'omvarldsbevakning']);
     expect(poll.finalSlotId).toBe(s1);
     expect(poll.eventId).toBe(eventId);
@@ -334,10 +433,21 @@ describe('finalisePoll', () => {
   it('only clusters that said yes or maybe to the chosen slot are invited (not those who said no, or answered other slots)', () => {
     const { p, s2 } = answered();
     const { eventId } = finalisePoll(t.db, organiser, p.id, s2, {}, NOW);
-    const cohosts = t.db.select().from(eventOrganisers).where(eq(eventOrganisers.eventId, eventId)).all().filter((o) => o.role === 'cohost');
+    const cohosts = t.db
+      .select()
+      .from(eventOrganisers)
+      .where(eq(eventOrganisers.eventId, eventId))
+      .all()
+      .filter((o) => o.role === 'cohost');
     expect(cohosts.map((o) => o.clusterId)).toEqual([clusterId(t.db, INV2)]);
     // Without themes the meeting is filed under methods and ways of working.
-    const themeSlugs = t.db.select({ slug: themes.slug }).from(eventThemes).innerJoin(themes, eq(themes.id, eventThemes.themeId)).where(eq(eventThemes.eventId, eventId)).all().map((r) => r.slug);
+    const themeSlugs = t.db
+      .select({ slug: themes.slug })
+      .from(eventThemes)
+      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+      .where(eq(eventThemes.eventId, eventId))
+      .all()
+      .map((r) => r.slug);
     expect(themeSlugs).toEqual(['metoder-och-arbetssatt']);
   });
 
@@ -414,7 +524,11 @@ describe('finalisePoll', () => {
     const { p, s1 } = answered();
     const hidden = caught(() => finalisePoll(t.db, unrelated, p.id, s1, {}, NOW));
     const unknown = caught(() => finalisePoll(t.db, unrelated, p.id + 100, s1, {}, NOW));
-    expect([hidden.kind, hidden.code, hidden.message.replace(String(p.id), 'N')]).toEqual([unknown.kind, unknown.code, unknown.message.replace(String(p.id + 100), 'N')]);
+    expect([hidden.kind, hidden.code, hidden.message.replace(String(p.id), 'N')]).toEqual([
+      unknown.kind,
+      unknown.code,
+      unknown.message.replace(String(p.id + 100), 'N'),
+    ]);
   });
 
   it('refuses a slot of another poll and an unknown theme (400) without creating anything', () => {

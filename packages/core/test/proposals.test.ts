@@ -2,7 +2,6 @@ import { eventOrganisers, events, proposalComments, proposalResponses, proposals
 import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import { answerCohostInvitation, eventAuditLog, getEvent, pendingInvitations, updateEvent } from '../src/events/event-service.ts';
 import {
   acceptProposal,
@@ -102,7 +101,12 @@ describe('createProposal', () => {
     ['blank abstract', { abstract: ' \n ' }, 'abstract', 'an abstract is required'],
     ['blank format', { format: ' ' }, 'format', expect.any(String) as unknown as string],
     ['blank audience', { audience: '' }, 'audience', 'say who it is for'],
-    ['period ending before it starts', { preferredFrom: '2027-10-01', preferredTo: '2027-09-01' }, 'preferredTo', 'the period ends before it starts'],
+    [
+      'period ending before it starts',
+      { preferredFrom: '2027-10-01', preferredTo: '2027-09-01' },
+      'preferredTo',
+      'the period ends before it starts',
+    ],
     ['impossible date', { preferredFrom: '2027-02-30' }, 'preferredFrom', 'expected YYYY-MM-DD'],
   ])('refuses %s naming the field, writing nothing', (_what, over, field, message) => {
     const before = snapshot(t.db);
@@ -119,7 +123,13 @@ describe('comments', () => {
     commentOnProposal(t.db, a, id, '  Vi är intresserade!  ', new Date('2027-03-02T10:00:00Z'));
     const view = commentOnProposal(t.db, own, id, 'Tack!');
     expect(view.comments).toEqual([
-      { id: expect.any(Number), author: 'Anna A', cluster: expect.stringMatching(/fr[oö]da/i), body: 'Vi är intresserade!', createdAt: '2027-03-02T10:00:00.000Z' },
+      {
+        id: expect.any(Number),
+        author: 'Anna A',
+        cluster: expect.stringMatching(/fr[oö]da/i),
+        body: 'Vi är intresserade!',
+        createdAt: '2027-03-02T10:00:00.000Z',
+      },
       { id: expect.any(Number), author: 'Olga Own', cluster: expect.any(String), body: 'Tack!', createdAt: expect.any(String) },
     ]);
     const before = snapshot(t.db);
@@ -189,9 +199,15 @@ describe('accepting and declining', () => {
     expect(ev.description).toContain('Hur finansierar **gröna** företag');
     expect(ev.description).toContain('Halvdag, fysiskt');
     expect(ev.description).toContain('Företagare och rådgivare');
-    expect(ev.organisers.map((o) => `${o.slug} ${o.role} ${o.status}`).sort()).toEqual([`${OWN} lead accepted`, `${B} cohost invited`, `${A} cohost invited`]);
+    expect(ev.organisers.map((o) => `${o.slug} ${o.role} ${o.status}`).sort()).toEqual([
+      `${OWN} lead accepted`,
+      `${B} cohost invited`,
+      `${A} cohost invited`,
+    ]);
     expect(pendingInvitations(t.db, a).map((i) => i.event.id)).toEqual([eventId]);
-    expect(eventAuditLog(t.db, own, eventId)).toEqual([{ at: now.toISOString(), action: 'created', user: 'Olga Own', changes: expect.any(Object) }]);
+    expect(eventAuditLog(t.db, own, eventId)).toEqual([
+      { at: now.toISOString(), action: 'created', user: 'Olga Own', changes: expect.any(Object) },
+    ]);
     // The invited co-host answers as with any invitation, and then manages the event.
     answerCohostInvitation(t.db, a, eventId, A, true);
     expect(updateEvent(t.db, a, eventId, { venueName: 'Frödas lada' }).event.venueName).toBe('Frödas lada');
@@ -202,10 +218,16 @@ describe('accepting and declining', () => {
     const before = snapshot(t.db);
     const err = caught(() => acceptProposal(t.db, own, id, { start: '2027-03-28T02:30', end: '2027-03-28T05:00' }));
     expect(err.details).toContainEqual({ field: 'start', message: expect.stringMatching(/skipped/) });
-    expect(caught(() => acceptProposal(t.db, own, id, { start: '2027-09-02T15:00', end: '2027-09-02T09:00' })).details[0]!.field).toBe('end');
+    expect(caught(() => acceptProposal(t.db, own, id, { start: '2027-09-02T15:00', end: '2027-09-02T09:00' })).details[0]!.field).toBe(
+      'end',
+    );
     expect(snapshot(t.db)).toBe(before);
     const { eventId } = acceptProposal(t.db, admin, id, { start: '2027-12-02T13:00', end: '2027-12-02T16:00', kind: 'webinar' });
-    expect(getEvent(t.db, admin, eventId)).toMatchObject({ kind: 'webinar', startsAt: '2027-12-02T12:00:00.000Z', organisers: [{ slug: OWN, role: 'lead' }] });
+    expect(getEvent(t.db, admin, eventId)).toMatchObject({
+      kind: 'webinar',
+      startsAt: '2027-12-02T12:00:00.000Z',
+      organisers: [{ slug: OWN, role: 'lead' }],
+    });
   });
 
   it.each<[string, () => Actor | null, string]>([

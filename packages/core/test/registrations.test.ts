@@ -2,7 +2,6 @@ import { clusters, counties, events, outbox, registrations, type Db, type Event,
 import { asc, count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent, updateEvent } from '../src/events/event-service.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { links, setPublicUrl } from '../src/links.ts';
@@ -68,7 +67,11 @@ afterEach(() => t.dispose());
 /** 'allowed', or the kind of DomainError thrown. */
 /** Every row a registration write can touch, to prove that a refused write changed nothing. */
 function snapshot(db: Db = t.db): string {
-  return JSON.stringify([db.select().from(registrations).orderBy(asc(registrations.id)).all(), db.select().from(outbox).orderBy(asc(outbox.id)).all(), db.select().from(events).orderBy(asc(events.id)).all()]);
+  return JSON.stringify([
+    db.select().from(registrations).orderBy(asc(registrations.id)).all(),
+    db.select().from(outbox).orderBy(asc(outbox.id)).all(),
+    db.select().from(events).orderBy(asc(events.id)).all(),
+  ]);
 }
 
 const eventRow = (id: number): Event => t.db.select().from(events).where(eq(events.id, id)).get()!;
@@ -147,7 +150,14 @@ describe('register', () => {
     ]);
     for (const r of results) expect(r.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(new Set(results.map((r) => r.token)).size).toBe(5);
-    expect(registrationSummary(t.db, e.id, NOW)).toMatchObject({ capacity: 2, confirmed: 2, waitlisted: 3, seatsLeft: 0, open: true, closedReason: null });
+    expect(registrationSummary(t.db, e.id, NOW)).toMatchObject({
+      capacity: 2,
+      confirmed: 2,
+      waitlisted: 3,
+      seatsLeft: 0,
+      open: true,
+      closedReason: null,
+    });
   });
 
   it('records the moment of consent and what was given, trimmed and on one line', () => {
@@ -204,11 +214,20 @@ describe('register', () => {
     expect(confirmed!.subject).toBe('Anmälan bekräftad: Vattenförsörjning på gården');
     expect(confirmed!.text).toContain(`https://samverka.test/anmalan/${a.token}`);
     expect(confirmed!.html).toContain(`href="https://samverka.test/anmalan/${a.token}"`);
-    expect(confirmed!.attachments![0]).toMatchObject({ filename: 'invite.ics', contentType: 'text/calendar; charset=utf-8; method=PUBLISH' });
+    expect(confirmed!.attachments![0]).toMatchObject({
+      filename: 'invite.ics',
+      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+    });
     const cal = readWithIcalJs(icsOf(confirmed!));
     expect(cal.props.METHOD).toBe('PUBLISH');
     expect(cal.events).toHaveLength(1);
-    expect(cal.events[0]).toMatchObject({ uid: e.uid, start: '2030-06-10T07:00:00Z', end: '2030-06-10T10:00:00Z', tzid: 'Europe/Stockholm', status: 'CONFIRMED' });
+    expect(cal.events[0]).toMatchObject({
+      uid: e.uid,
+      start: '2030-06-10T07:00:00Z',
+      end: '2030-06-10T10:00:00Z',
+      tzid: 'Europe/Stockholm',
+      status: 'CONFIRMED',
+    });
 
     const [waiting] = mailsTo('b@example.se');
     expect(mailsTo('b@example.se')).toHaveLength(1);
@@ -220,14 +239,31 @@ describe('register', () => {
 
   it('writes the time in the event’s own zone and the participant’s language, and the place', () => {
     const stockholm = makeEvent({ capacity: null });
-    const helsinki = makeEvent({ capacity: null, title: 'I Helsingfors', timeZone: 'Europe/Helsinki', onlineUrl: 'https://meet.example.se/x' });
-    const allDay = makeEvent({ capacity: null, title: 'Heldag', allDay: true, startDate: '2030-06-10', endDate: '2030-06-11', start: undefined, end: undefined });
+    const helsinki = makeEvent({
+      capacity: null,
+      title: 'I Helsingfors',
+      timeZone: 'Europe/Helsinki',
+      onlineUrl: 'https://meet.example.se/x',
+    });
+    const allDay = makeEvent({
+      capacity: null,
+      title: 'Heldag',
+      allDay: true,
+      startDate: '2030-06-10',
+      endDate: '2030-06-11',
+      start: undefined,
+      end: undefined,
+    });
     reg(stockholm, { email: 'sv@example.se' });
     reg(stockholm, { email: 'en@example.se', language: 'en' });
     reg(helsinki, { email: 'fi@example.se' });
     reg(allDay, { email: 'day@example.se', language: 'en' });
-    expect(mailsTo('sv@example.se')[0]!.text).toContain('Tid: måndag 10 juni 2030 kl. 09:00 – 12:00 (Europe/Stockholm)\nPlats: Lantbruksskolan, Skolvägen 1, Örebro');
-    expect(mailsTo('en@example.se')[0]!.text).toContain('When: Monday, 10 June 2030 at 09:00 – 12:00 (Europe/Stockholm)\nWhere: Lantbruksskolan, Skolvägen 1, Örebro');
+    expect(mailsTo('sv@example.se')[0]!.text).toContain(
+      'Tid: måndag 10 juni 2030 kl. 09:00 – 12:00 (Europe/Stockholm)\nPlats: Lantbruksskolan, Skolvägen 1, Örebro',
+    );
+    expect(mailsTo('en@example.se')[0]!.text).toContain(
+      'When: Monday, 10 June 2030 at 09:00 – 12:00 (Europe/Stockholm)\nWhere: Lantbruksskolan, Skolvägen 1, Örebro',
+    );
     expect(mailsTo('fi@example.se')[0]!.text).toContain('Tid: måndag 10 juni 2030 kl. 09:00 – 12:00 (Europe/Helsinki)');
     expect(mailsTo('fi@example.se')[0]!.text).toContain('Online: https://meet.example.se/x');
     expect(mailsTo('day@example.se')[0]!.text).toContain('When: Monday, 10 June 2030 – Tuesday, 11 June 2030\n');
@@ -254,7 +290,12 @@ describe('register', () => {
     // A waitlisted person asking again keeps their place.
     const w = reg(e, { email: 'w@example.se' });
     const w2 = reg(e, { email: 'w@example.se' });
-    expect([w2.created, w2.registration.id, w2.registration.status, w2.registration.position]).toEqual([false, w.registration.id, 'waitlisted', 1]);
+    expect([w2.created, w2.registration.id, w2.registration.status, w2.registration.position]).toEqual([
+      false,
+      w.registration.id,
+      'waitlisted',
+      1,
+    ]);
   });
 
   it('a cancelled registration registers again with a new token; the old link stops working', () => {
@@ -391,7 +432,10 @@ describe('waiting list', () => {
     const a = reg(e);
     cancelRegistration(t.db, tokenOf(a), later(HOUR));
     const before = snapshot();
-    expect([caught(() => cancelRegistration(t.db, tokenOf(a), later(2 * HOUR))).kind, caught(() => cancelRegistration(t.db, tokenOf(a), later(2 * HOUR))).code]).toEqual(['conflict', 'already_cancelled']);
+    expect([
+      caught(() => cancelRegistration(t.db, tokenOf(a), later(2 * HOUR))).kind,
+      caught(() => cancelRegistration(t.db, tokenOf(a), later(2 * HOUR))).code,
+    ]).toEqual(['conflict', 'already_cancelled']);
     expect(snapshot()).toBe(before);
     expect(caught(() => cancelRegistration(t.db, 'x'.repeat(43), NOW)).kind).toBe('not_found');
   });
@@ -411,7 +455,11 @@ describe('waiting list', () => {
     updateEvent(t.db, lead, e.id, { capacity: 3 }, later(HOUR));
     expect(waiting.map((w) => byId(w.registration.id).status)).toEqual(['confirmed', 'confirmed', 'waitlisted', 'waitlisted']);
     expect(getRegistration(t.db, tokenOf(waiting[2]!)).position).toBe(1);
-    expect(mails().filter((m) => m.subject.startsWith('Du har fått en plats')).map((m) => m.toAddress)).toEqual([waiting[0]!.registration.email, waiting[1]!.registration.email]);
+    expect(
+      mails()
+        .filter((m) => m.subject.startsWith('Du har fått en plats'))
+        .map((m) => m.toAddress),
+    ).toEqual([waiting[0]!.registration.email, waiting[1]!.registration.email]);
     // No limit at all: everyone gets in.
     updateEvent(t.db, lead, e.id, { capacity: null }, later(2 * HOUR));
     expect(registrationSummary(t.db, e.id, NOW)).toMatchObject({ confirmed: 5, waitlisted: 0 });
@@ -446,9 +494,28 @@ describe('updateRegistration', () => {
   it('changes the given fields and nothing else', () => {
     const e = makeEvent();
     const a = reg(e, { email: 'a@example.se', county: 'orebro-lan', dietaryNeeds: 'vegan' });
-    const v = updateRegistration(t.db, tokenOf(a), { organisation: 'Nya Gården AB', cluster: 'froda', language: 'en', accessibilityNeeds: 'hörslinga' }, later(HOUR));
-    expect(v).toMatchObject({ email: 'a@example.se', name: a.registration.name, organisation: 'Nya Gården AB', county: { slug: 'orebro-lan' }, cluster: { slug: 'froda' }, dietaryNeeds: 'vegan', accessibilityNeeds: 'hörslinga', language: 'en', status: 'confirmed' });
-    expect(updateRegistration(t.db, tokenOf(a), { county: null, dietaryNeeds: null }, later(HOUR))).toMatchObject({ county: null, dietaryNeeds: null, cluster: { slug: 'froda' } });
+    const v = updateRegistration(
+      t.db,
+      tokenOf(a),
+      { organisation: 'Nya Gården AB', cluster: 'froda', language: 'en', accessibilityNeeds: 'hörslinga' },
+      later(HOUR),
+    );
+    expect(v).toMatchObject({
+      email: 'a@example.se',
+      name: a.registration.name,
+      organisation: 'Nya Gården AB',
+      county: { slug: 'orebro-lan' },
+      cluster: { slug: 'froda' },
+      dietaryNeeds: 'vegan',
+      accessibilityNeeds: 'hörslinga',
+      language: 'en',
+      status: 'confirmed',
+    });
+    expect(updateRegistration(t.db, tokenOf(a), { county: null, dietaryNeeds: null }, later(HOUR))).toMatchObject({
+      county: null,
+      dietaryNeeds: null,
+      cluster: { slug: 'froda' },
+    });
     expect(byId(a.registration.id).updatedAt).toEqual(later(HOUR));
   });
 
@@ -472,14 +539,28 @@ describe('deletePersonalData', () => {
     const when = later(HOUR);
     deletePersonalData(t.db, tokenOf(a), when);
     const row = byId(a.registration.id);
-    expect(row).toMatchObject({ token: null, name: null, email: null, organisation: null, dietaryNeeds: null, accessibilityNeeds: null, status: 'cancelled', cancelledAt: when, anonymisedAt: when });
+    expect(row).toMatchObject({
+      token: null,
+      name: null,
+      email: null,
+      organisation: null,
+      dietaryNeeds: null,
+      accessibilityNeeds: null,
+      status: 'cancelled',
+      cancelledAt: when,
+      anonymisedAt: when,
+    });
     expect(row.countyId).not.toBeNull();
     expect(row.clusterId).not.toBeNull();
     expect(caught(() => getRegistration(t.db, tokenOf(a))).kind).toBe('not_found');
     expect(byId(b.registration.id).status).toBe('confirmed');
     expect(mailsTo('b@example.se').at(-1)!.subject).toMatch(/^Du har fått en plats/);
     // No mail can go to an address that is gone, and the list no longer shows the person.
-    expect(mails().filter((m) => m.toAddress === 'a@example.se').map((m) => m.subject)).toEqual(['Anmälan bekräftad: Vattenförsörjning på gården']);
+    expect(
+      mails()
+        .filter((m) => m.toAddress === 'a@example.se')
+        .map((m) => m.subject),
+    ).toEqual(['Anmälan bekräftad: Vattenförsörjning på gården']);
     expect(listAttendees(t.db, admin, e.id).attendees.map((x) => x.email)).toEqual(['b@example.se']);
     // The same address may register afresh.
     expect(reg(e, { email: 'a@example.se' }, later(2 * HOUR)).created).toBe(true);
@@ -502,7 +583,15 @@ describe('deletePersonalData', () => {
 // ---- Organisers ----
 
 describe('organiser access', () => {
-  const roles = ['admin', 'lead coordinator', 'accepted co-host', 'invited co-host', 'other coordinator', 'participant', 'anonymous'] as const;
+  const roles = [
+    'admin',
+    'lead coordinator',
+    'accepted co-host',
+    'invited co-host',
+    'other coordinator',
+    'participant',
+    'anonymous',
+  ] as const;
   const expected: Record<(typeof roles)[number], string> = {
     admin: 'allowed',
     'lead coordinator': 'allowed',
@@ -513,7 +602,15 @@ describe('organiser access', () => {
     anonymous: 'unauthenticated',
   };
   const who = (r: (typeof roles)[number]): Actor | null =>
-    ({ admin, 'lead coordinator': lead, 'accepted co-host': cohost, 'invited co-host': invited, 'other coordinator': other, participant, anonymous: null })[r];
+    ({
+      admin,
+      'lead coordinator': lead,
+      'accepted co-host': cohost,
+      'invited co-host': invited,
+      'other coordinator': other,
+      participant,
+      anonymous: null,
+    })[r];
 
   it.each(roles)('%s: list, CSV, check-in and messages', (role) => {
     const e = makeEvent();
@@ -562,7 +659,15 @@ describe('attendee list and CSV', () => {
 
   it('is a UTF-8 CSV with BOM, CRLF rows, a header per language, and formula cells neutralised', () => {
     const e = makeEvent({ capacity: 1 });
-    reg(e, { name: '=HYPERLINK("https://evil.example","klick")', email: 'f@example.se', organisation: '+46 Gården', county: 'skane-lan', cluster: 'froda', dietaryNeeds: '-2+3', accessibilityNeeds: '@SUM(A1)' });
+    reg(e, {
+      name: '=HYPERLINK("https://evil.example","klick")',
+      email: 'f@example.se',
+      organisation: '+46 Gården',
+      county: 'skane-lan',
+      cluster: 'froda',
+      dietaryNeeds: '-2+3',
+      accessibilityNeeds: '@SUM(A1)',
+    });
     reg(e, { name: 'Åsa Öberg, "Lillan"', email: 'asa@example.se', organisation: 'Ängens gård' });
 
     const csv = attendeesCsv(t.db, lead, e.id, 'sv');
@@ -572,12 +677,16 @@ describe('attendee list and CSV', () => {
     expect(lines.at(-1)).toBe('');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toBe('Status,Plats i kön,Namn,E-post,Organisation,Län,Kluster,Kost,Tillgänglighet,Incheckad,Anmäld');
-    expect(lines[1]).toMatch(/^confirmed,,"'=HYPERLINK\(""https:\/\/evil\.example"",""klick""\)",f@example\.se,'\+46 Gården,Skåne län,FRODA,'-2\+3,'@SUM\(A1\),,2030-/);
+    expect(lines[1]).toMatch(
+      /^confirmed,,"'=HYPERLINK\(""https:\/\/evil\.example"",""klick""\)",f@example\.se,'\+46 Gården,Skåne län,FRODA,'-2\+3,'@SUM\(A1\),,2030-/,
+    );
     expect(lines[2]).toMatch(/^waitlisted,1,"Åsa Öberg, ""Lillan""",asa@example\.se,Ängens gård,,,,,,2030-/);
     // No raw cell of any line starts a formula.
     for (const line of lines.slice(1, 3)) for (const cell of line.split(',')) expect(cell.replace(/^"/, '')).not.toMatch(/^[=+\-@\t\r]/);
 
-    expect(attendeesCsv(t.db, lead, e.id, 'en').slice(1).split('\r\n')[0]).toBe('Status,Waitlist position,Name,Email,Organisation,County,Cluster,Dietary needs,Accessibility needs,Checked in,Registered');
+    expect(attendeesCsv(t.db, lead, e.id, 'en').slice(1).split('\r\n')[0]).toBe(
+      'Status,Waitlist position,Name,Email,Organisation,County,Cluster,Dietary needs,Accessibility needs,Checked in,Registered',
+    );
   });
 
   it.each([
@@ -633,7 +742,15 @@ describe('messages from the organisers', () => {
     const c = reg(e, { email: 'c@example.se' });
     cancelRegistration(t.db, tokenOf(c), later(HOUR));
     const before = outboxCount();
-    expect(messageRegistrants(t.db, cohost, e.id, { subject: ' Parkering\r\nBcc: x@example.com ', body: 'Parkera vid ladan.\nVälkomna!' }, later(2 * HOUR))).toBe(2);
+    expect(
+      messageRegistrants(
+        t.db,
+        cohost,
+        e.id,
+        { subject: ' Parkering\r\nBcc: x@example.com ', body: 'Parkera vid ladan.\nVälkomna!' },
+        later(2 * HOUR),
+      ),
+    ).toBe(2);
     const sent = mails().slice(before);
     expect(sent.map((m) => m.toAddress).sort()).toEqual(['a@example.se', 'b@example.se']);
     const toA = sent.find((m) => m.toAddress === 'a@example.se')!;
@@ -765,10 +882,30 @@ describe('anonymiseExpired', () => {
 
     const stats = () =>
       JSON.stringify([
-        t.db.select({ e: registrations.eventId, s: registrations.status, n: count() }).from(registrations).groupBy(registrations.eventId, registrations.status).orderBy(registrations.eventId, registrations.status).all(),
-        t.db.select({ c: clusters.slug, n: count() }).from(registrations).innerJoin(clusters, eq(clusters.id, registrations.clusterId)).groupBy(clusters.slug).orderBy(clusters.slug).all(),
-        t.db.select({ c: counties.slug, n: count() }).from(registrations).innerJoin(counties, eq(counties.id, registrations.countyId)).groupBy(counties.slug).orderBy(counties.slug).all(),
-        t.db.select({ n: count(registrations.checkedInAt) }).from(registrations).get(),
+        t.db
+          .select({ e: registrations.eventId, s: registrations.status, n: count() })
+          .from(registrations)
+          .groupBy(registrations.eventId, registrations.status)
+          .orderBy(registrations.eventId, registrations.status)
+          .all(),
+        t.db
+          .select({ c: clusters.slug, n: count() })
+          .from(registrations)
+          .innerJoin(clusters, eq(clusters.id, registrations.clusterId))
+          .groupBy(clusters.slug)
+          .orderBy(clusters.slug)
+          .all(),
+        t.db
+          .select({ c: counties.slug, n: count() })
+          .from(registrations)
+          .innerJoin(counties, eq(counties.id, registrations.countyId))
+          .groupBy(counties.slug)
+          .orderBy(counties.slug)
+          .all(),
+        t.db
+          .select({ n: count(registrations.checkedInAt) })
+          .from(registrations)
+          .get(),
       ]);
     const before = stats();
     const summary = registrationSummary(t.db, old.id, NOW);
@@ -776,7 +913,15 @@ describe('anonymiseExpired', () => {
     const now = new Date('2030-06-01T10:00:00Z');
     expect(anonymiseExpired(t.db, 12, now)).toBe(3);
     for (const r of t.db.select().from(registrations).where(eq(registrations.eventId, old.id)).all()) {
-      expect(r).toMatchObject({ token: null, name: null, email: null, organisation: null, dietaryNeeds: null, accessibilityNeeds: null, anonymisedAt: now });
+      expect(r).toMatchObject({
+        token: null,
+        name: null,
+        email: null,
+        organisation: null,
+        dietaryNeeds: null,
+        accessibilityNeeds: null,
+        anonymisedAt: now,
+      });
     }
     expect(byId(kept.registration.id)).toMatchObject({ email: kept.registration.email, token: kept.token, anonymisedAt: null });
     expect(stats()).toBe(before);
@@ -792,7 +937,17 @@ describe('anonymiseExpired', () => {
 // ---- The mail texts ----
 
 describe('registrationMail', () => {
-  const kinds: RegistrationMailKind[] = ['confirmed', 'waitlisted', 'promoted', 'cancelled_by_participant', 'event_changed', 'event_cancelled', 'reminder', 'organiser_message', 'manage_link'];
+  const kinds: RegistrationMailKind[] = [
+    'confirmed',
+    'waitlisted',
+    'promoted',
+    'cancelled_by_participant',
+    'event_changed',
+    'event_cancelled',
+    'reminder',
+    'organiser_message',
+    'manage_link',
+  ];
   const event = {
     title: 'Kol <i> marken & "skogen"',
     cancelReason: 'Storm',
@@ -810,20 +965,23 @@ describe('registrationMail', () => {
       message: { subject: 'Parkering', body: 'Vid <ladan>' },
     });
 
-  it.each(kinds.flatMap((k) => [[k, 'sv'] as const, [k, 'en'] as const]))('%s (%s) has text and escaped HTML, the manage link, time and place', (kind, lang) => {
-    const m = make(kind, lang, '<b>Anna</b>');
-    expect(m.subject).toContain(event.title);
-    expect(m.text).toContain('https://samverka.test/anmalan/TOKEN_abc-123');
-    expect(m.html).toContain('href="https://samverka.test/anmalan/TOKEN_abc-123"');
-    expect(m.text).toContain('Ladan, Skolvägen 1');
-    expect(m.text).toContain('https://samverka.test/evenemang/7');
-    expect(m.html).toContain(`<html lang="${lang}">`);
-    expect(m.html).not.toContain('<b>Anna</b>');
-    expect(m.html).toContain('&lt;b&gt;Anna&lt;/b&gt;');
-    expect(m.html).not.toContain('<i>');
-    expect(m.text).toContain(lang === 'sv' ? 'Hej <b>Anna</b>!' : 'Hello <b>Anna</b>,');
-    expect(m.text).toContain(lang === 'sv' ? 'Visa, ändra eller avboka din anmälan' : 'View, change or cancel your registration');
-  });
+  it.each(kinds.flatMap((k) => [[k, 'sv'] as const, [k, 'en'] as const]))(
+    '%s (%s) has text and escaped HTML, the manage link, time and place',
+    (kind, lang) => {
+      const m = make(kind, lang, '<b>Anna</b>');
+      expect(m.subject).toContain(event.title);
+      expect(m.text).toContain('https://samverka.test/anmalan/TOKEN_abc-123');
+      expect(m.html).toContain('href="https://samverka.test/anmalan/TOKEN_abc-123"');
+      expect(m.text).toContain('Ladan, Skolvägen 1');
+      expect(m.text).toContain('https://samverka.test/evenemang/7');
+      expect(m.html).toContain(`<html lang="${lang}">`);
+      expect(m.html).not.toContain('<b>Anna</b>');
+      expect(m.html).toContain('&lt;b&gt;Anna&lt;/b&gt;');
+      expect(m.html).not.toContain('<i>');
+      expect(m.text).toContain(lang === 'sv' ? 'Hej <b>Anna</b>!' : 'Hello <b>Anna</b>,');
+      expect(m.text).toContain(lang === 'sv' ? 'Visa, ändra eller avboka din anmälan' : 'View, change or cancel your registration');
+    },
+  );
 
   it('states the position on the waiting list and the reason for a cancellation, in both languages', () => {
     expect(make('waitlisted', 'sv').text).toContain('nummer 4 på väntelistan');
@@ -836,7 +994,11 @@ describe('registrationMail', () => {
 
   it('attaches the calendar to confirmed, promoted, changed, cancelled and reminder mails only', () => {
     expect(kinds.filter(withCalendar)).toEqual(['confirmed', 'promoted', 'event_changed', 'event_cancelled', 'reminder']);
-    expect(icsAttachment('X', false)).toEqual({ filename: 'invite.ics', contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: 'X' });
+    expect(icsAttachment('X', false)).toEqual({
+      filename: 'invite.ics',
+      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+      content: 'X',
+    });
     expect(icsAttachment('X', true)).toMatchObject({ filename: 'cancel.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL' });
   });
 

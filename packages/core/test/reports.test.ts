@@ -2,7 +2,6 @@ import { clusters } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent } from '../src/events/event-service.ts';
 import { acceptProposal, createProposal, type ProposalInput } from '../src/proposals/proposal-service.ts';
@@ -22,7 +21,7 @@ let admin: Actor;
 let org: Actor;
 let cohost: Actor;
 let other: Actor;
-let invited: Actor;
+let _invited: Actor;
 let participant: Actor;
 
 beforeEach(() => {
@@ -32,13 +31,14 @@ beforeEach(() => {
   org = load({ coordinatorOf: [ORG] });
   cohost = load({ coordinatorOf: [COHOST] });
   other = load({ coordinatorOf: [OTHER] });
-  invited = load({ coordinatorOf: [INVITED] });
+  _invited = load({ coordinatorOf: [INVITED] });
   participant = load({});
 });
 afterEach(() => t.dispose());
 
 function event(actor: Actor, input: Partial<EventInput> & { leadCluster: string; title: string }, publish = true): number {
-  const id = createEvent(t.db, actor, { kind: 'workshop', themes: ['krisberedskap'], venueName: 'Gården', ...input } as EventInput, NOW).event.id;
+  const id = createEvent(t.db, actor, { kind: 'workshop', themes: ['krisberedskap'], venueName: 'Gården', ...input } as EventInput, NOW)
+    .event.id;
   if (publish) publishEvent(t.db, actor, id, NOW);
   return id;
 }
@@ -46,7 +46,12 @@ function event(actor: Actor, input: Partial<EventInput> & { leadCluster: string;
 let n = 0;
 function registrant(eventId: number, over: { cluster?: string | null; county?: string | null } = {}) {
   n++;
-  return register(t.db, eventId, { name: `Deltagare ${n}`, email: `d${n}@example.se`, organisation: 'Gården AB', consent: true, ...over }, NOW).registration;
+  return register(
+    t.db,
+    eventId,
+    { name: `Deltagare ${n}`, email: `d${n}@example.se`, organisation: 'Gården AB', consent: true, ...over },
+    NOW,
+  ).registration;
 }
 
 const proposal = (over: Partial<ProposalInput> = {}): ProposalInput => ({
@@ -68,7 +73,14 @@ const proposal = (over: Partial<ProposalInput> = {}): ProposalInput => ({
  * Swedish time on 1 May (22:30 UTC on 30 April).
  */
 function seed() {
-  const a = event(org, { leadCluster: ORG, title: 'A', themes: ['krisberedskap', 'kapitalforsorjning'], start: '2030-03-10T09:00', end: '2030-03-10T12:00', capacity: 3 });
+  const a = event(org, {
+    leadCluster: ORG,
+    title: 'A',
+    themes: ['krisberedskap', 'kapitalforsorjning'],
+    start: '2030-03-10T09:00',
+    end: '2030-03-10T12:00',
+    capacity: 3,
+  });
   inviteCohost(t.db, org, a, COHOST, NOW);
   answerCohostInvitation(t.db, cohost, a, COHOST, true, NOW);
   const r1 = registrant(a, { cluster: COHOST, county: 'dalarnas-lan' });
@@ -78,8 +90,25 @@ function seed() {
   expect(waiting.status).toBe('waitlisted');
   setCheckIn(t.db, org, a, r1.id, true, NOW);
   setCheckIn(t.db, org, a, r2.id, true, NOW);
-  const c = event(org, { leadCluster: ORG, title: 'C', kind: 'conference', themes: ['omvarldsbevakning'], allDay: true, startDate: '2030-03-01', endDate: '2030-03-01' });
-  const b = event(other, { leadCluster: OTHER, title: 'B', kind: 'webinar', themes: ['kapitalforsorjning'], start: '2030-04-15T13:00', end: '2030-04-15T14:00', venueName: null, onlineUrl: 'https://meet.example.se/b' });
+  const c = event(org, {
+    leadCluster: ORG,
+    title: 'C',
+    kind: 'conference',
+    themes: ['omvarldsbevakning'],
+    allDay: true,
+    startDate: '2030-03-01',
+    endDate: '2030-03-01',
+  });
+  const b = event(other, {
+    leadCluster: OTHER,
+    title: 'B',
+    kind: 'webinar',
+    themes: ['kapitalforsorjning'],
+    start: '2030-04-15T13:00',
+    end: '2030-04-15T14:00',
+    venueName: null,
+    onlineUrl: 'https://meet.example.se/b',
+  });
   cancelEvent(t.db, other, b, 'Föreläsaren är sjuk', NOW);
   const g = event(org, { leadCluster: ORG, title: 'G', start: '2030-04-02T09:00', end: '2030-04-02T10:00' });
   inviteCohost(t.db, org, g, INVITED, NOW);
@@ -151,7 +180,9 @@ describe('buildReport', () => {
       { month: '2030-03', events: 2, participants: 3 },
       { month: '2030-04', events: 2, participants: 0 },
     ]);
-    expect(buildReport(t.db, admin, '2030-01-01', '2031-01-01').months.map((m) => m.month)).toEqual(Array.from({ length: 12 }, (_, i) => `2030-${String(i + 1).padStart(2, '0')}`));
+    expect(buildReport(t.db, admin, '2030-01-01', '2031-01-01').months.map((m) => m.month)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `2030-${String(i + 1).padStart(2, '0')}`),
+    );
   });
 
   it('takes the dates as Swedish days: an event on the first day at Swedish midnight is in, one on the day after the end is out', () => {
@@ -167,7 +198,10 @@ describe('buildReport', () => {
       ['2030-05-01', '2030-06-01'],
     ] as const) {
       const r = buildReport(t.db, admin, from, to);
-      expect(r.months.reduce((s, m) => s + m.events, 0), `${from}–${to}`).toBe(r.events.total);
+      expect(
+        r.months.reduce((s, m) => s + m.events, 0),
+        `${from}–${to}`,
+      ).toBe(r.events.total);
     }
     // 00:30 on 1 May Swedish time belongs to May.
     expect(buildReport(t.db, admin, '2030-05-01', '2030-06-01').events.total).toBe(1);

@@ -2,9 +2,24 @@ import { eventAudit, eventOrganisers, events, eventThemes, series, type Db } fro
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { DomainError } from '../src/errors.ts';
-import { answerCohostInvitation, createEvent, eventAuditLog, getEvent, inviteCohost, publishEvent, cancelEvent, updateEvent } from '../src/events/event-service.ts';
-import { createSeries, getSeries, MAX_OCCURRENCES, occurrenceDates, updateSeriesFrom, type SeriesInput } from '../src/events/series-service.ts';
+import {
+  answerCohostInvitation,
+  createEvent,
+  eventAuditLog,
+  getEvent,
+  inviteCohost,
+  publishEvent,
+  cancelEvent,
+  updateEvent,
+} from '../src/events/event-service.ts';
+import {
+  createSeries,
+  getSeries,
+  MAX_OCCURRENCES,
+  occurrenceDates,
+  updateSeriesFrom,
+  type SeriesInput,
+} from '../src/events/series-service.ts';
 import { caught, freshDb, insertUser, type TestDb } from './helpers.ts';
 
 function snapshot(db: Db) {
@@ -19,7 +34,14 @@ function snapshot(db: Db) {
 
 describe('occurrenceDates', () => {
   it('gives the second Tuesday of each month', () => {
-    expect(occurrenceDates('FREQ=MONTHLY;BYDAY=+2TU;COUNT=6', '2027-01-01')).toEqual(['2027-01-12', '2027-02-09', '2027-03-09', '2027-04-13', '2027-05-11', '2027-06-08']);
+    expect(occurrenceDates('FREQ=MONTHLY;BYDAY=+2TU;COUNT=6', '2027-01-01')).toEqual([
+      '2027-01-12',
+      '2027-02-09',
+      '2027-03-09',
+      '2027-04-13',
+      '2027-05-11',
+      '2027-06-08',
+    ]);
   });
 
   it('accepts a leading RRULE: and lower case', () => {
@@ -27,7 +49,12 @@ describe('occurrenceDates', () => {
   });
 
   it('ends at UNTIL, inclusive', () => {
-    expect(occurrenceDates('FREQ=WEEKLY;BYDAY=TH;UNTIL=20270128T235959Z', '2027-01-01')).toEqual(['2027-01-07', '2027-01-14', '2027-01-21', '2027-01-28']);
+    expect(occurrenceDates('FREQ=WEEKLY;BYDAY=TH;UNTIL=20270128T235959Z', '2027-01-01')).toEqual([
+      '2027-01-07',
+      '2027-01-14',
+      '2027-01-21',
+      '2027-01-28',
+    ]);
     expect(occurrenceDates('FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20270315', '2027-01-01')).toEqual(['2027-01-15', '2027-02-15', '2027-03-15']);
   });
 
@@ -42,30 +69,43 @@ describe('occurrenceDates', () => {
     expect(caught(() => occurrenceDates('FREQ=DAILY;UNTIL=20991231', '2027-01-01')).code).toBe('too_many_occurrences');
   });
 
-  it.each(['FREQ=WEEKLY', 'FREQ=MONTHLY;BYDAY=+2TU', 'FREQ=DAILY;INTERVAL=2'])('refuses %s: a rule without COUNT or UNTIL never ends', (rule) => {
-    expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toBe('unbounded_rrule');
-  });
-
-  it.each(['', 'weekly', 'COUNT=3', 'FREQ=WEEKLY;COUNT=3\nRRULE:FREQ=DAILY', 'FREQ=WEEKLY;COUNT=3;X-NAME=<b>'])('refuses %j as not an RRULE', (rule) => {
-    expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toMatch(/invalid_rrule|unbounded_rrule/);
-  });
-
-  it.each(['FREQ=FORTNIGHTLY;COUNT=3', 'FREQ=WEEKLY;COUNT=3;BYDAY=XX'])('refuses the unreadable %s without naming rrule internals', (rule) => {
-    const err = caught(() => occurrenceDates(rule, '2027-01-01'));
-    expect(err.code).toBe('invalid_rrule');
-    expect(err.message).not.toMatch(/undefined|properties|reading/);
-  });
-
-  it.each(['FREQ=MONTHLY;BYDAY=+2TU;COUNT=4;DTSTART=20200101T000000Z', 'FREQ=WEEKLY;COUNT=2;TZID=America/New_York', 'FREQ=WEEKLY;COUNT=2;TZID=UTC'])(
-    'refuses %s: only RFC 5545 rule parts, firstDate is where it starts',
+  it.each(['FREQ=WEEKLY', 'FREQ=MONTHLY;BYDAY=+2TU', 'FREQ=DAILY;INTERVAL=2'])(
+    'refuses %s: a rule without COUNT or UNTIL never ends',
     (rule) => {
-      expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toBe('invalid_rrule');
+      expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toBe('unbounded_rrule');
     },
   );
 
-  it.each(['FREQ=HOURLY;COUNT=3', 'FREQ=MINUTELY;COUNT=2', 'FREQ=DAILY;BYHOUR=9,13;COUNT=4'])('refuses %s: two meetings on one day', (rule) => {
-    expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toBe('rrule_same_day');
+  it.each(['', 'weekly', 'COUNT=3', 'FREQ=WEEKLY;COUNT=3\nRRULE:FREQ=DAILY', 'FREQ=WEEKLY;COUNT=3;X-NAME=<b>'])(
+    'refuses %j as not an RRULE',
+    (rule) => {
+      expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toMatch(/invalid_rrule|unbounded_rrule/);
+    },
+  );
+
+  it.each(['FREQ=FORTNIGHTLY;COUNT=3', 'FREQ=WEEKLY;COUNT=3;BYDAY=XX'])(
+    'refuses the unreadable %s without naming rrule internals',
+    (rule) => {
+      const err = caught(() => occurrenceDates(rule, '2027-01-01'));
+      expect(err.code).toBe('invalid_rrule');
+      expect(err.message).not.toMatch(/undefined|properties|reading/);
+    },
+  );
+
+  it.each([
+    'FREQ=MONTHLY;BYDAY=+2TU;COUNT=4;DTSTART=20200101T000000Z',
+    'FREQ=WEEKLY;COUNT=2;TZID=America/New_York',
+    'FREQ=WEEKLY;COUNT=2;TZID=UTC',
+  ])('refuses %s: only RFC 5545 rule parts, firstDate is where it starts', (rule) => {
+    expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toBe('invalid_rrule');
   });
+
+  it.each(['FREQ=HOURLY;COUNT=3', 'FREQ=MINUTELY;COUNT=2', 'FREQ=DAILY;BYHOUR=9,13;COUNT=4'])(
+    'refuses %s: two meetings on one day',
+    (rule) => {
+      expect(caught(() => occurrenceDates(rule, '2027-01-01')).code).toBe('rrule_same_day');
+    },
+  );
 
   it('refuses a rule that gives no dates and an impossible first date', () => {
     expect(caught(() => occurrenceDates('FREQ=WEEKLY;COUNT=0', '2027-01-01')).code).toBe('empty_rrule');
@@ -114,7 +154,13 @@ function rows(ids: number[]) {
 
 describe('occurrenceDates refuses rules that could never match, before expanding them', () => {
   // rrule would search day by day up to the year 9999 for these (seconds of CPU per request).
-  for (const rule of ['FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2', 'FREQ=WEEKLY;BYMONTH=4,6;BYMONTHDAY=31;COUNT=2', 'FREQ=DAILY;BYSETPOS=2;COUNT=2', 'FREQ=DAILY;BYYEARDAY=366;COUNT=2', 'FREQ=DAILY;BYMONTHDAY=32;COUNT=2']) {
+  for (const rule of [
+    'FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2',
+    'FREQ=WEEKLY;BYMONTH=4,6;BYMONTHDAY=31;COUNT=2',
+    'FREQ=DAILY;BYSETPOS=2;COUNT=2',
+    'FREQ=DAILY;BYYEARDAY=366;COUNT=2',
+    'FREQ=DAILY;BYMONTHDAY=32;COUNT=2',
+  ]) {
     it(`refuses ${rule} at once`, () => {
       const started = process.hrtime.bigint();
       const err = caught(() => occurrenceDates(rule, '2027-01-01'));
@@ -135,7 +181,14 @@ describe('createSeries', () => {
     expect(res.eventIds).toHaveLength(6);
     expect(res.clashes).toEqual([]);
     const evs = rows(res.eventIds);
-    expect(evs.map((e) => e.start)).toEqual(['2027-01-12T10:00', '2027-02-09T10:00', '2027-03-09T10:00', '2027-04-13T10:00', '2027-05-11T10:00', '2027-06-08T10:00']);
+    expect(evs.map((e) => e.start)).toEqual([
+      '2027-01-12T10:00',
+      '2027-02-09T10:00',
+      '2027-03-09T10:00',
+      '2027-04-13T10:00',
+      '2027-05-11T10:00',
+      '2027-06-08T10:00',
+    ]);
     expect(evs.map((e) => e.startsAt)).toEqual([
       '2027-01-12T09:00:00.000Z',
       '2027-02-09T09:00:00.000Z',
@@ -144,10 +197,30 @@ describe('createSeries', () => {
       '2027-05-11T08:00:00.000Z',
       '2027-06-08T08:00:00.000Z',
     ]);
-    expect(evs.map((e) => e.endsAt.slice(11))).toEqual(['11:00:00.000Z', '11:00:00.000Z', '11:00:00.000Z', '10:00:00.000Z', '10:00:00.000Z', '10:00:00.000Z']);
-    for (const e of evs) expect(e).toMatchObject({ seriesId: res.seriesId, status: 'draft', title: 'Nätverksträff', lead: { slug: LEAD }, themes: ['metoder-och-arbetssatt'], revision: 0 });
+    expect(evs.map((e) => e.endsAt.slice(11))).toEqual([
+      '11:00:00.000Z',
+      '11:00:00.000Z',
+      '11:00:00.000Z',
+      '10:00:00.000Z',
+      '10:00:00.000Z',
+      '10:00:00.000Z',
+    ]);
+    for (const e of evs)
+      expect(e).toMatchObject({
+        seriesId: res.seriesId,
+        status: 'draft',
+        title: 'Nätverksträff',
+        lead: { slug: LEAD },
+        themes: ['metoder-och-arbetssatt'],
+        revision: 0,
+      });
     expect(new Set(evs.map((e) => e.uid)).size).toBe(6);
-    expect(getSeries(t.db, lead, res.seriesId)).toMatchObject({ id: res.seriesId, title: 'Nätverksträff', rrule: 'FREQ=MONTHLY;BYDAY=+2TU;COUNT=6', timeZone: 'Europe/Stockholm' });
+    expect(getSeries(t.db, lead, res.seriesId)).toMatchObject({
+      id: res.seriesId,
+      title: 'Nätverksträff',
+      rrule: 'FREQ=MONTHLY;BYDAY=+2TU;COUNT=6',
+      timeZone: 'Europe/Stockholm',
+    });
   });
 
   it('keeps 10:00 local across the autumn change too', () => {
@@ -167,7 +240,13 @@ describe('createSeries', () => {
 
   it('refuses the whole series when one occurrence falls in the skipped hour, writing nothing', () => {
     const before = snapshot(t.db);
-    const err = caught(() => createSeries(t.db, lead, seriesInput({ rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', firstDate: '2027-03-21', startTime: '02:30', endTime: '04:00' })));
+    const err = caught(() =>
+      createSeries(
+        t.db,
+        lead,
+        seriesInput({ rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', firstDate: '2027-03-21', startTime: '02:30', endTime: '04:00' }),
+      ),
+    );
     expect(err.kind).toBe('invalid');
     expect(err.details).toContainEqual({ field: 'start', message: expect.stringMatching(/skipped/) });
     expect(snapshot(t.db)).toBe(before);
@@ -199,11 +278,23 @@ describe('createSeries', () => {
   });
 
   it('reports clashes with other published events, never with its own meetings', () => {
-    const clash = createEvent(t.db, other, { leadCluster: 'agro-vast', title: 'Krock', kind: 'workshop', themes: ['krisberedskap'], start: '2027-02-09T11:00', end: '2027-02-09T13:00', venueName: 'X' }).event.id;
+    const clash = createEvent(t.db, other, {
+      leadCluster: 'agro-vast',
+      title: 'Krock',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      start: '2027-02-09T11:00',
+      end: '2027-02-09T13:00',
+      venueName: 'X',
+    }).event.id;
     publishEvent(t.db, other, clash);
     const res = createSeries(t.db, lead, seriesInput({ publish: true }));
     expect(res.clashes.map((c) => c.id)).toEqual([clash]);
-    const again = createSeries(t.db, lead, seriesInput({ publish: true, rrule: 'FREQ=MONTHLY;BYDAY=+2TU;COUNT=1', firstDate: '2027-03-01' }));
+    const again = createSeries(
+      t.db,
+      lead,
+      seriesInput({ publish: true, rrule: 'FREQ=MONTHLY;BYDAY=+2TU;COUNT=1', firstDate: '2027-03-01' }),
+    );
     expect(again.clashes.map((c) => c.id)).toEqual([res.eventIds[2]]);
   });
 });
@@ -236,9 +327,21 @@ describe('editing a series', () => {
     const out = updateSeriesFrom(t.db, lead, res.seriesId, from, { startTime: '13:00', endTime: '15:30', venueName: 'Ladan' });
     expect(out.eventIds).toEqual(res.eventIds.slice(2));
     const evs = rows(res.eventIds);
-    expect(evs.map((e) => e.start)).toEqual(['2027-01-12T10:00', '2027-02-09T10:00', '2027-03-09T13:00', '2027-04-13T13:00', '2027-05-11T13:00', '2027-06-08T13:00']);
+    expect(evs.map((e) => e.start)).toEqual([
+      '2027-01-12T10:00',
+      '2027-02-09T10:00',
+      '2027-03-09T13:00',
+      '2027-04-13T13:00',
+      '2027-05-11T13:00',
+      '2027-06-08T13:00',
+    ]);
     expect(evs.map((e) => e.end.slice(11))).toEqual(['12:00', '12:00', '15:30', '15:30', '15:30', '15:30']);
-    expect(evs.slice(2).map((e) => e.startsAt)).toEqual(['2027-03-09T12:00:00.000Z', '2027-04-13T11:00:00.000Z', '2027-05-11T11:00:00.000Z', '2027-06-08T11:00:00.000Z']);
+    expect(evs.slice(2).map((e) => e.startsAt)).toEqual([
+      '2027-03-09T12:00:00.000Z',
+      '2027-04-13T11:00:00.000Z',
+      '2027-05-11T11:00:00.000Z',
+      '2027-06-08T11:00:00.000Z',
+    ]);
     expect(evs.map((e) => e.venueName)).toEqual(['Grönt hus', 'Grönt hus', 'Ladan', 'Ladan', 'Ladan', 'Ladan']);
     expect(evs.map((e) => e.revision)).toEqual([0, 0, 1, 1, 1, 1]);
     const log = eventAuditLog(t.db, lead, from);
@@ -262,7 +365,11 @@ describe('editing a series', () => {
     // Froda co-hosts only the second meeting.
     inviteCohost(t.db, lead, res.eventIds[1]!, 'froda');
     answerCohostInvitation(t.db, cohost, res.eventIds[1]!, 'froda', true);
-    expect(updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[0]!, { venueName: 'Ny sal' }).eventIds).toEqual([res.eventIds[0], res.eventIds[1], res.eventIds[3]]);
+    expect(updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[0]!, { venueName: 'Ny sal' }).eventIds).toEqual([
+      res.eventIds[0],
+      res.eventIds[1],
+      res.eventIds[3],
+    ]);
     expect(getEvent(t.db, admin, res.eventIds[2]!).venueName).toBe('Grönt hus');
     expect(updateSeriesFrom(t.db, cohost, res.seriesId, res.eventIds[1]!, { venueName: 'Frodas sal' }).eventIds).toEqual([res.eventIds[1]]);
     expect(rows(res.eventIds).map((e) => e.venueName)).toEqual(['Ny sal', 'Frodas sal', 'Grönt hus', 'Ny sal']);
@@ -271,18 +378,37 @@ describe('editing a series', () => {
   it('refuses bad edits as a whole: nothing changes', () => {
     const res = createSeries(t.db, lead, seriesInput());
     const before = snapshot(t.db);
-    expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { startTime: '13:00' })).details).toContainEqual({ field: 'end', message: 'the end is not after the start' });
+    expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { startTime: '13:00' })).details).toContainEqual({
+      field: 'end',
+      message: 'the end is not after the start',
+    });
     expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { startTime: '25:00' })).code).toBe('invalid_time');
-    expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { themes: ['gardening'] })).message).toContain('"gardening"');
+    expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { themes: ['gardening'] })).message).toContain(
+      '"gardening"',
+    );
     expect(caught(() => updateSeriesFrom(t.db, other, res.seriesId, res.eventIds[1]!, { title: 'x' })).kind).toBe('forbidden');
     expect(caught(() => updateSeriesFrom(t.db, null, res.seriesId, res.eventIds[1]!, { title: 'x' })).kind).toBe('unauthenticated');
     expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId + 1, res.eventIds[1]!, { title: 'x' })).code).toBe('not_in_series');
     expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, 9999, { title: 'x' })).code).toBe('unknown_event');
-    const single = createEvent(t.db, lead, { leadCluster: LEAD, title: 'Ensam', kind: 'workshop', themes: ['krisberedskap'], start: '2027-01-01T10:00', end: '2027-01-01T11:00' }).event.id;
+    const single = createEvent(t.db, lead, {
+      leadCluster: LEAD,
+      title: 'Ensam',
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      start: '2027-01-01T10:00',
+      end: '2027-01-01T11:00',
+    }).event.id;
     const afterSingle = snapshot(t.db);
     expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, single, { title: 'x' })).code).toBe('not_in_series');
     expect(snapshot(t.db)).toBe(afterSingle);
     expect(afterSingle).not.toBe(before);
-    expect(t.db.select().from(events).where(eq(events.seriesId, res.seriesId)).all().map((e) => e.title)).toEqual(Array(6).fill('Nätverksträff'));
+    expect(
+      t.db
+        .select()
+        .from(events)
+        .where(eq(events.seriesId, res.seriesId))
+        .all()
+        .map((e) => e.title),
+    ).toEqual(Array(6).fill('Nätverksträff'));
   });
 });

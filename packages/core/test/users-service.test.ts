@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
 import { authenticate, redeemLoginLink } from '../src/auth-service.ts';
-import { DomainError } from '../src/errors.ts';
 import { hashToken } from '../src/tokens.ts';
 import { createAdmin, getMe, INVITATION_DAYS, inviteUser, setAdmin, setCoordinator, setLanguage } from '../src/users-service.ts';
 import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
@@ -23,8 +22,24 @@ describe('inviteUser', () => {
   it('creates the user with their clusters and enqueues one invitation mail holding a week-long login link', () => {
     const now = new Date('2026-03-01T10:00:00Z');
     let token = '';
-    const view = inviteUser(t.db, admin, { email: 'Ny.Person@Example.se', name: 'Ny Person', coordinatorOf: ['froda', 'agro-vast'] }, (tok) => link((token = tok)), now);
-    expect(view).toMatchObject({ email: 'ny.person@example.se', name: 'Ny Person', isAdmin: false, roles: ['coordinator'], hasPassword: false, language: 'sv' });
+    const view = inviteUser(
+      t.db,
+      admin,
+      { email: 'Ny.Person@Example.se', name: 'Ny Person', coordinatorOf: ['froda', 'agro-vast'] },
+      (tok) => {
+        token = tok;
+        return link(tok);
+      },
+      now,
+    );
+    expect(view).toMatchObject({
+      email: 'ny.person@example.se',
+      name: 'Ny Person',
+      isAdmin: false,
+      roles: ['coordinator'],
+      hasPassword: false,
+      language: 'sv',
+    });
     expect(view.clusters.map((c) => c.slug).sort()).toEqual(['agro-vast', 'froda']);
 
     const mails = t.db.select().from(outbox).all();
@@ -33,7 +48,11 @@ describe('inviteUser', () => {
     expect(mails[0]!.text).toContain(link(token));
     expect(mails[0]!.html).toContain(`href="${link(token)}"`);
 
-    const row = t.db.select().from(loginTokens).where(eq(loginTokens.tokenHash, hashToken(token))).get()!;
+    const row = t.db
+      .select()
+      .from(loginTokens)
+      .where(eq(loginTokens.tokenHash, hashToken(token)))
+      .get()!;
     expect(row.userId).toBe(view.id);
     expect(row.expiresAt.getTime() - now.getTime()).toBe(INVITATION_DAYS * 86_400_000);
     // The link in the mail logs the new user in.
@@ -56,7 +75,9 @@ describe('inviteUser', () => {
 
   it('refuses an unknown cluster as not found, and writes nothing', () => {
     const before = [count(users), count(outbox), count(coordinators)];
-    const err = caught(() => inviteUser(t.db, admin, { email: 'b@example.se', name: 'B', coordinatorOf: ['froda', 'no-such-cluster'] }, link));
+    const err = caught(() =>
+      inviteUser(t.db, admin, { email: 'b@example.se', name: 'B', coordinatorOf: ['froda', 'no-such-cluster'] }, link),
+    );
     expect([err.kind, err.code]).toEqual(['not_found', 'unknown_cluster']);
     expect([count(users), count(outbox), count(coordinators)]).toEqual(before);
   });
@@ -127,8 +148,12 @@ describe('createAdmin', () => {
   });
 
   it('refuses a weak password and an invalid email', async () => {
-    await expect(createAdmin(t.db, { email: 'a@example.se', name: 'A', password: 'short' })).rejects.toMatchObject({ code: 'weak_password' });
-    await expect(createAdmin(t.db, { email: 'nope', name: 'A', password: 'correct horse battery' })).rejects.toMatchObject({ code: 'invalid_email' });
+    await expect(createAdmin(t.db, { email: 'a@example.se', name: 'A', password: 'short' })).rejects.toMatchObject({
+      code: 'weak_password',
+    });
+    await expect(createAdmin(t.db, { email: 'nope', name: 'A', password: 'correct horse battery' })).rejects.toMatchObject({
+      code: 'invalid_email',
+    });
   });
 });
 

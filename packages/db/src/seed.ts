@@ -21,13 +21,23 @@ export function seedReferenceData(db: Db, now = new Date()): void {
   db.transaction((tx) => {
     // Insert only what is missing: with AUTOINCREMENT, even an INSERT that ON CONFLICT DOES
     // NOTHING advances sqlite_sequence, so every start would burn ids.
-    const slugsIn = (t: typeof counties | typeof themes | typeof clusters) => new Set(tx.select({ slug: t.slug }).from(t).all().map((r) => r.slug));
+    const slugsIn = (t: typeof counties | typeof themes | typeof clusters) =>
+      new Set(
+        tx
+          .select({ slug: t.slug })
+          .from(t)
+          .all()
+          .map((r) => r.slug),
+      );
     const haveCounties = slugsIn(counties);
     const haveThemes = slugsIn(themes);
     const haveClusters = slugsIn(clusters);
     for (const name of referenceData.counties) {
       if (haveCounties.has(slugify(name))) continue;
-      tx.insert(counties).values({ name, slug: slugify(name) }).onConflictDoNothing().run();
+      tx.insert(counties)
+        .values({ name, slug: slugify(name) })
+        .onConflictDoNothing()
+        .run();
     }
     for (const t of referenceData.themes) {
       if (haveThemes.has(t.slug)) continue;
@@ -55,7 +65,6 @@ export function seedReferenceData(db: Db, now = new Date()): void {
 }
 
 export function countRows(db: Db): { clusters: number; counties: number; themes: number } {
-  const one = (t: typeof clusters | typeof counties | typeof themes) =>
-    db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
+  const one = (t: typeof clusters | typeof counties | typeof themes) => db.select({ n: sql<number>`count(*)` }).from(t).get()!.n;
   return { clusters: one(clusters), counties: one(counties), themes: one(themes) };
 }

@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,13 @@ function open(file = join(dir, 'samverka.db')) {
 }
 
 const tables = (sqlite: Database.Database) =>
-  (sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").all() as { name: string }[]).map((r) => r.name);
+  (
+    sqlite
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+      )
+      .all() as { name: string }[]
+  ).map((r) => r.name);
 
 describe('openDatabase', () => {
   it('turns on WAL, foreign keys and a 5 s busy timeout', () => {
@@ -61,7 +67,9 @@ describe('runMigrations', () => {
   it('creates every table of the schema and is a no-op when run again', () => {
     const { db, sqlite } = open();
     runMigrations(db);
-    expect(tables(sqlite)).toEqual(expect.arrayContaining(['clusters', 'coordinators', 'counties', 'login_tokens', 'outbox', 'sessions', 'themes', 'users']));
+    expect(tables(sqlite)).toEqual(
+      expect.arrayContaining(['clusters', 'coordinators', 'counties', 'login_tokens', 'outbox', 'sessions', 'themes', 'users']),
+    );
     const journal = JSON.parse(readFileSync(join(defaultMigrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] };
     const applied = () => sqlite.prepare('select count(*) as n from __drizzle_migrations').get();
     expect(applied()).toEqual({ n: journal.entries.length });
@@ -92,7 +100,10 @@ describe('runMigrations', () => {
     const last = journal.entries.at(-1);
     journal.entries.push({ idx: last.idx + 1, version: last.version, when: last.when + 1, tag: '9999_broken', breakpoints: true });
     writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal));
-    writeFileSync(join(folder, '9999_broken.sql'), 'CREATE TABLE `ok_table` (`id` integer);\n--> statement-breakpoint\nCREATE TABLEE `broken` (`id` integer);');
+    writeFileSync(
+      join(folder, '9999_broken.sql'),
+      'CREATE TABLE `ok_table` (`id` integer);\n--> statement-breakpoint\nCREATE TABLEE `broken` (`id` integer);',
+    );
     const { db, sqlite } = open();
     let err: unknown;
     try {

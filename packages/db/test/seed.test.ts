@@ -22,9 +22,20 @@ afterEach(() => {
 
 /** Every row of every table (including sqlite_sequence), for an exact before/after comparison. */
 function dump(): Record<string, unknown[]> {
-  const names = (h.sqlite.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map((r) => r.name);
+  const names = (h.sqlite.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
   // Sorted in JS: some tables (FTS shadow tables) are WITHOUT ROWID.
-  return Object.fromEntries(names.map((n) => [n, h.sqlite.prepare(`select * from "${n}"`).all().map((r) => JSON.stringify(r)).sort()]));
+  return Object.fromEntries(
+    names.map((n) => [
+      n,
+      h.sqlite
+        .prepare(`select * from "${n}"`)
+        .all()
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    ]),
+  );
 }
 
 describe('seedReferenceData', () => {
@@ -50,9 +61,16 @@ describe('seedReferenceData', () => {
     expect(dump()).toEqual(before);
   });
 
-  it("does not overwrite a cluster profile a coordinator edited, nor its updatedAt", () => {
+  it('does not overwrite a cluster profile a coordinator edited, nor its updatedAt', () => {
     seedReferenceData(h.db, new Date('2026-01-01T00:00:00Z'));
-    const edited = { name: 'Fröda (ny)', summary: 'Vår egen text', description: 'Lång', website: 'https://froda.example.se/', contactEmail: 'info@froda.example.se', updatedAt: new Date('2026-02-01T00:00:00Z') };
+    const edited = {
+      name: 'Fröda (ny)',
+      summary: 'Vår egen text',
+      description: 'Lång',
+      website: 'https://froda.example.se/',
+      contactEmail: 'info@froda.example.se',
+      updatedAt: new Date('2026-02-01T00:00:00Z'),
+    };
     h.db.update(clusters).set(edited).where(eq(clusters.slug, 'froda')).run();
     seedReferenceData(h.db, new Date('2026-06-01T00:00:00Z'));
     expect(h.db.select().from(clusters).where(eq(clusters.slug, 'froda')).get()).toMatchObject(edited);

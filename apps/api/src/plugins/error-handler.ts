@@ -29,7 +29,8 @@ export function toErrorAnswer(err: FastifyError | DomainError | Error): ErrorAns
     return {
       status: 400,
       code: 'invalid_request',
-      message: `The request is invalid: ${fe.validationContext ?? 'input'}${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? ''}`.trim(),
+      message:
+        `The request is invalid: ${fe.validationContext ?? 'input'}${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? ''}`.trim(),
       details: fe.validation.map((v) => ({
         field: `${fe.validationContext ?? ''}${v.instancePath}`.replace(/^\//, '') || undefined,
         message:
@@ -56,9 +57,12 @@ export default fp(
       if (reply.sent) return;
       const headers = (err as FastifyError & { headers?: Record<string, string> }).headers;
       if (headers) reply.headers(headers);
-      return reply.code(answer.status).type('application/json; charset=utf-8').send({
-        error: { code: answer.code, message: answer.message, ...(answer.details ? { details: answer.details } : {}) },
-      });
+      return reply
+        .code(answer.status)
+        .type('application/json; charset=utf-8')
+        .send({
+          error: { code: answer.code, message: answer.message, ...(answer.details ? { details: answer.details } : {}) },
+        });
     });
   },
   { name: 'error-handler' },

@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv,
+) => Ajv;
 
 const shared: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
 
@@ -29,7 +31,12 @@ export default fp(
         for (const name of idParams) {
           const value = params[name];
           if (typeof value === 'string' && !/^[0-9]{1,10}$/.test(value)) {
-            return done(Object.assign(new Error(`The ${name} in the address must be a whole number, not "${value.slice(0, 20)}"`), { statusCode: 400, code: 'INVALID_REQUEST' }));
+            return done(
+              Object.assign(new Error(`The ${name} in the address must be a whole number, not "${value.slice(0, 20)}"`), {
+                statusCode: 400,
+                code: 'INVALID_REQUEST',
+              }),
+            );
           }
         }
         done();

@@ -13,7 +13,12 @@ export const ErrorBody = Type.Object(
 );
 export type ErrorBody = Static<typeof ErrorBody>;
 
-export const Slug = Type.String({ pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', minLength: 1, maxLength: 80, description: 'lower-case words joined by hyphens' });
+export const Slug = Type.String({
+  pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$',
+  minLength: 1,
+  maxLength: 80,
+  description: 'lower-case words joined by hyphens',
+});
 export const Email = Type.String({ minLength: 3, maxLength: 254, format: 'email' });
 export const IsoDateTime = Type.String({ format: 'date-time' });
 export const Lang = Type.Union([Type.Literal('sv'), Type.Literal('en')]);

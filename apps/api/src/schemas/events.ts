@@ -2,12 +2,22 @@ import { Type, type Static } from 'typebox';
 import { NamedRef, Slug, StrictObject } from './common.ts';
 
 export const EventKind = Type.Union(
-  [Type.Literal('workshop'), Type.Literal('network_meeting'), Type.Literal('webinar'), Type.Literal('study_visit'), Type.Literal('conference'), Type.Literal('other')],
+  [
+    Type.Literal('workshop'),
+    Type.Literal('network_meeting'),
+    Type.Literal('webinar'),
+    Type.Literal('study_visit'),
+    Type.Literal('conference'),
+    Type.Literal('other'),
+  ],
   { description: 'the kind of event' },
 );
 export const EventStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('cancelled')]);
 
-const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'wall-clock time in the event zone, YYYY-MM-DDTHH:mm' });
+const LocalDateTime = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$',
+  description: 'wall-clock time in the event zone, YYYY-MM-DDTHH:mm',
+});
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -95,7 +105,13 @@ export const Event = Type.Object({
 });
 export type Event = Static<typeof Event>;
 
-export const Clash = Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String(), endsAt: Type.String(), lead: Type.String() });
+export const Clash = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  startsAt: Type.String(),
+  endsAt: Type.String(),
+  lead: Type.String(),
+});
 export type Clash = Static<typeof Clash>;
 export const EventWithClashes = Type.Object({ event: Event, clashes: Type.Array(Clash) });
 export type EventWithClashes = Static<typeof EventWithClashes>;
@@ -103,7 +119,10 @@ export type EventWithClashes = Static<typeof EventWithClashes>;
 export const EventPage = Type.Object({ events: Type.Array(Event), nextCursor: N(Type.String()) });
 export type EventPage = Static<typeof EventPage>;
 
-const Boundary = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$', description: 'a date (midnight in Stockholm) or an ISO date-time' });
+const Boundary = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
+  description: 'a date (midnight in Stockholm) or an ISO date-time',
+});
 export const EventQuery = StrictObject({
   from: Type.Optional(Boundary),
   to: Type.Optional(Boundary),
@@ -117,7 +136,10 @@ export const EventQuery = StrictObject({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
 export type EventQuery = Static<typeof EventQuery>;
-export const EventBriefQuery = StrictObject({ ...EventQuery.properties, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) });
+export const EventBriefQuery = StrictObject({
+  ...EventQuery.properties,
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
 export type EventBriefQuery = Static<typeof EventBriefQuery>;
 
 export const EventBrief = Type.Object({
@@ -143,7 +165,12 @@ export const InviteCohostBody = StrictObject({ cluster: Slug });
 export const AnswerInvitationBody = StrictObject({ accept: Type.Boolean() });
 export const EventClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
 
-export const AuditEntry = Type.Object({ at: Type.String(), action: Type.String(), user: N(Type.String()), changes: Type.Record(Type.String(), Type.Array(Type.Unknown())) });
+export const AuditEntry = Type.Object({
+  at: Type.String(),
+  action: Type.String(),
+  user: N(Type.String()),
+  changes: Type.Record(Type.String(), Type.Array(Type.Unknown())),
+});
 export type AuditEntry = Static<typeof AuditEntry>;
 export const AuditLog = Type.Array(AuditEntry);
 
@@ -185,4 +212,7 @@ export const Series = Type.Object({
   occurrences: Type.Array(Type.Object({ id: Type.Integer(), startsAt: Type.String(), status: EventStatus })),
 });
 export type Series = Static<typeof Series>;
-export const SeriesFromParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), eventId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) });
+export const SeriesFromParams = StrictObject({
+  id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+  eventId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+});

@@ -54,21 +54,43 @@ export const Poll = Type.Object({
 export type Poll = Static<typeof Poll>;
 export const PollAnswerBody = StrictObject({
   cluster: Slug,
-  answers: Type.Array(StrictObject({ slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), answer: Answer }), { minItems: 1, maxItems: 30 }),
+  answers: Type.Array(StrictObject({ slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), answer: Answer }), {
+    minItems: 1,
+    maxItems: 30,
+  }),
 });
-export const PollFinaliseBody = StrictObject({ slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), themes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true })) });
+export const PollFinaliseBody = StrictObject({
+  slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+  themes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true })),
+});
 export const PollFinaliseResult = Type.Object({ poll: Poll, eventId: Type.Integer() });
 
 // ---- Subscriptions ----
-export const SubscribeBody = StrictObject({ email: Type.String({ minLength: 3, maxLength: 254 }), language: Type.Optional(Lang), clusters: Slugs(), themes: Slugs(10) });
+export const SubscribeBody = StrictObject({
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  language: Type.Optional(Lang),
+  clusters: Slugs(),
+  themes: Slugs(10),
+});
 export const SubscriptionUpdateBody = StrictObject({ language: Type.Optional(Lang), clusters: Slugs(), themes: Slugs(10) });
-export const Subscription = Type.Object({ email: Type.String(), language: Lang, confirmed: Type.Boolean(), clusters: Type.Array(Type.String()), themes: Type.Array(Type.String()) });
+export const Subscription = Type.Object({
+  email: Type.String(),
+  language: Lang,
+  confirmed: Type.Boolean(),
+  clusters: Type.Array(Type.String()),
+  themes: Type.Array(Type.String()),
+});
 export type Subscription = Static<typeof Subscription>;
-export const OneClickBody = Type.Optional(Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: true }));
+export const OneClickBody = Type.Optional(
+  Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: true }),
+);
 
 // ---- Invitations ----
 export const SendInvitationBody = StrictObject({ cluster: Slug });
-export const ShareInvitationBody = StrictObject({ fromCluster: Slug, clusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }) });
+export const ShareInvitationBody = StrictObject({
+  fromCluster: Slug,
+  clusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }),
+});
 export const Recipients = Type.Object({ recipients: Type.Integer() });
 export const Shared = Type.Object({ shared: Type.Array(Type.String()) });
 export const SharedInvitation = Type.Object({
@@ -138,13 +160,18 @@ export const HorizonItem = Type.Object({
   themes: Type.Array(Type.String()),
   cluster: N(NamedRef),
   relevantFor: Type.Array(NamedRef),
-  comments: Type.Array(Type.Object({ id: Type.Integer(), author: N(Type.String()), cluster: N(Type.String()), body: Type.String(), createdAt: Type.String() })),
+  comments: Type.Array(
+    Type.Object({ id: Type.Integer(), author: N(Type.String()), cluster: N(Type.String()), body: Type.String(), createdAt: Type.String() }),
+  ),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   canEdit: Type.Boolean(),
 });
 export type HorizonItem = Static<typeof HorizonItem>;
-export const HorizonQuery = StrictObject({ theme: Type.Optional(Slug), closingWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })) });
+export const HorizonQuery = StrictObject({
+  theme: Type.Optional(Slug),
+  closingWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+});
 export const HorizonCommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
 export const RelevanceBody = StrictObject({ cluster: Slug, on: Type.Boolean() });
 
@@ -155,8 +182,21 @@ const RegCount = Type.Object({ key: Type.String(), label: Type.String(), count: 
 export const Report = Type.Object({
   from: Type.String(),
   to: Type.String(),
-  events: Type.Object({ total: Type.Integer(), cancelled: Type.Integer(), coHosted: Type.Integer(), byKind: Type.Array(Count), byTheme: Type.Array(Count), byCluster: Type.Array(Count) }),
-  registrations: Type.Object({ confirmed: Type.Integer(), checkedIn: Type.Integer(), byCluster: Type.Array(RegCount), byCounty: Type.Array(RegCount), byTheme: Type.Array(RegCount) }),
+  events: Type.Object({
+    total: Type.Integer(),
+    cancelled: Type.Integer(),
+    coHosted: Type.Integer(),
+    byKind: Type.Array(Count),
+    byTheme: Type.Array(Count),
+    byCluster: Type.Array(Count),
+  }),
+  registrations: Type.Object({
+    confirmed: Type.Integer(),
+    checkedIn: Type.Integer(),
+    byCluster: Type.Array(RegCount),
+    byCounty: Type.Array(RegCount),
+    byTheme: Type.Array(RegCount),
+  }),
   proposals: Type.Object({ made: Type.Integer(), accepted: Type.Integer() }),
   months: Type.Array(Type.Object({ month: Type.String(), events: Type.Integer(), participants: Type.Integer() })),
 });

@@ -34,7 +34,15 @@ export const Proposal = Type.Object({
   createdAt: Type.String(),
   interested: Type.Array(NamedRef),
   cohostOffers: Type.Array(NamedRef),
-  comments: Type.Array(Type.Object({ id: Type.Integer(), author: Type.Union([Type.String(), Type.Null()]), cluster: Type.Union([Type.String(), Type.Null()]), body: Type.String(), createdAt: Type.String() })),
+  comments: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      author: Type.Union([Type.String(), Type.Null()]),
+      cluster: Type.Union([Type.String(), Type.Null()]),
+      body: Type.String(),
+      createdAt: Type.String(),
+    }),
+  ),
   canDecide: Type.Boolean(),
   respondAs: Type.Array(NamedRef),
 });
@@ -47,9 +55,17 @@ export const ProposalQuery = StrictObject({
 });
 export type ProposalQuery = Static<typeof ProposalQuery>;
 export const CommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
-export const RespondBody = StrictObject({ cluster: Slug, kind: Type.Union([Type.Literal('interest'), Type.Literal('cohost')]), on: Type.Boolean() });
+export const RespondBody = StrictObject({
+  cluster: Slug,
+  kind: Type.Union([Type.Literal('interest'), Type.Literal('cohost')]),
+  on: Type.Boolean(),
+});
 export type RespondBody = Static<typeof RespondBody>;
-export const AcceptBody = StrictObject({ start: Type.Optional(LocalDateTime), end: Type.Optional(LocalDateTime), kind: Type.Optional(EventKind) });
+export const AcceptBody = StrictObject({
+  start: Type.Optional(LocalDateTime),
+  end: Type.Optional(LocalDateTime),
+  kind: Type.Optional(EventKind),
+});
 export type AcceptBody = Static<typeof AcceptBody>;
 export const DeclineBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
 export const AcceptResult = Type.Object({ proposal: Proposal, eventId: Type.Integer() });

@@ -92,10 +92,16 @@ export const AttendeeList = Type.Object({
 export type AttendeeList = Static<typeof AttendeeList>;
 
 export const TokenParams = StrictObject({ token: Token });
-export const CheckInParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), registrationId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }) });
+export const CheckInParams = StrictObject({
+  id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+  registrationId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+});
 export const CheckInBody = StrictObject({ checkedIn: Type.Boolean() });
 export type CheckInBody = Static<typeof CheckInBody>;
-export const MessageBody = StrictObject({ subject: Type.String({ minLength: 1, maxLength: 150 }), body: Type.String({ minLength: 1, maxLength: 10_000 }) });
+export const MessageBody = StrictObject({
+  subject: Type.String({ minLength: 1, maxLength: 150 }),
+  body: Type.String({ minLength: 1, maxLength: 10_000 }),
+});
 export type MessageBody = Static<typeof MessageBody>;
 export const MessageResult = Type.Object({ recipients: Type.Integer() });
 export type MessageResult = Static<typeof MessageResult>;

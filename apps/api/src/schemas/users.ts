@@ -15,7 +15,10 @@ export const User = Type.Object({
 export type User = Static<typeof User>;
 export const UserList = Type.Array(User);
 
-export const LoginBody = StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 1024 }) });
+export const LoginBody = StrictObject({
+  email: Type.String({ minLength: 1, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
 export type LoginBody = Static<typeof LoginBody>;
 
 export const LoginLinkBody = StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }) });

@@ -86,7 +86,8 @@ export function monthGrid(month: string, events: readonly CalendarEvent[], today
     }
     for (let d = Math.max(first, firstDay); d <= Math.min(last, lastDay); d++) {
       const cell = cells[d - start]!;
-      if (cell.entries.length < MAX_PER_DAY) cell.entries.push({ id: e.id, title: e.title, cancelled: e.status === 'cancelled', time: d === first ? time : null });
+      if (cell.entries.length < MAX_PER_DAY)
+        cell.entries.push({ id: e.id, title: e.title, cancelled: e.status === 'cancelled', time: d === first ? time : null });
       else cell.more++;
     }
   }

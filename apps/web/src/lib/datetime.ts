@@ -56,10 +56,20 @@ export function weekdayNames(lang: Lang, style: 'weekday' | 'weekdayShort'): rea
 
 /** Month names, January first. */
 export function monthNames(lang: Lang): readonly string[] {
-  return cachedNames(`${lang}|months`, () => Array.from({ length: 12 }, (_, i) => formatDay(`2024-${String(i + 1).padStart(2, '0')}-01`, lang, 'monthName')));
+  return cachedNames(`${lang}|months`, () =>
+    Array.from({ length: 12 }, (_, i) => formatDay(`2024-${String(i + 1).padStart(2, '0')}-01`, lang, 'monthName')),
+  );
 }
 
-const partsFormatter = new Intl.DateTimeFormat('en-CA', { timeZone: HOME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const partsFormatter = new Intl.DateTimeFormat('en-CA', {
+  timeZone: HOME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** Wall-clock "YYYY-MM-DDTHH:mm" of an instant in Stockholm. */
 export function homeLocal(at: Date | string): string {
@@ -102,7 +112,9 @@ export interface When {
 export function formatWhen(e: When, lang: Lang, timeZone = HOME_ZONE, style: 'date' | 'shortDate' = 'date'): string {
   if (e.allDay && e.startDate) {
     const end = e.endDate ?? e.startDate;
-    return end === e.startDate ? formatDay(e.startDate, lang, style) : `${formatDay(e.startDate, lang, style)} – ${formatDay(end, lang, style)}`;
+    return end === e.startDate
+      ? formatDay(e.startDate, lang, style)
+      : `${formatDay(e.startDate, lang, style)} – ${formatDay(end, lang, style)}`;
   }
   const startDay = formatInstant(e.startsAt, lang, style, timeZone);
   const endDay = formatInstant(e.endsAt, lang, style, timeZone);

@@ -5,7 +5,14 @@ export type EventKind = Event['kind'];
 
 // A Record over the API's union: adding a kind to the API schema is a compile error here until
 // it is listed (and the catalogues, whose `kinds` the pages index with it, name it).
-const KINDS: Record<EventKind, true> = { workshop: true, network_meeting: true, webinar: true, study_visit: true, conference: true, other: true };
+const KINDS: Record<EventKind, true> = {
+  workshop: true,
+  network_meeting: true,
+  webinar: true,
+  study_visit: true,
+  conference: true,
+  other: true,
+};
 export const EVENT_KINDS = Object.keys(KINDS) as EventKind[];
 export const isEventKind = (v: string): v is EventKind => Object.hasOwn(KINDS, v);
 
@@ -84,7 +91,15 @@ export function emptyEventValues(overrides: Partial<EventFormValues> = {}): Even
 /** Wall-clock time of an instant in a zone, "YYYY-MM-DDTHH:mm", as a datetime-local input wants it. */
 function localInZone(iso: string, zone: string): string {
   const p: Record<string, string> = {};
-  const f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   for (const { type, value } of f.formatToParts(new Date(iso))) p[type] = value;
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }

@@ -10,7 +10,19 @@ const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '')
  * A Google Calendar "add event" link (its documented TEMPLATE action): UTC times for timed
  * events, DATE values (end exclusive) for all-day ones, so no zone can shift the hour.
  */
-export function googleCalendarUrl(e: { title: string; allDay: boolean; startsAt: string; endsAt: string; startDate: string | null; endDate: string | null; venueName: string | null; address: string | null }, eventUrl: string): string {
+export function googleCalendarUrl(
+  e: {
+    title: string;
+    allDay: boolean;
+    startsAt: string;
+    endsAt: string;
+    startDate: string | null;
+    endDate: string | null;
+    venueName: string | null;
+    address: string | null;
+  },
+  eventUrl: string,
+): string {
   let dates: string;
   if (e.allDay && e.startDate) {
     const end = new Date(`${e.endDate ?? e.startDate}T00:00:00Z`);
@@ -19,6 +31,12 @@ export function googleCalendarUrl(e: { title: string; allDay: boolean; startsAt:
   } else {
     dates = `${compact(e.startsAt)}/${compact(e.endsAt)}`;
   }
-  const q = new URLSearchParams({ action: 'TEMPLATE', text: e.title, dates, details: eventUrl, location: [e.venueName, e.address].filter(Boolean).join(', ') });
+  const q = new URLSearchParams({
+    action: 'TEMPLATE',
+    text: e.title,
+    dates,
+    details: eventUrl,
+    location: [e.venueName, e.address].filter(Boolean).join(', '),
+  });
   return `https://calendar.google.com/calendar/render?${q}`;
 }

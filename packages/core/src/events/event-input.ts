@@ -130,7 +130,9 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   if (description.length > 20_000) fail('description', 'at most 20,000 characters');
 
   const slugs = [...new Set(f.themes)];
-  const themeRows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
+  const themeRows = slugs.length
+    ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all()
+    : [];
   if (slugs.length === 0) fail('themes', 'choose at least one theme');
   for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', `unknown theme "${s}"`);
 
@@ -140,7 +142,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   let startDate: string | null = null;
   let endDate: string | null = null;
   if (f.allDay) {
-    const s = f.startDate ? attempt(() => parseDate(f.startDate!, 'startDate')) : (fail('startDate', 'required for an all-day event'), undefined);
+    if (!f.startDate) fail('startDate', 'required for an all-day event');
+    const s = f.startDate ? attempt(() => parseDate(f.startDate!, 'startDate')) : undefined;
     const e = f.endDate ? attempt(() => parseDate(f.endDate!, 'endDate')) : s;
     if (s && e) {
       if (e < s) fail('endDate', 'the last day is before the first day');
@@ -151,8 +154,10 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
       endsAt = startOfDate(endDate, zone).plus({ days: 1 }).toJSDate();
     }
   } else {
-    const s = f.start ? attempt(() => localToInstant(f.start!, zone, 'start')) : (fail('start', 'a start time is required'), undefined);
-    const e = f.end ? attempt(() => localToInstant(f.end!, zone, 'end')) : (fail('end', 'an end time is required'), undefined);
+    if (!f.start) fail('start', 'a start time is required');
+    if (!f.end) fail('end', 'an end time is required');
+    const s = f.start ? attempt(() => localToInstant(f.start!, zone, 'start')) : undefined;
+    const e = f.end ? attempt(() => localToInstant(f.end!, zone, 'end')) : undefined;
     if (s && e) {
       if (e <= s) fail('end', 'the end is not after the start');
       else if (e.diff(s, 'days').days > MAX_DAYS) fail('end', `an event lasts at most ${MAX_DAYS} days`);
@@ -176,7 +181,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   const contactEmail = f.contactEmail?.trim() || null;
   if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'not an email address');
   const capacity = f.capacity ?? null;
-  if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000)) fail('capacity', 'a whole number from 1 to 100000');
+  if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000))
+    fail('capacity', 'a whole number from 1 to 100000');
   const language = f.language ?? 'sv';
   if (!/^[a-z]{2}$/.test(language)) fail('language', 'a two-letter language code such as sv or en');
 
@@ -185,7 +191,13 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   if (opens && closes && closes <= opens) fail('registrationCloses', 'registration closes before it opens');
   if (closes && endsAt && closes.toJSDate() > endsAt) fail('registrationCloses', 'registration must close before the event ends');
 
-  if (details.length) throw new DomainError('invalid', 'invalid_event', `The event has ${details.length === 1 ? 'an invalid field' : 'invalid fields'}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new DomainError(
+      'invalid',
+      'invalid_event',
+      `The event has ${details.length === 1 ? 'an invalid field' : 'invalid fields'}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    );
 
   return {
     title,
@@ -214,9 +226,26 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
 
 export function leadClusterId(db: Db, slug: string): number {
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
-  if (!c) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [{ field: 'leadCluster', message: 'unknown cluster' }]);
+  if (!c)
+    throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [
+      { field: 'leadCluster', message: 'unknown cluster' },
+    ]);
   return c.id;
 }
 
 /** Fields whose change is a change of time, place or status: each raises the revision (ICS SEQUENCE). */
-export const REVISION_FIELDS = ['allDay', 'startsAt', 'endsAt', 'timeZone', 'startDate', 'endDate', 'venueName', 'address', 'countyId', 'lat', 'lng', 'onlineUrl', 'status'] as const;
+export const REVISION_FIELDS = [
+  'allDay',
+  'startsAt',
+  'endsAt',
+  'timeZone',
+  'startDate',
+  'endDate',
+  'venueName',
+  'address',
+  'countyId',
+  'lat',
+  'lng',
+  'onlineUrl',
+  'status',
+] as const;

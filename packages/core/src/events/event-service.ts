@@ -1,12 +1,32 @@
 import { and, asc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { clusters, counties, eventAudit, eventOrganisers, events, eventThemes, themes, type Db, type Event, type EventKind, type EventStatus } from '@samverka/db';
+import {
+  clusters,
+  counties,
+  eventAudit,
+  eventOrganisers,
+  events,
+  eventThemes,
+  themes,
+  type Db,
+  type Event,
+  type EventKind,
+  type EventStatus,
+} from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { instantToLocal } from '../time.ts';
 import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from './event-access.ts';
-import { fieldsOf, leadClusterId, resolveEventFields, REVISION_FIELDS, type EventColumns, type EventFields, type EventInput } from './event-input.ts';
+import {
+  fieldsOf,
+  leadClusterId,
+  resolveEventFields,
+  REVISION_FIELDS,
+  type EventColumns,
+  type EventFields,
+  type EventInput,
+} from './event-input.ts';
 import { loadRelated, organiserRefs, toEventView, type EventView } from './event-view.ts';
 import { onEventCancelled, onEventMoved, promoteFromWaitlist } from '../registrations/registration-service.ts';
 
@@ -57,7 +77,14 @@ export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: nu
     .select({ id: events.id, title: events.title, startsAt: events.startsAt, endsAt: events.endsAt, lead: clusters.name })
     .from(events)
     .innerJoin(clusters, eq(clusters.id, events.leadClusterId))
-    .where(and(eq(events.status, 'published'), lt(events.startsAt, endsAt), gt(events.endsAt, startsAt), excludeId ? ne(events.id, excludeId) : undefined))
+    .where(
+      and(
+        eq(events.status, 'published'),
+        lt(events.startsAt, endsAt),
+        gt(events.endsAt, startsAt),
+        excludeId ? ne(events.id, excludeId) : undefined,
+      ),
+    )
     .orderBy(asc(events.startsAt))
     .limit(20)
     .all();
@@ -65,7 +92,9 @@ export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: nu
 }
 
 function audit(tx: Tx, eventId: number, actor: Actor | null, action: string, changes: Record<string, [unknown, unknown]>, now: Date) {
-  tx.insert(eventAudit).values({ eventId, userId: actor?.userId ?? null, at: now, action, changes }).run();
+  tx.insert(eventAudit)
+    .values({ eventId, userId: actor?.userId ?? null, at: now, action, changes })
+    .run();
 }
 
 function serialisable(v: unknown): unknown {
@@ -78,14 +107,40 @@ function setThemes(tx: Tx, eventId: number, themeIds: number[]) {
 }
 
 /** Inserts an event with its lead and themes; used by create, series and proposal acceptance. */
-export function insertEvent(tx: Tx, actor: Actor, leadId: number, cols: EventColumns, now: Date, extra: { seriesId?: number; status?: EventStatus } = {}): number {
+export function insertEvent(
+  tx: Tx,
+  actor: Actor,
+  leadId: number,
+  cols: EventColumns,
+  now: Date,
+  extra: { seriesId?: number; status?: EventStatus } = {},
+): number {
   const { themeIds, ...columns } = cols;
   const row = tx
     .insert(events)
-    .values({ ...columns, uid: newEventUid(), status: extra.status ?? 'draft', leadClusterId: leadId, seriesId: extra.seriesId ?? null, createdBy: actor.userId, createdAt: now, updatedAt: now })
+    .values({
+      ...columns,
+      uid: newEventUid(),
+      status: extra.status ?? 'draft',
+      leadClusterId: leadId,
+      seriesId: extra.seriesId ?? null,
+      createdBy: actor.userId,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning({ id: events.id })
     .get();
-  tx.insert(eventOrganisers).values({ eventId: row.id, clusterId: leadId, role: 'lead', status: 'accepted', invitedBy: actor.userId, invitedAt: now, respondedAt: now }).run();
+  tx.insert(eventOrganisers)
+    .values({
+      eventId: row.id,
+      clusterId: leadId,
+      role: 'lead',
+      status: 'accepted',
+      invitedBy: actor.userId,
+      invitedAt: now,
+      respondedAt: now,
+    })
+    .run();
   setThemes(tx, row.id, themeIds);
   audit(tx, row.id, actor, 'created', { status: [null, extra.status ?? 'draft'], startsAt: [null, columns.startsAt.toISOString()] }, now);
   return row.id;
@@ -121,8 +176,15 @@ function assertCanManage(db: Db | Tx, actor: Actor | null, eventId: number): Act
 }
 
 function currentFields(db: Db, row: Event): Required<EventFields> {
-  const themeSlugs = db.select({ slug: themes.slug }).from(eventThemes).innerJoin(themes, eq(themes.id, eventThemes.themeId)).where(eq(eventThemes.eventId, row.id)).all().map((t) => t.slug);
-  const county = row.countyId !== null ? db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, row.countyId)).get() : undefined;
+  const themeSlugs = db
+    .select({ slug: themes.slug })
+    .from(eventThemes)
+    .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+    .where(eq(eventThemes.eventId, row.id))
+    .all()
+    .map((t) => t.slug);
+  const county =
+    row.countyId !== null ? db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, row.countyId)).get() : undefined;
   return fieldsOf(row, themeSlugs, county?.slug ?? null);
 }
 
@@ -142,7 +204,13 @@ export function applyEventPatch(tx: Tx, db: Db, actor: Actor, row: Event, patch:
     const after = serialisable(v);
     if (before !== after) changes[k] = [before, after];
   }
-  const oldThemes = db.select({ id: eventThemes.themeId }).from(eventThemes).where(eq(eventThemes.eventId, row.id)).all().map((t) => t.id).sort();
+  const oldThemes = db
+    .select({ id: eventThemes.themeId })
+    .from(eventThemes)
+    .where(eq(eventThemes.eventId, row.id))
+    .all()
+    .map((t) => t.id)
+    .sort();
   const newThemes = [...themeIds].sort();
   if (oldThemes.join() !== newThemes.join()) changes.themes = [oldThemes, newThemes];
   if (Object.keys(changes).length === 0) return cols;
@@ -180,7 +248,14 @@ function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, rea
       .set({ status: to, cancelReason: reason, revision: row.revision + 1, updatedAt: now })
       .where(eq(events.id, id))
       .run();
-    audit(tx, id, a, to === 'published' ? 'published' : 'cancelled', { status: [row.status, to], ...(reason ? { cancelReason: [null, reason] } : {}) }, now);
+    audit(
+      tx,
+      id,
+      a,
+      to === 'published' ? 'published' : 'cancelled',
+      { status: [row.status, to], ...(reason ? { cancelReason: [null, reason] } : {}) },
+      now,
+    );
     if (to === 'cancelled') onEventCancelled(tx, eventRow(tx, id), now);
   });
   return viewOne(db, a, id);
@@ -189,9 +264,12 @@ function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, rea
 export function publishEvent(db: Db, actor: Actor | null, id: number, now = new Date()): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
-  if (row.status !== 'draft') throw new DomainError('conflict', 'not_a_draft', `Only a draft can be published; this event is ${row.status}`);
+  if (row.status !== 'draft')
+    throw new DomainError('conflict', 'not_a_draft', `Only a draft can be published; this event is ${row.status}`);
   if (!row.venueName && !row.address && !row.onlineUrl) {
-    throw new DomainError('rule', 'no_place', 'Give a place or an online meeting link before publishing', [{ field: 'venueName', message: 'a place or an online link is required' }]);
+    throw new DomainError('rule', 'no_place', 'Give a place or an online meeting link before publishing', [
+      { field: 'venueName', message: 'a place or an online link is required' },
+    ]);
   }
   return setStatus(db, actor, id, 'published', null, now);
 }
@@ -201,7 +279,10 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
   assertCanManage(db, actor, id);
   if (row.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The event is already cancelled');
   const why = singleLine(reason, 500);
-  if (!why) throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [{ field: 'reason', message: 'required' }]);
+  if (!why)
+    throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [
+      { field: 'reason', message: 'required' },
+    ]);
   return setStatus(db, actor, id, 'cancelled', why, now);
 }
 
@@ -209,7 +290,8 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
 export function deleteEvent(db: Db, actor: Actor | null, id: number): void {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
-  if (row.status !== 'draft' && !a.isAdmin) throw new DomainError('conflict', 'not_a_draft', 'Only drafts can be deleted; cancel a published event instead');
+  if (row.status !== 'draft' && !a.isAdmin)
+    throw new DomainError('conflict', 'not_a_draft', 'Only drafts can be deleted; cancel a published event instead');
   db.delete(events).where(eq(events.id, id)).run();
 }
 
@@ -224,7 +306,12 @@ export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEnt
   eventRow(db, id);
   assertCanManage(db, actor, id);
   return db
-    .select({ at: eventAudit.at, action: eventAudit.action, changes: eventAudit.changes, user: sql<string | null>`(select name from users where users.id = ${eventAudit.userId})` })
+    .select({
+      at: eventAudit.at,
+      action: eventAudit.action,
+      changes: eventAudit.changes,
+      user: sql<string | null>`(select name from users where users.id = ${eventAudit.userId})`,
+    })
     .from(eventAudit)
     .where(eq(eventAudit.eventId, id))
     .orderBy(asc(eventAudit.id))
@@ -241,33 +328,61 @@ export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clust
   if (!canInviteCohosts(a, refs)) throw refusal(db, a, eventId, refs, "Only the lead cluster's coordinators may invite co-hosts");
   if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot get new co-hosts');
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
-  if (!cluster) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  if (!cluster)
+    throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
+      { field: 'cluster', message: 'unknown cluster' },
+    ]);
   const existing = refs.find((r) => r.clusterId === cluster.id);
   if (existing && existing.status !== 'declined') {
-    throw new DomainError('conflict', 'already_organiser', existing.role === 'lead' ? 'That cluster leads the event' : `That cluster is already ${existing.status === 'invited' ? 'invited' : 'a co-host'}`);
+    throw new DomainError(
+      'conflict',
+      'already_organiser',
+      existing.role === 'lead'
+        ? 'That cluster leads the event'
+        : `That cluster is already ${existing.status === 'invited' ? 'invited' : 'a co-host'}`,
+    );
   }
   db.transaction((tx) => {
     if (existing) {
-      tx.update(eventOrganisers).set({ status: 'invited', invitedBy: a.userId, invitedAt: now, respondedAt: null }).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).run();
+      tx.update(eventOrganisers)
+        .set({ status: 'invited', invitedBy: a.userId, invitedAt: now, respondedAt: null })
+        .where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id)))
+        .run();
     } else {
-      tx.insert(eventOrganisers).values({ eventId, clusterId: cluster.id, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now }).run();
+      tx.insert(eventOrganisers)
+        .values({ eventId, clusterId: cluster.id, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now })
+        .run();
     }
     audit(tx, eventId, a, 'cohost_invited', { cohost: [null, clusterSlug] }, now);
   });
   return viewOne(db, a, eventId);
 }
 
-export function answerCohostInvitation(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, accept: boolean, now = new Date()): EventView {
+export function answerCohostInvitation(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  clusterSlug: string,
+  accept: boolean,
+  now = new Date(),
+): EventView {
   eventRow(db, eventId);
   const a = requireActor(actor);
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${clusterSlug}"`);
   if (!canAnswerInvitation(a, cluster.id)) throw forbidden('Only a coordinator of the invited cluster may answer the invitation');
-  const org = db.select().from(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).get();
-  if (!org || org.role !== 'cohost') throw new DomainError('not_found', 'no_invitation', 'That cluster has no invitation to this event');
+  const org = db
+    .select()
+    .from(eventOrganisers)
+    .where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id)))
+    .get();
+  if (org?.role !== 'cohost') throw new DomainError('not_found', 'no_invitation', 'That cluster has no invitation to this event');
   if (org.status !== 'invited') throw new DomainError('conflict', 'already_answered', `The invitation was already ${org.status}`);
   db.transaction((tx) => {
-    tx.update(eventOrganisers).set({ status: accept ? 'accepted' : 'declined', respondedAt: now }).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).run();
+    tx.update(eventOrganisers)
+      .set({ status: accept ? 'accepted' : 'declined', respondedAt: now })
+      .where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id)))
+      .run();
     tx.update(events).set({ updatedAt: now }).where(eq(events.id, eventId)).run();
     audit(tx, eventId, a, accept ? 'cohost_accepted' : 'cohost_declined', { cohost: [clusterSlug, accept ? 'accepted' : 'declined'] }, now);
   });
@@ -280,10 +395,19 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
   const refs = organiserRefs(db, eventId);
   if (!canInviteCohosts(a, refs)) throw refusal(db, a, eventId, refs, "Only the lead cluster's coordinators may remove co-hosts");
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
-  const org = cluster && db.select().from(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).get();
-  if (!cluster || !org || org.role !== 'cohost') throw new DomainError('not_found', 'not_cohost', 'That cluster is not a co-host of this event');
+  const org =
+    cluster &&
+    db
+      .select()
+      .from(eventOrganisers)
+      .where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id)))
+      .get();
+  if (!cluster || !org || org.role !== 'cohost')
+    throw new DomainError('not_found', 'not_cohost', 'That cluster is not a co-host of this event');
   db.transaction((tx) => {
-    tx.delete(eventOrganisers).where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id))).run();
+    tx.delete(eventOrganisers)
+      .where(and(eq(eventOrganisers.eventId, eventId), eq(eventOrganisers.clusterId, cluster.id)))
+      .run();
     tx.update(events).set({ updatedAt: now }).where(eq(events.id, eventId)).run();
     audit(tx, eventId, a, 'cohost_removed', { cohost: [clusterSlug, null] }, now);
   });
@@ -302,14 +426,29 @@ export function pendingInvitations(db: Db, actor: Actor | null): PendingInvitati
   if (a.coordinatorOf.length === 0) return [];
   const lead = sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`;
   return db
-    .select({ id: events.id, title: events.title, startsAt: events.startsAt, status: events.status, lead, slug: clusters.slug, name: clusters.name, invitedAt: eventOrganisers.invitedAt })
+    .select({
+      id: events.id,
+      title: events.title,
+      startsAt: events.startsAt,
+      status: events.status,
+      lead,
+      slug: clusters.slug,
+      name: clusters.name,
+      invitedAt: eventOrganisers.invitedAt,
+    })
     .from(eventOrganisers)
     .innerJoin(events, eq(events.id, eventOrganisers.eventId))
     .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
-    .where(and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...a.coordinatorOf]), ne(events.status, 'cancelled')))
+    .where(
+      and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...a.coordinatorOf]), ne(events.status, 'cancelled')),
+    )
     .orderBy(asc(events.startsAt))
     .all()
-    .map((r) => ({ event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead }, cluster: { slug: r.slug, name: r.name }, invitedAt: r.invitedAt.toISOString() }));
+    .map((r) => ({
+      event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
+      cluster: { slug: r.slug, name: r.name },
+      invitedAt: r.invitedAt.toISOString(),
+    }));
 }
 
 // ---- Listing and search ----
@@ -340,7 +479,10 @@ function encodeCursor(row: Event): string {
 function decodeCursor(cursor: string): [number, number] {
   const m = /^(-?\d{1,16}):(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
   // Out of range numbers would bind as NaN or an invalid date and quietly match nothing.
-  if (!m || Number.isNaN(new Date(Number(m[1])).getTime()) || !Number.isSafeInteger(Number(m[2]))) throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API gave out', [{ field: 'cursor', message: 'invalid' }]);
+  if (!m || Number.isNaN(new Date(Number(m[1])).getTime()) || !Number.isSafeInteger(Number(m[2])))
+    throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API gave out', [
+      { field: 'cursor', message: 'invalid' },
+    ]);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -348,7 +490,10 @@ function decodeCursor(cursor: string): [number, number] {
 export function ftsQuery(q: string): string | null {
   const words = q.normalize('NFC').match(/[\p{L}\p{N}]+/gu);
   if (!words || words.length === 0) return null;
-  return words.slice(0, 12).map((w, i, all) => `"${w}"${i === all.length - 1 ? '*' : ''}`).join(' ');
+  return words
+    .slice(0, 12)
+    .map((w, i, all) => `"${w}"${i === all.length - 1 ? '*' : ''}`)
+    .join(' ');
 }
 
 export function unknownFilter(field: string, value: string) {
@@ -356,7 +501,10 @@ export function unknownFilter(field: string, value: string) {
 }
 
 /** The id of a cluster, theme or county named by a filter; an unknown one is a 404 naming it. */
-export function filterIds(db: Db, f: Pick<EventFilters, 'cluster' | 'theme' | 'county'>): { clusterId?: number; themeId?: number; countyId?: number } {
+export function filterIds(
+  db: Db,
+  f: Pick<EventFilters, 'cluster' | 'theme' | 'county'>,
+): { clusterId?: number; themeId?: number; countyId?: number } {
   const out: { clusterId?: number; themeId?: number; countyId?: number } = {};
   if (f.cluster) {
     const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, f.cluster)).get();
@@ -383,9 +531,12 @@ export function filterConditions(ids: ReturnType<typeof filterIds>, f: Pick<Even
   if (f.to) where.push(lt(events.startsAt, f.to));
   if (f.kind) where.push(eq(events.kind, f.kind));
   if (ids.countyId !== undefined) where.push(eq(events.countyId, ids.countyId));
-  if (ids.themeId !== undefined) where.push(sql`exists (select 1 from event_themes et where et.event_id = ${events.id} and et.theme_id = ${ids.themeId})`);
+  if (ids.themeId !== undefined)
+    where.push(sql`exists (select 1 from event_themes et where et.event_id = ${events.id} and et.theme_id = ${ids.themeId})`);
   if (ids.clusterId !== undefined) {
-    where.push(sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id = ${ids.clusterId} and (eo.role = 'lead' or eo.status = 'accepted'))`);
+    where.push(
+      sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id = ${ids.clusterId} and (eo.role = 'lead' or eo.status = 'accepted'))`,
+    );
   }
   return where;
 }
@@ -401,7 +552,12 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
     where.push(eq(events.status, 'draft'));
     if (!a.isAdmin) {
       if (a.coordinatorOf.length === 0) return { rows: [], nextCursor: null };
-      where.push(sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(a.coordinatorOf.map((id) => sql`${id}`), sql`, `)}) and eo.status != 'declined')`);
+      where.push(
+        sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(
+          a.coordinatorOf.map((id) => sql`${id}`),
+          sql`, `,
+        )}) and eo.status != 'declined')`,
+      );
     }
   } else if (f.status) {
     where.push(eq(events.status, f.status));
@@ -418,7 +574,13 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
     const [start, id] = decodeCursor(f.cursor);
     where.push(or(gt(events.startsAt, new Date(start)), and(eq(events.startsAt, new Date(start)), gt(events.id, id)))!);
   }
-  const rows = db.select().from(events).where(and(...where)).orderBy(asc(events.startsAt), asc(events.id)).limit(limit + 1).all();
+  const rows = db
+    .select()
+    .from(events)
+    .where(and(...where))
+    .orderBy(asc(events.startsAt), asc(events.id))
+    .limit(limit + 1)
+    .all();
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }
@@ -430,7 +592,10 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
 }
 
 /** What a calendar grid needs of an event: enough to place and link it, a tenth of the full view. */
-export type EventBrief = Pick<EventView, 'id' | 'title' | 'kind' | 'status' | 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'start' | 'end' | 'startDate' | 'endDate'>;
+export type EventBrief = Pick<
+  EventView,
+  'id' | 'title' | 'kind' | 'status' | 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'start' | 'end' | 'startDate' | 'endDate'
+>;
 
 export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): { events: EventBrief[]; nextCursor: string | null } {
   const { rows, nextCursor } = selectEventPage(db, actor, f, 1000);

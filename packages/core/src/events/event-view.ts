@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { clusters, counties, eventOrganisers, events, eventThemes, themes, type Db, type Event } from '@samverka/db';
+import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
@@ -66,7 +66,14 @@ export function loadRelated(db: Db, rows: Event[]): Related {
   const countyMap = new Map<number, { slug: string; name: string }>();
   if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap };
   for (const o of db
-    .select({ eventId: eventOrganisers.eventId, clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status, slug: clusters.slug, name: clusters.name })
+    .select({
+      eventId: eventOrganisers.eventId,
+      clusterId: eventOrganisers.clusterId,
+      role: eventOrganisers.role,
+      status: eventOrganisers.status,
+      slug: clusters.slug,
+      name: clusters.name,
+    })
     .from(eventOrganisers)
     .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
     .where(inArray(eventOrganisers.eventId, ids))
@@ -89,7 +96,8 @@ export function loadRelated(db: Db, rows: Event[]): Related {
   }
   const countyIds = [...new Set(rows.map((r) => r.countyId).filter((c): c is number => c !== null))];
   if (countyIds.length) {
-    for (const c of db.select().from(counties).where(inArray(counties.id, countyIds)).all()) countyMap.set(c.id, { slug: c.slug, name: c.name });
+    for (const c of db.select().from(counties).where(inArray(counties.id, countyIds)).all())
+      countyMap.set(c.id, { slug: c.slug, name: c.name });
   }
   return { organisers, themes: themeMap, counties: countyMap };
 }

@@ -16,7 +16,22 @@ import { applyEventPatch, assertCoordinatesLead, findClashes, insertEvent, type 
 import { organiserRefs } from './event-view.ts';
 
 export const MAX_OCCURRENCES = 60;
-const RULE_PARTS = new Set(['FREQ', 'UNTIL', 'COUNT', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY', 'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST']);
+const RULE_PARTS = new Set([
+  'FREQ',
+  'UNTIL',
+  'COUNT',
+  'INTERVAL',
+  'BYSECOND',
+  'BYMINUTE',
+  'BYHOUR',
+  'BYDAY',
+  'BYMONTHDAY',
+  'BYYEARDAY',
+  'BYWEEKNO',
+  'BYMONTH',
+  'BYSETPOS',
+  'WKST',
+]);
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 export interface SeriesInput extends Omit<EventFields, 'start' | 'end' | 'startDate' | 'endDate' | 'allDay'> {
@@ -46,19 +61,31 @@ export interface SeriesResult {
  */
 export function occurrenceDates(rule: string, firstDate: string): string[] {
   // RFC 5545 names and values are case-insensitive; rrule reads only upper case.
-  const body = rule.trim().replace(/^RRULE:/i, '').toUpperCase();
+  const body = rule
+    .trim()
+    .replace(/^RRULE:/i, '')
+    .toUpperCase();
   if (!/^[A-Z0-9=;,+\-:]+$/i.test(body) || !/FREQ=/i.test(body)) {
-    throw new DomainError('invalid', 'invalid_rrule', 'The recurrence rule must be an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=+2TU;COUNT=10', [{ field: 'rrule', message: 'not an RRULE' }]);
+    throw new DomainError(
+      'invalid',
+      'invalid_rrule',
+      'The recurrence rule must be an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=+2TU;COUNT=10',
+      [{ field: 'rrule', message: 'not an RRULE' }],
+    );
   }
   // Only the rule parts of RFC 5545 §3.3.10: rrule also reads DTSTART and TZID here, which
   // would let the rule override firstDate.
   const unknownPart = body.split(';').find((part) => part !== '' && !RULE_PARTS.has(part.split('=')[0]!));
   if (unknownPart !== undefined) {
-    throw new DomainError('invalid', 'invalid_rrule', `"${unknownPart.slice(0, 40)}" is not a part of a recurrence rule`, [{ field: 'rrule', message: 'unknown rule part' }]);
+    throw new DomainError('invalid', 'invalid_rrule', `"${unknownPart.slice(0, 40)}" is not a part of a recurrence rule`, [
+      { field: 'rrule', message: 'unknown rule part' },
+    ]);
   }
   assertFeasible(body);
   if (!/COUNT=|UNTIL=/.test(body)) {
-    throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [{ field: 'rrule', message: 'needs COUNT or UNTIL' }]);
+    throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [
+      { field: 'rrule', message: 'needs COUNT or UNTIL' },
+    ]);
   }
   const start = parseDate(firstDate, 'firstDate');
   let dates: Date[];
@@ -68,15 +95,26 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
   } catch {
     // rrule's messages speak of its internals ("Invalid frequency: undefined undefined",
     // TypeErrors), not of what the user typed.
-    throw new DomainError('invalid', 'invalid_rrule', 'The recurrence rule cannot be read: check FREQ, BYDAY and the other parts against RFC 5545', [{ field: 'rrule', message: 'cannot be parsed' }]);
+    throw new DomainError(
+      'invalid',
+      'invalid_rrule',
+      'The recurrence rule cannot be read: check FREQ, BYDAY and the other parts against RFC 5545',
+      [{ field: 'rrule', message: 'cannot be parsed' }],
+    );
   }
-  if (dates.length === 0) throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [{ field: 'rrule', message: 'no occurrences' }]);
-  if (dates.length > MAX_OCCURRENCES) throw new DomainError('invalid', 'too_many_occurrences', `A series has at most ${MAX_OCCURRENCES} meetings`, [{ field: 'rrule', message: `more than ${MAX_OCCURRENCES} occurrences` }]);
+  if (dates.length === 0)
+    throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [{ field: 'rrule', message: 'no occurrences' }]);
+  if (dates.length > MAX_OCCURRENCES)
+    throw new DomainError('invalid', 'too_many_occurrences', `A series has at most ${MAX_OCCURRENCES} meetings`, [
+      { field: 'rrule', message: `more than ${MAX_OCCURRENCES} occurrences` },
+    ]);
   const days = dates.map((d) => DateTime.fromJSDate(d, { zone: 'UTC' }).toISODate()!);
   // Each occurrence is a whole meeting on its own date at startTime: a sub-daily rule
   // (FREQ=HOURLY, BYHOUR=9,13) would give several identical meetings on one day.
   if (new Set(days).size !== days.length) {
-    throw new DomainError('invalid', 'rrule_same_day', 'The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', [{ field: 'rrule', message: 'two occurrences on one day' }]);
+    throw new DomainError('invalid', 'rrule_same_day', 'The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', [
+      { field: 'rrule', message: 'two occurrences on one day' },
+    ]);
   }
   return days;
 }
@@ -90,25 +128,41 @@ const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * match nothing are refused before expanding.
  */
 function assertFeasible(body: string): void {
-  const parts = new Map(body.split(';').filter(Boolean).map((p) => p.split('=') as [string, string]));
+  const parts = new Map(
+    body
+      .split(';')
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  );
   const refuse = (message: string, code = 'unsupported_rrule') => {
     throw new DomainError('invalid', code, message, [{ field: 'rrule', message }]);
   };
   const freq = parts.get('FREQ');
-  if (freq === 'HOURLY' || freq === 'MINUTELY' || freq === 'SECONDLY') refuse('The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', 'rrule_same_day');
-  if (!freq || !['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(freq)) refuse('The recurrence rule cannot be read: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY', 'invalid_rrule');
-  for (const p of ['BYSECOND', 'BYMINUTE', 'BYHOUR']) if (parts.has(p)) refuse('The rule gives more than one meeting on the same day; times come from startTime and endTime', 'rrule_same_day');
-  for (const p of ['BYYEARDAY', 'BYWEEKNO']) if (parts.has(p)) refuse(`${p} is not supported for meeting series; use BYDAY, BYMONTHDAY and BYMONTH`);
+  if (freq === 'HOURLY' || freq === 'MINUTELY' || freq === 'SECONDLY')
+    refuse('The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', 'rrule_same_day');
+  if (!freq || !['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(freq))
+    refuse('The recurrence rule cannot be read: FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY', 'invalid_rrule');
+  for (const p of ['BYSECOND', 'BYMINUTE', 'BYHOUR'])
+    if (parts.has(p))
+      refuse('The rule gives more than one meeting on the same day; times come from startTime and endTime', 'rrule_same_day');
+  for (const p of ['BYYEARDAY', 'BYWEEKNO'])
+    if (parts.has(p)) refuse(`${p} is not supported for meeting series; use BYDAY, BYMONTHDAY and BYMONTH`);
   if (parts.has('BYSETPOS') && freq !== 'MONTHLY' && freq !== 'YEARLY') refuse('BYSETPOS is supported with FREQ=MONTHLY or YEARLY');
   const numbers = (p: string) => (parts.get(p) ?? '').split(',').filter(Boolean).map(Number);
   const monthDays = numbers('BYMONTHDAY');
   const months = parts.has('BYMONTH') ? numbers('BYMONTH') : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
-  if (monthDays.some((d) => !Number.isInteger(d) || d === 0 || Math.abs(d) > 31) || months.some((m) => !Number.isInteger(m) || m < 1 || m > 12)) refuse('BYMONTHDAY must be 1 to 31 (or -1 to -31) and BYMONTH 1 to 12');
-  if (monthDays.length && !months.some((m) => monthDays.some((d) => Math.abs(d) <= DAYS_IN_MONTH[m - 1]!))) refuse('No month in the rule has that day (for example 30 February)');
+  if (
+    monthDays.some((d) => !Number.isInteger(d) || d === 0 || Math.abs(d) > 31) ||
+    months.some((m) => !Number.isInteger(m) || m < 1 || m > 12)
+  )
+    refuse('BYMONTHDAY must be 1 to 31 (or -1 to -31) and BYMONTH 1 to 12');
+  if (monthDays.length && !months.some((m) => monthDays.some((d) => Math.abs(d) <= DAYS_IN_MONTH[m - 1]!)))
+    refuse('No month in the rule has that day (for example 30 February)');
 }
 
 function checkTime(value: string, field: string): string {
-  if (!TIME.test(value)) throw new DomainError('invalid', 'invalid_time', `${field} must look like 10:00`, [{ field, message: 'expected HH:mm' }]);
+  if (!TIME.test(value))
+    throw new DomainError('invalid', 'invalid_time', `${field} must look like 10:00`, [{ field, message: 'expected HH:mm' }]);
   return value;
 }
 
@@ -124,13 +178,28 @@ export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, no
   void leadCluster;
   void firstDate;
   // Validate every occurrence before writing any (a skipped local time fails the whole series).
-  const all = dates.map((d) => resolveEventFields(db, { ...fields, timeZone: zone, allDay: false, start: `${d}T${startTime}`, end: `${d}T${endTime}` }));
+  const all = dates.map((d) =>
+    resolveEventFields(db, { ...fields, timeZone: zone, allDay: false, start: `${d}T${startTime}`, end: `${d}T${endTime}` }),
+  );
   const result = db.transaction((tx) => {
-    const s = tx.insert(series).values({ title: singleLine(input.title, 200), rrule: rrule.trim().replace(/^RRULE:/i, ''), timeZone: zone, leadClusterId: leadId, createdBy: a.userId, createdAt: now }).returning({ id: series.id }).get();
+    const s = tx
+      .insert(series)
+      .values({
+        title: singleLine(input.title, 200),
+        rrule: rrule.trim().replace(/^RRULE:/i, ''),
+        timeZone: zone,
+        leadClusterId: leadId,
+        createdBy: a.userId,
+        createdAt: now,
+      })
+      .returning({ id: series.id })
+      .get();
     const ids = all.map((cols) => insertEvent(tx, a, leadId, cols, now, { seriesId: s.id, status: publish ? 'published' : 'draft' }));
     return { seriesId: s.id, eventIds: ids };
   });
-  const clashes = all.flatMap((c, i) => findClashes(db, c.startsAt, c.endsAt, result.eventIds[i])).filter((c) => !result.eventIds.includes(c.id));
+  const clashes = all
+    .flatMap((c, i) => findClashes(db, c.startsAt, c.endsAt, result.eventIds[i]))
+    .filter((c) => !result.eventIds.includes(c.id));
   return { ...result, clashes };
 }
 
@@ -144,11 +213,19 @@ export interface SeriesPatch extends Omit<EventFields, 'start' | 'end' | 'startD
  * Edits one occurrence and every later one in its series ("this and following"). Times of day
  * are applied to each occurrence's own date, so the meetings keep their dates.
  */
-export function updateSeriesFrom(db: Db, actor: Actor | null, seriesId: number, eventId: number, patch: SeriesPatch, now = new Date()): { eventIds: number[] } {
+export function updateSeriesFrom(
+  db: Db,
+  actor: Actor | null,
+  seriesId: number,
+  eventId: number,
+  patch: SeriesPatch,
+  now = new Date(),
+): { eventIds: number[] } {
   const a = requireActor(actor);
   const first = db.select().from(events).where(eq(events.id, eventId)).get();
   if (!first) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
-  if (first.seriesId !== seriesId) throw new DomainError('not_found', 'not_in_series', `Event ${eventId} is not part of series ${seriesId}`);
+  if (first.seriesId !== seriesId)
+    throw new DomainError('not_found', 'not_in_series', `Event ${eventId} is not part of series ${seriesId}`);
   if (!canManageEvent(a, organiserRefs(db, eventId))) throw forbidden('Only the organising clusters of this series may change it');
   if (patch.startTime) checkTime(patch.startTime, 'startTime');
   if (patch.endTime) checkTime(patch.endTime, 'endTime');
@@ -187,5 +264,11 @@ export function getSeries(db: Db, actor: Actor | null, id: number) {
     .all()
     .filter((o) => canSeeEvent(actor, o.status, organiserRefs(db, o.id)));
   if (occurrences.length === 0) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
-  return { id: s.id, title: s.title, rrule: s.rrule, timeZone: s.timeZone, occurrences: occurrences.map((o) => ({ id: o.id, startsAt: o.startsAt.toISOString(), status: o.status })) };
+  return {
+    id: s.id,
+    title: s.title,
+    rrule: s.rrule,
+    timeZone: s.timeZone,
+    occurrences: occurrences.map((o) => ({ id: o.id, startsAt: o.startsAt.toISOString(), status: o.status })),
+  };
 }

@@ -1,7 +1,21 @@
 import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
-import { clusters, counties, coordinators, events, eventThemes, feedState, feedTokens, registrations, themes, users, type Db, type Event, type EventKind } from '@samverka/db';
+import {
+  clusters,
+  counties,
+  coordinators,
+  events,
+  eventThemes,
+  feedState,
+  feedTokens,
+  registrations,
+  themes,
+  users,
+  type Db,
+  type Event,
+  type EventKind,
+} from '@samverka/db';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
@@ -64,7 +78,8 @@ export class FeedService {
   ) {
     // Read on every feed request and every visitor's list request: a plain better-sqlite3
     // statement returning an array costs a microsecond; drizzle's mapping costs several.
-    const client = (db as unknown as { session: { client: { prepare(sql: string): { raw(on: boolean): { get(): unknown } } } } }).session.client;
+    const client = (db as unknown as { session: { client: { prepare(sql: string): { raw(on: boolean): { get(): unknown } } } } }).session
+      .client;
     this.versionStmt = client.prepare('select version, changed_at from feed_state where id = 1').raw(true);
   }
 
@@ -118,10 +133,18 @@ export class FeedService {
 
   /** Compressed bodies are made on first request for them and kept with the feed. */
   encoded(feed: BuiltFeed, encoding: 'gzip' | 'br'): Buffer {
-    if (encoding === 'gzip') return (feed.gzip ??= gzipSync(feed.body, { level: 6 }));
-    return (feed.brotli ??= brotliCompressSync(feed.body, {
-      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: feed.body.length, [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT },
-    }));
+    if (encoding === 'gzip') {
+      feed.gzip ??= gzipSync(feed.body, { level: 6 });
+      return feed.gzip;
+    }
+    feed.brotli ??= brotliCompressSync(feed.body, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: feed.body.length,
+        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+      },
+    });
+    return feed.brotli;
   }
 
   private cached(key: string, now: number, build: () => { body: string; contentType: string; horizon: number }): BuiltFeed {
@@ -141,7 +164,15 @@ export class FeedService {
       const candidate = Math.floor(Math.min(Math.max(changedAt.getTime(), old ? old.lastModified.getTime() + 1000 : 0), now) / 1000) * 1000;
       lastModified = new Date(candidate);
     }
-    const feed: BuiltFeed = { body, contentType: built.contentType, hash, lastModified, lastModifiedHttp: lastModified.toUTCString(), version, horizon: built.horizon };
+    const feed: BuiltFeed = {
+      body,
+      contentType: built.contentType,
+      hash,
+      lastModified,
+      lastModifiedHttp: lastModified.toUTCString(),
+      version,
+      horizon: built.horizon,
+    };
     this.feeds.delete(key);
     this.feeds.set(key, feed);
     if (this.feeds.size > FEED_CACHE_SIZE) this.feeds.delete(this.feeds.keys().next().value!);
@@ -160,18 +191,25 @@ export class FeedService {
     const ids = filterIds(db, scope);
     const where = filterConditions(ids, { kind: scope.kind });
     const names: string[] = [];
-    if (ids.clusterId !== undefined) names.push(db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, ids.clusterId)).get()!.name);
+    if (ids.clusterId !== undefined)
+      names.push(db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, ids.clusterId)).get()!.name);
     if (ids.themeId !== undefined) {
       const t = db.select().from(themes).where(eq(themes.id, ids.themeId)).get()!;
       names.push(lang === 'sv' ? t.nameSv : t.nameEn);
     }
-    if (ids.countyId !== undefined) names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
+    if (ids.countyId !== undefined)
+      names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
     const deadlines = ids.countyId === undefined && !scope.kind ? { themeId: ids.themeId, clusterId: ids.clusterId } : null;
     return { where, name: names.length ? `Samverka – ${names.join(' · ')}` : TITLES[lang].all, deadlines };
   }
 
   private selectEvents(where: SQL[], visibility: SQL): Event[] {
-    return this.db.select().from(events).where(and(visibility, ...where)).orderBy(asc(events.startsAt), asc(events.id)).all();
+    return this.db
+      .select()
+      .from(events)
+      .where(and(visibility, ...where))
+      .orderBy(asc(events.startsAt), asc(events.id))
+      .all();
   }
 
   private buildIcs(scope: FeedScope, lang: FeedLang, now: number) {
@@ -184,13 +222,15 @@ export class FeedService {
             and(eq(events.status, 'cancelled'), gt(events.endsAt, new Date(now - CANCELLED_KEEP_MS))),
           )!;
     const rows = this.selectEvents(q.where, visibility);
-    if (scope.type === 'event' && rows.length === 0) throw new DomainError('not_found', 'unknown_event', `There is no published event ${scope.id}`);
+    if (scope.type === 'event' && rows.length === 0)
+      throw new DomainError('not_found', 'unknown_event', `There is no published event ${scope.id}`);
     const ctx = this.contexts(rows, lang);
     const zones = new Set<string>();
     let horizon = Number.POSITIVE_INFINITY;
     const vevents = rows.map((e) => {
       if (!e.allDay) zones.add(e.timeZone);
-      if (scope.type !== 'event') horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
+      if (scope.type !== 'event')
+        horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
       return this.vevent(e, ctx.get(e.id)!, lang);
     });
     if (q.deadlines) {
@@ -200,7 +240,11 @@ export class FeedService {
         horizon = Math.min(horizon, Date.parse(`${d.deadline}T00:00:00Z`) + CANCELLED_KEEP_MS + 86_400_000);
         vevents.push(
           this.cachedText(`d${d.id}:${lang}`, `${d.revision}|${d.updatedAt.getTime()}`, () =>
-            buildDeadlineVevent({ ...d, deadline: d.deadline!, themeNames: d.themeNames.map((n) => n[lang]) }, `${this.publicUrl}/omvarld/${d.id}`, lang),
+            buildDeadlineVevent(
+              { ...d, deadline: d.deadline!, themeNames: d.themeNames.map((n) => n[lang]) },
+              `${this.publicUrl}/omvarld/${d.id}`,
+              lang,
+            ),
           ),
         );
       }
@@ -232,14 +276,21 @@ export class FeedService {
     const q = this.scopeQuery(scope, lang);
     const rows = this.selectEvents(q.where, and(eq(events.status, 'published'), gt(events.startsAt, new Date(now)))!).slice(0, 200);
     const ctx = this.contexts(rows, lang);
-    const fmt = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+    const fmt = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+      dateStyle: 'long',
+      timeStyle: 'short',
+      timeZone: 'Europe/Stockholm',
+    });
     const fmtDay = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
     const updated = rows.reduce((max, r) => Math.max(max, r.updatedAt.getTime()), 0);
     const selfUrl = `${this.publicUrl}/feeds/all.atom`;
     const entries = rows.map((e) => {
       const c = ctx.get(e.id)!;
-      const when = e.allDay ? `${fmtDay.format(new Date(`${e.startDate}T00:00:00Z`))}${e.endDate !== e.startDate ? ` – ${fmtDay.format(new Date(`${e.endDate}T00:00:00Z`))}` : ''}` : fmt.format(e.startsAt);
-      const where = [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? (lang === 'sv' ? 'Online' : 'Online') : '');
+      const when = e.allDay
+        ? `${fmtDay.format(new Date(`${e.startDate}T00:00:00Z`))}${e.endDate !== e.startDate ? ` – ${fmtDay.format(new Date(`${e.endDate}T00:00:00Z`))}` : ''}`
+        : fmt.format(e.startsAt);
+      const where =
+        [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? (lang === 'sv' ? 'Online' : 'Online') : '');
       return `<entry><id>${escapeHtml(c.eventUrl)}</id><title>${escapeHtml(e.title)}</title><updated>${e.updatedAt.toISOString()}</updated><published>${e.createdAt.toISOString()}</published><link rel="alternate" type="text/html" href="${escapeHtml(c.eventUrl)}"/><author><name>${escapeHtml(c.leadName)}</name></author>${c.themeNames.map((n) => `<category term="${escapeHtml(n)}"/>`).join('')}<summary>${escapeHtml([when, where].filter(Boolean).join(' · '))}</summary></entry>`;
     });
     if (q.deadlines) {
@@ -268,7 +319,10 @@ export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, public
   // Keyed by the SQLite connection, which a transaction object shares with its database.
   const connection = (db as unknown as { session: { client: object } }).session.client;
   let cache = attachmentCaches.get(connection);
-  if (!cache) attachmentCaches.set(connection, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    attachmentCaches.set(connection, cache);
+  }
   const hit = cache.get(cacheKey);
   if (hit && hit.key === key) return hit.text;
   const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
@@ -286,8 +340,20 @@ const attachmentCaches = new WeakMap<object, Map<string, { key: string; text: st
 export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id: number) => string): Map<number, IcsEventContext> {
   const out = new Map<number, IcsEventContext>();
   if (rows.length === 0) return out;
-  const clusterRows = new Map(db.select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail }).from(clusters).all().map((c) => [c.id, c]));
-  const countyRows = new Map(db.select().from(counties).all().map((c) => [c.id, c.name]));
+  const clusterRows = new Map(
+    db
+      .select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail })
+      .from(clusters)
+      .all()
+      .map((c) => [c.id, c]),
+  );
+  const countyRows = new Map(
+    db
+      .select()
+      .from(counties)
+      .all()
+      .map((c) => [c.id, c.name]),
+  );
   const themeNames = new Map<number, string[]>();
   const ids = rows.map((r) => r.id);
   // Chunked: SQLite limits the number of bound parameters in one statement.
@@ -321,9 +387,17 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
 function personalCondition(db: Db, userId: number): SQL {
   const email = db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()?.email ?? '';
   const registered = sql`exists (select 1 from registrations r where r.event_id = ${events.id} and r.email = ${email} and r.status in ('confirmed', 'waitlisted'))`;
-  const clusterIds = db.select({ id: coordinators.clusterId }).from(coordinators).where(eq(coordinators.userId, userId)).all().map((r) => r.id);
+  const clusterIds = db
+    .select({ id: coordinators.clusterId })
+    .from(coordinators)
+    .where(eq(coordinators.userId, userId))
+    .all()
+    .map((r) => r.id);
   const byCluster = clusterIds.length
-    ? sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(clusterIds.map((id) => sql`${id}`), sql`, `)}) and (eo.role = 'lead' or eo.status = 'accepted'))`
+    ? sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(
+        clusterIds.map((id) => sql`${id}`),
+        sql`, `,
+      )}) and (eo.role = 'lead' or eo.status = 'accepted'))`
     : sql`0`;
   return or(byCluster, registered)!;
 }

@@ -61,7 +61,10 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): str
     summary: cancelled ? `${CANCELLED_PREFIX[lang]} ${e.title}` : e.title,
     description: descriptionParts.join('\n\n'),
     url: ctx.eventUrl,
-    location: place || e.lat !== null ? { title: place || e.onlineUrl || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) } : e.onlineUrl,
+    location:
+      place || e.lat !== null
+        ? { title: place || e.onlineUrl || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) }
+        : e.onlineUrl,
     categories: ctx.themeNames.map((name) => ({ name })),
     organizer: ctx.organizerEmail ? { name: paramText(ctx.leadName), email: ctx.organizerEmail } : null,
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

@@ -20,7 +20,10 @@ export function personalFeed(db: Db, actor: Actor | null, now = new Date()): Per
 export function regeneratePersonalFeed(db: Db, actor: Actor | null, now = new Date()): PersonalFeed {
   const a = requireActor(actor);
   const token = newToken();
-  db.insert(feedTokens).values({ userId: a.userId, token, createdAt: now }).onConflictDoUpdate({ target: feedTokens.userId, set: { token, createdAt: now } }).run();
+  db.insert(feedTokens)
+    .values({ userId: a.userId, token, createdAt: now })
+    .onConflictDoUpdate({ target: feedTokens.userId, set: { token, createdAt: now } })
+    .run();
   return { token, createdAt: now.toISOString() };
 }
 

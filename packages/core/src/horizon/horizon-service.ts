@@ -1,6 +1,15 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { clusters, horizonComments, horizonItems, horizonItemThemes, horizonRelevance, themes, type Db, type HorizonItem } from '@samverka/db';
+import {
+  clusters,
+  horizonComments,
+  horizonItems,
+  horizonItemThemes,
+  horizonRelevance,
+  themes,
+  type Db,
+  type HorizonItem,
+} from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
@@ -73,7 +82,13 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
     if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
-  if (details.length) throw new DomainError('invalid', 'invalid_item', `The item has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new DomainError(
+      'invalid',
+      'invalid_item',
+      `The item has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    );
   return { themeIds: rows.map((r) => r.id), clusterId, url };
 }
 
@@ -87,7 +102,10 @@ export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInp
   const a = assertCoordinator(actor);
   const v = validate(db, { ...input, cluster: input.cluster ?? (a.isAdmin ? null : undefined) });
   if (!a.isAdmin) {
-    if (v.clusterId === null) throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters posts the item', [{ field: 'cluster', message: 'required' }]);
+    if (v.clusterId === null)
+      throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters posts the item', [
+        { field: 'cluster', message: 'required' },
+      ]);
     if (!a.coordinatorOf.includes(v.clusterId)) throw forbidden('You can only post for a cluster you coordinate');
   }
   const id = db.transaction((tx) => {
@@ -157,12 +175,31 @@ export function getHorizonItem(db: Db, actor: Actor | null, id: number): Horizon
 function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean): HorizonView[] {
   if (items.length === 0) return [];
   const ids = items.map((i) => i.id);
-  const clusterRows = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, { slug: c.slug, name: c.name }]));
-  const themeRows = db.select({ itemId: horizonItemThemes.itemId, slug: themes.slug }).from(horizonItemThemes).innerJoin(themes, eq(themes.id, horizonItemThemes.themeId)).where(inArray(horizonItemThemes.itemId, ids)).orderBy(asc(themes.id)).all();
+  const clusterRows = new Map(
+    db
+      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
+      .from(clusters)
+      .all()
+      .map((c) => [c.id, { slug: c.slug, name: c.name }]),
+  );
+  const themeRows = db
+    .select({ itemId: horizonItemThemes.itemId, slug: themes.slug })
+    .from(horizonItemThemes)
+    .innerJoin(themes, eq(themes.id, horizonItemThemes.themeId))
+    .where(inArray(horizonItemThemes.itemId, ids))
+    .orderBy(asc(themes.id))
+    .all();
   const relevance = db.select().from(horizonRelevance).where(inArray(horizonRelevance.itemId, ids)).all();
   const comments = full
     ? db
-        .select({ id: horizonComments.id, itemId: horizonComments.itemId, body: horizonComments.body, createdAt: horizonComments.createdAt, clusterId: horizonComments.clusterId, author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})` })
+        .select({
+          id: horizonComments.id,
+          itemId: horizonComments.itemId,
+          body: horizonComments.body,
+          createdAt: horizonComments.createdAt,
+          clusterId: horizonComments.clusterId,
+          author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})`,
+        })
         .from(horizonComments)
         .where(inArray(horizonComments.itemId, ids))
         .orderBy(asc(horizonComments.id))
@@ -179,7 +216,15 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
     themes: themeRows.filter((t) => t.itemId === i.id).map((t) => t.slug),
     cluster: i.clusterId !== null ? (clusterRows.get(i.clusterId) ?? null) : null,
     relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
-    comments: comments.filter((c) => c.itemId === i.id).map((c) => ({ id: c.id, author: c.author, cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null, body: c.body, createdAt: c.createdAt.toISOString() })),
+    comments: comments
+      .filter((c) => c.itemId === i.id)
+      .map((c) => ({
+        id: c.id,
+        author: c.author,
+        cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null,
+        body: c.body,
+        createdAt: c.createdAt.toISOString(),
+      })),
     createdAt: i.createdAt.toISOString(),
     updatedAt: i.updatedAt.toISOString(),
     canEdit: canEdit(actor, i),
@@ -199,19 +244,32 @@ export function listHorizonItems(db: Db, actor: Actor | null, f: HorizonFilter =
   if (f.theme) {
     const t = db.select({ id: themes.id }).from(themes).where(eq(themes.slug, f.theme)).get();
     if (!t) throw new DomainError('not_found', 'unknown_theme', `There is no theme "${f.theme}"`);
-    where.push(inArray(horizonItems.id, db.select({ id: horizonItemThemes.itemId }).from(horizonItemThemes).where(eq(horizonItemThemes.themeId, t.id))));
+    where.push(
+      inArray(
+        horizonItems.id,
+        db.select({ id: horizonItemThemes.itemId }).from(horizonItemThemes).where(eq(horizonItemThemes.themeId, t.id)),
+      ),
+    );
   }
   const today = f.today ?? new Date().toISOString().slice(0, 10);
   if (f.closingWithinDays !== undefined) {
     const until = new Date(`${today}T00:00:00Z`);
     until.setUTCDate(until.getUTCDate() + f.closingWithinDays);
-    where.push(isNotNull(horizonItems.deadline), gte(horizonItems.deadline, today), lte(horizonItems.deadline, until.toISOString().slice(0, 10)));
+    where.push(
+      isNotNull(horizonItems.deadline),
+      gte(horizonItems.deadline, today),
+      lte(horizonItems.deadline, until.toISOString().slice(0, 10)),
+    );
   }
   const rows = db
     .select()
     .from(horizonItems)
     .where(and(...where))
-    .orderBy(sql`case when ${horizonItems.deadline} >= ${today} then 0 else 1 end`, asc(horizonItems.deadline), desc(horizonItems.createdAt))
+    .orderBy(
+      sql`case when ${horizonItems.deadline} >= ${today} then 0 else 1 end`,
+      asc(horizonItems.deadline),
+      desc(horizonItems.createdAt),
+    )
     .limit(300)
     .all();
   return views(db, actor, rows, false);
@@ -221,35 +279,72 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
   const a = assertCoordinator(actor);
   itemRow(db, id);
   const text = body.trim();
-  if (!text || text.length > 5000) throw new DomainError('invalid', 'invalid_comment', 'A comment has 1 to 5000 characters', [{ field: 'body', message: 'required, at most 5000 characters' }]);
-  db.insert(horizonComments).values({ itemId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now }).run();
+  if (!text || text.length > 5000)
+    throw new DomainError('invalid', 'invalid_comment', 'A comment has 1 to 5000 characters', [
+      { field: 'body', message: 'required, at most 5000 characters' },
+    ]);
+  db.insert(horizonComments)
+    .values({ itemId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
+    .run();
   return getHorizonItem(db, a, id);
 }
 
 /** "Relevant for us": marked per cluster by its coordinators; on = false takes it back. */
-export function markHorizonRelevant(db: Db, actor: Actor | null, id: number, clusterSlug: string, on: boolean, now = new Date()): HorizonView {
+export function markHorizonRelevant(
+  db: Db,
+  actor: Actor | null,
+  id: number,
+  clusterSlug: string,
+  on: boolean,
+  now = new Date(),
+): HorizonView {
   const a = assertCoordinator(actor);
   itemRow(db, id);
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
-  if (!c) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  if (!c)
+    throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
+      { field: 'cluster', message: 'unknown cluster' },
+    ]);
   if (!a.isAdmin && !a.coordinatorOf.includes(c.id)) throw forbidden('You can only mark items for a cluster you coordinate');
   if (on) db.insert(horizonRelevance).values({ itemId: id, clusterId: c.id, userId: a.userId, createdAt: now }).onConflictDoNothing().run();
-  else db.delete(horizonRelevance).where(and(eq(horizonRelevance.itemId, id), eq(horizonRelevance.clusterId, c.id))).run();
+  else
+    db.delete(horizonRelevance)
+      .where(and(eq(horizonRelevance.itemId, id), eq(horizonRelevance.clusterId, c.id)))
+      .run();
   return getHorizonItem(db, a, id);
 }
 
 /** Items with a deadline for the calendar feeds (see feeds/feed-service.ts), by theme and/or posting cluster. */
-export function deadlineItems(db: Db, f: { themeId?: number; clusterId?: number; fromDate: string }): (HorizonItem & { themeNames: { sv: string; en: string }[] })[] {
+export function deadlineItems(
+  db: Db,
+  f: { themeId?: number; clusterId?: number; fromDate: string },
+): (HorizonItem & { themeNames: { sv: string; en: string }[] })[] {
   const where = [isNotNull(horizonItems.deadline), gte(horizonItems.deadline, f.fromDate)];
-  if (f.themeId !== undefined) where.push(inArray(horizonItems.id, db.select({ id: horizonItemThemes.itemId }).from(horizonItemThemes).where(eq(horizonItemThemes.themeId, f.themeId))));
+  if (f.themeId !== undefined)
+    where.push(
+      inArray(
+        horizonItems.id,
+        db.select({ id: horizonItemThemes.itemId }).from(horizonItemThemes).where(eq(horizonItemThemes.themeId, f.themeId)),
+      ),
+    );
   if (f.clusterId !== undefined) where.push(eq(horizonItems.clusterId, f.clusterId));
-  const rows = db.select().from(horizonItems).where(and(...where)).orderBy(asc(horizonItems.deadline), asc(horizonItems.id)).all();
+  const rows = db
+    .select()
+    .from(horizonItems)
+    .where(and(...where))
+    .orderBy(asc(horizonItems.deadline), asc(horizonItems.id))
+    .all();
   if (rows.length === 0) return [];
   const names = db
     .select({ itemId: horizonItemThemes.itemId, sv: themes.nameSv, en: themes.nameEn })
     .from(horizonItemThemes)
     .innerJoin(themes, eq(themes.id, horizonItemThemes.themeId))
-    .where(inArray(horizonItemThemes.itemId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        horizonItemThemes.itemId,
+        rows.map((r) => r.id),
+      ),
+    )
     .all();
   return rows.map((r) => ({ ...r, themeNames: names.filter((n) => n.itemId === r.id).map((n) => ({ sv: n.sv, en: n.en })) }));
 }

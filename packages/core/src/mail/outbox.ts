@@ -49,7 +49,10 @@ export function dueMails(db: Db, now: Date, limit: number): OutboxMail[] {
 }
 
 export function markSent(db: Db, id: number, now: Date): void {
-  db.update(outbox).set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null }).where(eq(outbox.id, id)).run();
+  db.update(outbox)
+    .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null })
+    .where(eq(outbox.id, id))
+    .run();
 }
 
 /** Exponential backoff from 5 s, capped at 30 minutes; the mail stays pending until it goes out. */
@@ -82,7 +85,13 @@ export interface OutboxPage {
 export function listOutbox(db: Db, actor: Actor | null, opts: { status?: 'pending' | 'sent' | 'failed'; limit?: number } = {}): OutboxPage {
   assertAdmin(actor);
   const where = opts.status ? eq(outbox.status, opts.status) : undefined;
-  const mails = db.select().from(outbox).where(where).orderBy(desc(outbox.id)).limit(opts.limit ?? 100).all();
+  const mails = db
+    .select()
+    .from(outbox)
+    .where(where)
+    .orderBy(desc(outbox.id))
+    .limit(opts.limit ?? 100)
+    .all();
   const counts = { pending: 0, sent: 0, failed: 0 };
   for (const row of db.select({ status: outbox.status, n: sql<number>`count(*)` }).from(outbox).groupBy(outbox.status).all()) {
     counts[row.status] = row.n;

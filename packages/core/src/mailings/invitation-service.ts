@@ -15,7 +15,8 @@ type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 function publishedEvent(db: Db, actor: Actor, id: number): Event {
   const e = db.select().from(events).where(eq(events.id, id)).get();
   // A draft is not acknowledged to those who may not see it, as getEvent answers.
-  if (!e || !canSeeEvent(actor, e.status, organiserRefs(db, id))) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  if (!e || !canSeeEvent(actor, e.status, organiserRefs(db, id)))
+    throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   if (e.status !== 'published') throw new DomainError('conflict', 'not_published', 'Only a published event can be sent as an invitation');
   return e;
 }
@@ -53,7 +54,9 @@ function invitationMail(e: Event, lang: 'sv' | 'en', token: string, clusterName:
     : composeMail('en', {
         subject: `Invitation: ${e.title}`,
         greeting: 'Hello,',
-        paragraphs: [`${clusterName} invites you to ${e.title}.`, `When: ${when}${where ? `\nWhere: ${where}` : ''}`, about].filter(Boolean),
+        paragraphs: [`${clusterName} invites you to ${e.title}.`, `When: ${when}${where ? `\nWhere: ${where}` : ''}`, about].filter(
+          Boolean,
+        ),
         action: { label: 'Read more and register', url: links.event(e.id) },
         footer: `You receive this because you follow green clusters or themes on Samverka. Unsubscribe or change: ${subscriptionLinks.manage(token)}`,
       });
@@ -61,7 +64,14 @@ function invitationMail(e: Event, lang: 'sv' | 'en', token: string, clusterName:
 
 /** Mails the invitation to the given subscribers who have not had it yet; records each delivery. */
 function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: number[], now: Date): number {
-  const already = new Set(tx.select({ id: invitationDeliveries.subscriberId }).from(invitationDeliveries).where(eq(invitationDeliveries.eventId, e.id)).all().map((r) => r.id));
+  const already = new Set(
+    tx
+      .select({ id: invitationDeliveries.subscriberId })
+      .from(invitationDeliveries)
+      .where(eq(invitationDeliveries.eventId, e.id))
+      .all()
+      .map((r) => r.id),
+  );
   const name = tx.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, via)).get()!.name;
   let sent = 0;
   for (const s of matchingSubscribers(tx, clusterIds, themeIds)) {
@@ -78,12 +88,24 @@ export function sendInvitation(db: Db, actor: Actor | null, eventId: number, via
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const via = assertOrganiserCoordinator(db, a, eventId, viaCluster);
-  const themeIds = db.select({ id: eventThemes.themeId }).from(eventThemes).where(eq(eventThemes.eventId, eventId)).all().map((t) => t.id);
+  const themeIds = db
+    .select({ id: eventThemes.themeId })
+    .from(eventThemes)
+    .where(eq(eventThemes.eventId, eventId))
+    .all()
+    .map((t) => t.id);
   return { recipients: db.transaction((tx) => deliver(tx, e, via, [via], themeIds, now), { behavior: 'immediate' }) };
 }
 
 /** Shares the invitation with other clusters, whose coordinators may pass it on to their followers. */
-export function shareInvitation(db: Db, actor: Actor | null, eventId: number, fromCluster: string, toClusters: string[], now = new Date()): { shared: string[] } {
+export function shareInvitation(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  fromCluster: string,
+  toClusters: string[],
+  now = new Date(),
+): { shared: string[] } {
   const a = requireActor(actor);
   publishedEvent(db, a, eventId);
   const from = assertOrganiserCoordinator(db, a, eventId, fromCluster);
@@ -98,19 +120,35 @@ export function shareInvitation(db: Db, actor: Actor | null, eventId: number, fr
 }
 
 /** One action for a coordinator of a cluster the invitation was shared with: send it to that cluster's followers. */
-export function passOnInvitation(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): { recipients: number } {
+export function passOnInvitation(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  clusterSlug: string,
+  now = new Date(),
+): { recipients: number } {
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const id = clusterId(db, clusterSlug);
   if (!a.isAdmin && !a.coordinatorOf.includes(id)) throw forbidden('You can only pass on invitations for a cluster you coordinate');
-  const share = db.select().from(invitationShares).where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id))).get();
+  const share = db
+    .select()
+    .from(invitationShares)
+    .where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id)))
+    .get();
   if (!share) throw new DomainError('not_found', 'not_shared', 'This invitation was not shared with that cluster');
   return {
-    recipients: db.transaction((tx) => {
-      const n = deliver(tx, e, id, [id], [], now);
-      tx.update(invitationShares).set({ passedOnAt: now }).where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id))).run();
-      return n;
-    }, { behavior: 'immediate' }),
+    recipients: db.transaction(
+      (tx) => {
+        const n = deliver(tx, e, id, [id], [], now);
+        tx.update(invitationShares)
+          .set({ passedOnAt: now })
+          .where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id)))
+          .run();
+        return n;
+      },
+      { behavior: 'immediate' },
+    ),
   };
 }
 
@@ -131,9 +169,17 @@ export function sharedWithMe(db: Db, actor: Actor | null): SharedInvitation[] {
     .from(invitationShares)
     .innerJoin(events, eq(events.id, invitationShares.eventId))
     .innerJoin(clusters, eq(clusters.id, invitationShares.clusterId))
-    .where(and(inArray(invitationShares.clusterId, [...a.coordinatorOf]), isNull(invitationShares.passedOnAt), eq(events.status, 'published')))
+    .where(
+      and(inArray(invitationShares.clusterId, [...a.coordinatorOf]), isNull(invitationShares.passedOnAt), eq(events.status, 'published')),
+    )
     .all();
-  const names = new Map(db.select({ id: clusters.id, name: clusters.name }).from(clusters).all().map((c) => [c.id, c.name]));
+  const names = new Map(
+    db
+      .select({ id: clusters.id, name: clusters.name })
+      .from(clusters)
+      .all()
+      .map((c) => [c.id, c.name]),
+  );
   return rows.map((r) => ({
     event: { id: r.share.eventId, title: r.title, startsAt: r.startsAt.toISOString() },
     cluster: { slug: r.slug, name: r.name },

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, isNotNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { clusters, events, eventOrganisers, eventThemes, newsletters, themes, type Db, type Newsletter } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
@@ -55,16 +55,25 @@ function canEdit(actor: Actor | null, n: Newsletter): boolean {
 
 function ids(db: Db, input: { themes: string[]; clusters: string[] }): { themeIds: number[]; clusterIds: number[] } {
   const details: ErrorDetail[] = [];
-  const themeRows = input.themes.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, input.themes)).all() : [];
-  const clusterRows = input.clusters.length ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, input.clusters)).all() : [];
-  for (const s of input.themes) if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
-  for (const s of input.clusters) if (!clusterRows.some((r) => r.slug === s)) details.push({ field: 'clusters', message: `unknown cluster "${s}"` });
+  const themeRows = input.themes.length
+    ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, input.themes)).all()
+    : [];
+  const clusterRows = input.clusters.length
+    ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, input.clusters)).all()
+    : [];
+  for (const s of input.themes)
+    if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  for (const s of input.clusters)
+    if (!clusterRows.some((r) => r.slug === s)) details.push({ field: 'clusters', message: `unknown cluster "${s}"` });
   if (details.length) throw new DomainError('invalid', 'invalid_newsletter', details.map((d) => d.message).join('; '), details);
   return { themeIds: themeRows.map((r) => r.id), clusterIds: clusterRows.map((r) => r.id) };
 }
 
 function view(db: Db, actor: Actor | null, n: Newsletter): NewsletterView {
-  const from = n.clusterId !== null ? db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, n.clusterId)).get() : undefined;
+  const from =
+    n.clusterId !== null
+      ? db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, n.clusterId)).get()
+      : undefined;
   return {
     id: n.id,
     subject: n.subject,
@@ -89,11 +98,17 @@ function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: numb
   ids(db, input);
   if (input.cluster) {
     const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
-    if (!c) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.cluster}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+    if (!c)
+      throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.cluster}"`, [
+        { field: 'cluster', message: 'unknown cluster' },
+      ]);
     if (!a.isAdmin && !a.coordinatorOf.includes(c.id)) throw forbidden('You can only write newsletters for a cluster you coordinate');
     return { clusterId: c.id };
   }
-  if (!a.isAdmin) throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters the newsletter is from', [{ field: 'cluster', message: 'required' }]);
+  if (!a.isAdmin)
+    throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters the newsletter is from', [
+      { field: 'cluster', message: 'required' },
+    ]);
   return { clusterId: null };
 }
 
@@ -103,7 +118,15 @@ export function createNewsletter(db: Db, actor: Actor | null, input: NewsletterI
   const { clusterId } = checkInput(db, a, input);
   const n = db
     .insert(newsletters)
-    .values({ subject: singleLine(input.subject, 150), body: input.body.trim(), clusterId, themeSlugs: [...new Set(input.themes)], clusterSlugs: [...new Set(input.clusters)], createdBy: a.userId, createdAt: now })
+    .values({
+      subject: singleLine(input.subject, 150),
+      body: input.body.trim(),
+      clusterId,
+      themeSlugs: [...new Set(input.themes)],
+      clusterSlugs: [...new Set(input.clusters)],
+      createdBy: a.userId,
+      createdAt: now,
+    })
     .returning()
     .get();
   return view(db, a, n);
@@ -114,9 +137,23 @@ export function updateNewsletter(db: Db, actor: Actor | null, id: number, input:
   const n = row(db, id);
   if (!canEdit(a, n)) throw forbidden('Only its cluster or an admin may change this newsletter');
   if (n.status === 'sent') throw new DomainError('conflict', 'already_sent', 'A sent newsletter cannot be changed');
-  const { clusterId } = checkInput(db, a, { ...input, cluster: input.cluster === undefined ? (n.clusterId !== null ? db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.id, n.clusterId)).get()!.slug : null) : input.cluster });
+  const { clusterId } = checkInput(db, a, {
+    ...input,
+    cluster:
+      input.cluster === undefined
+        ? n.clusterId !== null
+          ? db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.id, n.clusterId)).get()!.slug
+          : null
+        : input.cluster,
+  });
   db.update(newsletters)
-    .set({ subject: singleLine(input.subject, 150), body: input.body.trim(), clusterId, themeSlugs: [...new Set(input.themes)], clusterSlugs: [...new Set(input.clusters)] })
+    .set({
+      subject: singleLine(input.subject, 150),
+      body: input.body.trim(),
+      clusterId,
+      themeSlugs: [...new Set(input.themes)],
+      clusterSlugs: [...new Set(input.clusters)],
+    })
     .where(eq(newsletters.id, id))
     .run();
   return view(db, a, row(db, id));
@@ -131,7 +168,12 @@ export function getNewsletter(db: Db, actor: Actor | null, id: number): Newslett
 }
 
 export function listNewsletters(db: Db, actor: Actor | null, opts: { drafts?: boolean } = {}): NewsletterView[] {
-  const rows = db.select().from(newsletters).orderBy(desc(sql`coalesce(${newsletters.sentAt}, ${newsletters.createdAt})`)).limit(200).all();
+  const rows = db
+    .select()
+    .from(newsletters)
+    .orderBy(desc(sql`coalesce(${newsletters.sentAt}, ${newsletters.createdAt})`))
+    .limit(200)
+    .all();
   return rows.filter((n) => n.status === 'sent' || (opts.drafts && canEdit(actor, n))).map((n) => view(db, actor, n));
 }
 
@@ -143,24 +185,57 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
   const f = ids(db, { themes: n.themeSlugs, clusters: n.clusterSlugs });
   const horizon = new Date(now.getTime() + 60 * 86_400_000);
   const conds = [];
-  if (f.themeIds.length) conds.push(inArray(events.id, db.select({ id: eventThemes.eventId }).from(eventThemes).where(inArray(eventThemes.themeId, f.themeIds))));
-  if (f.clusterIds.length) conds.push(inArray(events.id, db.select({ id: eventOrganisers.eventId }).from(eventOrganisers).where(and(inArray(eventOrganisers.clusterId, f.clusterIds), or(eq(eventOrganisers.role, 'lead'), eq(eventOrganisers.status, 'accepted'))))));
+  if (f.themeIds.length)
+    conds.push(
+      inArray(events.id, db.select({ id: eventThemes.eventId }).from(eventThemes).where(inArray(eventThemes.themeId, f.themeIds))),
+    );
+  if (f.clusterIds.length)
+    conds.push(
+      inArray(
+        events.id,
+        db
+          .select({ id: eventOrganisers.eventId })
+          .from(eventOrganisers)
+          .where(
+            and(
+              inArray(eventOrganisers.clusterId, f.clusterIds),
+              or(eq(eventOrganisers.role, 'lead'), eq(eventOrganisers.status, 'accepted')),
+            ),
+          ),
+      ),
+    );
   const upcoming = db
     .select()
     .from(events)
-    .where(and(eq(events.status, 'published'), gt(events.startsAt, now), sql`${events.startsAt} < ${horizon.getTime()}`, conds.length ? or(...conds) : undefined))
+    .where(
+      and(
+        eq(events.status, 'published'),
+        gt(events.startsAt, now),
+        sql`${events.startsAt} < ${horizon.getTime()}`,
+        conds.length ? or(...conds) : undefined,
+      ),
+    )
     .orderBy(asc(events.startsAt))
     .limit(20)
     .all();
   const today = now.toISOString().slice(0, 10);
   // Like the events: deadlines of any chosen theme or posted by any chosen cluster; all when none are chosen.
-  const filtered = [...f.themeIds.flatMap((themeId) => deadlineItems(db, { themeId, fromDate: today })), ...f.clusterIds.flatMap((clusterId) => deadlineItems(db, { clusterId, fromDate: today }))];
+  const filtered = [
+    ...f.themeIds.flatMap((themeId) => deadlineItems(db, { themeId, fromDate: today })),
+    ...f.clusterIds.flatMap((clusterId) => deadlineItems(db, { clusterId, fromDate: today })),
+  ];
   const deadlines = (f.themeIds.length || f.clusterIds.length ? filtered : deadlineItems(db, { fromDate: today }))
     .filter((d, i, all) => all.findIndex((x) => x.id === d.id) === i)
     .sort((a, b) => (a.deadline! < b.deadline! ? -1 : 1))
     .slice(0, 20);
   const fmt = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
-  const ev = upcoming.map((e) => ({ id: e.id, title: e.title, startsAt: e.startsAt.toISOString(), url: links.event(e.id), when: e.allDay ? e.startDate! : fmt.format(e.startsAt) }));
+  const ev = upcoming.map((e) => ({
+    id: e.id,
+    title: e.title,
+    startsAt: e.startsAt.toISOString(),
+    url: links.event(e.id),
+    when: e.allDay ? e.startDate! : fmt.format(e.startsAt),
+  }));
   const dl = deadlines.map((d) => ({ id: d.id, title: d.title, deadline: d.deadline!, url: d.url ?? `${links.base}/omvarld/${d.id}` }));
   const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escapeHtml(n.subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a;max-width:40rem">
 <h1>${escapeHtml(n.subject)}</h1>
@@ -203,20 +278,27 @@ export function sendNewsletter(db: Db, actor: Actor | null, id: number, now = ne
       const recipients = matchingSubscribers(tx, f.clusterIds, f.themeIds);
       for (const s of recipients) {
         const manage = subscriptionLinks.manage(s.token);
-        const footerText = s.language === 'sv' ? `Avsluta eller ändra prenumerationen: ${manage}` : `Unsubscribe or change your subscription: ${manage}`;
+        const footerText =
+          s.language === 'sv' ? `Avsluta eller ändra prenumerationen: ${manage}` : `Unsubscribe or change your subscription: ${manage}`;
         enqueueMail(
           tx,
           {
             to: s.email,
             subject: content.subject,
             text: `${content.text}\n\n--\n${footerText}`,
-            html: content.html.replace('</body>', `<hr><p style="font-size:0.9em;color:#444"><a href="${escapeHtml(manage)}">${escapeHtml(s.language === 'sv' ? 'Avsluta eller ändra prenumerationen' : 'Unsubscribe or change your subscription')}</a></p></body>`),
+            html: content.html.replace(
+              '</body>',
+              `<hr><p style="font-size:0.9em;color:#444"><a href="${escapeHtml(manage)}">${escapeHtml(s.language === 'sv' ? 'Avsluta eller ändra prenumerationen' : 'Unsubscribe or change your subscription')}</a></p></body>`,
+            ),
             headers: unsubscribeHeaders(s.token),
           },
           now,
         );
       }
-      tx.update(newsletters).set({ status: 'sent', sentAt: now, recipients: recipients.length, sentHtml: content.html, sentText: content.text }).where(eq(newsletters.id, id)).run();
+      tx.update(newsletters)
+        .set({ status: 'sent', sentAt: now, recipients: recipients.length, sentHtml: content.html, sentText: content.text })
+        .where(eq(newsletters.id, id))
+        .run();
       return { recipients: recipients.length };
     },
     { behavior: 'immediate' },

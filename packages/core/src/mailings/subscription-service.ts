@@ -40,12 +40,20 @@ function resolveFollows(db: Db | Tx, input: { clusters: string[]; themes: string
   const details: ErrorDetail[] = [];
   const cs = [...new Set(input.clusters)];
   const ts = [...new Set(input.themes)];
-  const clusterRows = cs.length ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, cs)).all() : [];
+  const clusterRows = cs.length
+    ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, cs)).all()
+    : [];
   const themeRows = ts.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, ts)).all() : [];
   for (const s of cs) if (!clusterRows.some((r) => r.slug === s)) details.push({ field: 'clusters', message: `unknown cluster "${s}"` });
   for (const s of ts) if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
   if (cs.length + ts.length === 0) details.push({ field: 'clusters', message: 'follow at least one cluster or theme' });
-  if (details.length) throw new DomainError('invalid', 'invalid_subscription', `The subscription has invalid fields: ${details.map((d) => d.message).join('; ')}`, details);
+  if (details.length)
+    throw new DomainError(
+      'invalid',
+      'invalid_subscription',
+      `The subscription has invalid fields: ${details.map((d) => d.message).join('; ')}`,
+      details,
+    );
   return { clusterIds: clusterRows.map((r) => r.id), themeIds: themeRows.map((r) => r.id) };
 }
 
@@ -56,7 +64,10 @@ function setFollows(tx: Tx, subscriberId: number, f: { clusterIds: number[]; the
   for (const themeId of f.themeIds) tx.insert(subscriberThemes).values({ subscriberId, themeId }).run();
 }
 
-const FOOTER = { sv: 'Samverka – de gröna klustrens gemensamma plattform.', en: 'Samverka – the shared platform of the Swedish green clusters.' };
+const FOOTER = {
+  sv: 'Samverka – de gröna klustrens gemensamma plattform.',
+  en: 'Samverka – the shared platform of the Swedish green clusters.',
+};
 
 /**
  * Double opt-in: a new address gets a confirmation link and nothing else until it is confirmed.
@@ -65,7 +76,10 @@ const FOOTER = { sv: 'Samverka – de gröna klustrens gemensamma plattform.', e
  */
 export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): void {
   const email = normaliseEmail(input.email);
-  if (!isEmail(email)) throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [{ field: 'email', message: 'not an email address' }]);
+  if (!isEmail(email))
+    throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
+      { field: 'email', message: 'not an email address' },
+    ]);
   const follows = resolveFollows(db, input);
   const lang = input.language ?? 'sv';
   db.transaction((tx) => {
@@ -73,8 +87,20 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
     if (existing?.confirmedAt) {
       const mail =
         existing.language === 'sv'
-          ? composeMail('sv', { subject: 'Din prenumeration på Samverka', greeting: 'Hej!', paragraphs: ['Du prenumererar redan. Via länken kan du ändra vad du följer eller avsluta prenumerationen.'], action: { label: 'Hantera prenumerationen', url: subscriptionLinks.manage(existing.token) }, footer: FOOTER.sv })
-          : composeMail('en', { subject: 'Your Samverka subscription', greeting: 'Hello,', paragraphs: ['You already subscribe. Through the link you can change what you follow or unsubscribe.'], action: { label: 'Manage the subscription', url: subscriptionLinks.manage(existing.token) }, footer: FOOTER.en });
+          ? composeMail('sv', {
+              subject: 'Din prenumeration på Samverka',
+              greeting: 'Hej!',
+              paragraphs: ['Du prenumererar redan. Via länken kan du ändra vad du följer eller avsluta prenumerationen.'],
+              action: { label: 'Hantera prenumerationen', url: subscriptionLinks.manage(existing.token) },
+              footer: FOOTER.sv,
+            })
+          : composeMail('en', {
+              subject: 'Your Samverka subscription',
+              greeting: 'Hello,',
+              paragraphs: ['You already subscribe. Through the link you can change what you follow or unsubscribe.'],
+              action: { label: 'Manage the subscription', url: subscriptionLinks.manage(existing.token) },
+              footer: FOOTER.en,
+            });
       enqueueMail(tx, { to: email, ...mail, headers: unsubscribeHeaders(existing.token) }, now);
       return;
     }
@@ -85,8 +111,24 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
     setFollows(tx, row.id, follows);
     const mail =
       lang === 'sv'
-        ? composeMail('sv', { subject: 'Bekräfta din prenumeration på Samverka', greeting: 'Hej!', paragraphs: ['Någon (förhoppningsvis du) vill få inbjudningar och nyhetsbrev från de gröna klustren till den här adressen. Bekräfta med länken; utan bekräftelse skickar vi ingenting.'], action: { label: 'Bekräfta prenumerationen', url: subscriptionLinks.confirm(token) }, footer: FOOTER.sv })
-        : composeMail('en', { subject: 'Confirm your Samverka subscription', greeting: 'Hello,', paragraphs: ['Someone (hopefully you) asked for invitations and newsletters from the green clusters at this address. Confirm with the link; without confirmation we send nothing.'], action: { label: 'Confirm the subscription', url: subscriptionLinks.confirm(token) }, footer: FOOTER.en });
+        ? composeMail('sv', {
+            subject: 'Bekräfta din prenumeration på Samverka',
+            greeting: 'Hej!',
+            paragraphs: [
+              'Någon (förhoppningsvis du) vill få inbjudningar och nyhetsbrev från de gröna klustren till den här adressen. Bekräfta med länken; utan bekräftelse skickar vi ingenting.',
+            ],
+            action: { label: 'Bekräfta prenumerationen', url: subscriptionLinks.confirm(token) },
+            footer: FOOTER.sv,
+          })
+        : composeMail('en', {
+            subject: 'Confirm your Samverka subscription',
+            greeting: 'Hello,',
+            paragraphs: [
+              'Someone (hopefully you) asked for invitations and newsletters from the green clusters at this address. Confirm with the link; without confirmation we send nothing.',
+            ],
+            action: { label: 'Confirm the subscription', url: subscriptionLinks.confirm(token) },
+            footer: FOOTER.en,
+          });
     enqueueMail(tx, { to: email, ...mail }, now);
   });
 }
@@ -105,16 +147,40 @@ export function confirmSubscription(db: Db, token: string, now = new Date()): Su
 
 export function getSubscription(db: Db, token: string): SubscriptionView {
   const s = byToken(db, token);
-  const cs = db.select({ slug: clusters.slug }).from(subscriberClusters).innerJoin(clusters, eq(clusters.id, subscriberClusters.clusterId)).where(eq(subscriberClusters.subscriberId, s.id)).all();
-  const ts = db.select({ slug: themes.slug }).from(subscriberThemes).innerJoin(themes, eq(themes.id, subscriberThemes.themeId)).where(eq(subscriberThemes.subscriberId, s.id)).all();
-  return { email: s.email, language: s.language, confirmed: !!s.confirmedAt, clusters: cs.map((c) => c.slug), themes: ts.map((t) => t.slug) };
+  const cs = db
+    .select({ slug: clusters.slug })
+    .from(subscriberClusters)
+    .innerJoin(clusters, eq(clusters.id, subscriberClusters.clusterId))
+    .where(eq(subscriberClusters.subscriberId, s.id))
+    .all();
+  const ts = db
+    .select({ slug: themes.slug })
+    .from(subscriberThemes)
+    .innerJoin(themes, eq(themes.id, subscriberThemes.themeId))
+    .where(eq(subscriberThemes.subscriberId, s.id))
+    .all();
+  return {
+    email: s.email,
+    language: s.language,
+    confirmed: !!s.confirmedAt,
+    clusters: cs.map((c) => c.slug),
+    themes: ts.map((t) => t.slug),
+  };
 }
 
-export function updateSubscription(db: Db, token: string, patch: { language?: Lang; clusters: string[]; themes: string[] }, now = new Date()): SubscriptionView {
+export function updateSubscription(
+  db: Db,
+  token: string,
+  patch: { language?: Lang; clusters: string[]; themes: string[] },
+  now = new Date(),
+): SubscriptionView {
   const s = byToken(db, token);
   const follows = resolveFollows(db, patch);
   db.transaction((tx) => {
-    tx.update(subscribers).set({ language: patch.language ?? s.language, updatedAt: now }).where(eq(subscribers.id, s.id)).run();
+    tx.update(subscribers)
+      .set({ language: patch.language ?? s.language, updatedAt: now })
+      .where(eq(subscribers.id, s.id))
+      .run();
     setFollows(tx, s.id, follows);
   });
   return getSubscription(db, token);
@@ -129,8 +195,23 @@ export function unsubscribe(db: Db, token: string): void {
 /** Confirmed subscribers who follow any of the clusters or any of the themes. */
 export function matchingSubscribers(db: Db | Tx, clusterIds: number[], themeIds: number[]): Subscriber[] {
   const conds: SQL[] = [];
-  if (clusterIds.length) conds.push(inArray(subscribers.id, db.select({ id: subscriberClusters.subscriberId }).from(subscriberClusters).where(inArray(subscriberClusters.clusterId, clusterIds))));
-  if (themeIds.length) conds.push(inArray(subscribers.id, db.select({ id: subscriberThemes.subscriberId }).from(subscriberThemes).where(inArray(subscriberThemes.themeId, themeIds))));
+  if (clusterIds.length)
+    conds.push(
+      inArray(
+        subscribers.id,
+        db
+          .select({ id: subscriberClusters.subscriberId })
+          .from(subscriberClusters)
+          .where(inArray(subscriberClusters.clusterId, clusterIds)),
+      ),
+    );
+  if (themeIds.length)
+    conds.push(
+      inArray(
+        subscribers.id,
+        db.select({ id: subscriberThemes.subscriberId }).from(subscriberThemes).where(inArray(subscriberThemes.themeId, themeIds)),
+      ),
+    );
   return db
     .select()
     .from(subscribers)

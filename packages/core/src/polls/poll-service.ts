@@ -63,7 +63,12 @@ function pollRow(db: Db, id: number): Poll {
 }
 
 function invitedIds(db: Db, pollId: number): number[] {
-  return db.select({ id: pollClusters.clusterId }).from(pollClusters).where(eq(pollClusters.pollId, pollId)).all().map((r) => r.id);
+  return db
+    .select({ id: pollClusters.clusterId })
+    .from(pollClusters)
+    .where(eq(pollClusters.pollId, pollId))
+    .all()
+    .map((r) => r.id);
 }
 
 /** Coordinators of the organising cluster manage the poll; those of invited clusters answer; admins do both. */
@@ -78,15 +83,22 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   const details: ErrorDetail[] = [];
   const zone = assertZone(input.timeZone ?? DEFAULT_ZONE);
   const organiser = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.organiserCluster)).get();
-  if (!organiser) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.organiserCluster}"`, [{ field: 'organiserCluster', message: 'unknown cluster' }]);
+  if (!organiser)
+    throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.organiserCluster}"`, [
+      { field: 'organiserCluster', message: 'unknown cluster' },
+    ]);
   if (!a.isAdmin && !a.coordinatorOf.includes(organiser.id)) throw forbidden('You can only start a poll for a cluster you coordinate');
   const title = singleLine(input.title, 200);
   if (!title) details.push({ field: 'title', message: 'a title is required' });
-  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 15 || input.durationMinutes > 24 * 60) details.push({ field: 'durationMinutes', message: 'from 15 minutes to 24 hours' });
+  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 15 || input.durationMinutes > 24 * 60)
+    details.push({ field: 'durationMinutes', message: 'from 15 minutes to 24 hours' });
   const slugs = [...new Set(input.invitedClusters)];
-  const invited = slugs.length ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, slugs)).all() : [];
+  const invited = slugs.length
+    ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, slugs)).all()
+    : [];
   if (slugs.length === 0) details.push({ field: 'invitedClusters', message: 'invite at least one cluster' });
-  for (const s of slugs) if (!invited.some((c) => c.slug === s)) details.push({ field: 'invitedClusters', message: `unknown cluster "${s}"` });
+  for (const s of slugs)
+    if (!invited.some((c) => c.slug === s)) details.push({ field: 'invitedClusters', message: `unknown cluster "${s}"` });
   if (input.slots.length === 0 || input.slots.length > 30) details.push({ field: 'slots', message: 'give 1 to 30 candidate times' });
   const starts: Date[] = [];
   for (const [i, s] of input.slots.entries()) {
@@ -107,7 +119,13 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   }
   const onlineUrl = input.onlineUrl?.trim() || null;
   if (onlineUrl && !/^https?:\/\/\S+$/.test(onlineUrl)) details.push({ field: 'onlineUrl', message: 'must start with https://' });
-  if (details.length) throw new DomainError('invalid', 'invalid_poll', `The poll has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new DomainError(
+      'invalid',
+      'invalid_poll',
+      `The poll has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    );
   const id = db.transaction((tx) => {
     const p = tx
       .insert(polls)
@@ -126,7 +144,10 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
       .returning({ id: polls.id })
       .get();
     for (const c of invited) if (c.id !== organiser.id) tx.insert(pollClusters).values({ pollId: p.id, clusterId: c.id }).run();
-    for (const s of [...new Set(starts.map((d) => d.getTime()))].sort()) tx.insert(pollSlots).values({ pollId: p.id, startsAt: new Date(s), endsAt: new Date(s + input.durationMinutes * 60_000) }).run();
+    for (const s of [...new Set(starts.map((d) => d.getTime()))].sort())
+      tx.insert(pollSlots)
+        .values({ pollId: p.id, startsAt: new Date(s), endsAt: new Date(s + input.durationMinutes * 60_000) })
+        .run();
     return p.id;
   });
   return getPoll(db, a, id, now);
@@ -137,9 +158,26 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
   const p = pollRow(db, id);
   const invited = invitedIds(db, id);
   if (!canSee(a, p, invited)) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
-  const clusterRows = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, { slug: c.slug, name: c.name }]));
+  const clusterRows = new Map(
+    db
+      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
+      .from(clusters)
+      .all()
+      .map((c) => [c.id, { slug: c.slug, name: c.name }]),
+  );
   const slots = db.select().from(pollSlots).where(eq(pollSlots.pollId, id)).orderBy(asc(pollSlots.startsAt)).all();
-  const answers = slots.length ? db.select().from(pollAnswers).where(inArray(pollAnswers.slotId, slots.map((s) => s.id))).all() : [];
+  const answers = slots.length
+    ? db
+        .select()
+        .from(pollAnswers)
+        .where(
+          inArray(
+            pollAnswers.slotId,
+            slots.map((s) => s.id),
+          ),
+        )
+        .all()
+    : [];
   const answerable = [p.organiserClusterId, ...invited].filter((c) => a.isAdmin || a.coordinatorOf.includes(c));
   return {
     id: p.id,
@@ -163,7 +201,11 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         endsAt: s.endsAt.toISOString(),
         start: instantToLocal(s.startsAt, p.timeZone),
         answers: mine.map((x) => ({ cluster: clusterRows.get(x.clusterId)!, answer: x.answer })),
-        score: { yes: mine.filter((x) => x.answer === 'yes').length, maybe: mine.filter((x) => x.answer === 'maybe').length, no: mine.filter((x) => x.answer === 'no').length },
+        score: {
+          yes: mine.filter((x) => x.answer === 'yes').length,
+          maybe: mine.filter((x) => x.answer === 'maybe').length,
+          no: mine.filter((x) => x.answer === 'no').length,
+        },
         clashes: findClashes(db, s.startsAt, s.endsAt, p.eventId ?? undefined),
       };
     }),
@@ -183,26 +225,49 @@ export function listPolls(db: Db, actor: Actor | null, now = new Date()): PollVi
 }
 
 /** A coordinator answers for one of their clusters, per slot, until the poll closes; answering again replaces the answer. */
-export function answerPoll(db: Db, actor: Actor | null, id: number, clusterSlug: string, answers: { slotId: number; answer: PollAnswer }[], now = new Date()): PollView {
+export function answerPoll(
+  db: Db,
+  actor: Actor | null,
+  id: number,
+  clusterSlug: string,
+  answers: { slotId: number; answer: PollAnswer }[],
+  now = new Date(),
+): PollView {
   const a = requireActor(actor);
   const p = pollRow(db, id);
   const invited = invitedIds(db, id);
   if (!canSee(a, p, invited)) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster || (cluster.id !== p.organiserClusterId && !invited.includes(cluster.id))) {
-    throw new DomainError('invalid', 'not_invited', `Cluster "${clusterSlug}" is not invited to this poll`, [{ field: 'cluster', message: 'not invited' }]);
+    throw new DomainError('invalid', 'not_invited', `Cluster "${clusterSlug}" is not invited to this poll`, [
+      { field: 'cluster', message: 'not invited' },
+    ]);
   }
   if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only answer for a cluster you coordinate');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is decided; answers can no longer change');
-  if (now >= p.closesAt) throw new DomainError('conflict', 'poll_closed', `The poll closed on ${p.closesAt.toISOString()}; answers are no longer accepted`);
-  const slotIds = new Set(db.select({ id: pollSlots.id }).from(pollSlots).where(eq(pollSlots.pollId, id)).all().map((s) => s.id));
+  if (now >= p.closesAt)
+    throw new DomainError('conflict', 'poll_closed', `The poll closed on ${p.closesAt.toISOString()}; answers are no longer accepted`);
+  const slotIds = new Set(
+    db
+      .select({ id: pollSlots.id })
+      .from(pollSlots)
+      .where(eq(pollSlots.pollId, id))
+      .all()
+      .map((s) => s.id),
+  );
   const bad = answers.filter((x) => !slotIds.has(x.slotId));
-  if (bad.length) throw new DomainError('invalid', 'unknown_slot', `Slot ${bad[0]!.slotId} is not part of this poll`, [{ field: 'answers', message: 'unknown slot' }]);
+  if (bad.length)
+    throw new DomainError('invalid', 'unknown_slot', `Slot ${bad[0]!.slotId} is not part of this poll`, [
+      { field: 'answers', message: 'unknown slot' },
+    ]);
   db.transaction((tx) => {
     for (const x of answers) {
       tx.insert(pollAnswers)
         .values({ slotId: x.slotId, clusterId: cluster.id, userId: a.userId, answer: x.answer, updatedAt: now })
-        .onConflictDoUpdate({ target: [pollAnswers.slotId, pollAnswers.clusterId], set: { answer: x.answer, userId: a.userId, updatedAt: now } })
+        .onConflictDoUpdate({
+          target: [pollAnswers.slotId, pollAnswers.clusterId],
+          set: { answer: x.answer, userId: a.userId, updatedAt: now },
+        })
         .run();
     }
   });
@@ -214,17 +279,47 @@ export function answerPoll(db: Db, actor: Actor | null, id: number, clusterSlug:
  * organising cluster, published when it has a place or link), invites every cluster that
  * answered yes or if-need-be as co-host, and mails everyone who answered, with the .ics.
  */
-export function finalisePoll(db: Db, actor: Actor | null, id: number, slotId: number, opts: { themes?: string[] } = {}, now = new Date()): { poll: PollView; eventId: number } {
+export function finalisePoll(
+  db: Db,
+  actor: Actor | null,
+  id: number,
+  slotId: number,
+  opts: { themes?: string[] } = {},
+  now = new Date(),
+): { poll: PollView; eventId: number } {
   const a = requireActor(actor);
   const p = pollRow(db, id);
   // Those who may not see the poll get the 404 of getPoll, so finalise does not reveal that it exists.
   if (!canSee(a, p, invitedIds(db, id))) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
   if (!a.isAdmin && !a.coordinatorOf.includes(p.organiserClusterId)) throw forbidden('Only the organising cluster may decide the poll');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is already decided');
-  const slot = db.select().from(pollSlots).where(and(eq(pollSlots.id, slotId), eq(pollSlots.pollId, id))).get();
-  if (!slot) throw new DomainError('invalid', 'unknown_slot', `Slot ${slotId} is not part of this poll`, [{ field: 'slotId', message: 'unknown slot' }]);
-  const answers = db.select().from(pollAnswers).where(inArray(pollAnswers.slotId, db.select({ id: pollSlots.id }).from(pollSlots).where(eq(pollSlots.pollId, id)).all().map((s) => s.id))).all();
-  const responding = [...new Set(answers.filter((x) => x.slotId === slotId && x.answer !== 'no').map((x) => x.clusterId))].filter((c) => c !== p.organiserClusterId);
+  const slot = db
+    .select()
+    .from(pollSlots)
+    .where(and(eq(pollSlots.id, slotId), eq(pollSlots.pollId, id)))
+    .get();
+  if (!slot)
+    throw new DomainError('invalid', 'unknown_slot', `Slot ${slotId} is not part of this poll`, [
+      { field: 'slotId', message: 'unknown slot' },
+    ]);
+  const answers = db
+    .select()
+    .from(pollAnswers)
+    .where(
+      inArray(
+        pollAnswers.slotId,
+        db
+          .select({ id: pollSlots.id })
+          .from(pollSlots)
+          .where(eq(pollSlots.pollId, id))
+          .all()
+          .map((s) => s.id),
+      ),
+    )
+    .all();
+  const responding = [...new Set(answers.filter((x) => x.slotId === slotId && x.answer !== 'no').map((x) => x.clusterId))].filter(
+    (c) => c !== p.organiserClusterId,
+  );
   const themes = opts.themes?.length ? opts.themes : ['metoder-och-arbetssatt'];
   const cols = resolveEventFields(db, {
     title: p.title,
@@ -240,19 +335,46 @@ export function finalisePoll(db: Db, actor: Actor | null, id: number, slotId: nu
   const publish = !!(p.venueName || p.onlineUrl);
   const eventId = db.transaction((tx) => {
     const eventId = insertEvent(tx, a, p.organiserClusterId, cols, now, { status: publish ? 'published' : 'draft' });
-    for (const c of responding) tx.insert(eventOrganisers).values({ eventId, clusterId: c, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now }).run();
+    for (const c of responding)
+      tx.insert(eventOrganisers)
+        .values({ eventId, clusterId: c, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now })
+        .run();
     tx.update(polls).set({ finalSlotId: slotId, eventId, finalisedAt: now }).where(eq(polls.id, id)).run();
     const event = tx.select().from(events).where(eq(events.id, eventId)).get()!;
     const userIds = [...new Set(answers.map((x) => x.userId).filter((u): u is number => u !== null))];
     const people = userIds.length ? tx.select().from(users).where(inArray(users.id, userIds)).all() : [];
     for (const u of people) {
       if (!isEmail(u.email)) continue;
-      const when = new Intl.DateTimeFormat(u.language === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: p.timeZone }).format(slot.startsAt);
+      const when = new Intl.DateTimeFormat(u.language === 'sv' ? 'sv-SE' : 'en-GB', {
+        dateStyle: 'full',
+        timeStyle: 'short',
+        timeZone: p.timeZone,
+      }).format(slot.startsAt);
       const mail =
         u.language === 'sv'
-          ? composeMail('sv', { subject: `Bestämt: ${p.title}`, greeting: `Hej ${u.name}!`, paragraphs: [`Tiden för ${p.title} är bestämd: ${when}.`, 'Mötet finns i bifogad kalenderfil.'], action: { label: 'Till evenemanget', url: links.event(eventId) }, footer: 'Samverka – de gröna klustrens gemensamma plattform.' })
-          : composeMail('en', { subject: `Decided: ${p.title}`, greeting: `Hello ${u.name},`, paragraphs: [`The time for ${p.title} is decided: ${when}.`, 'The meeting is in the attached calendar file.'], action: { label: 'To the event', url: links.event(eventId) }, footer: 'Samverka – the shared platform of the Swedish green clusters.' });
-      enqueueMail(tx, { to: u.email, ...mail, attachments: [icsAttachment(singleEventCalendar(tx as unknown as Db, event, u.language, links.base), false)] }, now);
+          ? composeMail('sv', {
+              subject: `Bestämt: ${p.title}`,
+              greeting: `Hej ${u.name}!`,
+              paragraphs: [`Tiden för ${p.title} är bestämd: ${when}.`, 'Mötet finns i bifogad kalenderfil.'],
+              action: { label: 'Till evenemanget', url: links.event(eventId) },
+              footer: 'Samverka – de gröna klustrens gemensamma plattform.',
+            })
+          : composeMail('en', {
+              subject: `Decided: ${p.title}`,
+              greeting: `Hello ${u.name},`,
+              paragraphs: [`The time for ${p.title} is decided: ${when}.`, 'The meeting is in the attached calendar file.'],
+              action: { label: 'To the event', url: links.event(eventId) },
+              footer: 'Samverka – the shared platform of the Swedish green clusters.',
+            });
+      enqueueMail(
+        tx,
+        {
+          to: u.email,
+          ...mail,
+          attachments: [icsAttachment(singleEventCalendar(tx as unknown as Db, event, u.language, links.base), false)],
+        },
+        now,
+      );
     }
     return eventId;
   });

@@ -1,5 +1,15 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { clusters, eventOrganisers, proposalComments, proposalResponses, proposals, proposalThemes, themes, type Db, type Proposal } from '@samverka/db';
+import {
+  clusters,
+  eventOrganisers,
+  proposalComments,
+  proposalResponses,
+  proposals,
+  proposalThemes,
+  themes,
+  type Db,
+  type Proposal,
+} from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
@@ -73,7 +83,8 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
   if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
   for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
-  let from, to;
+  let from: ReturnType<typeof parseDate> | undefined;
+  let to: ReturnType<typeof parseDate> | undefined;
   try {
     from = parseDate(input.preferredFrom, 'preferredFrom');
     to = parseDate(input.preferredTo, 'preferredTo');
@@ -81,7 +92,13 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
     details.push(...(e as DomainError).details);
   }
   if (from && to && to < from) details.push({ field: 'preferredTo', message: 'the period ends before it starts' });
-  if (details.length) throw new DomainError('invalid', 'invalid_proposal', `The proposal has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new DomainError(
+      'invalid',
+      'invalid_proposal',
+      `The proposal has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    );
   return { themeIds: rows.map((r) => r.id), clusterId: cluster!.id };
 }
 
@@ -120,12 +137,35 @@ export function getProposal(db: Db, actor: Actor | null, id: number): ProposalVi
 function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: boolean): ProposalView[] {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const clusterNames = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, { slug: c.slug, name: c.name }]));
-  const themeRows = db.select({ proposalId: proposalThemes.proposalId, slug: themes.slug }).from(proposalThemes).innerJoin(themes, eq(themes.id, proposalThemes.themeId)).where(inArray(proposalThemes.proposalId, ids)).all();
-  const responses = db.select().from(proposalResponses).where(inArray(proposalResponses.proposalId, ids)).orderBy(asc(proposalResponses.createdAt)).all();
+  const clusterNames = new Map(
+    db
+      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
+      .from(clusters)
+      .all()
+      .map((c) => [c.id, { slug: c.slug, name: c.name }]),
+  );
+  const themeRows = db
+    .select({ proposalId: proposalThemes.proposalId, slug: themes.slug })
+    .from(proposalThemes)
+    .innerJoin(themes, eq(themes.id, proposalThemes.themeId))
+    .where(inArray(proposalThemes.proposalId, ids))
+    .all();
+  const responses = db
+    .select()
+    .from(proposalResponses)
+    .where(inArray(proposalResponses.proposalId, ids))
+    .orderBy(asc(proposalResponses.createdAt))
+    .all();
   const comments = withComments
     ? db
-        .select({ id: proposalComments.id, proposalId: proposalComments.proposalId, body: proposalComments.body, createdAt: proposalComments.createdAt, clusterId: proposalComments.clusterId, author: sql<string | null>`(select name from users where users.id = ${proposalComments.userId})` })
+        .select({
+          id: proposalComments.id,
+          proposalId: proposalComments.proposalId,
+          body: proposalComments.body,
+          createdAt: proposalComments.createdAt,
+          clusterId: proposalComments.clusterId,
+          author: sql<string | null>`(select name from users where users.id = ${proposalComments.userId})`,
+        })
         .from(proposalComments)
         .where(inArray(proposalComments.proposalId, ids))
         .orderBy(asc(proposalComments.id))
@@ -150,9 +190,18 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
     cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
     comments: comments
       .filter((c) => c.proposalId === p.id)
-      .map((c) => ({ id: c.id, author: c.author, cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null, body: c.body, createdAt: c.createdAt.toISOString() })),
+      .map((c) => ({
+        id: c.id,
+        author: c.author,
+        cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
+        body: c.body,
+        createdAt: c.createdAt.toISOString(),
+      })),
     canDecide: canDecide(actor, p) && p.status === 'open',
-    respondAs: (actor?.coordinatorOf ?? []).filter((c) => c !== p.clusterId).map((c) => clusterNames.get(c)!).filter(Boolean),
+    respondAs: (actor?.coordinatorOf ?? [])
+      .filter((c) => c !== p.clusterId)
+      .map((c) => clusterNames.get(c)!)
+      .filter(Boolean),
   }));
 }
 
@@ -181,24 +230,43 @@ export function commentOnProposal(db: Db, actor: Actor | null, id: number, body:
   proposalRow(db, id);
   const text = body.trim();
   if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
-  if (text.length > 5000) throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
-  db.insert(proposalComments).values({ proposalId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now }).run();
+  if (text.length > 5000)
+    throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
+  db.insert(proposalComments)
+    .values({ proposalId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
+    .run();
   return getProposal(db, a, id);
 }
 
 /** Marks interest in, or offers to co-host, a proposal on behalf of a cluster the actor coordinates. */
-export function respondToProposal(db: Db, actor: Actor | null, id: number, clusterSlug: string, kind: 'interest' | 'cohost', on: boolean, now = new Date()): ProposalView {
+export function respondToProposal(
+  db: Db,
+  actor: Actor | null,
+  id: number,
+  clusterSlug: string,
+  kind: 'interest' | 'cohost',
+  on: boolean,
+  now = new Date(),
+): ProposalView {
   const a = assertCoordinator(actor);
   const p = proposalRow(db, id);
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
-  if (!cluster) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [{ field: 'cluster', message: 'unknown cluster' }]);
+  if (!cluster)
+    throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
+      { field: 'cluster', message: 'unknown cluster' },
+    ]);
   if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only respond for a cluster you coordinate');
   if (cluster.id === p.clusterId) throw new DomainError('rule', 'own_proposal', 'The proposing cluster cannot respond to its own proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
   if (on) {
-    db.insert(proposalResponses).values({ proposalId: id, clusterId: cluster.id, kind, userId: a.userId, createdAt: now }).onConflictDoNothing().run();
+    db.insert(proposalResponses)
+      .values({ proposalId: id, clusterId: cluster.id, kind, userId: a.userId, createdAt: now })
+      .onConflictDoNothing()
+      .run();
   } else {
-    db.delete(proposalResponses).where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.clusterId, cluster.id), eq(proposalResponses.kind, kind))).run();
+    db.delete(proposalResponses)
+      .where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.clusterId, cluster.id), eq(proposalResponses.kind, kind)))
+      .run();
   }
   return getProposal(db, a, id);
 }
@@ -214,12 +282,24 @@ export interface AcceptInput {
  * Accepting turns the proposal into a draft event led by the proposing cluster, with every
  * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
  */
-export function acceptProposal(db: Db, actor: Actor | null, id: number, input: AcceptInput = {}, now = new Date()): { proposal: ProposalView; eventId: number } {
+export function acceptProposal(
+  db: Db,
+  actor: Actor | null,
+  id: number,
+  input: AcceptInput = {},
+  now = new Date(),
+): { proposal: ProposalView; eventId: number } {
   const a = requireActor(actor);
   const p = proposalRow(db, id);
   if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may accept the proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
-  const themeSlugs = db.select({ slug: themes.slug }).from(proposalThemes).innerJoin(themes, eq(themes.id, proposalThemes.themeId)).where(eq(proposalThemes.proposalId, id)).all().map((t) => t.slug);
+  const themeSlugs = db
+    .select({ slug: themes.slug })
+    .from(proposalThemes)
+    .innerJoin(themes, eq(themes.id, proposalThemes.themeId))
+    .where(eq(proposalThemes.proposalId, id))
+    .all()
+    .map((t) => t.slug);
   const cols = resolveEventFields(db, {
     title: p.title,
     description: `${p.abstract}\n\n**Format:** ${p.format}\n\n**Target audience:** ${p.audience}`,
@@ -228,11 +308,17 @@ export function acceptProposal(db: Db, actor: Actor | null, id: number, input: A
     start: input.start ?? `${p.preferredFrom}T10:00`,
     end: input.end ?? `${p.preferredFrom}T15:00`,
   });
-  const offers = db.select({ clusterId: proposalResponses.clusterId }).from(proposalResponses).where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.kind, 'cohost'))).all();
+  const offers = db
+    .select({ clusterId: proposalResponses.clusterId })
+    .from(proposalResponses)
+    .where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.kind, 'cohost')))
+    .all();
   const eventId = db.transaction((tx) => {
     const eventId = insertEvent(tx, a, p.clusterId, cols, now);
     for (const o of offers) {
-      tx.insert(eventOrganisers).values({ eventId, clusterId: o.clusterId, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now }).run();
+      tx.insert(eventOrganisers)
+        .values({ eventId, clusterId: o.clusterId, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now })
+        .run();
     }
     tx.update(proposals).set({ status: 'accepted', eventId, decidedAt: now }).where(eq(proposals.id, id)).run();
     return eventId;
@@ -246,7 +332,8 @@ export function declineProposal(db: Db, actor: Actor | null, id: number, reason:
   if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may decline the proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
   const why = singleLine(reason, 500);
-  if (!why) throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
+  if (!why)
+    throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
   db.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();
   return getProposal(db, a, id);
 }

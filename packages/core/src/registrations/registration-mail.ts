@@ -1,7 +1,16 @@
 import type { Event, MailAttachment, Registration } from '@samverka/db';
 import { composeMail, type ComposedMail, type Lang } from '../mail/compose.ts';
 
-export type RegistrationMailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled_by_participant' | 'event_changed' | 'event_cancelled' | 'reminder' | 'organiser_message' | 'manage_link';
+export type RegistrationMailKind =
+  | 'confirmed'
+  | 'waitlisted'
+  | 'promoted'
+  | 'cancelled_by_participant'
+  | 'event_changed'
+  | 'event_cancelled'
+  | 'reminder'
+  | 'organiser_message'
+  | 'manage_link';
 
 export interface RegistrationMailInput {
   kind: RegistrationMailKind;
@@ -20,11 +29,18 @@ const T = {
   sv: {
     greeting: (n: string) => `Hej ${n}!`,
     manage: 'Visa, ändra eller avboka din anmälan',
-    footer: 'Du får det här mejlet för att du anmält dig till ett evenemang på Samverka. Via länken kan du avboka och radera dina uppgifter.',
+    footer:
+      'Du får det här mejlet för att du anmält dig till ett evenemang på Samverka. Via länken kan du avboka och radera dina uppgifter.',
     whenWhere: (when: string, where: string) => `Tid: ${when}\nPlats: ${where}`,
     confirmed: (t: string) => [`Anmälan bekräftad: ${t}`, 'Du har en plats. Evenemanget finns i bifogad kalenderfil.'],
-    waitlisted: (t: string, p: number) => [`Väntelista: ${t}`, `Evenemanget är fullbokat. Du står som nummer ${p} på väntelistan och får ett mejl om en plats blir ledig.`],
-    promoted: (t: string) => [`Du har fått en plats: ${t}`, 'En plats blev ledig och du har flyttats från väntelistan. Välkommen! Evenemanget finns i bifogad kalenderfil.'],
+    waitlisted: (t: string, p: number) => [
+      `Väntelista: ${t}`,
+      `Evenemanget är fullbokat. Du står som nummer ${p} på väntelistan och får ett mejl om en plats blir ledig.`,
+    ],
+    promoted: (t: string) => [
+      `Du har fått en plats: ${t}`,
+      'En plats blev ledig och du har flyttats från väntelistan. Välkommen! Evenemanget finns i bifogad kalenderfil.',
+    ],
     cancelledByParticipant: (t: string) => [`Avbokad: ${t}`, 'Din anmälan är avbokad. Välkommen tillbaka en annan gång.'],
     changed: (t: string) => [`Ändrat: ${t}`, 'Arrangörerna har ändrat tid eller plats. Den uppdaterade kalenderfilen är bifogad.'],
     eventCancelled: (t: string, why: string) => [`Inställt: ${t}`, `Evenemanget är inställt. Skäl: ${why}`],
@@ -38,13 +54,22 @@ const T = {
     footer: 'You receive this email because you registered for an event on Samverka. Through the link you can cancel and delete your data.',
     whenWhere: (when: string, where: string) => `When: ${when}\nWhere: ${where}`,
     confirmed: (t: string) => [`Registration confirmed: ${t}`, 'You have a seat. The event is in the attached calendar file.'],
-    waitlisted: (t: string, p: number) => [`Waiting list: ${t}`, `The event is full. You are number ${p} on the waiting list and will get an email if a seat becomes free.`],
-    promoted: (t: string) => [`You have a seat: ${t}`, 'A seat became free and you have moved up from the waiting list. Welcome! The event is in the attached calendar file.'],
+    waitlisted: (t: string, p: number) => [
+      `Waiting list: ${t}`,
+      `The event is full. You are number ${p} on the waiting list and will get an email if a seat becomes free.`,
+    ],
+    promoted: (t: string) => [
+      `You have a seat: ${t}`,
+      'A seat became free and you have moved up from the waiting list. Welcome! The event is in the attached calendar file.',
+    ],
     cancelledByParticipant: (t: string) => [`Cancelled: ${t}`, 'Your registration is cancelled. Welcome back another time.'],
     changed: (t: string) => [`Changed: ${t}`, 'The organisers changed the time or place. The updated calendar file is attached.'],
     eventCancelled: (t: string, why: string) => [`Cancelled: ${t}`, `The event is cancelled. Reason: ${why}`],
     reminder: (t: string) => [`Reminder: ${t} tomorrow`, 'Welcome tomorrow!'],
-    manageLink: (t: string) => [`Your registration: ${t}`, 'You are already registered for this event. Here is the link to your registration.'],
+    manageLink: (t: string) => [
+      `Your registration: ${t}`,
+      'You are already registered for this event. Here is the link to your registration.',
+    ],
     message: 'A message from the organisers',
   },
 } satisfies Record<Lang, unknown>;
@@ -101,5 +126,9 @@ export function withCalendar(kind: RegistrationMailKind): boolean {
 }
 
 export function icsAttachment(ics: string, cancelled: boolean): MailAttachment {
-  return { filename: cancelled ? 'cancel.ics' : 'invite.ics', contentType: `text/calendar; charset=utf-8; method=${cancelled ? 'CANCEL' : 'PUBLISH'}`, content: ics };
+  return {
+    filename: cancelled ? 'cancel.ics' : 'invite.ics',
+    contentType: `text/calendar; charset=utf-8; method=${cancelled ? 'CANCEL' : 'PUBLISH'}`,
+    content: ics,
+  };
 }

@@ -45,7 +45,17 @@ export interface RegistrationView {
   consentAt: string;
   checkedInAt: string | null;
   createdAt: string;
-  event: { id: number; title: string; startsAt: string; endsAt: string; timeZone: string; allDay: boolean; startDate: string | null; endDate: string | null; status: Event['status'] };
+  event: {
+    id: number;
+    title: string;
+    startsAt: string;
+    endsAt: string;
+    timeZone: string;
+    allDay: boolean;
+    startDate: string | null;
+    endDate: string | null;
+    status: Event['status'];
+  };
 }
 
 export interface RegistrationResult {
@@ -66,7 +76,10 @@ function waitlistPosition(db: DbOrTx, r: Registration): number | null {
       and(
         eq(registrations.eventId, r.eventId),
         eq(registrations.status, 'waitlisted'),
-        or(lt(registrations.waitlistedAt, r.waitlistedAt), and(eq(registrations.waitlistedAt, r.waitlistedAt), sql`${registrations.id} <= ${r.id}`)),
+        or(
+          lt(registrations.waitlistedAt, r.waitlistedAt),
+          and(eq(registrations.waitlistedAt, r.waitlistedAt), sql`${registrations.id} <= ${r.id}`),
+        ),
       ),
     )
     .get();
@@ -74,8 +87,14 @@ function waitlistPosition(db: DbOrTx, r: Registration): number | null {
 }
 
 function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
-  const county = r.countyId !== null ? db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get() : undefined;
-  const cluster = r.clusterId !== null ? db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, r.clusterId)).get() : undefined;
+  const county =
+    r.countyId !== null
+      ? db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get()
+      : undefined;
+  const cluster =
+    r.clusterId !== null
+      ? db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, r.clusterId)).get()
+      : undefined;
   return {
     id: r.id,
     status: r.status,
@@ -92,7 +111,17 @@ function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
     consentAt: r.consentAt.toISOString(),
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
-    event: { id: e.id, title: e.title, startsAt: e.startsAt.toISOString(), endsAt: e.endsAt.toISOString(), timeZone: e.timeZone, allDay: e.allDay, startDate: e.startDate, endDate: e.endDate, status: e.status },
+    event: {
+      id: e.id,
+      title: e.title,
+      startsAt: e.startsAt.toISOString(),
+      endsAt: e.endsAt.toISOString(),
+      timeZone: e.timeZone,
+      allDay: e.allDay,
+      startDate: e.startDate,
+      endDate: e.endDate,
+      status: e.status,
+    },
   };
 }
 
@@ -104,7 +133,12 @@ function eventRow(db: DbOrTx, id: number): Event {
 
 function byToken(db: DbOrTx, token: string): Registration {
   const r = db.select().from(registrations).where(eq(registrations.token, token)).get();
-  if (!r) throw new DomainError('not_found', 'unknown_registration', 'This registration link is not valid (the registration may have been deleted)');
+  if (!r)
+    throw new DomainError(
+      'not_found',
+      'unknown_registration',
+      'This registration link is not valid (the registration may have been deleted)',
+    );
   return r;
 }
 
@@ -144,13 +178,19 @@ export function registrationSummary(db: Db, eventId: number, now = new Date()): 
 /** The summary as the API shows it: a draft is not acknowledged to anyone who may not see it. */
 export function visibleRegistrationSummary(db: Db, actor: Actor | null, eventId: number, now = new Date()): RegistrationSummary {
   const e = eventRow(db, eventId);
-  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId))) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId)))
+    throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
   return registrationSummary(db, eventId, now);
 }
 
 function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlisted: number } {
   const out = { confirmed: 0, waitlisted: 0 };
-  for (const row of db.select({ status: registrations.status, n: count() }).from(registrations).where(eq(registrations.eventId, eventId)).groupBy(registrations.status).all()) {
+  for (const row of db
+    .select({ status: registrations.status, n: count() })
+    .from(registrations)
+    .where(eq(registrations.eventId, eventId))
+    .groupBy(registrations.status)
+    .all()) {
     if (row.status === 'confirmed' || row.status === 'waitlisted') out[row.status] = row.n;
   }
   return out;
@@ -182,7 +222,8 @@ function formatter(locale: string, style: 'date' | 'dateTime' | 'time', timeZone
   const key = `${locale}|${style}|${timeZone}`;
   let f = formatters.get(key);
   if (!f) {
-    const options: Intl.DateTimeFormatOptions = style === 'date' ? { dateStyle: 'full' } : style === 'dateTime' ? { dateStyle: 'full', timeStyle: 'short' } : { timeStyle: 'short' };
+    const options: Intl.DateTimeFormatOptions =
+      style === 'date' ? { dateStyle: 'full' } : style === 'dateTime' ? { dateStyle: 'full', timeStyle: 'short' } : { timeStyle: 'short' };
     f = new Intl.DateTimeFormat(locale, { ...options, timeZone });
     formatters.set(key, f);
   }
@@ -209,7 +250,14 @@ function whereText(e: Event, lang: 'sv' | 'en'): string {
 }
 
 /** Puts one registration mail in the outbox, inside the caller's transaction. */
-export function notify(db: DbOrTx, kind: RegistrationMailKind, r: Registration, e: Event, now: Date, extra: { position?: number; message?: { subject: string; body: string } } = {}): void {
+export function notify(
+  db: DbOrTx,
+  kind: RegistrationMailKind,
+  r: Registration,
+  e: Event,
+  now: Date,
+  extra: { position?: number; message?: { subject: string; body: string } } = {},
+): void {
   if (!r.email || !r.token) return; // anonymised: nobody to write to
   const mail = registrationMail({
     kind,
@@ -221,7 +269,9 @@ export function notify(db: DbOrTx, kind: RegistrationMailKind, r: Registration, 
     where: whereText(e, r.language),
     ...extra,
   });
-  const attachments = withCalendar(kind) ? [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base), e.status === 'cancelled')] : undefined;
+  const attachments = withCalendar(kind)
+    ? [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base), e.status === 'cancelled')]
+    : undefined;
   enqueueMail(db, { to: r.email, ...mail, attachments }, now);
 }
 
@@ -248,7 +298,13 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
   }
   if ((input.dietaryNeeds ?? '').length > 500) details.push({ field: 'dietaryNeeds', message: 'at most 500 characters' });
   if ((input.accessibilityNeeds ?? '').length > 500) details.push({ field: 'accessibilityNeeds', message: 'at most 500 characters' });
-  if (details.length) throw new DomainError('invalid', 'invalid_registration', `The registration has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new DomainError(
+      'invalid',
+      'invalid_registration',
+      `The registration has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    );
   return { email, countyId, clusterId };
 }
 
@@ -267,12 +323,24 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
       const e = eventRow(tx, eventId);
       const reason = closedReason(e, now);
       if (reason) throw new DomainError('conflict', `registration_${reason}`, CLOSED_MESSAGES[reason]!);
-      const existing = tx.select().from(registrations).where(and(eq(registrations.eventId, eventId), eq(registrations.email, email))).get();
+      const existing = tx
+        .select()
+        .from(registrations)
+        .where(and(eq(registrations.eventId, eventId), eq(registrations.email, email)))
+        .get();
       if (existing && existing.status !== 'cancelled') {
         notify(tx, 'manage_link', existing, e, now);
         // Knowing an address proves nothing: the caller learns that it is registered (and where
         // in the queue), never the person's details, which only the mailed link shows.
-        const personal = { name: null, email: null, organisation: null, county: null, cluster: null, dietaryNeeds: null, accessibilityNeeds: null };
+        const personal = {
+          name: null,
+          email: null,
+          organisation: null,
+          county: null,
+          cluster: null,
+          dietaryNeeds: null,
+          accessibilityNeeds: null,
+        };
         return { registration: { ...view(tx, existing, e), ...personal }, token: null, created: false };
       }
       const { confirmed } = statusCounts(tx, eventId);
@@ -326,7 +394,12 @@ export function promoteFromWaitlist(tx: DbOrTx, e: Event, now: Date): number {
       .limit(1)
       .get();
     if (!next) return promoted;
-    const row = tx.update(registrations).set({ status: 'confirmed', promotedAt: now, waitlistedAt: null, updatedAt: now }).where(eq(registrations.id, next.id)).returning().get();
+    const row = tx
+      .update(registrations)
+      .set({ status: 'confirmed', promotedAt: now, waitlistedAt: null, updatedAt: now })
+      .where(eq(registrations.id, next.id))
+      .returning()
+      .get();
     notify(tx, 'promoted', row, e, now);
     promoted++;
   }
@@ -343,7 +416,12 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
       const e = eventRow(tx, r.eventId);
       if (r.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The registration is already cancelled');
       assertNotEnded(e, now);
-      const row = tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, waitlistedAt: null, updatedAt: now }).where(eq(registrations.id, r.id)).returning().get();
+      const row = tx
+        .update(registrations)
+        .set({ status: 'cancelled', cancelledAt: now, waitlistedAt: null, updatedAt: now })
+        .where(eq(registrations.id, r.id))
+        .returning()
+        .get();
       notify(tx, 'cancelled_by_participant', row, e, now);
       if (r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
       return view(tx, row, e);
@@ -371,8 +449,18 @@ export function updateRegistration(db: Db, token: string, patch: RegistrationPat
     name: patch.name ?? r.name ?? '',
     email: r.email ?? '',
     organisation: patch.organisation ?? r.organisation ?? '',
-    county: patch.county === undefined ? (r.countyId !== null ? db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, r.countyId)).get()?.slug : null) : patch.county,
-    cluster: patch.cluster === undefined ? (r.clusterId !== null ? db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.id, r.clusterId)).get()?.slug : null) : patch.cluster,
+    county:
+      patch.county === undefined
+        ? r.countyId !== null
+          ? db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, r.countyId)).get()?.slug
+          : null
+        : patch.county,
+    cluster:
+      patch.cluster === undefined
+        ? r.clusterId !== null
+          ? db.select({ slug: clusters.slug }).from(clusters).where(eq(clusters.id, r.clusterId)).get()?.slug
+          : null
+        : patch.cluster,
     consent: true,
   };
   const { countyId, clusterId } = validateInput(db, merged);
@@ -409,7 +497,13 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
       const e = eventRow(tx, r.eventId);
       const active = r.status !== 'cancelled' && now < e.endsAt;
       tx.update(registrations)
-        .set({ ...anonymous, status: active ? 'cancelled' : r.status, cancelledAt: active ? now : r.cancelledAt, anonymisedAt: now, updatedAt: now })
+        .set({
+          ...anonymous,
+          status: active ? 'cancelled' : r.status,
+          cancelledAt: active ? now : r.cancelledAt,
+          anonymisedAt: now,
+          updatedAt: now,
+        })
         .where(eq(registrations.id, r.id))
         .run();
       if (active && r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
@@ -423,7 +517,8 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
 function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
   const e = eventRow(db, eventId);
   if (!actor) throw new DomainError('unauthenticated', 'login_required', 'You need to log in to do this');
-  if (!canManageEvent(actor, organiserRefs(db, eventId))) throw forbidden('Only the organisers of this event may see or manage its registrations');
+  if (!canManageEvent(actor, organiserRefs(db, eventId)))
+    throw forbidden('Only the organisers of this event may see or manage its registrations');
   return e;
 }
 
@@ -442,7 +537,11 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
     .select()
     .from(registrations)
     .where(and(eq(registrations.eventId, eventId), isNull(registrations.anonymisedAt)))
-    .orderBy(sql`case ${registrations.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`, asc(registrations.waitlistedAt), asc(registrations.id))
+    .orderBy(
+      sql`case ${registrations.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`,
+      asc(registrations.waitlistedAt),
+      asc(registrations.id),
+    )
     .all();
   const attendees = rows.map((r) => view(db, r, e));
   return {
@@ -468,25 +567,72 @@ export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang:
   const head =
     lang === 'sv'
       ? ['Status', 'Plats i kön', 'Namn', 'E-post', 'Organisation', 'Län', 'Kluster', 'Kost', 'Tillgänglighet', 'Incheckad', 'Anmäld']
-      : ['Status', 'Waitlist position', 'Name', 'Email', 'Organisation', 'County', 'Cluster', 'Dietary needs', 'Accessibility needs', 'Checked in', 'Registered'];
+      : [
+          'Status',
+          'Waitlist position',
+          'Name',
+          'Email',
+          'Organisation',
+          'County',
+          'Cluster',
+          'Dietary needs',
+          'Accessibility needs',
+          'Checked in',
+          'Registered',
+        ];
   const rows = list.attendees.map((a) =>
-    [a.status, a.position?.toString() ?? '', a.name ?? '', a.email ?? '', a.organisation ?? '', a.county?.name ?? '', a.cluster?.name ?? '', a.dietaryNeeds ?? '', a.accessibilityNeeds ?? '', a.checkedInAt ?? '', a.createdAt].map(neutraliseCell),
+    [
+      a.status,
+      a.position?.toString() ?? '',
+      a.name ?? '',
+      a.email ?? '',
+      a.organisation ?? '',
+      a.county?.name ?? '',
+      a.cluster?.name ?? '',
+      a.dietaryNeeds ?? '',
+      a.accessibilityNeeds ?? '',
+      a.checkedInAt ?? '',
+      a.createdAt,
+    ].map(neutraliseCell),
   );
   // A BOM so that spreadsheet programs read the UTF-8 (å, ä, ö) correctly.
   return `\uFEFF${stringify([head, ...rows], { record_delimiter: '\r\n' })}`;
 }
 
-export function setCheckIn(db: Db, actor: Actor | null, eventId: number, registrationId: number, checkedIn: boolean, now = new Date()): RegistrationView {
+export function setCheckIn(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  registrationId: number,
+  checkedIn: boolean,
+  now = new Date(),
+): RegistrationView {
   const e = assertOrganiser(db, actor, eventId);
-  const r = db.select().from(registrations).where(and(eq(registrations.id, registrationId), eq(registrations.eventId, eventId))).get();
+  const r = db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.id, registrationId), eq(registrations.eventId, eventId)))
+    .get();
   if (!r) throw new DomainError('not_found', 'unknown_registration', `Event ${eventId} has no registration ${registrationId}`);
-  if (r.status !== 'confirmed') throw new DomainError('conflict', 'not_confirmed', 'Only participants with a confirmed seat can be checked in');
-  const row = db.update(registrations).set({ checkedInAt: checkedIn ? now : null, updatedAt: now }).where(eq(registrations.id, r.id)).returning().get();
+  if (r.status !== 'confirmed')
+    throw new DomainError('conflict', 'not_confirmed', 'Only participants with a confirmed seat can be checked in');
+  const row = db
+    .update(registrations)
+    .set({ checkedInAt: checkedIn ? now : null, updatedAt: now })
+    .where(eq(registrations.id, r.id))
+    .returning()
+    .get();
   return view(db, row, e);
 }
 
 /** A message from the organisers to everyone registered (confirmed and waiting), through the outbox. */
-export function messageRegistrants(db: Db, actor: Actor | null, eventId: number, message: { subject: string; body: string }, now = new Date()): number {
+export function messageRegistrants(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  message: { subject: string; body: string },
+  now = new Date(),
+): number {
   const e = assertOrganiser(db, actor, eventId);
   const subject = singleLine(message.subject, 150);
   const body = message.body.trim();
@@ -503,7 +649,11 @@ export function messageRegistrants(db: Db, actor: Actor | null, eventId: number,
 }
 
 function activeRegistrations(db: DbOrTx, eventId: number): Registration[] {
-  return db.select().from(registrations).where(and(eq(registrations.eventId, eventId), inArray(registrations.status, ['confirmed', 'waitlisted']))).all();
+  return db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.eventId, eventId), inArray(registrations.status, ['confirmed', 'waitlisted'])))
+    .all();
 }
 
 // ---- Reactions to changes of the event (called inside the event's transaction) ----
@@ -556,7 +706,10 @@ export function anonymiseExpired(db: Db, months: number, now = new Date()): numb
     .all()
     .map((r) => r.id);
   for (let i = 0; i < ids.length; i += 500) {
-    db.update(registrations).set({ ...anonymous, anonymisedAt: now, updatedAt: now }).where(inArray(registrations.id, ids.slice(i, i + 500))).run();
+    db.update(registrations)
+      .set({ ...anonymous, anonymisedAt: now, updatedAt: now })
+      .where(inArray(registrations.id, ids.slice(i, i + 500)))
+      .run();
   }
   return ids.length;
 }

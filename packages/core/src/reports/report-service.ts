@@ -17,7 +17,13 @@ export interface Report {
   from: string;
   to: string;
   events: { total: number; cancelled: number; coHosted: number; byKind: Count[]; byTheme: Count[]; byCluster: Count[] };
-  registrations: { confirmed: number; checkedIn: number; byCluster: (Count & { checkedIn: number })[]; byCounty: (Count & { checkedIn: number })[]; byTheme: (Count & { checkedIn: number })[] };
+  registrations: {
+    confirmed: number;
+    checkedIn: number;
+    byCluster: (Count & { checkedIn: number })[];
+    byCounty: (Count & { checkedIn: number })[];
+    byTheme: (Count & { checkedIn: number })[];
+  };
   proposals: { made: number; accepted: number };
   months: { month: string; events: number; participants: number }[];
 }
@@ -35,15 +41,25 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   const fromDay = Date.parse(`${fromDate}T00:00:00Z`);
   const toDay = Date.parse(`${toDate}T00:00:00Z`);
   if (!isDate(fromDate) || !isDate(toDate)) throw new DomainError('invalid', 'invalid_range', 'from and to must be dates like 2027-01-01');
-  if (toDay <= fromDay) throw new DomainError('invalid', 'invalid_range', 'to must be after from', [{ field: 'to', message: 'before from' }]);
+  if (toDay <= fromDay)
+    throw new DomainError('invalid', 'invalid_range', 'to must be after from', [{ field: 'to', message: 'before from' }]);
   if (toDay - fromDay > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
   // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
   const from = startOfDate(fromDate, DEFAULT_ZONE).toMillis();
   const to = startOfDate(toDate, DEFAULT_ZONE).toMillis();
-  const inRange = and(gte(events.startsAt, new Date(from)), lt(events.startsAt, new Date(to)), inArray(events.status, ['published', 'cancelled']))!;
-  const rows = db.select({ id: events.id, kind: events.kind, status: events.status, startsAt: events.startsAt }).from(events).where(inRange).all();
+  const inRange = and(
+    gte(events.startsAt, new Date(from)),
+    lt(events.startsAt, new Date(to)),
+    inArray(events.status, ['published', 'cancelled']),
+  )!;
+  const rows = db
+    .select({ id: events.id, kind: events.kind, status: events.status, startsAt: events.startsAt })
+    .from(events)
+    .where(inRange)
+    .all();
   const ids = rows.map((r) => r.id);
-  const counted = (m: Map<string, { label: string; count: number }>) => [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
+  const counted = (m: Map<string, { label: string; count: number }>) =>
+    [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
   const bump = (m: Map<string, { label: string; count: number }>, key: string, label: string, by = 1) => {
     const v = m.get(key) ?? { label, count: 0 };
     v.count += by;
@@ -52,9 +68,27 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
 
   const byKind = new Map<string, { label: string; count: number }>();
   for (const r of rows) bump(byKind, r.kind, r.kind);
-  const themeNames = new Map(db.select().from(themes).all().map((t) => [t.id, t]));
-  const clusterNames = new Map(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all().map((c) => [c.id, c]));
-  const countyNames = new Map(db.select().from(counties).all().map((c) => [c.id, c]));
+  const themeNames = new Map(
+    db
+      .select()
+      .from(themes)
+      .all()
+      .map((t) => [t.id, t]),
+  );
+  const clusterNames = new Map(
+    db
+      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
+      .from(clusters)
+      .all()
+      .map((c) => [c.id, c]),
+  );
+  const countyNames = new Map(
+    db
+      .select()
+      .from(counties)
+      .all()
+      .map((c) => [c.id, c]),
+  );
   const byTheme = new Map<string, { label: string; count: number }>();
   const byCluster = new Map<string, { label: string; count: number }>();
   let coHosted = 0;
@@ -62,7 +96,13 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   for (let i = 0; i < ids.length; i += 900) {
     const chunk = ids.slice(i, i + 900);
     eventThemeRows.push(...db.select().from(eventThemes).where(inArray(eventThemes.eventId, chunk)).all());
-    const orgs = db.select().from(eventOrganisers).where(and(inArray(eventOrganisers.eventId, chunk), sql`(${eventOrganisers.role} = 'lead' or ${eventOrganisers.status} = 'accepted')`)).all();
+    const orgs = db
+      .select()
+      .from(eventOrganisers)
+      .where(
+        and(inArray(eventOrganisers.eventId, chunk), sql`(${eventOrganisers.role} = 'lead' or ${eventOrganisers.status} = 'accepted')`),
+      )
+      .all();
     for (const o of orgs) {
       const c = clusterNames.get(o.clusterId)!;
       bump(byCluster, c.slug, c.name);
@@ -90,7 +130,12 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   for (const et of eventThemeRows) themesOf.set(et.eventId, [...(themesOf.get(et.eventId) ?? []), et.themeId]);
   for (let i = 0; i < ids.length; i += 900) {
     const regs = db
-      .select({ eventId: registrations.eventId, clusterId: registrations.clusterId, countyId: registrations.countyId, checkedInAt: registrations.checkedInAt })
+      .select({
+        eventId: registrations.eventId,
+        clusterId: registrations.clusterId,
+        countyId: registrations.countyId,
+        checkedInAt: registrations.checkedInAt,
+      })
       .from(registrations)
       .where(and(inArray(registrations.eventId, ids.slice(i, i + 900)), eq(registrations.status, 'confirmed')))
       .all();
@@ -106,9 +151,14 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
       for (const t of themesOf.get(r.eventId) ?? []) bumpReg(regByTheme, themeNames.get(t)!.slug, themeNames.get(t)!.nameSv, came);
     }
   }
-  const sortReg = (m: Map<string, { label: string; count: number; checkedIn: number }>) => [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count);
+  const sortReg = (m: Map<string, { label: string; count: number; checkedIn: number }>) =>
+    [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count);
 
-  const made = db.select({ n: sql<number>`count(*)` }).from(proposals).where(and(gte(proposals.createdAt, new Date(from)), lt(proposals.createdAt, new Date(to)))).get()!.n;
+  const made = db
+    .select({ n: sql<number>`count(*)` })
+    .from(proposals)
+    .where(and(gte(proposals.createdAt, new Date(from)), lt(proposals.createdAt, new Date(to))))
+    .get()!.n;
   const accepted = db
     .select({ n: sql<number>`count(*)` })
     .from(proposals)
@@ -131,7 +181,14 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   return {
     from: fromDate,
     to: toDate,
-    events: { total: rows.length, cancelled: rows.filter((r) => r.status === 'cancelled').length, coHosted, byKind: counted(byKind), byTheme: counted(byTheme), byCluster: counted(byCluster) },
+    events: {
+      total: rows.length,
+      cancelled: rows.filter((r) => r.status === 'cancelled').length,
+      coHosted,
+      byKind: counted(byKind),
+      byTheme: counted(byTheme),
+      byCluster: counted(byCluster),
+    },
     registrations: { confirmed, checkedIn, byCluster: sortReg(regByCluster), byCounty: sortReg(regByCounty), byTheme: sortReg(regByTheme) },
     proposals: { made, accepted },
     months: [...months.entries()].map(([month, v]) => ({ month, ...v })),
@@ -140,17 +197,35 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
 
 export function reportCsv(report: Report): string {
   const rows: string[][] = [['section', 'key', 'label', 'count', 'checked_in']];
-  rows.push(['summary', 'events', 'Evenemang', String(report.events.total), ''], ['summary', 'cancelled', 'Inställda', String(report.events.cancelled), ''], ['summary', 'co_hosted', 'Samarrangerade', String(report.events.coHosted), '']);
-  rows.push(['summary', 'registrations', 'Anmälda (bekräftade)', String(report.registrations.confirmed), String(report.registrations.checkedIn)]);
-  rows.push(['summary', 'proposals_made', 'Förslag', String(report.proposals.made), ''], ['summary', 'proposals_accepted', 'Antagna förslag', String(report.proposals.accepted), '']);
+  rows.push(
+    ['summary', 'events', 'Evenemang', String(report.events.total), ''],
+    ['summary', 'cancelled', 'Inställda', String(report.events.cancelled), ''],
+    ['summary', 'co_hosted', 'Samarrangerade', String(report.events.coHosted), ''],
+  );
+  rows.push([
+    'summary',
+    'registrations',
+    'Anmälda (bekräftade)',
+    String(report.registrations.confirmed),
+    String(report.registrations.checkedIn),
+  ]);
+  rows.push(
+    ['summary', 'proposals_made', 'Förslag', String(report.proposals.made), ''],
+    ['summary', 'proposals_accepted', 'Antagna förslag', String(report.proposals.accepted), ''],
+  );
   for (const c of report.events.byKind) rows.push(['events_by_kind', c.key, c.label, String(c.count), '']);
   for (const c of report.events.byTheme) rows.push(['events_by_theme', c.key, c.label, String(c.count), '']);
   for (const c of report.events.byCluster) rows.push(['events_by_cluster', c.key, c.label, String(c.count), '']);
-  for (const c of report.registrations.byCluster) rows.push(['registrations_by_cluster', c.key, c.label, String(c.count), String(c.checkedIn)]);
-  for (const c of report.registrations.byCounty) rows.push(['registrations_by_county', c.key, c.label, String(c.count), String(c.checkedIn)]);
+  for (const c of report.registrations.byCluster)
+    rows.push(['registrations_by_cluster', c.key, c.label, String(c.count), String(c.checkedIn)]);
+  for (const c of report.registrations.byCounty)
+    rows.push(['registrations_by_county', c.key, c.label, String(c.count), String(c.checkedIn)]);
   for (const c of report.registrations.byTheme) rows.push(['registrations_by_theme', c.key, c.label, String(c.count), String(c.checkedIn)]);
   for (const m of report.months) rows.push(['month', m.month, m.month, String(m.events), String(m.participants)]);
-  return `\uFEFF${stringify(rows.map((r) => r.map(neutraliseCell)), { record_delimiter: '\r\n' })}`;
+  return `\uFEFF${stringify(
+    rows.map((r) => r.map(neutraliseCell)),
+    { record_delimiter: '\r\n' },
+  )}`;
 }
 
 /**
@@ -158,7 +233,10 @@ export function reportCsv(report: Report): string {
  * JavaScript), with a title, a description and the numbers as text for screen readers.
  */
 export function monthlyChartSvg(report: Report, lang: 'sv' | 'en'): string {
-  const t = lang === 'sv' ? { title: 'Evenemang och deltagare per månad', events: 'Evenemang', participants: 'Deltagare' } : { title: 'Events and participants per month', events: 'Events', participants: 'Participants' };
+  const t =
+    lang === 'sv'
+      ? { title: 'Evenemang och deltagare per månad', events: 'Evenemang', participants: 'Deltagare' }
+      : { title: 'Events and participants per month', events: 'Events', participants: 'Participants' };
   const months = report.months;
   const w = Math.max(320, months.length * 48 + 60);
   const h = 240;

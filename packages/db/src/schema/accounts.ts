@@ -9,7 +9,9 @@ export const users = sqliteTable('users', {
   /** scrypt hash in the form `scrypt$N$r$p$salt$hash`; null until the user sets a password. */
   passwordHash: text('password_hash'),
   isAdmin: integer('is_admin', { mode: 'boolean' }).notNull().default(false),
-  language: text('language', { enum: ['sv', 'en'] }).notNull().default('sv'),
+  language: text('language', { enum: ['sv', 'en'] })
+    .notNull()
+    .default('sv'),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   disabledAt: integer('disabled_at', { mode: 'timestamp_ms' }),
 });

@@ -75,7 +75,9 @@ export const pollAnswers = sqliteTable(
 export const subscribers = sqliteTable('subscribers', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   email: text('email').notNull().unique(),
-  language: text('language', { enum: ['sv', 'en'] }).notNull().default('sv'),
+  language: text('language', { enum: ['sv', 'en'] })
+    .notNull()
+    .default('sv'),
   /** Secret of the manage/unsubscribe links. */
   token: text('token').notNull().unique(),
   confirmedAt: integer('confirmed_at', { mode: 'timestamp_ms' }),
@@ -153,7 +155,9 @@ export const newsletters = sqliteTable('newsletters', {
   /** Filters for recipients and for the assembled lists: JSON arrays of slugs (empty = everyone). */
   themeSlugs: text('theme_slugs', { mode: 'json' }).$type<string[]>().notNull(),
   clusterSlugs: text('cluster_slugs', { mode: 'json' }).$type<string[]>().notNull(),
-  status: text('status', { enum: ['draft', 'sent'] }).notNull().default('draft'),
+  status: text('status', { enum: ['draft', 'sent'] })
+    .notNull()
+    .default('draft'),
   /** The assembled content as sent, kept for the archive. */
   sentHtml: text('sent_html'),
   sentText: text('sent_text'),

@@ -28,7 +28,9 @@ export const registrations = sqliteTable(
     clusterId: integer('cluster_id').references(() => clusters.id),
     dietaryNeeds: text('dietary_needs'),
     accessibilityNeeds: text('accessibility_needs'),
-    language: text('language', { enum: ['sv', 'en'] }).notNull().default('sv'),
+    language: text('language', { enum: ['sv', 'en'] })
+      .notNull()
+      .default('sv'),
     newsletter: integer('newsletter', { mode: 'boolean' }).notNull().default(false),
     consentAt: integer('consent_at', { mode: 'timestamp_ms' }).notNull(),
     /** Order on the waitlist: the time the person joined it (ties by id). */

@@ -34,7 +34,10 @@ export function sendFeed(req: FastifyRequest, reply: FastifyReply, feeds: FeedSe
   const encoding = chooseEncoding(req.headers['accept-encoding']);
   const inm = req.headers['if-none-match'];
   const ims = req.headers['if-modified-since'];
-  const notModified = inm !== undefined ? etagMatches(inm, feed.hash) : ims !== undefined && !Number.isNaN(Date.parse(ims)) && feed.lastModified.getTime() <= Date.parse(ims);
+  const notModified =
+    inm !== undefined
+      ? etagMatches(inm, feed.hash)
+      : ims !== undefined && !Number.isNaN(Date.parse(ims)) && feed.lastModified.getTime() <= Date.parse(ims);
   // A 304 carries the validators and caching headers a 200 would have (RFC 9110 §15.4.5).
   reply.headers({
     etag: `"${feed.hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`,

@@ -6,11 +6,23 @@ import { Id, Slug, StrictObject } from '../../schemas/common.ts';
 import { EventKind } from '../../schemas/events.ts';
 import { sendFeed } from './conditional.ts';
 
-const Lang = Type.Optional(Type.Union([Type.Literal('sv'), Type.Literal('en')], { description: 'language of summaries and names; default sv' }));
-const FeedQuery = StrictObject({ cluster: Type.Optional(Slug), theme: Type.Optional(Slug), county: Type.Optional(Slug), kind: Type.Optional(EventKind), lang: Lang });
+const Lang = Type.Optional(
+  Type.Union([Type.Literal('sv'), Type.Literal('en')], { description: 'language of summaries and names; default sv' }),
+);
+const FeedQuery = StrictObject({
+  cluster: Type.Optional(Slug),
+  theme: Type.Optional(Slug),
+  county: Type.Optional(Slug),
+  kind: Type.Optional(EventKind),
+  lang: Lang,
+});
 const LangQuery = StrictObject({ lang: Lang });
 const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
-const ics = { 200: Type.String({ description: 'text/calendar (RFC 5545)' }), 304: Type.Null({ description: 'not modified' }), 404: Type.String({ description: 'plain-text message' }) };
+const ics = {
+  200: Type.String({ description: 'text/calendar (RFC 5545)' }),
+  304: Type.Null({ description: 'not modified' }),
+  404: Type.String({ description: 'plain-text message' }),
+};
 const atom = { ...ics, 200: Type.String({ description: 'application/atom+xml (RFC 4287)' }) };
 
 /**
@@ -25,18 +37,28 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const tags = ['feeds'];
-  app.get('/feeds/all.ics', { schema: { tags, summary: 'Every published event; filters combine', querystring: FeedQuery, response: ics } }, async (req, reply) => {
-    const { lang, ...filters } = req.query;
-    return sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'all', ...filters }, lang ?? 'sv'));
-  });
-  app.get('/feeds/all.atom', { schema: { tags, summary: 'Upcoming events as Atom; same filters', querystring: FeedQuery, response: atom } }, async (req, reply) => {
-    const { lang, ...filters } = req.query;
-    return sendFeed(req, reply, app.feeds, app.feeds.atom({ type: 'all', ...filters }, lang ?? 'sv'));
-  });
+  app.get(
+    '/feeds/all.ics',
+    { schema: { tags, summary: 'Every published event; filters combine', querystring: FeedQuery, response: ics } },
+    async (req, reply) => {
+      const { lang, ...filters } = req.query;
+      return sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'all', ...filters }, lang ?? 'sv'));
+    },
+  );
+  app.get(
+    '/feeds/all.atom',
+    { schema: { tags, summary: 'Upcoming events as Atom; same filters', querystring: FeedQuery, response: atom } },
+    async (req, reply) => {
+      const { lang, ...filters } = req.query;
+      return sendFeed(req, reply, app.feeds, app.feeds.atom({ type: 'all', ...filters }, lang ?? 'sv'));
+    },
+  );
 
   const scoped = (path: string, summary: string, scope: (slug: string) => FeedScope) =>
-    app.get(path, { schema: { tags, summary, params: StrictObject({ slug: Slug }), querystring: LangQuery, response: ics } }, async (req, reply) =>
-      sendFeed(req, reply, app.feeds, app.feeds.ics(scope(req.params.slug), req.query.lang ?? 'sv')),
+    app.get(
+      path,
+      { schema: { tags, summary, params: StrictObject({ slug: Slug }), querystring: LangQuery, response: ics } },
+      async (req, reply) => sendFeed(req, reply, app.feeds, app.feeds.ics(scope(req.params.slug), req.query.lang ?? 'sv')),
     );
   scoped('/feeds/clusters/:slug.ics', 'Events a cluster leads or co-hosts', (slug) => ({ type: 'all', cluster: slug }));
   scoped('/feeds/themes/:slug.ics', 'Events on a theme', (slug) => ({ type: 'all', theme: slug }));
@@ -44,13 +66,26 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/feeds/personal/:token.ics',
-    { schema: { tags, summary: 'A person’s own feed (revocable link)', params: StrictObject({ token: Token }), querystring: LangQuery, response: ics } },
-    async (req, reply) => sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'personal', token: req.params.token }, req.query.lang ?? 'sv'), true),
+    {
+      schema: {
+        tags,
+        summary: 'A person’s own feed (revocable link)',
+        params: StrictObject({ token: Token }),
+        querystring: LangQuery,
+        response: ics,
+      },
+    },
+    async (req, reply) =>
+      sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'personal', token: req.params.token }, req.query.lang ?? 'sv'), true),
   );
 
-  app.get('/events/:id.ics', { schema: { tags, summary: 'One event', params: StrictObject({ id: Id }), querystring: LangQuery, response: ics } }, async (req, reply) => {
-    reply.header('content-disposition', `attachment; filename="samverka-${req.params.id}.ics"`);
-    return sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'event', id: req.params.id }, req.query.lang ?? 'sv'));
-  });
+  app.get(
+    '/events/:id.ics',
+    { schema: { tags, summary: 'One event', params: StrictObject({ id: Id }), querystring: LangQuery, response: ics } },
+    async (req, reply) => {
+      reply.header('content-disposition', `attachment; filename="samverka-${req.params.id}.ics"`);
+      return sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'event', id: req.params.id }, req.query.lang ?? 'sv'));
+    },
+  );
 };
 export default feedRoutes;

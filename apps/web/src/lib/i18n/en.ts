@@ -14,7 +14,8 @@ export const en = {
   navAdmin: 'Administration',
   languageSwitch: 'På svenska',
   languageSwitchLabel: 'Switch language to Swedish',
-  footerText: "Samverka is an open platform for Sweden's green clusters: agriculture, forestry, horticulture and food together with research.",
+  footerText:
+    "Samverka is an open platform for Sweden's green clusters: agriculture, forestry, horticulture and food together with research.",
   errorTitle: 'Something went wrong',
   notFoundTitle: 'Page not found',
   backHome: 'To the home page',
@@ -116,7 +117,14 @@ export const en = {
   noneYet: 'None yet.',
   moreInfo: 'More information',
 
-  kinds: { workshop: 'Workshop', network_meeting: 'Network meeting', webinar: 'Webinar', study_visit: 'Study visit', conference: 'Conference', other: 'Other' },
+  kinds: {
+    workshop: 'Workshop',
+    network_meeting: 'Network meeting',
+    webinar: 'Webinar',
+    study_visit: 'Study visit',
+    conference: 'Conference',
+    other: 'Other',
+  },
   eventStatus: { draft: 'Draft', published: 'Published', cancelled: 'CANCELLED' },
   eventLanguages: { sv: 'Swedish', en: 'English', fi: 'Finnish' } as Record<string, string>,
   cancelledTag: 'CANCELLED',
@@ -258,7 +266,8 @@ export const en = {
   scopeLegend: 'Which occurrences of the series should change?',
   scopeOne: 'Only this occurrence',
   scopeFollowing: 'This and all following occurrences',
-  scopeHint: 'For following occurrences the times of day from Starts and Ends are used; each occurrence keeps its date. Registration times apply to this occurrence only.',
+  scopeHint:
+    'For following occurrences the times of day from Starts and Ends are used; each occurrence keeps its date. Registration times apply to this occurrence only.',
   errRequired: 'Fill in this field.',
   errChooseTheme: 'Choose at least one theme.',
   errTooManyThemes: 'Choose at most six themes.',
@@ -296,9 +305,11 @@ export const en = {
   } as Record<string, string>,
 
   seriesNewTitle: 'New recurring series',
-  seriesIntro: 'Create recurring meetings from a rule. Each occurrence becomes an event of its own that can be changed or cancelled separately.',
+  seriesIntro:
+    'Create recurring meetings from a rule. Each occurrence becomes an event of its own that can be changed or cancelled separately.',
   fieldRrule: 'Recurrence rule (RRULE)',
-  rruleHint: 'Written as in RFC 5545. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10 means the second Tuesday of every month, ten times. FREQ=WEEKLY;BYDAY=MO;COUNT=6 means six Mondays in a row. Give COUNT (at most 60) or UNTIL.',
+  rruleHint:
+    'Written as in RFC 5545. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10 means the second Tuesday of every month, ten times. FREQ=WEEKLY;BYDAY=MO;COUNT=6 means six Mondays in a row. Give COUNT (at most 60) or UNTIL.',
   fieldFirstDate: 'First date (the rule counts from here)',
   fieldStartTime: 'Start time',
   fieldEndTime: 'End time',
@@ -346,7 +357,8 @@ export const en = {
   commentButton: 'Post the comment',
   commentAdded: 'The comment is posted.',
   acceptHeading: 'Accept the proposal',
-  acceptHint: 'A draft event is created, with the clusters that offered to co-host invited as co-hosts. Without times it is the first day of the period, 10:00–15:00.',
+  acceptHint:
+    'A draft event is created, with the clusters that offered to co-host invited as co-hosts. Without times it is the first day of the period, 10:00–15:00.',
   acceptButton: 'Accept and create the event',
   declineHeading: 'Decline the proposal',
   declineReasonLabel: 'Reason (shown to everyone)',
@@ -364,7 +376,8 @@ export const en = {
   navFooter: 'Newsletters and subscription',
 
   pollsTitle: 'Meetings to schedule',
-  pollsIntro: 'Find a time for a joint meeting: propose a few times, let the invited clusters answer yes, if need be or no, then choose the time. The meeting then becomes an event in the calendar.',
+  pollsIntro:
+    'Find a time for a joint meeting: propose a few times, let the invited clusters answer yes, if need be or no, then choose the time. The meeting then becomes an event in the calendar.',
   pollsForCoordinators: 'Only cluster coordinators and network admins schedule meetings.',
   pollsNew: 'Schedule a new meeting',
   pollsOpen: 'Open for answers',
@@ -418,7 +431,8 @@ export const en = {
   pollNoClashes: 'None',
   pollChosen: 'Chosen time',
   pollChooseButton: 'Choose this time',
-  pollChooseHint: 'Choosing a time creates the meeting as an event, invites the clusters that answered yes or if need be as co-hosts, and mails everyone who answered, with a calendar file.',
+  pollChooseHint:
+    'Choosing a time creates the meeting as an event, invites the clusters that answered yes or if need be as co-hosts, and mails everyone who answered, with a calendar file.',
   pollAnswerHeading: (cluster: string) => `Answer for ${cluster}`,
   pollAnswerSave: (cluster: string) => `Save the answers for ${cluster}`,
   pollDone: {
@@ -428,7 +442,8 @@ export const en = {
   } as Record<string, string>,
 
   mailingTitle: 'Subscribe to invitations and newsletters',
-  mailingIntro: 'Get invitations to events and newsletters from the green clusters by email. Choose the themes and clusters you want to follow. You can change or end this at any time through the link in every mail.',
+  mailingIntro:
+    'Get invitations to events and newsletters from the green clusters by email. Choose the themes and clusters you want to follow. You can change or end this at any time through the link in every mail.',
   mailingEmail: 'Your email address',
   mailingLanguage: 'Language of the mails',
   mailingThemes: 'Themes to follow',
@@ -466,14 +481,19 @@ export const en = {
   invitationsSendButton: 'Send the invitation to the followers',
   invitationsSendButtonFor: (cluster: string) => `Send the invitation to the followers of ${cluster}`,
   invitationsSent: (n: number) =>
-    n === 0 ? 'The invitation went to nobody new: every follower has had it already, or nobody follows the cluster or the themes.' : n === 1 ? 'The invitation was sent to one follower.' : `The invitation was sent to ${n} followers.`,
+    n === 0
+      ? 'The invitation went to nobody new: every follower has had it already, or nobody follows the cluster or the themes.'
+      : n === 1
+        ? 'The invitation was sent to one follower.'
+        : `The invitation was sent to ${n} followers.`,
   invitationsShareHeading: 'Share with other clusters',
   invitationsShareIntro: 'The clusters you share with see the invitation under My cluster and can pass it on to their followers.',
   invitationsShareFrom: 'Shared by',
   invitationsShareChoose: 'Choose clusters to share with',
   invitationsShareClusters: 'Clusters to share with',
   invitationsShareButton: 'Share the invitation',
-  invitationsShared: (n: number) => (n === 1 ? 'The invitation is shared with one cluster.' : `The invitation is shared with ${n} clusters.`),
+  invitationsShared: (n: number) =>
+    n === 1 ? 'The invitation is shared with one cluster.' : `The invitation is shared with ${n} clusters.`,
   sharedHeading: 'Invitations to pass on',
   sharedNone: 'No shared invitations are waiting.',
   sharedLine: (by: string, cluster: string) => `${by} shares with ${cluster}`,
@@ -500,7 +520,8 @@ export const en = {
   fieldNewsletterFrom: 'Sender',
   newsletterSecretariat: 'The secretariat (no cluster)',
   newsletterSelectionLegend: 'Selection',
-  newsletterSelectionHint: 'The newsletter goes to subscribers who follow any of the chosen themes or clusters, and lists upcoming events and deadlines for them. Choose none and it goes to everyone and lists everything.',
+  newsletterSelectionHint:
+    'The newsletter goes to subscribers who follow any of the chosen themes or clusters, and lists upcoming events and deadlines for them. Choose none and it goes to everyone and lists everything.',
   fieldNewsletterThemes: 'Themes',
   newsletterChooseClusters: 'Choose clusters',
   fieldNewsletterClusters: 'Clusters',
@@ -518,14 +539,16 @@ export const en = {
   newsletterTextHeading: 'The newsletter as text',
   newsletterDraftNotice: 'This draft has not been sent.',
   newsletterConfirmTitle: (subject: string) => `Send ${subject}?`,
-  newsletterConfirmText: (n: number) => `The newsletter goes to ${n === 1 ? 'one subscriber' : `${n} subscribers`}. It cannot be undone or changed afterwards.`,
+  newsletterConfirmText: (n: number) =>
+    `The newsletter goes to ${n === 1 ? 'one subscriber' : `${n} subscribers`}. It cannot be undone or changed afterwards.`,
   newsletterConfirmButton: 'Yes, send the newsletter now',
   newsletterConfirmBack: 'No, back to the preview',
   newsletterBack: 'To the newsletters',
   newsletterDone: { saved: 'The draft is saved.', sent: 'The newsletter is sent.' } as Record<string, string>,
 
   horizonTitle: 'Horizon scanning',
-  horizonIntro: 'Calls, consultations, new rules and more that the clusters keep an eye on, with deadlines. The deadlines are in the calendar feeds too.',
+  horizonIntro:
+    'Calls, consultations, new rules and more that the clusters keep an eye on, with deadlines. The deadlines are in the calendar feeds too.',
   horizonForCoordinators: 'Only cluster coordinators and network admins post horizon-scanning items.',
   horizonNew: 'Post an item',
   horizonClosingSoon: 'Closing soon (within 30 days)',
@@ -632,7 +655,8 @@ export const en = {
     full: 'Fully booked.',
     waitlistNote: 'If you register now you join the waiting list and get an email if a seat becomes free.',
     registered: (n: number) => (n === 1 ? '1 person registered, no limit on seats.' : `${n} people registered, no limit on seats.`),
-    waiting: (n: number) => (n === 0 ? 'Nobody is on the waiting list.' : n === 1 ? '1 person is on the waiting list.' : `${n} people are on the waiting list.`),
+    waiting: (n: number) =>
+      n === 0 ? 'Nobody is on the waiting list.' : n === 1 ? '1 person is on the waiting list.' : `${n} people are on the waiting list.`,
     openUntil: (when: string) => `Registration is open until ${when}.`,
     closedReasons: {
       draft: 'Registration opens when the event has been published.',
@@ -661,7 +685,8 @@ export const en = {
     fieldConsent: 'I agree to my data being stored as described above',
     submit: 'Register',
     submitWaitlist: 'Put me on the waiting list',
-    mailedAgain: 'If this address is already registered for the event, we have mailed the link to your registration again. Please check your inbox.',
+    mailedAgain:
+      'If this address is already registered for the event, we have mailed the link to your registration again. Please check your inbox.',
     dataDeleted: 'Your personal data is deleted and the link to the registration no longer works.',
     attendeesLink: 'Attendee list, check-in and messages',
     errEmail: 'Enter a valid email address, for example name@example.com.',
@@ -673,7 +698,8 @@ export const en = {
     manageTitle: 'Your registration',
     manageTo: (title: string) => `Registration for ${title}`,
     manageConfirmed: 'You have a seat.',
-    manageWaitlisted: (position: number | null) => (position === null ? 'You are on the waiting list.' : `You are on the waiting list, position ${position}.`),
+    manageWaitlisted: (position: number | null) =>
+      position === null ? 'You are on the waiting list.' : `You are on the waiting list, position ${position}.`,
     manageWaitlistedHint: 'If a seat becomes free you move up automatically and get an email.',
     manageCancelled: 'The registration is cancelled.',
     manageCheckedIn: 'You are checked in on site.',
@@ -696,12 +722,14 @@ export const en = {
     manageCancelButton: 'Cancel my registration',
     manageLeaveButton: 'Leave the waiting list',
     manageCancelConfirm: 'Do you want to cancel? This cannot be undone, but you can register again while registration is open.',
-    manageLeaveConfirm: 'Do you want to leave the waiting list? This cannot be undone, and if you register again you join the end of the queue.',
+    manageLeaveConfirm:
+      'Do you want to leave the waiting list? This cannot be undone, and if you register again you join the end of the queue.',
     manageCancelYes: 'Yes, cancel my registration',
     manageLeaveYes: 'Yes, leave the waiting list',
     manageKeep: 'No, keep my registration',
     manageDeleteHeading: 'Delete my personal data',
-    manageDeleteText: 'Your name, email address, organisation and what you wrote about dietary and accessibility needs are deleted at once, and a seat you hold is passed on. Only an anonymous row for the statistics remains (county and cluster). The link to this page stops working.',
+    manageDeleteText:
+      'Your name, email address, organisation and what you wrote about dietary and accessibility needs are deleted at once, and a seat you hold is passed on. Only an anonymous row for the statistics remains (county and cluster). The link to this page stops working.',
     manageRetention: (months: number) => `Otherwise the data is deleted automatically ${months} months after the event.`,
     manageDeleteButton: 'Delete my personal data',
     manageDeleteConfirm: 'Do you want to delete your data? This cannot be undone, and this page will stop working.',
@@ -711,7 +739,8 @@ export const en = {
     manageRegisterAgain: 'Register again on the event page',
     manageEventLink: 'To the event page',
     notFoundTitle: 'The registration link is not valid',
-    notFound: 'We cannot find a registration for this link. The data may have been deleted, or you registered again and got a new link in a new email. Please also check that the whole link from the email came along.',
+    notFound:
+      'We cannot find a registration for this link. The data may have been deleted, or you registered again and got a new link in a new email. Please also check that the whole link from the email came along.',
     notFoundHelp: 'Lost the link? Register again with the same email address on the event page and we will mail the link to you.',
 
     attendeesTitle: (title: string) => `Attendees: ${title}`,
@@ -746,7 +775,12 @@ export const en = {
     messageSubject: 'Subject',
     messageBody: 'Text',
     messageSend: 'Send the message',
-    messageSent: (n: number) => (n === 0 ? 'Nobody is registered, so the message went to nobody.' : n === 1 ? 'The message is sent to 1 registrant.' : `The message is sent to ${n} registrants.`),
+    messageSent: (n: number) =>
+      n === 0
+        ? 'Nobody is registered, so the message went to nobody.'
+        : n === 1
+          ? 'The message is sent to 1 registrant.'
+          : `The message is sent to ${n} registrants.`,
     backToEvent: 'Back to the event',
   },
   // ---- Calendar feeds (subscribe, add to calendar, personal feed) ----
@@ -768,7 +802,8 @@ export const en = {
   addToCalendarIcs: 'Download a calendar file (.ics)',
   addToCalendarGoogle: 'Add to Google Calendar',
   personalFeedHeading: 'My calendar to subscribe to',
-  personalFeedIntro: 'A private address with the events you registered for and your clusters’ events. Do not share it; you can replace or close it at any time.',
+  personalFeedIntro:
+    'A private address with the events you registered for and your clusters’ events. Do not share it; you can replace or close it at any time.',
   personalFeedRegenerate: 'Switch to a new address (the old one stops working)',
   personalFeedRevoke: 'Close my calendar address',
   personalFeedRevoked: 'Your calendar address is closed. You can create a new one.',

@@ -31,5 +31,7 @@ export function useLang(): Lang {
 
 /** Date and time in the reader's language, in Swedish time unless told otherwise. */
 export function formatDateTime(iso: string, lang: Lang, timeZone = 'Europe/Stockholm'): string {
-  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(
+    new Date(iso),
+  );
 }

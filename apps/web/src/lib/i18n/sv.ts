@@ -12,7 +12,8 @@ export const sv = {
   navAdmin: 'Administration',
   languageSwitch: 'In English',
   languageSwitchLabel: 'Byt språk till engelska',
-  footerText: 'Samverka är en öppen plattform för Sveriges gröna kluster: lantbruk, skog, trädgård och livsmedel tillsammans med forskningen.',
+  footerText:
+    'Samverka är en öppen plattform för Sveriges gröna kluster: lantbruk, skog, trädgård och livsmedel tillsammans med forskningen.',
   errorTitle: 'Något gick fel',
   notFoundTitle: 'Sidan finns inte',
   backHome: 'Till startsidan',
@@ -114,7 +115,14 @@ export const sv = {
   noneYet: 'Inga ännu.',
   moreInfo: 'Mer information',
 
-  kinds: { workshop: 'Workshop', network_meeting: 'Nätverksmöte', webinar: 'Webbinarium', study_visit: 'Studiebesök', conference: 'Konferens', other: 'Annat' },
+  kinds: {
+    workshop: 'Workshop',
+    network_meeting: 'Nätverksmöte',
+    webinar: 'Webbinarium',
+    study_visit: 'Studiebesök',
+    conference: 'Konferens',
+    other: 'Annat',
+  },
   eventStatus: { draft: 'Utkast', published: 'Publicerat', cancelled: 'INSTÄLLT' },
   eventLanguages: { sv: 'Svenska', en: 'Engelska', fi: 'Finska' } as Record<string, string>,
   cancelledTag: 'INSTÄLLT',
@@ -139,7 +147,8 @@ export const sv = {
   filterUnknown: 'Ett av filtren finns inte. Välj på nytt.',
   monthNav: 'Byt månad',
   thisMonth: 'Denna månad',
-  monthEvents: (n: number) => (n === 0 ? 'Inga evenemang den här månaden.' : n === 1 ? 'Ett evenemang den här månaden.' : `${n} evenemang den här månaden.`),
+  monthEvents: (n: number) =>
+    n === 0 ? 'Inga evenemang den här månaden.' : n === 1 ? 'Ett evenemang den här månaden.' : `${n} evenemang den här månaden.`,
   monthTruncated: 'Månaden har fler evenemang än som ryms här. Använd filtren eller listan.',
   moreOnDay: (n: number) => `${n} till`,
   eventsOnDay: (day: string) => `Evenemang ${day}`,
@@ -256,7 +265,8 @@ export const sv = {
   scopeLegend: 'Vilka tillfällen i serien ska ändras?',
   scopeOne: 'Bara det här tillfället',
   scopeFollowing: 'Det här och alla följande tillfällen',
-  scopeHint: 'För följande tillfällen används klockslagen från Börjar och Slutar; varje tillfälle behåller sitt datum. Anmälningstider gäller bara det här tillfället.',
+  scopeHint:
+    'För följande tillfällen används klockslagen från Börjar och Slutar; varje tillfälle behåller sitt datum. Anmälningstider gäller bara det här tillfället.',
   errRequired: 'Fyll i fältet.',
   errChooseTheme: 'Välj minst ett tema.',
   errTooManyThemes: 'Välj högst sex teman.',
@@ -296,7 +306,8 @@ export const sv = {
   seriesNewTitle: 'Ny återkommande serie',
   seriesIntro: 'Skapa återkommande möten efter en regel. Varje tillfälle blir ett eget evenemang som kan ändras eller ställas in för sig.',
   fieldRrule: 'Upprepningsregel (RRULE)',
-  rruleHint: 'Skrivs enligt RFC 5545. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10 betyder andra tisdagen varje månad, tio gånger. FREQ=WEEKLY;BYDAY=MO;COUNT=6 betyder sex måndagar i rad. Ange COUNT (högst 60) eller UNTIL.',
+  rruleHint:
+    'Skrivs enligt RFC 5545. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10 betyder andra tisdagen varje månad, tio gånger. FREQ=WEEKLY;BYDAY=MO;COUNT=6 betyder sex måndagar i rad. Ange COUNT (högst 60) eller UNTIL.',
   fieldFirstDate: 'Första datum (regeln räknas härifrån)',
   fieldStartTime: 'Starttid',
   fieldEndTime: 'Sluttid',
@@ -307,7 +318,8 @@ export const sv = {
   seriesOccurrences: 'Tillfällen',
 
   proposalsTitle: 'Förslag på workshoppar',
-  proposalsIntro: 'Här föreslår klustren workshoppar för nätverket. Visa intresse eller erbjud er att arrangera tillsammans; det föreslående klustret bestämmer.',
+  proposalsIntro:
+    'Här föreslår klustren workshoppar för nätverket. Visa intresse eller erbjud er att arrangera tillsammans; det föreslående klustret bestämmer.',
   proposeLink: 'Föreslå en workshop',
   proposalsOpen: 'Öppna förslag',
   proposalsDecided: 'Avgjorda förslag',
@@ -344,7 +356,8 @@ export const sv = {
   commentButton: 'Skicka kommentaren',
   commentAdded: 'Kommentaren är publicerad.',
   acceptHeading: 'Anta förslaget',
-  acceptHint: 'Ett utkast till evenemang skapas, med de kluster som erbjudit sig inbjudna som medarrangörer. Utan tider blir det första dagen i perioden klockan 10–15.',
+  acceptHint:
+    'Ett utkast till evenemang skapas, med de kluster som erbjudit sig inbjudna som medarrangörer. Utan tider blir det första dagen i perioden klockan 10–15.',
   acceptButton: 'Anta och skapa evenemanget',
   declineHeading: 'Avböj förslaget',
   declineReasonLabel: 'Anledning (visas för alla)',
@@ -362,7 +375,8 @@ export const sv = {
   navFooter: 'Nyhetsbrev och prenumeration',
 
   pollsTitle: 'Möten att planera',
-  pollsIntro: 'Hitta en tid för ett gemensamt möte: föreslå några tider, låt de inbjudna klustren svara ja, om det behövs eller nej, och välj sedan tiden. Mötet blir då ett evenemang i kalendern.',
+  pollsIntro:
+    'Hitta en tid för ett gemensamt möte: föreslå några tider, låt de inbjudna klustren svara ja, om det behövs eller nej, och välj sedan tiden. Mötet blir då ett evenemang i kalendern.',
   pollsForCoordinators: 'Bara klusterkoordinatorer och nätverksadministratörer planerar möten.',
   pollsNew: 'Planera ett nytt möte',
   pollsOpen: 'Öppna för svar',
@@ -416,7 +430,8 @@ export const sv = {
   pollNoClashes: 'Inga',
   pollChosen: 'Vald tid',
   pollChooseButton: 'Välj den här tiden',
-  pollChooseHint: 'När du väljer en tid skapas mötet som evenemang, kluster som svarat ja eller om det behövs bjuds in som medarrangörer, och alla som svarat får ett mejl med kalenderfil.',
+  pollChooseHint:
+    'När du väljer en tid skapas mötet som evenemang, kluster som svarat ja eller om det behövs bjuds in som medarrangörer, och alla som svarat får ett mejl med kalenderfil.',
   pollAnswerHeading: (cluster: string) => `Svara för ${cluster}`,
   pollAnswerSave: (cluster: string) => `Spara svaren för ${cluster}`,
   pollDone: {
@@ -426,7 +441,8 @@ export const sv = {
   } as Record<string, string>,
 
   mailingTitle: 'Prenumerera på inbjudningar och nyhetsbrev',
-  mailingIntro: 'Få inbjudningar till evenemang och nyhetsbrev från de gröna klustren via e-post. Välj vilka teman och kluster du vill följa. Du kan ändra eller avsluta när som helst via länken i varje mejl.',
+  mailingIntro:
+    'Få inbjudningar till evenemang och nyhetsbrev från de gröna klustren via e-post. Välj vilka teman och kluster du vill följa. Du kan ändra eller avsluta när som helst via länken i varje mejl.',
   mailingEmail: 'Din e-postadress',
   mailingLanguage: 'Språk i mejlen',
   mailingThemes: 'Teman att följa',
@@ -464,7 +480,11 @@ export const sv = {
   invitationsSendButton: 'Skicka inbjudan till följarna',
   invitationsSendButtonFor: (cluster: string) => `Skicka inbjudan till följarna av ${cluster}`,
   invitationsSent: (n: number) =>
-    n === 0 ? 'Inbjudan gick inte till någon ny: alla följare har redan fått den, eller så följer ingen klustret eller temana.' : n === 1 ? 'Inbjudan skickades till en följare.' : `Inbjudan skickades till ${n} följare.`,
+    n === 0
+      ? 'Inbjudan gick inte till någon ny: alla följare har redan fått den, eller så följer ingen klustret eller temana.'
+      : n === 1
+        ? 'Inbjudan skickades till en följare.'
+        : `Inbjudan skickades till ${n} följare.`,
   invitationsShareHeading: 'Dela med andra kluster',
   invitationsShareIntro: 'Klustren du delar med ser inbjudan under Mitt kluster och kan skicka den vidare till sina följare.',
   invitationsShareFrom: 'Delas av',
@@ -498,7 +518,8 @@ export const sv = {
   fieldNewsletterFrom: 'Avsändare',
   newsletterSecretariat: 'Sekretariatet (inget kluster)',
   newsletterSelectionLegend: 'Urval',
-  newsletterSelectionHint: 'Brevet går till prenumeranter som följer något av de valda temana eller klustren, och tar med kommande evenemang och sista dagar för dem. Väljer du inget går det till alla och tar med allt.',
+  newsletterSelectionHint:
+    'Brevet går till prenumeranter som följer något av de valda temana eller klustren, och tar med kommande evenemang och sista dagar för dem. Väljer du inget går det till alla och tar med allt.',
   fieldNewsletterThemes: 'Teman',
   newsletterChooseClusters: 'Välj kluster',
   fieldNewsletterClusters: 'Kluster',
@@ -516,14 +537,16 @@ export const sv = {
   newsletterTextHeading: 'Brevet som text',
   newsletterDraftNotice: 'Utkastet är inte skickat.',
   newsletterConfirmTitle: (subject: string) => `Skicka ${subject}?`,
-  newsletterConfirmText: (n: number) => `Nyhetsbrevet skickas till ${n === 1 ? 'en prenumerant' : `${n} prenumeranter`}. Det går inte att ångra eller ändra efteråt.`,
+  newsletterConfirmText: (n: number) =>
+    `Nyhetsbrevet skickas till ${n === 1 ? 'en prenumerant' : `${n} prenumeranter`}. Det går inte att ångra eller ändra efteråt.`,
   newsletterConfirmButton: 'Ja, skicka nyhetsbrevet nu',
   newsletterConfirmBack: 'Nej, tillbaka till förhandsgranskningen',
   newsletterBack: 'Till nyhetsbreven',
   newsletterDone: { saved: 'Utkastet är sparat.', sent: 'Nyhetsbrevet är skickat.' } as Record<string, string>,
 
   horizonTitle: 'Omvärldsbevakning',
-  horizonIntro: 'Utlysningar, remisser, nya regler och annat som klustren håller koll på, med sista dagar. Sista dagarna finns också i kalenderflödena.',
+  horizonIntro:
+    'Utlysningar, remisser, nya regler och annat som klustren håller koll på, med sista dagar. Sista dagarna finns också i kalenderflödena.',
   horizonForCoordinators: 'Bara klusterkoordinatorer och nätverksadministratörer lägger upp bevakningar.',
   horizonNew: 'Lägg upp en bevakning',
   horizonClosingSoon: 'Stänger snart (inom 30 dagar)',
@@ -568,7 +591,8 @@ export const sv = {
   } as Record<string, string>,
 
   reportsTitle: 'Rapporter',
-  reportsIntro: 'Siffror för finansiärer: evenemang, anmälningar och förslag under en period. Inställda evenemang räknas med, utkast gör det inte.',
+  reportsIntro:
+    'Siffror för finansiärer: evenemang, anmälningar och förslag under en period. Inställda evenemang räknas med, utkast gör det inte.',
   reportsForCoordinators: 'Rapporterna är för klusterkoordinatorer och nätverksadministratörer.',
   reportsPeriodHeading: 'Period',
   reportsFrom: 'Från och med',
@@ -629,8 +653,10 @@ export const sv = {
     seatsLeft: (left: number, capacity: number) => (left === 1 ? `1 plats kvar av ${capacity}.` : `${left} platser kvar av ${capacity}.`),
     full: 'Fullbokat.',
     waitlistNote: 'Anmäler du dig nu hamnar du på väntelistan och får ett mejl om en plats blir ledig.',
-    registered: (n: number) => (n === 1 ? '1 person anmäld, inget tak för antalet platser.' : `${n} personer anmälda, inget tak för antalet platser.`),
-    waiting: (n: number) => (n === 0 ? 'Ingen står på väntelistan.' : n === 1 ? '1 person står på väntelistan.' : `${n} personer står på väntelistan.`),
+    registered: (n: number) =>
+      n === 1 ? '1 person anmäld, inget tak för antalet platser.' : `${n} personer anmälda, inget tak för antalet platser.`,
+    waiting: (n: number) =>
+      n === 0 ? 'Ingen står på väntelistan.' : n === 1 ? '1 person står på väntelistan.' : `${n} personer står på väntelistan.`,
     openUntil: (when: string) => `Anmälan är öppen till ${when}.`,
     closedReasons: {
       draft: 'Anmälan öppnar när evenemanget har publicerats.',
@@ -671,7 +697,8 @@ export const sv = {
     manageTitle: 'Din anmälan',
     manageTo: (title: string) => `Anmälan till ${title}`,
     manageConfirmed: 'Du har en plats.',
-    manageWaitlisted: (position: number | null) => (position === null ? 'Du står på väntelistan.' : `Du står på väntelistan, plats ${position}.`),
+    manageWaitlisted: (position: number | null) =>
+      position === null ? 'Du står på väntelistan.' : `Du står på väntelistan, plats ${position}.`,
     manageWaitlistedHint: 'Blir en plats ledig flyttas du upp automatiskt och får ett mejl.',
     manageCancelled: 'Anmälan är avbokad.',
     manageCheckedIn: 'Du är incheckad på plats.',
@@ -699,7 +726,8 @@ export const sv = {
     manageLeaveYes: 'Ja, lämna väntelistan',
     manageKeep: 'Nej, behåll min anmälan',
     manageDeleteHeading: 'Radera mina personuppgifter',
-    manageDeleteText: 'Namn, e-postadress, organisation och det du skrivit om kost och tillgänglighet raderas direkt, och har du en plats lämnas den vidare. Kvar blir bara en anonym rad för statistiken (län och kluster). Länken till den här sidan slutar gälla.',
+    manageDeleteText:
+      'Namn, e-postadress, organisation och det du skrivit om kost och tillgänglighet raderas direkt, och har du en plats lämnas den vidare. Kvar blir bara en anonym rad för statistiken (län och kluster). Länken till den här sidan slutar gälla.',
     manageRetention: (months: number) => `Annars raderas uppgifterna automatiskt ${months} månader efter evenemanget.`,
     manageDeleteButton: 'Radera mina personuppgifter',
     manageDeleteConfirm: 'Vill du radera dina uppgifter? Det går inte att ångra, och den här sidan slutar fungera.',
@@ -709,7 +737,8 @@ export const sv = {
     manageRegisterAgain: 'Anmäl dig igen på evenemangets sida',
     manageEventLink: 'Till evenemangets sida',
     notFoundTitle: 'Länken till anmälan gäller inte',
-    notFound: 'Vi hittar ingen anmälan för den här länken. Uppgifterna kan ha raderats, eller så har du anmält dig igen och fått en ny länk i ett nytt mejl. Kontrollera också att hela länken från mejlet kom med.',
+    notFound:
+      'Vi hittar ingen anmälan för den här länken. Uppgifterna kan ha raderats, eller så har du anmält dig igen och fått en ny länk i ett nytt mejl. Kontrollera också att hela länken från mejlet kom med.',
     notFoundHelp: 'Har du tappat bort länken? Anmäl dig igen med samma e-postadress på evenemangets sida, så mejlar vi länken till dig.',
 
     attendeesTitle: (title: string) => `Deltagare: ${title}`,
@@ -744,7 +773,12 @@ export const sv = {
     messageSubject: 'Ämne',
     messageBody: 'Text',
     messageSend: 'Skicka meddelandet',
-    messageSent: (n: number) => (n === 0 ? 'Ingen är anmäld, så meddelandet gick inte till någon.' : n === 1 ? 'Meddelandet är skickat till 1 anmäld.' : `Meddelandet är skickat till ${n} anmälda.`),
+    messageSent: (n: number) =>
+      n === 0
+        ? 'Ingen är anmäld, så meddelandet gick inte till någon.'
+        : n === 1
+          ? 'Meddelandet är skickat till 1 anmäld.'
+          : `Meddelandet är skickat till ${n} anmälda.`,
     backToEvent: 'Tillbaka till evenemanget',
   },
   // ---- Calendar feeds (subscribe, add to calendar, personal feed) ----
@@ -766,7 +800,8 @@ export const sv = {
   addToCalendarIcs: 'Ladda ner kalenderfil (.ics)',
   addToCalendarGoogle: 'Lägg till i Google Kalender',
   personalFeedHeading: 'Min kalender att prenumerera på',
-  personalFeedIntro: 'En privat adress med evenemangen du anmält dig till och dina klusters evenemang. Dela den inte; du kan byta eller stänga den när som helst.',
+  personalFeedIntro:
+    'En privat adress med evenemangen du anmält dig till och dina klusters evenemang. Dela den inte; du kan byta eller stänga den när som helst.',
   personalFeedRegenerate: 'Byt till en ny adress (den gamla slutar fungera)',
   personalFeedRevoke: 'Stäng av min kalenderadress',
   personalFeedRevoked: 'Din kalenderadress är avstängd. Du kan skapa en ny.',

@@ -22,7 +22,18 @@ import type {
   Subscription,
   SubscriptionUpdateBody,
 } from '@samverka/api/schemas';
-export type { HorizonBody, HorizonItem, Newsletter, NewsletterBody, NewsletterDetail, NewsletterPreview, Poll, Report, SharedInvitation, Subscription } from '@samverka/api/schemas';
+export type {
+  HorizonBody,
+  HorizonItem,
+  Newsletter,
+  NewsletterBody,
+  NewsletterDetail,
+  NewsletterPreview,
+  Poll,
+  Report,
+  SharedInvitation,
+  Subscription,
+} from '@samverka/api/schemas';
 import type {
   AcceptBody,
   AcceptResult,
@@ -55,7 +66,17 @@ import type {
   Theme,
   User,
 } from '@samverka/api/schemas';
-import type { AttendeeList, CheckInBody, MessageBody, MessageResult, Registration, RegistrationBody, RegistrationPatch, RegistrationResult, RegistrationSummary } from '@samverka/api/schemas';
+import type {
+  AttendeeList,
+  CheckInBody,
+  MessageBody,
+  MessageResult,
+  Registration,
+  RegistrationBody,
+  RegistrationPatch,
+  RegistrationResult,
+  RegistrationSummary,
+} from '@samverka/api/schemas';
 import { env } from '$env/dynamic/private';
 
 /**
@@ -79,7 +100,13 @@ interface InjectResponse {
   body: string;
 }
 interface InProcessApi {
-  inject(opts: { method: string; url: string; headers: Record<string, string>; payload?: string; remoteAddress?: string }): Promise<InjectResponse>;
+  inject(opts: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    payload?: string;
+    remoteAddress?: string;
+  }): Promise<InjectResponse>;
 }
 
 const inProcess = () => (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.api')] as InProcessApi | undefined;
@@ -154,7 +181,20 @@ function query(params: Record<string, string | number | undefined | null>): stri
   return s ? `?${s}` : '';
 }
 
-export type { AuditEntry, Clash, Event, EventCreateBody, EventPatchBody, PendingInvitation, Proposal, Series, SeriesCreateBody, SeriesPatchBody, Theme, User } from '@samverka/api/schemas';
+export type {
+  AuditEntry,
+  Clash,
+  Event,
+  EventCreateBody,
+  EventPatchBody,
+  PendingInvitation,
+  Proposal,
+  Series,
+  SeriesCreateBody,
+  SeriesPatchBody,
+  Theme,
+  User,
+} from '@samverka/api/schemas';
 export type EventKind = Event['kind'];
 export type EventStatus = Event['status'];
 
@@ -195,13 +235,15 @@ export function createApi(ctx: ApiContext) {
       cancel: (id: number, reason: string) => call<Event>(ctx, 'POST', `/api/events/${id}/cancel`, { reason }),
       audit: (id: number) => call<AuditEntry[]>(ctx, 'GET', `/api/events/${id}/audit`),
       inviteCohost: (id: number, cluster: string) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers`, { cluster }),
-      answerInvitation: (id: number, slug: string, accept: boolean) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers/${enc(slug)}/answer`, { accept }),
+      answerInvitation: (id: number, slug: string, accept: boolean) =>
+        call<Event>(ctx, 'POST', `/api/events/${id}/organisers/${enc(slug)}/answer`, { accept }),
       removeCohost: (id: number, slug: string) => call<Event>(ctx, 'DELETE', `/api/events/${id}/organisers/${enc(slug)}`),
     },
     series: {
       create: (body: SeriesCreateBody) => call<SeriesResult>(ctx, 'POST', '/api/series', body),
       get: (id: number) => call<Series>(ctx, 'GET', `/api/series/${id}`),
-      updateFrom: (id: number, eventId: number, patch: SeriesPatchBody) => call<{ eventIds: number[] }>(ctx, 'PATCH', `/api/series/${id}/from/${eventId}`, patch),
+      updateFrom: (id: number, eventId: number, patch: SeriesPatchBody) =>
+        call<{ eventIds: number[] }>(ctx, 'PATCH', `/api/series/${id}/from/${eventId}`, patch),
     },
     proposals: {
       list: (q: ProposalQuery = {}) => call<Proposal[]>(ctx, 'GET', `/api/proposals${query(q)}`),
@@ -214,11 +256,14 @@ export function createApi(ctx: ApiContext) {
     },
     registrations: {
       summary: (eventId: number) => call<RegistrationSummary>(ctx, 'GET', `/api/events/${eventId}/registration-summary`),
-      register: (eventId: number, body: RegistrationBody) => call<RegistrationResult>(ctx, 'POST', `/api/events/${eventId}/registrations`, body),
+      register: (eventId: number, body: RegistrationBody) =>
+        call<RegistrationResult>(ctx, 'POST', `/api/events/${eventId}/registrations`, body),
       attendees: (eventId: number) => call<AttendeeList>(ctx, 'GET', `/api/events/${eventId}/registrations`),
       attendeesCsv: (eventId: number, lang: 'sv' | 'en') => passThrough(ctx, `/api/events/${eventId}/registrations.csv?lang=${lang}`),
       checkIn: (eventId: number, registrationId: number, checkedIn: boolean) =>
-        call<Registration>(ctx, 'POST', `/api/events/${eventId}/registrations/${registrationId}/check-in`, { checkedIn } satisfies CheckInBody),
+        call<Registration>(ctx, 'POST', `/api/events/${eventId}/registrations/${registrationId}/check-in`, {
+          checkedIn,
+        } satisfies CheckInBody),
       message: (eventId: number, body: MessageBody) => call<MessageResult>(ctx, 'POST', `/api/events/${eventId}/messages`, body),
       // The participant's private manage link: the token is the only key.
       get: (token: string) => call<Registration>(ctx, 'GET', `/api/registrations/${enc(token)}`),
@@ -251,7 +296,8 @@ export function createApi(ctx: ApiContext) {
     invitations: {
       send: (eventId: number, cluster: string) => call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations`, { cluster }),
       share: (eventId: number, body: ShareInvitationBody) => call<Shared>(ctx, 'POST', `/api/events/${eventId}/invitations/share`, body),
-      passOn: (eventId: number, cluster: string) => call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations/pass-on`, { cluster }),
+      passOn: (eventId: number, cluster: string) =>
+        call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations/pass-on`, { cluster }),
       sharedWithMe: () => call<SharedInvitation[]>(ctx, 'GET', '/api/me/shared-invitations'),
     },
     newsletters: {
@@ -269,7 +315,8 @@ export function createApi(ctx: ApiContext) {
       update: (id: number, body: HorizonBody) => call<HorizonItem>(ctx, 'PUT', `/api/horizon/${id}`, body),
       remove: (id: number) => call<null>(ctx, 'DELETE', `/api/horizon/${id}`),
       comment: (id: number, body: string) => call<HorizonItem>(ctx, 'POST', `/api/horizon/${id}/comments`, { body }),
-      relevance: (id: number, cluster: string, on: boolean) => call<HorizonItem>(ctx, 'POST', `/api/horizon/${id}/relevance`, { cluster, on }),
+      relevance: (id: number, cluster: string, on: boolean) =>
+        call<HorizonItem>(ctx, 'POST', `/api/horizon/${id}/relevance`, { cluster, on }),
     },
     reports: {
       get: (q: ReportQuery) => call<Report>(ctx, 'GET', `/api/reports${query(q)}`),

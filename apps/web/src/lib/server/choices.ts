@@ -3,7 +3,14 @@ import { fieldOf } from './forms.ts';
 
 /** The ticked values of a checkbox group (or repeated field), each once, without empty ones. */
 export function checkedValues(data: FormData, name: string): string[] {
-  return [...new Set(data.getAll(name).filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()))];
+  return [
+    ...new Set(
+      data
+        .getAll(name)
+        .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
+        .map((v) => v.trim()),
+    ),
+  ];
 }
 
 /**

@@ -23,10 +23,14 @@ export function fieldOf(detail: string, rename: Record<string, string> = {}): st
 }
 
 /** Maps an API error to a form failure with the same status and per-field messages. */
-export function failFromApi<V = Record<string, string>>(error: ApiError, values?: V, rename: Record<string, string> = {}): ActionFailure<FormFailure<V>> {
+export function failFromApi<V = Record<string, string>>(
+  error: ApiError,
+  values?: V,
+  rename: Record<string, string> = {},
+): ActionFailure<FormFailure<V>> {
   const fields: Record<string, string> = {};
   for (const d of error.details ?? []) {
     if (d.field) fields[fieldOf(d.field, rename)] ??= d.message;
   }
-  return fail(error.status >= 500 ? 500 : error.status, { message: error.message, fields, values });
+  return fail(Math.min(error.status, 500), { message: error.message, fields, values });
 }

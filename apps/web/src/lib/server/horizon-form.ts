@@ -15,11 +15,23 @@ export interface HorizonValues {
 }
 
 export function horizonValues(item: HorizonItem): HorizonValues {
-  return { title: item.title, url: item.url ?? '', summary: item.summary, source: item.source, themes: item.themes, deadline: item.deadline ?? '', cluster: item.cluster?.slug ?? '' };
+  return {
+    title: item.title,
+    url: item.url ?? '',
+    summary: item.summary,
+    source: item.source,
+    themes: item.themes,
+    deadline: item.deadline ?? '',
+    cluster: item.cluster?.slug ?? '',
+  };
 }
 
 /** Reads and checks the form: what was typed, the fields in error, and the body for the API. */
-export function readHorizonForm(data: FormData, isAdmin: boolean, lang: Lang): { values: HorizonValues; errors: Record<string, string>; body: HorizonBody } {
+export function readHorizonForm(
+  data: FormData,
+  isAdmin: boolean,
+  lang: Lang,
+): { values: HorizonValues; errors: Record<string, string>; body: HorizonBody } {
   const m = catalogues[lang];
   const values: HorizonValues = {
     title: field(data, 'title'),
@@ -40,6 +52,14 @@ export function readHorizonForm(data: FormData, isAdmin: boolean, lang: Lang): {
   return {
     values,
     errors,
-    body: { title: values.title, url: values.url || null, summary: values.summary, source: values.source, themes: values.themes, deadline: values.deadline || null, cluster: values.cluster || null },
+    body: {
+      title: values.title,
+      url: values.url || null,
+      summary: values.summary,
+      source: values.source,
+      themes: values.themes,
+      deadline: values.deadline || null,
+      cluster: values.cluster || null,
+    },
   };
 }

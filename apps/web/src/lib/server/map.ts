@@ -36,13 +36,15 @@ export function swedenMap(): SwedenMap {
   const all = feature(topo, topo.objects.countries) as unknown as { features: Feature<Polygon | MultiPolygon>[] };
   const sweden = all.features.find((f) => String(f.id) === SWEDEN);
   if (!sweden) throw new Error('world-atlas has no Sweden');
-  const projection = geoTransverseMercator().rotate([-15, 0]).fitExtent(
-    [
-      [8, 8],
-      [MAP_WIDTH - 8, MAP_HEIGHT - 8],
-    ],
-    sweden,
-  );
+  const projection = geoTransverseMercator()
+    .rotate([-15, 0])
+    .fitExtent(
+      [
+        [8, 8],
+        [MAP_WIDTH - 8, MAP_HEIGHT - 8],
+      ],
+      sweden,
+    );
   const path = geoPath(projection);
   const outline = (path(sweden) ?? '').replace(/(\d+\.\d{1})\d+/g, '$1');
   cached = {

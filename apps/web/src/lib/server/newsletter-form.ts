@@ -24,7 +24,11 @@ export function senderOptions(user: User, all: readonly Option[]): { options: Op
 }
 
 /** Reads and checks the form: what was typed, the fields in error, and the body for the API. */
-export function readNewsletterForm(data: FormData, user: User, lang: Lang): { values: NewsletterValues; errors: Record<string, string>; body: NewsletterBody } {
+export function readNewsletterForm(
+  data: FormData,
+  user: User,
+  lang: Lang,
+): { values: NewsletterValues; errors: Record<string, string>; body: NewsletterBody } {
   const m = catalogues[lang];
   const values: NewsletterValues = {
     subject: field(data, 'subject'),
@@ -37,5 +41,9 @@ export function readNewsletterForm(data: FormData, user: User, lang: Lang): { va
   if (!values.subject) errors.subject = m.errRequired;
   if (!values.body) errors.body = m.errRequired;
   if (!values.cluster && !user.isAdmin) errors.cluster = m.errRequired;
-  return { values, errors, body: { subject: values.subject, body: values.body, themes: values.themes, clusters: values.clusters, cluster: values.cluster || null } };
+  return {
+    values,
+    errors,
+    body: { subject: values.subject, body: values.body, themes: values.themes, clusters: values.clusters, cluster: values.cluster || null },
+  };
 }

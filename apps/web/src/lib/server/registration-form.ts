@@ -82,18 +82,26 @@ export function registrationFailure<V>(error: ApiError, m: Messages, action: str
     if (!d.field) continue;
     const name = fieldOf(d.field);
     fields[name] ??=
-      name === 'email' ? m.reg.errEmail
-      : name === 'consent' ? m.reg.errConsent
-      : name === 'county' || name === 'cluster' || name === 'language' ? m.reg.errChoice
-      : name in MAX ? (/at most|more than/.test(d.message) ? m.reg.errTooLong(MAX[name as keyof typeof MAX]) : m.errRequired)
-      : d.message;
+      name === 'email'
+        ? m.reg.errEmail
+        : name === 'consent'
+          ? m.reg.errConsent
+          : name === 'county' || name === 'cluster' || name === 'language'
+            ? m.reg.errChoice
+            : name in MAX
+              ? /at most|more than/.test(d.message)
+                ? m.reg.errTooLong(MAX[name as keyof typeof MAX])
+                : m.errRequired
+              : d.message;
   }
   const closed = error.code?.startsWith('registration_') ? m.reg.closedReasons[error.code.slice('registration_'.length)] : undefined;
   const message =
-    error.status === 429 ? m.rateLimited
-    : Object.keys(fields).length ? m.formHasErrors
-    : (closed ?? (error.code === 'event_ended' ? m.reg.manageEnded : error.message));
-  return fail(error.status >= 500 ? 500 : error.status, { action, message, fields, values });
+    error.status === 429
+      ? m.rateLimited
+      : Object.keys(fields).length
+        ? m.formHasErrors
+        : (closed ?? (error.code === 'event_ended' ? m.reg.manageEnded : error.message));
+  return fail(Math.min(error.status, 500), { action, message, fields, values });
 }
 
 /**

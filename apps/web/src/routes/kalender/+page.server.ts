@@ -65,11 +65,18 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     const dayParam = sp.get('dag') ?? '';
     const day = DAY.test(dayParam) && !Number.isNaN(Date.parse(`${dayParam}T00:00:00Z`)) ? dayParam : null;
     const range = day ? { from: day, to: dayString(dayNumber(day) + 1) } : { from: new Date().toISOString() };
-    const [options, page] = await Promise.all([filterData(), list({ ...range, limit: 50, cursor: CURSOR.test(cursor) ? cursor : undefined })]);
+    const [options, page] = await Promise.all([
+      filterData(),
+      list({ ...range, limit: 50, cursor: CURSOR.test(cursor) ? cursor : undefined }),
+    ]);
     return {
       view: 'list' as const,
       day,
-      dayLabel: day ? new Intl.DateTimeFormat(locals.lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`)) : '',
+      dayLabel: day
+        ? new Intl.DateTimeFormat(locals.lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'full', timeZone: 'UTC' }).format(
+            new Date(`${day}T00:00:00Z`),
+          )
+        : '',
       filters,
       options,
       unknownFilter: !page.ok,

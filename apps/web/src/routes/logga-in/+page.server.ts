@@ -29,7 +29,8 @@ export const actions: Actions = {
     const email = field(form, 'email');
     const m = catalogues[locals.lang];
     const result = await locals.api.auth.requestLink(email);
-    if (!result.ok) return fail(result.status, { form: 'link', message: result.status === 429 ? m.rateLimited : result.error.message, email });
+    if (!result.ok)
+      return fail(result.status, { form: 'link', message: result.status === 429 ? m.rateLimited : result.error.message, email });
     return { form: 'link', sent: true, email };
   },
 };

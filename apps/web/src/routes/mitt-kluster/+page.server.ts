@@ -44,7 +44,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const id = Number(field(form, 'event'));
     const res = await locals.api.invitations.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
-    if (!res.ok) return fail(res.status >= 500 ? 500 : res.status, { action: 'passOn', message: res.error.message });
+    if (!res.ok) return fail(Math.min(res.status, 500), { action: 'passOn', message: res.error.message });
     redirect(303, `/mitt-kluster?vidare=${res.data.recipients}`);
   },
 };

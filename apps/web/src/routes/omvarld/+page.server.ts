@@ -12,7 +12,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const ref = await reference(locals.api);
   const requested = url.searchParams.get('tema') ?? '';
   const theme = ref.themes.some((t) => t.slug === requested) ? requested : undefined;
-  const [soon, all] = await Promise.all([locals.api.horizon.list({ theme, closingWithinDays: SOON_DAYS }), locals.api.horizon.list({ theme })]);
+  const [soon, all] = await Promise.all([
+    locals.api.horizon.list({ theme, closingWithinDays: SOON_DAYS }),
+    locals.api.horizon.list({ theme }),
+  ]);
   if (!soon.ok) error(soon.status, soon.error.message);
   if (!all.ok) error(all.status, all.error.message);
   return {

@@ -15,7 +15,12 @@ export const actions: Actions = {
     const m = catalogues[locals.lang];
     const form = await request.formData();
     const language = field(form, 'language');
-    const values = { email: field(form, 'email'), language: isLang(language) ? language : locals.lang, clusters: checkedValues(form, 'clusters'), themes: checkedValues(form, 'themes') };
+    const values = {
+      email: field(form, 'email'),
+      language: isLang(language) ? language : locals.lang,
+      clusters: checkedValues(form, 'clusters'),
+      themes: checkedValues(form, 'themes'),
+    };
     const errors: Record<string, string> = {};
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) errors.email = m.mailingErrEmail;
     if (values.clusters.length + values.themes.length === 0) errors.themes = m.mailingErrFollowOne;

@@ -14,7 +14,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   if (!period.query) return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: null };
   const q = { ...period.query, lang: locals.lang };
   const [report, chart] = await Promise.all([locals.api.reports.get(q), locals.api.reports.chart(q)]);
-  if (!report.ok) return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: report.error.message };
+  if (!report.ok)
+    return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: report.error.message };
   return {
     period,
     report: report.data,

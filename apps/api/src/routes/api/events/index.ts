@@ -79,17 +79,35 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => reply.code(201).send(createEvent(app.db, req.actor, req.body)),
   );
 
-  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Event, ...errors(400, 404) } } }, async (req) => getEvent(app.db, req.actor, req.params.id));
+  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Event, ...errors(400, 404) } } }, async (req) =>
+    getEvent(app.db, req.actor, req.params.id),
+  );
 
   app.patch(
     '/:id',
-    { schema: { tags, security, params: IdParams, body: EventPatchBody, response: { 200: EventWithClashes, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        security,
+        params: IdParams,
+        body: EventPatchBody,
+        response: { 200: EventWithClashes, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => updateEvent(app.db, req.actor, req.params.id, req.body),
   );
 
   app.delete(
     '/:id',
-    { schema: { tags, summary: 'Delete a draft (admins: any event)', security, params: IdParams, response: { 204: { type: 'null' }, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete a draft (admins: any event)',
+        security,
+        params: IdParams,
+        response: { 204: { type: 'null' }, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req, reply) => {
       deleteEvent(app.db, req.actor, req.params.id);
       return reply.code(204).send(null);
@@ -110,25 +128,59 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/:id/audit',
-    { schema: { tags, summary: 'Who changed what and when (organisers only)', security, params: IdParams, response: { 200: AuditLog, ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Who changed what and when (organisers only)',
+        security,
+        params: IdParams,
+        response: { 200: AuditLog, ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req) => eventAuditLog(app.db, req.actor, req.params.id),
   );
 
   app.post(
     '/:id/organisers',
-    { schema: { tags, summary: 'Invite a cluster as co-host (lead cluster only)', security, params: IdParams, body: InviteCohostBody, response: { 200: Event, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Invite a cluster as co-host (lead cluster only)',
+        security,
+        params: IdParams,
+        body: InviteCohostBody,
+        response: { 200: Event, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => inviteCohost(app.db, req.actor, req.params.id, req.body.cluster),
   );
 
   app.post(
     '/:id/organisers/:slug/answer',
-    { schema: { tags, summary: 'Accept or decline a co-host invitation (the invited cluster)', security, params: EventClusterParams, body: AnswerInvitationBody, response: { 200: Event, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Accept or decline a co-host invitation (the invited cluster)',
+        security,
+        params: EventClusterParams,
+        body: AnswerInvitationBody,
+        response: { 200: Event, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => answerCohostInvitation(app.db, req.actor, req.params.id, req.params.slug, req.body.accept),
   );
 
   app.delete(
     '/:id/organisers/:slug',
-    { schema: { tags, summary: 'Remove a co-host or withdraw an invitation (lead cluster only)', security, params: EventClusterParams, response: { 200: Event, ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Remove a co-host or withdraw an invitation (lead cluster only)',
+        security,
+        params: EventClusterParams,
+        response: { 200: Event, ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req) => removeCohost(app.db, req.actor, req.params.id, req.params.slug),
   );
 };

@@ -10,7 +10,16 @@ const security = [{ bearer: [] }];
 const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/events/:id/invitations',
-    { schema: { tags, summary: "Mail the invitation to the subscribers following the cluster or the event's themes (never twice to anyone)", security, params: IdParams, body: SendInvitationBody, response: { 202: Recipients, ...errors(400, 401, 403, 404, 409, 422) } } },
+    {
+      schema: {
+        tags,
+        summary: "Mail the invitation to the subscribers following the cluster or the event's themes (never twice to anyone)",
+        security,
+        params: IdParams,
+        body: SendInvitationBody,
+        response: { 202: Recipients, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
     async (req, reply) => {
       const result = sendInvitation(app.db, req.actor, req.params.id, req.body.cluster);
       void app.mailer.kick();
@@ -19,12 +28,30 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.post(
     '/events/:id/invitations/share',
-    { schema: { tags, summary: 'Share the invitation with other clusters', security, params: IdParams, body: ShareInvitationBody, response: { 200: Shared, ...errors(400, 401, 403, 404, 409, 422) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Share the invitation with other clusters',
+        security,
+        params: IdParams,
+        body: ShareInvitationBody,
+        response: { 200: Shared, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
     async (req) => shareInvitation(app.db, req.actor, req.params.id, req.body.fromCluster, req.body.clusters),
   );
   app.post(
     '/events/:id/invitations/pass-on',
-    { schema: { tags, summary: "Pass a shared invitation on to my cluster's followers", security, params: IdParams, body: SendInvitationBody, response: { 202: Recipients, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: "Pass a shared invitation on to my cluster's followers",
+        security,
+        params: IdParams,
+        body: SendInvitationBody,
+        response: { 202: Recipients, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req, reply) => {
       const result = passOnInvitation(app.db, req.actor, req.params.id, req.body.cluster);
       void app.mailer.kick();
@@ -33,7 +60,14 @@ const invitationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
   app.get(
     '/me/shared-invitations',
-    { schema: { tags, summary: 'Invitations shared with my clusters, not yet passed on', security, response: { 200: Type.Array(SharedInvitation), ...errors(401) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Invitations shared with my clusters, not yet passed on',
+        security,
+        response: { 200: Type.Array(SharedInvitation), ...errors(401) },
+      },
+    },
     async (req) => sharedWithMe(app.db, req.actor),
   );
 };

@@ -1,12 +1,22 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { changeOwnPassword, getMe, pendingInvitations, personalFeed, regeneratePersonalFeed, revokePersonalFeed, setLanguage } from '@samverka/core';
+import {
+  changeOwnPassword,
+  getMe,
+  pendingInvitations,
+  personalFeed,
+  regeneratePersonalFeed,
+  revokePersonalFeed,
+  setLanguage,
+} from '@samverka/core';
 import { Type } from 'typebox';
 import { PendingInvitation } from '../../../schemas/events.ts';
 import { errors } from '../../../schemas/common.ts';
 import { MePatch, PasswordBody, User } from '../../../schemas/users.ts';
 
 const me: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { schema: { tags: ['me'], security: [{ bearer: [] }], response: { 200: User, ...errors(401) } } }, async (req) => getMe(app.db, req.actor));
+  app.get('/', { schema: { tags: ['me'], security: [{ bearer: [] }], response: { 200: User, ...errors(401) } } }, async (req) =>
+    getMe(app.db, req.actor),
+  );
 
   app.patch(
     '/',
@@ -16,7 +26,14 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/invitations',
-    { schema: { tags: ['me'], summary: 'Co-host invitations waiting for the clusters I coordinate', security: [{ bearer: [] }], response: { 200: Type.Array(PendingInvitation), ...errors(401) } } },
+    {
+      schema: {
+        tags: ['me'],
+        summary: 'Co-host invitations waiting for the clusters I coordinate',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Array(PendingInvitation), ...errors(401) },
+      },
+    },
     async (req) => pendingInvitations(app.db, req.actor),
   );
 
@@ -27,17 +44,38 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
   };
   app.get(
     '/feed',
-    { schema: { tags: ['me', 'feeds'], summary: 'My personal calendar feed (made on first request)', security: [{ bearer: [] }], response: { 200: PersonalFeed, ...errors(401) } } },
+    {
+      schema: {
+        tags: ['me', 'feeds'],
+        summary: 'My personal calendar feed (made on first request)',
+        security: [{ bearer: [] }],
+        response: { 200: PersonalFeed, ...errors(401) },
+      },
+    },
     async (req) => feedView(personalFeed(app.db, req.actor)),
   );
   app.post(
     '/feed/regenerate',
-    { schema: { tags: ['me', 'feeds'], summary: 'Replace my feed link; the old one stops working', security: [{ bearer: [] }], response: { 200: PersonalFeed, ...errors(401) } } },
+    {
+      schema: {
+        tags: ['me', 'feeds'],
+        summary: 'Replace my feed link; the old one stops working',
+        security: [{ bearer: [] }],
+        response: { 200: PersonalFeed, ...errors(401) },
+      },
+    },
     async (req) => feedView(regeneratePersonalFeed(app.db, req.actor)),
   );
   app.delete(
     '/feed',
-    { schema: { tags: ['me', 'feeds'], summary: 'Revoke my feed link', security: [{ bearer: [] }], response: { 204: { type: 'null' }, ...errors(401) } } },
+    {
+      schema: {
+        tags: ['me', 'feeds'],
+        summary: 'Revoke my feed link',
+        security: [{ bearer: [] }],
+        response: { 204: { type: 'null' }, ...errors(401) },
+      },
+    },
     async (req, reply) => {
       revokePersonalFeed(app.db, req.actor);
       return reply.code(204).send(null);

@@ -8,21 +8,53 @@ const tags = ['polls'];
 const security = [{ bearer: [] }];
 
 const pollRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { schema: { tags, summary: 'Polls I organise or am invited to', security, response: { 200: Type.Array(Poll), ...errors(401) } } }, async (req) => listPolls(app.db, req.actor));
+  app.get(
+    '/',
+    { schema: { tags, summary: 'Polls I organise or am invited to', security, response: { 200: Type.Array(Poll), ...errors(401) } } },
+    async (req) => listPolls(app.db, req.actor),
+  );
   app.post(
     '/',
-    { schema: { tags, summary: 'Start a scheduling poll for a joint meeting', security, body: PollCreateBody, response: { 201: Poll, ...errors(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Start a scheduling poll for a joint meeting',
+        security,
+        body: PollCreateBody,
+        response: { 201: Poll, ...errors(400, 401, 403) },
+      },
+    },
     async (req, reply) => reply.code(201).send(createPoll(app.db, req.actor, req.body)),
   );
-  app.get('/:id', { schema: { tags, security, params: IdParams, response: { 200: Poll, ...errors(400, 401, 404) } } }, async (req) => getPoll(app.db, req.actor, req.params.id));
+  app.get('/:id', { schema: { tags, security, params: IdParams, response: { 200: Poll, ...errors(400, 401, 404) } } }, async (req) =>
+    getPoll(app.db, req.actor, req.params.id),
+  );
   app.post(
     '/:id/answers',
-    { schema: { tags, summary: 'Answer yes / if need be / no per slot for a cluster (until the poll closes)', security, params: IdParams, body: PollAnswerBody, response: { 200: Poll, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Answer yes / if need be / no per slot for a cluster (until the poll closes)',
+        security,
+        params: IdParams,
+        body: PollAnswerBody,
+        response: { 200: Poll, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => answerPoll(app.db, req.actor, req.params.id, req.body.cluster, req.body.answers),
   );
   app.post(
     '/:id/finalise',
-    { schema: { tags, summary: 'Choose the slot: creates the event and mails everyone who answered', security, params: IdParams, body: PollFinaliseBody, response: { 200: PollFinaliseResult, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Choose the slot: creates the event and mails everyone who answered',
+        security,
+        params: IdParams,
+        body: PollFinaliseBody,
+        response: { 200: PollFinaliseResult, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => {
       const result = finalisePoll(app.db, req.actor, req.params.id, req.body.slotId, { themes: req.body.themes });
       void app.mailer.kick();

@@ -1,19 +1,55 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { acceptProposal, commentOnProposal, createProposal, declineProposal, getProposal, listProposals, respondToProposal } from '@samverka/core';
+import {
+  acceptProposal,
+  commentOnProposal,
+  createProposal,
+  declineProposal,
+  getProposal,
+  listProposals,
+  respondToProposal,
+} from '@samverka/core';
 import { errors, IdParams } from '../../../schemas/common.ts';
-import { AcceptBody, AcceptResult, CommentBody, DeclineBody, Proposal, ProposalCreateBody, ProposalList, ProposalQuery, RespondBody } from '../../../schemas/proposals.ts';
+import {
+  AcceptBody,
+  AcceptResult,
+  CommentBody,
+  DeclineBody,
+  Proposal,
+  ProposalCreateBody,
+  ProposalList,
+  ProposalQuery,
+  RespondBody,
+} from '../../../schemas/proposals.ts';
 
 const tags = ['proposals'];
 const security = [{ bearer: [] }];
 
 const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/', { schema: { tags, summary: 'The proposals board (logged-in users)', security, querystring: ProposalQuery, response: { 200: ProposalList, ...errors(400, 401, 404) } } }, async (req) =>
-    listProposals(app.db, req.actor, req.query),
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'The proposals board (logged-in users)',
+        security,
+        querystring: ProposalQuery,
+        response: { 200: ProposalList, ...errors(400, 401, 404) },
+      },
+    },
+    async (req) => listProposals(app.db, req.actor, req.query),
   );
 
   app.post(
     '/',
-    { schema: { tags, summary: 'Propose a workshop on behalf of a cluster you coordinate', security, body: ProposalCreateBody, response: { 201: Proposal, ...errors(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Propose a workshop on behalf of a cluster you coordinate',
+        security,
+        body: ProposalCreateBody,
+        response: { 201: Proposal, ...errors(400, 401, 403) },
+      },
+    },
     async (req, reply) => reply.code(201).send(createProposal(app.db, req.actor, req.body)),
   );
 
@@ -29,13 +65,31 @@ const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/:id/responses',
-    { schema: { tags, summary: 'Mark interest or offer to co-host (on: false takes it back)', security, params: IdParams, body: RespondBody, response: { 200: Proposal, ...errors(400, 401, 403, 404, 409, 422) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Mark interest or offer to co-host (on: false takes it back)',
+        security,
+        params: IdParams,
+        body: RespondBody,
+        response: { 200: Proposal, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
     async (req) => respondToProposal(app.db, req.actor, req.params.id, req.body.cluster, req.body.kind, req.body.on),
   );
 
   app.post(
     '/:id/accept',
-    { schema: { tags, summary: 'Accept: creates a draft event with the offering clusters invited as co-hosts', security, params: IdParams, body: AcceptBody, response: { 200: AcceptResult, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Accept: creates a draft event with the offering clusters invited as co-hosts',
+        security,
+        params: IdParams,
+        body: AcceptBody,
+        response: { 200: AcceptResult, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => acceptProposal(app.db, req.actor, req.params.id, req.body),
   );
 

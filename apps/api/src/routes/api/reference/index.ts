@@ -6,7 +6,13 @@ const reference: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/themes', { schema: { tags: ['reference'], response: { 200: ThemeList } } }, async () => listThemes(app.db));
   app.get(
     '/counties',
-    { schema: { tags: ['reference'], summary: 'Counties with their clusters; counties without one have an empty list', response: { 200: CountyList } } },
+    {
+      schema: {
+        tags: ['reference'],
+        summary: 'Counties with their clusters; counties without one have an empty list',
+        response: { 200: CountyList },
+      },
+    },
     async () => listCounties(app.db),
   );
 };

@@ -55,19 +55,43 @@ export const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) =>
 
   app.get(
     '/:id/registration-summary',
-    { schema: { tags, summary: 'Seats, waiting list and whether registration is open', params: IdParams, response: { 200: RegistrationSummary, ...errors(400, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Seats, waiting list and whether registration is open',
+        params: IdParams,
+        response: { 200: RegistrationSummary, ...errors(400, 404) },
+      },
+    },
     async (req) => visibleRegistrationSummary(app.db, req.actor, req.params.id),
   );
 
   app.get(
     '/:id/registrations',
-    { schema: { tags, summary: 'The attendee list (organisers)', security, params: IdParams, response: { 200: AttendeeList, ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'The attendee list (organisers)',
+        security,
+        params: IdParams,
+        response: { 200: AttendeeList, ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req) => listAttendees(app.db, req.actor, req.params.id),
   );
 
   app.get(
     '/:id/registrations.csv',
-    { schema: { tags, summary: 'The attendee list as CSV (organisers)', security, params: IdParams, querystring: CsvQuery, response: { 200: Type.String({ description: 'text/csv' }), ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'The attendee list as CSV (organisers)',
+        security,
+        params: IdParams,
+        querystring: CsvQuery,
+        response: { 200: Type.String({ description: 'text/csv' }), ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req, reply) => {
       const csv = attendeesCsv(app.db, req.actor, req.params.id, req.query.lang ?? 'sv');
       return reply
@@ -80,13 +104,31 @@ export const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) =>
 
   app.post(
     '/:id/registrations/:registrationId/check-in',
-    { schema: { tags, summary: 'Mark (or unmark) a participant as arrived', security, params: CheckInParams, body: CheckInBody, response: { 200: Registration, ...errors(400, 401, 403, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Mark (or unmark) a participant as arrived',
+        security,
+        params: CheckInParams,
+        body: CheckInBody,
+        response: { 200: Registration, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
     async (req) => setCheckIn(app.db, req.actor, req.params.id, req.params.registrationId, req.body.checkedIn),
   );
 
   app.post(
     '/:id/messages',
-    { schema: { tags, summary: 'Mail every registered participant (confirmed and waiting)', security, params: IdParams, body: MessageBody, response: { 202: MessageResult, ...errors(400, 401, 403, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Mail every registered participant (confirmed and waiting)',
+        security,
+        params: IdParams,
+        body: MessageBody,
+        response: { 202: MessageResult, ...errors(400, 401, 403, 404) },
+      },
+    },
     async (req, reply) => {
       const recipients = messageRegistrants(app.db, req.actor, req.params.id, req.body);
       void app.mailer.kick();
@@ -97,19 +139,38 @@ export const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) =>
 
 /** Routes under /api/registrations/:token: the participant's private manage link. */
 export const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/:token', { schema: { tags, summary: 'View my registration', params: TokenParams, response: { 200: Registration, ...errors(400, 404) } } }, async (req) => {
-    return getRegistration(app.db, req.params.token);
-  });
+  app.get(
+    '/:token',
+    { schema: { tags, summary: 'View my registration', params: TokenParams, response: { 200: Registration, ...errors(400, 404) } } },
+    async (req) => {
+      return getRegistration(app.db, req.params.token);
+    },
+  );
 
   app.patch(
     '/:token',
-    { schema: { tags, summary: 'Change my registration', params: TokenParams, body: RegistrationPatch, response: { 200: Registration, ...errors(400, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Change my registration',
+        params: TokenParams,
+        body: RegistrationPatch,
+        response: { 200: Registration, ...errors(400, 404, 409) },
+      },
+    },
     async (req) => updateRegistration(app.db, req.params.token, req.body),
   );
 
   app.post(
     '/:token/cancel',
-    { schema: { tags, summary: 'Cancel my registration or leave the waiting list', params: TokenParams, response: { 200: Registration, ...errors(400, 404, 409) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Cancel my registration or leave the waiting list',
+        params: TokenParams,
+        response: { 200: Registration, ...errors(400, 404, 409) },
+      },
+    },
     async (req) => {
       const result = cancelRegistration(app.db, req.params.token);
       void app.mailer.kick();
@@ -119,7 +180,14 @@ export const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/:token',
-    { schema: { tags, summary: 'Delete my personal data (also gives up the seat)', params: TokenParams, response: { 204: { type: 'null' }, ...errors(400, 404) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete my personal data (also gives up the seat)',
+        params: TokenParams,
+        response: { 204: { type: 'null' }, ...errors(400, 404) },
+      },
+    },
     async (req, reply) => {
       deletePersonalData(app.db, req.params.token);
       void app.mailer.kick();

@@ -9,11 +9,21 @@ const security = [{ bearer: [] }];
 const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/',
-    { schema: { tags, summary: 'Create recurring meetings from an RRULE (one event per occurrence)', security, body: SeriesCreateBody, response: { 201: SeriesResult, ...errors(400, 401, 403) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create recurring meetings from an RRULE (one event per occurrence)',
+        security,
+        body: SeriesCreateBody,
+        response: { 201: SeriesResult, ...errors(400, 401, 403) },
+      },
+    },
     async (req, reply) => reply.code(201).send(createSeries(app.db, req.actor, req.body)),
   );
 
-  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Series, ...errors(400, 404) } } }, async (req) => getSeries(app.db, req.actor, req.params.id));
+  app.get('/:id', { schema: { tags, params: IdParams, response: { 200: Series, ...errors(400, 404) } } }, async (req) =>
+    getSeries(app.db, req.actor, req.params.id),
+  );
 
   app.patch(
     '/:id/from/:eventId',
@@ -24,7 +34,10 @@ const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: SeriesFromParams,
         body: SeriesPatchBody,
-        response: { 200: { type: 'object', properties: { eventIds: { type: 'array', items: { type: 'integer' } } } }, ...errors(400, 401, 403, 404, 409, 422) },
+        response: {
+          200: { type: 'object', properties: { eventIds: { type: 'array', items: { type: 'integer' } } } },
+          ...errors(400, 401, 403, 404, 409, 422),
+        },
       },
     },
     async (req) => updateSeriesFrom(app.db, req.actor, req.params.id, req.params.eventId, req.body),

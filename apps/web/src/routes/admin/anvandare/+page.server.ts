@@ -15,7 +15,12 @@ const userId = (form: FormData) => Number(field(form, 'userId'));
 export const actions: Actions = {
   invite: async ({ locals, request }) => {
     const form = await request.formData();
-    const values = { email: field(form, 'email'), name: field(form, 'name'), cluster: field(form, 'cluster'), language: field(form, 'language') };
+    const values = {
+      email: field(form, 'email'),
+      name: field(form, 'name'),
+      cluster: field(form, 'cluster'),
+      language: field(form, 'language'),
+    };
     const result = await locals.api.admin.invite({
       email: values.email,
       name: values.name,

@@ -2,7 +2,14 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import type { Api } from '$lib/server/api';
 import { reference } from '$lib/server/reference';
-import { checkRegistration, privatePageHeaders, readRegistrationForm, registrationFailure, registrationPatch, retentionMonths } from '$lib/server/registration-form';
+import {
+  checkRegistration,
+  privatePageHeaders,
+  readRegistrationForm,
+  registrationFailure,
+  registrationPatch,
+  retentionMonths,
+} from '$lib/server/registration-form';
 import type { Actions, PageServerLoad } from './$types';
 
 // The participant's private page. The token in the address is the only key (no account): it is

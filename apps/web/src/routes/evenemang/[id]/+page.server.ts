@@ -6,7 +6,13 @@ import { idParam } from '$lib/server/ids';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Api } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
-import { checkRegistration, readRegistrationForm, registrationBody, registrationFailure, retentionMonths } from '$lib/server/registration-form';
+import {
+  checkRegistration,
+  readRegistrationForm,
+  registrationBody,
+  registrationFailure,
+  retentionMonths,
+} from '$lib/server/registration-form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
@@ -29,7 +35,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     audit: audit?.ok ? audit.data : [],
     clashes,
     // Invitations this user can answer here, for the clusters they coordinate.
-    invitedAs: event.status === 'cancelled' ? [] : event.organisers.filter((o) => o.role === 'cohost' && o.status === 'invited' && mine.has(o.slug)),
+    invitedAs:
+      event.status === 'cancelled' ? [] : event.organisers.filter((o) => o.role === 'cohost' && o.status === 'invited' && mine.has(o.slug)),
     inviteOptions: event.canInvite ? ref.clusters.filter((c) => !taken.has(c.value)) : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
     registration: await registrationSection(summary, ref, url),
@@ -48,7 +55,13 @@ export const actions: Actions = {
   cancel: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const reason = field(await request.formData(), 'reason');
-    if (!reason) return fail(400, { action: 'cancel', message: catalogues[locals.lang].formHasErrors, fields: { reason: catalogues[locals.lang].errRequired }, values: { reason } });
+    if (!reason)
+      return fail(400, {
+        action: 'cancel',
+        message: catalogues[locals.lang].formHasErrors,
+        fields: { reason: catalogues[locals.lang].errRequired },
+        values: { reason },
+      });
     const res = await locals.api.events.cancel(id, reason);
     if (!res.ok) return withAction('cancel', failFromApi(res.error, { reason }));
     redirect(303, back(id, 'cancelled'));
@@ -62,7 +75,12 @@ export const actions: Actions = {
   invite: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const cluster = field(await request.formData(), 'cluster');
-    if (!cluster) return fail(400, { action: 'invite', message: catalogues[locals.lang].formHasErrors, fields: { cluster: catalogues[locals.lang].errRequired } });
+    if (!cluster)
+      return fail(400, {
+        action: 'invite',
+        message: catalogues[locals.lang].formHasErrors,
+        fields: { cluster: catalogues[locals.lang].errRequired },
+      });
     const res = await locals.api.events.inviteCohost(id, cluster);
     if (!res.ok) return withAction('invite', failFromApi(res.error));
     redirect(303, back(id, 'invited'));
@@ -104,7 +122,10 @@ export const actions: Actions = {
   shareInvitation: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const form = await request.formData();
-    const values = { fromCluster: field(form, 'fromCluster'), clusters: [...new Set(form.getAll('clusters').filter((c): c is string => typeof c === 'string' && c !== ''))] };
+    const values = {
+      fromCluster: field(form, 'fromCluster'),
+      clusters: [...new Set(form.getAll('clusters').filter((c): c is string => typeof c === 'string' && c !== ''))],
+    };
     if (values.clusters.length === 0) {
       const m = catalogues[locals.lang];
       return fail(400, { action: 'shareInvitation', message: m.formHasErrors, fields: { clusters: m.errInviteCluster }, values });

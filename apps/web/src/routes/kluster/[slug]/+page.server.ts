@@ -4,7 +4,10 @@ import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   // Events it leads or co-hosts (accepted), from today on; the API decides who counts as organiser.
-  const [cluster, events] = await Promise.all([locals.api.clusters.get(params.slug), locals.api.events.list({ cluster: params.slug, from: homeToday(), limit: 20 })]);
+  const [cluster, events] = await Promise.all([
+    locals.api.clusters.get(params.slug),
+    locals.api.events.list({ cluster: params.slug, from: homeToday(), limit: 20 }),
+  ]);
   if (!cluster.ok) error(cluster.status === 400 ? 404 : cluster.status, cluster.error.message);
   return {
     cluster: cluster.data,

@@ -43,7 +43,8 @@ export const actions: Actions = {
     const answers: { slotId: number; answer: 'yes' | 'maybe' | 'no' }[] = [];
     for (const [key, value] of form) {
       const slot = /^slot-([1-9]\d{0,9})$/.exec(key);
-      if (slot && typeof value === 'string' && ANSWERS.has(value)) answers.push({ slotId: Number(slot[1]), answer: value as 'yes' | 'maybe' | 'no' });
+      if (slot && typeof value === 'string' && ANSWERS.has(value))
+        answers.push({ slotId: Number(slot[1]), answer: value as 'yes' | 'maybe' | 'no' });
     }
     const values = { cluster, answers: Object.fromEntries(answers.map((a) => [a.slotId, a.answer])) as Record<string, string> };
     if (answers.length === 0) return fail(400, { action: 'answer', message: catalogues[locals.lang].pollErrNoAnswer, fields: {}, values });

@@ -42,11 +42,13 @@ export const actions: Actions = {
     // Which inputs were filled in, so an API message about the n-th time lands on its own input.
     const filled = values.slots.flatMap((s, i) => (s ? [i] : []));
     for (const i of filled) if (!LOCAL.test(values.slots[i]!)) errors[`slot${i}`] = m.errDateTime;
-    for (const [n, i] of filled.entries()) if (filled.slice(0, n).some((j) => values.slots[j] === values.slots[i])) errors[`slot${i}`] = m.pollErrSlotTwice;
+    for (const [n, i] of filled.entries())
+      if (filled.slice(0, n).some((j) => values.slots[j] === values.slots[i])) errors[`slot${i}`] = m.pollErrSlotTwice;
     if (filled.length < MIN_SLOTS) errors.slots = m.pollErrSlotCount;
     if (!LOCAL.test(values.closes)) errors.closes = m.errDateTime;
     // Answers are of no use once a candidate time has begun. (Wall-clock strings of one zone compare as text.)
-    else if (filled.some((i) => LOCAL.test(values.slots[i]!) && values.slots[i]! <= values.closes)) errors.closes = m.pollErrClosesBeforeSlots;
+    else if (filled.some((i) => LOCAL.test(values.slots[i]!) && values.slots[i]! <= values.closes))
+      errors.closes = m.pollErrClosesBeforeSlots;
     if (Object.keys(errors).length) return fail(400, { message: m.formHasErrors, fields: errors, values });
 
     const res = await locals.api.polls.create({
@@ -65,7 +67,7 @@ export const actions: Actions = {
         const slot = /^(?:body\/)?slots\/(\d+)/.exec(d);
         return slot ? `slot${filled[Number(slot[1])] ?? 0}` : fieldOf(d);
       });
-      return fail(res.status >= 500 ? 500 : res.status, { message: res.error.message, fields, values });
+      return fail(Math.min(res.status, 500), { message: res.error.message, fields, values });
     }
     redirect(303, `/moten/${res.data.id}?klart=created`);
   },

@@ -20,7 +20,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     today: homeToday(),
     canDiscuss: coordinates(user),
     // "Relevant for us" is said by each cluster the user coordinates.
-    relevanceFor: (user?.clusters ?? []).map((c) => ({ slug: c.slug, name: c.name, on: res.data.relevantFor.some((r) => r.slug === c.slug) })),
+    relevanceFor: (user?.clusters ?? []).map((c) => ({
+      slug: c.slug,
+      name: c.name,
+      on: res.data.relevantFor.some((r) => r.slug === c.slug),
+    })),
     done: doneKey(url, catalogues[locals.lang].horizonDone),
   };
 };
@@ -33,7 +37,13 @@ export const actions: Actions = {
   comment: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const body = String((await request.formData()).get('body') ?? '').trim();
-    if (!body) return fail(400, { action: 'comment', message: catalogues[locals.lang].formHasErrors, fields: { body: catalogues[locals.lang].errRequired }, values: { body } });
+    if (!body)
+      return fail(400, {
+        action: 'comment',
+        message: catalogues[locals.lang].formHasErrors,
+        fields: { body: catalogues[locals.lang].errRequired },
+        values: { body },
+      });
     const res = await locals.api.horizon.comment(id, body);
     if (!res.ok) return tagged('comment', failFromApi(res.error, { body }));
     redirect(303, `/omvarld/${id}?klart=comment#comments-heading`);

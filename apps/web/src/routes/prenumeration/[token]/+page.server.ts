@@ -11,30 +11,41 @@ export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) 
   setHeaders({ 'cache-control': 'private, no-store' });
   const [res, ref] = await Promise.all([locals.api.subscriptions.get(params.token), reference(locals.api)]);
   if (!res.ok) error(res.status === 400 || res.status === 404 ? 404 : res.status, catalogues[locals.lang].mailingUnknown);
-  return { subscription: res.data, clusters: ref.clusters, themes: themeOptions(ref.themes, locals.lang), done: doneKey(url, catalogues[locals.lang].mailingDone) };
+  return {
+    subscription: res.data,
+    clusters: ref.clusters,
+    themes: themeOptions(ref.themes, locals.lang),
+    done: doneKey(url, catalogues[locals.lang].mailingDone),
+  };
 };
 
-const gone = (status: number, lang: 'sv' | 'en') => (status === 400 || status === 404 ? error(404, catalogues[lang].mailingUnknown) : undefined);
+const gone = (status: number, lang: 'sv' | 'en') =>
+  status === 400 || status === 404 ? error(404, catalogues[lang].mailingUnknown) : undefined;
 
 export const actions: Actions = {
   save: async ({ locals, params, request }) => {
     const m = catalogues[locals.lang];
     const form = await request.formData();
     const language = field(form, 'language');
-    const values = { language: isLang(language) ? language : locals.lang, clusters: checkedValues(form, 'clusters'), themes: checkedValues(form, 'themes') };
-    if (values.clusters.length + values.themes.length === 0) return fail(400, { message: m.formHasErrors, fields: { themes: m.mailingErrFollowOne }, values });
+    const values = {
+      language: isLang(language) ? language : locals.lang,
+      clusters: checkedValues(form, 'clusters'),
+      themes: checkedValues(form, 'themes'),
+    };
+    if (values.clusters.length + values.themes.length === 0)
+      return fail(400, { message: m.formHasErrors, fields: { themes: m.mailingErrFollowOne }, values });
     const res = await locals.api.subscriptions.update(params.token, values);
     if (!res.ok) return gone(res.status, locals.lang) ?? failFromApi(res.error, values);
     redirect(303, `/prenumeration/${encodeURIComponent(params.token)}?klart=saved`);
   },
   confirm: async ({ locals, params }) => {
     const res = await locals.api.subscriptions.confirm(params.token);
-    if (!res.ok) return gone(res.status, locals.lang) ?? fail(res.status >= 500 ? 500 : res.status, { message: res.error.message });
+    if (!res.ok) return gone(res.status, locals.lang) ?? fail(Math.min(res.status, 500), { message: res.error.message });
     redirect(303, `/prenumeration/${encodeURIComponent(params.token)}?klart=confirmed`);
   },
   unsubscribe: async ({ locals, params }) => {
     const res = await locals.api.subscriptions.remove(params.token);
-    if (!res.ok) return gone(res.status, locals.lang) ?? fail(res.status >= 500 ? 500 : res.status, { message: res.error.message });
+    if (!res.ok) return gone(res.status, locals.lang) ?? fail(Math.min(res.status, 500), { message: res.error.message });
     redirect(303, '/prenumeration?klart=unsubscribed');
   },
 };

@@ -35,11 +35,12 @@ export const actions: Actions = {
     const form = await request.formData();
     const registrationId = Number(field(form, 'registration'));
     const checkedIn = field(form, 'checkedIn') === 'true';
-    if (!Number.isInteger(registrationId) || registrationId < 1) return fail(400, { action: 'checkIn', message: catalogues[locals.lang].formHasErrors, fields: {} });
+    if (!Number.isInteger(registrationId) || registrationId < 1)
+      return fail(400, { action: 'checkIn', message: catalogues[locals.lang].formHasErrors, fields: {} });
     const res = await locals.api.registrations.checkIn(id, registrationId, checkedIn);
     if (!res.ok) {
       const message = res.error.code === 'not_confirmed' ? catalogues[locals.lang].reg.checkInNotConfirmed : res.error.message;
-      return fail(res.status >= 500 ? 500 : res.status, { action: 'checkIn', message, fields: {} });
+      return fail(Math.min(res.status, 500), { action: 'checkIn', message, fields: {} });
     }
     redirect(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
   },
@@ -55,7 +56,7 @@ export const actions: Actions = {
     else if (values.body.length > 10_000) fields.body = m.reg.errTooLong(10_000);
     if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.message(id, values);
-    if (!res.ok) return fail(res.status >= 500 ? 500 : res.status, { ...failFromApi(res.error, values).data, action: 'message' });
+    if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, values).data, action: 'message' });
     redirect(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
   },
 };

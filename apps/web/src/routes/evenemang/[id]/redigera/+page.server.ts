@@ -39,7 +39,10 @@ export const actions: Actions = {
       // Registration times belong to one date, so they change for this occurrence only.
       const before = eventValues(current.data);
       if (values.registrationOpens !== before.registrationOpens || values.registrationCloses !== before.registrationCloses) {
-        const reg = await locals.api.events.update(id, { registrationOpens: values.registrationOpens || null, registrationCloses: values.registrationCloses || null });
+        const reg = await locals.api.events.update(id, {
+          registrationOpens: values.registrationOpens || null,
+          registrationCloses: values.registrationCloses || null,
+        });
         if (!reg.ok) return failFromApi(reg.error, values);
       }
       redirect(303, `/evenemang/${id}?klart=saved`);

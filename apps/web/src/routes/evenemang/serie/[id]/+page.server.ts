@@ -24,7 +24,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
       if (others.ok) {
         clashes = others.data.events.flatMap((e) => {
           if (own.has(e.id)) return [];
-          const hit = series.occurrences.find((o) => Date.parse(e.startsAt) < Date.parse(o.startsAt) + length && Date.parse(e.endsAt) > Date.parse(o.startsAt));
+          const hit = series.occurrences.find(
+            (o) => Date.parse(e.startsAt) < Date.parse(o.startsAt) + length && Date.parse(e.endsAt) > Date.parse(o.startsAt),
+          );
           return hit ? [{ id: e.id, title: e.title, startsAt: e.startsAt, endsAt: e.endsAt, lead: e.lead.name, occurrence: hit.id }] : [];
         });
       }

@@ -14,7 +14,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
   // A sent issue cannot change, and only its cluster or an admin edits a draft.
   if (!res.data.canEdit) redirect(303, `/nyhetsbrev/${id}`);
-  return { newsletter: res.data, values: newsletterValues(res.data), ...senderOptions(user, ref.clusters), themes: themeOptions(ref.themes, locals.lang), clusters: ref.clusters };
+  return {
+    newsletter: res.data,
+    values: newsletterValues(res.data),
+    ...senderOptions(user, ref.clusters),
+    themes: themeOptions(ref.themes, locals.lang),
+    clusters: ref.clusters,
+  };
 };
 
 export const actions: Actions = {
