@@ -18,7 +18,8 @@ import authRoutes from './routes/api/auth/index.ts';
 import clusterRoutes from './routes/api/clusters/index.ts';
 import eventRoutes from './routes/api/events/index.ts';
 import feedRoutes from './routes/feeds/index.ts';
-import { eventRegistrationRoutes, manageRoutes } from './routes/api/registrations/index.ts';
+import eventRegistrationRoutes from './routes/api/events/registrations.ts';
+import manageRoutes from './routes/api/registrations/index.ts';
 import proposalRoutes from './routes/api/proposals/index.ts';
 import seriesRoutes from './routes/api/series/index.ts';
 import pollRoutes from './routes/api/polls/index.ts';
@@ -26,7 +27,7 @@ import subscriptionRoutes from './routes/api/subscriptions/index.ts';
 import newsletterRoutes from './routes/api/newsletters/index.ts';
 import horizonRoutes from './routes/api/horizon/index.ts';
 import reportRoutes from './routes/api/reports/index.ts';
-import invitationRoutes from './routes/api/invitations/index.ts';
+import announcementRoutes from './routes/api/events/announcements.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
 
@@ -92,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(eventRegistrationRoutes, { prefix: '/events' });
+      await api.register(announcementRoutes, { prefix: '/events' });
       await api.register(manageRoutes, { prefix: '/registrations' });
       await api.register(proposalRoutes, { prefix: '/proposals' });
       await api.register(seriesRoutes, { prefix: '/series' });
@@ -100,7 +102,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(newsletterRoutes, { prefix: '/newsletters' });
       await api.register(horizonRoutes, { prefix: '/horizon' });
       await api.register(reportRoutes, { prefix: '/reports' });
-      await api.register(invitationRoutes);
       api.setNotFoundHandler((req, reply) =>
         reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
       );

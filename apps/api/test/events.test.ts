@@ -446,12 +446,12 @@ describe('publish, cancel, delete', () => {
 });
 
 describe('co-hosts', () => {
-  it('invite, see it in /api/me/invitations, accept, then edit', async () => {
+  it('invite, see it in /api/me/cohost-invitations, accept, then edit', async () => {
     const { id } = await create({ title: 'Samarrangemang' });
     const invited = await call('POST', `/api/events/${id}/organisers`, 'lead', { cluster: COHOST });
     expect(invited.statusCode).toBe(200);
     expect(invited.json().organisers).toContainEqual({ slug: COHOST, name: expect.any(String), role: 'cohost', status: 'invited' });
-    const inv = (await call('GET', '/api/me/invitations', 'cohost')).json() as {
+    const inv = (await call('GET', '/api/me/cohost-invitations', 'cohost')).json() as {
       event: { id: number; title: string; status: string };
       cluster: { slug: string };
     }[];
@@ -462,21 +462,21 @@ describe('co-hosts', () => {
         invitedAt: expect.any(String),
       },
     ]);
-    expect(((await call('GET', '/api/me/invitations', 'lead')).json() as { event: { id: number } }[]).some((i) => i.event.id === id)).toBe(
-      false,
-    );
+    expect(
+      ((await call('GET', '/api/me/cohost-invitations', 'lead')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
+    ).toBe(false);
     expectError(await call('PATCH', `/api/events/${id}`, 'cohost', { title: 'x' }), 403, 'forbidden');
     const accepted = await call('POST', `/api/events/${id}/organisers/${COHOST}/answer`, 'cohost', { accept: true });
     expect(accepted.json().organisers).toContainEqual(expect.objectContaining({ slug: COHOST, status: 'accepted' }));
     expect(
-      ((await call('GET', '/api/me/invitations', 'cohost')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
+      ((await call('GET', '/api/me/cohost-invitations', 'cohost')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
     ).toBe(false);
     expect((await call('PATCH', `/api/events/${id}`, 'cohost', { title: 'Gemensam' })).statusCode).toBe(200);
   });
 
-  it('/api/me/invitations: 401 without login, empty for a participant', async () => {
-    expectError(await call('GET', '/api/me/invitations'), 401);
-    expect((await call('GET', '/api/me/invitations', 'participant')).json()).toEqual([]);
+  it('/api/me/cohost-invitations: 401 without login, empty for a participant', async () => {
+    expectError(await call('GET', '/api/me/cohost-invitations'), 401);
+    expect((await call('GET', '/api/me/cohost-invitations', 'participant')).json()).toEqual([]);
   });
 
   it('a duplicate invitation is 409, inviting the lead is 409, an unknown cluster 400 naming it', async () => {
@@ -553,7 +553,7 @@ describe('co-hosts', () => {
     expectError(await call('DELETE', `/api/events/${id}/organisers/${LEAD}`, 'lead'), 404, 'not_cohost');
     expect((await call('DELETE', `/api/events/${id}/organisers/${INVITED}`, 'lead')).statusCode).toBe(200);
     expect(
-      ((await call('GET', '/api/me/invitations', 'invited')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
+      ((await call('GET', '/api/me/cohost-invitations', 'invited')).json() as { event: { id: number } }[]).some((i) => i.event.id === id),
     ).toBe(false);
   });
 });

@@ -104,7 +104,7 @@ describe('mailings over SMTP', () => {
     const email = 'invitation-reader@example.se';
     const token = await confirmedSubscriber(email, [ORG]);
     const eventId = await publishedEvent('Vattenförsörjning på gården');
-    const res = await call('POST', `/api/events/${eventId}/invitations`, 'organiser', { cluster: ORG });
+    const res = await call('POST', `/api/events/${eventId}/announcements`, 'organiser', { cluster: ORG });
     expect(res.json()).toEqual({ recipients: 1 });
     const mail = await smtp.waitFor((m) => toAddress(m) === email && m.subject === 'Inbjudan: Vattenförsörjning på gården');
     expect(mail.text).toContain(`https://samverka.test/evenemang/${eventId}`);

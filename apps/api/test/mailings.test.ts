@@ -1,8 +1,8 @@
 import { matchingSubscribers } from '@samverka/core';
 import {
   clusters,
-  invitationDeliveries,
-  invitationShares,
+  announcementDeliveries,
+  announcementShares,
   newsletters,
   outbox,
   subscriberClusters,
@@ -55,8 +55,8 @@ function snapshot() {
     t.db.select().from(subscribers).orderBy(asc(subscribers.id)).all(),
     t.db.select().from(subscriberClusters).all(),
     t.db.select().from(subscriberThemes).all(),
-    t.db.select().from(invitationDeliveries).all(),
-    t.db.select().from(invitationShares).all(),
+    t.db.select().from(announcementDeliveries).all(),
+    t.db.select().from(announcementShares).all(),
     t.db.select().from(newsletters).orderBy(asc(newsletters.id)).all(),
     t.db.select().from(outbox).orderBy(asc(outbox.id)).all(),
   ]);
@@ -225,7 +225,7 @@ describe('subscriptions', () => {
     const email = address('pending');
     await subscribe(email, [ORG], ['krisberedskap']);
     const eventId = await publishedEvent('Före bekräftelsen');
-    expect((await call('POST', `/api/events/${eventId}/invitations`, 'organiser', { cluster: ORG })).statusCode).toBe(202);
+    expect((await call('POST', `/api/events/${eventId}/announcements`, 'organiser', { cluster: ORG })).statusCode).toBe(202);
     const letter = await call('POST', '/api/newsletters', 'organiser', {
       subject: 'Före',
       body: 'Text',
@@ -238,14 +238,14 @@ describe('subscriptions', () => {
     // Once confirmed, the next one arrives.
     await call('POST', `/api/subscriptions/${tokenOf(email)}/confirm`);
     const next = await publishedEvent('Efter bekräftelsen');
-    expect((await call('POST', `/api/events/${next}/invitations`, 'organiser', { cluster: ORG })).json().recipients).toBeGreaterThanOrEqual(
-      1,
-    );
+    expect(
+      (await call('POST', `/api/events/${next}/announcements`, 'organiser', { cluster: ORG })).json().recipients,
+    ).toBeGreaterThanOrEqual(1);
     expect(mailsTo(email).map((m) => m.subject)).toEqual(['Bekräfta din prenumeration på Samverka', 'Inbjudan: Efter bekräftelsen']);
   });
 });
 
-describe('invitations', () => {
+describe('announcements (event invitations mailed to followers)', () => {
   let eventId: number;
   let emails: Record<'org' | 'theme' | 'all' | 'other' | 'cohost' | 'third' | 'none' | 'pending', string>;
 
@@ -291,16 +291,20 @@ describe('invitations', () => {
     ['an unknown cluster', 'organiser', 'no-such-cluster', 400, 'unknown_cluster'],
   ])('sending refused: %s → %i, nothing mailed', async (_what, who, cluster, status, code) => {
     const before = snapshot();
-    expectError(await call('POST', `/api/events/${eventId}/invitations`, who, { cluster }), status, code);
+    expectError(await call('POST', `/api/events/${eventId}/announcements`, who, { cluster }), status, code);
     expect(snapshot()).toBe(before);
   });
 
   it('400 for a bad body or id, 404 for an unknown event', async () => {
     const before = snapshot();
-    expectError(await call('POST', `/api/events/${eventId}/invitations`, 'organiser', {}), 400, 'invalid_request');
-    expectError(await call('POST', `/api/events/${eventId}/invitations`, 'organiser', { cluster: ORG, all: true }), 400, 'invalid_request');
-    expectError(await call('POST', '/api/events/abc/invitations', 'organiser', { cluster: ORG }), 400);
-    expectError(await call('POST', '/api/events/999999/invitations', 'organiser', { cluster: ORG }), 404, 'unknown_event');
+    expectError(await call('POST', `/api/events/${eventId}/announcements`, 'organiser', {}), 400, 'invalid_request');
+    expectError(
+      await call('POST', `/api/events/${eventId}/announcements`, 'organiser', { cluster: ORG, all: true }),
+      400,
+      'invalid_request',
+    );
+    expectError(await call('POST', '/api/events/abc/announcements', 'organiser', { cluster: ORG }), 400);
+    expectError(await call('POST', '/api/events/999999/announcements', 'organiser', { cluster: ORG }), 404, 'unknown_event');
     expect(snapshot()).toBe(before);
   });
 
@@ -311,8 +315,8 @@ describe('invitations', () => {
     const had = new Set(
       t.db
         .select()
-        .from(invitationDeliveries)
-        .where(eq(invitationDeliveries.eventId, eventId))
+        .from(announcementDeliveries)
+        .where(eq(announcementDeliveries.eventId, eventId))
         .all()
         .map((d) => d.subscriberId),
     );
@@ -325,33 +329,36 @@ describe('invitations', () => {
   it('send (lead, then co-host, then again), share, pass on: every subscriber gets exactly one invitation mail, confirmed ones only', async () => {
     const first = undelivered(ORG, 'krisberedskap');
     expect(first).toEqual(expect.arrayContaining([emails.org, emails.theme, emails.all]));
-    let res = await call('POST', `/api/events/${eventId}/invitations`, 'organiser', { cluster: ORG });
+    let res = await call('POST', `/api/events/${eventId}/announcements`, 'organiser', { cluster: ORG });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ recipients: first.length });
     expect(undelivered(COHOST, 'krisberedskap')).toEqual([emails.cohost]);
-    res = await call('POST', `/api/events/${eventId}/invitations`, 'cohost', { cluster: COHOST });
+    res = await call('POST', `/api/events/${eventId}/announcements`, 'cohost', { cluster: COHOST });
     expect(res.json()).toEqual({ recipients: 1 });
-    expect((await call('POST', `/api/events/${eventId}/invitations`, 'admin', { cluster: ORG })).json()).toEqual({ recipients: 0 });
+    expect((await call('POST', `/api/events/${eventId}/announcements`, 'admin', { cluster: ORG })).json()).toEqual({ recipients: 0 });
 
     // Sharing: only an organising cluster shares, and only published events.
-    expectError(await call('POST', `/api/events/${eventId}/invitations/share`, 'other', { fromCluster: ORG, clusters: [OTHER] }), 403);
+    expectError(await call('POST', `/api/events/${eventId}/announcements/share`, 'other', { fromCluster: ORG, clusters: [OTHER] }), 403);
     expectError(
-      await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [] }),
+      await call('POST', `/api/events/${eventId}/announcements/share`, 'organiser', { fromCluster: ORG, clusters: [] }),
       400,
       'invalid_request',
     );
     expectError(
-      await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: ['no-such-cluster'] }),
+      await call('POST', `/api/events/${eventId}/announcements/share`, 'organiser', { fromCluster: ORG, clusters: ['no-such-cluster'] }),
       400,
       'unknown_cluster',
     );
-    expectError(await call('POST', `/api/events/${eventId}/invitations/share`, 'anonymous', { fromCluster: ORG, clusters: [OTHER] }), 401);
-    expect(t.db.select().from(invitationShares).all()).toEqual([]);
-    res = await call('POST', `/api/events/${eventId}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER, THIRD] });
+    expectError(
+      await call('POST', `/api/events/${eventId}/announcements/share`, 'anonymous', { fromCluster: ORG, clusters: [OTHER] }),
+      401,
+    );
+    expect(t.db.select().from(announcementShares).all()).toEqual([]);
+    res = await call('POST', `/api/events/${eventId}/announcements/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER, THIRD] });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toEqual({ shared: [OTHER, THIRD] });
 
-    const shared = (await call('GET', '/api/me/shared-invitations', 'other')).json() as {
+    const shared = (await call('GET', '/api/me/shared-announcements', 'other')).json() as {
       event: { id: number };
       cluster: { slug: string };
       sharedBy: string;
@@ -365,36 +372,36 @@ describe('invitations', () => {
         passedOnAt: null,
       }),
     ]);
-    expect((await call('GET', '/api/me/shared-invitations', 'cohost')).json()).toEqual([]);
-    expect((await call('GET', '/api/me/shared-invitations', 'participant')).json()).toEqual([]);
-    expectError(await call('GET', '/api/me/shared-invitations', 'anonymous'), 401);
+    expect((await call('GET', '/api/me/shared-announcements', 'cohost')).json()).toEqual([]);
+    expect((await call('GET', '/api/me/shared-announcements', 'participant')).json()).toEqual([]);
+    expectError(await call('GET', '/api/me/shared-announcements', 'anonymous'), 401);
 
     // Passing on: only that cluster's coordinator (or an admin), only where shared.
-    expectError(await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'third', { cluster: OTHER }), 403);
-    expectError(await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'cohost', { cluster: COHOST }), 404, 'not_shared');
-    expectError(await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'participant', { cluster: OTHER }), 403);
+    expectError(await call('POST', `/api/events/${eventId}/announcements/pass-on`, 'third', { cluster: OTHER }), 403);
+    expectError(await call('POST', `/api/events/${eventId}/announcements/pass-on`, 'cohost', { cluster: COHOST }), 404, 'not_shared');
+    expectError(await call('POST', `/api/events/${eventId}/announcements/pass-on`, 'participant', { cluster: OTHER }), 403);
     const viaOther = undelivered(OTHER);
     expect(viaOther).toContain(emails.other);
     expect(viaOther).not.toContain(emails.all);
-    res = await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'other', { cluster: OTHER });
+    res = await call('POST', `/api/events/${eventId}/announcements/pass-on`, 'other', { cluster: OTHER });
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toEqual({ recipients: viaOther.length });
-    expect((await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'other', { cluster: OTHER })).json()).toEqual({
+    expect((await call('POST', `/api/events/${eventId}/announcements/pass-on`, 'other', { cluster: OTHER })).json()).toEqual({
       recipients: 0,
     });
     const viaThird = undelivered(THIRD);
     expect(viaThird).toContain(emails.third);
-    expect((await call('POST', `/api/events/${eventId}/invitations/pass-on`, 'admin', { cluster: THIRD })).json()).toEqual({
+    expect((await call('POST', `/api/events/${eventId}/announcements/pass-on`, 'admin', { cluster: THIRD })).json()).toEqual({
       recipients: viaThird.length,
     });
-    expect((await call('GET', '/api/me/shared-invitations', 'other')).json()).toEqual([]);
+    expect((await call('GET', '/api/me/shared-announcements', 'other')).json()).toEqual([]);
 
     const mails = invitationsFor(eventId);
     const perAddress = new Map<string, number>();
     for (const m of mails) perAddress.set(m.toAddress, (perAddress.get(m.toAddress) ?? 0) + 1);
     for (const e of [emails.org, emails.theme, emails.all, emails.cohost, emails.other, emails.third]) expect(perAddress.get(e), e).toBe(1);
     for (const [e, count] of perAddress) expect(count, e).toBe(1);
-    expect(mails).toHaveLength(t.db.select().from(invitationDeliveries).where(eq(invitationDeliveries.eventId, eventId)).all().length);
+    expect(mails).toHaveLength(t.db.select().from(announcementDeliveries).where(eq(announcementDeliveries.eventId, eventId)).all().length);
     for (const m of mails) {
       const token = tokenOf(m.toAddress)!;
       expect(m.headers).toEqual({
@@ -422,16 +429,16 @@ describe('invitations', () => {
     const cancelled = await publishedEvent('Inställt');
     expect((await call('POST', `/api/events/${cancelled}/cancel`, 'organiser', { reason: 'Sjukdom' })).statusCode).toBe(200);
     const before = snapshot();
-    expectError(await call('POST', `/api/events/${draftId}/invitations`, 'other', { cluster: OTHER }), 404, 'unknown_event');
+    expectError(await call('POST', `/api/events/${draftId}/announcements`, 'other', { cluster: OTHER }), 404, 'unknown_event');
     expectError(
-      await call('POST', `/api/events/${draftId}/invitations/share`, 'other', { fromCluster: OTHER, clusters: [THIRD] }),
+      await call('POST', `/api/events/${draftId}/announcements/share`, 'other', { fromCluster: OTHER, clusters: [THIRD] }),
       404,
       'unknown_event',
     );
-    expectError(await call('POST', `/api/events/${draftId}/invitations`, 'organiser', { cluster: ORG }), 409, 'not_published');
-    expectError(await call('POST', `/api/events/${cancelled}/invitations`, 'organiser', { cluster: ORG }), 409, 'not_published');
+    expectError(await call('POST', `/api/events/${draftId}/announcements`, 'organiser', { cluster: ORG }), 409, 'not_published');
+    expectError(await call('POST', `/api/events/${cancelled}/announcements`, 'organiser', { cluster: ORG }), 409, 'not_published');
     expectError(
-      await call('POST', `/api/events/${cancelled}/invitations/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER] }),
+      await call('POST', `/api/events/${cancelled}/announcements/share`, 'organiser', { fromCluster: ORG, clusters: [OTHER] }),
       409,
       'not_published',
     );

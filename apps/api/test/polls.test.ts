@@ -394,7 +394,7 @@ describe('POST /api/polls/:id/finalise', () => {
     });
     const orgs = t.db.select().from(eventOrganisers).where(eq(eventOrganisers.eventId, eventId)).all();
     expect(orgs.filter((o) => o.role === 'cohost').map((o) => o.status)).toEqual(['invited', 'invited']);
-    const invitations = (await call('GET', '/api/me/invitations', 'invited')).json() as { event: { id: number } }[];
+    const invitations = (await call('GET', '/api/me/cohost-invitations', 'invited')).json() as { event: { id: number } }[];
     expect(invitations.map((i) => i.event.id)).toContain(eventId);
 
     const mails = t.db.select().from(outbox).all().slice(mailsBefore);

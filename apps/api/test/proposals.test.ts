@@ -128,7 +128,7 @@ describe('the whole proposal flow', () => {
     // Drafts stay hidden from the public, but the invited clusters see them and their invitation.
     expectError(await call('GET', `/api/events/${eventId}`), 404);
     expect((await call('GET', `/api/events/${eventId}`, 'b')).statusCode).toBe(200);
-    const invitations = (await call('GET', '/api/me/invitations', 'a')).json() as { event: { id: number } }[];
+    const invitations = (await call('GET', '/api/me/cohost-invitations', 'a')).json() as { event: { id: number } }[];
     expect(invitations.map((i) => i.event.id)).toContain(eventId);
 
     expect((await call('POST', `/api/events/${eventId}/organisers/${A}/answer`, 'a', { accept: true })).statusCode).toBe(200);

@@ -3,8 +3,8 @@ import { loginTokens, sessions, users, type Db, type User } from '@samverka/db';
 import { loadActor, requireActor, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
 import { isEmail, normaliseEmail } from './escape.ts';
-import { loginLinkMail } from './mail/compose.ts';
-import { enqueueMail } from './mail/outbox.ts';
+import { loginLinkMail } from './outbox/compose.ts';
+import { enqueueMail } from './outbox/outbox.ts';
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { hashToken, newToken } from './tokens.ts';
 

@@ -4,8 +4,8 @@ import { assertAdmin, rolesOf, loadActor, type Actor, type Role } from './access
 import { issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';
-import { invitationMail, type Lang } from './mail/compose.ts';
-import { enqueueMail } from './mail/outbox.ts';
+import { accountInvitationMail, type Lang } from './outbox/compose.ts';
+import { enqueueMail } from './outbox/outbox.ts';
 import { hashPassword } from './passwords.ts';
 
 export const INVITATION_DAYS = 7;
@@ -70,7 +70,7 @@ function clusterBySlug(db: Db, slug: string) {
   return cluster;
 }
 
-export interface InviteInput {
+export interface UserInviteInput {
   email: string;
   name: string;
   language?: Lang;
@@ -82,7 +82,7 @@ export interface InviteInput {
 export function inviteUser(
   db: Db,
   actor: Actor | null,
-  input: InviteInput,
+  input: UserInviteInput,
   linkFor: (token: string) => string,
   now = new Date(),
 ): UserView {
@@ -108,7 +108,7 @@ export function inviteUser(
       .get();
     for (const clusterId of clusterIds) tx.insert(coordinators).values({ userId: created.id, clusterId, grantedAt: now }).run();
     const token = issueLoginToken(tx, created.id, INVITATION_DAYS * 86_400_000, now);
-    enqueueMail(tx, { to: email, ...invitationMail(created.language, name, linkFor(token), INVITATION_DAYS) }, now);
+    enqueueMail(tx, { to: email, ...accountInvitationMail(created.language, name, linkFor(token), INVITATION_DAYS) }, now);
     return created;
   });
   return viewUser(db, user);

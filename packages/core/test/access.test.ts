@@ -14,7 +14,7 @@ import {
 } from '../src/access.ts';
 import { getCluster, updateClusterProfile } from '../src/clusters-service.ts';
 import { DomainError } from '../src/errors.ts';
-import { listOutbox } from '../src/mail/outbox.ts';
+import { listOutbox } from '../src/outbox/outbox.ts';
 import { inviteUser, listUsers, setAdmin, setCoordinator } from '../src/users-service.ts';
 import { actorsFor, clusterId, freshDb, insertUser, outcome, type RoleName, type TestDb } from './helpers.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, isEmail, normaliseEmail, singleLine } from '../src/escape.ts';
-import { composeMail } from '../src/mail/compose.ts';
+import { composeMail } from '../src/outbox/compose.ts';
 
 describe('escapeHtml', () => {
   it('escapes the five characters that matter in text and attributes', () => {

@@ -2,7 +2,7 @@ import { eventAudit, eventOrganisers, events, eventThemes, type Db } from '@samv
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from '../src/events/event-access.ts';
+import { canAnswerCohostInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from '../src/events/event-access.ts';
 import { resolveEventFields, type EventFields, type EventInput } from '../src/events/event-input.ts';
 import {
   answerCohostInvitation,
@@ -15,7 +15,7 @@ import {
   getEvent,
   inviteCohost,
   listEvents,
-  pendingInvitations,
+  pendingCohostInvitations,
   publishEvent,
   removeCohost,
   updateEvent,
@@ -74,7 +74,7 @@ describe('event access rules', () => {
     const actor = who[name]!;
     expect(canManageEvent(actor, orgs)).toBe(manage);
     expect(canInviteCohosts(actor, orgs)).toBe(invite);
-    expect(canAnswerInvitation(actor, INVITED)).toBe(answer);
+    expect(canAnswerCohostInvitation(actor, INVITED)).toBe(answer);
     expect(canSeeEvent(actor, 'draft', orgs)).toBe(seeDraft);
     // Published and cancelled events are public.
     expect(canSeeEvent(actor, 'published', orgs)).toBe(true);
@@ -83,7 +83,7 @@ describe('event access rules', () => {
 
   it('a coordinator of several clusters gets the union of their rights', () => {
     const both: Actor = { userId: 9, isAdmin: false, coordinatorOf: [UNRELATED, INVITED] };
-    expect(canAnswerInvitation(both, INVITED)).toBe(true);
+    expect(canAnswerCohostInvitation(both, INVITED)).toBe(true);
     expect(canManageEvent(both, orgs)).toBe(false);
     expect(canManageEvent({ ...both, coordinatorOf: [UNRELATED, ACCEPTED] }, orgs)).toBe(true);
   });
@@ -682,18 +682,18 @@ describe('co-hosts', () => {
       { slug: LEAD, name: expect.any(String), role: 'lead', status: 'accepted' },
       { slug: COHOST, name: expect.any(String), role: 'cohost', status: 'invited' },
     ]);
-    expect(pendingInvitations(t.db, as.cohost)).toEqual([
+    expect(pendingCohostInvitations(t.db, as.cohost)).toEqual([
       {
         event: { id, title: 'Markdagen', startsAt: '2027-05-14T07:00:00.000Z', status: 'draft', lead: expect.any(String) },
         cluster: { slug: COHOST, name: expect.any(String) },
         invitedAt: '2027-01-05T08:00:00.000Z',
       },
     ]);
-    expect(pendingInvitations(t.db, as.lead)).toEqual([]);
+    expect(pendingCohostInvitations(t.db, as.lead)).toEqual([]);
     expect(caught(() => updateEvent(t.db, as.cohost, id, { title: 'x' })).kind).toBe('forbidden');
     const accepted = answerCohostInvitation(t.db, as.cohost, id, COHOST, true);
     expect(accepted.organisers.find((o) => o.slug === COHOST)!.status).toBe('accepted');
-    expect(pendingInvitations(t.db, as.cohost)).toEqual([]);
+    expect(pendingCohostInvitations(t.db, as.cohost)).toEqual([]);
     expect(updateEvent(t.db, as.cohost, id, { title: 'Gemensam markdag' }).event.title).toBe('Gemensam markdag');
   });
 
@@ -742,7 +742,7 @@ describe('co-hosts', () => {
     expect(caught(() => updateEvent(t.db, as.declined, id, { title: 'x' })).kind).toBe('forbidden');
     const again = inviteCohost(t.db, as.lead, id, DECLINED);
     expect(again.organisers.find((o) => o.slug === DECLINED)!.status).toBe('invited');
-    expect(pendingInvitations(t.db, as.declined).map((p) => p.event.id)).toEqual([id]);
+    expect(pendingCohostInvitations(t.db, as.declined).map((p) => p.event.id)).toEqual([id]);
     answerCohostInvitation(t.db, as.declined, id, DECLINED, true);
     expect(updateEvent(t.db, as.declined, id, { title: 'Nu med Vreta' }).event.title).toBe('Nu med Vreta');
   });
@@ -757,9 +757,9 @@ describe('co-hosts', () => {
     expect(caught(() => removeCohost(t.db, as.lead, id, LEAD)).code).toBe('not_cohost');
     expect(caught(() => removeCohost(t.db, as.lead, id, 'no-such-cluster')).code).toBe('not_cohost');
     // Withdrawing an invitation removes it from the invited cluster's list.
-    expect(pendingInvitations(t.db, as.invited).map((p) => p.event.id)).toEqual([id]);
+    expect(pendingCohostInvitations(t.db, as.invited).map((p) => p.event.id)).toEqual([id]);
     removeCohost(t.db, as.lead, id, INVITED);
-    expect(pendingInvitations(t.db, as.invited)).toEqual([]);
+    expect(pendingCohostInvitations(t.db, as.invited)).toEqual([]);
     expect(
       auditOf(id)
         .slice(-2)
@@ -773,11 +773,11 @@ describe('co-hosts', () => {
   it('invitations to cancelled events are not pending; a participant has none; anonymous must log in', () => {
     const id = eventWithOrganisers();
     publishEvent(t.db, as.lead, id);
-    expect(pendingInvitations(t.db, as.invited)).toHaveLength(1);
+    expect(pendingCohostInvitations(t.db, as.invited)).toHaveLength(1);
     cancelEvent(t.db, as.lead, id, 'Inställt');
-    expect(pendingInvitations(t.db, as.invited)).toEqual([]);
-    expect(pendingInvitations(t.db, as.participant)).toEqual([]);
-    expect(caught(() => pendingInvitations(t.db, as.anonymous)).kind).toBe('unauthenticated');
+    expect(pendingCohostInvitations(t.db, as.invited)).toEqual([]);
+    expect(pendingCohostInvitations(t.db, as.participant)).toEqual([]);
+    expect(caught(() => pendingCohostInvitations(t.db, as.anonymous)).kind).toBe('unauthenticated');
   });
 
   it('an accepted co-host counts as organiser of the cluster in listings; an invited one does not', () => {

@@ -1,6 +1,6 @@
 import {
-  invitationDeliveries,
-  invitationShares,
+  announcementDeliveries,
+  announcementShares,
   newsletters,
   outbox,
   subscriberClusters,
@@ -16,7 +16,7 @@ import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publish
 import type { EventInput } from '../src/events/event-input.ts';
 import { createHorizonItem } from '../src/horizon/horizon-service.ts';
 import { setPublicUrl } from '../src/links.ts';
-import { passOnInvitation, sendInvitation, sharedWithMe, shareInvitation } from '../src/mailings/invitation-service.ts';
+import { passOnAnnouncement, sendAnnouncement, sharedAnnouncements, shareAnnouncement } from '../src/mailings/announcement-service.ts';
 import {
   createNewsletter,
   getNewsletter,
@@ -44,8 +44,8 @@ function snapshot(db: Db) {
     db.select().from(subscribers).orderBy(asc(subscribers.id)).all(),
     db.select().from(subscriberClusters).all(),
     db.select().from(subscriberThemes).all(),
-    db.select().from(invitationDeliveries).all(),
-    db.select().from(invitationShares).all(),
+    db.select().from(announcementDeliveries).all(),
+    db.select().from(announcementShares).all(),
     db.select().from(newsletters).orderBy(asc(newsletters.id)).all(),
     db.select().from(outbox).orderBy(asc(outbox.id)).all(),
   ]);
@@ -206,13 +206,13 @@ describe('subscriptions (double opt-in)', () => {
   it('unsubscribing deletes the subscriber, what they followed and their delivery records; the link then answers 404', () => {
     const token = confirmed('anna@example.se', [ORG], ['krisberedskap']);
     const e = publishedEvent();
-    sendInvitation(t.db, organiser, e, ORG, NOW);
-    expect(t.db.select().from(invitationDeliveries).all()).toHaveLength(1);
+    sendAnnouncement(t.db, organiser, e, ORG, NOW);
+    expect(t.db.select().from(announcementDeliveries).all()).toHaveLength(1);
     unsubscribe(t.db, token);
     expect(t.db.select().from(subscribers).all()).toEqual([]);
     expect(t.db.select().from(subscriberClusters).all()).toEqual([]);
     expect(t.db.select().from(subscriberThemes).all()).toEqual([]);
-    expect(t.db.select().from(invitationDeliveries).all()).toEqual([]);
+    expect(t.db.select().from(announcementDeliveries).all()).toEqual([]);
     expect(caught(() => getSubscription(t.db, token)).code).toBe('unknown_subscription');
     expect(caught(() => unsubscribe(t.db, token)).kind).toBe('not_found');
     expect(caught(() => confirmSubscription(t.db, token)).kind).toBe('not_found');
@@ -278,7 +278,7 @@ describe('invitations', () => {
   });
 
   it("goes to the confirmed subscribers who follow the sending cluster or any of the event's themes, each with their own unsubscribe headers", () => {
-    expect(sendInvitation(t.db, organiser, eventId, ORG, later(1))).toEqual({ recipients: 3 });
+    expect(sendAnnouncement(t.db, organiser, eventId, ORG, later(1))).toEqual({ recipients: 3 });
     const sent = mails(t.db);
     expect(sent.map((m) => m.toAddress).sort()).toEqual(['all@example.se', 'org@example.se', 'theme@example.se']);
     for (const m of sent) {
@@ -295,13 +295,13 @@ describe('invitations', () => {
   });
 
   it('a co-host sends to its own followers; nobody who already had it gets it again', () => {
-    sendInvitation(t.db, organiser, eventId, ORG, later(1));
-    expect(sendInvitation(t.db, cohost, eventId, COHOST, later(2))).toEqual({ recipients: 1 });
+    sendAnnouncement(t.db, organiser, eventId, ORG, later(1));
+    expect(sendAnnouncement(t.db, cohost, eventId, COHOST, later(2))).toEqual({ recipients: 1 });
     const english = mailsTo(t.db, 'cohost@example.se');
     expect(english.map((m) => m.subject)).toEqual(['Invitation: Vattenförsörjning på gården']);
     // Sending again reaches nobody.
-    expect(sendInvitation(t.db, organiser, eventId, ORG, later(3))).toEqual({ recipients: 0 });
-    expect(sendInvitation(t.db, admin, eventId, COHOST, later(3))).toEqual({ recipients: 0 });
+    expect(sendAnnouncement(t.db, organiser, eventId, ORG, later(3))).toEqual({ recipients: 0 });
+    expect(sendAnnouncement(t.db, admin, eventId, COHOST, later(3))).toEqual({ recipients: 0 });
     for (const [, n] of invitationsByAddress(t.db)) expect(n).toBe(1);
   });
 
@@ -317,14 +317,14 @@ describe('invitations', () => {
     ['anonymous', 'unauthenticated', () => null, ORG],
   ])('sending: %s → %s; a refusal mails and records nothing', (_who, expected, actor, cluster) => {
     const before = snapshot(t.db);
-    expect(outcome(() => sendInvitation(t.db, actor(), eventId, cluster, later(1)))).toBe(expected);
+    expect(outcome(() => sendAnnouncement(t.db, actor(), eventId, cluster, later(1)))).toBe(expected);
     if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
     else expect(mails(t.db).length).toBeGreaterThan(0);
   });
 
   it('a co-host that has not accepted does not organise yet (422)', () => {
     inviteCohost(t.db, organiser, eventId, THIRD, NOW);
-    const err = caught(() => sendInvitation(t.db, third, eventId, THIRD, later(1)));
+    const err = caught(() => sendAnnouncement(t.db, third, eventId, THIRD, later(1)));
     expect([err.kind, err.code]).toEqual(['rule', 'not_organiser']);
   });
 
@@ -346,11 +346,11 @@ describe('invitations', () => {
     const cancelled = publishedEvent({ title: 'Inställt', start: '2030-02-12T09:00', end: '2030-02-12T10:00' });
     cancelEvent(t.db, organiser, cancelled, 'Sjukdom', NOW);
     const before = snapshot(t.db);
-    expect(caught(() => sendInvitation(t.db, organiser, draft, ORG, NOW)).code).toBe('not_published');
-    expect(caught(() => sendInvitation(t.db, organiser, cancelled, ORG, NOW)).code).toBe('not_published');
-    expect(caught(() => shareInvitation(t.db, organiser, draft, ORG, [OTHER], NOW)).code).toBe('not_published');
-    expect(caught(() => sendInvitation(t.db, organiser, 9999, ORG, NOW)).kind).toBe('not_found');
-    expect(caught(() => sendInvitation(t.db, organiser, eventId, 'no-such-cluster', NOW)).kind).toBe('invalid');
+    expect(caught(() => sendAnnouncement(t.db, organiser, draft, ORG, NOW)).code).toBe('not_published');
+    expect(caught(() => sendAnnouncement(t.db, organiser, cancelled, ORG, NOW)).code).toBe('not_published');
+    expect(caught(() => shareAnnouncement(t.db, organiser, draft, ORG, [OTHER], NOW)).code).toBe('not_published');
+    expect(caught(() => sendAnnouncement(t.db, organiser, 9999, ORG, NOW)).kind).toBe('not_found');
+    expect(caught(() => sendAnnouncement(t.db, organiser, eventId, 'no-such-cluster', NOW)).kind).toBe('invalid');
     expect(snapshot(t.db)).toBe(before);
   });
 
@@ -371,23 +371,23 @@ describe('invitations', () => {
     ).event.id;
     const before = snapshot(t.db);
     for (const attempt of [
-      () => sendInvitation(t.db, other, draft, OTHER, NOW),
-      () => sendInvitation(t.db, participant, draft, ORG, NOW),
-      () => shareInvitation(t.db, other, draft, OTHER, [THIRD], NOW),
-      () => passOnInvitation(t.db, other, draft, OTHER, NOW),
+      () => sendAnnouncement(t.db, other, draft, OTHER, NOW),
+      () => sendAnnouncement(t.db, participant, draft, ORG, NOW),
+      () => shareAnnouncement(t.db, other, draft, OTHER, [THIRD], NOW),
+      () => passOnAnnouncement(t.db, other, draft, OTHER, NOW),
     ]) {
       const err = caught(attempt);
       expect([err.kind, err.code]).toEqual(['not_found', 'unknown_event']);
     }
-    expect(caught(() => sendInvitation(t.db, organiser, draft, ORG, NOW)).code).toBe('not_published');
-    expect(caught(() => sendInvitation(t.db, admin, draft, ORG, NOW)).code).toBe('not_published');
+    expect(caught(() => sendAnnouncement(t.db, organiser, draft, ORG, NOW)).code).toBe('not_published');
+    expect(caught(() => sendAnnouncement(t.db, admin, draft, ORG, NOW)).code).toBe('not_published');
     expect(snapshot(t.db)).toBe(before);
   });
 
   it('share, then pass on: the other cluster’s followers get it once; those who had it do not get it again', () => {
-    sendInvitation(t.db, organiser, eventId, ORG, later(1));
-    expect(shareInvitation(t.db, organiser, eventId, ORG, [OTHER, THIRD], later(2))).toEqual({ shared: [OTHER, THIRD] });
-    const mine = sharedWithMe(t.db, other);
+    sendAnnouncement(t.db, organiser, eventId, ORG, later(1));
+    expect(shareAnnouncement(t.db, organiser, eventId, ORG, [OTHER, THIRD], later(2))).toEqual({ shared: [OTHER, THIRD] });
+    const mine = sharedAnnouncements(t.db, other);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({
       event: { id: eventId, title: 'Vattenförsörjning på gården' },
@@ -395,18 +395,18 @@ describe('invitations', () => {
       sharedBy: 'Agro Örebro',
       passedOnAt: null,
     });
-    expect(sharedWithMe(t.db, third).map((s) => s.cluster.slug)).toEqual([THIRD]);
-    expect(sharedWithMe(t.db, cohost)).toEqual([]);
-    expect(sharedWithMe(t.db, participant)).toEqual([]);
+    expect(sharedAnnouncements(t.db, third).map((s) => s.cluster.slug)).toEqual([THIRD]);
+    expect(sharedAnnouncements(t.db, cohost)).toEqual([]);
+    expect(sharedAnnouncements(t.db, participant)).toEqual([]);
 
     // other@ follows Grönt Center only; all@ follows it too but already had the invitation.
-    expect(passOnInvitation(t.db, other, eventId, OTHER, later(3))).toEqual({ recipients: 1 });
+    expect(passOnAnnouncement(t.db, other, eventId, OTHER, later(3))).toEqual({ recipients: 1 });
     expect(mailsTo(t.db, 'other@example.se')).toHaveLength(1);
-    expect(passOnInvitation(t.db, other, eventId, OTHER, later(4))).toEqual({ recipients: 0 });
+    expect(passOnAnnouncement(t.db, other, eventId, OTHER, later(4))).toEqual({ recipients: 0 });
     // Agro Väst's follower gets it through that cluster.
-    expect(passOnInvitation(t.db, third, eventId, THIRD, later(5))).toEqual({ recipients: 1 });
-    expect(sharedWithMe(t.db, other)).toEqual([]);
-    const via = t.db.select().from(invitationDeliveries).all();
+    expect(passOnAnnouncement(t.db, third, eventId, THIRD, later(5))).toEqual({ recipients: 1 });
+    expect(sharedAnnouncements(t.db, other)).toEqual([]);
+    const via = t.db.select().from(announcementDeliveries).all();
     expect(via).toHaveLength(5);
     expect(new Set(via.map((d) => d.subscriberId)).size).toBe(5);
     const counts = invitationsByAddress(t.db);
@@ -423,19 +423,19 @@ describe('invitations', () => {
 
   it('sharing: only the organising clusters share; unknown clusters are 400; sharing twice records one share', () => {
     const before = snapshot(t.db);
-    expect(outcome(() => shareInvitation(t.db, other, eventId, ORG, [OTHER], NOW))).toBe('forbidden');
-    expect(outcome(() => shareInvitation(t.db, other, eventId, OTHER, [THIRD], NOW))).toBe('rule');
-    expect(outcome(() => shareInvitation(t.db, participant, eventId, ORG, [OTHER], NOW))).toBe('forbidden');
-    expect(outcome(() => shareInvitation(t.db, null, eventId, ORG, [OTHER], NOW))).toBe('unauthenticated');
-    expect(outcome(() => shareInvitation(t.db, organiser, eventId, ORG, [OTHER, 'no-such-cluster'], NOW))).toBe('invalid');
+    expect(outcome(() => shareAnnouncement(t.db, other, eventId, ORG, [OTHER], NOW))).toBe('forbidden');
+    expect(outcome(() => shareAnnouncement(t.db, other, eventId, OTHER, [THIRD], NOW))).toBe('rule');
+    expect(outcome(() => shareAnnouncement(t.db, participant, eventId, ORG, [OTHER], NOW))).toBe('forbidden');
+    expect(outcome(() => shareAnnouncement(t.db, null, eventId, ORG, [OTHER], NOW))).toBe('unauthenticated');
+    expect(outcome(() => shareAnnouncement(t.db, organiser, eventId, ORG, [OTHER, 'no-such-cluster'], NOW))).toBe('invalid');
     expect(snapshot(t.db)).toBe(before);
-    shareInvitation(t.db, cohost, eventId, COHOST, [OTHER, COHOST], NOW);
-    shareInvitation(t.db, admin, eventId, ORG, [OTHER], NOW);
+    shareAnnouncement(t.db, cohost, eventId, COHOST, [OTHER, COHOST], NOW);
+    shareAnnouncement(t.db, admin, eventId, ORG, [OTHER], NOW);
     // The sharing cluster is not shared with itself, and a second share of the same cluster is ignored.
     expect(
       t.db
         .select()
-        .from(invitationShares)
+        .from(announcementShares)
         .all()
         .map((s) => s.clusterId),
     ).toHaveLength(1);
@@ -450,16 +450,16 @@ describe('invitations', () => {
     ['participant', 'forbidden', () => participant, OTHER],
     ['anonymous', 'unauthenticated', () => null, OTHER],
   ])('passing on: %s → %s', (_who, expected, actor, cluster) => {
-    shareInvitation(t.db, organiser, eventId, ORG, [OTHER], NOW);
+    shareAnnouncement(t.db, organiser, eventId, ORG, [OTHER], NOW);
     const before = snapshot(t.db);
-    expect(outcome(() => passOnInvitation(t.db, actor(), eventId, cluster, later(1)))).toBe(expected);
+    expect(outcome(() => passOnAnnouncement(t.db, actor(), eventId, cluster, later(1)))).toBe(expected);
     if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
     else expect(mailsTo(t.db, 'other@example.se')).toHaveLength(1);
   });
 
   it('an unsubscribed address gets no invitation afterwards', () => {
     unsubscribe(t.db, tokens.followsTheme!);
-    expect(sendInvitation(t.db, organiser, eventId, ORG, later(1))).toEqual({ recipients: 2 });
+    expect(sendAnnouncement(t.db, organiser, eventId, ORG, later(1))).toEqual({ recipients: 2 });
     expect(mailsTo(t.db, 'theme@example.se')).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { outbox } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../src/errors.ts';
-import { backoffMs, dueMails, enqueueMail, listOutbox, markFailedAttempt, markSent, MAX_PERMANENT_FAILURES } from '../src/mail/outbox.ts';
+import { backoffMs, dueMails, enqueueMail, listOutbox, markFailedAttempt, markSent, MAX_PERMANENT_FAILURES } from '../src/outbox/outbox.ts';
 import { freshDb, type TestDb } from './helpers.ts';
 
 let t: TestDb;

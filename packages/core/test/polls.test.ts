@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
 import { loadActor, type Actor } from '../src/access.ts';
-import { createEvent, getEvent, pendingInvitations, publishEvent } from '../src/events/event-service.ts';
+import { createEvent, getEvent, pendingCohostInvitations, publishEvent } from '../src/events/event-service.ts';
 import { setPublicUrl } from '../src/links.ts';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls, type PollInput } from '../src/polls/poll-service.ts';
 import { caught, clusterId, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
@@ -426,7 +426,7 @@ describe('finalisePoll', () => {
     // The event does not clash with itself on the chosen slot.
     expect(poll.slots[0]!.clashes).toEqual([]);
     // The invited clusters see the co-host invitation.
-    expect(pendingInvitations(t.db, invited).map((i) => i.event.id)).toEqual([eventId]);
+    expect(pendingCohostInvitations(t.db, invited).map((i) => i.event.id)).toEqual([eventId]);
     expect(getEvent(t.db, null, eventId).title).toBe(p.title);
   });
 

@@ -2,7 +2,7 @@ import { eventOrganisers, events, proposalComments, proposalResponses, proposals
 import { asc } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
-import { answerCohostInvitation, eventAuditLog, getEvent, pendingInvitations, updateEvent } from '../src/events/event-service.ts';
+import { answerCohostInvitation, eventAuditLog, getEvent, pendingCohostInvitations, updateEvent } from '../src/events/event-service.ts';
 import {
   acceptProposal,
   commentOnProposal,
@@ -204,7 +204,7 @@ describe('accepting and declining', () => {
       `${B} cohost invited`,
       `${A} cohost invited`,
     ]);
-    expect(pendingInvitations(t.db, a).map((i) => i.event.id)).toEqual([eventId]);
+    expect(pendingCohostInvitations(t.db, a).map((i) => i.event.id)).toEqual([eventId]);
     expect(eventAuditLog(t.db, own, eventId)).toEqual([
       { at: now.toISOString(), action: 'created', user: 'Olga Own', changes: expect.any(Object) },
     ]);

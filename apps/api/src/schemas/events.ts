@@ -162,7 +162,7 @@ export type EventBriefPage = Static<typeof EventBriefPage>;
 
 export const CancelBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
 export const InviteCohostBody = StrictObject({ cluster: Slug });
-export const AnswerInvitationBody = StrictObject({ accept: Type.Boolean() });
+export const AnswerCohostInvitationBody = StrictObject({ accept: Type.Boolean() });
 export const EventClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
 
 export const AuditEntry = Type.Object({
@@ -174,12 +174,12 @@ export const AuditEntry = Type.Object({
 export type AuditEntry = Static<typeof AuditEntry>;
 export const AuditLog = Type.Array(AuditEntry);
 
-export const PendingInvitation = Type.Object({
+export const PendingCohostInvitation = Type.Object({
   event: Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String(), status: EventStatus, lead: Type.String() }),
   cluster: NamedRef,
   invitedAt: Type.String(),
 });
-export type PendingInvitation = Static<typeof PendingInvitation>;
+export type PendingCohostInvitation = Static<typeof PendingCohostInvitation>;
 
 const TimeOfDay = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'HH:mm' });
 const { start: _s, end: _e, startDate: _sd, endDate: _ed, allDay: _ad, ...seriesFields } = eventFields;

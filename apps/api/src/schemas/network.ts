@@ -86,21 +86,21 @@ export const OneClickBody = Type.Optional(
 );
 
 // ---- Invitations ----
-export const SendInvitationBody = StrictObject({ cluster: Slug });
-export const ShareInvitationBody = StrictObject({
+export const SendAnnouncementBody = StrictObject({ cluster: Slug });
+export const ShareAnnouncementBody = StrictObject({
   fromCluster: Slug,
   clusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }),
 });
 export const Recipients = Type.Object({ recipients: Type.Integer() });
 export const Shared = Type.Object({ shared: Type.Array(Type.String()) });
-export const SharedInvitation = Type.Object({
+export const SharedAnnouncement = Type.Object({
   event: Type.Object({ id: Type.Integer(), title: Type.String(), startsAt: Type.String() }),
   cluster: NamedRef,
   sharedBy: Type.String(),
   sharedAt: Type.String(),
   passedOnAt: N(Type.String()),
 });
-export type SharedInvitation = Static<typeof SharedInvitation>;
+export type SharedAnnouncement = Static<typeof SharedAnnouncement>;
 
 // ---- Newsletters ----
 export const NewsletterBody = StrictObject({
@@ -208,7 +208,7 @@ export type PollFinaliseBody = Static<typeof PollFinaliseBody>;
 export type PollFinaliseResult = Static<typeof PollFinaliseResult>;
 export type SubscribeBody = Static<typeof SubscribeBody>;
 export type SubscriptionUpdateBody = Static<typeof SubscriptionUpdateBody>;
-export type ShareInvitationBody = Static<typeof ShareInvitationBody>;
+export type ShareAnnouncementBody = Static<typeof ShareAnnouncementBody>;
 export type Recipients = Static<typeof Recipients>;
 export type Shared = Static<typeof Shared>;
 export type HorizonQuery = Static<typeof HorizonQuery>;

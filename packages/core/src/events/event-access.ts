@@ -27,7 +27,7 @@ export function canInviteCohosts(actor: Actor | null, organisers: readonly Organ
 }
 
 /** A coordinator of the invited cluster (or an admin) answers a co-host invitation. */
-export function canAnswerInvitation(actor: Actor | null, clusterId: number): boolean {
+export function canAnswerCohostInvitation(actor: Actor | null, clusterId: number): boolean {
   return !!actor && (actor.isAdmin || actor.coordinatorOf.includes(clusterId));
 }
 

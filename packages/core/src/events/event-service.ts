@@ -17,7 +17,7 @@ import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { instantToLocal } from '../time.ts';
-import { canAnswerInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from './event-access.ts';
+import { canAnswerCohostInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from './event-access.ts';
 import {
   fieldsOf,
   leadClusterId,
@@ -370,7 +370,7 @@ export function answerCohostInvitation(
   const a = requireActor(actor);
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${clusterSlug}"`);
-  if (!canAnswerInvitation(a, cluster.id)) throw forbidden('Only a coordinator of the invited cluster may answer the invitation');
+  if (!canAnswerCohostInvitation(a, cluster.id)) throw forbidden('Only a coordinator of the invited cluster may answer the invitation');
   const org = db
     .select()
     .from(eventOrganisers)
@@ -414,14 +414,14 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
   return viewOne(db, a, eventId);
 }
 
-export interface PendingInvitation {
+export interface PendingCohostInvitation {
   event: { id: number; title: string; startsAt: string; status: EventStatus; lead: string };
   cluster: { slug: string; name: string };
   invitedAt: string;
 }
 
 /** Co-host invitations waiting for an answer from the clusters the actor coordinates. */
-export function pendingInvitations(db: Db, actor: Actor | null): PendingInvitation[] {
+export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCohostInvitation[] {
   const a = requireActor(actor);
   if (a.coordinatorOf.length === 0) return [];
   const lead = sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`;

@@ -5,7 +5,7 @@ import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { escapeHtml, singleLine } from '../escape.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
 import { links } from '../links.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
 

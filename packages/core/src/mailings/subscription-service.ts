@@ -3,8 +3,8 @@ import { clusters, subscriberClusters, subscribers, subscriberThemes, themes, ty
 import { DomainError, type ErrorDetail } from '../errors.ts';
 import { isEmail, normaliseEmail } from '../escape.ts';
 import { links } from '../links.ts';
-import { composeMail, type Lang } from '../mail/compose.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { composeMail, type Lang } from '../outbox/compose.ts';
+import { enqueueMail } from '../outbox/outbox.ts';
 import { newToken } from '../tokens.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -7,8 +7,8 @@ import { resolveEventFields } from '../events/event-input.ts';
 import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
-import { composeMail } from '../mail/compose.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { composeMail } from '../outbox/compose.ts';
+import { enqueueMail } from '../outbox/outbox.ts';
 import { icsAttachment } from '../registrations/registration-mail.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant } from '../time.ts';
 

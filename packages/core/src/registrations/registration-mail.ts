@@ -1,5 +1,5 @@
 import type { Event, MailAttachment, Registration } from '@samverka/db';
-import { composeMail, type ComposedMail, type Lang } from '../mail/compose.ts';
+import { composeMail, type ComposedMail, type Lang } from '../outbox/compose.ts';
 
 export type RegistrationMailKind =
   | 'confirmed'

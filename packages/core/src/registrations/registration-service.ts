@@ -8,7 +8,7 @@ import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMail } from '../outbox/outbox.ts';
 import { newToken } from '../tokens.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
 

@@ -111,9 +111,9 @@ export const subscriberThemes = sqliteTable(
   (t) => [primaryKey({ columns: [t.subscriberId, t.themeId] }), index('subscriber_themes_theme_idx').on(t.themeId)],
 );
 
-/** Each subscriber gets an event's invitation at most once, whoever sends or passes it on. */
-export const invitationDeliveries = sqliteTable(
-  'invitation_deliveries',
+/** Each subscriber gets an event announcement (the invitation mailed to followers) at most once, whoever sends or passes it on. */
+export const announcementDeliveries = sqliteTable(
+  'announcement_deliveries',
   {
     eventId: integer('event_id')
       .notNull()
@@ -127,9 +127,9 @@ export const invitationDeliveries = sqliteTable(
   (t) => [primaryKey({ columns: [t.eventId, t.subscriberId] })],
 );
 
-/** An invitation shared with another cluster, which may pass it on to its own followers. */
-export const invitationShares = sqliteTable(
-  'invitation_shares',
+/** An event announcement shared with another cluster, which may pass it on to its own followers. */
+export const announcementShares = sqliteTable(
+  'announcement_shares',
   {
     eventId: integer('event_id')
       .notNull()

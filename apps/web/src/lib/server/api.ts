@@ -16,8 +16,8 @@ import type {
   Report,
   ReportQuery,
   Shared,
-  ShareInvitationBody,
-  SharedInvitation,
+  ShareAnnouncementBody,
+  SharedAnnouncement,
   SubscribeBody,
   Subscription,
   SubscriptionUpdateBody,
@@ -31,7 +31,7 @@ export type {
   NewsletterPreview,
   Poll,
   Report,
-  SharedInvitation,
+  SharedAnnouncement,
   Subscription,
 } from '@samverka/api/schemas';
 import type {
@@ -53,7 +53,7 @@ import type {
   EventWithClashes,
   InviteBody,
   OutboxPage,
-  PendingInvitation,
+  PendingCohostInvitation,
   Proposal,
   ProposalCreateBody,
   ProposalQuery,
@@ -187,7 +187,7 @@ export type {
   Event,
   EventCreateBody,
   EventPatchBody,
-  PendingInvitation,
+  PendingCohostInvitation,
   Proposal,
   Series,
   SeriesCreateBody,
@@ -222,7 +222,7 @@ export function createApi(ctx: ApiContext) {
       feed: () => call<PersonalFeed>(ctx, 'GET', '/api/me/feed'),
       regenerateFeed: () => call<PersonalFeed>(ctx, 'POST', '/api/me/feed/regenerate'),
       revokeFeed: () => call<null>(ctx, 'DELETE', '/api/me/feed'),
-      invitations: () => call<PendingInvitation[]>(ctx, 'GET', '/api/me/invitations'),
+      cohostInvitations: () => call<PendingCohostInvitation[]>(ctx, 'GET', '/api/me/cohost-invitations'),
     },
     events: {
       list: (q: EventQuery = {}) => call<EventPage>(ctx, 'GET', `/api/events${query(q)}`),
@@ -235,7 +235,7 @@ export function createApi(ctx: ApiContext) {
       cancel: (id: number, reason: string) => call<Event>(ctx, 'POST', `/api/events/${id}/cancel`, { reason }),
       audit: (id: number) => call<AuditEntry[]>(ctx, 'GET', `/api/events/${id}/audit`),
       inviteCohost: (id: number, cluster: string) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers`, { cluster }),
-      answerInvitation: (id: number, slug: string, accept: boolean) =>
+      answerCohostInvitation: (id: number, slug: string, accept: boolean) =>
         call<Event>(ctx, 'POST', `/api/events/${id}/organisers/${enc(slug)}/answer`, { accept }),
       removeCohost: (id: number, slug: string) => call<Event>(ctx, 'DELETE', `/api/events/${id}/organisers/${enc(slug)}`),
     },
@@ -293,12 +293,13 @@ export function createApi(ctx: ApiContext) {
       update: (token: string, body: SubscriptionUpdateBody) => call<Subscription>(ctx, 'PUT', `/api/subscriptions/${enc(token)}`, body),
       remove: (token: string) => call<null>(ctx, 'DELETE', `/api/subscriptions/${enc(token)}`),
     },
-    invitations: {
-      send: (eventId: number, cluster: string) => call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations`, { cluster }),
-      share: (eventId: number, body: ShareInvitationBody) => call<Shared>(ctx, 'POST', `/api/events/${eventId}/invitations/share`, body),
+    announcements: {
+      send: (eventId: number, cluster: string) => call<Recipients>(ctx, 'POST', `/api/events/${eventId}/announcements`, { cluster }),
+      share: (eventId: number, body: ShareAnnouncementBody) =>
+        call<Shared>(ctx, 'POST', `/api/events/${eventId}/announcements/share`, body),
       passOn: (eventId: number, cluster: string) =>
-        call<Recipients>(ctx, 'POST', `/api/events/${eventId}/invitations/pass-on`, { cluster }),
-      sharedWithMe: () => call<SharedInvitation[]>(ctx, 'GET', '/api/me/shared-invitations'),
+        call<Recipients>(ctx, 'POST', `/api/events/${eventId}/announcements/pass-on`, { cluster }),
+      shared: () => call<SharedAnnouncement[]>(ctx, 'GET', '/api/me/shared-announcements'),
     },
     newsletters: {
       list: (drafts = false) => call<Newsletter[]>(ctx, 'GET', `/api/newsletters${drafts ? '?drafts=true' : ''}`),

@@ -14,7 +14,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     return res.data;
   };
   const [invitations, clusters] = await Promise.all([
-    api.me.invitations().then(unwrap),
+    api.me.cohostInvitations().then(unwrap),
     Promise.all(
       user.clusters.map(async (c) => {
         const [upcoming, drafts, proposals] = await Promise.all([
@@ -35,15 +35,15 @@ export const actions: Actions = {
     const form = await request.formData();
     const id = Number(field(form, 'event'));
     const accept = field(form, 'accept') === 'true';
-    const res = await locals.api.events.answerInvitation(id, field(form, 'cluster'), accept);
+    const res = await locals.api.events.answerCohostInvitation(id, field(form, 'cluster'), accept);
     if (!res.ok) return failFromApi(res.error);
     redirect(303, `/mitt-kluster?klart=${accept ? 'accepted' : 'declined'}`);
   },
-  // ---- Shared invitations (lib/components/SharedInvitations.svelte): pass one on to a cluster's followers ----
+  // ---- Shared invitations (lib/components/SharedAnnouncements.svelte): pass one on to a cluster's followers ----
   passOn: async ({ locals, request }) => {
     const form = await request.formData();
     const id = Number(field(form, 'event'));
-    const res = await locals.api.invitations.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
+    const res = await locals.api.announcements.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
     if (!res.ok) return fail(Math.min(res.status, 500), { action: 'passOn', message: res.error.message });
     redirect(303, `/mitt-kluster?vidare=${res.data.recipients}`);
   },

@@ -16,7 +16,7 @@ import {
 } from '@samverka/core';
 import { errors, IdParams } from '../../../schemas/common.ts';
 import {
-  AnswerInvitationBody,
+  AnswerCohostInvitationBody,
   AuditLog,
   CancelBody,
   Event,
@@ -163,7 +163,7 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Accept or decline a co-host invitation (the invited cluster)',
         security,
         params: EventClusterParams,
-        body: AnswerInvitationBody,
+        body: AnswerCohostInvitationBody,
         response: { 200: Event, ...errors(400, 401, 403, 404, 409) },
       },
     },

@@ -2,14 +2,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   changeOwnPassword,
   getMe,
-  pendingInvitations,
+  pendingCohostInvitations,
   personalFeed,
   regeneratePersonalFeed,
   revokePersonalFeed,
   setLanguage,
+  sharedAnnouncements,
 } from '@samverka/core';
 import { Type } from 'typebox';
-import { PendingInvitation } from '../../../schemas/events.ts';
+import { PendingCohostInvitation } from '../../../schemas/events.ts';
+import { SharedAnnouncement } from '../../../schemas/network.ts';
 import { errors } from '../../../schemas/common.ts';
 import { MePatch, PasswordBody, User } from '../../../schemas/users.ts';
 
@@ -25,16 +27,16 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/invitations',
+    '/cohost-invitations',
     {
       schema: {
         tags: ['me'],
         summary: 'Co-host invitations waiting for the clusters I coordinate',
         security: [{ bearer: [] }],
-        response: { 200: Type.Array(PendingInvitation), ...errors(401) },
+        response: { 200: Type.Array(PendingCohostInvitation), ...errors(401) },
       },
     },
-    async (req) => pendingInvitations(app.db, req.actor),
+    async (req) => pendingCohostInvitations(app.db, req.actor),
   );
 
   const PersonalFeed = Type.Object({ token: Type.String(), createdAt: Type.String(), url: Type.String(), webcal: Type.String() });
@@ -89,6 +91,18 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       await changeOwnPassword(app.db, req.actor, req.body.password);
       return reply.code(204).send(null);
     },
+  );
+  app.get(
+    '/shared-announcements',
+    {
+      schema: {
+        tags: ['me', 'announcements'],
+        summary: 'Invitations shared with my clusters, not yet passed on',
+        security: [{ bearer: [] }],
+        response: { 200: Type.Array(SharedAnnouncement), ...errors(401) },
+      },
+    },
+    async (req) => sharedAnnouncements(app.db, req.actor),
   );
 };
 export default me;

@@ -95,7 +95,7 @@ export const actions: Actions = {
     const id = idParam(params.id);
     const form = await request.formData();
     const accept = field(form, 'accept') === 'true';
-    const res = await locals.api.events.answerInvitation(id, field(form, 'cluster'), accept);
+    const res = await locals.api.events.answerCohostInvitation(id, field(form, 'cluster'), accept);
     if (!res.ok) return withAction('answer', failFromApi(res.error));
     // A declined cluster no longer sees a draft, so its coordinator goes back to their overview.
     redirect(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
@@ -112,14 +112,14 @@ export const actions: Actions = {
     if (!res.data.created || !res.data.token) redirect(303, `/evenemang/${id}?anmalan=mejlad#anmalan`);
     redirect(303, `/anmalan/${res.data.token}?klart=anmald`);
   },
-  // ---- Invitations (lib/components/InvitationActions.svelte): mail the followers, share with other clusters ----
-  sendInvitation: async ({ locals, params, request }) => {
+  // ---- Invitations (lib/components/CohostInvitationActions.svelte): mail the followers, share with other clusters ----
+  sendAnnouncement: async ({ locals, params, request }) => {
     const id = idParam(params.id);
-    const res = await locals.api.invitations.send(id, field(await request.formData(), 'cluster'));
-    if (!res.ok) return withAction('sendInvitation', failFromApi(res.error));
+    const res = await locals.api.announcements.send(id, field(await request.formData(), 'cluster'));
+    if (!res.ok) return withAction('sendAnnouncement', failFromApi(res.error));
     redirect(303, `/evenemang/${id}?inbjudan=skickad&antal=${res.data.recipients}#inbjudan`);
   },
-  shareInvitation: async ({ locals, params, request }) => {
+  shareAnnouncement: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const form = await request.formData();
     const values = {
@@ -128,10 +128,10 @@ export const actions: Actions = {
     };
     if (values.clusters.length === 0) {
       const m = catalogues[locals.lang];
-      return fail(400, { action: 'shareInvitation', message: m.formHasErrors, fields: { clusters: m.errInviteCluster }, values });
+      return fail(400, { action: 'shareAnnouncement', message: m.formHasErrors, fields: { clusters: m.errInviteCluster }, values });
     }
-    const res = await locals.api.invitations.share(id, values);
-    if (!res.ok) return withAction('shareInvitation', failFromApi(res.error, values));
+    const res = await locals.api.announcements.share(id, values);
+    if (!res.ok) return withAction('shareAnnouncement', failFromApi(res.error, values));
     redirect(303, `/evenemang/${id}?inbjudan=delad&antal=${values.clusters.length}#inbjudan`);
   },
 };

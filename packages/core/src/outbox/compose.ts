@@ -63,7 +63,7 @@ export function loginLinkMail(lang: Lang, name: string, url: string, validMinute
       });
 }
 
-export function invitationMail(lang: Lang, name: string, url: string, validDays: number): ComposedMail {
+export function accountInvitationMail(lang: Lang, name: string, url: string, validDays: number): ComposedMail {
   return lang === 'sv'
     ? composeMail(lang, {
         subject: 'Du är inbjuden till Samverka',

@@ -1,8 +1,8 @@
 import { outbox } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { enqueueMail, MAX_PERMANENT_FAILURES } from '../src/mail/outbox.ts';
-import { OutboxWorker } from '../src/mail/worker.ts';
+import { enqueueMail, MAX_PERMANENT_FAILURES } from '../src/outbox/outbox.ts';
+import { OutboxWorker } from '../src/outbox/worker.ts';
 import { freshDb, type TestDb } from './helpers.ts';
 import { startSmtp, waitFor, type TestSmtp } from './smtp.ts';
 

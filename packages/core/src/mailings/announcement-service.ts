@@ -1,12 +1,12 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { clusters, events, eventThemes, invitationDeliveries, invitationShares, type Db, type Event } from '@samverka/db';
+import { clusters, events, eventThemes, announcementDeliveries, announcementShares, type Db, type Event } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { links } from '../links.ts';
-import { composeMail } from '../mail/compose.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { composeMail } from '../outbox/compose.ts';
+import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText } from '../markdown.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
 
@@ -36,7 +36,7 @@ function assertOrganiserCoordinator(db: Db, actor: Actor, eventId: number, clust
   return id;
 }
 
-function invitationMail(e: Event, lang: 'sv' | 'en', token: string, clusterName: string) {
+function announcementMail(e: Event, lang: 'sv' | 'en', token: string, clusterName: string) {
   const locale = lang === 'sv' ? 'sv-SE' : 'en-GB';
   const when = e.allDay
     ? new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
@@ -66,9 +66,9 @@ function invitationMail(e: Event, lang: 'sv' | 'en', token: string, clusterName:
 function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: number[], now: Date): number {
   const already = new Set(
     tx
-      .select({ id: invitationDeliveries.subscriberId })
-      .from(invitationDeliveries)
-      .where(eq(invitationDeliveries.eventId, e.id))
+      .select({ id: announcementDeliveries.subscriberId })
+      .from(announcementDeliveries)
+      .where(eq(announcementDeliveries.eventId, e.id))
       .all()
       .map((r) => r.id),
   );
@@ -76,15 +76,21 @@ function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: 
   let sent = 0;
   for (const s of matchingSubscribers(tx, clusterIds, themeIds)) {
     if (already.has(s.id)) continue;
-    tx.insert(invitationDeliveries).values({ eventId: e.id, subscriberId: s.id, viaClusterId: via, sentAt: now }).run();
-    enqueueMail(tx, { to: s.email, ...invitationMail(e, s.language, s.token, name), headers: unsubscribeHeaders(s.token) }, now);
+    tx.insert(announcementDeliveries).values({ eventId: e.id, subscriberId: s.id, viaClusterId: via, sentAt: now }).run();
+    enqueueMail(tx, { to: s.email, ...announcementMail(e, s.language, s.token, name), headers: unsubscribeHeaders(s.token) }, now);
     sent++;
   }
   return sent;
 }
 
 /** A coordinator invites the subscribers who follow their cluster or any of the event's themes. Nobody gets it twice. */
-export function sendInvitation(db: Db, actor: Actor | null, eventId: number, viaCluster: string, now = new Date()): { recipients: number } {
+export function sendAnnouncement(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  viaCluster: string,
+  now = new Date(),
+): { recipients: number } {
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const via = assertOrganiserCoordinator(db, a, eventId, viaCluster);
@@ -98,7 +104,7 @@ export function sendInvitation(db: Db, actor: Actor | null, eventId: number, via
 }
 
 /** Shares the invitation with other clusters, whose coordinators may pass it on to their followers. */
-export function shareInvitation(
+export function shareAnnouncement(
   db: Db,
   actor: Actor | null,
   eventId: number,
@@ -113,14 +119,14 @@ export function shareInvitation(
   db.transaction((tx) => {
     for (const id of ids) {
       if (id === from) continue;
-      tx.insert(invitationShares).values({ eventId, clusterId: id, sharedByClusterId: from, sharedAt: now }).onConflictDoNothing().run();
+      tx.insert(announcementShares).values({ eventId, clusterId: id, sharedByClusterId: from, sharedAt: now }).onConflictDoNothing().run();
     }
   });
   return { shared: toClusters };
 }
 
 /** One action for a coordinator of a cluster the invitation was shared with: send it to that cluster's followers. */
-export function passOnInvitation(
+export function passOnAnnouncement(
   db: Db,
   actor: Actor | null,
   eventId: number,
@@ -133,17 +139,17 @@ export function passOnInvitation(
   if (!a.isAdmin && !a.coordinatorOf.includes(id)) throw forbidden('You can only pass on invitations for a cluster you coordinate');
   const share = db
     .select()
-    .from(invitationShares)
-    .where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id)))
+    .from(announcementShares)
+    .where(and(eq(announcementShares.eventId, eventId), eq(announcementShares.clusterId, id)))
     .get();
   if (!share) throw new DomainError('not_found', 'not_shared', 'This invitation was not shared with that cluster');
   return {
     recipients: db.transaction(
       (tx) => {
         const n = deliver(tx, e, id, [id], [], now);
-        tx.update(invitationShares)
+        tx.update(announcementShares)
           .set({ passedOnAt: now })
-          .where(and(eq(invitationShares.eventId, eventId), eq(invitationShares.clusterId, id)))
+          .where(and(eq(announcementShares.eventId, eventId), eq(announcementShares.clusterId, id)))
           .run();
         return n;
       },
@@ -152,7 +158,7 @@ export function passOnInvitation(
   };
 }
 
-export interface SharedInvitation {
+export interface SharedAnnouncement {
   event: { id: number; title: string; startsAt: string };
   cluster: { slug: string; name: string };
   sharedBy: string;
@@ -161,16 +167,20 @@ export interface SharedInvitation {
 }
 
 /** Invitations shared with the clusters the actor coordinates that are not passed on yet. */
-export function sharedWithMe(db: Db, actor: Actor | null): SharedInvitation[] {
+export function sharedAnnouncements(db: Db, actor: Actor | null): SharedAnnouncement[] {
   const a = requireActor(actor);
   if (a.coordinatorOf.length === 0) return [];
   const rows = db
-    .select({ share: invitationShares, title: events.title, startsAt: events.startsAt, slug: clusters.slug, name: clusters.name })
-    .from(invitationShares)
-    .innerJoin(events, eq(events.id, invitationShares.eventId))
-    .innerJoin(clusters, eq(clusters.id, invitationShares.clusterId))
+    .select({ share: announcementShares, title: events.title, startsAt: events.startsAt, slug: clusters.slug, name: clusters.name })
+    .from(announcementShares)
+    .innerJoin(events, eq(events.id, announcementShares.eventId))
+    .innerJoin(clusters, eq(clusters.id, announcementShares.clusterId))
     .where(
-      and(inArray(invitationShares.clusterId, [...a.coordinatorOf]), isNull(invitationShares.passedOnAt), eq(events.status, 'published')),
+      and(
+        inArray(announcementShares.clusterId, [...a.coordinatorOf]),
+        isNull(announcementShares.passedOnAt),
+        eq(events.status, 'published'),
+      ),
     )
     .all();
   const names = new Map(
