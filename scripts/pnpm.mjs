@@ -1,5 +1,5 @@
 // Runs the pinned pnpm through npx so a fresh machine needs only Node and npm
-// (corepack fails here with "No compatible signature found", see TOOLCHAIN.md).
+// (corepack fails here with "No compatible signature found", see docs/toolchain.md).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 

@@ -6,7 +6,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** Debian's Chromium, headless, with a fresh profile; never a downloaded browser (TOOLCHAIN.md). */
+/** Debian's Chromium, headless, with a fresh profile; never a downloaded browser (docs/toolchain.md). */
 export async function launchBrowser(
   opts: { javaScriptEnabled?: boolean } = {},
 ): Promise<{ context: BrowserContext; close(): Promise<void> }> {

@@ -12,7 +12,7 @@ export const IN_PROCESS_API = Symbol.for('samverka.api');
 /**
  * Serves the SvelteKit app (adapter-node's handler) for every URL that no API or feed route
  * claims, from the same process and port. Encapsulated, with its own content-type parsing:
- * the body must reach SvelteKit unread, or form posts hang (see TOOLCHAIN.md).
+ * the body must reach SvelteKit unread, or form posts hang (see docs/toolchain.md).
  */
 export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; publicUrl: string }) {
   const file = join(opts.buildDir, 'handler.js');

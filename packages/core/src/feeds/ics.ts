@@ -54,7 +54,7 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): str
     created: DateTime.fromJSDate(e.createdAt, { zone: 'UTC' }),
     allDay: e.allDay,
     // Luxon values in the event's zone: ical-generator then writes the wall-clock time under TZID
-    // (a JS Date would be written in the server's own zone, see TOOLCHAIN.md).
+    // (a JS Date would be written in the server's own zone, see docs/toolchain.md).
     start,
     end,
     timezone: e.allDay || inUtc ? null : zone,
