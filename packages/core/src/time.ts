@@ -5,10 +5,16 @@ export const DEFAULT_ZONE = 'Europe/Stockholm';
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * An IANA time-zone name as the runtime spells it canonically ("europe/stockholm" →
+ * "Europe/Stockholm", "US/Eastern" → "America/New_York"), so every TZID written in a calendar
+ * is the name its VTIMEZONE is made for. Throws DomainError `invalid_time_zone` (400) for a name
+ * the runtime does not know.
+ */
 export function assertZone(zone: string, field = 'timeZone'): string {
   if (!IANAZone.isValidZone(zone))
     throw new DomainError('invalid', 'invalid_time_zone', `"${zone}" is not an IANA time zone`, [{ field, message: 'unknown time zone' }]);
-  return zone;
+  return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
 /**

@@ -1,12 +1,9 @@
-import * as tzModule from '@touch4it/ical-timezones';
 import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Event } from '@samverka/db';
 import { markdownToText } from '../markdown.ts';
 import { DEFAULT_ZONE } from '../time.ts';
-
-// CommonJS package: under Node its functions sit on the default export.
-const { getVtimezoneComponent } = ((tzModule as unknown as { default?: typeof tzModule }).default ?? tzModule) as typeof tzModule;
+import { buildVtimezone } from './vtimezone.ts';
 
 /** Written by ical-generator as -//Samverka//Gröna kluster//SV (RFC 5545 §3.7.3). */
 export const PRODID = { company: 'Samverka', product: 'Gröna kluster', language: 'SV' };
@@ -84,17 +81,9 @@ function paramText(text: string): string {
   return text.replace(/"/g, "'").replace(/\\/g, '/');
 }
 
-const vtimezoneCache = new Map<string, string>();
-
-/** The VTIMEZONE block for a zone, with CRLF line ends (RFC 5545 §3.1). */
+/** The VTIMEZONE block for a zone, with CRLF line ends (RFC 5545 §3.1): see vtimezone.ts. */
 export function vtimezone(zone: string): string {
-  let block = vtimezoneCache.get(zone);
-  if (block === undefined) {
-    const raw = getVtimezoneComponent(zone);
-    block = raw ? `${raw.replace(/\r?\n/g, '\r\n').replace(/(\r\n)+$/, '')}\r\n` : '';
-    vtimezoneCache.set(zone, block);
-  }
-  return block;
+  return buildVtimezone(zone);
 }
 
 export interface CalendarHeader {
