@@ -40,6 +40,9 @@ export function sendFeed(req: FastifyRequest, reply: FastifyReply, feeds: FeedSe
       : ims !== undefined && !Number.isNaN(Date.parse(ims)) && feed.lastModified.getTime() <= Date.parse(ims);
   // A 304 carries the validators and caching headers a 200 would have (RFC 9110 §15.4.5).
   reply.headers({
+    // Node caches its Date string and refreshes it on a timer, which lags under load: written
+    // here from the clock, Date is never earlier than Last-Modified (RFC 9110 §8.8.2.1, §6.6.1).
+    date: new Date().toUTCString(),
     etag: `"${feed.hash}${encoding === 'br' ? '-br' : encoding === 'gzip' ? '-gz' : ''}"`,
     'last-modified': feed.lastModifiedHttp,
     'cache-control': isPrivate ? 'private, max-age=300' : 'public, max-age=300',
