@@ -1,6 +1,6 @@
 import type { Event } from '@samverka/db';
 import { describe, expect, it } from 'vitest';
-import { assembleCalendar, buildVevent, calendarHeader, vtimezone, type IcsEventContext } from '../src/feeds/ics.ts';
+import { assembleCalendar, buildVevent, calendarHeader, itipCalendar, vtimezone, type IcsEventContext } from '../src/feeds/ics.ts';
 import { markdownToText } from '../src/markdown.ts';
 import { localToInstant } from '../src/time.ts';
 import {
@@ -12,6 +12,7 @@ import {
   readWithPython,
   unfold,
 } from '../../../tests/support/ics-readers.ts';
+import { itipErrors } from '../../../tests/support/libical.ts';
 
 // Rows as the database holds them: instants in UTC plus the zone, all-day events as dates.
 const UPDATED = new Date('2026-05-04T10:11:12.345Z');
@@ -332,5 +333,56 @@ describe('calendarHeader, vtimezone and assembleCalendar', () => {
     const empty = assembleCalendar(HEADER, [], []);
     expect(empty).toBe(`${HEADER}END:VCALENDAR\r\n`);
     expect(readBoth(empty).events).toEqual([]);
+  });
+});
+
+describe('itipCalendar: invitations calendar apps act on (RFC 5546)', () => {
+  const organizer = { name: 'Agro "Örebro"', email: 'kontakt@agro.test' };
+  const attendee = { name: 'Åsa Öberg', email: 'asa@example.se' };
+  const stamp = new Date('2026-11-29T09:00:00Z');
+
+  it('REQUEST: one ORGANIZER, the participant as ATTENDEE (accepted, no RSVP), same UID, SEQUENCE = revision; libical finds no iTIP fault', () => {
+    const e = row({ revision: 3, start: '2027-03-28T09:00', end: '2027-03-28T12:00' });
+    const text = itipCalendar(e, ctx(), 'sv', { method: 'REQUEST', organizer, attendee, stamp, sequence: e.revision }, 'Samverka');
+    expect(itipErrors(text)).toEqual([]);
+    const lines = unfold(text).split('\r\n');
+    expect(lines).toContain('METHOD:REQUEST');
+    expect(lines.filter((l) => l.startsWith('ORGANIZER'))).toEqual([`ORGANIZER;CN="Agro 'Örebro'":mailto:kontakt@agro.test`]);
+    const attendees = lines.filter((l) => l.startsWith('ATTENDEE'));
+    expect(attendees).toHaveLength(1);
+    expect(attendees[0]).toMatch(/PARTSTAT=ACCEPTED/);
+    expect(attendees[0]).toMatch(/RSVP=FALSE/);
+    expect(attendees[0]).toMatch(/:MAILTO:asa@example\.se$/i);
+    expect(lines).toContain(`UID:${e.uid}`);
+    expect(lines).toContain('SEQUENCE:3');
+    expect(lines).toContain('DTSTAMP:20261129T090000Z');
+    // ical.js reads the same instant as the feeds carry.
+    const read = readWithIcalJs(text).events[0]!;
+    expect(read.start).toBe('2027-03-28T07:00:00Z');
+    expect(read.uid).toBe(e.uid);
+  });
+
+  it('CANCEL for the participant (they left): ORGANIZER, ATTENDEE, same UID, a higher SEQUENCE; libical finds no iTIP fault', () => {
+    const e = row({ revision: 3 });
+    const text = itipCalendar(e, ctx(), 'en', { method: 'CANCEL', organizer, attendee, stamp, sequence: e.revision + 1 }, 'Samverka');
+    expect(itipErrors(text)).toEqual([]);
+    const lines = unfold(text).split('\r\n');
+    expect(lines).toContain('METHOD:CANCEL');
+    expect(lines).toContain('SEQUENCE:4');
+    expect(lines.filter((l) => l.startsWith('ORGANIZER'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('ATTENDEE'))).toHaveLength(1);
+  });
+
+  it('CANCEL of a cancelled event says STATUS:CANCELLED; libical finds no iTIP fault', () => {
+    const e = row({ revision: 5, status: 'cancelled', cancelReason: 'Sjukdom' });
+    const text = itipCalendar(e, ctx(), 'sv', { method: 'CANCEL', organizer, attendee, stamp, sequence: e.revision }, 'Samverka');
+    expect(itipErrors(text)).toEqual([]);
+    expect(unfold(text)).toContain('STATUS:CANCELLED');
+  });
+
+  it('libical does flag a CANCEL without ORGANIZER (the checker can fail)', () => {
+    const e = row();
+    const text = calendar([e]).replace('METHOD:PUBLISH', 'METHOD:CANCEL');
+    expect(itipErrors(text).join('\n')).toMatch(/ORGANIZER/);
   });
 });

@@ -1,4 +1,4 @@
-import ical, { ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, ICalEventTransparency } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Event } from '@samverka/db';
 import { markdownToText } from '../markdown.ts';
@@ -26,7 +26,7 @@ const CANCELLED_PREFIX: Record<FeedLang, string> = { sv: 'INSTÄLLT:', en: 'CANC
  * DTSTAMP is the last change of the event: RFC 5545 §3.8.7.2 allows it for published calendars
  * and it keeps the text stable between builds.
  */
-export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): string {
+export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang, itip?: ItipParts): string {
   const cal = ical({ prodId: PRODID });
   const zone = e.timeZone || DEFAULT_ZONE;
   const cancelled = e.status === 'cancelled';
@@ -45,8 +45,8 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): str
   const inUtc = !e.allDay && (start.getPossibleOffsets().length > 1 || end.getPossibleOffsets().length > 1);
   cal.createEvent({
     id: e.uid,
-    sequence: e.revision,
-    stamp: DateTime.fromJSDate(e.updatedAt, { zone: 'UTC' }),
+    sequence: itip?.sequence ?? e.revision,
+    stamp: DateTime.fromJSDate(itip?.stamp ?? e.updatedAt, { zone: 'UTC' }),
     lastModified: DateTime.fromJSDate(e.updatedAt, { zone: 'UTC' }),
     created: DateTime.fromJSDate(e.createdAt, { zone: 'UTC' }),
     allDay: e.allDay,
@@ -63,13 +63,42 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang): str
         ? { title: place || e.onlineUrl || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) }
         : e.onlineUrl,
     categories: ctx.themeNames.map((name) => ({ name })),
-    organizer: ctx.organizerEmail ? { name: paramText(ctx.leadName), email: ctx.organizerEmail } : null,
+    organizer: itip
+      ? { name: paramText(itip.organizer.name), email: itip.organizer.email }
+      : ctx.organizerEmail
+        ? { name: paramText(ctx.leadName), email: ctx.organizerEmail }
+        : null,
+    attendees: itip
+      ? [
+          {
+            name: paramText(itip.attendee.name),
+            email: itip.attendee.email,
+            role: ICalAttendeeRole.REQ,
+            ...(itip.method === 'REQUEST' ? { status: ICalAttendeeStatus.ACCEPTED } : {}),
+            rsvp: false,
+          },
+        ]
+      : [],
     status: cancelled ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   });
   const text = cal.toString();
   const from = text.indexOf('BEGIN:VEVENT');
   const to = text.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length;
   return text.slice(from, to);
+}
+
+/**
+ * What turns a VEVENT into one of an iTIP message (RFC 5546): exactly one ORGANIZER, the one
+ * ATTENDEE the message is for, DTSTAMP = when the message is made and the SEQUENCE it carries.
+ */
+export interface ItipParts {
+  method: 'REQUEST' | 'CANCEL';
+  organizer: { name: string; email: string };
+  attendee: { name: string; email: string };
+  /** When the message is made: DTSTAMP of an object with a METHOD (RFC 5545 §3.8.7.2). */
+  stamp: Date;
+  /** The event's revision for a REQUEST; higher than the last REQUEST's for a CANCEL (RFC 5546 §2.1.4). */
+  sequence: number;
 }
 
 /**
@@ -89,7 +118,7 @@ export function vtimezone(zone: string): string {
 export interface CalendarHeader {
   name: string;
   description?: string;
-  method?: 'PUBLISH' | 'CANCEL';
+  method?: 'PUBLISH' | 'REQUEST' | 'CANCEL';
   /** The zone calendar apps should show the feed in (X-WR-TIMEZONE). */
   timeZone?: string;
   ttlSeconds?: number;
@@ -105,7 +134,8 @@ export function calendarHeader(h: CalendarHeader): string {
     prodId: PRODID,
     name: h.name,
     description: h.description ?? null,
-    method: h.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH,
+    method:
+      h.method === 'CANCEL' ? ICalCalendarMethod.CANCEL : h.method === 'REQUEST' ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.PUBLISH,
     ttl: h.ttlSeconds ?? null,
     timezone: h.timeZone ? { name: h.timeZone } : null,
   });
@@ -161,4 +191,15 @@ export function buildDeadlineVevent(d: DeadlineEntry, boardUrl: string, lang: Fe
   });
   const text = cal.toString();
   return text.slice(text.indexOf('BEGIN:VEVENT'), text.indexOf('END:VEVENT') + 'END:VEVENT\r\n'.length);
+}
+
+/**
+ * A whole iTIP message for one participant (RFC 5546 §3.2.2 REQUEST, §3.2.5 CANCEL): METHOD,
+ * the event's VTIMEZONE and one VEVENT with ORGANIZER and ATTENDEE, same UID as the feeds. Mail
+ * it as `text/calendar; method=…` inside the multipart/alternative so calendar apps act on it.
+ */
+export function itipCalendar(e: Event, ctx: IcsEventContext, lang: FeedLang, itip: ItipParts, name: string): string {
+  const header = calendarHeader({ name, method: itip.method });
+  const zones = e.allDay ? [] : [e.timeZone || DEFAULT_ZONE];
+  return assembleCalendar(header, zones, [buildVevent(e, ctx, lang, itip)]);
 }
