@@ -1,7 +1,6 @@
 import { events, type Event } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadActor } from '../src/access.ts';
 import { cancelEvent, createEvent, publishEvent } from '../src/events/event-service.ts';
 import { setPublicUrl } from '../src/links.ts';
 import { announcementMail } from '../src/mailings/announcement-service.ts';
@@ -13,7 +12,7 @@ import { registrationMail, type RegistrationMailKind } from '../src/registration
 import { en } from '../src/texts/en.ts';
 import { LANGS, textsFor, type Lang } from '../src/texts/index.ts';
 import { sv } from '../src/texts/sv.ts';
-import { freshDb, insertUser, type TestDb } from './helpers.ts';
+import { eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
 
 /** Every leaf of a catalogue by its dotted path: 'string' or 'function/<number of parameters>'. */
 function leaves(node: unknown, path = ''): Map<string, string> {
@@ -67,18 +66,8 @@ describe('every mail kind renders in both languages', () => {
   beforeAll(() => {
     setPublicUrl('https://samverka.test');
     t = freshDb();
-    const lead = loadActor(t.db, insertUser(t.db, { coordinatorOf: ['agro-orebro'] }))!;
-    const input = {
-      leadCluster: 'agro-orebro',
-      title: 'Vattenförsörjning på gården',
-      kind: 'workshop' as const,
-      themes: ['krisberedskap'],
-      start: '2030-06-10T09:00',
-      end: '2030-06-10T12:00',
-      venueName: 'Lantbruksskolan',
-      address: 'Skolvägen 1, Örebro',
-      description: 'Om **brunnar** och regnvatten.',
-    };
+    const lead = insertActor(t.db, { coordinatorOf: ['agro-orebro'] });
+    const input = eventInput({ address: 'Skolvägen 1, Örebro', description: 'Om **brunnar** och regnvatten.' });
     const row = (id: number) => t.db.select().from(events).where(eq(events.id, id)).get()!;
     const a = createEvent(t.db, lead, input).event.id;
     publishEvent(t.db, lead, a);
@@ -113,7 +102,7 @@ describe('every mail kind renders in both languages', () => {
           manageUrl: 'https://samverka.test/anmalan/abc',
           eventUrl: 'https://samverka.test/evenemang/1',
           position: 3,
-          when: '10 juni 2030 09:00 – 12:00 (Europe/Stockholm)',
+          when: '10 mars 2031 09:00 – 12:00 (Europe/Stockholm)',
           where: 'Lantbruksskolan, Skolvägen 1, Örebro',
           message: { subject: 'Parkering', body: 'Parkera vid ladan.' },
         }),
