@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventInput } from '../support/fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // 200 people register at the same moment for 50 seats, over real HTTP against the built
@@ -41,16 +42,17 @@ async function api(method: string, path: string, body?: unknown) {
 describe('registration under concurrency', () => {
   it(`${PEOPLE} simultaneous registrations for ${SEATS} seats: exactly ${SEATS} confirmed, ${PEOPLE - SEATS} waiting in positions 1..${PEOPLE - SEATS}, no 5xx`, async () => {
     // Admins may create events for any cluster.
-    const created = await api('POST', '/api/events', {
-      leadCluster: 'agro-orebro',
-      title: 'Stämma om beredskapslager',
-      kind: 'conference',
-      themes: ['krisberedskap'],
-      start: '2031-03-10T09:00',
-      end: '2031-03-10T16:00',
-      venueName: 'Konserthuset',
-      capacity: SEATS,
-    });
+    const created = await api(
+      'POST',
+      '/api/events',
+      eventInput({
+        title: 'Stämma om beredskapslager',
+        kind: 'conference',
+        end: '2031-03-10T16:00',
+        venueName: 'Konserthuset',
+        capacity: SEATS,
+      }),
+    );
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = (created.body.event as { id: number }).id;
     expect((await api('POST', `/api/events/${id}/publish`)).status).toBe(200);

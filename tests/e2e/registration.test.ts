@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
 import { readWithIcalJs } from '../support/ics-readers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { eventInput } from '../support/fixtures.ts';
 import { TestSmtp, toAddress } from '../support/smtp.ts';
 
 // Registration for an event with one seat, driven through the pages in Chromium with JavaScript
@@ -54,16 +55,11 @@ beforeAll(async () => {
   expect(login.status).toBe(200);
   adminToken = ((await login.json()) as { token: string }).token;
   // Admins may create events for any cluster.
-  const created = await api('POST', '/api/events', {
-    leadCluster: 'agro-orebro',
-    title: TITLE,
-    kind: 'workshop',
-    themes: ['krisberedskap'],
-    start: `${YEAR}-04-14T09:00`,
-    end: `${YEAR}-04-14T15:00`,
-    venueName: 'Försöksgården',
-    capacity: 1,
-  });
+  const created = await api(
+    'POST',
+    '/api/events',
+    eventInput({ title: TITLE, start: `${YEAR}-04-14T09:00`, end: `${YEAR}-04-14T15:00`, venueName: 'Försöksgården', capacity: 1 }),
+  );
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   eventId = (created.body.event as { id: number }).id;
   expect((await api('POST', `/api/events/${eventId}/publish`)).status).toBe(200);

@@ -1,19 +1,25 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '../support/fixtures.ts';
 import { freePort, ROOT, startServer } from '../support/server.ts';
 
 // The product as an operator runs it: start, restart, refuse a bad start, back up while running.
 
 const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
 const CLI = join(ROOT, 'apps/api/dist/admin-cli.mjs');
-const dirs: string[] = [];
+const dirs: TempDir[] = [];
 afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs) d.remove();
 });
+/** An empty data folder, removed after the tests. */
+function emptyDataDir(prefix: string): string {
+  const d = tempDir(prefix);
+  dirs.push(d);
+  return d.path;
+}
 
 /** Runs the server expecting it to stop by itself; returns its exit code and output. */
 async function failingStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -75,16 +81,14 @@ describe('starting and running the product', () => {
   });
 
   it('stops with a clear message and a non-zero exit on a bad setting', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'samverka-bad-'));
-    dirs.push(dir);
+    const dir = emptyDataDir('samverka-bad-');
     const { code, output } = await failingStart({ DATA_DIR: dir, PORT: 'abc' });
     expect(code).not.toBe(0);
     expect(output).toContain('Configuration error: PORT must be a whole number');
   });
 
   it('stops with a clear message and a non-zero exit when a migration fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'samverka-badmig-'));
-    dirs.push(dir);
+    const dir = emptyDataDir('samverka-badmig-');
     // A database that already has a "clusters" table of another shape: the first migration cannot run.
     const db = new Database(join(dir, 'samverka.db'));
     db.exec('CREATE TABLE clusters (oops TEXT)');
@@ -114,8 +118,7 @@ describe('starting and running the product', () => {
   });
 
   it('the admin tool refuses a short password and unknown commands', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'samverka-cli-'));
-    dirs.push(dir);
+    const dir = emptyDataDir('samverka-cli-');
     const weak = spawnSync(process.execPath, [CLI, 'create-admin', '--email', 'a@example.se'], {
       env: { ...process.env, DATA_DIR: dir, ADMIN_PASSWORD: 'kort' },
       encoding: 'utf8',

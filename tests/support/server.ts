@@ -1,8 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { tempDir } from './fixtures.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
@@ -32,7 +31,8 @@ export interface RunningServer {
 /** Starts the built product (API, web app, feeds on one port) on a fresh data folder. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'samverka-e2e-'));
+  const data = tempDir('samverka-e2e-');
+  const dataDir = data.path;
   const url = `http://127.0.0.1:${port}`;
   const baseEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn', ...env };
   let log = '';
@@ -70,7 +70,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      data.remove();
     },
   };
 }

@@ -1,55 +1,138 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { waitFor } from './wait.ts';
 
-/** A real SMTP server on 127.0.0.1 that keeps every message it receives, parsed by mailparser. */
+/** One message as the server received it: the SMTP envelope, the raw message and mailparser's reading of it. */
+export interface ReceivedMail {
+  /** MAIL FROM, '' for the null sender. */
+  envelopeFrom: string;
+  /** RCPT TO, in order: who the mail was really sent to, whatever its headers say. */
+  envelopeTo: string[];
+  raw: string;
+  parsed: ParsedMail;
+}
+
+export interface SmtpOptions {
+  /** Answers 550 (unknown mailbox) for the recipients it matches, as a real server does. */
+  rejectRecipient?: (address: string) => boolean;
+  /**
+   * Milliseconds close() waits for open connections before it cuts them. A client's QUIT may
+   * still be on its way when a test closes the server; smtp-server's own default is 30 s.
+   */
+  closeTimeoutMs?: number;
+}
+
+/**
+ * A real SMTP server (smtp-server) on 127.0.0.1 that keeps every message it receives, parsed
+ * with mailparser, with its envelope. No TLS and no AUTH, as the product's SMTP_URL in tests has
+ * none. start() listens on a free port (port 0) or the given one; after stop(), start() listens
+ * again on the same port, so a test can take SMTP down and bring it back where the product
+ * expects it.
+ */
 export class TestSmtp {
-  readonly messages: ParsedMail[] = [];
-  private server: SMTPServer | null = null;
+  readonly received: ReceivedMail[] = [];
   port = 0;
+  private server: SMTPServer | null = null;
 
-  async start(port = 0): Promise<number> {
-    this.server = new SMTPServer({
+  constructor(private readonly opts: SmtpOptions = {}) {}
+
+  /** The parsed messages in the order they arrived. */
+  get messages(): ParsedMail[] {
+    return this.received.map((m) => m.parsed);
+  }
+
+  /** Listens on `port` (by default the port it had before, or any free one); resolves to the port. */
+  async start(port = this.port): Promise<number> {
+    if (this.server) throw new Error('the test SMTP server is already running');
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
-      onData: (stream, _session, callback) => {
-        simpleParser(stream)
-          .then((mail) => {
-            this.messages.push(mail);
-            callback();
-          })
-          .catch(callback);
+      closeTimeout: this.opts.closeTimeoutMs ?? 200,
+      onRcptTo: (address, _session, callback) => {
+        if (this.opts.rejectRecipient?.(address.address))
+          return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+        callback();
+      },
+      onData: (stream, session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          simpleParser(raw).then(
+            (parsed) => {
+              this.received.push({
+                envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+                envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+                raw,
+                parsed,
+              });
+              callback();
+            },
+            (err: Error) => callback(err),
+          );
+        });
       },
     });
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
     });
-    const address = (this.server as unknown as { server: { address(): { port: number } } }).server.address();
-    this.port = address.port;
+    this.server = server;
+    this.port = (server.server.address() as AddressInfo).port;
     return this.port;
   }
 
+  /** Stops listening; open connections get closeTimeoutMs to finish. Received mail is kept. */
   async stop(): Promise<void> {
     const s = this.server;
     this.server = null;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  /** Waits until a message matching the predicate has arrived. */
+  /** The mails whose SMTP envelope went to `address`. */
+  to(address: string): ReceivedMail[] {
+    return this.received.filter((m) => m.envelopeTo.includes(address));
+  }
+
+  /** Waits until a message matching the predicate has arrived, and returns it (parsed). */
   async waitFor(pred: (m: ParsedMail) => boolean, timeoutMs = 15_000): Promise<ParsedMail> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(pred);
-      if (found) return found;
-      if (Date.now() > end)
-        throw new Error(`no matching mail within ${timeoutMs} ms; got: ${this.messages.map((m) => m.subject).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const found = await waitFor(
+      () => this.received.find((m) => pred(m.parsed)),
+      () => `a matching mail; got: ${this.received.map((m) => m.parsed.subject).join(' | ')}`,
+      timeoutMs,
+    );
+    return found.parsed;
+  }
+
+  /** Waits until a mail whose envelope went to `address` (and, if given, with this subject) has arrived. */
+  waitForMailTo(address: string, subject?: string | RegExp, timeoutMs = 15_000): Promise<ReceivedMail> {
+    const fits = (m: ReceivedMail) =>
+      subject === undefined || (typeof subject === 'string' ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? ''));
+    return waitFor(() => this.to(address).find(fits), `${subject ? `"${subject}"` : 'a mail'} to ${address}`, timeoutMs);
   }
 }
 
+/** A started TestSmtp (on `port`, or any free one). */
+export async function startSmtp(opts: SmtpOptions & { port?: number } = {}): Promise<TestSmtp> {
+  const smtp = new TestSmtp(opts);
+  await smtp.start(opts.port ?? 0);
+  return smtp;
+}
+
+/** The first address of the To header (not the envelope). */
 export function toAddress(mail: ParsedMail): string {
   const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
   return to?.value[0]?.address ?? '';
+}
+
+/** Every address in a parsed address header (To, From, Cc, Bcc). */
+export function addresses(a: AddressObject | AddressObject[] | undefined): (string | undefined)[] {
+  return (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
+}
+
+/** The header section of a raw message (up to the first empty line). */
+export function headerSection(raw: string): string {
+  return raw.split(/\r?\n\r?\n/)[0]!;
 }

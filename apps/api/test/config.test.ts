@@ -1,17 +1,17 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir, type TempDir } from '../../../tests/support/fixtures.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 
-const dirs: string[] = [];
+const dirs: TempDir[] = [];
 const dataDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'samverka-config-'));
+  const d = tempDir('samverka-config-');
   dirs.push(d);
-  return d;
+  return d.path;
 };
 afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of dirs.splice(0)) d.remove();
 });
 
 describe('loadConfig', () => {

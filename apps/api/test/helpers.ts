@@ -1,13 +1,14 @@
-import { createAdmin, hashPassword } from '@samverka/core';
-import { clusters, coordinators, openDatabase, outbox, runMigrations, seedReferenceData, users, type Db } from '@samverka/db';
+import { hashPassword } from '@samverka/core';
+import { outbox, type Db } from '@samverka/db';
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshDb, insertUser, TEST_PASSWORD } from '../../../tests/support/fixtures.ts';
 import { buildApp, type AppOptions } from '../src/app.ts';
 import { loadConfig, type Config } from '../src/config.ts';
+
+export { TEST_PASSWORD };
 
 export interface TestApp {
   app: FastifyInstance;
@@ -25,11 +26,13 @@ export interface TestApp {
 }
 
 let counter = 0;
-export const TEST_PASSWORD = 'correct horse battery';
+/** Hashed once: every test user has the same password, and hashing is slow on purpose. */
+let passwordHash: Promise<string> | undefined;
 
 /** A fresh SQLite file in a temporary folder, migrated and seeded, and the app built on it. */
 export async function makeTestApp(env: Record<string, string> = {}, opts: Partial<AppOptions> = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'samverka-test-'));
+  const data = freshDb('samverka-test-');
+  const dataDir = data.dir;
   const config = loadConfig({
     DATA_DIR: dataDir,
     WEB_BUILD_DIR: '',
@@ -38,27 +41,21 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: Partia
     REGISTRATION_RATE_LIMIT: '100000',
     ...env,
   });
-  const handle = openDatabase(config.databaseFile);
-  runMigrations(handle.db);
-  seedReferenceData(handle.db);
-  const app = await buildApp({ config, db: handle.db, mailWorker: false, ...opts });
+  // The app runs on the fixture's database, which must be the one DATA_DIR names.
+  if (config.databaseFile !== join(dataDir, 'samverka.db')) throw new Error('makeTestApp keeps its data in its own DATA_DIR');
+  const app = await buildApp({ config, db: data.db, mailWorker: false, ...opts });
   await app.ready();
 
   async function login(role: 'admin' | 'coordinator' | 'participant', o: { clusters?: string[]; email?: string } = {}) {
     const email = o.email ?? `${role}-${++counter}@example.se`;
-    if (role === 'admin') {
-      await createAdmin(handle.db, { email, name: `Admin ${counter}`, password: TEST_PASSWORD });
-    } else {
-      const user = handle.db
-        .insert(users)
-        .values({ email, name: `${role} ${counter}`, passwordHash: await hashPassword(TEST_PASSWORD), createdAt: new Date() })
-        .returning()
-        .get();
-      for (const slug of role === 'coordinator' ? (o.clusters ?? ['agro-orebro']) : []) {
-        const cluster = handle.db.select().from(clusters).where(eq(clusters.slug, slug)).get()!;
-        handle.db.insert(coordinators).values({ userId: user.id, clusterId: cluster.id, grantedAt: new Date() }).run();
-      }
-    }
+    passwordHash ??= hashPassword(TEST_PASSWORD);
+    insertUser(data.db, {
+      email,
+      name: role === 'admin' ? `Admin ${counter}` : `${role} ${counter}`,
+      isAdmin: role === 'admin',
+      coordinatorOf: role === 'coordinator' ? (o.clusters ?? ['agro-orebro']) : [],
+      passwordHash: await passwordHash,
+    });
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } });
     if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`);
     const body = res.json() as { token: string; user: { id: number } };
@@ -74,14 +71,13 @@ export async function makeTestApp(env: Record<string, string> = {}, opts: Partia
   return {
     app,
     inject,
-    db: handle.db,
+    db: data.db,
     config,
     dataDir,
     login,
     async close() {
       await app.close();
-      handle.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      data.dispose();
     },
   };
 }

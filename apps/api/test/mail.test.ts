@@ -1,67 +1,12 @@
 import { outbox } from '@samverka/db';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { eq } from 'drizzle-orm';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { addresses, headerSection, startSmtp, type TestSmtp } from '../../../tests/support/smtp.ts';
+import { waitFor } from '../../../tests/support/wait.ts';
 import { bearer, makeTestApp, type TestApp } from './helpers.ts';
 
-interface Received {
-  envelopeTo: string[];
-  raw: string;
-  parsed: ParsedMail;
-}
-
-/** A real SMTP server on 127.0.0.1 (port 0: any free one) that parses back what it receives. */
-async function startSmtp(port = 0): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw).then(
-          (parsed) => {
-            received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-/** Polls until the condition holds; the assertion is the condition, never a fixed sleep. */
-async function waitFor<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const addresses = (a: AddressObject | AddressObject[] | undefined) =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
-const headerSection = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!;
-
 describe('mail through a real SMTP server', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let t: TestApp;
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -72,10 +17,10 @@ describe('mail through a real SMTP server', () => {
   });
   afterAll(async () => {
     await t.close();
-    await smtp.close();
+    await smtp.stop();
   });
 
-  const mailTo = (address: string) => () => smtp.received.find((m) => m.envelopeTo.includes(address));
+  const mailTo = (address: string) => () => smtp.to(address)[0];
 
   it('a login link request delivers a mail with subject, text and HTML parts holding the link, which logs in', async () => {
     const { email, userId } = await t.login('participant');
@@ -136,10 +81,10 @@ describe('when SMTP is down', () => {
   });
 
   it('the mail waits in the outbox with attempts > 0, and arrives once SMTP is back on the same port', async () => {
-    // A port with nothing listening: taken from a server that is then closed.
-    const first = await startSmtp();
-    await first.close();
-    const port = first.port;
+    // A port with nothing listening: taken from a server that is then stopped.
+    const smtp = await startSmtp();
+    await smtp.stop();
+    const port = smtp.port;
 
     const t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` }, { mailWorker: true, mailPollMs: 100 });
     toClose.push(() => t.close());
@@ -161,18 +106,19 @@ describe('when SMTP is down', () => {
       sentAt: null,
     });
 
-    const back = await startSmtp(port);
-    toClose.push(() => back.close());
+    // SMTP comes back on the same port.
+    await smtp.start();
+    toClose.push(() => smtp.stop());
     // The backoff (5 s, then doubling) is unit-tested in packages/core; here the retry is
     // made due at once and the worker asked to run, rather than waiting the backoff out.
     t.db.update(outbox).set({ nextAttemptAt: new Date() }).where(eq(outbox.toAddress, email)).run();
     void t.app.mailer.kick();
 
-    const mail = await waitFor(() => back.received.find((m) => m.envelopeTo.includes(email)), 'the mail to arrive after SMTP came back');
+    const mail = await waitFor(() => smtp.to(email)[0], 'the mail to arrive after SMTP came back');
     expect(mail.parsed.subject).toBe('Din inloggningslänk till Samverka');
     expect(mail.parsed.text).toMatch(/token=[A-Za-z0-9_-]{43}/);
     await waitFor(() => row()?.status === 'sent', 'the outbox row to be marked sent');
     expect(row()).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
-    expect(back.received.filter((m) => m.envelopeTo.includes(email))).toHaveLength(1);
+    expect(smtp.to(email)).toHaveLength(1);
   });
 });

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventInput } from '../../../tests/support/fixtures.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
 import { TestSmtp, toAddress } from '../../../tests/support/smtp.ts';
 import { bearer, makeTestApp, type TestApp } from './helpers.ts';
@@ -84,15 +85,12 @@ async function oneClickUnsubscribes(mail: ParsedMail, token: string) {
 }
 
 async function publishedEvent(title: string): Promise<number> {
-  const res = await call('POST', '/api/events', 'organiser', {
-    leadCluster: ORG,
-    title,
-    kind: 'workshop',
-    themes: ['krisberedskap'],
-    start: `${Y}-03-10T09:00`,
-    end: `${Y}-03-10T12:00`,
-    venueName: 'Lantbruksskolan',
-  });
+  const res = await call(
+    'POST',
+    '/api/events',
+    'organiser',
+    eventInput({ leadCluster: ORG, title, start: `${Y}-03-10T09:00`, end: `${Y}-03-10T12:00` }),
+  );
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().event.id as number;
   expect((await call('POST', `/api/events/${id}/publish`, 'organiser')).statusCode).toBe(200);

@@ -1,76 +1,15 @@
 import { events, outbox } from '@samverka/db';
 import ICAL from 'ical.js';
 import { eq } from 'drizzle-orm';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { eventInput } from '../../../tests/support/fixtures.ts';
+import { addresses, headerSection, startSmtp, type ReceivedMail, type TestSmtp } from '../../../tests/support/smtp.ts';
+import { waitFor } from '../../../tests/support/wait.ts';
 import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
 
 // Registration mail end to end: the API writes the outbox, the worker sends over SMTP to a real
 // smtp-server on 127.0.0.1, mailparser reads it back and ical.js reads the attached calendar.
-// The SMTP server is local to this file (rather than tests/support/smtp.ts) because the tests
-// need the SMTP envelope recipients, not only the parsed headers.
-
-interface Received {
-  envelopeTo: string[];
-  raw: string;
-  parsed: ParsedMail;
-}
-
-async function startSmtp(port = 0): Promise<{ port: number; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    // The client's QUIT may still be on its way when a test closes the server: a closing
-    // smtp-server answers it 421 and waits closeTimeout (30 s by default) for the socket.
-    closeTimeout: 200,
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        simpleParser(raw).then(
-          (parsed) => {
-            received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
-      });
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  return {
-    port: (server.server.address() as AddressInfo).port,
-    received,
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
-
-/** Polls until the probe gives a value; the condition is the assertion, never a fixed sleep. */
-async function waitFor<T>(
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const addresses = (a: AddressObject | AddressObject[] | undefined) =>
-  (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => v.address));
-const headerSection = (raw: string) => raw.split(/\r?\n\r?\n/)[0]!;
+// The tests check the SMTP envelope recipients, not only the parsed headers.
 
 interface ReadIcs {
   method: string;
@@ -101,14 +40,14 @@ function readIcs(text: string): ReadIcs {
   };
 }
 
-function calendarOf(m: Received): { ics: ReadIcs; contentType: string; filename: string | undefined } {
+function calendarOf(m: ReceivedMail): { ics: ReadIcs; contentType: string; filename: string | undefined } {
   const cals = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
   expect(cals, `attachments of "${m.parsed.subject}"`).toHaveLength(1);
   return { ics: readIcs(cals[0]!.content.toString('utf8')), contentType: cals[0]!.contentType, filename: cals[0]!.filename };
 }
 
 /** Text and HTML parts, both with the manage link. */
-function expectManageLink(m: Received, token: string) {
+function expectManageLink(m: ReceivedMail, token: string) {
   const url = `http://samverka.test/anmalan/${token}`;
   expect(m.parsed.text, 'text part').toContain(url);
   expect(m.parsed.html, 'html part').toBeTruthy();
@@ -126,18 +65,8 @@ async function makeEvent(t: TestApp, token: string, fields: Record<string, unkno
     method: 'POST',
     url: '/api/events',
     headers: bearer(token),
-    payload: {
-      leadCluster: 'agro-orebro',
-      title: 'Vattenförsörjning på gården',
-      kind: 'workshop',
-      themes: ['krisberedskap'],
-      // 09:00–12:00 in Stockholm on a winter day (CET, UTC+1).
-      start: '2031-03-10T09:00',
-      end: '2031-03-10T12:00',
-      venueName: 'Lantbruksskolan',
-      capacity: 1,
-      ...fields,
-    },
+    // 09:00–12:00 in Stockholm on a winter day (CET, UTC+1).
+    payload: { ...eventInput({ capacity: 1 }), ...fields },
   });
   expect(res.statusCode, res.body).toBe(201);
   const { id, uid } = res.json().event;
@@ -156,7 +85,7 @@ async function register(t: TestApp, eventId: number, o: Record<string, unknown> 
 }
 
 describe('registration mail through a real SMTP server', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: TestSmtp;
   let t: TestApp;
   let lead: string;
   beforeAll(async () => {
@@ -169,15 +98,11 @@ describe('registration mail through a real SMTP server', () => {
   });
   afterAll(async () => {
     await t.close();
-    await smtp.close();
+    await smtp.stop();
   });
 
-  const mailsTo = (to: string) => smtp.received.filter((m) => m.envelopeTo.includes(to));
-  const mailTo = (to: string, subject: string | RegExp) =>
-    waitFor(
-      () => mailsTo(to).find((m) => (typeof subject === 'string' ? m.parsed.subject === subject : subject.test(m.parsed.subject ?? ''))),
-      `"${subject}" to ${to}`,
-    );
+  const mailsTo = (to: string) => smtp.to(to);
+  const mailTo = (to: string, subject: string | RegExp) => smtp.waitForMailTo(to, subject);
 
   it('a confirmation arrives with text and HTML, the manage link, and an .ics with the event’s UID and start', async () => {
     const e = await makeEvent(t, lead);
@@ -365,10 +290,10 @@ describe('when SMTP is down', () => {
   });
 
   it('the registration mail waits in the outbox with attempts > 0 and is delivered once SMTP listens on that port', async () => {
-    // A port where nothing listens: taken from a server that is then closed.
-    const probe = await startSmtp();
-    await probe.close();
-    const port = probe.port;
+    // A port where nothing listens: taken from a server that is then stopped.
+    const smtp = await startSmtp();
+    await smtp.stop();
+    const port = smtp.port;
 
     const t = await makeTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}` }, { mailWorker: true, mailPollMs: 100 });
     cleanups.push(() => t.close());
@@ -401,8 +326,9 @@ describe('when SMTP is down', () => {
     const row = t.db.select().from(outbox).where(eq(outbox.id, pending.id)).get()!;
     expect(row.nextAttemptAt.getTime()).toBeGreaterThan(Date.now());
 
-    const smtp = await startSmtp(port);
-    cleanups.push(() => smtp.close());
+    // SMTP comes up on the same port.
+    await smtp.start();
+    cleanups.push(() => smtp.stop());
     t.db
       .update(outbox)
       .set({ nextAttemptAt: new Date(Date.now() - 1) })
@@ -410,7 +336,7 @@ describe('when SMTP is down', () => {
       .run();
     await t.app.mailer.kick();
 
-    const m = await waitFor(() => smtp.received.find((x) => x.envelopeTo.includes('patient@example.se')), 'the delivery once SMTP is up');
+    const m = await waitFor(() => smtp.to('patient@example.se')[0], 'the delivery once SMTP is up');
     expect(m.parsed.subject).toBe('Anmälan bekräftad: Vattenförsörjning på gården');
     expectManageLink(m, r.token);
     expect(calendarOf(m).ics.uid).toBe(e.uid);
@@ -420,6 +346,6 @@ describe('when SMTP is down', () => {
     }, 'the outbox row marked sent');
     expect(sent.attempts).toBeGreaterThanOrEqual(2);
     expect(sent.sentAt).not.toBeNull();
-    expect(smtp.received.filter((x) => x.envelopeTo.includes('patient@example.se'))).toHaveLength(1);
+    expect(smtp.to('patient@example.se')).toHaveLength(1);
   });
 });

@@ -2,6 +2,7 @@ import { anonymiseExpired } from '@samverka/core';
 import { clusters, counties, events, outbox, registrations } from '@samverka/db';
 import { asc, count, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventInput } from '../../../tests/support/fixtures.ts';
 import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
@@ -43,17 +44,7 @@ async function makeEvent(o: EventOpts = {}): Promise<{ id: number; uid: string }
     method: 'POST',
     url: '/api/events',
     headers: bearer(lead.token),
-    payload: {
-      leadCluster: 'agro-orebro',
-      title: 'Vattenförsörjning på gården',
-      kind: 'workshop',
-      themes: ['krisberedskap'],
-      start: '2031-03-10T09:00',
-      end: '2031-03-10T12:00',
-      venueName: 'Lantbruksskolan',
-      capacity: 2,
-      ...fields,
-    },
+    payload: { ...eventInput({ capacity: 2 }), ...fields },
   });
   expect(res.statusCode, res.body).toBe(201);
   const { id, uid } = res.json().event as { id: number; uid: string };

@@ -4,7 +4,8 @@ import { assertAdmin, rolesOf, loadActor, type Actor, type Role } from './access
 import { issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';
-import { accountInvitationMail, type Lang } from './outbox/compose.ts';
+import { accountInvitationMail } from './outbox/compose.ts';
+import type { Lang } from './texts/index.ts';
 import { enqueueMail } from './outbox/outbox.ts';
 import { hashPassword } from './passwords.ts';
 

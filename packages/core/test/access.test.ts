@@ -16,7 +16,8 @@ import { getCluster, updateClusterProfile } from '../src/clusters-service.ts';
 import { DomainError } from '../src/errors.ts';
 import { listOutbox } from '../src/outbox/outbox.ts';
 import { inviteUser, listUsers, setAdmin, setCoordinator } from '../src/users-service.ts';
-import { actorsFor, clusterId, freshDb, insertUser, outcome, type RoleName, type TestDb } from './helpers.ts';
+import { actorsFor, clusterId, freshDb, insertUser, type RoleName, type TestDb } from '../../../tests/support/fixtures.ts';
+import { outcome } from './helpers.ts';
 
 const OWN = 'agro-orebro';
 const OTHER = 'agro-vast';

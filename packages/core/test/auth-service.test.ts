@@ -14,7 +14,8 @@ import {
 } from '../src/auth-service.ts';
 import { DomainError } from '../src/errors.ts';
 import { hashPassword, verifyPassword } from '../src/passwords.ts';
-import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught } from './helpers.ts';
 
 let t: TestDb;
 beforeEach(() => {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
 import { getCluster, listClusters, listCounties, listThemes, updateClusterProfile } from '../src/clusters-service.ts';
-import { caught, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught } from './helpers.ts';
 
 let t: TestDb;
 let coordinator: Actor;

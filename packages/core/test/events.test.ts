@@ -20,7 +20,8 @@ import {
   removeCohost,
   updateEvent,
 } from '../src/events/event-service.ts';
-import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 /** Runs fn and returns the DomainError it threw; fails when it throws nothing or something else. */
 /** 'allowed', or the kind of DomainError thrown. */

@@ -18,7 +18,8 @@ import { CANCELLED_KEEP_MS, FeedService, PUBLISHED_KEEP_MS, type BuiltFeed, type
 import { buildVevent } from '../src/feeds/ics.ts';
 import { personalFeed, regeneratePersonalFeed, revokePersonalFeed } from '../src/feeds/personal-feed.ts';
 import { readBoth } from '../../../tests/support/ics-readers.ts';
-import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught } from './helpers.ts';
 
 // The real buildVevent, counted: the caches are checked by how often a VEVENT is rendered.
 vi.mock('../src/feeds/ics.ts', async (importOriginal) => {

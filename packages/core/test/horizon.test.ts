@@ -15,7 +15,8 @@ import {
   updateHorizonItem,
   type HorizonInput,
 } from '../src/horizon/horizon-service.ts';
-import { caught, clusterId, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([

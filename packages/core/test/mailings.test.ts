@@ -36,7 +36,8 @@ import {
   unsubscribeHeaders,
   updateSubscription,
 } from '../src/mailings/subscription-service.ts';
-import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { eventInput, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 /** Every row subscribing, inviting and newsletters touch, to prove a refused write changed nothing. */
 function snapshot(db: Db) {
@@ -232,16 +233,7 @@ function publishedEvent(over: Partial<EventInput> = {}): number {
   const e = createEvent(
     t.db,
     organiser,
-    {
-      leadCluster: ORG,
-      title: 'Vattenförsörjning på gården',
-      kind: 'workshop',
-      themes: ['krisberedskap'],
-      start: '2030-02-10T09:00',
-      end: '2030-02-10T12:00',
-      venueName: 'Lantbruksskolan',
-      ...over,
-    },
+    eventInput({ leadCluster: ORG, start: '2030-02-10T09:00', end: '2030-02-10T12:00', ...over }),
     NOW,
   ).event;
   publishEvent(t.db, organiser, e.id, NOW);

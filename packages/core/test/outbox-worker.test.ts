@@ -3,8 +3,9 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enqueueMail, MAX_PERMANENT_FAILURES } from '../src/outbox/outbox.ts';
 import { OutboxWorker } from '../src/outbox/worker.ts';
-import { freshDb, type TestDb } from './helpers.ts';
-import { startSmtp, waitFor, type TestSmtp } from './smtp.ts';
+import { freshDb, type TestDb } from '../../../tests/support/fixtures.ts';
+import { startSmtp, type TestSmtp } from '../../../tests/support/smtp.ts';
+import { waitFor } from '../../../tests/support/wait.ts';
 
 let t: TestDb;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -18,7 +19,7 @@ afterEach(async () => {
 
 async function smtp(opts: Parameters<typeof startSmtp>[0] = {}): Promise<TestSmtp> {
   const s = await startSmtp(opts);
-  cleanups.push(() => s.close());
+  cleanups.push(() => s.stop());
   return s;
 }
 
@@ -46,7 +47,7 @@ const makeDue = () =>
 /** A port nothing listens on: taken from a server that is then closed. */
 async function deadPort(): Promise<number> {
   const s = await startSmtp();
-  await s.close();
+  await s.stop();
   return s.port;
 }
 
@@ -64,8 +65,8 @@ describe('OutboxWorker', () => {
     enqueue('a@example.se');
     enqueue('b@example.se');
     await worker(server.port).kick();
-    expect(server.received.map((m) => m.to)).toEqual([['a@example.se'], ['b@example.se']]);
-    expect(server.received[0]!.from).toBe('noreply@samverka.test');
+    expect(server.received.map((m) => m.envelopeTo)).toEqual([['a@example.se'], ['b@example.se']]);
+    expect(server.received[0]!.envelopeFrom).toBe('noreply@samverka.test');
     expect(server.received[0]!.raw).toMatch(/^Subject: Till a@example\.se\r?$/m);
     expect(rows().map((r) => [r.status, r.attempts])).toEqual([
       ['sent', 1],
@@ -93,7 +94,7 @@ describe('OutboxWorker', () => {
     const server = await smtp({ port });
     makeDue();
     await w.kick();
-    expect(server.received.map((m) => m.to)).toEqual([['a@example.se']]);
+    expect(server.received.map((m) => m.envelopeTo)).toEqual([['a@example.se']]);
     expect(rows()[0]).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
   });
 
@@ -103,7 +104,7 @@ describe('OutboxWorker', () => {
     enqueue('good@example.se');
     const w = worker(server.port);
     await w.kick();
-    expect(server.received.map((m) => m.to)).toEqual([['good@example.se']]);
+    expect(server.received.map((m) => m.envelopeTo)).toEqual([['good@example.se']]);
     const [bad, good] = rows();
     expect(good).toMatchObject({ status: 'sent' });
     expect(bad).toMatchObject({ status: 'pending', attempts: 1 });
@@ -123,7 +124,7 @@ describe('OutboxWorker', () => {
     w.start();
     enqueue('polled@example.se');
     await waitFor(() => server.received.length === 1, 'the polled mail to arrive');
-    expect(server.received[0]!.to).toEqual(['polled@example.se']);
+    expect(server.received[0]!.envelopeTo).toEqual(['polled@example.se']);
     await waitFor(() => rows()[0]!.status === 'sent', 'the mail to be marked sent');
     await w.stop();
     // After stop no run happens: a kick is a no-op once the transport is closed.

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../src/errors.ts';
 import { backoffMs, dueMails, enqueueMail, listOutbox, markFailedAttempt, markSent, MAX_PERMANENT_FAILURES } from '../src/outbox/outbox.ts';
-import { freshDb, type TestDb } from './helpers.ts';
+import { freshDb, type TestDb } from '../../../tests/support/fixtures.ts';
 
 let t: TestDb;
 beforeEach(() => {

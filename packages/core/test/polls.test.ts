@@ -6,7 +6,8 @@ import { loadActor, type Actor } from '../src/access.ts';
 import { createEvent, getEvent, pendingCohostInvitations, publishEvent } from '../src/events/event-service.ts';
 import { setPublicUrl } from '../src/links.ts';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls, type PollInput } from '../src/polls/poll-service.ts';
-import { caught, clusterId, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 /** 'allowed', or the kind of DomainError thrown. */
 /** Every row a poll write touches, to prove that a refused write changed nothing. */

@@ -13,7 +13,8 @@ import {
   respondToProposal,
   type ProposalInput,
 } from '../src/proposals/proposal-service.ts';
-import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([

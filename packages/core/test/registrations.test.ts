@@ -1,7 +1,7 @@
 import { clusters, counties, events, outbox, registrations, type Db, type Event, type OutboxMail } from '@samverka/db';
 import { asc, count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadActor, type Actor } from '../src/access.ts';
+import type { Actor } from '../src/access.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent, updateEvent } from '../src/events/event-service.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { links, setPublicUrl } from '../src/links.ts';
@@ -24,7 +24,8 @@ import {
   type RegistrationInput,
 } from '../src/registrations/registration-service.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
-import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 // The clock of these tests: events are created in January 2030 and take place on
 // 10 June 2030, 09:00–12:00 in Stockholm (CEST, UTC+2); "now" is ten days before.
@@ -45,21 +46,15 @@ let invited: Actor;
 let other: Actor;
 let participant: Actor;
 
-function actor(id: number): Actor {
-  const a = loadActor(t.db, id);
-  if (!a) throw new Error('no actor');
-  return a;
-}
-
 beforeEach(() => {
   setPublicUrl('https://samverka.test');
   t = freshDb();
-  admin = actor(insertUser(t.db, { isAdmin: true }));
-  lead = actor(insertUser(t.db, { coordinatorOf: ['agro-orebro'] }));
-  cohost = actor(insertUser(t.db, { coordinatorOf: ['froda'] }));
-  invited = actor(insertUser(t.db, { coordinatorOf: ['agro-vast'] }));
-  other = actor(insertUser(t.db, { coordinatorOf: ['gront-center'] }));
-  participant = actor(insertUser(t.db));
+  admin = insertActor(t.db, { isAdmin: true });
+  lead = insertActor(t.db, { coordinatorOf: ['agro-orebro'] });
+  cohost = insertActor(t.db, { coordinatorOf: ['froda'] });
+  invited = insertActor(t.db, { coordinatorOf: ['agro-vast'] });
+  other = insertActor(t.db, { coordinatorOf: ['gront-center'] });
+  participant = insertActor(t.db);
 });
 afterEach(() => t.dispose());
 
@@ -85,19 +80,14 @@ function makeEvent(o: Partial<EventInput> & { publish?: boolean } = {}): Event {
   const { event } = createEvent(
     t.db,
     lead,
-    {
-      leadCluster: 'agro-orebro',
-      title: 'Vattenförsörjning på gården',
-      kind: 'workshop',
-      themes: ['krisberedskap'],
+    eventInput({
       start: '2030-06-10T09:00',
       end: '2030-06-10T12:00',
-      venueName: 'Lantbruksskolan',
       address: 'Skolvägen 1, Örebro',
       county: 'orebro-lan',
       capacity: 2,
       ...fields,
-    },
+    }),
     CREATED,
   );
   inviteCohost(t.db, lead, event.id, 'froda', CREATED);

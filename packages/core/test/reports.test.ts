@@ -1,13 +1,14 @@
 import { clusters } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadActor, type Actor } from '../src/access.ts';
+import type { Actor } from '../src/access.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent } from '../src/events/event-service.ts';
 import { acceptProposal, createProposal, type ProposalInput } from '../src/proposals/proposal-service.ts';
 import { register, setCheckIn } from '../src/registrations/registration-service.ts';
 import { buildReport, monthlyChartSvg, reportCsv, type Report } from '../src/reports/report-service.ts';
-import { caught, freshDb, insertUser, outcome, type TestDb } from './helpers.ts';
+import { freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome } from './helpers.ts';
 
 const ORG = 'agro-orebro';
 const COHOST = 'froda';
@@ -26,7 +27,7 @@ let participant: Actor;
 
 beforeEach(() => {
   t = freshDb();
-  const load = (o: Parameters<typeof insertUser>[1]) => loadActor(t.db, insertUser(t.db, o))!;
+  const load = (o: Parameters<typeof insertActor>[1]) => insertActor(t.db, o);
   admin = load({ isAdmin: true });
   org = load({ coordinatorOf: [ORG] });
   cohost = load({ coordinatorOf: [COHOST] });

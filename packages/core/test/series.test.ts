@@ -20,7 +20,8 @@ import {
   updateSeriesFrom,
   type SeriesInput,
 } from '../src/events/series-service.ts';
-import { caught, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([

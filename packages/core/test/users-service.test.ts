@@ -5,7 +5,8 @@ import { loadActor, type Actor } from '../src/access.ts';
 import { authenticate, redeemLoginLink } from '../src/auth-service.ts';
 import { hashToken } from '../src/tokens.ts';
 import { createAdmin, getMe, INVITATION_DAYS, inviteUser, setAdmin, setCoordinator, setLanguage } from '../src/users-service.ts';
-import { caught, clusterId, freshDb, insertUser, type TestDb } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught } from './helpers.ts';
 
 let t: TestDb;
 let admin: Actor;

@@ -21,6 +21,7 @@ import { escapeHtml } from '../escape.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
 import { assembleCalendar, buildDeadlineVevent, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
+import { textsFor } from '../texts/index.ts';
 
 export type FeedScope =
   | { type: 'all'; cluster?: string; theme?: string; county?: string; kind?: EventKind }
@@ -48,11 +49,6 @@ export const CANCELLED_KEEP_MS = 30 * 86_400_000;
 const FEED_CACHE_SIZE = 300;
 /** Code points XML 1.0 does not allow in a document (§2.2 Char), escaped or not: U+FFFE, U+FFFF, lone surrogates. */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-const TITLES: Record<FeedLang, { all: string; event: string; personal: string }> = {
-  sv: { all: 'Samverka – gröna klustrens evenemang', event: 'Samverka', personal: 'Samverka – min kalender' },
-  en: { all: 'Samverka – green cluster events', event: 'Samverka', personal: 'Samverka – my calendar' },
-};
 
 interface ScopeQuery {
   where: SQL[];
@@ -182,11 +178,11 @@ export class FeedService {
   /** Which events a scope covers, and the feed's name; unknown clusters, themes, counties and tokens are 404. */
   private scopeQuery(scope: FeedScope, lang: FeedLang): ScopeQuery {
     const db = this.db;
-    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: TITLES[lang].event, deadlines: null };
+    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: textsFor(lang).feeds.singleEvent, deadlines: null };
     if (scope.type === 'personal') {
       const row = db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get();
       if (!row) throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
-      return { where: [personalCondition(db, row.userId)], name: TITLES[lang].personal, deadlines: null };
+      return { where: [personalCondition(db, row.userId)], name: textsFor(lang).feeds.personal, deadlines: null };
     }
     const ids = filterIds(db, scope);
     const where = filterConditions(ids, { kind: scope.kind });
@@ -200,7 +196,7 @@ export class FeedService {
     if (ids.countyId !== undefined)
       names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
     const deadlines = ids.countyId === undefined && !scope.kind ? { themeId: ids.themeId, clusterId: ids.clusterId } : null;
-    return { where, name: names.length ? `Samverka – ${names.join(' · ')}` : TITLES[lang].all, deadlines };
+    return { where, name: names.length ? textsFor(lang).feeds.filtered(names) : textsFor(lang).feeds.allEvents, deadlines };
   }
 
   private selectEvents(where: SQL[], visibility: SQL): Event[] {
@@ -276,12 +272,13 @@ export class FeedService {
     const q = this.scopeQuery(scope, lang);
     const rows = this.selectEvents(q.where, and(eq(events.status, 'published'), gt(events.startsAt, new Date(now)))!).slice(0, 200);
     const ctx = this.contexts(rows, lang);
-    const fmt = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', {
+    const t = textsFor(lang);
+    const fmt = new Intl.DateTimeFormat(t.locale, {
       dateStyle: 'long',
       timeStyle: 'short',
       timeZone: 'Europe/Stockholm',
     });
-    const fmtDay = new Intl.DateTimeFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+    const fmtDay = new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: 'UTC' });
     const updated = rows.reduce((max, r) => Math.max(max, r.updatedAt.getTime()), 0);
     const selfUrl = `${this.publicUrl}/feeds/all.atom`;
     const entries = rows.map((e) => {
@@ -289,8 +286,7 @@ export class FeedService {
       const when = e.allDay
         ? `${fmtDay.format(new Date(`${e.startDate}T00:00:00Z`))}${e.endDate !== e.startDate ? ` – ${fmtDay.format(new Date(`${e.endDate}T00:00:00Z`))}` : ''}`
         : fmt.format(e.startsAt);
-      const where =
-        [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? (lang === 'sv' ? 'Online' : 'Online') : '');
+      const where = [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? t.online : '');
       return `<entry><id>${escapeHtml(c.eventUrl)}</id><title>${escapeHtml(e.title)}</title><updated>${e.updatedAt.toISOString()}</updated><published>${e.createdAt.toISOString()}</published><link rel="alternate" type="text/html" href="${escapeHtml(c.eventUrl)}"/><author><name>${escapeHtml(c.leadName)}</name></author>${c.themeNames.map((n) => `<category term="${escapeHtml(n)}"/>`).join('')}<summary>${escapeHtml([when, where].filter(Boolean).join(' · '))}</summary></entry>`;
     });
     if (q.deadlines) {
@@ -298,7 +294,7 @@ export class FeedService {
       for (const d of deadlineItems(this.db, { ...q.deadlines, fromDate: today }).slice(0, 100)) {
         const url = `${this.publicUrl}/omvarld/${d.id}`;
         entries.push(
-          `<entry><id>${escapeHtml(url)}</id><title>${escapeHtml(`${lang === 'sv' ? 'Sista dag' : 'Deadline'} ${d.deadline}: ${d.title}`)}</title><updated>${d.updatedAt.toISOString()}</updated><link rel="alternate" type="text/html" href="${escapeHtml(d.url ?? url)}"/><author><name>${escapeHtml(d.source)}</name></author><summary>${escapeHtml(d.summary)}</summary></entry>`,
+          `<entry><id>${escapeHtml(url)}</id><title>${escapeHtml(t.feeds.deadlineEntry(d.deadline!, d.title))}</title><updated>${d.updatedAt.toISOString()}</updated><link rel="alternate" type="text/html" href="${escapeHtml(d.url ?? url)}"/><author><name>${escapeHtml(d.source)}</name></author><summary>${escapeHtml(d.summary)}</summary></entry>`,
         );
       }
     }

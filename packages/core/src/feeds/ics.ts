@@ -2,12 +2,13 @@ import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEve
 import { DateTime } from 'luxon';
 import type { Event } from '@samverka/db';
 import { markdownToText } from '../markdown.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { DEFAULT_ZONE } from '../time.ts';
 import { buildVtimezone } from './vtimezone.ts';
 
 /** Written by ical-generator as -//Samverka//Gröna kluster//SV (RFC 5545 §3.7.3). */
 export const PRODID = { company: 'Samverka', product: 'Gröna kluster', language: 'SV' };
-export type FeedLang = 'sv' | 'en';
+export type FeedLang = Lang;
 
 /** What one VEVENT needs besides the event row. */
 export interface IcsEventContext {
@@ -17,8 +18,6 @@ export interface IcsEventContext {
   themeNames: string[];
   eventUrl: string;
 }
-
-const CANCELLED_PREFIX: Record<FeedLang, string> = { sv: 'INSTÄLLT:', en: 'CANCELLED:' };
 
 /**
  * One VEVENT (RFC 5545 §3.6.1) as folded text, made with ical-generator and cut out of the
@@ -31,10 +30,11 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang, itip
   const zone = e.timeZone || DEFAULT_ZONE;
   const cancelled = e.status === 'cancelled';
   const place = [e.venueName, e.address, ctx.countyName].filter(Boolean).join(', ');
+  const t = textsFor(lang).feeds;
   const descriptionParts = [
-    cancelled && e.cancelReason ? `${CANCELLED_PREFIX[lang]} ${e.cancelReason}` : null,
+    cancelled && e.cancelReason ? t.cancelled(e.cancelReason) : null,
     markdownToText(e.description),
-    e.onlineUrl ? `${lang === 'sv' ? 'Länk till mötet' : 'Meeting link'}: ${e.onlineUrl}` : null,
+    e.onlineUrl ? t.meetingLink(e.onlineUrl) : null,
     ctx.eventUrl,
   ].filter((p): p is string => !!p);
   const start = e.allDay ? DateTime.fromISO(e.startDate!, { zone: 'UTC' }) : DateTime.fromJSDate(e.startsAt, { zone });
@@ -55,7 +55,7 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang, itip
     start,
     end,
     timezone: e.allDay || inUtc ? null : zone,
-    summary: cancelled ? `${CANCELLED_PREFIX[lang]} ${e.title}` : e.title,
+    summary: cancelled ? t.cancelled(e.title) : e.title,
     description: descriptionParts.join('\n\n'),
     url: ctx.eventUrl,
     location:
@@ -166,8 +166,6 @@ export interface DeadlineEntry {
   themeNames: string[];
 }
 
-const DEADLINE_PREFIX: Record<FeedLang, string> = { sv: 'Sista dag:', en: 'Deadline:' };
-
 /** A horizon-scanning deadline as an all-day entry (DATE values), marked as a deadline in its summary. */
 export function buildDeadlineVevent(d: DeadlineEntry, boardUrl: string, lang: FeedLang): string {
   const cal = ical({ prodId: PRODID });
@@ -181,7 +179,7 @@ export function buildDeadlineVevent(d: DeadlineEntry, boardUrl: string, lang: Fe
     allDay: true,
     start: day,
     end: day.plus({ days: 1 }),
-    summary: `${DEADLINE_PREFIX[lang]} ${d.title}`,
+    summary: textsFor(lang).feeds.deadline(d.title),
     description: [d.summary, d.url, boardUrl].filter(Boolean).join('\n\n'),
     url: d.url ?? boardUrl,
     categories: d.themeNames.map((name) => ({ name })),

@@ -5,9 +5,10 @@ import { DomainError, forbidden } from '../errors.ts';
 import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { links } from '../links.ts';
-import { composeMail } from '../outbox/compose.ts';
+import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText } from '../markdown.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -36,30 +37,26 @@ function assertOrganiserCoordinator(db: Db, actor: Actor, eventId: number, clust
   return id;
 }
 
-function announcementMail(e: Event, lang: 'sv' | 'en', token: string, clusterName: string) {
-  const locale = lang === 'sv' ? 'sv-SE' : 'en-GB';
+/**
+ * The announcement of a published event to one subscriber: who invites, when and where (in the
+ * event's zone, in the reader's language), the first 1,500 characters of the description as
+ * text, a link to the event and the subscriber's manage link.
+ */
+export function announcementMail(e: Event, lang: Lang, token: string, clusterName: string): ComposedMail {
+  const t = textsFor(lang);
+  const m = t.mail.mailings.announcement;
   const when = e.allDay
-    ? new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
-    : new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone }).format(e.startsAt);
-  const where = [e.venueName, e.address].filter(Boolean).join(', ') || (e.onlineUrl ? 'Online' : '');
+    ? new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
+    : new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone }).format(e.startsAt);
+  const where = [e.venueName, e.address].filter(Boolean).join(', ') || (e.onlineUrl ? t.online : '');
   const about = markdownToText(e.description).slice(0, 1500);
-  return lang === 'sv'
-    ? composeMail('sv', {
-        subject: `Inbjudan: ${e.title}`,
-        greeting: 'Hej!',
-        paragraphs: [`${clusterName} bjuder in till ${e.title}.`, `Tid: ${when}${where ? `\nPlats: ${where}` : ''}`, about].filter(Boolean),
-        action: { label: 'Läs mer och anmäl dig', url: links.event(e.id) },
-        footer: `Du får det här för att du följer gröna kluster eller teman på Samverka. Avsluta eller ändra: ${subscriptionLinks.manage(token)}`,
-      })
-    : composeMail('en', {
-        subject: `Invitation: ${e.title}`,
-        greeting: 'Hello,',
-        paragraphs: [`${clusterName} invites you to ${e.title}.`, `When: ${when}${where ? `\nWhere: ${where}` : ''}`, about].filter(
-          Boolean,
-        ),
-        action: { label: 'Read more and register', url: links.event(e.id) },
-        footer: `You receive this because you follow green clusters or themes on Samverka. Unsubscribe or change: ${subscriptionLinks.manage(token)}`,
-      });
+  return composeMail(lang, {
+    subject: m.subject(e.title),
+    greeting: t.mail.greetingNoName,
+    paragraphs: [m.lead(clusterName, e.title), `${t.mail.when(when)}${where ? `\n${t.mail.where(where)}` : ''}`, about].filter(Boolean),
+    action: { label: m.action, url: links.event(e.id) },
+    footer: m.footer(subscriptionLinks.manage(token)),
+  });
 }
 
 /** Mails the invitation to the given subscribers who have not had it yet; records each delivery. */

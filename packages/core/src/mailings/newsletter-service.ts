@@ -7,6 +7,8 @@ import { deadlineItems } from '../horizon/horizon-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
+import type { ComposedMail } from '../outbox/compose.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
 
 export interface NewsletterInput {
@@ -228,7 +230,11 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
     .filter((d, i, all) => all.findIndex((x) => x.id === d.id) === i)
     .sort((a, b) => (a.deadline! < b.deadline! ? -1 : 1))
     .slice(0, 20);
-  const fmt = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
+  // One issue for every reader, archived as sent: written in Swedish, the network's language;
+  // only each reader's unsubscribe footer follows their language (newsletterMail).
+  const sv = textsFor('sv');
+  const t = sv.mail.mailings.newsletter;
+  const fmt = new Intl.DateTimeFormat(sv.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Stockholm' });
   const ev = upcoming.map((e) => ({
     id: e.id,
     title: e.title,
@@ -240,15 +246,15 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
   const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escapeHtml(n.subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a;max-width:40rem">
 <h1>${escapeHtml(n.subject)}</h1>
 ${renderMarkdown(n.body)}
-${ev.length ? `<h2>Kommande evenemang</h2><ul>${ev.map((e) => `<li><a href="${escapeHtml(e.url)}">${escapeHtml(e.title)}</a> – ${escapeHtml(e.when)}</li>`).join('')}</ul>` : ''}
-${dl.length ? `<h2>Sista dagar att hålla koll på</h2><ul>${dl.map((d) => `<li><a href="${escapeHtml(d.url)}">${escapeHtml(d.title)}</a> – ${escapeHtml(d.deadline)}</li>`).join('')}</ul>` : ''}
+${ev.length ? `<h2>${escapeHtml(t.upcomingEvents)}</h2><ul>${ev.map((e) => `<li><a href="${escapeHtml(e.url)}">${escapeHtml(e.title)}</a> – ${escapeHtml(e.when)}</li>`).join('')}</ul>` : ''}
+${dl.length ? `<h2>${escapeHtml(t.deadlines)}</h2><ul>${dl.map((d) => `<li><a href="${escapeHtml(d.url)}">${escapeHtml(d.title)}</a> – ${escapeHtml(d.deadline)}</li>`).join('')}</ul>` : ''}
 </body></html>`;
   const text = [
     n.subject,
     '',
     markdownToText(n.body),
-    ...(ev.length ? ['', 'Kommande evenemang:', ...ev.map((e) => `• ${e.title} – ${e.when}\n  ${e.url}`)] : []),
-    ...(dl.length ? ['', 'Sista dagar att hålla koll på:', ...dl.map((d) => `• ${d.title} – ${d.deadline}\n  ${d.url}`)] : []),
+    ...(ev.length ? ['', `${t.upcomingEvents}:`, ...ev.map((e) => `• ${e.title} – ${e.when}\n  ${e.url}`)] : []),
+    ...(dl.length ? ['', `${t.deadlines}:`, ...dl.map((d) => `• ${d.title} – ${d.deadline}\n  ${d.url}`)] : []),
   ].join('\n');
   const recipients = matchingSubscribers(db, f.clusterIds, f.themeIds).length;
   return { subject: n.subject, html, text, events: ev.map(({ when: _w, ...e }) => e), deadlines: dl, recipients };
@@ -258,6 +264,20 @@ export function previewNewsletter(db: Db, actor: Actor | null, id: number, now =
   const n = row(db, id);
   if (!canEdit(requireActor(actor), n)) throw forbidden('Only its cluster or an admin may preview this newsletter');
   return assembleNewsletter(db, n, now);
+}
+
+/** The issue as one subscriber gets it: the assembled text and HTML with a footer, in their language, linking to their manage page. */
+export function newsletterMail(content: Pick<NewsletterContent, 'subject' | 'text' | 'html'>, lang: Lang, token: string): ComposedMail {
+  const manage = subscriptionLinks.manage(token);
+  const label = textsFor(lang).mail.mailings.newsletter.manage;
+  return {
+    subject: content.subject,
+    text: `${content.text}\n\n--\n${label}: ${manage}`,
+    html: content.html.replace(
+      '</body>',
+      `<hr><p style="font-size:0.9em;color:#444"><a href="${escapeHtml(manage)}">${escapeHtml(label)}</a></p></body>`,
+    ),
+  };
 }
 
 /**
@@ -277,23 +297,7 @@ export function sendNewsletter(db: Db, actor: Actor | null, id: number, now = ne
       const f = ids(db, { themes: n.themeSlugs, clusters: n.clusterSlugs });
       const recipients = matchingSubscribers(tx, f.clusterIds, f.themeIds);
       for (const s of recipients) {
-        const manage = subscriptionLinks.manage(s.token);
-        const footerText =
-          s.language === 'sv' ? `Avsluta eller ändra prenumerationen: ${manage}` : `Unsubscribe or change your subscription: ${manage}`;
-        enqueueMail(
-          tx,
-          {
-            to: s.email,
-            subject: content.subject,
-            text: `${content.text}\n\n--\n${footerText}`,
-            html: content.html.replace(
-              '</body>',
-              `<hr><p style="font-size:0.9em;color:#444"><a href="${escapeHtml(manage)}">${escapeHtml(s.language === 'sv' ? 'Avsluta eller ändra prenumerationen' : 'Unsubscribe or change your subscription')}</a></p></body>`,
-            ),
-            headers: unsubscribeHeaders(s.token),
-          },
-          now,
-        );
+        enqueueMail(tx, { to: s.email, ...newsletterMail(content, s.language, s.token), headers: unsubscribeHeaders(s.token) }, now);
       }
       tx.update(newsletters)
         .set({ status: 'sent', sentAt: now, recipients: recipients.length, sentHtml: content.html, sentText: content.text })

@@ -3,8 +3,9 @@ import { clusters, subscriberClusters, subscribers, subscriberThemes, themes, ty
 import { DomainError, type ErrorDetail } from '../errors.ts';
 import { isEmail, normaliseEmail } from '../escape.ts';
 import { links } from '../links.ts';
-import { composeMail, type Lang } from '../outbox/compose.ts';
+import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { newToken } from '../tokens.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -64,10 +65,31 @@ function setFollows(tx: Tx, subscriberId: number, f: { clusterIds: number[]; the
   for (const themeId of f.themeIds) tx.insert(subscriberThemes).values({ subscriberId, themeId }).run();
 }
 
-const FOOTER = {
-  sv: 'Samverka – de gröna klustrens gemensamma plattform.',
-  en: 'Samverka – the shared platform of the Swedish green clusters.',
-};
+/** The confirmation a new address gets (double opt-in); nothing else is sent before it is confirmed. */
+export function confirmSubscriptionMail(lang: Lang, confirmUrl: string): ComposedMail {
+  const t = textsFor(lang);
+  const m = t.mail.mailings.confirmSubscription;
+  return composeMail(lang, {
+    subject: m.subject,
+    greeting: t.mail.greetingNoName,
+    paragraphs: [m.body],
+    action: { label: m.action, url: confirmUrl },
+    footer: t.mail.footer,
+  });
+}
+
+/** What an address that already subscribes gets when subscribed again: its manage link. */
+export function alreadySubscribedMail(lang: Lang, manageUrl: string): ComposedMail {
+  const t = textsFor(lang);
+  const m = t.mail.mailings.alreadySubscribed;
+  return composeMail(lang, {
+    subject: m.subject,
+    greeting: t.mail.greetingNoName,
+    paragraphs: [m.body],
+    action: { label: m.action, url: manageUrl },
+    footer: t.mail.footer,
+  });
+}
 
 /**
  * Double opt-in: a new address gets a confirmation link and nothing else until it is confirmed.
@@ -85,22 +107,7 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
   db.transaction((tx) => {
     const existing = tx.select().from(subscribers).where(eq(subscribers.email, email)).get();
     if (existing?.confirmedAt) {
-      const mail =
-        existing.language === 'sv'
-          ? composeMail('sv', {
-              subject: 'Din prenumeration på Samverka',
-              greeting: 'Hej!',
-              paragraphs: ['Du prenumererar redan. Via länken kan du ändra vad du följer eller avsluta prenumerationen.'],
-              action: { label: 'Hantera prenumerationen', url: subscriptionLinks.manage(existing.token) },
-              footer: FOOTER.sv,
-            })
-          : composeMail('en', {
-              subject: 'Your Samverka subscription',
-              greeting: 'Hello,',
-              paragraphs: ['You already subscribe. Through the link you can change what you follow or unsubscribe.'],
-              action: { label: 'Manage the subscription', url: subscriptionLinks.manage(existing.token) },
-              footer: FOOTER.en,
-            });
+      const mail = alreadySubscribedMail(existing.language, subscriptionLinks.manage(existing.token));
       enqueueMail(tx, { to: email, ...mail, headers: unsubscribeHeaders(existing.token) }, now);
       return;
     }
@@ -109,26 +116,7 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
       ? tx.update(subscribers).set({ language: lang, updatedAt: now }).where(eq(subscribers.id, existing.id)).returning().get()
       : tx.insert(subscribers).values({ email, language: lang, token, createdAt: now, updatedAt: now }).returning().get();
     setFollows(tx, row.id, follows);
-    const mail =
-      lang === 'sv'
-        ? composeMail('sv', {
-            subject: 'Bekräfta din prenumeration på Samverka',
-            greeting: 'Hej!',
-            paragraphs: [
-              'Någon (förhoppningsvis du) vill få inbjudningar och nyhetsbrev från de gröna klustren till den här adressen. Bekräfta med länken; utan bekräftelse skickar vi ingenting.',
-            ],
-            action: { label: 'Bekräfta prenumerationen', url: subscriptionLinks.confirm(token) },
-            footer: FOOTER.sv,
-          })
-        : composeMail('en', {
-            subject: 'Confirm your Samverka subscription',
-            greeting: 'Hello,',
-            paragraphs: [
-              'Someone (hopefully you) asked for invitations and newsletters from the green clusters at this address. Confirm with the link; without confirmation we send nothing.',
-            ],
-            action: { label: 'Confirm the subscription', url: subscriptionLinks.confirm(token) },
-            footer: FOOTER.en,
-          });
+    const mail = confirmSubscriptionMail(lang, subscriptionLinks.confirm(token));
     enqueueMail(tx, { to: email, ...mail }, now);
   });
 }

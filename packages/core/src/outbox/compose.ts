@@ -1,6 +1,5 @@
 import { escapeHtml } from '../escape.ts';
-
-export type Lang = 'sv' | 'en';
+import { textsFor, type Lang } from '../texts/index.ts';
 
 export interface ComposedMail {
   subject: string;
@@ -34,53 +33,28 @@ ${body.action ? `<p><a href="${escapeHtml(body.action.url)}">${escapeHtml(body.a
   return { subject: body.subject, text, html };
 }
 
-const FOOTER: Record<Lang, string> = {
-  sv: 'Samverka – de gröna klustrens gemensamma plattform.',
-  en: 'Samverka – the shared platform of the Swedish green clusters.',
-};
-
+/** The mail with a one-time login link (auth-service); `validMinutes` is how long the link works. */
 export function loginLinkMail(lang: Lang, name: string, url: string, validMinutes: number): ComposedMail {
-  return lang === 'sv'
-    ? composeMail(lang, {
-        subject: 'Din inloggningslänk till Samverka',
-        greeting: `Hej ${name}!`,
-        paragraphs: [
-          `Använd länken nedan för att logga in. Den gäller i ${validMinutes} minuter och kan bara användas en gång.`,
-          'Om du inte bad om länken kan du bortse från det här mejlet.',
-        ],
-        action: { label: 'Logga in', url },
-        footer: FOOTER.sv,
-      })
-    : composeMail(lang, {
-        subject: 'Your login link for Samverka',
-        greeting: `Hello ${name},`,
-        paragraphs: [
-          `Use the link below to log in. It is valid for ${validMinutes} minutes and works once.`,
-          'If you did not ask for it, you can ignore this email.',
-        ],
-        action: { label: 'Log in', url },
-        footer: FOOTER.en,
-      });
+  const t = textsFor(lang);
+  const m = t.mail.account.loginLink;
+  return composeMail(lang, {
+    subject: m.subject,
+    greeting: t.mail.greeting(name),
+    paragraphs: [m.body(validMinutes), m.notAsked],
+    action: { label: m.action, url },
+    footer: t.mail.footer,
+  });
 }
 
+/** The mail to a person an admin added (users-service); the link logs them in for `validDays` days. */
 export function accountInvitationMail(lang: Lang, name: string, url: string, validDays: number): ComposedMail {
-  return lang === 'sv'
-    ? composeMail(lang, {
-        subject: 'Du är inbjuden till Samverka',
-        greeting: `Hej ${name}!`,
-        paragraphs: [
-          `Nätverkets sekretariat har lagt till dig i Samverka. Länken nedan loggar in dig; den gäller i ${validDays} dagar. Därefter kan du välja ett lösenord under "Mitt konto".`,
-        ],
-        action: { label: 'Logga in första gången', url },
-        footer: FOOTER.sv,
-      })
-    : composeMail(lang, {
-        subject: 'You are invited to Samverka',
-        greeting: `Hello ${name},`,
-        paragraphs: [
-          `The network secretariat has added you to Samverka. The link below logs you in; it is valid for ${validDays} days. You can then choose a password under "My account".`,
-        ],
-        action: { label: 'Log in for the first time', url },
-        footer: FOOTER.en,
-      });
+  const t = textsFor(lang);
+  const m = t.mail.account.invitation;
+  return composeMail(lang, {
+    subject: m.subject,
+    greeting: t.mail.greeting(name),
+    paragraphs: [m.body(validDays)],
+    action: { label: m.action, url },
+    footer: t.mail.footer,
+  });
 }

@@ -7,9 +7,10 @@ import { resolveEventFields } from '../events/event-input.ts';
 import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
-import { composeMail } from '../outbox/compose.ts';
+import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { icsAttachment } from '../registrations/registration-mail.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant } from '../time.ts';
 
 export type PollAnswer = 'yes' | 'maybe' | 'no';
@@ -275,6 +276,26 @@ export function answerPoll(
 }
 
 /**
+ * The mail to everyone who answered a poll once it is decided: the chosen start (in the poll's
+ * zone, in the reader's language) and a link to the new event. The .ics is attached by the caller.
+ */
+export function pollDecidedMail(
+  lang: Lang,
+  d: { name: string; title: string; start: Date; timeZone: string; eventId: number },
+): ComposedMail {
+  const t = textsFor(lang);
+  const m = t.mail.polls.decided;
+  const when = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: d.timeZone }).format(d.start);
+  return composeMail(lang, {
+    subject: m.subject(d.title),
+    greeting: t.mail.greeting(d.name),
+    paragraphs: [m.body(d.title, when), m.calendar],
+    action: { label: m.action, url: links.event(d.eventId) },
+    footer: t.mail.footer,
+  });
+}
+
+/**
  * Decides the meeting: creates the event at the chosen slot (a network meeting led by the
  * organising cluster, published when it has a place or link), invites every cluster that
  * answered yes or if-need-be as co-host, and mails everyone who answered, with the .ics.
@@ -345,27 +366,7 @@ export function finalisePoll(
     const people = userIds.length ? tx.select().from(users).where(inArray(users.id, userIds)).all() : [];
     for (const u of people) {
       if (!isEmail(u.email)) continue;
-      const when = new Intl.DateTimeFormat(u.language === 'sv' ? 'sv-SE' : 'en-GB', {
-        dateStyle: 'full',
-        timeStyle: 'short',
-        timeZone: p.timeZone,
-      }).format(slot.startsAt);
-      const mail =
-        u.language === 'sv'
-          ? composeMail('sv', {
-              subject: `Bestämt: ${p.title}`,
-              greeting: `Hej ${u.name}!`,
-              paragraphs: [`Tiden för ${p.title} är bestämd: ${when}.`, 'Mötet finns i bifogad kalenderfil.'],
-              action: { label: 'Till evenemanget', url: links.event(eventId) },
-              footer: 'Samverka – de gröna klustrens gemensamma plattform.',
-            })
-          : composeMail('en', {
-              subject: `Decided: ${p.title}`,
-              greeting: `Hello ${u.name},`,
-              paragraphs: [`The time for ${p.title} is decided: ${when}.`, 'The meeting is in the attached calendar file.'],
-              action: { label: 'To the event', url: links.event(eventId) },
-              footer: 'Samverka – the shared platform of the Swedish green clusters.',
-            });
+      const mail = pollDecidedMail(u.language, { name: u.name, title: p.title, start: slot.startsAt, timeZone: p.timeZone, eventId });
       enqueueMail(
         tx,
         {

@@ -1,5 +1,6 @@
 import type { Event, MailAttachment, Registration } from '@samverka/db';
-import { composeMail, type ComposedMail, type Lang } from '../outbox/compose.ts';
+import { composeMail, type ComposedMail } from '../outbox/compose.ts';
+import { textsFor, type Texts } from '../texts/index.ts';
 
 export type RegistrationMailKind =
   | 'confirmed'
@@ -25,98 +26,49 @@ export interface RegistrationMailInput {
   message?: { subject: string; body: string };
 }
 
-const T = {
-  sv: {
-    greeting: (n: string) => `Hej ${n}!`,
-    manage: 'Visa, ändra eller avboka din anmälan',
-    footer:
-      'Du får det här mejlet för att du anmält dig till ett evenemang på Samverka. Via länken kan du avboka och radera dina uppgifter.',
-    whenWhere: (when: string, where: string) => `Tid: ${when}\nPlats: ${where}`,
-    confirmed: (t: string) => [`Anmälan bekräftad: ${t}`, 'Du har en plats. Evenemanget finns i bifogad kalenderfil.'],
-    waitlisted: (t: string, p: number) => [
-      `Väntelista: ${t}`,
-      `Evenemanget är fullbokat. Du står som nummer ${p} på väntelistan och får ett mejl om en plats blir ledig.`,
-    ],
-    promoted: (t: string) => [
-      `Du har fått en plats: ${t}`,
-      'En plats blev ledig och du har flyttats från väntelistan. Välkommen! Evenemanget finns i bifogad kalenderfil.',
-    ],
-    cancelledByParticipant: (t: string) => [`Avbokad: ${t}`, 'Din anmälan är avbokad. Välkommen tillbaka en annan gång.'],
-    changed: (t: string) => [`Ändrat: ${t}`, 'Arrangörerna har ändrat tid eller plats. Den uppdaterade kalenderfilen är bifogad.'],
-    eventCancelled: (t: string, why: string) => [`Inställt: ${t}`, `Evenemanget är inställt. Skäl: ${why}`],
-    reminder: (t: string) => [`Påminnelse: ${t} i morgon`, 'Välkommen i morgon!'],
-    manageLink: (t: string) => [`Din anmälan: ${t}`, 'Du är redan anmäld till det här evenemanget. Här är länken till din anmälan.'],
-    message: 'Meddelande från arrangörerna',
-  },
-  en: {
-    greeting: (n: string) => `Hello ${n},`,
-    manage: 'View, change or cancel your registration',
-    footer: 'You receive this email because you registered for an event on Samverka. Through the link you can cancel and delete your data.',
-    whenWhere: (when: string, where: string) => `When: ${when}\nWhere: ${where}`,
-    confirmed: (t: string) => [`Registration confirmed: ${t}`, 'You have a seat. The event is in the attached calendar file.'],
-    waitlisted: (t: string, p: number) => [
-      `Waiting list: ${t}`,
-      `The event is full. You are number ${p} on the waiting list and will get an email if a seat becomes free.`,
-    ],
-    promoted: (t: string) => [
-      `You have a seat: ${t}`,
-      'A seat became free and you have moved up from the waiting list. Welcome! The event is in the attached calendar file.',
-    ],
-    cancelledByParticipant: (t: string) => [`Cancelled: ${t}`, 'Your registration is cancelled. Welcome back another time.'],
-    changed: (t: string) => [`Changed: ${t}`, 'The organisers changed the time or place. The updated calendar file is attached.'],
-    eventCancelled: (t: string, why: string) => [`Cancelled: ${t}`, `The event is cancelled. Reason: ${why}`],
-    reminder: (t: string) => [`Reminder: ${t} tomorrow`, 'Welcome tomorrow!'],
-    manageLink: (t: string) => [
-      `Your registration: ${t}`,
-      'You are already registered for this event. Here is the link to your registration.',
-    ],
-    message: 'A message from the organisers',
-  },
-} satisfies Record<Lang, unknown>;
-
-/** The mail for one registration event, in the participant's language, always with the manage link. */
-export function registrationMail(input: RegistrationMailInput): ComposedMail {
-  const lang = input.registration.language;
-  const t = T[lang];
+/** Subject and the paragraphs particular to the kind; the rest of the mail is the same for every kind. */
+function kindText(input: RegistrationMailInput, r: Texts['mail']['registration']): { subject: string; lines: string[] } {
   const title = input.event.title;
-  let subject: string;
-  let lines: string[];
   switch (input.kind) {
     case 'confirmed':
-      [subject, ...lines] = t.confirmed(title);
-      break;
+      return { subject: r.confirmed.subject(title), lines: [r.confirmed.body] };
     case 'waitlisted':
-      [subject, ...lines] = t.waitlisted(title, input.position ?? 0);
-      break;
+      return { subject: r.waitlisted.subject(title), lines: [r.waitlisted.body(input.position ?? 0)] };
     case 'promoted':
-      [subject, ...lines] = t.promoted(title);
-      break;
+      return { subject: r.promoted.subject(title), lines: [r.promoted.body] };
     case 'cancelled_by_participant':
-      [subject, ...lines] = t.cancelledByParticipant(title);
-      break;
+      return { subject: r.cancelledByParticipant.subject(title), lines: [r.cancelledByParticipant.body] };
     case 'event_changed':
-      [subject, ...lines] = t.changed(title);
-      break;
+      return { subject: r.eventChanged.subject(title), lines: [r.eventChanged.body] };
     case 'event_cancelled':
-      [subject, ...lines] = t.eventCancelled(title, input.event.cancelReason ?? '');
-      break;
+      return { subject: r.eventCancelled.subject(title), lines: [r.eventCancelled.body(input.event.cancelReason ?? '')] };
     case 'reminder':
-      [subject, ...lines] = t.reminder(title);
-      break;
+      return { subject: r.reminder.subject(title), lines: [r.reminder.body] };
     case 'manage_link':
-      [subject, ...lines] = t.manageLink(title);
-      break;
+      return { subject: r.manageLink.subject(title), lines: [r.manageLink.body] };
     case 'organiser_message':
-      subject = `${title}: ${input.message!.subject}`;
-      lines = [`${t.message}:`, input.message!.body];
-      break;
+      return {
+        subject: r.organiserMessage.subject(title, input.message!.subject),
+        lines: [r.organiserMessage.lead, input.message!.body],
+      };
   }
+}
+
+/**
+ * The mail for one registration event, in the participant's language, always with the event's
+ * time, place and page and the manage link (texts: `mail.registration` in texts/sv.ts).
+ * `organiser_message` needs `message`; `waitlisted` shows `position`.
+ */
+export function registrationMail(input: RegistrationMailInput): ComposedMail {
+  const lang = input.registration.language;
+  const t = textsFor(lang);
+  const { subject, lines } = kindText(input, t.mail.registration);
   return composeMail(lang, {
-    subject: subject!,
-    greeting: t.greeting(input.registration.name ?? ''),
-    paragraphs: [...lines!, t.whenWhere(input.when, input.where), input.eventUrl],
-    action: { label: t.manage, url: input.manageUrl },
-    footer: t.footer,
+    subject,
+    greeting: t.mail.greeting(input.registration.name ?? ''),
+    paragraphs: [...lines, `${t.mail.when(input.when)}\n${t.mail.where(input.where)}`, input.eventUrl],
+    action: { label: t.mail.registration.manage, url: input.manageUrl },
+    footer: t.mail.registration.footer,
   });
 }
 

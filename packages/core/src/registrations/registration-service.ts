@@ -9,6 +9,7 @@ import { organiserRefs } from '../events/event-view.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { newToken } from '../tokens.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
 
@@ -230,8 +231,8 @@ function formatter(locale: string, style: 'date' | 'dateTime' | 'time', timeZone
   return f;
 }
 
-function whenText(e: Event, lang: 'sv' | 'en'): string {
-  const locale = lang === 'sv' ? 'sv-SE' : 'en-GB';
+function whenText(e: Event, lang: Lang): string {
+  const locale = textsFor(lang).locale;
   if (e.allDay) {
     const f = formatter(locale, 'date', 'UTC');
     const a = f.format(new Date(`${e.startDate}T00:00:00Z`));
@@ -243,9 +244,9 @@ function whenText(e: Event, lang: 'sv' | 'en'): string {
   return `${f.format(e.startsAt)} – ${sameDay ? t.format(e.endsAt) : f.format(e.endsAt)} (${e.timeZone})`;
 }
 
-function whereText(e: Event, lang: 'sv' | 'en'): string {
+function whereText(e: Event, lang: Lang): string {
   const place = [e.venueName, e.address].filter(Boolean).join(', ');
-  const online = e.onlineUrl ? `${lang === 'sv' ? 'Online' : 'Online'}: ${e.onlineUrl}` : '';
+  const online = e.onlineUrl ? `${textsFor(lang).online}: ${e.onlineUrl}` : '';
   return [place, online].filter(Boolean).join(' · ') || '–';
 }
 
@@ -562,24 +563,22 @@ export function neutraliseCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang: 'sv' | 'en' = 'sv'): string {
+export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang: Lang = 'sv'): string {
   const list = listAttendees(db, actor, eventId);
-  const head =
-    lang === 'sv'
-      ? ['Status', 'Plats i kön', 'Namn', 'E-post', 'Organisation', 'Län', 'Kluster', 'Kost', 'Tillgänglighet', 'Incheckad', 'Anmäld']
-      : [
-          'Status',
-          'Waitlist position',
-          'Name',
-          'Email',
-          'Organisation',
-          'County',
-          'Cluster',
-          'Dietary needs',
-          'Accessibility needs',
-          'Checked in',
-          'Registered',
-        ];
+  const col = textsFor(lang).reports.attendees;
+  const head = [
+    col.status,
+    col.position,
+    col.name,
+    col.email,
+    col.organisation,
+    col.county,
+    col.cluster,
+    col.dietaryNeeds,
+    col.accessibilityNeeds,
+    col.checkedIn,
+    col.registered,
+  ];
   const rows = list.attendees.map((a) =>
     [
       a.status,

@@ -5,6 +5,7 @@ import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { neutraliseCell } from '../registrations/registration-service.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { DEFAULT_ZONE, startOfDate } from '../time.ts';
 
 export interface Count {
@@ -123,6 +124,8 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     if (checkedIn) v.checkedIn++;
     m.set(key, v);
   };
+  // The report is the network's, in Swedish: theme labels are the Swedish names too.
+  const labels = textsFor('sv').reports;
   let confirmed = 0;
   let checkedIn = 0;
   const participantsPerEvent = new Map<number, number>();
@@ -145,9 +148,9 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
       if (came) checkedIn++;
       participantsPerEvent.set(r.eventId, (participantsPerEvent.get(r.eventId) ?? 0) + 1);
       const c = r.clusterId !== null ? clusterNames.get(r.clusterId) : undefined;
-      bumpReg(regByCluster, c?.slug ?? '-', c?.name ?? '(ingen klustertillhörighet)', came);
+      bumpReg(regByCluster, c?.slug ?? '-', c?.name ?? labels.noCluster, came);
       const co = r.countyId !== null ? countyNames.get(r.countyId) : undefined;
-      bumpReg(regByCounty, co?.slug ?? '-', co?.name ?? '(inget län angivet)', came);
+      bumpReg(regByCounty, co?.slug ?? '-', co?.name ?? labels.noCounty, came);
       for (const t of themesOf.get(r.eventId) ?? []) bumpReg(regByTheme, themeNames.get(t)!.slug, themeNames.get(t)!.nameSv, came);
     }
   }
@@ -195,23 +198,25 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   };
 }
 
+/** The report as CSV (UTF-8 with BOM, CRLF): one row per count, machine keys beside Swedish labels, formula cells neutralised. */
 export function reportCsv(report: Report): string {
+  const label = textsFor('sv').reports.summary;
   const rows: string[][] = [['section', 'key', 'label', 'count', 'checked_in']];
   rows.push(
-    ['summary', 'events', 'Evenemang', String(report.events.total), ''],
-    ['summary', 'cancelled', 'Inställda', String(report.events.cancelled), ''],
-    ['summary', 'co_hosted', 'Samarrangerade', String(report.events.coHosted), ''],
+    ['summary', 'events', label.events, String(report.events.total), ''],
+    ['summary', 'cancelled', label.cancelled, String(report.events.cancelled), ''],
+    ['summary', 'co_hosted', label.coHosted, String(report.events.coHosted), ''],
   );
   rows.push([
     'summary',
     'registrations',
-    'Anmälda (bekräftade)',
+    label.registrations,
     String(report.registrations.confirmed),
     String(report.registrations.checkedIn),
   ]);
   rows.push(
-    ['summary', 'proposals_made', 'Förslag', String(report.proposals.made), ''],
-    ['summary', 'proposals_accepted', 'Antagna förslag', String(report.proposals.accepted), ''],
+    ['summary', 'proposals_made', label.proposalsMade, String(report.proposals.made), ''],
+    ['summary', 'proposals_accepted', label.proposalsAccepted, String(report.proposals.accepted), ''],
   );
   for (const c of report.events.byKind) rows.push(['events_by_kind', c.key, c.label, String(c.count), '']);
   for (const c of report.events.byTheme) rows.push(['events_by_theme', c.key, c.label, String(c.count), '']);
@@ -232,11 +237,8 @@ export function reportCsv(report: Report): string {
  * Events and participants per month as a small bar chart in SVG, drawn on the server (no
  * JavaScript), with a title, a description and the numbers as text for screen readers.
  */
-export function monthlyChartSvg(report: Report, lang: 'sv' | 'en'): string {
-  const t =
-    lang === 'sv'
-      ? { title: 'Evenemang och deltagare per månad', events: 'Evenemang', participants: 'Deltagare' }
-      : { title: 'Events and participants per month', events: 'Events', participants: 'Participants' };
+export function monthlyChartSvg(report: Report, lang: Lang): string {
+  const t = textsFor(lang).reports.chart;
   const months = report.months;
   const w = Math.max(320, months.length * 48 + 60);
   const h = 240;
@@ -250,9 +252,9 @@ export function monthlyChartSvg(report: Report, lang: 'sv' | 'en'): string {
       const x = 50 + i * 48;
       const he = Math.round((m.events / maxE) * plot);
       const hp = Math.round((m.participants / maxP) * plot);
-      return `<g><title>${escapeHtml(`${m.month}: ${m.events} ${t.events.toLowerCase()}, ${m.participants} ${t.participants.toLowerCase()}`)}</title><rect x="${x}" y="${top + plot - he}" width="18" height="${he}" fill="#1d5c2e"/><rect x="${x + 20}" y="${top + plot - hp}" width="18" height="${hp}" fill="#b35900"/><text x="${x + 19}" y="${h - bottom + 16}" font-size="11" text-anchor="middle" fill="#1a1a1a">${escapeHtml(m.month.slice(2))}</text></g>`;
+      return `<g><title>${escapeHtml(t.bar(m.month, m.events, m.participants))}</title><rect x="${x}" y="${top + plot - he}" width="18" height="${he}" fill="#1d5c2e"/><rect x="${x + 20}" y="${top + plot - hp}" width="18" height="${hp}" fill="#b35900"/><text x="${x + 19}" y="${h - bottom + 16}" font-size="11" text-anchor="middle" fill="#1a1a1a">${escapeHtml(m.month.slice(2))}</text></g>`;
     })
     .join('');
   const desc = months.map((m) => `${m.month}: ${m.events}/${m.participants}`).join(', ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title chart-desc"><title id="chart-title">${escapeHtml(t.title)}</title><desc id="chart-desc">${escapeHtml(`${t.events}/${t.participants}: ${desc}`)}</desc><line x1="45" y1="${top + plot}" x2="${w - 5}" y2="${top + plot}" stroke="#4a4f47"/>${bars}<rect x="50" y="6" width="12" height="12" fill="#1d5c2e"/><text x="66" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(`${t.events} (max ${maxE})`)}</text><rect x="190" y="6" width="12" height="12" fill="#b35900"/><text x="206" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(`${t.participants} (max ${maxP})`)}</text></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title chart-desc"><title id="chart-title">${escapeHtml(t.title)}</title><desc id="chart-desc">${escapeHtml(`${t.events}/${t.participants}: ${desc}`)}</desc><line x1="45" y1="${top + plot}" x2="${w - 5}" y2="${top + plot}" stroke="#4a4f47"/>${bars}<rect x="50" y="6" width="12" height="12" fill="#1d5c2e"/><text x="66" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.events, maxE))}</text><rect x="190" y="6" width="12" height="12" fill="#b35900"/><text x="206" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.participants, maxP))}</text></svg>`;
 }

@@ -1,0 +1,151 @@
+import type { Texts } from './sv.ts';
+
+/** English. `satisfies Texts` makes a missing, misnamed or extra key, or a parameter of another type, a compile error. */
+export const en = {
+  locale: 'en-GB',
+  online: 'Online',
+
+  mail: {
+    greeting: (name: string) => `Hello ${name},`,
+    greetingNoName: 'Hello,',
+    footer: 'Samverka – the shared platform of the Swedish green clusters.',
+    when: (when: string) => `When: ${when}`,
+    where: (where: string) => `Where: ${where}`,
+
+    account: {
+      loginLink: {
+        subject: 'Your login link for Samverka',
+        body: (validMinutes: number) => `Use the link below to log in. It is valid for ${validMinutes} minutes and works once.`,
+        notAsked: 'If you did not ask for it, you can ignore this email.',
+        action: 'Log in',
+      },
+      invitation: {
+        subject: 'You are invited to Samverka',
+        body: (validDays: number) =>
+          `The network secretariat has added you to Samverka. The link below logs you in; it is valid for ${validDays} days. You can then choose a password under "My account".`,
+        action: 'Log in for the first time',
+      },
+    },
+
+    registration: {
+      manage: 'View, change or cancel your registration',
+      footer:
+        'You receive this email because you registered for an event on Samverka. Through the link you can cancel and delete your data.',
+      confirmed: {
+        subject: (title: string) => `Registration confirmed: ${title}`,
+        body: 'You have a seat. The event is in the attached calendar file.',
+      },
+      waitlisted: {
+        subject: (title: string) => `Waiting list: ${title}`,
+        body: (position: number) =>
+          `The event is full. You are number ${position} on the waiting list and will get an email if a seat becomes free.`,
+      },
+      promoted: {
+        subject: (title: string) => `You have a seat: ${title}`,
+        body: 'A seat became free and you have moved up from the waiting list. Welcome! The event is in the attached calendar file.',
+      },
+      cancelledByParticipant: {
+        subject: (title: string) => `Cancelled: ${title}`,
+        body: 'Your registration is cancelled. Welcome back another time.',
+      },
+      eventChanged: {
+        subject: (title: string) => `Changed: ${title}`,
+        body: 'The organisers changed the time or place. The updated calendar file is attached.',
+      },
+      eventCancelled: {
+        subject: (title: string) => `Cancelled: ${title}`,
+        body: (reason: string) => `The event is cancelled. Reason: ${reason}`,
+      },
+      reminder: {
+        subject: (title: string) => `Reminder: ${title} tomorrow`,
+        body: 'Welcome tomorrow!',
+      },
+      manageLink: {
+        subject: (title: string) => `Your registration: ${title}`,
+        body: 'You are already registered for this event. Here is the link to your registration.',
+      },
+      organiserMessage: {
+        subject: (title: string, subject: string) => `${title}: ${subject}`,
+        lead: 'A message from the organisers:',
+      },
+    },
+
+    mailings: {
+      alreadySubscribed: {
+        subject: 'Your Samverka subscription',
+        body: 'You already subscribe. Through the link you can change what you follow or unsubscribe.',
+        action: 'Manage the subscription',
+      },
+      confirmSubscription: {
+        subject: 'Confirm your Samverka subscription',
+        body: 'Someone (hopefully you) asked for invitations and newsletters from the green clusters at this address. Confirm with the link; without confirmation we send nothing.',
+        action: 'Confirm the subscription',
+      },
+      announcement: {
+        subject: (title: string) => `Invitation: ${title}`,
+        lead: (cluster: string, title: string) => `${cluster} invites you to ${title}.`,
+        action: 'Read more and register',
+        footer: (manageUrl: string) =>
+          `You receive this because you follow green clusters or themes on Samverka. Unsubscribe or change: ${manageUrl}`,
+      },
+      newsletter: {
+        upcomingEvents: 'Upcoming events',
+        deadlines: 'Deadlines to keep in mind',
+        manage: 'Unsubscribe or change your subscription',
+      },
+    },
+
+    polls: {
+      decided: {
+        subject: (title: string) => `Decided: ${title}`,
+        body: (title: string, when: string) => `The time for ${title} is decided: ${when}.`,
+        calendar: 'The meeting is in the attached calendar file.',
+        action: 'To the event',
+      },
+    },
+  },
+
+  feeds: {
+    allEvents: 'Samverka – green cluster events',
+    singleEvent: 'Samverka',
+    personal: 'Samverka – my calendar',
+    filtered: (names: string[]) => `Samverka – ${names.join(' · ')}`,
+    cancelled: (text: string) => `CANCELLED: ${text}`,
+    meetingLink: (url: string) => `Meeting link: ${url}`,
+    deadline: (title: string) => `Deadline: ${title}`,
+    deadlineEntry: (date: string, title: string) => `Deadline ${date}: ${title}`,
+  },
+
+  reports: {
+    summary: {
+      events: 'Events',
+      cancelled: 'Cancelled',
+      coHosted: 'Co-hosted',
+      registrations: 'Registered (confirmed)',
+      proposalsMade: 'Proposals',
+      proposalsAccepted: 'Accepted proposals',
+    },
+    noCluster: '(no cluster)',
+    noCounty: '(no county given)',
+    chart: {
+      title: 'Events and participants per month',
+      events: 'Events',
+      participants: 'Participants',
+      bar: (month: string, events: number, participants: number) => `${month}: ${events} events, ${participants} participants`,
+      legend: (label: string, max: number) => `${label} (max ${max})`,
+    },
+    attendees: {
+      status: 'Status',
+      position: 'Waitlist position',
+      name: 'Name',
+      email: 'Email',
+      organisation: 'Organisation',
+      county: 'County',
+      cluster: 'Cluster',
+      dietaryNeeds: 'Dietary needs',
+      accessibilityNeeds: 'Accessibility needs',
+      checkedIn: 'Checked in',
+      registered: 'Registered',
+    },
+  },
+} satisfies Texts;

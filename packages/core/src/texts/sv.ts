@@ -1,0 +1,169 @@
+/**
+ * Swedish, the default language and the source of truth: every text core writes for people
+ * (mail subjects and bodies, calendar and Atom feed names and titles, report and CSV labels) is
+ * here, and en.ts must have the same keys (`satisfies Texts`). Texts with parameters are
+ * functions with typed parameters; URLs, names and dates come in already formatted.
+ */
+export const sv = {
+  /** BCP 47 locale for dates and numbers in this language (Intl.DateTimeFormat). */
+  locale: 'sv-SE',
+  /** A place that is a link rather than an address. */
+  online: 'Online',
+
+  mail: {
+    greeting: (name: string) => `Hej ${name}!`,
+    /** To an address without a name (subscribers). */
+    greetingNoName: 'Hej!',
+    footer: 'Samverka – de gröna klustrens gemensamma plattform.',
+    when: (when: string) => `Tid: ${when}`,
+    where: (where: string) => `Plats: ${where}`,
+
+    account: {
+      loginLink: {
+        subject: 'Din inloggningslänk till Samverka',
+        body: (validMinutes: number) =>
+          `Använd länken nedan för att logga in. Den gäller i ${validMinutes} minuter och kan bara användas en gång.`,
+        notAsked: 'Om du inte bad om länken kan du bortse från det här mejlet.',
+        action: 'Logga in',
+      },
+      invitation: {
+        subject: 'Du är inbjuden till Samverka',
+        body: (validDays: number) =>
+          `Nätverkets sekretariat har lagt till dig i Samverka. Länken nedan loggar in dig; den gäller i ${validDays} dagar. Därefter kan du välja ett lösenord under "Mitt konto".`,
+        action: 'Logga in första gången',
+      },
+    },
+
+    registration: {
+      manage: 'Visa, ändra eller avboka din anmälan',
+      footer:
+        'Du får det här mejlet för att du anmält dig till ett evenemang på Samverka. Via länken kan du avboka och radera dina uppgifter.',
+      confirmed: {
+        subject: (title: string) => `Anmälan bekräftad: ${title}`,
+        body: 'Du har en plats. Evenemanget finns i bifogad kalenderfil.',
+      },
+      waitlisted: {
+        subject: (title: string) => `Väntelista: ${title}`,
+        body: (position: number) =>
+          `Evenemanget är fullbokat. Du står som nummer ${position} på väntelistan och får ett mejl om en plats blir ledig.`,
+      },
+      promoted: {
+        subject: (title: string) => `Du har fått en plats: ${title}`,
+        body: 'En plats blev ledig och du har flyttats från väntelistan. Välkommen! Evenemanget finns i bifogad kalenderfil.',
+      },
+      cancelledByParticipant: {
+        subject: (title: string) => `Avbokad: ${title}`,
+        body: 'Din anmälan är avbokad. Välkommen tillbaka en annan gång.',
+      },
+      eventChanged: {
+        subject: (title: string) => `Ändrat: ${title}`,
+        body: 'Arrangörerna har ändrat tid eller plats. Den uppdaterade kalenderfilen är bifogad.',
+      },
+      eventCancelled: {
+        subject: (title: string) => `Inställt: ${title}`,
+        body: (reason: string) => `Evenemanget är inställt. Skäl: ${reason}`,
+      },
+      reminder: {
+        subject: (title: string) => `Påminnelse: ${title} i morgon`,
+        body: 'Välkommen i morgon!',
+      },
+      manageLink: {
+        subject: (title: string) => `Din anmälan: ${title}`,
+        body: 'Du är redan anmäld till det här evenemanget. Här är länken till din anmälan.',
+      },
+      organiserMessage: {
+        /** The organisers' own subject after the event's title. */
+        subject: (title: string, subject: string) => `${title}: ${subject}`,
+        lead: 'Meddelande från arrangörerna:',
+      },
+    },
+
+    mailings: {
+      alreadySubscribed: {
+        subject: 'Din prenumeration på Samverka',
+        body: 'Du prenumererar redan. Via länken kan du ändra vad du följer eller avsluta prenumerationen.',
+        action: 'Hantera prenumerationen',
+      },
+      confirmSubscription: {
+        subject: 'Bekräfta din prenumeration på Samverka',
+        body: 'Någon (förhoppningsvis du) vill få inbjudningar och nyhetsbrev från de gröna klustren till den här adressen. Bekräfta med länken; utan bekräftelse skickar vi ingenting.',
+        action: 'Bekräfta prenumerationen',
+      },
+      announcement: {
+        subject: (title: string) => `Inbjudan: ${title}`,
+        lead: (cluster: string, title: string) => `${cluster} bjuder in till ${title}.`,
+        action: 'Läs mer och anmäl dig',
+        footer: (manageUrl: string) =>
+          `Du får det här för att du följer gröna kluster eller teman på Samverka. Avsluta eller ändra: ${manageUrl}`,
+      },
+      newsletter: {
+        upcomingEvents: 'Kommande evenemang',
+        deadlines: 'Sista dagar att hålla koll på',
+        manage: 'Avsluta eller ändra prenumerationen',
+      },
+    },
+
+    polls: {
+      decided: {
+        subject: (title: string) => `Bestämt: ${title}`,
+        body: (title: string, when: string) => `Tiden för ${title} är bestämd: ${when}.`,
+        calendar: 'Mötet finns i bifogad kalenderfil.',
+        action: 'Till evenemanget',
+      },
+    },
+  },
+
+  feeds: {
+    /** X-WR-CALNAME and Atom titles. */
+    allEvents: 'Samverka – gröna klustrens evenemang',
+    singleEvent: 'Samverka',
+    personal: 'Samverka – min kalender',
+    /** A filtered feed, named by its cluster, theme and county names in that order. */
+    filtered: (names: string[]) => `Samverka – ${names.join(' · ')}`,
+    /** SUMMARY, and the first line of DESCRIPTION with the reason, of a cancelled event. */
+    cancelled: (text: string) => `INSTÄLLT: ${text}`,
+    meetingLink: (url: string) => `Länk till mötet: ${url}`,
+    /** SUMMARY of a horizon-scanning deadline (an all-day entry on that day). */
+    deadline: (title: string) => `Sista dag: ${title}`,
+    /** Atom title of a deadline; the date is YYYY-MM-DD. */
+    deadlineEntry: (date: string, title: string) => `Sista dag ${date}: ${title}`,
+  },
+
+  reports: {
+    /** Labels of the summary rows in the report CSV. */
+    summary: {
+      events: 'Evenemang',
+      cancelled: 'Inställda',
+      coHosted: 'Samarrangerade',
+      registrations: 'Anmälda (bekräftade)',
+      proposalsMade: 'Förslag',
+      proposalsAccepted: 'Antagna förslag',
+    },
+    noCluster: '(ingen klustertillhörighet)',
+    noCounty: '(inget län angivet)',
+    chart: {
+      title: 'Evenemang och deltagare per månad',
+      events: 'Evenemang',
+      participants: 'Deltagare',
+      /** One month's bar pair, for screen readers; month is YYYY-MM. */
+      bar: (month: string, events: number, participants: number) => `${month}: ${events} evenemang, ${participants} deltagare`,
+      legend: (label: string, max: number) => `${label} (max ${max})`,
+    },
+    /** Column headings of the organisers' attendee list (CSV). */
+    attendees: {
+      status: 'Status',
+      position: 'Plats i kön',
+      name: 'Namn',
+      email: 'E-post',
+      organisation: 'Organisation',
+      county: 'Län',
+      cluster: 'Kluster',
+      dietaryNeeds: 'Kost',
+      accessibilityNeeds: 'Tillgänglighet',
+      checkedIn: 'Incheckad',
+      registered: 'Anmäld',
+    },
+  },
+};
+
+export type Texts = typeof sv;
