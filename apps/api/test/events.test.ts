@@ -309,6 +309,33 @@ describe('who may do what, through the API', () => {
     expect(await flags('participant')).toEqual([false, false]);
     expect(await flags('anonymous')).toEqual([false, false]);
   });
+
+  it('the answer carries every permission flag of the core view (the schema keeps them all)', async () => {
+    const id = await eventWithOrganisers();
+    const slugs = (refs: unknown) => (refs as { slug: string }[]).map((c) => c.slug);
+    const lead = (await call('GET', `/api/events/${id}`, 'lead')).json() as EventJson;
+    expect(lead).toMatchObject({
+      canUpdate: true,
+      canPublish: true,
+      canCancel: true,
+      canDelete: true,
+      canSeeAttendees: true,
+      announceAs: [],
+    });
+    expect(slugs(lead.canAnswerAs)).toEqual([]);
+    expect(slugs(lead.inviteOptions)).toHaveLength(15);
+    expect(slugs(lead.inviteOptions)).toContain(DECLINED);
+    const invited = (await call('GET', `/api/events/${id}`, 'invited')).json() as EventJson;
+    expect(slugs(invited.canAnswerAs)).toEqual([INVITED]);
+    expect(invited).toMatchObject({ canUpdate: false, canPublish: false, canDelete: false, canSeeAttendees: false, inviteOptions: [] });
+    await publish(id);
+    const admin = (await call('GET', `/api/events/${id}`, 'admin')).json() as EventJson;
+    expect(slugs(admin.announceAs)).toEqual([LEAD, COHOST]);
+    expect(admin).toMatchObject({ canPublish: false, canCancel: true, canDelete: true });
+    const listed = (await call('GET', '/api/events?limit=200', 'cohost')).json().events.find((e: EventJson) => e.id === id) as EventJson;
+    expect(listed).toMatchObject({ canUpdate: true, canDelete: false, inviteOptions: [] });
+    expect(slugs(listed.announceAs)).toEqual([COHOST]);
+  });
 });
 
 describe('PATCH /api/events/:id', () => {

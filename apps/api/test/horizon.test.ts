@@ -155,6 +155,7 @@ describe('reading, changing, deleting', () => {
       const res = await call('GET', `/api/horizon/${v.id}`, who);
       expect(res.statusCode).toBe(200);
       expect((res.json() as ItemJson).canEdit, who).toBe(canEdit);
+      expect(res.json().canDelete, who).toBe(canEdit);
     }
     expectError(await call('GET', '/api/horizon/999999'), 404, 'unknown_item');
     expectError(await call('GET', '/api/horizon/x'), 400);

@@ -21,6 +21,21 @@ describe('GET /api/me', () => {
     expect(res.json()).not.toHaveProperty('passwordHash');
   });
 
+  it.each([
+    ['admin', true, 18, true],
+    ['coordinator', true, 1, false],
+    ['participant', false, 0, false],
+  ] as const)(
+    'tells a %s what they may do: canCoordinate=%s, acting for %s clusters, for the secretariat=%s',
+    async (role, canCoordinate, acting, network) => {
+      const { token } = await t.login(role);
+      const me = (await t.inject({ method: 'GET', url: '/api/me', headers: bearer(token) })).json();
+      expect(me).toMatchObject({ canCoordinate, actsForNetwork: network, isAdmin: role === 'admin' });
+      expect(me.actsFor).toHaveLength(acting);
+      if (role === 'coordinator') expect(me.actsFor).toEqual(me.clusters);
+    },
+  );
+
   it('401 without a token', async () => {
     expectError(await t.inject({ method: 'GET', url: '/api/me' }), 401, 'login_required');
   });

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
-import { assertAdmin, rolesOf, loadActor, type Actor, type Role } from './access.ts';
+import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor, type Role } from './access.ts';
 import { issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';
@@ -18,10 +18,19 @@ export interface UserView {
   language: Lang;
   isAdmin: boolean;
   roles: Role[];
+  /** The clusters the user coordinates. */
   clusters: { slug: string; name: string }[];
   hasPassword: boolean;
   createdAt: string;
+  /** May start events, polls, proposals, newsletters and horizon items and read reports (access.ts canCoordinate). */
+  canCoordinate: boolean;
+  /** The clusters the user may act for (access.ts actsFor): those they coordinate, every cluster for an admin, in name order. */
+  actsFor: { slug: string; name: string }[];
+  /** May post newsletters and horizon items as the secretariat, under no cluster (access.ts actsFor with null). */
+  actsForNetwork: boolean;
 }
+
+const byName = new Intl.Collator('sv');
 
 export function viewUser(db: Db, user: User): UserView {
   const rows = db
@@ -32,6 +41,15 @@ export function viewUser(db: Db, user: User): UserView {
     .orderBy(asc(clusters.name))
     .all();
   const actor: Actor = { userId: user.id, isAdmin: user.isAdmin, coordinatorOf: rows.map((r) => r.id) };
+  const own = rows.map(({ slug, name }) => ({ slug, name }));
+  // An admin acts for every cluster, not only those on their own list.
+  const actingFor = actsForNetwork(actor)
+    ? db
+        .select({ slug: clusters.slug, name: clusters.name })
+        .from(clusters)
+        .all()
+        .sort((a, b) => byName.compare(a.name, b.name))
+    : own;
   return {
     id: user.id,
     email: user.email,
@@ -39,9 +57,12 @@ export function viewUser(db: Db, user: User): UserView {
     language: user.language,
     isAdmin: user.isAdmin,
     roles: rolesOf(actor),
-    clusters: rows.map(({ slug, name }) => ({ slug, name })),
+    clusters: own,
     hasPassword: !!user.passwordHash,
     createdAt: user.createdAt.toISOString(),
+    canCoordinate: canCoordinate(actor),
+    actsFor: actingFor,
+    actsForNetwork: actsFor(actor, null),
   };
 }
 

@@ -100,8 +100,16 @@ export const Event = Type.Object({
   revision: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
-  canEdit: Type.Boolean(),
-  canInvite: Type.Boolean(),
+  canEdit: Type.Boolean({ description: 'manages the event (also when cancelled, though changes are then refused)' }),
+  canInvite: Type.Boolean({ description: 'may invite and remove co-hosts' }),
+  canUpdate: Type.Boolean({ description: 'may change the event now: manages it and it is not cancelled' }),
+  canPublish: Type.Boolean({ description: 'may publish: manages the event and it is a draft' }),
+  canCancel: Type.Boolean({ description: 'may cancel: manages the event and it is not cancelled' }),
+  canDelete: Type.Boolean({ description: 'may delete: a draft for its organisers, any event for an admin' }),
+  canSeeAttendees: Type.Boolean({ description: 'may list the registrations and download them' }),
+  canAnswerAs: Type.Array(NamedRef, { description: 'invited co-hosts whose invitation I may accept or decline' }),
+  inviteOptions: Type.Array(NamedRef, { description: 'clusters I may invite as co-hosts now (empty in lists)' }),
+  announceAs: Type.Array(NamedRef, { description: 'organising clusters I may mail and share the announcement for' }),
 });
 export type Event = Static<typeof Event>;
 

@@ -166,6 +166,7 @@ export const HorizonItem = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   canEdit: Type.Boolean(),
+  canDelete: Type.Boolean(),
 });
 export type HorizonItem = Static<typeof HorizonItem>;
 export const HorizonQuery = StrictObject({

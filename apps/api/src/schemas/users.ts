@@ -11,6 +11,9 @@ export const User = Type.Object({
   clusters: Type.Array(NamedRef),
   hasPassword: Type.Boolean(),
   createdAt: Type.String(),
+  canCoordinate: Type.Boolean({ description: 'may start events, polls, proposals, newsletters and horizon items, and read reports' }),
+  actsFor: Type.Array(NamedRef, { description: 'the clusters I may act for: those I coordinate, every cluster for an admin' }),
+  actsForNetwork: Type.Boolean({ description: 'may post newsletters and horizon items as the secretariat, under no cluster' }),
 });
 export type User = Static<typeof User>;
 export const UserList = Type.Array(User);

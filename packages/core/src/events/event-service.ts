@@ -13,11 +13,18 @@ import {
   type EventKind,
   type EventStatus,
 } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
+import { actsForNetwork, assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { instantToLocal } from '../time.ts';
-import { canAnswerCohostInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from './event-access.ts';
+import {
+  canAnswerCohostInvitation,
+  canDeleteEvent,
+  canInviteCohosts,
+  canManageEvent,
+  canSeeEvent,
+  type OrganiserRef,
+} from './event-access.ts';
 import {
   fieldsOf,
   leadClusterId,
@@ -58,7 +65,7 @@ function eventRow(db: Db | Tx, id: number): Event {
 
 export function getEvent(db: Db, actor: Actor | null, id: number): EventView {
   const row = eventRow(db, id);
-  const related = loadRelated(db, [row]);
+  const related = loadRelated(db, [row], true);
   if (!canSeeEvent(actor, row.status, related.organisers.get(row.id) ?? [])) {
     // Drafts of other clusters are not acknowledged to exist.
     throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
@@ -68,7 +75,7 @@ export function getEvent(db: Db, actor: Actor | null, id: number): EventView {
 
 function viewOne(db: Db, actor: Actor | null, id: number): EventView {
   const row = eventRow(db, id);
-  return toEventView(row, loadRelated(db, [row]), actor);
+  return toEventView(row, loadRelated(db, [row], true), actor);
 }
 
 /** Published events of the network that overlap [start, end), other than the event itself. */
@@ -146,10 +153,9 @@ export function insertEvent(
   return row.id;
 }
 
+/** The actor may create events led by the cluster: 401 for nobody, 403 unless they act for it. */
 export function assertCoordinatesLead(actor: Actor | null, leadId: number): Actor {
-  const a = requireActor(actor);
-  if (!a.isAdmin && !a.coordinatorOf.includes(leadId)) throw forbidden('You can only create events for a cluster you coordinate');
-  return a;
+  return assertActsFor(actor, leadId, 'You can only create events for a cluster you coordinate');
 }
 
 export function createEvent(db: Db, actor: Actor | null, input: EventInput, now = new Date()): EventWithClashes {
@@ -290,7 +296,7 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
 export function deleteEvent(db: Db, actor: Actor | null, id: number): void {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
-  if (row.status !== 'draft' && !a.isAdmin)
+  if (!canDeleteEvent(a, row.status, organiserRefs(db, id)))
     throw new DomainError('conflict', 'not_a_draft', 'Only drafts can be deleted; cancel a published event instead');
   db.delete(events).where(eq(events.id, id)).run();
 }
@@ -422,8 +428,8 @@ export interface PendingCohostInvitation {
 
 /** Co-host invitations waiting for an answer from the clusters the actor coordinates. */
 export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCohostInvitation[] {
-  const a = requireActor(actor);
-  if (a.coordinatorOf.length === 0) return [];
+  const mine = coordinatedClusters(requireActor(actor));
+  if (mine.length === 0) return [];
   const lead = sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`;
   return db
     .select({
@@ -439,9 +445,7 @@ export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCo
     .from(eventOrganisers)
     .innerJoin(events, eq(events.id, eventOrganisers.eventId))
     .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
-    .where(
-      and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...a.coordinatorOf]), ne(events.status, 'cancelled')),
-    )
+    .where(and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...mine]), ne(events.status, 'cancelled')))
     .orderBy(asc(events.startsAt))
     .all()
     .map((r) => ({
@@ -550,11 +554,13 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
     // Drafts only of the clusters the actor coordinates (all of them for admins).
     const a = requireActor(actor);
     where.push(eq(events.status, 'draft'));
-    if (!a.isAdmin) {
-      if (a.coordinatorOf.length === 0) return { rows: [], nextCursor: null };
+    if (!actsForNetwork(a)) {
+      // canSeeEvent in SQL: a draft of a cluster the actor coordinates, unless it declined.
+      const mine = coordinatedClusters(a);
+      if (mine.length === 0) return { rows: [], nextCursor: null };
       where.push(
         sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(
-          a.coordinatorOf.map((id) => sql`${id}`),
+          mine.map((id) => sql`${id}`),
           sql`, `,
         )}) and eo.status != 'declined')`,
       );

@@ -3,7 +3,14 @@ import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
-import { canInviteCohosts, canManageEvent, type OrganiserRef } from './event-access.ts';
+import {
+  announcingClusters,
+  canDeleteEvent,
+  canInviteCohosts,
+  canManageEvent,
+  cohostInvitationsToAnswer,
+  type OrganiserRef,
+} from './event-access.ts';
 
 export interface OrganiserView {
   slug: string;
@@ -48,23 +55,53 @@ export interface EventView {
   revision: number;
   createdAt: string;
   updatedAt: string;
+  /**
+   * What the actor may do, so pages show the right controls without re-deriving the rules
+   * (events/event-access.ts). canEdit: manages the event (sees the co-hosts' answers and the
+   * log), whatever its status, though a cancelled event refuses changes (canUpdate).
+   */
   canEdit: boolean;
+  /** May invite and remove co-hosts (the lead's coordinators, admins). */
   canInvite: boolean;
+  /** updateEvent would be allowed: canEdit, and the event is not cancelled. */
+  canUpdate: boolean;
+  /** publishEvent would be allowed: canEdit, and the event is a draft (a place is checked on publishing). */
+  canPublish: boolean;
+  /** cancelEvent would be allowed: canEdit, and the event is not cancelled yet. */
+  canCancel: boolean;
+  /** deleteEvent would be allowed: a draft for those who manage it, any event for an admin. */
+  canDelete: boolean;
+  /** listAttendees and the attendee CSV would be allowed. */
+  canSeeAttendees: boolean;
+  /** The invited co-hosts whose invitation the actor may accept or decline here. */
+  canAnswerAs: { slug: string; name: string }[];
+  /**
+   * The clusters inviteCohost would take: all but those leading, invited or co-hosting (a
+   * cluster that declined may be invited again), when the actor may invite and the event is not
+   * cancelled. Only in the single-event view; lists leave it empty, as they do descriptionHtml.
+   */
+  inviteOptions: { slug: string; name: string }[];
+  /** The organising clusters the actor may mail and share the announcement of this published event for. */
+  announceAs: { slug: string; name: string }[];
 }
 
 interface Related {
   organisers: Map<number, (OrganiserView & { clusterId: number })[]>;
   themes: Map<number, string[]>;
   counties: Map<number, { slug: string; name: string }>;
+  /** Every cluster in Swedish name order, for inviteOptions; loaded only when asked for (the single-event view). */
+  clusters: { id: number; slug: string; name: string }[] | null;
 }
 
-/** Loads organisers, themes and counties for many events in three queries. */
-export function loadRelated(db: Db, rows: Event[]): Related {
+const byName = new Intl.Collator('sv');
+
+/** Loads organisers, themes and counties for many events in three queries; `withClusters` adds every cluster, for inviteOptions. */
+export function loadRelated(db: Db, rows: Event[], withClusters = false): Related {
   const ids = rows.map((r) => r.id);
   const organisers = new Map<number, (OrganiserView & { clusterId: number })[]>();
   const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
-  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap };
+  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null };
   for (const o of db
     .select({
       eventId: eventOrganisers.eventId,
@@ -99,19 +136,34 @@ export function loadRelated(db: Db, rows: Event[]): Related {
     for (const c of db.select().from(counties).where(inArray(counties.id, countyIds)).all())
       countyMap.set(c.id, { slug: c.slug, name: c.name });
   }
-  return { organisers, themes: themeMap, counties: countyMap };
+  const allClusters = withClusters
+    ? db
+        .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
+        .from(clusters)
+        .all()
+        .sort((a, b) => byName.compare(a.name, b.name))
+    : null;
+  return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters };
 }
 
-export function toEventView(row: Event, related: Related, actor: Actor | null, withHtml = true): EventView {
+const named = ({ slug, name }: { slug: string; name: string }) => ({ slug, name });
+
+/** The event as the API shows it to `actor`; `full` (the single-event view) adds the HTML and inviteOptions. */
+export function toEventView(row: Event, related: Related, actor: Actor | null, full = true): EventView {
   const orgs = related.organisers.get(row.id) ?? [];
   const refs: OrganiserRef[] = orgs;
   const lead = orgs.find((o) => o.role === 'lead');
+  const manages = canManageEvent(actor, refs);
+  const invites = canInviteCohosts(actor, refs);
+  const taken = new Set(orgs.filter((o) => o.status !== 'declined').map((o) => o.clusterId));
+  const inviteOptions =
+    full && invites && row.status !== 'cancelled' && related.clusters ? related.clusters.filter((c) => !taken.has(c.id)).map(named) : [];
   return {
     id: row.id,
     uid: row.uid,
     title: row.title,
     description: row.description,
-    descriptionHtml: withHtml ? renderMarkdown(row.description) : '',
+    descriptionHtml: full ? renderMarkdown(row.description) : '',
     kind: row.kind,
     status: row.status,
     cancelReason: row.cancelReason,
@@ -141,8 +193,16 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, w
     revision: row.revision,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
-    canEdit: canManageEvent(actor, refs),
-    canInvite: canInviteCohosts(actor, refs),
+    canEdit: manages,
+    canInvite: invites,
+    canUpdate: manages && row.status !== 'cancelled',
+    canPublish: manages && row.status === 'draft',
+    canCancel: manages && row.status !== 'cancelled',
+    canDelete: canDeleteEvent(actor, row.status, refs),
+    canSeeAttendees: manages,
+    canAnswerAs: cohostInvitationsToAnswer(actor, row.status, orgs).map(named),
+    inviteOptions,
+    announceAs: announcingClusters(actor, row.status, orgs).map(named),
   };
 }
 

@@ -10,7 +10,7 @@ import {
   type Db,
   type HorizonItem,
 } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
+import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { parseDate } from '../time.ts';
@@ -40,13 +40,14 @@ export interface HorizonView {
   comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
   createdAt: string;
   updatedAt: string;
+  /** updateHorizonItem would be allowed: its author, the posting cluster's coordinators, admins. */
   canEdit: boolean;
+  /** deleteHorizonItem would be allowed (the same people as canEdit). */
+  canDelete: boolean;
 }
 
 function assertCoordinator(actor: Actor | null): Actor {
-  const a = requireActor(actor);
-  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Only cluster coordinators post and discuss horizon-scanning items');
-  return a;
+  return assertCanCoordinate(actor, 'Only cluster coordinators post and discuss horizon-scanning items');
 }
 
 function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
@@ -92,21 +93,21 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
   return { themeIds: rows.map((r) => r.id), clusterId, url };
 }
 
+/** The author, and whoever acts for the posting cluster (for the secretariat's items: admins). */
 function canEdit(actor: Actor | null, item: HorizonItem): boolean {
-  if (!actor) return false;
-  if (actor.isAdmin || item.createdBy === actor.userId) return true;
-  return item.clusterId !== null && actor.coordinatorOf.includes(item.clusterId);
+  return !!actor && (item.createdBy === actor.userId || actsFor(actor, item.clusterId));
 }
 
 export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInput, now = new Date()): HorizonView {
   const a = assertCoordinator(actor);
-  const v = validate(db, { ...input, cluster: input.cluster ?? (a.isAdmin ? null : undefined) });
-  if (!a.isAdmin) {
+  const v = validate(db, input);
+  // No cluster is the secretariat, for which only admins act; anyone else must name a cluster.
+  if (!actsFor(a, v.clusterId)) {
     if (v.clusterId === null)
       throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters posts the item', [
         { field: 'cluster', message: 'required' },
       ]);
-    if (!a.coordinatorOf.includes(v.clusterId)) throw forbidden('You can only post for a cluster you coordinate');
+    throw forbidden('You can only post for a cluster you coordinate');
   }
   const id = db.transaction((tx) => {
     const row = tx
@@ -228,6 +229,7 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
     createdAt: i.createdAt.toISOString(),
     updatedAt: i.updatedAt.toISOString(),
     canEdit: canEdit(actor, i),
+    canDelete: canEdit(actor, i),
   }));
 }
 
@@ -284,7 +286,7 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
       { field: 'body', message: 'required, at most 5000 characters' },
     ]);
   db.insert(horizonComments)
-    .values({ itemId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
+    .values({ itemId: id, userId: a.userId, clusterId: coordinatedClusters(a)[0] ?? null, body: text, createdAt: now })
     .run();
   return getHorizonItem(db, a, id);
 }
@@ -305,7 +307,7 @@ export function markHorizonRelevant(
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
       { field: 'cluster', message: 'unknown cluster' },
     ]);
-  if (!a.isAdmin && !a.coordinatorOf.includes(c.id)) throw forbidden('You can only mark items for a cluster you coordinate');
+  assertActsFor(a, c.id, 'You can only mark items for a cluster you coordinate');
   if (on) db.insert(horizonRelevance).values({ itemId: id, clusterId: c.id, userId: a.userId, createdAt: now }).onConflictDoNothing().run();
   else
     db.delete(horizonRelevance)

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clusters, events, eventThemes, announcementDeliveries, announcementShares, type Db, type Event } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
-import { DomainError, forbidden } from '../errors.ts';
+import { assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
+import { DomainError } from '../errors.ts';
 import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { links } from '../links.ts';
@@ -33,7 +33,7 @@ function assertOrganiserCoordinator(db: Db, actor: Actor, eventId: number, clust
   const id = clusterId(db, clusterSlug);
   const organisers = managingClusters(organiserRefs(db, eventId));
   if (!organisers.includes(id)) throw new DomainError('rule', 'not_organiser', 'That cluster does not organise this event');
-  if (!actor.isAdmin && !actor.coordinatorOf.includes(id)) throw forbidden('You can only send invitations for a cluster you coordinate');
+  assertActsFor(actor, id, 'You can only send invitations for a cluster you coordinate');
   return id;
 }
 
@@ -133,7 +133,7 @@ export function passOnAnnouncement(
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const id = clusterId(db, clusterSlug);
-  if (!a.isAdmin && !a.coordinatorOf.includes(id)) throw forbidden('You can only pass on invitations for a cluster you coordinate');
+  assertActsFor(a, id, 'You can only pass on invitations for a cluster you coordinate');
   const share = db
     .select()
     .from(announcementShares)
@@ -165,20 +165,14 @@ export interface SharedAnnouncement {
 
 /** Invitations shared with the clusters the actor coordinates that are not passed on yet. */
 export function sharedAnnouncements(db: Db, actor: Actor | null): SharedAnnouncement[] {
-  const a = requireActor(actor);
-  if (a.coordinatorOf.length === 0) return [];
+  const mine = coordinatedClusters(requireActor(actor));
+  if (mine.length === 0) return [];
   const rows = db
     .select({ share: announcementShares, title: events.title, startsAt: events.startsAt, slug: clusters.slug, name: clusters.name })
     .from(announcementShares)
     .innerJoin(events, eq(events.id, announcementShares.eventId))
     .innerJoin(clusters, eq(clusters.id, announcementShares.clusterId))
-    .where(
-      and(
-        inArray(announcementShares.clusterId, [...a.coordinatorOf]),
-        isNull(announcementShares.passedOnAt),
-        eq(events.status, 'published'),
-      ),
-    )
+    .where(and(inArray(announcementShares.clusterId, [...mine]), isNull(announcementShares.passedOnAt), eq(events.status, 'published')))
     .all();
   const names = new Map(
     db

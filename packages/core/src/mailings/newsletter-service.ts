@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { clusters, events, eventOrganisers, eventThemes, newsletters, themes, type Db, type Newsletter } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
+import { actsFor, assertActsFor, assertCanCoordinate, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { escapeHtml, singleLine } from '../escape.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
@@ -49,10 +49,9 @@ function row(db: Db, id: number): Newsletter {
   return n;
 }
 
+/** Whoever acts for the sending cluster; the secretariat's newsletters (no cluster) are the admins'. */
 function canEdit(actor: Actor | null, n: Newsletter): boolean {
-  if (!actor) return false;
-  if (actor.isAdmin) return true;
-  return n.clusterId !== null && actor.coordinatorOf.includes(n.clusterId);
+  return actsFor(actor, n.clusterId);
 }
 
 function ids(db: Db, input: { themes: string[]; clusters: string[] }): { themeIds: number[]; clusterIds: number[] } {
@@ -104,10 +103,11 @@ function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: numb
       throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.cluster}"`, [
         { field: 'cluster', message: 'unknown cluster' },
       ]);
-    if (!a.isAdmin && !a.coordinatorOf.includes(c.id)) throw forbidden('You can only write newsletters for a cluster you coordinate');
+    assertActsFor(a, c.id, 'You can only write newsletters for a cluster you coordinate');
     return { clusterId: c.id };
   }
-  if (!a.isAdmin)
+  // No cluster is the secretariat, for which only admins act.
+  if (!actsFor(a, null))
     throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters the newsletter is from', [
       { field: 'cluster', message: 'required' },
     ]);
@@ -115,8 +115,7 @@ function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: numb
 }
 
 export function createNewsletter(db: Db, actor: Actor | null, input: NewsletterInput, now = new Date()): NewsletterView {
-  const a = requireActor(actor);
-  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Only coordinators and admins write newsletters');
+  const a = assertCanCoordinate(actor, 'Only coordinators and admins write newsletters');
   const { clusterId } = checkInput(db, a, input);
   const n = db
     .insert(newsletters)

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, eventOrganisers, events, pollAnswers, pollClusters, polls, pollSlots, users, type Db, type Poll } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
-import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
+import { actsFor, actsForAny, assertActsFor, clustersActedFor, requireActor, type Actor } from '../access.ts';
+import { DomainError, type ErrorDetail } from '../errors.ts';
 import { isEmail, singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
@@ -74,7 +74,7 @@ function invitedIds(db: Db, pollId: number): number[] {
 
 /** Coordinators of the organising cluster manage the poll; those of invited clusters answer; admins do both. */
 function canSee(actor: Actor, p: Poll, invited: number[]): boolean {
-  return actor.isAdmin || actor.coordinatorOf.includes(p.organiserClusterId) || invited.some((c) => actor.coordinatorOf.includes(c));
+  return actsForAny(actor, [p.organiserClusterId, ...invited]);
 }
 
 const isOpen = (p: Poll, now: Date) => p.finalSlotId === null && now < p.closesAt;
@@ -88,7 +88,7 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.organiserCluster}"`, [
       { field: 'organiserCluster', message: 'unknown cluster' },
     ]);
-  if (!a.isAdmin && !a.coordinatorOf.includes(organiser.id)) throw forbidden('You can only start a poll for a cluster you coordinate');
+  assertActsFor(a, organiser.id, 'You can only start a poll for a cluster you coordinate');
   const title = singleLine(input.title, 200);
   if (!title) details.push({ field: 'title', message: 'a title is required' });
   if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 15 || input.durationMinutes > 24 * 60)
@@ -179,7 +179,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         )
         .all()
     : [];
-  const answerable = [p.organiserClusterId, ...invited].filter((c) => a.isAdmin || a.coordinatorOf.includes(c));
+  const answerable = clustersActedFor(a, [p.organiserClusterId, ...invited]);
   return {
     id: p.id,
     title: p.title,
@@ -211,7 +211,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
       };
     }),
     canAnswerFor: isOpen(p, now) ? answerable.map((c) => clusterRows.get(c)!) : [],
-    canFinalise: p.finalSlotId === null && (a.isAdmin || a.coordinatorOf.includes(p.organiserClusterId)),
+    canFinalise: p.finalSlotId === null && actsFor(a, p.organiserClusterId),
   };
 }
 
@@ -244,7 +244,7 @@ export function answerPoll(
       { field: 'cluster', message: 'not invited' },
     ]);
   }
-  if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only answer for a cluster you coordinate');
+  assertActsFor(a, cluster.id, 'You can only answer for a cluster you coordinate');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is decided; answers can no longer change');
   if (now >= p.closesAt)
     throw new DomainError('conflict', 'poll_closed', `The poll closed on ${p.closesAt.toISOString()}; answers are no longer accepted`);
@@ -312,7 +312,7 @@ export function finalisePoll(
   const p = pollRow(db, id);
   // Those who may not see the poll get the 404 of getPoll, so finalise does not reveal that it exists.
   if (!canSee(a, p, invitedIds(db, id))) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
-  if (!a.isAdmin && !a.coordinatorOf.includes(p.organiserClusterId)) throw forbidden('Only the organising cluster may decide the poll');
+  assertActsFor(a, p.organiserClusterId, 'Only the organising cluster may decide the poll');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is already decided');
   const slot = db
     .select()

@@ -10,7 +10,7 @@ import {
   type Db,
   type Proposal,
 } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
+import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
@@ -49,7 +49,10 @@ export interface ProposalView {
   comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
   /** The actor's permissions, for showing the right buttons. */
   canDecide: boolean;
-  /** Clusters the actor coordinates that may still respond (all but the proposing one). */
+  /**
+   * Clusters the actor coordinates that may still respond (all but the proposing one). An admin,
+   * who may respond for any cluster, is offered only those they coordinate, not the whole network.
+   */
   respondAs: { slug: string; name: string }[];
 }
 
@@ -61,13 +64,11 @@ function proposalRow(db: Db, id: number): Proposal {
 
 /** Coordinators of any cluster (and admins) take part in the proposals board. */
 function assertCoordinator(actor: Actor | null): Actor {
-  const a = requireActor(actor);
-  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Only cluster coordinators take part in workshop proposals');
-  return a;
+  return assertCanCoordinate(actor, 'Only cluster coordinators take part in workshop proposals');
 }
 
 function canDecide(actor: Actor | null, p: Proposal): boolean {
-  return !!actor && (actor.isAdmin || actor.coordinatorOf.includes(p.clusterId));
+  return actsFor(actor, p.clusterId);
 }
 
 function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
@@ -105,7 +106,7 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
 export function createProposal(db: Db, actor: Actor | null, input: ProposalInput, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
   const { themeIds, clusterId } = validate(db, input);
-  if (!a.isAdmin && !a.coordinatorOf.includes(clusterId)) throw forbidden('You can only propose on behalf of a cluster you coordinate');
+  assertActsFor(a, clusterId, 'You can only propose on behalf of a cluster you coordinate');
   const id = db.transaction((tx) => {
     const p = tx
       .insert(proposals)
@@ -198,7 +199,7 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
         createdAt: c.createdAt.toISOString(),
       })),
     canDecide: canDecide(actor, p) && p.status === 'open',
-    respondAs: (actor?.coordinatorOf ?? [])
+    respondAs: coordinatedClusters(actor)
       .filter((c) => c !== p.clusterId)
       .map((c) => clusterNames.get(c)!)
       .filter(Boolean),
@@ -233,7 +234,7 @@ export function commentOnProposal(db: Db, actor: Actor | null, id: number, body:
   if (text.length > 5000)
     throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
   db.insert(proposalComments)
-    .values({ proposalId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
+    .values({ proposalId: id, userId: a.userId, clusterId: coordinatedClusters(a)[0] ?? null, body: text, createdAt: now })
     .run();
   return getProposal(db, a, id);
 }
@@ -255,7 +256,7 @@ export function respondToProposal(
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
       { field: 'cluster', message: 'unknown cluster' },
     ]);
-  if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only respond for a cluster you coordinate');
+  assertActsFor(a, cluster.id, 'You can only respond for a cluster you coordinate');
   if (cluster.id === p.clusterId) throw new DomainError('rule', 'own_proposal', 'The proposing cluster cannot respond to its own proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
   if (on) {

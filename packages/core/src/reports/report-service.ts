@@ -1,8 +1,8 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { clusters, counties, eventOrganisers, events, eventThemes, proposals, registrations, themes, type Db } from '@samverka/db';
-import { requireActor, type Actor } from '../access.ts';
-import { DomainError, forbidden } from '../errors.ts';
+import { assertCanCoordinate, type Actor } from '../access.ts';
+import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { neutraliseCell } from '../registrations/registration-service.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
@@ -30,8 +30,7 @@ export interface Report {
 }
 
 function assertReader(actor: Actor | null): void {
-  const a = requireActor(actor);
-  if (!a.isAdmin && a.coordinatorOf.length === 0) throw forbidden('Reports are for the secretariat and cluster coordinators');
+  assertCanCoordinate(actor, 'Reports are for the secretariat and cluster coordinators');
 }
 
 /** Events starting in [from, to) (YYYY-MM-DD, Swedish dates), published or cancelled; drafts do not count. */

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import type { User } from './api.ts';
+import type { Option } from './reference.ts';
 
 /** Pages for logged-in users send visitors to the login form, and back here afterwards. */
 export function requireUser(locals: App.Locals, url: URL): User {
@@ -7,12 +8,12 @@ export function requireUser(locals: App.Locals, url: URL): User {
   return locals.user;
 }
 
-/** Coordinators of a cluster and network admins run events and proposals. */
+/** Coordinators of a cluster and network admins run events and proposals: the API's canCoordinate flag. */
 export function coordinates(user: User | null): boolean {
-  return !!user && (user.isAdmin || user.clusters.length > 0);
+  return !!user?.canCoordinate;
 }
 
-/** The clusters a user may act for: their own, or every cluster for a network admin. */
-export function ownClusters(user: User, all: readonly { value: string; label: string }[]): { value: string; label: string }[] {
-  return user.isAdmin ? [...all] : user.clusters.map((c) => ({ value: c.slug, label: c.name }));
+/** The clusters a user may act for, as form options: the API's actsFor (every cluster for an admin). */
+export function actingClusters(user: User): Option[] {
+  return user.actsFor.map((c) => ({ value: c.slug, label: c.name }));
 }

@@ -29,7 +29,8 @@ export function horizonValues(item: HorizonItem): HorizonValues {
 /** Reads and checks the form: what was typed, the fields in error, and the body for the API. */
 export function readHorizonForm(
   data: FormData,
-  isAdmin: boolean,
+  /** The user may post for the secretariat (the API's actsForNetwork), so naming no cluster is allowed. */
+  secretariat: boolean,
   lang: Lang,
 ): { values: HorizonValues; errors: Record<string, string>; body: HorizonBody } {
   const m = catalogues[lang];
@@ -48,7 +49,7 @@ export function readHorizonForm(
   else if (values.themes.length > 6) errors.themes = m.errTooManyThemes;
   if (values.deadline && !/^\d{4}-\d{2}-\d{2}$/.test(values.deadline)) errors.deadline = m.errDate;
   if (values.url && !/^https?:\/\/\S+$/.test(values.url)) errors.url = m.horizonErrUrl;
-  if (!values.cluster && !isAdmin) errors.cluster = m.errRequired;
+  if (!values.cluster && !secretariat) errors.cluster = m.errRequired;
   return {
     values,
     errors,

@@ -1,6 +1,6 @@
 import { catalogues, type Lang } from '$lib/i18n';
 import type { Newsletter, NewsletterBody, User } from './api.ts';
-import { ownClusters } from './auth.ts';
+import { actingClusters } from './auth.ts';
 import { checkedValues } from './choices.ts';
 import { field } from './forms.ts';
 import type { Option } from './reference.ts';
@@ -18,9 +18,9 @@ export function newsletterValues(n: Newsletter): NewsletterValues {
   return { subject: n.subject, body: n.body, themes: n.themes, clusters: n.clusters, cluster: n.from?.slug ?? '' };
 }
 
-/** Who may send as whom: a coordinator their clusters, an admin any cluster or the secretariat. */
-export function senderOptions(user: User, all: readonly Option[]): { options: Option[]; secretariat: boolean } {
-  return { options: ownClusters(user, all), secretariat: user.isAdmin };
+/** Who may send as whom (the API's actsFor and actsForNetwork): a coordinator their clusters, an admin any cluster or the secretariat. */
+export function senderOptions(user: User): { options: Option[]; secretariat: boolean } {
+  return { options: actingClusters(user), secretariat: user.actsForNetwork };
 }
 
 /** Reads and checks the form: what was typed, the fields in error, and the body for the API. */
@@ -40,7 +40,7 @@ export function readNewsletterForm(
   const errors: Record<string, string> = {};
   if (!values.subject) errors.subject = m.errRequired;
   if (!values.body) errors.body = m.errRequired;
-  if (!values.cluster && !user.isAdmin) errors.cluster = m.errRequired;
+  if (!values.cluster && !user.actsForNetwork) errors.cluster = m.errRequired;
   return {
     values,
     errors,

@@ -26,18 +26,13 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     event.canEdit ? locals.api.events.audit(id) : null,
     url.searchParams.get('krockar') === '1' ? clashesBetween(locals.api, event.startsAt, event.endsAt, [event.id]) : [],
   ]);
-  const mine = new Set(locals.user?.clusters.map((c) => c.slug) ?? []);
-  const taken = new Set(event.organisers.filter((o) => o.status !== 'declined').map((o) => o.slug));
   const done = url.searchParams.get('klart') ?? '';
   return {
     event,
     themeNames: themeNames(ref.themes, locals.lang),
     audit: audit?.ok ? audit.data : [],
     clashes,
-    // Invitations this user can answer here, for the clusters they coordinate.
-    invitedAs:
-      event.status === 'cancelled' ? [] : event.organisers.filter((o) => o.role === 'cohost' && o.status === 'invited' && mine.has(o.slug)),
-    inviteOptions: event.canInvite ? ref.clusters.filter((c) => !taken.has(c.value)) : [],
+    inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
     registration: await registrationSection(summary, ref, url),
   };

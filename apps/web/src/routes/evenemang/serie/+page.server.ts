@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { emptyEventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
-import { coordinates, ownClusters, requireUser } from '$lib/server/auth';
+import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { readEventForm, seriesCreateBody } from '$lib/server/event-form';
 import { failFromApi } from '$lib/server/forms';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireUser(locals, url);
   if (!coordinates(user)) error(403, 'Only cluster coordinators and network admins create events');
   const ref = await reference(locals.api);
-  const clusters = ownClusters(user, ref.clusters);
+  const clusters = actingClusters(user);
   return {
     values: emptyEventValues({ leadCluster: clusters[0]?.value ?? '', kind: 'network_meeting', rrule: 'FREQ=MONTHLY;BYDAY=+2TU;COUNT=10' }),
     clusters,

@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
-import { coordinates, ownClusters } from '$lib/server/auth';
+import { actingClusters, coordinates } from '$lib/server/auth';
 import { failFromApi, field } from '$lib/server/forms';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
   if (!coordinates(locals.user)) error(403, 'Only cluster coordinators and network admins propose workshops');
   const ref = await reference(locals.api);
-  return { clusters: ownClusters(locals.user!, ref.clusters), themes: themeOptions(ref.themes, locals.lang) };
+  return { clusters: actingClusters(locals.user!), themes: themeOptions(ref.themes, locals.lang) };
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

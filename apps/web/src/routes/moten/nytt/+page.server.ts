@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
-import { coordinates, ownClusters } from '$lib/server/auth';
+import { actingClusters, coordinates } from '$lib/server/auth';
 import { apiFieldErrors, checkedValues } from '$lib/server/choices';
 import { field, fieldOf } from '$lib/server/forms';
 import { reference } from '$lib/server/reference';
@@ -15,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   if (!coordinates(locals.user)) error(403, catalogues[locals.lang].pollsForCoordinators);
   const ref = await reference(locals.api);
-  return { clusters: ownClusters(locals.user, ref.clusters), allClusters: ref.clusters, slotInputs: SLOT_INPUTS };
+  return { clusters: actingClusters(locals.user), allClusters: ref.clusters, slotInputs: SLOT_INPUTS };
 };
 
 export const actions: Actions = {

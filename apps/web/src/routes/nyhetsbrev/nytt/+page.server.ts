@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireUser(locals, url);
   if (!coordinates(user)) error(403, catalogues[locals.lang].newslettersForCoordinators);
   const ref = await reference(locals.api);
-  return { ...senderOptions(user, ref.clusters), themes: themeOptions(ref.themes, locals.lang), clusters: ref.clusters };
+  return { ...senderOptions(user), themes: themeOptions(ref.themes, locals.lang), clusters: ref.clusters };
 };
 
 export const actions: Actions = {

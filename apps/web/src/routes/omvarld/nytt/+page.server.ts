@@ -1,6 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
-import { coordinates, ownClusters, requireUser } from '$lib/server/auth';
+import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { failFromApi } from '$lib/server/forms';
 import { readHorizonForm } from '$lib/server/horizon-form';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -10,13 +10,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireUser(locals, url);
   if (!coordinates(user)) error(403, catalogues[locals.lang].horizonForCoordinators);
   const ref = await reference(locals.api);
-  return { clusters: ownClusters(user, ref.clusters), secretariat: user.isAdmin, themes: themeOptions(ref.themes, locals.lang) };
+  return { clusters: actingClusters(user), secretariat: user.actsForNetwork, themes: themeOptions(ref.themes, locals.lang) };
 };
 
 export const actions: Actions = {
   default: async ({ locals, request, url }) => {
     const user = requireUser(locals, url);
-    const { values, errors, body } = readHorizonForm(await request.formData(), user.isAdmin, locals.lang);
+    const { values, errors, body } = readHorizonForm(await request.formData(), user.actsForNetwork, locals.lang);
     if (Object.keys(errors).length) return fail(400, { message: catalogues[locals.lang].formHasErrors, fields: errors, values });
     const res = await locals.api.horizon.create(body);
     if (!res.ok) return failFromApi(res.error, values);

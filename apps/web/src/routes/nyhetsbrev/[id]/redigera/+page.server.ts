@@ -17,7 +17,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   return {
     newsletter: res.data,
     values: newsletterValues(res.data),
-    ...senderOptions(user, ref.clusters),
+    ...senderOptions(user),
     themes: themeOptions(ref.themes, locals.lang),
     clusters: ref.clusters,
   };
