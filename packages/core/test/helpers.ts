@@ -1,3 +1,5 @@
+// Tests import single service files, not index.ts: the reactions are wired here, as in the apps.
+import '../src/reactions.ts';
 import { DomainError } from '../src/errors.ts';
 import { clusters, coordinators, openDatabase, runMigrations, seedReferenceData, users, type Db, type DatabaseHandle } from '@samverka/db';
 import { eq } from 'drizzle-orm';

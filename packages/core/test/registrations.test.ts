@@ -482,9 +482,11 @@ describe('waiting list', () => {
     reg(e);
     reg(e);
     t.db.update(events).set({ capacity: 5 }).where(eq(events.id, e.id)).run();
-    expect(promoteFromWaitlist(t.db, { ...eventRow(e.id), status: 'draft' }, NOW)).toBe(0);
-    expect(promoteFromWaitlist(t.db, { ...eventRow(e.id), status: 'cancelled' }, NOW)).toBe(0);
-    expect(promoteFromWaitlist(t.db, eventRow(e.id), NOW)).toBe(1);
+    // It runs inside the transaction of the change that freed the seats.
+    const promote = (ev: Event) => t.db.transaction((tx) => promoteFromWaitlist(tx, ev, NOW));
+    expect(promote({ ...eventRow(e.id), status: 'draft' })).toBe(0);
+    expect(promote({ ...eventRow(e.id), status: 'cancelled' })).toBe(0);
+    expect(promote(eventRow(e.id))).toBe(1);
   });
 });
 

@@ -3,7 +3,7 @@ import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
-import { canInviteCohosts, canManageEvent, type OrganiserRef } from './event-access.ts';
+import { canInviteCohosts, canManageEvent, managingClusters, type OrganiserRef } from './event-access.ts';
 
 export interface OrganiserView {
   slug: string;
@@ -146,10 +146,15 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, w
   };
 }
 
-export function organiserRefs(db: Db, eventId: number): OrganiserRef[] {
+export function organiserRefs(db: Pick<Db, 'select'>, eventId: number): OrganiserRef[] {
   return db
     .select({ clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status })
     .from(eventOrganisers)
     .where(and(eq(eventOrganisers.eventId, eventId)))
     .all();
+}
+
+/** clusters.id of the clusters that run an event (lead and accepted co-hosts): the clusterIds of its domain events. */
+export function organisingClusterIds(db: Pick<Db, 'select'>, eventId: number): number[] {
+  return managingClusters(organiserRefs(db, eventId));
 }
