@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadActor, type Actor } from '../src/access.ts';
+import { subscribe, type DomainEventMap, type DomainEventName } from '../src/domain-events.ts';
+import { onTestFinished } from 'vitest';
 
 export interface TestDb extends DatabaseHandle {
   dir: string;
@@ -112,4 +114,22 @@ export function outcome(fn: () => unknown): string {
     if (err instanceof DomainError) return err.kind;
     throw err;
   }
+}
+
+/** One domain event as a test saw it. */
+export type Raised<K extends DomainEventName = DomainEventName> = { [N in K]: { name: N; payload: DomainEventMap[N] } }[K];
+
+/**
+ * Records the given domain events, in the order raised, until the end of the running test.
+ * Handlers run after the reactions wired in reactions.ts, so they see what those did.
+ */
+export function recordEvents<K extends DomainEventName>(...names: K[]): Raised<K>[] {
+  const log: Raised<K>[] = [];
+  for (const name of names) {
+    const off = subscribe(name, (_tx, payload) => {
+      log.push({ name, payload } as Raised<K>);
+    });
+    onTestFinished(off);
+  }
+  return log;
 }
