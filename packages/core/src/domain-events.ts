@@ -338,7 +338,9 @@ export function subscribeAll(reactions: DomainEventHandlers): () => void {
  * and only once the change is certain: a refused request raises nothing. A handler's error
  * propagates to the caller, so the transaction, and with it the change and every handler's
  * writes (outbox mails included), rolls back. Handlers subscribed while an event is being told
- * hear only the next one.
+ * hear only the next one. An event a handler raises is told in full before the handlers after it
+ * hear the first (registration.promoted, raised by the reaction to event.capacityChanged,
+ * reaches a later subscriber before event.capacityChanged does).
  *
  * @throws whatever a handler throws; an Error when a handler returns a promise, whose work would
  *   escape the transaction.
