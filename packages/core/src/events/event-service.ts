@@ -104,7 +104,7 @@ function setThemes(tx: Tx, eventId: number, themeIds: number[]) {
   for (const themeId of themeIds) tx.insert(eventThemes).values({ eventId, themeId }).run();
 }
 
-/** Inserts an event with its lead and themes; used by create, series and proposal acceptance. */
+/** Inserts an event with its lead and themes, and raises event.created; used by create, series, proposal acceptance and polls. */
 export function insertEvent(
   tx: Tx,
   actor: Actor,
@@ -159,6 +159,10 @@ export function assertCoordinatesLead(actor: Actor | null, leadId: number): Acto
   return a;
 }
 
+/**
+ * A coordinator (or admin) creates a draft led by a cluster they coordinate; raises event.created.
+ * Throws 401 without an actor, 403 for another cluster, 400 for invalid fields.
+ */
 export function createEvent(db: Db, actor: Actor | null, input: EventInput, now = new Date()): EventWithClashes {
   const a = requireActor(actor);
   const leadId = leadClusterId(db, input.leadCluster);
@@ -252,6 +256,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Changes an event for its organisers (see applyEventPatch for what it records and raises). */
 export function updateEvent(db: Db, actor: Actor | null, id: number, patch: EventFields, now = new Date()): EventWithClashes {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
@@ -282,6 +287,7 @@ function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, rea
   return viewOne(db, a, id);
 }
 
+/** Publishes a draft that has a place or link; raises event.published. 409 if not a draft, 422 without a place. */
 export function publishEvent(db: Db, actor: Actor | null, id: number, now = new Date()): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
@@ -295,6 +301,11 @@ export function publishEvent(db: Db, actor: Actor | null, id: number, now = new 
   return setStatus(db, actor, id, 'published', null, now);
 }
 
+/**
+ * Cancels an event with the reason participants are told (one line, at most 500 characters);
+ * raises event.cancelled, to which registrations react by telling every registrant. 409 if
+ * already cancelled, 400 without a reason.
+ */
 export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
@@ -355,6 +366,7 @@ export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEnt
 
 // ---- Co-hosts ----
 
+/** The lead invites a cluster to co-host (again, after a decline); raises cohost.invited. 409 for a cancelled event or a cluster already organising. */
 export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
   const row = eventRow(db, eventId);
   const a = requireActor(actor);
@@ -401,6 +413,7 @@ export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clust
   return viewOne(db, a, eventId);
 }
 
+/** The invited cluster accepts or declines; raises cohost.accepted or cohost.declined. 409 when already answered. */
 export function answerCohostInvitation(
   db: Db,
   actor: Actor | null,
@@ -440,6 +453,7 @@ export function answerCohostInvitation(
   return viewOne(db, a, eventId);
 }
 
+/** The lead removes a co-host or withdraws an invitation; raises cohost.removed. 404 for a cluster that is not a co-host. */
 export function removeCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
   const row = eventRow(db, eventId);
   const a = requireActor(actor);

@@ -114,6 +114,7 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   return { themeIds: rows.map((r) => r.id), clusterId: cluster!.id };
 }
 
+/** A coordinator proposes a workshop for a cluster they coordinate; raises proposal.created. */
 export function createProposal(db: Db, actor: Actor | null, input: ProposalInput, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
   const { themeIds, clusterId } = validate(db, input);
@@ -238,6 +239,7 @@ export function listProposals(db: Db, actor: Actor | null, filter: { status?: Pr
   return listViews(db, actor, rows, false);
 }
 
+/** Any coordinator comments (1 to 5000 characters), signed with their first cluster; raises proposal.commented. */
 export function commentOnProposal(db: Db, actor: Actor | null, id: number, body: string, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
   const p = proposalRow(db, id);
@@ -387,6 +389,7 @@ export function acceptProposal(
   return { proposal: getProposal(db, a, id), eventId };
 }
 
+/** The proposing cluster (or an admin) declines an open proposal with a reason; raises proposal.declined. */
 export function declineProposal(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): ProposalView {
   const a = requireActor(actor);
   const p = proposalRow(db, id);

@@ -314,7 +314,7 @@ const optional = (v: string | null | undefined, max: number) => (v ? v.trim().sl
  * Registers for an event. Runs in one IMMEDIATE transaction, so counting the confirmed seats and
  * taking one can never interleave with another registration: with N seats, never more than N
  * are confirmed. The same email twice returns the existing registration (and mails its link to
- * that address) instead of taking a second seat.
+ * that address) instead of taking a second seat. A new registration raises registration.created.
  */
 export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
   const { email, countyId, clusterId } = validateInput(db, input);
@@ -425,6 +425,10 @@ function assertNotEnded(e: Event, now: Date) {
   if (now >= e.endsAt) throw new DomainError('conflict', 'event_ended', 'The event has ended; the registration can no longer be changed');
 }
 
+/**
+ * The participant gives up their seat or place through their link; raises registration.cancelled,
+ * and a freed seat goes to the waiting list. 409 when already cancelled or the event has ended.
+ */
 export function cancelRegistration(db: Db, token: string, now = new Date()): RegistrationView {
   return db.transaction(
     (tx) => {
