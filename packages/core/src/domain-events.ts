@@ -50,7 +50,7 @@ export interface EventCreated extends DomainEventBase {
   seriesId: number | null;
 }
 
-/** Fields of an event changed (createEvent's later patches, or a series edit). clusterIds: the organisers. */
+/** Fields of an event changed (updateEvent, or editing a series from one occurrence on). clusterIds: the organisers. */
 export interface EventUpdated extends DomainEventBase {
   eventId: number;
   /** Every changed field (column names, and 'themes'), as recorded in the audit log. */
