@@ -3,6 +3,8 @@
  * migrated and seeded as in production, users and the actors of each role, and event input.
  * Imported by relative path: the repository root has no workspace dependencies of its own.
  */
+// Services raise domain events; their reactions are wired once, as in the apps.
+import '../../packages/core/src/reactions.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

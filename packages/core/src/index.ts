@@ -1,4 +1,10 @@
+// Wires the modules' reactions to each other's domain events before anything can raise one.
+import './reactions.ts';
+
 export * from './errors.ts';
+// The bus itself stays inside core (its subscribe would clash with the mailing list's, and only
+// core's modules raise or react to domain events); the apps get its types.
+export type { DomainEventBase, DomainEventMap, DomainEventName } from './domain-events.ts';
 export * from './access.ts';
 export * from './escape.ts';
 export * from './tokens.ts';

@@ -1,7 +1,8 @@
 import { eventAudit, eventOrganisers, events, eventThemes, type Db } from '@samverka/db';
 import { asc, eq } from 'drizzle-orm';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
+import { subscribe } from '../src/domain-events.ts';
 import { canAnswerCohostInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from '../src/events/event-access.ts';
 import { resolveEventFields, type EventFields, type EventInput } from '../src/events/event-input.ts';
 import {
@@ -20,8 +21,8 @@ import {
   removeCohost,
   updateEvent,
 } from '../src/events/event-service.ts';
-import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 /** Runs fn and returns the DomainError it threw; fails when it throws nothing or something else. */
 /** 'allowed', or the kind of DomainError thrown. */
@@ -922,5 +923,260 @@ describe('listEvents', () => {
     expect(ftsQuery('Ärt OR "skog" NEAR(x')).toBe('"Ärt" "OR" "skog" "NEAR" "x"*');
     expect(ftsQuery('"*()')).toBeNull();
     expect(ftsQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(' '))!.split(' ')).toHaveLength(12);
+  });
+});
+
+// ---- Domain events raised by the event service ----
+
+describe('domain events of events and co-hosts', () => {
+  const at = new Date('2027-02-01T08:00:00Z');
+  const cid = (slug: string) => clusterId(t.db, slug);
+  const userOf = (a: Actor | null) => a!.userId;
+
+  it('event.created: once, with the lead, status and no series; not when creating is refused', () => {
+    const log = recordEvents('event.created');
+    expect(outcome(() => createEvent(t.db, as.unrelated, input(), at))).toBe('forbidden');
+    expect(outcome(() => createEvent(t.db, as.lead, input({ end: '2027-05-14T08:00' }), at))).toBe('invalid');
+    expect(outcome(() => createEvent(t.db, as.anonymous, input(), at))).toBe('unauthenticated');
+    expect(log).toEqual([]);
+    const id = createEvent(t.db, as.lead, input(), at).event.id;
+    expect(log).toEqual([
+      {
+        name: 'event.created',
+        payload: {
+          actorId: userOf(as.lead),
+          clusterIds: [cid(LEAD)],
+          now: at,
+          eventId: id,
+          leadClusterId: cid(LEAD),
+          status: 'draft',
+          seriesId: null,
+        },
+      },
+    ]);
+  });
+
+  it('event.updated: the changed fields as audited and who changed them; nothing for a refused or empty patch', () => {
+    const id = eventWithOrganisers();
+    const log = recordEvents('event.updated', 'event.moved', 'event.capacityChanged');
+    expect(outcome(() => updateEvent(t.db, as.invited, id, { title: 'x' }, at))).toBe('forbidden');
+    expect(outcome(() => updateEvent(t.db, as.cohost, id, { end: '2027-05-14T08:00' }, at))).toBe('invalid');
+    updateEvent(t.db, as.cohost, id, { title: 'Markdagen' }, at);
+    expect(log).toEqual([]);
+    updateEvent(t.db, as.cohost, id, { title: 'Gemensam markdag', themes: ['krisberedskap', 'kapitalforsorjning'] }, at);
+    expect(log).toEqual([
+      {
+        name: 'event.updated',
+        payload: {
+          actorId: userOf(as.cohost),
+          clusterIds: [cid(LEAD), cid(COHOST)],
+          now: at,
+          eventId: id,
+          changes: { title: ['Markdagen', 'Gemensam markdag'], themes: [expect.any(Array), expect.any(Array)] },
+          revision: 0,
+          action: 'updated',
+        },
+      },
+    ]);
+    const themes = log[0]!.name === 'event.updated' ? log[0]!.payload.changes.themes! : [];
+    expect((themes[1] as number[]).length).toBe(2);
+  });
+
+  it('event.moved: only for a published event whose time or place changed, after event.updated', () => {
+    const id = eventWithOrganisers();
+    const log = recordEvents('event.updated', 'event.moved');
+    updateEvent(t.db, as.lead, id, { start: '2027-05-15T09:00', end: '2027-05-15T16:00' }, at);
+    expect(log.map((e) => e.name)).toEqual(['event.updated']);
+    publishEvent(t.db, as.lead, id, at);
+    log.length = 0;
+    updateEvent(t.db, as.lead, id, { title: 'Bara titeln' }, at);
+    expect(log.map((e) => e.name)).toEqual(['event.updated']);
+    log.length = 0;
+    expect(outcome(() => updateEvent(t.db, as.participant, id, { venueName: 'Ladan' }, at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    updateEvent(t.db, as.cohost, id, { venueName: 'Ladan', start: '2027-05-16T09:00', end: '2027-05-16T16:00' }, at);
+    expect(log.map((e) => e.name)).toEqual(['event.updated', 'event.moved']);
+    expect(log[1]).toEqual({
+      name: 'event.moved',
+      payload: {
+        actorId: userOf(as.cohost),
+        clusterIds: [cid(LEAD), cid(COHOST)],
+        now: at,
+        eventId: id,
+        fields: ['startsAt', 'endsAt', 'venueName'],
+      },
+    });
+    expect(log[0]!.name === 'event.updated' && log[0]!.payload.revision).toBe(3);
+  });
+
+  it('event.capacityChanged: from and to, in any status; not for a refused capacity', () => {
+    const id = eventWithOrganisers();
+    const log = recordEvents('event.capacityChanged');
+    expect(outcome(() => updateEvent(t.db, as.lead, id, { capacity: -1 }, at))).toBe('invalid');
+    expect(log).toEqual([]);
+    updateEvent(t.db, as.lead, id, { capacity: 12 }, at);
+    updateEvent(t.db, as.lead, id, { capacity: null }, at);
+    expect(log).toEqual([
+      {
+        name: 'event.capacityChanged',
+        payload: { actorId: userOf(as.lead), clusterIds: [cid(LEAD), cid(COHOST)], now: at, eventId: id, from: null, to: 12 },
+      },
+      {
+        name: 'event.capacityChanged',
+        payload: { actorId: userOf(as.lead), clusterIds: [cid(LEAD), cid(COHOST)], now: at, eventId: id, from: 12, to: null },
+      },
+    ]);
+  });
+
+  it('event.published: once; not without a place, not twice, not by an outsider', () => {
+    const id = eventWithOrganisers({ venueName: null });
+    const log = recordEvents('event.published');
+    expect(outcome(() => publishEvent(t.db, as.lead, id, at))).toBe('rule');
+    updateEvent(t.db, as.lead, id, { venueName: 'Ladan' }, at);
+    expect(outcome(() => publishEvent(t.db, as.invited, id, at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    publishEvent(t.db, as.cohost, id, at);
+    expect(outcome(() => publishEvent(t.db, as.lead, id, at))).toBe('conflict');
+    expect(log).toEqual([
+      { name: 'event.published', payload: { actorId: userOf(as.cohost), clusterIds: [cid(LEAD), cid(COHOST)], now: at, eventId: id } },
+    ]);
+  });
+
+  it('event.cancelled: once, with the reason; not without one, not twice, not by an outsider', () => {
+    const id = eventWithOrganisers();
+    publishEvent(t.db, as.lead, id, at);
+    const log = recordEvents('event.cancelled');
+    expect(outcome(() => cancelEvent(t.db, as.lead, id, '  ', at))).toBe('invalid');
+    expect(outcome(() => cancelEvent(t.db, as.unrelated, id, 'Storm', at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    cancelEvent(t.db, as.admin, id, ' Storm\növer slätten ', at);
+    expect(outcome(() => cancelEvent(t.db, as.lead, id, 'Igen', at))).toBe('conflict');
+    expect(log).toEqual([
+      {
+        name: 'event.cancelled',
+        payload: {
+          actorId: userOf(as.admin),
+          clusterIds: [cid(LEAD), cid(COHOST)],
+          now: at,
+          eventId: id,
+          reason: 'Storm över slätten',
+        },
+      },
+    ]);
+  });
+
+  it('event.deleted: raised while the event can still be read; not when deleting is refused', () => {
+    const pub = eventWithOrganisers();
+    publishEvent(t.db, as.lead, pub, at);
+    const draft = eventWithOrganisers({ title: 'Utkastet' });
+    const log = recordEvents('event.deleted');
+    const stillThere: string[] = [];
+    onTestFinished(
+      subscribe('event.deleted', (tx, p) => {
+        stillThere.push(tx.select().from(events).where(eq(events.id, p.eventId)).get()!.title);
+      }),
+    );
+    expect(outcome(() => deleteEvent(t.db, as.lead, pub, at))).toBe('conflict');
+    expect(outcome(() => deleteEvent(t.db, as.invited, draft, at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    deleteEvent(t.db, as.cohost, draft, at);
+    expect(log).toEqual([
+      {
+        name: 'event.deleted',
+        payload: {
+          actorId: userOf(as.cohost),
+          clusterIds: [cid(LEAD), cid(COHOST)],
+          now: at,
+          eventId: draft,
+          title: 'Utkastet',
+          status: 'draft',
+        },
+      },
+    ]);
+    expect(stillThere).toEqual(['Utkastet']);
+    expect(t.db.select().from(events).where(eq(events.id, draft)).all()).toEqual([]);
+  });
+
+  it('a handler that throws on event.deleted keeps the event', () => {
+    const draft = eventWithOrganisers();
+    onTestFinished(
+      subscribe('event.deleted', () => {
+        throw new Error('no');
+      }),
+    );
+    const before = snapshot(t.db);
+    expect(() => deleteEvent(t.db, as.lead, draft, at)).toThrow('no');
+    expect(snapshot(t.db)).toBe(before);
+  });
+
+  it('cohost.invited: by the lead, also again after a decline; not a duplicate, an unknown cluster or by a co-host', () => {
+    const id = eventWithOrganisers();
+    const log = recordEvents('cohost.invited');
+    expect(outcome(() => inviteCohost(t.db, as.lead, id, INVITED, at))).toBe('conflict');
+    expect(outcome(() => inviteCohost(t.db, as.lead, id, 'no-such-cluster', at))).toBe('invalid');
+    expect(outcome(() => inviteCohost(t.db, as.cohost, id, UNRELATED, at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    inviteCohost(t.db, as.lead, id, UNRELATED, at);
+    inviteCohost(t.db, as.admin, id, DECLINED, at);
+    const payload = (actor: Actor | null, slug: string) => ({
+      actorId: userOf(actor),
+      clusterIds: [cid(LEAD), cid(COHOST), cid(slug)],
+      now: at,
+      eventId: id,
+      clusterId: cid(slug),
+      leadClusterId: cid(LEAD),
+      via: 'invitation',
+    });
+    expect(log).toEqual([
+      { name: 'cohost.invited', payload: payload(as.lead, UNRELATED) },
+      { name: 'cohost.invited', payload: payload(as.admin, DECLINED) },
+    ]);
+  });
+
+  it('cohost.accepted and cohost.declined: once per answer; not a second answer or by another cluster', () => {
+    const id = createEvent(t.db, as.lead, input()).event.id;
+    for (const c of [INVITED, DECLINED]) inviteCohost(t.db, as.lead, id, c);
+    const log = recordEvents('cohost.accepted', 'cohost.declined');
+    expect(outcome(() => answerCohostInvitation(t.db, as.lead, id, INVITED, true, at))).toBe('forbidden');
+    expect(outcome(() => answerCohostInvitation(t.db, as.unrelated, id, UNRELATED, true, at))).toBe('not_found');
+    expect(log).toEqual([]);
+    answerCohostInvitation(t.db, as.invited, id, INVITED, true, at);
+    answerCohostInvitation(t.db, as.declined, id, DECLINED, false, at);
+    expect(outcome(() => answerCohostInvitation(t.db, as.invited, id, INVITED, false, at))).toBe('conflict');
+    const step = (actor: Actor | null, clusterIds: number[], slug: string) => ({
+      actorId: userOf(actor),
+      clusterIds,
+      now: at,
+      eventId: id,
+      clusterId: cid(slug),
+      leadClusterId: cid(LEAD),
+    });
+    expect(log).toEqual([
+      { name: 'cohost.accepted', payload: step(as.invited, [cid(LEAD), cid(INVITED)], INVITED) },
+      { name: 'cohost.declined', payload: step(as.declined, [cid(LEAD), cid(INVITED), cid(DECLINED)], DECLINED) },
+    ]);
+  });
+
+  it('cohost.removed: with the status it had (invited: the invitation was withdrawn); not for a non-co-host or by a co-host', () => {
+    const id = eventWithOrganisers();
+    const log = recordEvents('cohost.removed');
+    expect(outcome(() => removeCohost(t.db, as.cohost, id, INVITED, at))).toBe('forbidden');
+    expect(outcome(() => removeCohost(t.db, as.lead, id, LEAD, at))).toBe('not_found');
+    expect(log).toEqual([]);
+    removeCohost(t.db, as.lead, id, COHOST, at);
+    removeCohost(t.db, as.lead, id, INVITED, at);
+    const removed = (slug: string, previousStatus: string) => ({
+      name: 'cohost.removed',
+      payload: {
+        actorId: userOf(as.lead),
+        clusterIds: [cid(LEAD), cid(slug)],
+        now: at,
+        eventId: id,
+        clusterId: cid(slug),
+        leadClusterId: cid(LEAD),
+        previousStatus,
+      },
+    });
+    expect(log).toEqual([removed(COHOST, 'accepted'), removed(INVITED, 'invited')]);
   });
 });

@@ -16,7 +16,7 @@ import {
   type HorizonInput,
 } from '../src/horizon/horizon-service.ts';
 import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome } from './helpers.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([
@@ -380,5 +380,58 @@ describe('deadlines in the calendar feeds', () => {
     expect(uidsAt('2030-01-10T10:00:00Z')).toContain(v.uid);
     expect(uidsAt('2030-02-20T10:00:00Z')).not.toContain(v.uid);
     expect(feeds.atom({ type: 'all' }, 'sv', NOW.getTime()).body.toString('utf8')).not.toContain('Sista dag 2030-01-05');
+  });
+});
+
+// ---- Domain events raised by horizon scanning ----
+
+describe('domain events of horizon scanning', () => {
+  const cid = (slug: string) => clusterId(t.db, slug);
+
+  it('horizon.itemCreated: the posting cluster (none for the secretariat) and the deadline; not when refused', () => {
+    const log = recordEvents('horizon.itemCreated');
+    expect(outcome(() => createHorizonItem(t.db, participant, item(), NOW))).toBe('forbidden');
+    expect(outcome(() => createHorizonItem(t.db, other, item(), NOW))).toBe('forbidden');
+    expect(outcome(() => createHorizonItem(t.db, own, item({ summary: ' ' }), NOW))).toBe('invalid');
+    expect(log).toEqual([]);
+    const mine = createHorizonItem(t.db, own, item(), NOW);
+    const secretariat = createHorizonItem(t.db, admin, item({ cluster: null, deadline: null }), NOW);
+    expect(log).toEqual([
+      {
+        name: 'horizon.itemCreated',
+        payload: { actorId: own.userId, clusterIds: [cid(OWN)], now: NOW, itemId: mine.id, clusterId: cid(OWN), deadline: '2030-03-01' },
+      },
+      {
+        name: 'horizon.itemCreated',
+        payload: { actorId: admin.userId, clusterIds: [], now: NOW, itemId: secretariat.id, clusterId: null, deadline: null },
+      },
+    ]);
+  });
+
+  it('horizon.markedRelevant: when a mark changes, also taken back, with who posted the item; not repeated or refused', () => {
+    const v = createHorizonItem(t.db, own, item(), NOW);
+    const log = recordEvents('horizon.markedRelevant');
+    expect(outcome(() => markHorizonRelevant(t.db, other, v.id, OWN, true, NOW))).toBe('forbidden');
+    expect(outcome(() => markHorizonRelevant(t.db, other, v.id, 'no-such-cluster', true, NOW))).toBe('invalid');
+    expect(outcome(() => markHorizonRelevant(t.db, participant, v.id, OTHER, true, NOW))).toBe('forbidden');
+    markHorizonRelevant(t.db, other, v.id, OTHER, false, NOW);
+    expect(log).toEqual([]);
+    markHorizonRelevant(t.db, other, v.id, OTHER, true, NOW);
+    markHorizonRelevant(t.db, other, v.id, OTHER, true, NOW);
+    markHorizonRelevant(t.db, other, v.id, OTHER, false, NOW);
+    const mark = (on: boolean) => ({
+      name: 'horizon.markedRelevant',
+      payload: {
+        actorId: other.userId,
+        clusterIds: [cid(OTHER), cid(OWN)],
+        now: NOW,
+        itemId: v.id,
+        clusterId: cid(OTHER),
+        on,
+        postingClusterId: cid(OWN),
+        postedBy: own.userId,
+      },
+    });
+    expect(log).toEqual([mark(true), mark(false)]);
   });
 });

@@ -36,8 +36,8 @@ import {
   unsubscribeHeaders,
   updateSubscription,
 } from '../src/mailings/subscription-service.ts';
-import { eventInput, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome } from './helpers.ts';
+import { clusterId, eventInput, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 /** Every row subscribing, inviting and newsletters touch, to prove a refused write changed nothing. */
 function snapshot(db: Db) {
@@ -447,6 +447,69 @@ describe('invitations', () => {
     expect(outcome(() => passOnAnnouncement(t.db, actor(), eventId, cluster, later(1)))).toBe(expected);
     if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
     else expect(mailsTo(t.db, 'other@example.se')).toHaveLength(1);
+  });
+
+  it('announcement.sent: the sending cluster and how many were mailed, also none; not when refused', () => {
+    const cid = (slug: string) => clusterId(t.db, slug);
+    const log = recordEvents('announcement.sent');
+    expect(outcome(() => sendAnnouncement(t.db, other, eventId, ORG, later(1)))).toBe('forbidden');
+    expect(outcome(() => sendAnnouncement(t.db, other, eventId, OTHER, later(1)))).toBe('rule');
+    expect(outcome(() => sendAnnouncement(t.db, participant, eventId, ORG, later(1)))).toBe('forbidden');
+    expect(log).toEqual([]);
+    sendAnnouncement(t.db, organiser, eventId, ORG, later(1));
+    sendAnnouncement(t.db, admin, eventId, ORG, later(2));
+    const sent = (actor: Actor, now: Date, recipients: number) => ({
+      name: 'announcement.sent',
+      payload: { actorId: actor.userId, clusterIds: [cid(ORG)], now, eventId, clusterId: cid(ORG), recipients },
+    });
+    expect(log).toEqual([sent(organiser, later(1), 3), sent(admin, later(2), 0)]);
+  });
+
+  it('announcement.shared: the clusters newly shared with; nothing for a repeated share or a refused one', () => {
+    const cid = (slug: string) => clusterId(t.db, slug);
+    const log = recordEvents('announcement.shared');
+    expect(outcome(() => shareAnnouncement(t.db, other, eventId, OTHER, [THIRD], NOW))).toBe('rule');
+    expect(outcome(() => shareAnnouncement(t.db, organiser, eventId, ORG, [OTHER, 'no-such-cluster'], NOW))).toBe('invalid');
+    expect(log).toEqual([]);
+    shareAnnouncement(t.db, organiser, eventId, ORG, [OTHER, ORG, THIRD], later(1));
+    shareAnnouncement(t.db, cohost, eventId, COHOST, [THIRD, COHOST], later(2));
+    expect(log).toEqual([
+      {
+        name: 'announcement.shared',
+        payload: {
+          actorId: organiser.userId,
+          clusterIds: [cid(ORG), cid(OTHER), cid(THIRD)],
+          now: later(1),
+          eventId,
+          fromClusterId: cid(ORG),
+          toClusterIds: [cid(OTHER), cid(THIRD)],
+        },
+      },
+    ]);
+  });
+
+  it('announcement.passedOn: the passing cluster, who shared it and how many were mailed; not when refused', () => {
+    const cid = (slug: string) => clusterId(t.db, slug);
+    shareAnnouncement(t.db, organiser, eventId, ORG, [OTHER], NOW);
+    const log = recordEvents('announcement.passedOn');
+    expect(outcome(() => passOnAnnouncement(t.db, cohost, eventId, COHOST, later(1)))).toBe('not_found');
+    expect(outcome(() => passOnAnnouncement(t.db, third, eventId, OTHER, later(1)))).toBe('forbidden');
+    expect(log).toEqual([]);
+    passOnAnnouncement(t.db, other, eventId, OTHER, later(1));
+    expect(log).toEqual([
+      {
+        name: 'announcement.passedOn',
+        payload: {
+          actorId: other.userId,
+          clusterIds: [cid(OTHER), cid(ORG)],
+          now: later(1),
+          eventId,
+          clusterId: cid(OTHER),
+          sharedByClusterId: cid(ORG),
+          recipients: 2,
+        },
+      },
+    ]);
   });
 
   it('an unsubscribed address gets no invitation afterwards', () => {

@@ -7,7 +7,7 @@ import { createEvent, getEvent, pendingCohostInvitations, publishEvent } from '.
 import { setPublicUrl } from '../src/links.ts';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls, type PollInput } from '../src/polls/poll-service.ts';
 import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome } from './helpers.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 /** 'allowed', or the kind of DomainError thrown. */
 /** Every row a poll write touches, to prove that a refused write changed nothing. */
@@ -556,5 +556,100 @@ describe('finalisePoll', () => {
     expect(snapshot(t.db)).toBe(before);
     // The decided poll stays readable to those involved.
     expect(getPoll(t.db, invited, p.id, NOW).eventId).not.toBeNull();
+  });
+});
+
+// ---- Domain events raised by polls ----
+
+describe('domain events of polls', () => {
+  const cid = (slug: string) => clusterId(t.db, slug);
+
+  it('poll.created: with the organising and invited clusters and the closing time; not when refused', () => {
+    const log = recordEvents('poll.created');
+    expect(outcome(() => createPoll(t.db, unrelated, input(), NOW))).toBe('forbidden');
+    expect(outcome(() => createPoll(t.db, organiser, input({ slots: [] }), NOW))).toBe('invalid');
+    expect(log).toEqual([]);
+    const p = createPoll(t.db, organiser, input(), NOW);
+    const invitedIds = p.invited.map((c) => cid(c.slug));
+    expect([...invitedIds].sort()).toEqual([cid(INV), cid(INV2)].sort());
+    expect(log).toEqual([
+      {
+        name: 'poll.created',
+        payload: {
+          actorId: organiser.userId,
+          clusterIds: [cid(ORG), ...invitedIds],
+          now: NOW,
+          pollId: p.id,
+          organiserClusterId: cid(ORG),
+          invitedClusterIds: invitedIds,
+          closesAt: new Date(p.closesAt),
+        },
+      },
+    ]);
+  });
+
+  it('poll.answered: the answering cluster and its answers; not for an outsider, another cluster or a closed poll', () => {
+    const p = createPoll(t.db, organiser, input(), NOW);
+    const [s1, s2] = p.slots.map((s) => s.id) as [number, number];
+    const log = recordEvents('poll.answered');
+    const answers = [
+      { slotId: s1, answer: 'yes' as const },
+      { slotId: s2, answer: 'maybe' as const },
+    ];
+    expect(outcome(() => answerPoll(t.db, unrelated, p.id, OTHER, answers, NOW))).toBe('not_found');
+    expect(outcome(() => answerPoll(t.db, invited, p.id, INV2, answers, NOW))).toBe('forbidden');
+    expect(outcome(() => answerPoll(t.db, invited, p.id, INV, answers, new Date(p.closesAt)))).toBe('conflict');
+    expect(log).toEqual([]);
+    answerPoll(t.db, invited, p.id, INV, answers, NOW);
+    expect(log).toEqual([
+      {
+        name: 'poll.answered',
+        payload: {
+          actorId: invited.userId,
+          clusterIds: [cid(ORG), cid(INV)],
+          now: NOW,
+          pollId: p.id,
+          organiserClusterId: cid(ORG),
+          clusterId: cid(INV),
+          answers,
+        },
+      },
+    ]);
+  });
+
+  it('poll.decided: after event.created and cohost.invited for each cluster that said yes or maybe; not when refused', () => {
+    const p = createPoll(t.db, organiser, input(), NOW);
+    const [s1, s2] = p.slots.map((s) => s.id) as [number, number];
+    answerPoll(t.db, invited, p.id, INV, [{ slotId: s1, answer: 'maybe' }], NOW);
+    answerPoll(t.db, invited2, p.id, INV2, [{ slotId: s1, answer: 'no' }], NOW);
+    const log = recordEvents('event.created', 'cohost.invited', 'poll.decided');
+    const decidedAt = new Date('2030-01-20T08:00:00Z');
+    expect(outcome(() => finalisePoll(t.db, invited, p.id, s1, {}, decidedAt))).toBe('forbidden');
+    expect(outcome(() => finalisePoll(t.db, organiser, p.id, 999_999, {}, decidedAt))).toBe('invalid');
+    expect(log).toEqual([]);
+    const { eventId } = finalisePoll(t.db, organiser, p.id, s1, {}, decidedAt);
+    expect(outcome(() => finalisePoll(t.db, organiser, p.id, s2, {}, decidedAt))).toBe('conflict');
+    const base = { actorId: organiser.userId, now: decidedAt, eventId };
+    expect(log).toEqual([
+      {
+        name: 'event.created',
+        payload: { ...base, clusterIds: [cid(ORG)], leadClusterId: cid(ORG), status: 'published', seriesId: null },
+      },
+      {
+        name: 'cohost.invited',
+        payload: { ...base, clusterIds: [cid(ORG), cid(INV)], clusterId: cid(INV), leadClusterId: cid(ORG), via: 'poll' },
+      },
+      {
+        name: 'poll.decided',
+        payload: {
+          ...base,
+          clusterIds: [cid(ORG), ...p.invited.map((c) => cid(c.slug))],
+          pollId: p.id,
+          organiserClusterId: cid(ORG),
+          slotId: s1,
+          cohostClusterIds: [cid(INV)],
+        },
+      },
+    ]);
   });
 });

@@ -13,8 +13,8 @@ import {
   respondToProposal,
   type ProposalInput,
 } from '../src/proposals/proposal-service.ts';
-import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([
@@ -290,5 +290,157 @@ describe('the board', () => {
     expect(caught(() => listProposals(t.db, null)).kind).toBe('unauthenticated');
     expect(caught(() => getProposal(t.db, null, p1)).kind).toBe('unauthenticated');
     expect(getProposal(t.db, participant, p1)).toMatchObject({ id: p1, canDecide: false, respondAs: [] });
+  });
+});
+
+// ---- Domain events raised by proposals ----
+
+describe('domain events of proposals', () => {
+  const at = new Date('2027-03-02T09:00:00Z');
+  const cid = (slug: string) => clusterId(t.db, slug);
+
+  it('proposal.created: once, for the proposing cluster; not when refused', () => {
+    const log = recordEvents('proposal.created');
+    expect(outcome(() => createProposal(t.db, participant, proposal(), at))).toBe('forbidden');
+    expect(outcome(() => createProposal(t.db, a, proposal(), at))).toBe('forbidden');
+    expect(outcome(() => createProposal(t.db, own, proposal({ title: ' ' }), at))).toBe('invalid');
+    expect(log).toEqual([]);
+    const p = createProposal(t.db, own, proposal(), at);
+    expect(log).toEqual([
+      {
+        name: 'proposal.created',
+        payload: { actorId: own.userId, clusterIds: [cid(OWN)], now: at, proposalId: p.id, proposingClusterId: cid(OWN) },
+      },
+    ]);
+  });
+
+  it('proposal.commented: with the comment, the commenter’s cluster and every responding cluster; not when refused', () => {
+    const p = createProposal(t.db, own, proposal());
+    respondToProposal(t.db, b, p.id, B, 'cohost', true);
+    const log = recordEvents('proposal.commented');
+    expect(outcome(() => commentOnProposal(t.db, a, p.id, '  ', at))).toBe('invalid');
+    expect(outcome(() => commentOnProposal(t.db, participant, p.id, 'Hej', at))).toBe('forbidden');
+    expect(outcome(() => commentOnProposal(t.db, a, 9999, 'Hej', at))).toBe('not_found');
+    expect(log).toEqual([]);
+    const view = commentOnProposal(t.db, a, p.id, 'Vi är med!', at);
+    expect(log).toEqual([
+      {
+        name: 'proposal.commented',
+        payload: {
+          actorId: a.userId,
+          clusterIds: [cid(OWN), cid(B)],
+          now: at,
+          proposalId: p.id,
+          proposingClusterId: cid(OWN),
+          commentId: view.comments[0]!.id,
+          commenterClusterId: cid(A),
+        },
+      },
+    ]);
+  });
+
+  it('proposal.interestShown and proposal.cohostOffered: when a response changes, also taken back; not repeated or refused', () => {
+    const p = createProposal(t.db, own, proposal());
+    const log = recordEvents('proposal.interestShown', 'proposal.cohostOffered');
+    expect(outcome(() => respondToProposal(t.db, own, p.id, OWN, 'interest', true, at))).toBe('rule');
+    expect(outcome(() => respondToProposal(t.db, a, p.id, B, 'interest', true, at))).toBe('forbidden');
+    expect(outcome(() => respondToProposal(t.db, a, p.id, 'no-such-cluster', 'interest', true, at))).toBe('invalid');
+    respondToProposal(t.db, a, p.id, A, 'interest', false, at);
+    expect(log).toEqual([]);
+    respondToProposal(t.db, a, p.id, A, 'interest', true, at);
+    respondToProposal(t.db, a, p.id, A, 'interest', true, at);
+    respondToProposal(t.db, b, p.id, B, 'cohost', true, at);
+    respondToProposal(t.db, a, p.id, A, 'interest', false, at);
+    const response = (actor: Actor, slug: string, on: boolean) => ({
+      actorId: actor.userId,
+      clusterIds: [cid(OWN), cid(slug)],
+      now: at,
+      proposalId: p.id,
+      proposingClusterId: cid(OWN),
+      clusterId: cid(slug),
+      on,
+    });
+    expect(log).toEqual([
+      { name: 'proposal.interestShown', payload: response(a, A, true) },
+      { name: 'proposal.cohostOffered', payload: response(b, B, true) },
+      { name: 'proposal.interestShown', payload: response(a, A, false) },
+    ]);
+    declineProposal(t.db, own, p.id, 'Inte i år');
+    log.length = 0;
+    expect(outcome(() => respondToProposal(t.db, a, p.id, A, 'interest', true, at))).toBe('conflict');
+    expect(log).toEqual([]);
+  });
+
+  it('proposal.accepted: after event.created and cohost.invited for each offer; not by another cluster or twice', () => {
+    const p = createProposal(t.db, own, proposal());
+    respondToProposal(t.db, a, p.id, A, 'interest', true);
+    respondToProposal(t.db, b, p.id, B, 'cohost', true);
+    const log = recordEvents('event.created', 'cohost.invited', 'proposal.accepted');
+    expect(outcome(() => acceptProposal(t.db, a, p.id, {}, at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    const { eventId } = acceptProposal(t.db, own, p.id, {}, at);
+    expect(outcome(() => acceptProposal(t.db, own, p.id, {}, at))).toBe('conflict');
+    expect(log).toEqual([
+      {
+        name: 'event.created',
+        payload: {
+          actorId: own.userId,
+          clusterIds: [cid(OWN)],
+          now: at,
+          eventId,
+          leadClusterId: cid(OWN),
+          status: 'draft',
+          seriesId: null,
+        },
+      },
+      {
+        name: 'cohost.invited',
+        payload: {
+          actorId: own.userId,
+          clusterIds: [cid(OWN), cid(B)],
+          now: at,
+          eventId,
+          clusterId: cid(B),
+          leadClusterId: cid(OWN),
+          via: 'proposal',
+        },
+      },
+      {
+        name: 'proposal.accepted',
+        payload: {
+          actorId: own.userId,
+          clusterIds: [cid(OWN), cid(A), cid(B)],
+          now: at,
+          proposalId: p.id,
+          proposingClusterId: cid(OWN),
+          eventId,
+          cohostClusterIds: [cid(B)],
+        },
+      },
+    ]);
+  });
+
+  it('proposal.declined: with the reason; not without one, by another cluster or twice', () => {
+    const p = createProposal(t.db, own, proposal());
+    respondToProposal(t.db, a, p.id, A, 'interest', true);
+    const log = recordEvents('proposal.declined');
+    expect(outcome(() => declineProposal(t.db, own, p.id, ' ', at))).toBe('invalid');
+    expect(outcome(() => declineProposal(t.db, a, p.id, 'Nej', at))).toBe('forbidden');
+    expect(log).toEqual([]);
+    declineProposal(t.db, admin, p.id, 'Finns redan', at);
+    expect(outcome(() => declineProposal(t.db, own, p.id, 'Igen', at))).toBe('conflict');
+    expect(log).toEqual([
+      {
+        name: 'proposal.declined',
+        payload: {
+          actorId: admin.userId,
+          clusterIds: [cid(OWN), cid(A)],
+          now: at,
+          proposalId: p.id,
+          proposingClusterId: cid(OWN),
+          reason: 'Finns redan',
+        },
+      },
+    ]);
   });
 });

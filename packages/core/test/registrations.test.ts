@@ -24,8 +24,8 @@ import {
   type RegistrationInput,
 } from '../src/registrations/registration-service.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
-import { eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome } from './helpers.ts';
+import { clusterId, eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 // The clock of these tests: events are created in January 2030 and take place on
 // 10 June 2030, 09:00–12:00 in Stockholm (CEST, UTC+2); "now" is ten days before.
@@ -472,9 +472,11 @@ describe('waiting list', () => {
     reg(e);
     reg(e);
     t.db.update(events).set({ capacity: 5 }).where(eq(events.id, e.id)).run();
-    expect(promoteFromWaitlist(t.db, { ...eventRow(e.id), status: 'draft' }, NOW)).toBe(0);
-    expect(promoteFromWaitlist(t.db, { ...eventRow(e.id), status: 'cancelled' }, NOW)).toBe(0);
-    expect(promoteFromWaitlist(t.db, eventRow(e.id), NOW)).toBe(1);
+    // It runs inside the transaction of the change that freed the seats.
+    const promote = (ev: Event) => t.db.transaction((tx) => promoteFromWaitlist(tx, ev, NOW));
+    expect(promote({ ...eventRow(e.id), status: 'draft' })).toBe(0);
+    expect(promote({ ...eventRow(e.id), status: 'cancelled' })).toBe(0);
+    expect(promote(eventRow(e.id))).toBe(1);
   });
 });
 
@@ -995,5 +997,102 @@ describe('registrationMail', () => {
   it('links use the public URL', () => {
     setPublicUrl('https://example.org/');
     expect(links.manage('abc')).toBe('https://example.org/anmalan/abc');
+  });
+});
+
+// ---- Domain events raised by registrations ----
+
+describe('domain events of registrations', () => {
+  const organisers = () => [clusterId(t.db, 'agro-orebro'), clusterId(t.db, 'froda')];
+  const step = (registrationId: number, eventId: number, now: Date) => ({
+    actorId: null,
+    clusterIds: organisers(),
+    now,
+    registrationId,
+    eventId,
+  });
+
+  it('registration.created: confirmed, then waitlisted with the place; not a repeat, a closed event or invalid input', () => {
+    const e = makeEvent({ capacity: 1 });
+    const draft = makeEvent({ publish: false });
+    const log = recordEvents('registration.created');
+    expect(outcome(() => reg(draft))).toBe('conflict');
+    expect(outcome(() => reg(e, { consent: false }))).toBe('invalid');
+    expect(log).toEqual([]);
+    const t1 = later(MINUTE);
+    const t2 = later(2 * MINUTE);
+    const a = register(t.db, e.id, person({ email: 'a@example.se' }), t1);
+    const b = register(t.db, e.id, person({ email: 'b@example.se' }), t2);
+    expect(register(t.db, e.id, person({ email: 'a@example.se' }), later(3 * MINUTE)).created).toBe(false);
+    expect(log).toEqual([
+      { name: 'registration.created', payload: { ...step(a.registration.id, e.id, t1), status: 'confirmed', position: null } },
+      { name: 'registration.created', payload: { ...step(b.registration.id, e.id, t2), status: 'waitlisted', position: 1 } },
+    ]);
+  });
+
+  it('registration.cancelled, then registration.promoted for the first in line; not twice, not after the event', () => {
+    const e = makeEvent({ capacity: 1 });
+    const a = reg(e);
+    const b = reg(e);
+    const log = recordEvents('registration.cancelled', 'registration.promoted');
+    const when = later(HOUR);
+    cancelRegistration(t.db, tokenOf(a), when);
+    expect(outcome(() => cancelRegistration(t.db, tokenOf(a), when))).toBe('conflict');
+    expect(outcome(() => cancelRegistration(t.db, tokenOf(b), END))).toBe('conflict');
+    expect(log).toEqual([
+      { name: 'registration.cancelled', payload: { ...step(a.registration.id, e.id, when), previousStatus: 'confirmed' } },
+      { name: 'registration.promoted', payload: step(b.registration.id, e.id, when) },
+    ]);
+    // A waiting registrant who cancels frees no seat.
+    const c = reg(e);
+    log.length = 0;
+    cancelRegistration(t.db, tokenOf(c), when);
+    expect(log).toEqual([
+      { name: 'registration.cancelled', payload: { ...step(c.registration.id, e.id, when), previousStatus: 'waitlisted' } },
+    ]);
+  });
+
+  it('registration.promoted when the capacity grows, from the reaction to event.capacityChanged; not when it shrinks or is refused', () => {
+    const e = makeEvent({ capacity: 1 });
+    reg(e);
+    const b = reg(e);
+    const c = reg(e);
+    const log = recordEvents('event.capacityChanged', 'registration.promoted');
+    expect(outcome(() => updateEvent(t.db, participant, e.id, { capacity: 5 }, NOW))).toBe('forbidden');
+    expect(log).toEqual([]);
+    updateEvent(t.db, cohost, e.id, { capacity: 2 }, NOW);
+    // The registrations' reaction, wired before this test's recorder, promotes (and raises
+    // registration.promoted) while event.capacityChanged is being told.
+    expect(log).toEqual([
+      { name: 'registration.promoted', payload: step(b.registration.id, e.id, NOW) },
+      {
+        name: 'event.capacityChanged',
+        payload: { actorId: cohost.userId, clusterIds: organisers(), now: NOW, eventId: e.id, from: 1, to: 2 },
+      },
+    ]);
+    log.length = 0;
+    updateEvent(t.db, lead, e.id, { capacity: 1 }, NOW);
+    expect(log.map((x) => x.name)).toEqual(['event.capacityChanged']);
+    expect(byId(c.registration.id).status).toBe('waitlisted');
+  });
+
+  it('registration.erased, after registration.cancelled when a seat was given up; only erased after the event', () => {
+    const e = makeEvent({ capacity: 1 });
+    const a = reg(e);
+    const b = reg(e);
+    const log = recordEvents('registration.cancelled', 'registration.erased', 'registration.promoted');
+    expect(outcome(() => deletePersonalData(t.db, 'x'.repeat(43), NOW))).toBe('not_found');
+    expect(log).toEqual([]);
+    const when = later(HOUR);
+    deletePersonalData(t.db, tokenOf(a), when);
+    expect(log).toEqual([
+      { name: 'registration.cancelled', payload: { ...step(a.registration.id, e.id, when), previousStatus: 'confirmed' } },
+      { name: 'registration.erased', payload: step(a.registration.id, e.id, when) },
+      { name: 'registration.promoted', payload: step(b.registration.id, e.id, when) },
+    ]);
+    log.length = 0;
+    const afterwards = later(HOUR, END);
+    deletePersonalData(t.db, tokenOf(b), afterwards);
+    expect(log).toEqual([{ name: 'registration.erased', payload: step(b.registration.id, e.id, afterwards) }]);
   });
 });

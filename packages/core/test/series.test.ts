@@ -20,8 +20,8 @@ import {
   updateSeriesFrom,
   type SeriesInput,
 } from '../src/events/series-service.ts';
-import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught } from './helpers.ts';
+import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
+import { caught, outcome, recordEvents } from './helpers.ts';
 
 function snapshot(db: Db) {
   return JSON.stringify([
@@ -411,5 +411,54 @@ describe('editing a series', () => {
         .all()
         .map((e) => e.title),
     ).toEqual(Array(6).fill('Nätverksträff'));
+  });
+});
+
+// ---- Domain events raised by series ----
+
+describe('domain events of series', () => {
+  const at = new Date('2027-01-02T09:00:00Z');
+
+  it('event.created once per occurrence, with the series and its status; nothing when the series is refused', () => {
+    const log = recordEvents('event.created');
+    expect(outcome(() => createSeries(t.db, other, seriesInput(), at))).toBe('forbidden');
+    expect(outcome(() => createSeries(t.db, lead, seriesInput({ rrule: 'FREQ=WEEKLY' }), at))).toBe('invalid');
+    expect(log).toEqual([]);
+    const res = createSeries(t.db, lead, seriesInput({ publish: true, rrule: 'FREQ=WEEKLY;COUNT=2' }), at);
+    const leadId = clusterId(t.db, LEAD);
+    expect(log).toEqual(
+      res.eventIds.map((eventId) => ({
+        name: 'event.created',
+        payload: {
+          actorId: lead.userId,
+          clusterIds: [leadId],
+          now: at,
+          eventId,
+          leadClusterId: leadId,
+          status: 'published',
+          seriesId: res.seriesId,
+        },
+      })),
+    );
+  });
+
+  it('this and following: event.updated (series_updated) for each changed occurrence, event.moved for the published ones', () => {
+    const res = createSeries(t.db, lead, seriesInput({ rrule: 'FREQ=WEEKLY;COUNT=3' }), at);
+    publishEvent(t.db, lead, res.eventIds[2]!, at);
+    const log = recordEvents('event.updated', 'event.moved');
+    expect(outcome(() => updateSeriesFrom(t.db, other, res.seriesId, res.eventIds[1]!, { venueName: 'Ladan' }, at))).toBe('forbidden');
+    expect(outcome(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { startTime: '25:00' }, at))).toBe('invalid');
+    expect(log).toEqual([]);
+    updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { venueName: 'Ladan' }, at);
+    expect(log.map((e) => [e.name, e.payload.eventId])).toEqual([
+      ['event.updated', res.eventIds[1]],
+      ['event.updated', res.eventIds[2]],
+      ['event.moved', res.eventIds[2]],
+    ]);
+    for (const e of log) {
+      if (e.name === 'event.updated') {
+        expect(e.payload).toMatchObject({ actorId: lead.userId, action: 'series_updated', changes: { venueName: ['Grönt hus', 'Ladan'] } });
+      } else expect(e.payload.fields).toEqual(['venueName']);
+    }
   });
 });

@@ -34,10 +34,8 @@ import {
   type EventFields,
   type EventInput,
 } from './event-input.ts';
-import { loadRelated, organiserRefs, toEventView, type EventView } from './event-view.ts';
-import { onEventCancelled, onEventMoved, promoteFromWaitlist } from '../registrations/registration-service.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import { loadRelated, organiserRefs, organisingClusterIds, toEventView, type EventView } from './event-view.ts';
+import { concerned, emit, type Tx } from '../domain-events.ts';
 
 export interface Clash {
   id: number;
@@ -113,7 +111,7 @@ function setThemes(tx: Tx, eventId: number, themeIds: number[]) {
   for (const themeId of themeIds) tx.insert(eventThemes).values({ eventId, themeId }).run();
 }
 
-/** Inserts an event with its lead and themes; used by create, series and proposal acceptance. */
+/** Inserts an event with its lead and themes, and raises event.created; used by create, series, proposal acceptance and polls. */
 export function insertEvent(
   tx: Tx,
   actor: Actor,
@@ -150,6 +148,15 @@ export function insertEvent(
     .run();
   setThemes(tx, row.id, themeIds);
   audit(tx, row.id, actor, 'created', { status: [null, extra.status ?? 'draft'], startsAt: [null, columns.startsAt.toISOString()] }, now);
+  emit(tx, 'event.created', {
+    actorId: actor.userId,
+    clusterIds: [leadId],
+    now,
+    eventId: row.id,
+    leadClusterId: leadId,
+    status: extra.status ?? 'draft',
+    seriesId: extra.seriesId ?? null,
+  });
   return row.id;
 }
 
@@ -158,6 +165,10 @@ export function assertCoordinatesLead(actor: Actor | null, leadId: number): Acto
   return assertActsFor(actor, leadId, 'You can only create events for a cluster you coordinate');
 }
 
+/**
+ * A coordinator (or admin) creates a draft led by a cluster they coordinate; raises event.created.
+ * Throws 401 without an actor, 403 for another cluster, 400 for invalid fields.
+ */
 export function createEvent(db: Db, actor: Actor | null, input: EventInput, now = new Date()): EventWithClashes {
   const a = requireActor(actor);
   const leadId = leadClusterId(db, input.leadCluster);
@@ -196,9 +207,18 @@ function currentFields(db: Db, row: Event): Required<EventFields> {
 
 /**
  * Applies a patch inside a transaction: validates the merged event, records what changed in the
- * audit log, and raises the revision when time, place or status changed.
+ * audit log, and raises the revision when time, place or status changed. Raises event.updated,
+ * then event.moved (time or place of a published event) and event.capacityChanged as they apply.
  */
-export function applyEventPatch(tx: Tx, db: Db, actor: Actor, row: Event, patch: EventFields, now: Date, action = 'updated'): EventColumns {
+export function applyEventPatch(
+  tx: Tx,
+  db: Db,
+  actor: Actor,
+  row: Event,
+  patch: EventFields,
+  now: Date,
+  action: 'updated' | 'series_updated' = 'updated',
+): EventColumns {
   if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot be changed');
   const merged = { ...currentFields(db, row), ...stripUndefined(patch) };
   // Switching between all-day and timed keeps the dates the user sees.
@@ -227,11 +247,14 @@ export function applyEventPatch(tx: Tx, db: Db, actor: Actor, row: Event, patch:
     .run();
   if (changes.themes) setThemes(tx, row.id, themeIds);
   audit(tx, row.id, actor, action, changes, now);
-  // Registrants hear of a new time or place (with the updated .ics) in the same transaction;
-  // more seats move people up from the waiting list.
+  // The registrations module reacts in this transaction: registrants hear of a new time or place
+  // (with the updated .ics), and more seats move people up from the waiting list.
   const updated = eventRow(tx, row.id);
-  if (updated.status === 'published' && REVISION_FIELDS.some((f) => f !== 'status' && f in changes)) onEventMoved(tx, updated, now);
-  if ('capacity' in changes) promoteFromWaitlist(tx, updated, now);
+  const base = { actorId: actor.userId, clusterIds: organisingClusterIds(tx, row.id), now, eventId: row.id };
+  emit(tx, 'event.updated', { ...base, changes, revision: updated.revision, action });
+  const moved = REVISION_FIELDS.filter((f) => f !== 'status' && f in changes);
+  if (updated.status === 'published' && moved.length > 0) emit(tx, 'event.moved', { ...base, fields: moved });
+  if ('capacity' in changes) emit(tx, 'event.capacityChanged', { ...base, from: row.capacity, to: updated.capacity });
   return cols;
 }
 
@@ -239,6 +262,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Changes an event for its organisers (see applyEventPatch for what it records and raises). */
 export function updateEvent(db: Db, actor: Actor | null, id: number, patch: EventFields, now = new Date()): EventWithClashes {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
@@ -262,11 +286,14 @@ function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, rea
       { status: [row.status, to], ...(reason ? { cancelReason: [null, reason] } : {}) },
       now,
     );
-    if (to === 'cancelled') onEventCancelled(tx, eventRow(tx, id), now);
+    const base = { actorId: a.userId, clusterIds: organisingClusterIds(tx, id), now, eventId: id };
+    if (to === 'published') emit(tx, 'event.published', base);
+    else emit(tx, 'event.cancelled', { ...base, reason: reason ?? '' });
   });
   return viewOne(db, a, id);
 }
 
+/** Publishes a draft that has a place or link; raises event.published. 409 if not a draft, 422 without a place. */
 export function publishEvent(db: Db, actor: Actor | null, id: number, now = new Date()): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
@@ -280,6 +307,11 @@ export function publishEvent(db: Db, actor: Actor | null, id: number, now = new 
   return setStatus(db, actor, id, 'published', null, now);
 }
 
+/**
+ * Cancels an event with the reason participants are told (one line, at most 500 characters);
+ * raises event.cancelled, to which registrations react by telling every registrant. 409 if
+ * already cancelled, 400 without a reason.
+ */
 export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
@@ -292,13 +324,26 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
   return setStatus(db, actor, id, 'cancelled', why, now);
 }
 
-/** Drafts may be deleted by their organisers; anything that was ever public only by an admin. */
-export function deleteEvent(db: Db, actor: Actor | null, id: number): void {
+/**
+ * Drafts may be deleted by their organisers; anything that was ever public only by an admin.
+ * Raises event.deleted before the row goes, in the same transaction.
+ */
+export function deleteEvent(db: Db, actor: Actor | null, id: number, now = new Date()): void {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
   if (!canDeleteEvent(a, row.status, organiserRefs(db, id)))
     throw new DomainError('conflict', 'not_a_draft', 'Only drafts can be deleted; cancel a published event instead');
-  db.delete(events).where(eq(events.id, id)).run();
+  db.transaction((tx) => {
+    emit(tx, 'event.deleted', {
+      actorId: a.userId,
+      clusterIds: organisingClusterIds(tx, id),
+      now,
+      eventId: id,
+      title: row.title,
+      status: row.status,
+    });
+    tx.delete(events).where(eq(events.id, id)).run();
+  });
 }
 
 export interface AuditEntry {
@@ -327,6 +372,7 @@ export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEnt
 
 // ---- Co-hosts ----
 
+/** The lead invites a cluster to co-host (again, after a decline); raises cohost.invited. 409 for a cancelled event or a cluster already organising. */
 export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
   const row = eventRow(db, eventId);
   const a = requireActor(actor);
@@ -360,10 +406,20 @@ export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clust
         .run();
     }
     audit(tx, eventId, a, 'cohost_invited', { cohost: [null, clusterSlug] }, now);
+    emit(tx, 'cohost.invited', {
+      actorId: a.userId,
+      clusterIds: concerned(...organisingClusterIds(tx, eventId), cluster.id),
+      now,
+      eventId,
+      clusterId: cluster.id,
+      leadClusterId: row.leadClusterId,
+      via: 'invitation',
+    });
   });
   return viewOne(db, a, eventId);
 }
 
+/** The invited cluster accepts or declines; raises cohost.accepted or cohost.declined. 409 when already answered. */
 export function answerCohostInvitation(
   db: Db,
   actor: Actor | null,
@@ -372,7 +428,7 @@ export function answerCohostInvitation(
   accept: boolean,
   now = new Date(),
 ): EventView {
-  eventRow(db, eventId);
+  const row = eventRow(db, eventId);
   const a = requireActor(actor);
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${clusterSlug}"`);
@@ -391,12 +447,21 @@ export function answerCohostInvitation(
       .run();
     tx.update(events).set({ updatedAt: now }).where(eq(events.id, eventId)).run();
     audit(tx, eventId, a, accept ? 'cohost_accepted' : 'cohost_declined', { cohost: [clusterSlug, accept ? 'accepted' : 'declined'] }, now);
+    emit(tx, accept ? 'cohost.accepted' : 'cohost.declined', {
+      actorId: a.userId,
+      clusterIds: concerned(...organisingClusterIds(tx, eventId), cluster.id),
+      now,
+      eventId,
+      clusterId: cluster.id,
+      leadClusterId: row.leadClusterId,
+    });
   });
   return viewOne(db, a, eventId);
 }
 
+/** The lead removes a co-host or withdraws an invitation; raises cohost.removed. 404 for a cluster that is not a co-host. */
 export function removeCohost(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): EventView {
-  eventRow(db, eventId);
+  const row = eventRow(db, eventId);
   const a = requireActor(actor);
   const refs = organiserRefs(db, eventId);
   if (!canInviteCohosts(a, refs)) throw refusal(db, a, eventId, refs, "Only the lead cluster's coordinators may remove co-hosts");
@@ -416,6 +481,15 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
       .run();
     tx.update(events).set({ updatedAt: now }).where(eq(events.id, eventId)).run();
     audit(tx, eventId, a, 'cohost_removed', { cohost: [clusterSlug, null] }, now);
+    emit(tx, 'cohost.removed', {
+      actorId: a.userId,
+      clusterIds: concerned(...organisingClusterIds(tx, eventId), cluster.id),
+      now,
+      eventId,
+      clusterId: cluster.id,
+      leadClusterId: row.leadClusterId,
+      previousStatus: org.status,
+    });
   });
   return viewOne(db, a, eventId);
 }

@@ -8,6 +8,7 @@ import {
   canDeleteEvent,
   canInviteCohosts,
   canManageEvent,
+  managingClusters,
   cohostInvitationsToAnswer,
   type OrganiserRef,
 } from './event-access.ts';
@@ -206,10 +207,15 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
   };
 }
 
-export function organiserRefs(db: Db, eventId: number): OrganiserRef[] {
+export function organiserRefs(db: Pick<Db, 'select'>, eventId: number): OrganiserRef[] {
   return db
     .select({ clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status })
     .from(eventOrganisers)
     .where(and(eq(eventOrganisers.eventId, eventId)))
     .all();
+}
+
+/** clusters.id of the clusters that run an event (lead and accepted co-hosts): the clusterIds of its domain events. */
+export function organisingClusterIds(db: Pick<Db, 'select'>, eventId: number): number[] {
+  return managingClusters(organiserRefs(db, eventId));
 }

@@ -14,6 +14,7 @@ import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requi
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { parseDate } from '../time.ts';
+import { concerned, emit } from '../domain-events.ts';
 
 export interface HorizonInput {
   title: string;
@@ -98,6 +99,7 @@ function canEdit(actor: Actor | null, item: HorizonItem): boolean {
   return !!actor && (item.createdBy === actor.userId || actsFor(actor, item.clusterId));
 }
 
+/** A coordinator posts an item for a cluster they coordinate (an admin also for the secretariat); raises horizon.itemCreated. */
 export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInput, now = new Date()): HorizonView {
   const a = assertCoordinator(actor);
   const v = validate(db, input);
@@ -127,6 +129,14 @@ export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInp
       .returning({ id: horizonItems.id })
       .get();
     for (const themeId of v.themeIds) tx.insert(horizonItemThemes).values({ itemId: row.id, themeId }).run();
+    emit(tx, 'horizon.itemCreated', {
+      actorId: a.userId,
+      clusterIds: concerned(v.clusterId),
+      now,
+      itemId: row.id,
+      clusterId: v.clusterId,
+      deadline: input.deadline || null,
+    });
     return row.id;
   });
   return getHorizonItem(db, a, id);
@@ -291,7 +301,7 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
   return getHorizonItem(db, a, id);
 }
 
-/** "Relevant for us": marked per cluster by its coordinators; on = false takes it back. */
+/** "Relevant for us": marked per cluster by its coordinators; on = false takes it back. Raises horizon.markedRelevant when that changed anything. */
 export function markHorizonRelevant(
   db: Db,
   actor: Actor | null,
@@ -301,18 +311,32 @@ export function markHorizonRelevant(
   now = new Date(),
 ): HorizonView {
   const a = assertCoordinator(actor);
-  itemRow(db, id);
+  const item = itemRow(db, id);
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!c)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
       { field: 'cluster', message: 'unknown cluster' },
     ]);
   assertActsFor(a, c.id, 'You can only mark items for a cluster you coordinate');
-  if (on) db.insert(horizonRelevance).values({ itemId: id, clusterId: c.id, userId: a.userId, createdAt: now }).onConflictDoNothing().run();
-  else
-    db.delete(horizonRelevance)
-      .where(and(eq(horizonRelevance.itemId, id), eq(horizonRelevance.clusterId, c.id)))
-      .run();
+  db.transaction((tx) => {
+    const { changes } = on
+      ? tx.insert(horizonRelevance).values({ itemId: id, clusterId: c.id, userId: a.userId, createdAt: now }).onConflictDoNothing().run()
+      : tx
+          .delete(horizonRelevance)
+          .where(and(eq(horizonRelevance.itemId, id), eq(horizonRelevance.clusterId, c.id)))
+          .run();
+    if (changes === 0) return;
+    emit(tx, 'horizon.markedRelevant', {
+      actorId: a.userId,
+      clusterIds: concerned(c.id, item.clusterId),
+      now,
+      itemId: id,
+      clusterId: c.id,
+      on,
+      postingClusterId: item.clusterId,
+      postedBy: item.createdBy,
+    });
+  });
   return getHorizonItem(db, a, id);
 }
 

@@ -4,14 +4,13 @@ import { assertActsFor, coordinatedClusters, requireActor, type Actor } from '..
 import { DomainError } from '../errors.ts';
 import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
+import { concerned, emit, type Tx } from '../domain-events.ts';
 import { links } from '../links.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText } from '../markdown.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 function publishedEvent(db: Db, actor: Actor, id: number): Event {
   const e = db.select().from(events).where(eq(events.id, id)).get();
@@ -80,7 +79,10 @@ function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: 
   return sent;
 }
 
-/** A coordinator invites the subscribers who follow their cluster or any of the event's themes. Nobody gets it twice. */
+/**
+ * A coordinator invites the subscribers who follow their cluster or any of the event's themes.
+ * Nobody gets it twice. Raises announcement.sent (also when nobody new was mailed).
+ */
 export function sendAnnouncement(
   db: Db,
   actor: Actor | null,
@@ -97,10 +99,22 @@ export function sendAnnouncement(
     .where(eq(eventThemes.eventId, eventId))
     .all()
     .map((t) => t.id);
-  return { recipients: db.transaction((tx) => deliver(tx, e, via, [via], themeIds, now), { behavior: 'immediate' }) };
+  return {
+    recipients: db.transaction(
+      (tx) => {
+        const recipients = deliver(tx, e, via, [via], themeIds, now);
+        emit(tx, 'announcement.sent', { actorId: a.userId, clusterIds: [via], now, eventId, clusterId: via, recipients });
+        return recipients;
+      },
+      { behavior: 'immediate' },
+    ),
+  };
 }
 
-/** Shares the invitation with other clusters, whose coordinators may pass it on to their followers. */
+/**
+ * Shares the invitation with other clusters, whose coordinators may pass it on to their
+ * followers. Raises announcement.shared naming the clusters shared with for the first time, if any.
+ */
 export function shareAnnouncement(
   db: Db,
   actor: Actor | null,
@@ -114,15 +128,33 @@ export function shareAnnouncement(
   const from = assertOrganiserCoordinator(db, a, eventId, fromCluster);
   const ids = toClusters.map((s) => clusterId(db, s, 'clusters'));
   db.transaction((tx) => {
+    const added: number[] = [];
     for (const id of ids) {
       if (id === from) continue;
-      tx.insert(announcementShares).values({ eventId, clusterId: id, sharedByClusterId: from, sharedAt: now }).onConflictDoNothing().run();
+      const { changes } = tx
+        .insert(announcementShares)
+        .values({ eventId, clusterId: id, sharedByClusterId: from, sharedAt: now })
+        .onConflictDoNothing()
+        .run();
+      if (changes > 0) added.push(id);
     }
+    if (added.length > 0)
+      emit(tx, 'announcement.shared', {
+        actorId: a.userId,
+        clusterIds: concerned(from, ...added),
+        now,
+        eventId,
+        fromClusterId: from,
+        toClusterIds: added,
+      });
   });
   return { shared: toClusters };
 }
 
-/** One action for a coordinator of a cluster the invitation was shared with: send it to that cluster's followers. */
+/**
+ * One action for a coordinator of a cluster the invitation was shared with: send it to that
+ * cluster's followers. Raises announcement.passedOn.
+ */
 export function passOnAnnouncement(
   db: Db,
   actor: Actor | null,
@@ -148,6 +180,15 @@ export function passOnAnnouncement(
           .set({ passedOnAt: now })
           .where(and(eq(announcementShares.eventId, eventId), eq(announcementShares.clusterId, id)))
           .run();
+        emit(tx, 'announcement.passedOn', {
+          actorId: a.userId,
+          clusterIds: concerned(id, share.sharedByClusterId),
+          now,
+          eventId,
+          clusterId: id,
+          sharedByClusterId: share.sharedByClusterId,
+          recipients: n,
+        });
         return n;
       },
       { behavior: 'immediate' },

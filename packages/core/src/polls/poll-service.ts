@@ -5,6 +5,7 @@ import { DomainError, type ErrorDetail } from '../errors.ts';
 import { isEmail, singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
+import { concerned, emit } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
@@ -79,6 +80,7 @@ function canSee(actor: Actor, p: Poll, invited: number[]): boolean {
 
 const isOpen = (p: Poll, now: Date) => p.finalSlotId === null && now < p.closesAt;
 
+/** Starts a poll for a cluster the actor coordinates; raises poll.created. */
 export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = new Date()): PollView {
   const a = requireActor(actor);
   const details: ErrorDetail[] = [];
@@ -144,11 +146,21 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
       })
       .returning({ id: polls.id })
       .get();
-    for (const c of invited) if (c.id !== organiser.id) tx.insert(pollClusters).values({ pollId: p.id, clusterId: c.id }).run();
+    const invitedClusterIds = invited.filter((c) => c.id !== organiser.id).map((c) => c.id);
+    for (const clusterId of invitedClusterIds) tx.insert(pollClusters).values({ pollId: p.id, clusterId }).run();
     for (const s of [...new Set(starts.map((d) => d.getTime()))].sort())
       tx.insert(pollSlots)
         .values({ pollId: p.id, startsAt: new Date(s), endsAt: new Date(s + input.durationMinutes * 60_000) })
         .run();
+    emit(tx, 'poll.created', {
+      actorId: a.userId,
+      clusterIds: concerned(organiser.id, ...invitedClusterIds),
+      now,
+      pollId: p.id,
+      organiserClusterId: organiser.id,
+      invitedClusterIds,
+      closesAt: closesAt!,
+    });
     return p.id;
   });
   return getPoll(db, a, id, now);
@@ -225,7 +237,10 @@ export function listPolls(db: Db, actor: Actor | null, now = new Date()): PollVi
     .sort((x, y) => Number(y.open) - Number(x.open));
 }
 
-/** A coordinator answers for one of their clusters, per slot, until the poll closes; answering again replaces the answer. */
+/**
+ * A coordinator answers for one of their clusters, per slot, until the poll closes; answering
+ * again replaces the answer. Raises poll.answered.
+ */
 export function answerPoll(
   db: Db,
   actor: Actor | null,
@@ -271,6 +286,15 @@ export function answerPoll(
         })
         .run();
     }
+    emit(tx, 'poll.answered', {
+      actorId: a.userId,
+      clusterIds: concerned(p.organiserClusterId, cluster.id),
+      now,
+      pollId: id,
+      organiserClusterId: p.organiserClusterId,
+      clusterId: cluster.id,
+      answers,
+    });
   });
   return getPoll(db, a, id, now);
 }
@@ -299,6 +323,7 @@ export function pollDecidedMail(
  * Decides the meeting: creates the event at the chosen slot (a network meeting led by the
  * organising cluster, published when it has a place or link), invites every cluster that
  * answered yes or if-need-be as co-host, and mails everyone who answered, with the .ics.
+ * Raises event.created, cohost.invited (via 'poll') for each of those clusters, then poll.decided.
  */
 export function finalisePoll(
   db: Db,
@@ -310,8 +335,9 @@ export function finalisePoll(
 ): { poll: PollView; eventId: number } {
   const a = requireActor(actor);
   const p = pollRow(db, id);
+  const invited = invitedIds(db, id);
   // Those who may not see the poll get the 404 of getPoll, so finalise does not reveal that it exists.
-  if (!canSee(a, p, invitedIds(db, id))) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
+  if (!canSee(a, p, invited)) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
   assertActsFor(a, p.organiserClusterId, 'Only the organising cluster may decide the poll');
   if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is already decided');
   const slot = db
@@ -356,10 +382,20 @@ export function finalisePoll(
   const publish = !!(p.venueName || p.onlineUrl);
   const eventId = db.transaction((tx) => {
     const eventId = insertEvent(tx, a, p.organiserClusterId, cols, now, { status: publish ? 'published' : 'draft' });
-    for (const c of responding)
+    for (const c of responding) {
       tx.insert(eventOrganisers)
         .values({ eventId, clusterId: c, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now })
         .run();
+      emit(tx, 'cohost.invited', {
+        actorId: a.userId,
+        clusterIds: concerned(p.organiserClusterId, c),
+        now,
+        eventId,
+        clusterId: c,
+        leadClusterId: p.organiserClusterId,
+        via: 'poll',
+      });
+    }
     tx.update(polls).set({ finalSlotId: slotId, eventId, finalisedAt: now }).where(eq(polls.id, id)).run();
     const event = tx.select().from(events).where(eq(events.id, eventId)).get()!;
     const userIds = [...new Set(answers.map((x) => x.userId).filter((u): u is number => u !== null))];
@@ -377,6 +413,16 @@ export function finalisePoll(
         now,
       );
     }
+    emit(tx, 'poll.decided', {
+      actorId: a.userId,
+      clusterIds: concerned(p.organiserClusterId, ...invited),
+      now,
+      pollId: id,
+      organiserClusterId: p.organiserClusterId,
+      slotId,
+      eventId,
+      cohostClusterIds: responding,
+    });
     return eventId;
   });
   return { poll: getPoll(db, a, id, now), eventId };

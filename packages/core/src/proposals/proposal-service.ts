@@ -15,6 +15,7 @@ import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { insertEvent } from '../events/event-service.ts';
+import { concerned, emit, type Tx } from '../domain-events.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { parseDate } from '../time.ts';
 
@@ -67,6 +68,17 @@ function assertCoordinator(actor: Actor | null): Actor {
   return assertCanCoordinate(actor, 'Only cluster coordinators take part in workshop proposals');
 }
 
+/** The clusters a proposal's steps concern: the proposing one and every one that responded. */
+function proposalClusters(tx: Tx, p: Proposal): number[] {
+  const responders = tx
+    .select({ clusterId: proposalResponses.clusterId })
+    .from(proposalResponses)
+    .where(eq(proposalResponses.proposalId, p.id))
+    .orderBy(asc(proposalResponses.createdAt))
+    .all();
+  return concerned(p.clusterId, ...responders.map((r) => r.clusterId));
+}
+
 function canDecide(actor: Actor | null, p: Proposal): boolean {
   return actsFor(actor, p.clusterId);
 }
@@ -103,6 +115,7 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   return { themeIds: rows.map((r) => r.id), clusterId: cluster!.id };
 }
 
+/** A coordinator proposes a workshop for a cluster they coordinate; raises proposal.created. */
 export function createProposal(db: Db, actor: Actor | null, input: ProposalInput, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
   const { themeIds, clusterId } = validate(db, input);
@@ -124,6 +137,7 @@ export function createProposal(db: Db, actor: Actor | null, input: ProposalInput
       .returning({ id: proposals.id })
       .get();
     for (const themeId of themeIds) tx.insert(proposalThemes).values({ proposalId: p.id, themeId }).run();
+    emit(tx, 'proposal.created', { actorId: a.userId, clusterIds: [clusterId], now, proposalId: p.id, proposingClusterId: clusterId });
     return p.id;
   });
   return getProposal(db, a, id);
@@ -226,20 +240,38 @@ export function listProposals(db: Db, actor: Actor | null, filter: { status?: Pr
   return listViews(db, actor, rows, false);
 }
 
+/** Any coordinator comments (1 to 5000 characters), signed with their first cluster; raises proposal.commented. */
 export function commentOnProposal(db: Db, actor: Actor | null, id: number, body: string, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
-  proposalRow(db, id);
+  const p = proposalRow(db, id);
   const text = body.trim();
   if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
   if (text.length > 5000)
     throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
-  db.insert(proposalComments)
-    .values({ proposalId: id, userId: a.userId, clusterId: coordinatedClusters(a)[0] ?? null, body: text, createdAt: now })
-    .run();
+  db.transaction((tx) => {
+    const comment = tx
+      .insert(proposalComments)
+      .values({ proposalId: id, userId: a.userId, clusterId: coordinatedClusters(a)[0] ?? null, body: text, createdAt: now })
+      .returning({ id: proposalComments.id, clusterId: proposalComments.clusterId })
+      .get();
+    emit(tx, 'proposal.commented', {
+      actorId: a.userId,
+      clusterIds: proposalClusters(tx, p),
+      now,
+      proposalId: id,
+      proposingClusterId: p.clusterId,
+      commentId: comment.id,
+      commenterClusterId: comment.clusterId,
+    });
+  });
   return getProposal(db, a, id);
 }
 
-/** Marks interest in, or offers to co-host, a proposal on behalf of a cluster the actor coordinates. */
+/**
+ * Marks interest in, or offers to co-host, a proposal on behalf of a cluster the actor
+ * coordinates; on = false takes it back. Raises proposal.interestShown or proposal.cohostOffered
+ * when that changed anything.
+ */
 export function respondToProposal(
   db: Db,
   actor: Actor | null,
@@ -259,16 +291,28 @@ export function respondToProposal(
   assertActsFor(a, cluster.id, 'You can only respond for a cluster you coordinate');
   if (cluster.id === p.clusterId) throw new DomainError('rule', 'own_proposal', 'The proposing cluster cannot respond to its own proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
-  if (on) {
-    db.insert(proposalResponses)
-      .values({ proposalId: id, clusterId: cluster.id, kind, userId: a.userId, createdAt: now })
-      .onConflictDoNothing()
-      .run();
-  } else {
-    db.delete(proposalResponses)
-      .where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.clusterId, cluster.id), eq(proposalResponses.kind, kind)))
-      .run();
-  }
+  db.transaction((tx) => {
+    const { changes } = on
+      ? tx
+          .insert(proposalResponses)
+          .values({ proposalId: id, clusterId: cluster.id, kind, userId: a.userId, createdAt: now })
+          .onConflictDoNothing()
+          .run()
+      : tx
+          .delete(proposalResponses)
+          .where(and(eq(proposalResponses.proposalId, id), eq(proposalResponses.clusterId, cluster.id), eq(proposalResponses.kind, kind)))
+          .run();
+    if (changes === 0) return;
+    emit(tx, kind === 'interest' ? 'proposal.interestShown' : 'proposal.cohostOffered', {
+      actorId: a.userId,
+      clusterIds: concerned(p.clusterId, cluster.id),
+      now,
+      proposalId: id,
+      proposingClusterId: p.clusterId,
+      clusterId: cluster.id,
+      on,
+    });
+  });
   return getProposal(db, a, id);
 }
 
@@ -282,6 +326,7 @@ export interface AcceptInput {
 /**
  * Accepting turns the proposal into a draft event led by the proposing cluster, with every
  * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
+ * Raises event.created, cohost.invited (via 'proposal') for each offer, then proposal.accepted.
  */
 export function acceptProposal(
   db: Db,
@@ -320,13 +365,32 @@ export function acceptProposal(
       tx.insert(eventOrganisers)
         .values({ eventId, clusterId: o.clusterId, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now })
         .run();
+      emit(tx, 'cohost.invited', {
+        actorId: a.userId,
+        clusterIds: concerned(p.clusterId, o.clusterId),
+        now,
+        eventId,
+        clusterId: o.clusterId,
+        leadClusterId: p.clusterId,
+        via: 'proposal',
+      });
     }
     tx.update(proposals).set({ status: 'accepted', eventId, decidedAt: now }).where(eq(proposals.id, id)).run();
+    emit(tx, 'proposal.accepted', {
+      actorId: a.userId,
+      clusterIds: proposalClusters(tx, p),
+      now,
+      proposalId: id,
+      proposingClusterId: p.clusterId,
+      eventId,
+      cohostClusterIds: offers.map((o) => o.clusterId),
+    });
     return eventId;
   });
   return { proposal: getProposal(db, a, id), eventId };
 }
 
+/** The proposing cluster (or an admin) declines an open proposal with a reason; raises proposal.declined. */
 export function declineProposal(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): ProposalView {
   const a = requireActor(actor);
   const p = proposalRow(db, id);
@@ -335,6 +399,16 @@ export function declineProposal(db: Db, actor: Actor | null, id: number, reason:
   const why = singleLine(reason, 500);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
-  db.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();
+  db.transaction((tx) => {
+    tx.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();
+    emit(tx, 'proposal.declined', {
+      actorId: a.userId,
+      clusterIds: proposalClusters(tx, p),
+      now,
+      proposalId: id,
+      proposingClusterId: p.clusterId,
+      reason: why,
+    });
+  });
   return getProposal(db, a, id);
 }

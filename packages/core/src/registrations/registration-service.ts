@@ -5,7 +5,8 @@ import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { isEmail, normaliseEmail, singleLine } from '../escape.ts';
 import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
-import { organiserRefs } from '../events/event-view.ts';
+import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
+import { emit, type Tx } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
@@ -13,7 +14,6 @@ import { textsFor, type Lang } from '../texts/index.ts';
 import { newToken } from '../tokens.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type DbOrTx = Db | Tx;
 
 export interface RegistrationInput {
@@ -315,7 +315,7 @@ const optional = (v: string | null | undefined, max: number) => (v ? v.trim().sl
  * Registers for an event. Runs in one IMMEDIATE transaction, so counting the confirmed seats and
  * taking one can never interleave with another registration: with N seats, never more than N
  * are confirmed. The same email twice returns the existing registration (and mails its link to
- * that address) instead of taking a second seat.
+ * that address) instead of taking a second seat. A new registration raises registration.created.
  */
 export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
   const { email, countyId, clusterId } = validateInput(db, input);
@@ -374,16 +374,30 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
         : tx.insert(registrations).values(values).returning().get();
       const v = view(tx, row, e);
       notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });
+      emit(tx, 'registration.created', {
+        actorId: null,
+        clusterIds: organisingClusterIds(tx, eventId),
+        now,
+        registrationId: row.id,
+        eventId,
+        status,
+        position: v.position,
+      });
       return { registration: v, token: row.token, created: true };
     },
     { behavior: 'immediate' },
   );
 }
 
-/** Fills free seats from the waiting list, first come first served, and tells each person promoted. */
-export function promoteFromWaitlist(tx: DbOrTx, e: Event, now: Date): number {
+/**
+ * Fills free seats of a published event from the waiting list, first come first served, inside
+ * the caller's transaction: mails each person promoted and raises registration.promoted for
+ * each. Returns how many were promoted (0 for a draft or cancelled event).
+ */
+export function promoteFromWaitlist(tx: Tx, e: Event, now: Date): number {
   if (e.status !== 'published') return 0;
   let promoted = 0;
+  let clusterIds: number[] | undefined;
   for (;;) {
     const { confirmed } = statusCounts(tx, e.id);
     if (e.capacity !== null && confirmed >= e.capacity) return promoted;
@@ -402,6 +416,8 @@ export function promoteFromWaitlist(tx: DbOrTx, e: Event, now: Date): number {
       .returning()
       .get();
     notify(tx, 'promoted', row, e, now);
+    clusterIds ??= organisingClusterIds(tx, e.id);
+    emit(tx, 'registration.promoted', { actorId: null, clusterIds, now, registrationId: row.id, eventId: e.id });
     promoted++;
   }
 }
@@ -410,6 +426,10 @@ function assertNotEnded(e: Event, now: Date) {
   if (now >= e.endsAt) throw new DomainError('conflict', 'event_ended', 'The event has ended; the registration can no longer be changed');
 }
 
+/**
+ * The participant gives up their seat or place through their link; raises registration.cancelled,
+ * and a freed seat goes to the waiting list. 409 when already cancelled or the event has ended.
+ */
 export function cancelRegistration(db: Db, token: string, now = new Date()): RegistrationView {
   return db.transaction(
     (tx) => {
@@ -424,6 +444,14 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
         .returning()
         .get();
       notify(tx, 'cancelled_by_participant', row, e, now);
+      emit(tx, 'registration.cancelled', {
+        actorId: null,
+        clusterIds: organisingClusterIds(tx, e.id),
+        now,
+        registrationId: r.id,
+        eventId: e.id,
+        previousStatus: r.status,
+      });
       if (r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
       return view(tx, row, e);
     },
@@ -489,7 +517,8 @@ const anonymous = { token: null, name: null, email: null, organisation: null, di
 /**
  * The participant deletes their personal data: the seat is given up (and passed on to the
  * waiting list) and every personal field is erased. What remains (status, county, cluster)
- * counts in statistics only.
+ * counts in statistics only. Raises registration.cancelled when a seat or place was given up,
+ * then registration.erased.
  */
 export function deletePersonalData(db: Db, token: string, now = new Date()): void {
   db.transaction(
@@ -507,6 +536,9 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
         })
         .where(eq(registrations.id, r.id))
         .run();
+      const base = { actorId: null, clusterIds: organisingClusterIds(tx, e.id), now, registrationId: r.id, eventId: e.id };
+      if (active && r.status !== 'cancelled') emit(tx, 'registration.cancelled', { ...base, previousStatus: r.status });
+      emit(tx, 'registration.erased', base);
       if (active && r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
     },
     { behavior: 'immediate' },
@@ -647,22 +679,13 @@ export function messageRegistrants(
   });
 }
 
-function activeRegistrations(db: DbOrTx, eventId: number): Registration[] {
+/** The confirmed and waitlisted registrations of an event: those told of its changes. */
+export function activeRegistrations(db: DbOrTx, eventId: number): Registration[] {
   return db
     .select()
     .from(registrations)
     .where(and(eq(registrations.eventId, eventId), inArray(registrations.status, ['confirmed', 'waitlisted'])))
     .all();
-}
-
-// ---- Reactions to changes of the event (called inside the event's transaction) ----
-
-export function onEventMoved(tx: DbOrTx, e: Event, now: Date): void {
-  for (const r of activeRegistrations(tx, e.id)) notify(tx, 'event_changed', r, e, now);
-}
-
-export function onEventCancelled(tx: DbOrTx, e: Event, now: Date): void {
-  for (const r of activeRegistrations(tx, e.id)) notify(tx, 'event_cancelled', r, e, now);
 }
 
 // ---- Scheduled jobs ----

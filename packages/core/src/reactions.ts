@@ -1,0 +1,9 @@
+import { subscribeAll } from './domain-events.ts';
+import { registrationReactions } from './registrations/registration-reactions.ts';
+
+/**
+ * The one place where modules subscribe to each other's domain events, in this order (handlers
+ * of one event run in subscription order). Loaded once, for its effect, by index.ts (every app
+ * and script) and by core's test helper (tests that import single service files).
+ */
+subscribeAll(registrationReactions);
