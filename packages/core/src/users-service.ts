@@ -1,6 +1,7 @@
+import type { InviteBody, User as UserView } from '@samverka/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
-import { assertAdmin, rolesOf, loadActor, type Actor, type Role } from './access.ts';
+import { assertAdmin, rolesOf, loadActor, type Actor } from './access.ts';
 import { issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';
@@ -9,18 +10,6 @@ import { enqueueMail } from './outbox/outbox.ts';
 import { hashPassword } from './passwords.ts';
 
 export const INVITATION_DAYS = 7;
-
-export interface UserView {
-  id: number;
-  email: string;
-  name: string;
-  language: Lang;
-  isAdmin: boolean;
-  roles: Role[];
-  clusters: { slug: string; name: string }[];
-  hasPassword: boolean;
-  createdAt: string;
-}
 
 export function viewUser(db: Db, user: User): UserView {
   const rows = db
@@ -70,22 +59,8 @@ function clusterBySlug(db: Db, slug: string) {
   return cluster;
 }
 
-export interface UserInviteInput {
-  email: string;
-  name: string;
-  language?: Lang;
-  isAdmin?: boolean;
-  coordinatorOf?: string[];
-}
-
 /** An admin adds a user and mails them a login link valid for a week. */
-export function inviteUser(
-  db: Db,
-  actor: Actor | null,
-  input: UserInviteInput,
-  linkFor: (token: string) => string,
-  now = new Date(),
-): UserView {
+export function inviteUser(db: Db, actor: Actor | null, input: InviteBody, linkFor: (token: string) => string, now = new Date()): UserView {
   assertAdmin(actor);
   const email = normaliseEmail(input.email);
   if (!isEmail(email))

@@ -1,42 +1,18 @@
+import type { EventCreateBody, EventPatchBody } from '@samverka/contracts';
 import { eq, inArray } from 'drizzle-orm';
 import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
 import { DomainError, type ErrorDetail } from '../errors.ts';
 import { isEmail, singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
 
-export interface EventFields {
-  title?: string;
-  description?: string;
-  kind?: EventKind;
-  themes?: string[];
-  allDay?: boolean;
-  /** Wall-clock start and end in the event's zone, "YYYY-MM-DDTHH:mm" (timed events). */
-  start?: string;
-  end?: string;
-  /** First and last day, "YYYY-MM-DD" (all-day events). */
-  startDate?: string;
-  endDate?: string;
-  timeZone?: string;
-  venueName?: string | null;
-  address?: string | null;
-  county?: string | null;
-  lat?: number | null;
-  lng?: number | null;
-  onlineUrl?: string | null;
-  language?: string;
-  capacity?: number | null;
-  /** Registration window as wall-clock times in the event's zone. */
-  registrationOpens?: string | null;
-  registrationCloses?: string | null;
-  contactEmail?: string | null;
-}
+/**
+ * An event's fields as the API takes them in a change (PATCH /api/events/:id): all optional;
+ * wall-clock times in the event's zone. The schema in @samverka/contracts is the one source.
+ */
+export type EventFields = EventPatchBody;
 
-export interface EventInput extends EventFields {
-  leadCluster: string;
-  title: string;
-  kind: EventKind;
-  themes: string[];
-}
+/** A new event as the API takes it (POST /api/events): lead cluster, title, kind and themes required. */
+export type EventInput = EventCreateBody;
 
 /** The columns of an event that the input determines (everything but ids, status and bookkeeping). */
 export type EventColumns = Pick<

@@ -1,3 +1,12 @@
+import type {
+  AuditEntry,
+  Clash,
+  EventBriefPage,
+  EventPage,
+  Event as EventView,
+  EventWithClashes,
+  PendingCohostInvitation,
+} from '@samverka/contracts';
 import { and, asc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
@@ -27,23 +36,10 @@ import {
   type EventFields,
   type EventInput,
 } from './event-input.ts';
-import { loadRelated, organiserRefs, toEventView, type EventView } from './event-view.ts';
+import { loadRelated, organiserRefs, toEventView } from './event-view.ts';
 import { onEventCancelled, onEventMoved, promoteFromWaitlist } from '../registrations/registration-service.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-export interface Clash {
-  id: number;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  lead: string;
-}
-
-export interface EventWithClashes {
-  event: EventView;
-  clashes: Clash[];
-}
 
 /** A stable UID (RFC 5545 §3.8.4.7): globally unique, set once, never derived from changeable data. */
 export function newEventUid(): string {
@@ -295,13 +291,6 @@ export function deleteEvent(db: Db, actor: Actor | null, id: number): void {
   db.delete(events).where(eq(events.id, id)).run();
 }
 
-export interface AuditEntry {
-  at: string;
-  action: string;
-  user: string | null;
-  changes: Record<string, [unknown, unknown]>;
-}
-
 export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEntry[] {
   eventRow(db, id);
   assertCanManage(db, actor, id);
@@ -414,12 +403,6 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
   return viewOne(db, a, eventId);
 }
 
-export interface PendingCohostInvitation {
-  event: { id: number; title: string; startsAt: string; status: EventStatus; lead: string };
-  cluster: { slug: string; name: string };
-  invitedAt: string;
-}
-
 /** Co-host invitations waiting for an answer from the clusters the actor coordinates. */
 export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCohostInvitation[] {
   const a = requireActor(actor);
@@ -464,11 +447,6 @@ export interface EventFilters {
   q?: string;
   cursor?: string;
   limit?: number;
-}
-
-export interface EventPage {
-  events: EventView[];
-  nextCursor: string | null;
 }
 
 /** Cursor = the (start, id) of the last event of the page, opaque to clients. */
@@ -591,13 +569,8 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
   return { events: rows.map((r) => toEventView(r, related, actor, false)), nextCursor };
 }
 
-/** What a calendar grid needs of an event: enough to place and link it, a tenth of the full view. */
-export type EventBrief = Pick<
-  EventView,
-  'id' | 'title' | 'kind' | 'status' | 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'start' | 'end' | 'startDate' | 'endDate'
->;
-
-export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): { events: EventBrief[]; nextCursor: string | null } {
+/** What a calendar grid needs of each event: enough to place and link it, a tenth of the full view. */
+export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): EventBriefPage {
   const { rows, nextCursor } = selectEventPage(db, actor, f, 1000);
   return {
     events: rows.map((r) => ({

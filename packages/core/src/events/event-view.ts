@@ -1,3 +1,4 @@
+import type { Event as EventView, Organiser } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
@@ -5,55 +6,8 @@ import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
 import { canInviteCohosts, canManageEvent, type OrganiserRef } from './event-access.ts';
 
-export interface OrganiserView {
-  slug: string;
-  name: string;
-  role: 'lead' | 'cohost';
-  status: 'invited' | 'accepted' | 'declined';
-}
-
-export interface EventView {
-  id: number;
-  uid: string;
-  title: string;
-  description: string;
-  descriptionHtml: string;
-  kind: Event['kind'];
-  status: Event['status'];
-  cancelReason: string | null;
-  allDay: boolean;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  /** Wall-clock times in the event's zone. */
-  start: string;
-  end: string;
-  startDate: string | null;
-  endDate: string | null;
-  venueName: string | null;
-  address: string | null;
-  county: { slug: string; name: string } | null;
-  lat: number | null;
-  lng: number | null;
-  onlineUrl: string | null;
-  language: string;
-  capacity: number | null;
-  registrationOpensAt: string | null;
-  registrationClosesAt: string | null;
-  contactEmail: string | null;
-  lead: { slug: string; name: string };
-  organisers: OrganiserView[];
-  themes: string[];
-  seriesId: number | null;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-  canEdit: boolean;
-  canInvite: boolean;
-}
-
 interface Related {
-  organisers: Map<number, (OrganiserView & { clusterId: number })[]>;
+  organisers: Map<number, (Organiser & { clusterId: number })[]>;
   themes: Map<number, string[]>;
   counties: Map<number, { slug: string; name: string }>;
 }
@@ -61,7 +15,7 @@ interface Related {
 /** Loads organisers, themes and counties for many events in three queries. */
 export function loadRelated(db: Db, rows: Event[]): Related {
   const ids = rows.map((r) => r.id);
-  const organisers = new Map<number, (OrganiserView & { clusterId: number })[]>();
+  const organisers = new Map<number, (Organiser & { clusterId: number })[]>();
   const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
   if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap };
@@ -102,6 +56,7 @@ export function loadRelated(db: Db, rows: Event[]): Related {
   return { organisers, themes: themeMap, counties: countyMap };
 }
 
+/** The answer for one event; the actor decides the permission flags (canEdit, canInvite). */
 export function toEventView(row: Event, related: Related, actor: Actor | null, withHtml = true): EventView {
   const orgs = related.organisers.get(row.id) ?? [];
   const refs: OrganiserRef[] = orgs;

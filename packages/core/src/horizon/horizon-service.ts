@@ -1,3 +1,4 @@
+import type { HorizonBody, HorizonItem as HorizonView, HorizonQuery } from '@samverka/contracts';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
@@ -15,33 +16,8 @@ import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { parseDate } from '../time.ts';
 
-export interface HorizonInput {
-  title: string;
-  url?: string | null;
-  summary: string;
-  source: string;
-  themes: string[];
-  deadline?: string | null;
-  /** The posting cluster; required for coordinators, optional for admins (the secretariat). */
-  cluster?: string | null;
-}
-
-export interface HorizonView {
-  id: number;
-  uid: string;
-  title: string;
-  url: string | null;
-  summary: string;
-  source: string;
-  deadline: string | null;
-  themes: string[];
-  cluster: { slug: string; name: string } | null;
-  relevantFor: { slug: string; name: string }[];
-  comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
-  createdAt: string;
-  updatedAt: string;
-  canEdit: boolean;
-}
+/** A new or changed item as the API takes it; the cluster is required for coordinators, optional for admins (the secretariat). */
+export type HorizonInput = HorizonBody;
 
 function assertCoordinator(actor: Actor | null): Actor {
   const a = requireActor(actor);
@@ -205,38 +181,36 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
         .orderBy(asc(horizonComments.id))
         .all()
     : [];
-  return items.map((i) => ({
-    id: i.id,
-    uid: i.uid,
-    title: i.title,
-    url: i.url,
-    summary: i.summary,
-    source: i.source,
-    deadline: i.deadline,
-    themes: themeRows.filter((t) => t.itemId === i.id).map((t) => t.slug),
-    cluster: i.clusterId !== null ? (clusterRows.get(i.clusterId) ?? null) : null,
-    relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
-    comments: comments
-      .filter((c) => c.itemId === i.id)
-      .map((c) => ({
-        id: c.id,
-        author: c.author,
-        cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null,
-        body: c.body,
-        createdAt: c.createdAt.toISOString(),
-      })),
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
-    canEdit: canEdit(actor, i),
-  }));
+  return items.map(
+    (i): HorizonView => ({
+      id: i.id,
+      uid: i.uid,
+      title: i.title,
+      url: i.url,
+      summary: i.summary,
+      source: i.source,
+      deadline: i.deadline,
+      themes: themeRows.filter((t) => t.itemId === i.id).map((t) => t.slug),
+      cluster: i.clusterId !== null ? (clusterRows.get(i.clusterId) ?? null) : null,
+      relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
+      comments: comments
+        .filter((c) => c.itemId === i.id)
+        .map((c) => ({
+          id: c.id,
+          author: c.author,
+          cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null,
+          body: c.body,
+          createdAt: c.createdAt.toISOString(),
+        })),
+      createdAt: i.createdAt.toISOString(),
+      updatedAt: i.updatedAt.toISOString(),
+      canEdit: canEdit(actor, i),
+    }),
+  );
 }
 
-export interface HorizonFilter {
-  theme?: string;
-  /** Only items whose deadline is from today and within this many days. */
-  closingWithinDays?: number;
-  today?: string;
-}
+/** The board's filters as the API takes them; `today` (YYYY-MM-DD) fixes the date in tests. */
+export type HorizonFilter = HorizonQuery & { today?: string };
 
 /** The board: items with an upcoming deadline first (soonest first), then the newest without one. */
 export function listHorizonItems(db: Db, actor: Actor | null, f: HorizonFilter = {}): HorizonView[] {

@@ -1,3 +1,4 @@
+import type { Recipients, Shared, SharedAnnouncement } from '@samverka/contracts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clusters, events, eventThemes, announcementDeliveries, announcementShares, type Db, type Event } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
@@ -84,13 +85,7 @@ function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: 
 }
 
 /** A coordinator invites the subscribers who follow their cluster or any of the event's themes. Nobody gets it twice. */
-export function sendAnnouncement(
-  db: Db,
-  actor: Actor | null,
-  eventId: number,
-  viaCluster: string,
-  now = new Date(),
-): { recipients: number } {
+export function sendAnnouncement(db: Db, actor: Actor | null, eventId: number, viaCluster: string, now = new Date()): Recipients {
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const via = assertOrganiserCoordinator(db, a, eventId, viaCluster);
@@ -111,7 +106,7 @@ export function shareAnnouncement(
   fromCluster: string,
   toClusters: string[],
   now = new Date(),
-): { shared: string[] } {
+): Shared {
   const a = requireActor(actor);
   publishedEvent(db, a, eventId);
   const from = assertOrganiserCoordinator(db, a, eventId, fromCluster);
@@ -126,13 +121,7 @@ export function shareAnnouncement(
 }
 
 /** One action for a coordinator of a cluster the invitation was shared with: send it to that cluster's followers. */
-export function passOnAnnouncement(
-  db: Db,
-  actor: Actor | null,
-  eventId: number,
-  clusterSlug: string,
-  now = new Date(),
-): { recipients: number } {
+export function passOnAnnouncement(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): Recipients {
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const id = clusterId(db, clusterSlug);
@@ -156,14 +145,6 @@ export function passOnAnnouncement(
       { behavior: 'immediate' },
     ),
   };
-}
-
-export interface SharedAnnouncement {
-  event: { id: number; title: string; startsAt: string };
-  cluster: { slug: string; name: string };
-  sharedBy: string;
-  sharedAt: string;
-  passedOnAt: string | null;
 }
 
 /** Invitations shared with the clusters the actor coordinates that are not passed on yet. */
@@ -190,11 +171,13 @@ export function sharedAnnouncements(db: Db, actor: Actor | null): SharedAnnounce
       .all()
       .map((c) => [c.id, c.name]),
   );
-  return rows.map((r) => ({
-    event: { id: r.share.eventId, title: r.title, startsAt: r.startsAt.toISOString() },
-    cluster: { slug: r.slug, name: r.name },
-    sharedBy: names.get(r.share.sharedByClusterId) ?? '',
-    sharedAt: r.share.sharedAt.toISOString(),
-    passedOnAt: r.share.passedOnAt?.toISOString() ?? null,
-  }));
+  return rows.map(
+    (r): SharedAnnouncement => ({
+      event: { id: r.share.eventId, title: r.title, startsAt: r.startsAt.toISOString() },
+      cluster: { slug: r.slug, name: r.name },
+      sharedBy: names.get(r.share.sharedByClusterId) ?? '',
+      sharedAt: r.share.sharedAt.toISOString(),
+      passedOnAt: r.share.passedOnAt?.toISOString() ?? null,
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import type { NewsletterBody, NewsletterDetail, NewsletterPreview, Newsletter as NewsletterView, Recipients } from '@samverka/contracts';
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { clusters, events, eventOrganisers, eventThemes, newsletters, themes, type Db, type Newsletter } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
@@ -9,37 +10,8 @@ import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText, renderMarkdown } from '../markdown.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
 
-export interface NewsletterInput {
-  subject: string;
-  body: string;
-  themes: string[];
-  clusters: string[];
-  /** Whose newsletter: a cluster the actor coordinates; omitted for the secretariat (admins). */
-  cluster?: string | null;
-}
-
-export interface NewsletterView {
-  id: number;
-  subject: string;
-  body: string;
-  themes: string[];
-  clusters: string[];
-  from: { slug: string; name: string } | null;
-  status: 'draft' | 'sent';
-  sentAt: string | null;
-  recipients: number | null;
-  createdAt: string;
-  canEdit: boolean;
-}
-
-export interface NewsletterContent {
-  subject: string;
-  html: string;
-  text: string;
-  events: { id: number; title: string; startsAt: string; url: string }[];
-  deadlines: { id: number; title: string; deadline: string; url: string }[];
-  recipients: number;
-}
+/** A newsletter as the API takes it; `cluster` is whose it is (one the actor coordinates), omitted for the secretariat (admins). */
+export type NewsletterInput = NewsletterBody;
 
 function row(db: Db, id: number): Newsletter {
   const n = db.select().from(newsletters).where(eq(newsletters.id, id)).get();
@@ -160,7 +132,7 @@ export function updateNewsletter(db: Db, actor: Actor | null, id: number, input:
 }
 
 /** Sent issues are public (the archive); drafts only for their cluster's coordinators and admins. */
-export function getNewsletter(db: Db, actor: Actor | null, id: number): NewsletterView & { html: string | null; text: string | null } {
+export function getNewsletter(db: Db, actor: Actor | null, id: number): NewsletterDetail {
   const n = row(db, id);
   if (n.status !== 'sent' && !canEdit(actor, n)) throw new DomainError('not_found', 'unknown_newsletter', `There is no newsletter ${id}`);
   // The text as sent too: the archive page shows it without putting stored HTML into the page.
@@ -181,7 +153,7 @@ export function listNewsletters(db: Db, actor: Actor | null, opts: { drafts?: bo
  * The issue as it will go out: the Markdown text, then upcoming published events and open
  * deadlines for the chosen themes and clusters (all, when none are chosen).
  */
-export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): NewsletterContent {
+export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): NewsletterPreview {
   const f = ids(db, { themes: n.themeSlugs, clusters: n.clusterSlugs });
   const horizon = new Date(now.getTime() + 60 * 86_400_000);
   const conds = [];
@@ -254,7 +226,7 @@ ${dl.length ? `<h2>Sista dagar att hålla koll på</h2><ul>${dl.map((d) => `<li>
   return { subject: n.subject, html, text, events: ev.map(({ when: _w, ...e }) => e), deadlines: dl, recipients };
 }
 
-export function previewNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): NewsletterContent {
+export function previewNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): NewsletterPreview {
   const n = row(db, id);
   if (!canEdit(requireActor(actor), n)) throw forbidden('Only its cluster or an admin may preview this newsletter');
   return assembleNewsletter(db, n, now);
@@ -265,7 +237,7 @@ export function previewNewsletter(db: Db, actor: Actor | null, id: number, now =
  * own unsubscribe link and one-click headers, all written in one transaction with the status
  * change, so an issue is sent once, completely, or not at all.
  */
-export function sendNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): { recipients: number } {
+export function sendNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): Recipients {
   const a = requireActor(actor);
   const n = row(db, id);
   if (!canEdit(a, n)) throw forbidden('Only its cluster or an admin may send this newsletter');

@@ -1,3 +1,4 @@
+import type { OutboxPage } from '@samverka/contracts';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox, type Db, type MailAttachment, type OutboxMail } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
@@ -76,12 +77,7 @@ export function markFailedAttempt(db: Db, mail: OutboxMail, error: string, perma
     .run();
 }
 
-export interface OutboxPage {
-  mails: OutboxMail[];
-  counts: Record<'pending' | 'sent' | 'failed', number>;
-}
-
-/** The outbox as admins see it (the product runs without SMTP; then this is where mail is read). */
+/** The outbox as admins see it, newest first (the product runs without SMTP; then this is where mail is read). */
 export function listOutbox(db: Db, actor: Actor | null, opts: { status?: 'pending' | 'sent' | 'failed'; limit?: number } = {}): OutboxPage {
   assertAdmin(actor);
   const where = opts.status ? eq(outbox.status, opts.status) : undefined;
@@ -96,5 +92,18 @@ export function listOutbox(db: Db, actor: Actor | null, opts: { status?: 'pendin
   for (const row of db.select({ status: outbox.status, n: sql<number>`count(*)` }).from(outbox).groupBy(outbox.status).all()) {
     counts[row.status] = row.n;
   }
-  return { mails, counts };
+  return {
+    mails: mails.map((m): OutboxPage['mails'][number] => ({
+      id: m.id,
+      toAddress: m.toAddress,
+      subject: m.subject,
+      text: m.text,
+      status: m.status,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      createdAt: m.createdAt.toISOString(),
+      sentAt: m.sentAt?.toISOString() ?? null,
+    })),
+    counts,
+  };
 }

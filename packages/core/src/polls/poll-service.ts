@@ -1,10 +1,11 @@
+import type { PollAnswerBody, PollCreateBody, PollFinaliseResult, Poll as PollView } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, eventOrganisers, events, pollAnswers, pollClusters, polls, pollSlots, users, type Db, type Poll } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { isEmail, singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
-import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
+import { findClashes, insertEvent } from '../events/event-service.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { composeMail } from '../outbox/compose.ts';
@@ -12,49 +13,8 @@ import { enqueueMail } from '../outbox/outbox.ts';
 import { icsAttachment } from '../registrations/registration-mail.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant } from '../time.ts';
 
-export type PollAnswer = 'yes' | 'maybe' | 'no';
-
-export interface PollInput {
-  organiserCluster: string;
-  title: string;
-  description?: string;
-  durationMinutes: number;
-  invitedClusters: string[];
-  /** Candidate starts, wall-clock "YYYY-MM-DDTHH:mm" in the poll's zone (Europe/Stockholm by default). */
-  slots: string[];
-  /** When answers close, wall-clock in the poll's zone. */
-  closes: string;
-  timeZone?: string;
-  venueName?: string | null;
-  onlineUrl?: string | null;
-}
-
-export interface PollView {
-  id: number;
-  title: string;
-  description: string;
-  durationMinutes: number;
-  timeZone: string;
-  organiser: { slug: string; name: string };
-  invited: { slug: string; name: string }[];
-  venueName: string | null;
-  onlineUrl: string | null;
-  closesAt: string;
-  open: boolean;
-  finalSlotId: number | null;
-  eventId: number | null;
-  slots: {
-    id: number;
-    startsAt: string;
-    endsAt: string;
-    start: string;
-    answers: { cluster: { slug: string; name: string }; answer: PollAnswer }[];
-    score: { yes: number; maybe: number; no: number };
-    clashes: Clash[];
-  }[];
-  canAnswerFor: { slug: string; name: string }[];
-  canFinalise: boolean;
-}
+/** A new poll as the API takes it: candidate starts and the closing time are wall-clock "YYYY-MM-DDTHH:mm" in the poll's zone (Europe/Stockholm by default). */
+export type PollInput = PollCreateBody;
 
 function pollRow(db: Db, id: number): Poll {
   const p = db.select().from(polls).where(eq(polls.id, id)).get();
@@ -193,7 +153,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
     open: isOpen(p, now),
     finalSlotId: p.finalSlotId,
     eventId: p.eventId,
-    slots: slots.map((s) => {
+    slots: slots.map((s): PollView['slots'][number] => {
       const mine = answers.filter((x) => x.slotId === s.id);
       return {
         id: s.id,
@@ -230,7 +190,7 @@ export function answerPoll(
   actor: Actor | null,
   id: number,
   clusterSlug: string,
-  answers: { slotId: number; answer: PollAnswer }[],
+  answers: PollAnswerBody['answers'],
   now = new Date(),
 ): PollView {
   const a = requireActor(actor);
@@ -286,7 +246,7 @@ export function finalisePoll(
   slotId: number,
   opts: { themes?: string[] } = {},
   now = new Date(),
-): { poll: PollView; eventId: number } {
+): PollFinaliseResult {
   const a = requireActor(actor);
   const p = pollRow(db, id);
   // Those who may not see the poll get the 404 of getPoll, so finalise does not reveal that it exists.

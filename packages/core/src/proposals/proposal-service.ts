@@ -1,3 +1,4 @@
+import type { AcceptBody, AcceptResult, ProposalCreateBody, ProposalQuery, Proposal as ProposalView } from '@samverka/contracts';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
@@ -18,40 +19,8 @@ import { insertEvent } from '../events/event-service.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { parseDate } from '../time.ts';
 
-export interface ProposalInput {
-  cluster: string;
-  title: string;
-  abstract: string;
-  themes: string[];
-  format: string;
-  audience: string;
-  preferredFrom: string;
-  preferredTo: string;
-}
-
-export interface ProposalView {
-  id: number;
-  title: string;
-  abstract: string;
-  abstractHtml: string;
-  themes: string[];
-  format: string;
-  audience: string;
-  preferredFrom: string;
-  preferredTo: string;
-  cluster: { slug: string; name: string };
-  status: Proposal['status'];
-  declineReason: string | null;
-  eventId: number | null;
-  createdAt: string;
-  interested: { slug: string; name: string }[];
-  cohostOffers: { slug: string; name: string }[];
-  comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
-  /** The actor's permissions, for showing the right buttons. */
-  canDecide: boolean;
-  /** Clusters the actor coordinates that may still respond (all but the proposing one). */
-  respondAs: { slug: string; name: string }[];
-}
+/** A new proposal as the API takes it; the preferred period is two dates, YYYY-MM-DD. */
+export type ProposalInput = ProposalCreateBody;
 
 function proposalRow(db: Db, id: number): Proposal {
   const p = db.select().from(proposals).where(eq(proposals.id, id)).get();
@@ -171,42 +140,44 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
         .orderBy(asc(proposalComments.id))
         .all()
     : [];
-  return rows.map((p) => ({
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    abstractHtml: withComments ? renderMarkdown(p.abstract) : '',
-    themes: themeRows.filter((t) => t.proposalId === p.id).map((t) => t.slug),
-    format: p.format,
-    audience: p.audience,
-    preferredFrom: p.preferredFrom,
-    preferredTo: p.preferredTo,
-    cluster: clusterNames.get(p.clusterId)!,
-    status: p.status,
-    declineReason: p.declineReason,
-    eventId: p.eventId,
-    createdAt: p.createdAt.toISOString(),
-    interested: responses.filter((r) => r.proposalId === p.id && r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
-    cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
-    comments: comments
-      .filter((c) => c.proposalId === p.id)
-      .map((c) => ({
-        id: c.id,
-        author: c.author,
-        cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
-        body: c.body,
-        createdAt: c.createdAt.toISOString(),
-      })),
-    canDecide: canDecide(actor, p) && p.status === 'open',
-    respondAs: (actor?.coordinatorOf ?? [])
-      .filter((c) => c !== p.clusterId)
-      .map((c) => clusterNames.get(c)!)
-      .filter(Boolean),
-  }));
+  return rows.map(
+    (p): ProposalView => ({
+      id: p.id,
+      title: p.title,
+      abstract: p.abstract,
+      abstractHtml: withComments ? renderMarkdown(p.abstract) : '',
+      themes: themeRows.filter((t) => t.proposalId === p.id).map((t) => t.slug),
+      format: p.format,
+      audience: p.audience,
+      preferredFrom: p.preferredFrom,
+      preferredTo: p.preferredTo,
+      cluster: clusterNames.get(p.clusterId)!,
+      status: p.status,
+      declineReason: p.declineReason,
+      eventId: p.eventId,
+      createdAt: p.createdAt.toISOString(),
+      interested: responses.filter((r) => r.proposalId === p.id && r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
+      cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
+      comments: comments
+        .filter((c) => c.proposalId === p.id)
+        .map((c) => ({
+          id: c.id,
+          author: c.author,
+          cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
+          body: c.body,
+          createdAt: c.createdAt.toISOString(),
+        })),
+      canDecide: canDecide(actor, p) && p.status === 'open',
+      respondAs: (actor?.coordinatorOf ?? [])
+        .filter((c) => c !== p.clusterId)
+        .map((c) => clusterNames.get(c)!)
+        .filter(Boolean),
+    }),
+  );
 }
 
 /** The proposals board: open proposals first, newest first; visible to every logged-in user. */
-export function listProposals(db: Db, actor: Actor | null, filter: { status?: Proposal['status']; cluster?: string } = {}): ProposalView[] {
+export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery = {}): ProposalView[] {
   requireActor(actor);
   const where = [];
   if (filter.status) where.push(eq(proposals.status, filter.status));
@@ -271,24 +242,12 @@ export function respondToProposal(
   return getProposal(db, a, id);
 }
 
-export interface AcceptInput {
-  /** When the workshop happens; defaults to the first day of the preferred period, 10:00–15:00. */
-  start?: string;
-  end?: string;
-  kind?: 'workshop' | 'webinar' | 'study_visit' | 'conference' | 'other' | 'network_meeting';
-}
-
 /**
  * Accepting turns the proposal into a draft event led by the proposing cluster, with every
  * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
+ * Without a start and end the workshop is on the first day of the preferred period, 10:00–15:00.
  */
-export function acceptProposal(
-  db: Db,
-  actor: Actor | null,
-  id: number,
-  input: AcceptInput = {},
-  now = new Date(),
-): { proposal: ProposalView; eventId: number } {
+export function acceptProposal(db: Db, actor: Actor | null, id: number, input: AcceptBody = {}, now = new Date()): AcceptResult {
   const a = requireActor(actor);
   const p = proposalRow(db, id);
   if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may accept the proposal');

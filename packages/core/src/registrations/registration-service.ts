@@ -1,3 +1,11 @@
+import type {
+  AttendeeList,
+  RegistrationBody,
+  RegistrationPatch,
+  RegistrationResult,
+  RegistrationSummary,
+  Registration as RegistrationView,
+} from '@samverka/contracts';
 import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { clusters, counties, events, registrations, type Db, type Event, type Registration } from '@samverka/db';
@@ -15,55 +23,8 @@ import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKin
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type DbOrTx = Db | Tx;
 
-export interface RegistrationInput {
-  name: string;
-  email: string;
-  organisation: string;
-  county?: string | null;
-  cluster?: string | null;
-  dietaryNeeds?: string | null;
-  accessibilityNeeds?: string | null;
-  consent: boolean;
-  newsletter?: boolean;
-  language?: 'sv' | 'en';
-}
-
-export interface RegistrationView {
-  id: number;
-  status: Registration['status'];
-  /** 1-based place on the waiting list; null unless waitlisted. */
-  position: number | null;
-  name: string | null;
-  email: string | null;
-  organisation: string | null;
-  county: { slug: string; name: string } | null;
-  cluster: { slug: string; name: string } | null;
-  dietaryNeeds: string | null;
-  accessibilityNeeds: string | null;
-  language: 'sv' | 'en';
-  newsletter: boolean;
-  consentAt: string;
-  checkedInAt: string | null;
-  createdAt: string;
-  event: {
-    id: number;
-    title: string;
-    startsAt: string;
-    endsAt: string;
-    timeZone: string;
-    allDay: boolean;
-    startDate: string | null;
-    endDate: string | null;
-    status: Event['status'];
-  };
-}
-
-export interface RegistrationResult {
-  registration: RegistrationView;
-  /** The manage-link secret; only given to whoever created the registration. */
-  token: string | null;
-  created: boolean;
-}
+/** A registration as the API takes it; `consent` must be true. */
+export type RegistrationInput = RegistrationBody;
 
 // ---- Reading ----
 
@@ -145,18 +106,6 @@ function byToken(db: DbOrTx, token: string): Registration {
 export function getRegistration(db: Db, token: string): RegistrationView {
   const r = byToken(db, token);
   return view(db, r, eventRow(db, r.eventId));
-}
-
-export interface RegistrationSummary {
-  capacity: number | null;
-  confirmed: number;
-  waitlisted: number;
-  seatsLeft: number | null;
-  open: boolean;
-  /** Why registration is closed: draft, cancelled, not_open_yet, closed, ended. */
-  closedReason: string | null;
-  opensAt: string | null;
-  closesAt: string | null;
 }
 
 export function registrationSummary(db: Db, eventId: number, now = new Date()): RegistrationSummary {
@@ -341,7 +290,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
           dietaryNeeds: null,
           accessibilityNeeds: null,
         };
-        return { registration: { ...view(tx, existing, e), ...personal }, token: null, created: false };
+        return { registration: { ...view(tx, existing, e), ...personal }, token: null, manageUrl: null, created: false };
       }
       const { confirmed } = statusCounts(tx, eventId);
       const status = e.capacity === null || confirmed < e.capacity ? 'confirmed' : 'waitlisted';
@@ -373,7 +322,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
         : tx.insert(registrations).values(values).returning().get();
       const v = view(tx, row, e);
       notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });
-      return { registration: v, token: row.token, created: true };
+      return { registration: v, token: row.token, manageUrl: row.token ? links.manage(row.token) : null, created: true };
     },
     { behavior: 'immediate' },
   );
@@ -428,17 +377,6 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
     },
     { behavior: 'immediate' },
   );
-}
-
-export interface RegistrationPatch {
-  name?: string;
-  organisation?: string;
-  county?: string | null;
-  cluster?: string | null;
-  dietaryNeeds?: string | null;
-  accessibilityNeeds?: string | null;
-  language?: 'sv' | 'en';
-  newsletter?: boolean;
 }
 
 export function updateRegistration(db: Db, token: string, patch: RegistrationPatch, now = new Date()): RegistrationView {
@@ -520,15 +458,6 @@ function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
   if (!canManageEvent(actor, organiserRefs(db, eventId)))
     throw forbidden('Only the organisers of this event may see or manage its registrations');
   return e;
-}
-
-export interface AttendeeList {
-  capacity: number | null;
-  confirmed: number;
-  waitlisted: number;
-  cancelled: number;
-  checkedIn: number;
-  attendees: RegistrationView[];
 }
 
 export function listAttendees(db: Db, actor: Actor | null, eventId: number): AttendeeList {

@@ -21,7 +21,7 @@ import type {
   SubscribeBody,
   Subscription,
   SubscriptionUpdateBody,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 export type {
   HorizonBody,
   HorizonItem,
@@ -33,7 +33,7 @@ export type {
   Report,
   SharedAnnouncement,
   Subscription,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 import type {
   AcceptBody,
   AcceptResult,
@@ -65,7 +65,7 @@ import type {
   Session,
   Theme,
   User,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 import type {
   AttendeeList,
   CheckInBody,
@@ -76,7 +76,7 @@ import type {
   RegistrationPatch,
   RegistrationResult,
   RegistrationSummary,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 import { env } from '$env/dynamic/private';
 
 /**
@@ -194,7 +194,7 @@ export type {
   SeriesPatchBody,
   Theme,
   User,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 export type EventKind = Event['kind'];
 export type EventStatus = Event['status'];
 

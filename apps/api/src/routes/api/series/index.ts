@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createSeries, getSeries, updateSeriesFrom } from '@samverka/core';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { Series, SeriesCreateBody, SeriesFromParams, SeriesPatchBody, SeriesResult } from '../../../schemas/events.ts';
+import { errors, IdParams, Series, SeriesCreateBody, SeriesFromParams, SeriesPatchBody, SeriesResult } from '@samverka/contracts';
 
 const tags = ['series'];
 const security = [{ bearer: [] }];
