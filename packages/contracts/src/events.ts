@@ -210,6 +210,9 @@ export const SeriesPatchBody = StrictObject({
 export type SeriesPatchBody = Static<typeof SeriesPatchBody>;
 export const SeriesResult = Type.Object({ seriesId: Type.Integer(), eventIds: Type.Array(Type.Integer()), clashes: Type.Array(Clash) });
 export type SeriesResult = Static<typeof SeriesResult>;
+/** The occurrences a change "from this one on" touched. */
+export const SeriesUpdateResult = Type.Object({ eventIds: Type.Array(Type.Integer()) });
+export type SeriesUpdateResult = Static<typeof SeriesUpdateResult>;
 export const Series = Type.Object({
   id: Type.Integer(),
   title: Type.String(),

@@ -29,6 +29,7 @@ export const Session = Type.Object({ token: Type.String(), expiresAt: Type.Strin
 export type Session = Static<typeof Session>;
 
 export const Message = Type.Object({ message: Type.String() });
+export type Message = Static<typeof Message>;
 
 /** The person's private calendar feed (GET /api/me/feed): the secret, and the link as https and webcal. */
 export const PersonalFeed = Type.Object({ token: Type.String(), createdAt: Type.String(), url: Type.String(), webcal: Type.String() });

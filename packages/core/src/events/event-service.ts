@@ -3,6 +3,7 @@ import type {
   Clash,
   EventBriefPage,
   EventPage,
+  EventQuery,
   Event as EventView,
   EventWithClashes,
   PendingCohostInvitation,
@@ -436,18 +437,8 @@ export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCo
 
 // ---- Listing and search ----
 
-export interface EventFilters {
-  from?: Date;
-  to?: Date;
-  cluster?: string;
-  theme?: string;
-  kind?: EventKind;
-  county?: string;
-  status?: EventStatus;
-  q?: string;
-  cursor?: string;
-  limit?: number;
-}
+/** The list's filters as the API takes them, with the boundaries read as instants. */
+export type EventFilters = Omit<EventQuery, 'from' | 'to'> & { from?: Date; to?: Date };
 
 /** Cursor = the (start, id) of the last event of the page, opaque to clients. */
 function encodeCursor(row: Event): string {

@@ -1,4 +1,4 @@
-import type { Series, SeriesCreateBody, SeriesPatchBody, SeriesResult } from '@samverka/contracts';
+import type { Series, SeriesCreateBody, SeriesPatchBody, SeriesResult, SeriesUpdateResult } from '@samverka/contracts';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import * as rruleModule from 'rrule';
@@ -198,7 +198,7 @@ export function updateSeriesFrom(
   eventId: number,
   patch: SeriesPatchBody,
   now = new Date(),
-): { eventIds: number[] } {
+): SeriesUpdateResult {
   const a = requireActor(actor);
   const first = db.select().from(events).where(eq(events.id, eventId)).get();
   if (!first) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
