@@ -1,8 +1,7 @@
 /**
  * Every length and numeric bound of the API's fields, in one place: the schemas declare them,
  * core checks and cuts with them, and the web forms give them as maxlength. Lengths count
- * Unicode code points, as AJV's maxLength does (an emoji is one, not two UTF-16 units); see
- * codePointLength in packages/core/src/escape.ts.
+ * Unicode code points (codePointLength below), as AJV's maxLength does.
  */
 export const LIMITS = {
   // ---- Texts, in code points ----
@@ -91,3 +90,15 @@ export const LIMITS = {
   /** Database ids: SQLite's rowids as the API accepts them. */
   id: 2 ** 31,
 } as const;
+
+/**
+ * The length of a text in Unicode code points, the unit of every length in LIMITS and of AJV's
+ * maxLength: an emoji counts one, where `.length` counts its two UTF-16 units. A surrogate
+ * without its partner counts one, as in AJV.
+ */
+export function codePointLength(text: string): number {
+  let n = 0;
+  // The string iterator steps by code point.
+  for (const _ of text) n++;
+  return n;
+}

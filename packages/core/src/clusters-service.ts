@@ -1,9 +1,9 @@
-import type { Cluster, ClusterDetail, ClusterPatch, County, Theme } from '@samverka/contracts';
+import { type Cluster, type ClusterDetail, type ClusterPatch, type County, LIMITS, type Theme } from '@samverka/contracts';
 import { asc, eq } from 'drizzle-orm';
 import { clusters, counties, themes, type Db } from '@samverka/db';
 import { assertCanEditCluster, canEditCluster, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
-import { isEmail, singleLine } from './escape.ts';
+import { isEmail, singleLine, truncate } from './escape.ts';
 
 const clusterColumns = {
   id: clusters.id,
@@ -87,12 +87,12 @@ export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, 
   const details: { field: string; message: string }[] = [];
   for (const key of ['name', 'town', 'summary'] as const) {
     if (patch[key] !== undefined) {
-      const v = singleLine(patch[key]!, key === 'summary' ? 300 : 120);
+      const v = singleLine(patch[key]!, key === 'summary' ? LIMITS.clusterSummary : LIMITS.name);
       if (!v) details.push({ field: key, message: 'must not be empty' });
       set[key] = v;
     }
   }
-  if (patch.description !== undefined) set.description = patch.description.trim().slice(0, 5000);
+  if (patch.description !== undefined) set.description = truncate(patch.description.trim(), LIMITS.clusterDescription);
   if (patch.website !== undefined) set.website = patch.website ? checkedUrl(patch.website.trim()) : null;
   if (patch.contactEmail !== undefined) {
     const e = patch.contactEmail?.trim() || null;

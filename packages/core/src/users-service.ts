@@ -1,4 +1,4 @@
-import type { InviteBody, User as UserView } from '@samverka/contracts';
+import { type InviteBody, LIMITS, type User as UserView } from '@samverka/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
 import { assertAdmin, rolesOf, loadActor, type Actor } from './access.ts';
@@ -67,7 +67,7 @@ export function inviteUser(db: Db, actor: Actor | null, input: InviteBody, linkF
     throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
       { field: 'email', message: 'not an email address' },
     ]);
-  const name = singleLine(input.name, 120);
+  const name = singleLine(input.name, LIMITS.name);
   if (!name) throw new DomainError('invalid', 'invalid_name', 'A name is required', [{ field: 'name', message: 'required' }]);
   const clusterIds = (input.coordinatorOf ?? []).map((slug) => clusterBySlug(db, slug).id);
   const user = db.transaction((tx) => {
@@ -137,7 +137,7 @@ export async function createAdmin(db: Db, input: { email: string; name: string; 
     ? db.update(users).set({ isAdmin: true, passwordHash, disabledAt: null }).where(eq(users.id, existing.id)).returning().get()
     : db
         .insert(users)
-        .values({ email, name: singleLine(input.name, 120) || email, isAdmin: true, passwordHash, createdAt: now })
+        .values({ email, name: singleLine(input.name, LIMITS.name) || email, isAdmin: true, passwordHash, createdAt: now })
         .returning()
         .get();
   return viewUser(db, user);

@@ -1,12 +1,13 @@
-import type {
-  AuditEntry,
-  Clash,
-  EventBriefPage,
-  EventPage,
-  EventQuery,
-  Event as EventView,
-  EventWithClashes,
-  PendingCohostInvitation,
+import {
+  type AuditEntry,
+  type Clash,
+  type EventBriefPage,
+  type EventPage,
+  type EventQuery,
+  type Event as EventView,
+  type EventWithClashes,
+  LIMITS,
+  type PendingCohostInvitation,
 } from '@samverka/contracts';
 import { and, asc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
@@ -20,7 +21,6 @@ import {
   themes,
   type Db,
   type Event,
-  type EventKind,
   type EventStatus,
 } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
@@ -275,7 +275,7 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
   if (row.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The event is already cancelled');
-  const why = singleLine(reason, 500);
+  const why = singleLine(reason, LIMITS.reason);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [
       { field: 'reason', message: 'required' },
@@ -512,7 +512,7 @@ export function filterConditions(ids: ReturnType<typeof filterIds>, f: Pick<Even
 
 /** The rows of one page of the list (shared by the full and the brief list). */
 function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit: number): { rows: Event[]; nextCursor: string | null } {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), maxLimit);
+  const limit = Math.min(Math.max(f.limit ?? LIMITS.pageSize.default, 1), maxLimit);
   const ids = filterIds(db, f);
   const where = filterConditions(ids, f);
   if (f.status === 'draft') {
@@ -555,14 +555,14 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
 }
 
 export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventPage {
-  const { rows, nextCursor } = selectEventPage(db, actor, f, 200);
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max);
   const related = loadRelated(db, rows);
   return { events: rows.map((r) => toEventView(r, related, actor, false)), nextCursor };
 }
 
 /** What a calendar grid needs of each event: enough to place and link it, a tenth of the full view. */
 export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): EventBriefPage {
-  const { rows, nextCursor } = selectEventPage(db, actor, f, 1000);
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.briefMax);
   return {
     events: rows.map((r) => ({
       id: r.id,

@@ -1,4 +1,11 @@
-import type { Series, SeriesCreateBody, SeriesPatchBody, SeriesResult, SeriesUpdateResult } from '@samverka/contracts';
+import {
+  LIMITS,
+  type Series,
+  type SeriesCreateBody,
+  type SeriesPatchBody,
+  type SeriesResult,
+  type SeriesUpdateResult,
+} from '@samverka/contracts';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import * as rruleModule from 'rrule';
@@ -169,7 +176,7 @@ export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, no
     const s = tx
       .insert(series)
       .values({
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         rrule: rrule.trim().replace(/^RRULE:/i, ''),
         timeZone: zone,
         leadClusterId: leadId,

@@ -1,4 +1,4 @@
-import type { HorizonBody, HorizonItem as HorizonView, HorizonQuery } from '@samverka/contracts';
+import { type HorizonBody, type HorizonItem as HorizonView, type HorizonQuery, LIMITS } from '@samverka/contracts';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
@@ -13,7 +13,7 @@ import {
 } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { singleLine } from '../escape.ts';
+import { codePointLength, singleLine } from '../escape.ts';
 import { parseDate } from '../time.ts';
 
 /** A new or changed item as the API takes it; the cluster is required for coordinators, optional for admins (the secretariat). */
@@ -27,10 +27,13 @@ function assertCoordinator(actor: Actor | null): Actor {
 
 function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
+  const title = singleLine(input.title, Number.POSITIVE_INFINITY);
+  if (!title) details.push({ field: 'title', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
   if (!input.summary.trim()) details.push({ field: 'summary', message: 'a short summary is required' });
-  if (input.summary.length > 2000) details.push({ field: 'summary', message: 'at most 2000 characters' });
-  if (!singleLine(input.source, 200)) details.push({ field: 'source', message: 'say where it comes from' });
+  if (codePointLength(input.summary) > LIMITS.horizonSummary)
+    details.push({ field: 'summary', message: `at most ${LIMITS.horizonSummary} characters` });
+  if (!singleLine(input.source, LIMITS.horizonSource)) details.push({ field: 'source', message: 'say where it comes from' });
   let url: string | null = null;
   if (input.url) {
     try {
@@ -89,10 +92,10 @@ export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInp
       .insert(horizonItems)
       .values({
         uid: `deadline-${randomUUID()}@samverka`,
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         url: v.url,
         summary: input.summary.trim(),
-        source: singleLine(input.source, 200),
+        source: singleLine(input.source, LIMITS.horizonSource),
         deadline: input.deadline || null,
         clusterId: v.clusterId,
         createdBy: a.userId,
@@ -121,10 +124,10 @@ export function updateHorizonItem(db: Db, actor: Actor | null, id: number, input
   db.transaction((tx) => {
     tx.update(horizonItems)
       .set({
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         url: v.url,
         summary: input.summary.trim(),
-        source: singleLine(input.source, 200),
+        source: singleLine(input.source, LIMITS.horizonSource),
         deadline: input.deadline || null,
         revision: item.revision + 1,
         updatedAt: now,
@@ -253,9 +256,9 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
   const a = assertCoordinator(actor);
   itemRow(db, id);
   const text = body.trim();
-  if (!text || text.length > 5000)
-    throw new DomainError('invalid', 'invalid_comment', 'A comment has 1 to 5000 characters', [
-      { field: 'body', message: 'required, at most 5000 characters' },
+  if (!text || codePointLength(text) > LIMITS.comment)
+    throw new DomainError('invalid', 'invalid_comment', `A comment has 1 to ${LIMITS.comment} characters`, [
+      { field: 'body', message: `required, at most ${LIMITS.comment} characters` },
     ]);
   db.insert(horizonComments)
     .values({ itemId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })

@@ -1,4 +1,4 @@
-import type { Recipients, Shared, SharedAnnouncement } from '@samverka/contracts';
+import { LIMITS, type Recipients, type Shared, type SharedAnnouncement } from '@samverka/contracts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clusters, events, eventThemes, announcementDeliveries, announcementShares, type Db, type Event } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
@@ -6,6 +6,7 @@ import { DomainError, forbidden } from '../errors.ts';
 import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { links } from '../links.ts';
+import { truncate } from '../escape.ts';
 import { composeMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText } from '../markdown.ts';
@@ -43,7 +44,7 @@ function announcementMail(e: Event, lang: 'sv' | 'en', token: string, clusterNam
     ? new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
     : new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone }).format(e.startsAt);
   const where = [e.venueName, e.address].filter(Boolean).join(', ') || (e.onlineUrl ? 'Online' : '');
-  const about = markdownToText(e.description).slice(0, 1500);
+  const about = truncate(markdownToText(e.description), LIMITS.announcementExcerpt);
   return lang === 'sv'
     ? composeMail('sv', {
         subject: `Inbjudan: ${e.title}`,

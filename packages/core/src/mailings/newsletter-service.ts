@@ -1,9 +1,16 @@
-import type { NewsletterBody, NewsletterDetail, NewsletterPreview, Newsletter as NewsletterView, Recipients } from '@samverka/contracts';
+import {
+  LIMITS,
+  type NewsletterBody,
+  type NewsletterDetail,
+  type NewsletterPreview,
+  type Newsletter as NewsletterView,
+  type Recipients,
+} from '@samverka/contracts';
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { clusters, events, eventOrganisers, eventThemes, newsletters, themes, type Db, type Newsletter } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { escapeHtml, singleLine } from '../escape.ts';
+import { codePointLength, escapeHtml, singleLine } from '../escape.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
@@ -63,9 +70,10 @@ function view(db: Db, actor: Actor | null, n: Newsletter): NewsletterView {
 
 function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: number | null } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.subject, 150)) details.push({ field: 'subject', message: 'a subject is required' });
+  if (!singleLine(input.subject, LIMITS.subject)) details.push({ field: 'subject', message: 'a subject is required' });
   if (!input.body.trim()) details.push({ field: 'body', message: 'write something' });
-  if (input.body.length > 50_000) details.push({ field: 'body', message: 'at most 50,000 characters' });
+  if (codePointLength(input.body) > LIMITS.newsletterBody)
+    details.push({ field: 'body', message: `at most ${LIMITS.newsletterBody.toLocaleString('en')} characters` });
   if (details.length) throw new DomainError('invalid', 'invalid_newsletter', 'The newsletter needs a subject and a text', details);
   ids(db, input);
   if (input.cluster) {
@@ -91,7 +99,7 @@ export function createNewsletter(db: Db, actor: Actor | null, input: NewsletterI
   const n = db
     .insert(newsletters)
     .values({
-      subject: singleLine(input.subject, 150),
+      subject: singleLine(input.subject, LIMITS.subject),
       body: input.body.trim(),
       clusterId,
       themeSlugs: [...new Set(input.themes)],
@@ -120,7 +128,7 @@ export function updateNewsletter(db: Db, actor: Actor | null, id: number, input:
   });
   db.update(newsletters)
     .set({
-      subject: singleLine(input.subject, 150),
+      subject: singleLine(input.subject, LIMITS.subject),
       body: input.body.trim(),
       clusterId,
       themeSlugs: [...new Set(input.themes)],

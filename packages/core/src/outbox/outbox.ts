@@ -1,9 +1,9 @@
-import type { OutboxPage } from '@samverka/contracts';
+import { LIMITS, type OutboxPage } from '@samverka/contracts';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox, type Db, type MailAttachment, type OutboxMail } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
-import { isEmail, singleLine } from '../escape.ts';
+import { isEmail, singleLine, truncate } from '../escape.ts';
 
 export interface MailInput {
   to: string;
@@ -27,7 +27,7 @@ export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new D
   db.insert(outbox)
     .values({
       toAddress: mail.to,
-      subject: singleLine(mail.subject, 250),
+      subject: singleLine(mail.subject, LIMITS.mailSubject),
       text: mail.text,
       html: mail.html ?? null,
       attachments: mail.attachments ?? null,
@@ -69,7 +69,7 @@ export function markFailedAttempt(db: Db, mail: OutboxMail, error: string, perma
   db.update(outbox)
     .set({
       attempts,
-      lastError: error.slice(0, 500),
+      lastError: truncate(error, LIMITS.mailError),
       status: giveUp ? 'failed' : 'pending',
       nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)),
     })

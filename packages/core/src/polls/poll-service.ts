@@ -1,9 +1,9 @@
-import type { PollAnswerBody, PollCreateBody, PollFinaliseResult, Poll as PollView } from '@samverka/contracts';
+import { LIMITS, type PollAnswerBody, type PollCreateBody, type PollFinaliseResult, type Poll as PollView } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, eventOrganisers, events, pollAnswers, pollClusters, polls, pollSlots, users, type Db, type Poll } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { isEmail, singleLine } from '../escape.ts';
+import { codePointLength, isEmail, singleLine, truncate } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { findClashes, insertEvent } from '../events/event-service.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
@@ -48,10 +48,12 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
       { field: 'organiserCluster', message: 'unknown cluster' },
     ]);
   if (!a.isAdmin && !a.coordinatorOf.includes(organiser.id)) throw forbidden('You can only start a poll for a cluster you coordinate');
-  const title = singleLine(input.title, 200);
+  const title = singleLine(input.title, Number.POSITIVE_INFINITY);
   if (!title) details.push({ field: 'title', message: 'a title is required' });
-  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 15 || input.durationMinutes > 24 * 60)
-    details.push({ field: 'durationMinutes', message: 'from 15 minutes to 24 hours' });
+  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
+  const minutes = LIMITS.pollMinutes;
+  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < minutes.min || input.durationMinutes > minutes.max)
+    details.push({ field: 'durationMinutes', message: `from ${minutes.min} minutes to ${minutes.max / 60} hours` });
   const slugs = [...new Set(input.invitedClusters)];
   const invited = slugs.length
     ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, slugs)).all()
@@ -59,7 +61,8 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   if (slugs.length === 0) details.push({ field: 'invitedClusters', message: 'invite at least one cluster' });
   for (const s of slugs)
     if (!invited.some((c) => c.slug === s)) details.push({ field: 'invitedClusters', message: `unknown cluster "${s}"` });
-  if (input.slots.length === 0 || input.slots.length > 30) details.push({ field: 'slots', message: 'give 1 to 30 candidate times' });
+  if (input.slots.length === 0 || input.slots.length > LIMITS.pollSlots)
+    details.push({ field: 'slots', message: `give 1 to ${LIMITS.pollSlots} candidate times` });
   const starts: Date[] = [];
   for (const [i, s] of input.slots.entries()) {
     try {
@@ -91,11 +94,11 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
       .insert(polls)
       .values({
         title,
-        description: (input.description ?? '').trim().slice(0, 5000),
+        description: truncate((input.description ?? '').trim(), LIMITS.pollDescription),
         durationMinutes: input.durationMinutes,
         timeZone: zone,
         organiserClusterId: organiser.id,
-        venueName: singleLine(input.venueName ?? '', 200) || null,
+        venueName: singleLine(input.venueName ?? '', LIMITS.venueName) || null,
         onlineUrl,
         closesAt: closesAt!,
         createdBy: a.userId,

@@ -1,4 +1,11 @@
-import type { AcceptBody, AcceptResult, ProposalCreateBody, ProposalQuery, Proposal as ProposalView } from '@samverka/contracts';
+import {
+  type AcceptBody,
+  type AcceptResult,
+  LIMITS,
+  type ProposalCreateBody,
+  type ProposalQuery,
+  type Proposal as ProposalView,
+} from '@samverka/contracts';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
@@ -13,7 +20,7 @@ import {
 } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { singleLine } from '../escape.ts';
+import { codePointLength, singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { insertEvent } from '../events/event-service.ts';
 import { renderMarkdown } from '../markdown.ts';
@@ -41,11 +48,15 @@ function canDecide(actor: Actor | null, p: Proposal): boolean {
 
 function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
+  const title = singleLine(input.title, Number.POSITIVE_INFINITY);
+  if (!title) details.push({ field: 'title', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
   if (!input.abstract.trim()) details.push({ field: 'abstract', message: 'an abstract is required' });
-  if (input.abstract.length > 10_000) details.push({ field: 'abstract', message: 'at most 10,000 characters' });
-  if (!singleLine(input.format, 200)) details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
-  if (!singleLine(input.audience, 300)) details.push({ field: 'audience', message: 'say who it is for' });
+  if (codePointLength(input.abstract) > LIMITS.proposalAbstract)
+    details.push({ field: 'abstract', message: `at most ${LIMITS.proposalAbstract.toLocaleString('en')} characters` });
+  if (!singleLine(input.format, LIMITS.proposalFormat))
+    details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
+  if (!singleLine(input.audience, LIMITS.proposalAudience)) details.push({ field: 'audience', message: 'say who it is for' });
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
   if (!cluster) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
   const slugs = [...new Set(input.themes)];
@@ -79,10 +90,10 @@ export function createProposal(db: Db, actor: Actor | null, input: ProposalInput
     const p = tx
       .insert(proposals)
       .values({
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         abstract: input.abstract.trim(),
-        format: singleLine(input.format, 200),
-        audience: singleLine(input.audience, 300),
+        format: singleLine(input.format, LIMITS.proposalFormat),
+        audience: singleLine(input.audience, LIMITS.proposalAudience),
         preferredFrom: input.preferredFrom,
         preferredTo: input.preferredTo,
         clusterId,
@@ -201,8 +212,10 @@ export function commentOnProposal(db: Db, actor: Actor | null, id: number, body:
   proposalRow(db, id);
   const text = body.trim();
   if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
-  if (text.length > 5000)
-    throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
+  if (codePointLength(text) > LIMITS.comment)
+    throw new DomainError('invalid', 'comment_too_long', `A comment has at most ${LIMITS.comment} characters`, [
+      { field: 'body', message: 'too long' },
+    ]);
   db.insert(proposalComments)
     .values({ proposalId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
     .run();
@@ -290,7 +303,7 @@ export function declineProposal(db: Db, actor: Actor | null, id: number, reason:
   const p = proposalRow(db, id);
   if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may decline the proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
-  const why = singleLine(reason, 500);
+  const why = singleLine(reason, LIMITS.reason);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
   db.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();

@@ -1,17 +1,18 @@
-import type {
-  AttendeeList,
-  RegistrationBody,
-  RegistrationPatch,
-  RegistrationResult,
-  RegistrationSummary,
-  Registration as RegistrationView,
+import {
+  type AttendeeList,
+  LIMITS,
+  type RegistrationBody,
+  type RegistrationPatch,
+  type RegistrationResult,
+  type RegistrationSummary,
+  type Registration as RegistrationView,
 } from '@samverka/contracts';
 import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { clusters, counties, events, registrations, type Db, type Event, type Registration } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { isEmail, normaliseEmail, singleLine } from '../escape.ts';
+import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '../escape.ts';
 import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
@@ -229,9 +230,10 @@ export function notify(
 function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; countyId: number | null; clusterId: number | null } {
   const details: ErrorDetail[] = [];
   const email = normaliseEmail(input.email);
-  if (!singleLine(input.name, 120)) details.push({ field: 'name', message: 'your name is required' });
+  if (!singleLine(input.name, LIMITS.name)) details.push({ field: 'name', message: 'your name is required' });
   if (!isEmail(email)) details.push({ field: 'email', message: 'not a valid email address' });
-  if (!singleLine(input.organisation, 200)) details.push({ field: 'organisation', message: 'your organisation is required' });
+  if (!singleLine(input.organisation, LIMITS.organisation))
+    details.push({ field: 'organisation', message: 'your organisation is required' });
   if (input.consent !== true) details.push({ field: 'consent', message: 'you must agree to the storing of your data to register' });
   let countyId: number | null = null;
   let clusterId: number | null = null;
@@ -245,8 +247,8 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
     if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
-  if ((input.dietaryNeeds ?? '').length > 500) details.push({ field: 'dietaryNeeds', message: 'at most 500 characters' });
-  if ((input.accessibilityNeeds ?? '').length > 500) details.push({ field: 'accessibilityNeeds', message: 'at most 500 characters' });
+  for (const field of ['dietaryNeeds', 'accessibilityNeeds'] as const)
+    if (codePointLength(input[field] ?? '') > LIMITS.needs) details.push({ field, message: `at most ${LIMITS.needs} characters` });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -257,7 +259,7 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
   return { email, countyId, clusterId };
 }
 
-const optional = (v: string | null | undefined, max: number) => (v ? v.trim().slice(0, max) || null : null);
+const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.trim(), max) || null : null);
 
 /**
  * Registers for an event. Runs in one IMMEDIATE transaction, so counting the confirmed seats and
@@ -298,13 +300,13 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
         eventId,
         token: newToken(),
         status,
-        name: singleLine(input.name, 120),
+        name: singleLine(input.name, LIMITS.name),
         email,
-        organisation: singleLine(input.organisation, 200),
+        organisation: singleLine(input.organisation, LIMITS.organisation),
         countyId,
         clusterId,
-        dietaryNeeds: optional(input.dietaryNeeds, 500),
-        accessibilityNeeds: optional(input.accessibilityNeeds, 500),
+        dietaryNeeds: optional(input.dietaryNeeds, LIMITS.needs),
+        accessibilityNeeds: optional(input.accessibilityNeeds, LIMITS.needs),
         language: input.language ?? 'sv',
         newsletter: input.newsletter ?? false,
         consentAt: now,
@@ -405,12 +407,12 @@ export function updateRegistration(db: Db, token: string, patch: RegistrationPat
   const row = db
     .update(registrations)
     .set({
-      name: singleLine(merged.name, 120),
-      organisation: singleLine(merged.organisation, 200),
+      name: singleLine(merged.name, LIMITS.name),
+      organisation: singleLine(merged.organisation, LIMITS.organisation),
       countyId,
       clusterId,
-      dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, 500),
-      accessibilityNeeds: patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, 500),
+      dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, LIMITS.needs),
+      accessibilityNeeds: patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, LIMITS.needs),
       language: patch.language ?? r.language,
       newsletter: patch.newsletter ?? r.newsletter,
       updatedAt: now,
@@ -563,12 +565,13 @@ export function messageRegistrants(
   now = new Date(),
 ): number {
   const e = assertOrganiser(db, actor, eventId);
-  const subject = singleLine(message.subject, 150);
+  const subject = singleLine(message.subject, LIMITS.subject);
   const body = message.body.trim();
   const details: ErrorDetail[] = [];
   if (!subject) details.push({ field: 'subject', message: 'required' });
   if (!body) details.push({ field: 'body', message: 'required' });
-  if (body.length > 10_000) details.push({ field: 'body', message: 'at most 10,000 characters' });
+  if (codePointLength(body) > LIMITS.message)
+    details.push({ field: 'body', message: `at most ${LIMITS.message.toLocaleString('en')} characters` });
   if (details.length) throw new DomainError('invalid', 'invalid_message', 'The message needs a subject and a text', details);
   return db.transaction((tx) => {
     const rows = activeRegistrations(tx, eventId);
