@@ -118,7 +118,7 @@ export function listCounties(db: Db): County[] {
     byCounty.set(c.countyId, list);
   }
   return all
-    .map((c) => ({ slug: c.slug, name: c.name, clusters: byCounty.get(c.id) ?? [] }))
+    .map((c): County => ({ slug: c.slug, name: c.name, clusters: byCounty.get(c.id) ?? [] }))
     .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 

@@ -1,6 +1,7 @@
 import {
   type AuditEntry,
   type Clash,
+  type EventBrief,
   type EventBriefPage,
   type EventPage,
   type EventQuery,
@@ -85,7 +86,9 @@ export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: nu
     .orderBy(asc(events.startsAt))
     .limit(20)
     .all();
-  return rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), lead: r.lead }));
+  return rows.map(
+    (r): Clash => ({ id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), lead: r.lead }),
+  );
 }
 
 function audit(tx: Tx, eventId: number, actor: Actor | null, action: string, changes: Record<string, [unknown, unknown]>, now: Date) {
@@ -306,7 +309,7 @@ export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEnt
     .where(eq(eventAudit.eventId, id))
     .orderBy(asc(eventAudit.id))
     .all()
-    .map((r) => ({ at: r.at.toISOString(), action: r.action, user: r.user, changes: r.changes }));
+    .map((r): AuditEntry => ({ at: r.at.toISOString(), action: r.action, user: r.user, changes: r.changes }));
 }
 
 // ---- Co-hosts ----
@@ -428,11 +431,13 @@ export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCo
     )
     .orderBy(asc(events.startsAt))
     .all()
-    .map((r) => ({
-      event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
-      cluster: { slug: r.slug, name: r.name },
-      invitedAt: r.invitedAt.toISOString(),
-    }));
+    .map(
+      (r): PendingCohostInvitation => ({
+        event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
+        cluster: { slug: r.slug, name: r.name },
+        invitedAt: r.invitedAt.toISOString(),
+      }),
+    );
 }
 
 // ---- Listing and search ----
@@ -564,20 +569,22 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
 export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): EventBriefPage {
   const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.briefMax);
   return {
-    events: rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      kind: r.kind,
-      status: r.status,
-      allDay: r.allDay,
-      startsAt: r.startsAt.toISOString(),
-      endsAt: r.endsAt.toISOString(),
-      timeZone: r.timeZone,
-      start: instantToLocal(r.startsAt, r.timeZone),
-      end: instantToLocal(r.endsAt, r.timeZone),
-      startDate: r.startDate,
-      endDate: r.endDate,
-    })),
+    events: rows.map(
+      (r): EventBrief => ({
+        id: r.id,
+        title: r.title,
+        kind: r.kind,
+        status: r.status,
+        allDay: r.allDay,
+        startsAt: r.startsAt.toISOString(),
+        endsAt: r.endsAt.toISOString(),
+        timeZone: r.timeZone,
+        start: instantToLocal(r.startsAt, r.timeZone),
+        end: instantToLocal(r.endsAt, r.timeZone),
+        startDate: r.startDate,
+        endDate: r.endDate,
+      }),
+    ),
     nextCursor,
   };
 }

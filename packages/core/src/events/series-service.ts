@@ -254,6 +254,10 @@ export function getSeries(db: Db, actor: Actor | null, id: number): Series {
     title: s.title,
     rrule: s.rrule,
     timeZone: s.timeZone,
-    occurrences: occurrences.map((o) => ({ id: o.id, startsAt: o.startsAt.toISOString(), status: o.status })),
+    occurrences: occurrences.map((o): Series['occurrences'][number] => ({
+      id: o.id,
+      startsAt: o.startsAt.toISOString(),
+      status: o.status,
+    })),
   };
 }

@@ -198,7 +198,7 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
       relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
       comments: comments
         .filter((c) => c.itemId === i.id)
-        .map((c) => ({
+        .map((c): HorizonView['comments'][number] => ({
           id: c.id,
           author: c.author,
           cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null,

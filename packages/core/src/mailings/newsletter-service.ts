@@ -216,7 +216,12 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
     url: links.event(e.id),
     when: e.allDay ? e.startDate! : fmt.format(e.startsAt),
   }));
-  const dl = deadlines.map((d) => ({ id: d.id, title: d.title, deadline: d.deadline!, url: d.url ?? `${links.base}/omvarld/${d.id}` }));
+  const dl = deadlines.map((d): NewsletterPreview['deadlines'][number] => ({
+    id: d.id,
+    title: d.title,
+    deadline: d.deadline!,
+    url: d.url ?? `${links.base}/omvarld/${d.id}`,
+  }));
   const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escapeHtml(n.subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a;max-width:40rem">
 <h1>${escapeHtml(n.subject)}</h1>
 ${renderMarkdown(n.body)}
@@ -231,7 +236,14 @@ ${dl.length ? `<h2>Sista dagar att hålla koll på</h2><ul>${dl.map((d) => `<li>
     ...(dl.length ? ['', 'Sista dagar att hålla koll på:', ...dl.map((d) => `• ${d.title} – ${d.deadline}\n  ${d.url}`)] : []),
   ].join('\n');
   const recipients = matchingSubscribers(db, f.clusterIds, f.themeIds).length;
-  return { subject: n.subject, html, text, events: ev.map(({ when: _w, ...e }) => e), deadlines: dl, recipients };
+  return {
+    subject: n.subject,
+    html,
+    text,
+    events: ev.map(({ when: _w, ...e }): NewsletterPreview['events'][number] => e),
+    deadlines: dl,
+    recipients,
+  };
 }
 
 export function previewNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): NewsletterPreview {

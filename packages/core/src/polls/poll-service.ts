@@ -163,7 +163,10 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         startsAt: s.startsAt.toISOString(),
         endsAt: s.endsAt.toISOString(),
         start: instantToLocal(s.startsAt, p.timeZone),
-        answers: mine.map((x) => ({ cluster: clusterRows.get(x.clusterId)!, answer: x.answer })),
+        answers: mine.map((x): PollView['slots'][number]['answers'][number] => ({
+          cluster: clusterRows.get(x.clusterId)!,
+          answer: x.answer,
+        })),
         score: {
           yes: mine.filter((x) => x.answer === 'yes').length,
           maybe: mine.filter((x) => x.answer === 'maybe').length,

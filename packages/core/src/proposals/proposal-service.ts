@@ -171,7 +171,7 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
       cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
       comments: comments
         .filter((c) => c.proposalId === p.id)
-        .map((c) => ({
+        .map((c): ProposalView['comments'][number] => ({
           id: c.id,
           author: c.author,
           cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
