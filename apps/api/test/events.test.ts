@@ -223,6 +223,13 @@ describe('POST /api/events', () => {
     expect((await call('GET', `/api/events/${event.id}`, 'lead')).json().title).toBe(title);
   });
 
+  it('documents the same limits in /api/openapi.json', async () => {
+    const doc = (await call('GET', '/api/openapi.json')).json();
+    const properties = doc.paths['/api/events'].post.requestBody.content['application/json'].schema.properties;
+    expect(properties.title).toMatchObject({ minLength: 1, maxLength: LIMITS.title });
+    expect(properties.capacity).toMatchObject({ minimum: LIMITS.capacity.min, maximum: LIMITS.capacity.max });
+  });
+
   it('names the unknown field in the details', async () => {
     const err = expectError(await call('POST', '/api/events', 'lead', body({ colour: 'green' })), 400, 'invalid_request');
     expect(err.details).toContainEqual({ field: 'body', message: 'unknown field "colour"' });
