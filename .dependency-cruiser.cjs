@@ -1,7 +1,8 @@
 /**
  * Dependency rules checked by `npm test` (dependency-cruiser). The web app talks to the API
- * through its one client and may take only types from the other workspaces; the domain core
- * never depends on the apps; nothing imports in a circle.
+ * through its one client and may take only types from core, db and the API; from contracts (the
+ * shapes and LIMITS every side shares) it may take values too. The domain core never depends on
+ * the apps; contracts depend on nothing of ours; nothing imports in a circle.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 module.exports = {
@@ -27,10 +28,17 @@ module.exports = {
       to: { path: '^apps/api/', dependencyTypesNot: ['type-only'] },
     },
     {
-      name: 'core-and-db-do-not-know-the-apps',
+      name: 'packages-do-not-know-the-apps',
       severity: 'error',
       from: { path: '^packages/' },
       to: { path: '^apps/' },
+    },
+    {
+      name: 'contracts-stand-alone',
+      severity: 'error',
+      comment: 'The shapes are the one source every side reads; they import nothing of ours, so nothing can drift into them.',
+      from: { path: '^packages/contracts/' },
+      to: { path: '^(apps|packages/(?!contracts/))' },
     },
     {
       name: 'db-does-not-know-core',

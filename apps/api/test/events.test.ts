@@ -1,3 +1,4 @@
+import { LIMITS } from '@samverka/contracts';
 import { eventAudit, eventOrganisers, events, eventThemes, series } from '@samverka/db';
 import { asc } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
@@ -204,6 +205,7 @@ describe('POST /api/events', () => {
     ['latitude out of range', { lat: 91, lng: 15 }, 'invalid_request', null],
     ['latitude as a string', { lat: '59.3', lng: 15 }, 'invalid_request', null],
     ['a title of 201 characters', { title: 'x'.repeat(201) }, 'invalid_request', null],
+    ['a title of 201 emoji', { title: '🌱'.repeat(201) }, 'invalid_request', null],
     ['a null title', { title: null }, 'invalid_request', null],
     ['no lead cluster', { leadCluster: undefined }, 'invalid_request', null],
   ])('400 for %s, and nothing is written', async (_what, over, code, message) => {
@@ -212,6 +214,20 @@ describe('POST /api/events', () => {
     if (typeof message === 'string') expect(err.message).toContain(message);
     else if (message) expect(err.message).toMatch(message);
     expect(snapshot()).toBe(before);
+  });
+
+  it('takes a title of 200 emoji: lengths are code points, in the schema as in core', async () => {
+    const title = '🌱'.repeat(LIMITS.title);
+    const event = await create({ title });
+    expect(event.title).toBe(title);
+    expect((await call('GET', `/api/events/${event.id}`, 'lead')).json().title).toBe(title);
+  });
+
+  it('documents the same limits in /api/openapi.json', async () => {
+    const doc = (await call('GET', '/api/openapi.json')).json();
+    const properties = doc.paths['/api/events'].post.requestBody.content['application/json'].schema.properties;
+    expect(properties.title).toMatchObject({ minLength: 1, maxLength: LIMITS.title });
+    expect(properties.capacity).toMatchObject({ minimum: LIMITS.capacity.min, maximum: LIMITS.capacity.max });
   });
 
   it('names the unknown field in the details', async () => {

@@ -1,4 +1,4 @@
-import type { User } from '@samverka/api/schemas';
+import type { User } from '@samverka/contracts';
 import type { Lang } from '$lib/i18n';
 import type { Api } from '$lib/server/api';
 

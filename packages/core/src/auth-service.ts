@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { loginTokens, sessions, users, type Db, type User } from '@samverka/db';
 import { loadActor, requireActor, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
-import { isEmail, normaliseEmail } from './escape.ts';
+import { codePointLength, isEmail, normaliseEmail } from './escape.ts';
 import { loginLinkMail } from './outbox/compose.ts';
 import { enqueueMail } from './outbox/outbox.ts';
 import { dummyPasswordHash, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
@@ -110,7 +110,7 @@ export function redeemLoginLink(db: Db, token: string, now = new Date()): User {
 }
 
 export function validatePassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) {
+  if (codePointLength(password) < MIN_PASSWORD_LENGTH) {
     throw new DomainError('invalid', 'weak_password', `The password must be at least ${MIN_PASSWORD_LENGTH} characters long`, [
       { field: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` },
     ]);

@@ -1,22 +1,9 @@
+import { type Cluster, type ClusterDetail, type ClusterPatch, type County, LIMITS, type Theme } from '@samverka/contracts';
 import { asc, eq } from 'drizzle-orm';
 import { clusters, counties, themes, type Db } from '@samverka/db';
 import { assertCanEditCluster, canEditCluster, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
-import { isEmail, singleLine } from './escape.ts';
-
-export interface ClusterView {
-  slug: string;
-  name: string;
-  county: { slug: string; name: string };
-  town: string;
-  lat: number;
-  lng: number;
-  summary: string;
-  description: string;
-  website: string | null;
-  contactEmail: string | null;
-  updatedAt: string;
-}
+import { isEmail, singleLine, truncate } from './escape.ts';
 
 const clusterColumns = {
   id: clusters.id,
@@ -34,7 +21,7 @@ const clusterColumns = {
   countyName: counties.name,
 };
 
-function toView(r: ReturnType<ReturnType<typeof selectClusters>['get']> & object): ClusterView {
+function toView(r: ReturnType<ReturnType<typeof selectClusters>['get']> & object): Cluster {
   return {
     slug: r.slug,
     name: r.name,
@@ -54,7 +41,7 @@ function selectClusters(db: Db) {
   return db.select(clusterColumns).from(clusters).innerJoin(counties, eq(counties.id, clusters.countyId));
 }
 
-export function listClusters(db: Db): ClusterView[] {
+export function listClusters(db: Db): Cluster[] {
   // Swedish alphabetical order (Å, Ä, Ö last), which SQLite's byte order does not give.
   return selectClusters(db)
     .all()
@@ -62,7 +49,7 @@ export function listClusters(db: Db): ClusterView[] {
     .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 
-export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterView & { canEdit: boolean } {
+export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterDetail {
   const row = selectClusters(db).where(eq(clusters.slug, slug)).get();
   if (!row) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
   return { ...toView(row), canEdit: canEditCluster(actor, row.id) };
@@ -72,15 +59,6 @@ export function clusterIdBySlug(db: Db, slug: string): number {
   const row = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
   if (!row) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
   return row.id;
-}
-
-export interface ClusterProfilePatch {
-  name?: string;
-  town?: string;
-  summary?: string;
-  description?: string;
-  website?: string | null;
-  contactEmail?: string | null;
 }
 
 function checkedUrl(value: string): string {
@@ -102,19 +80,19 @@ function checkedUrl(value: string): string {
 }
 
 /** Coordinators edit their own cluster's profile; admins any. Location and county stay reference data. */
-export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, patch: ClusterProfilePatch, now = new Date()): ClusterView {
+export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, patch: ClusterPatch, now = new Date()): Cluster {
   const id = clusterIdBySlug(db, slug);
   assertCanEditCluster(actor, id);
   const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now };
   const details: { field: string; message: string }[] = [];
   for (const key of ['name', 'town', 'summary'] as const) {
     if (patch[key] !== undefined) {
-      const v = singleLine(patch[key]!, key === 'summary' ? 300 : 120);
+      const v = singleLine(patch[key]!, key === 'summary' ? LIMITS.clusterSummary : LIMITS.name);
       if (!v) details.push({ field: key, message: 'must not be empty' });
       set[key] = v;
     }
   }
-  if (patch.description !== undefined) set.description = patch.description.trim().slice(0, 5000);
+  if (patch.description !== undefined) set.description = truncate(patch.description.trim(), LIMITS.clusterDescription);
   if (patch.website !== undefined) set.website = patch.website ? checkedUrl(patch.website.trim()) : null;
   if (patch.contactEmail !== undefined) {
     const e = patch.contactEmail?.trim() || null;
@@ -126,14 +104,8 @@ export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, 
   return getCluster(db, slug);
 }
 
-export interface CountyView {
-  slug: string;
-  name: string;
-  clusters: { slug: string; name: string }[];
-}
-
 /** Every county with the clusters in it; counties without a cluster are included with an empty list. */
-export function listCounties(db: Db): CountyView[] {
+export function listCounties(db: Db): County[] {
   const all = db.select().from(counties).orderBy(asc(counties.name)).all();
   const byCounty = new Map<number, { slug: string; name: string }[]>();
   for (const c of db
@@ -146,16 +118,10 @@ export function listCounties(db: Db): CountyView[] {
     byCounty.set(c.countyId, list);
   }
   return all
-    .map((c) => ({ slug: c.slug, name: c.name, clusters: byCounty.get(c.id) ?? [] }))
+    .map((c): County => ({ slug: c.slug, name: c.name, clusters: byCounty.get(c.id) ?? [] }))
     .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 
-export interface ThemeView {
-  slug: string;
-  nameSv: string;
-  nameEn: string;
-}
-
-export function listThemes(db: Db): ThemeView[] {
+export function listThemes(db: Db): Theme[] {
   return db.select({ slug: themes.slug, nameSv: themes.nameSv, nameEn: themes.nameEn }).from(themes).orderBy(asc(themes.id)).all();
 }

@@ -1,6 +1,7 @@
+import { type InviteBody, LIMITS, type User as UserView } from '@samverka/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
-import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor, type Role } from './access.ts';
+import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor } from './access.ts';
 import { issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';
@@ -10,25 +11,6 @@ import { enqueueMail } from './outbox/outbox.ts';
 import { hashPassword } from './passwords.ts';
 
 export const INVITATION_DAYS = 7;
-
-export interface UserView {
-  id: number;
-  email: string;
-  name: string;
-  language: Lang;
-  isAdmin: boolean;
-  roles: Role[];
-  /** The clusters the user coordinates. */
-  clusters: { slug: string; name: string }[];
-  hasPassword: boolean;
-  createdAt: string;
-  /** May start events, polls, proposals, newsletters and horizon items and read reports (access.ts canCoordinate). */
-  canCoordinate: boolean;
-  /** The clusters the user may act for (access.ts actsFor): those they coordinate, every cluster for an admin, in name order. */
-  actsFor: { slug: string; name: string }[];
-  /** May post newsletters and horizon items as the secretariat, under no cluster (access.ts actsFor with null). */
-  actsForNetwork: boolean;
-}
 
 const byName = new Intl.Collator('sv');
 
@@ -92,29 +74,15 @@ function clusterBySlug(db: Db, slug: string) {
   return cluster;
 }
 
-export interface UserInviteInput {
-  email: string;
-  name: string;
-  language?: Lang;
-  isAdmin?: boolean;
-  coordinatorOf?: string[];
-}
-
 /** An admin adds a user and mails them a login link valid for a week. */
-export function inviteUser(
-  db: Db,
-  actor: Actor | null,
-  input: UserInviteInput,
-  linkFor: (token: string) => string,
-  now = new Date(),
-): UserView {
+export function inviteUser(db: Db, actor: Actor | null, input: InviteBody, linkFor: (token: string) => string, now = new Date()): UserView {
   assertAdmin(actor);
   const email = normaliseEmail(input.email);
   if (!isEmail(email))
     throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
       { field: 'email', message: 'not an email address' },
     ]);
-  const name = singleLine(input.name, 120);
+  const name = singleLine(input.name, LIMITS.name);
   if (!name) throw new DomainError('invalid', 'invalid_name', 'A name is required', [{ field: 'name', message: 'required' }]);
   const clusterIds = (input.coordinatorOf ?? []).map((slug) => clusterBySlug(db, slug).id);
   const user = db.transaction((tx) => {
@@ -184,7 +152,7 @@ export async function createAdmin(db: Db, input: { email: string; name: string; 
     ? db.update(users).set({ isAdmin: true, passwordHash, disabledAt: null }).where(eq(users.id, existing.id)).returning().get()
     : db
         .insert(users)
-        .values({ email, name: singleLine(input.name, 120) || email, isAdmin: true, passwordHash, createdAt: now })
+        .values({ email, name: singleLine(input.name, LIMITS.name) || email, isAdmin: true, passwordHash, createdAt: now })
         .returning()
         .get();
   return viewUser(db, user);

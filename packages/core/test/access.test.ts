@@ -36,7 +36,7 @@ import {
   removeCohost,
   updateEvent,
 } from '../src/events/event-service.ts';
-import type { EventView } from '../src/events/event-view.ts';
+import type { Event as EventView } from '@samverka/contracts';
 import {
   createHorizonItem,
   deleteHorizonItem,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, isEmail, normaliseEmail, singleLine } from '../src/escape.ts';
+import { LONE_SURROGATE } from '../../../tests/support/text.ts';
+import { codePointLength, escapeHtml, isEmail, normaliseEmail, singleLine, truncate } from '../src/escape.ts';
 import { composeMail } from '../src/outbox/compose.ts';
 
 describe('escapeHtml', () => {
@@ -24,6 +25,48 @@ describe('singleLine', () => {
     expect(out).toHaveLength(10);
     expect(out).toBe(`${'x'.repeat(9)}…`);
     expect(singleLine('x'.repeat(10), 10)).toBe('x'.repeat(10));
+  });
+  it('counts and cuts in code points: 200 emoji stay whole, 201 lose the last two to the ellipsis, no half is left', () => {
+    expect(singleLine('🌱'.repeat(200), 200)).toBe('🌱'.repeat(200));
+    const out = singleLine('🌱'.repeat(201), 200);
+    expect(out).toBe(`${'🌱'.repeat(199)}…`);
+    expect(out).not.toMatch(LONE_SURROGATE);
+    // An odd budget of UTF-16 units fell in the middle of a pair before.
+    for (const max of [2, 3, 10, 11]) expect(singleLine(`a${'🌱'.repeat(20)}`, max)).not.toMatch(LONE_SURROGATE);
+  });
+});
+
+describe('codePointLength', () => {
+  it('counts code points, as AJV does, where .length counts UTF-16 units', () => {
+    expect(codePointLength('')).toBe(0);
+    expect(codePointLength('Grön')).toBe(4);
+    const seedlings = '🌱'.repeat(200);
+    expect(seedlings.length).toBe(400);
+    expect(codePointLength(seedlings)).toBe(200);
+    expect(codePointLength(`a🌱b👩‍🌾`)).toBe([...`a🌱b👩‍🌾`].length);
+  });
+  it('counts a lone surrogate as one', () => {
+    expect(codePointLength('\uD83Cx\uDF31')).toBe(3);
+  });
+});
+
+describe('truncate', () => {
+  const mixed = `Å🌱b👩‍🌾 c${'🌾x'.repeat(5)}`;
+  it('keeps a text within the limit as it is', () => {
+    expect(truncate(mixed, codePointLength(mixed))).toBe(mixed);
+    expect(truncate('🌱'.repeat(200), 200)).toBe('🌱'.repeat(200));
+  });
+  it('cuts at every length to a prefix of at most that many code points, never inside a pair', () => {
+    for (let max = 0; max < codePointLength(mixed); max++) {
+      const cut = truncate(mixed, max);
+      expect(cut).not.toMatch(LONE_SURROGATE);
+      expect(codePointLength(cut)).toBe(max);
+      expect(mixed.startsWith(cut)).toBe(true);
+    }
+  });
+  it('ends a cut text in the mark, counted in the limit', () => {
+    expect(truncate('🌱'.repeat(201), 200, '…')).toBe(`${'🌱'.repeat(199)}…`);
+    expect(truncate('x'.repeat(5), 3, '…')).toBe('xx…');
   });
 });
 

@@ -1,6 +1,7 @@
 import { eventAudit, eventOrganisers, events, eventThemes, type Db } from '@samverka/db';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { LIMITS } from '@samverka/contracts';
 import { loadActor, type Actor } from '../src/access.ts';
 import { subscribe } from '../src/domain-events.ts';
 import { canAnswerCohostInvitation, canInviteCohosts, canManageEvent, canSeeEvent, type OrganiserRef } from '../src/events/event-access.ts';
@@ -201,6 +202,18 @@ describe('resolveEventFields', () => {
     expect(details({ allDay: true, startDate: '2027-02-30' }).map((d) => d.field)).toEqual(['startDate']);
   });
 
+  it('measures the title in code points, as the API does: 200 emoji are a title, 201 are refused', () => {
+    const title = '🌱'.repeat(LIMITS.title);
+    expect(resolveEventFields(t.db, fields({ title })).title).toBe(title);
+    expect(details({ title: `${title}🌱` })).toEqual([{ field: 'title', message: 'at most 200 characters' }]);
+    expect(details({ description: '🌱'.repeat(LIMITS.eventDescription + 1) })).toEqual([
+      { field: 'description', message: 'at most 20,000 characters' },
+    ]);
+    expect(resolveEventFields(t.db, fields({ description: '🌱'.repeat(LIMITS.eventDescription) })).description).toHaveLength(
+      2 * LIMITS.eventDescription,
+    );
+  });
+
   it('names an unknown theme and requires at least one', () => {
     expect(details({ themes: ['krisberedskap', 'gardening'] })).toEqual([{ field: 'themes', message: 'unknown theme "gardening"' }]);
     expect(details({ themes: [] })).toEqual([{ field: 'themes', message: 'choose at least one theme' }]);
@@ -366,6 +379,21 @@ describe('createEvent', () => {
     const before = snapshot(t.db);
     expect(outcome(() => createEvent(t.db, as[role], input()))).toBe(expected);
     if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
+  });
+
+  it('takes a title of 200 emoji whole and refuses 201, writing nothing', () => {
+    const title = '🌱'.repeat(LIMITS.title);
+    const { event } = createEvent(t.db, as.lead, input({ title }));
+    expect(event.title).toBe(title);
+    expect(getEvent(t.db, as.lead, event.id).title).toBe(title);
+    const before = snapshot(t.db);
+    const err = caught(() => createEvent(t.db, as.lead, input({ title: `${title}🌱` })));
+    expect([err.kind, err.code, err.details]).toEqual([
+      'invalid',
+      'invalid_event',
+      [{ field: 'title', message: 'at most 200 characters' }],
+    ]);
+    expect(snapshot(t.db)).toBe(before);
   });
 
   it('refuses an unknown lead cluster naming it, and invalid fields, writing nothing', () => {

@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import { execFileSync } from 'node:child_process';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LIMITS } from '@samverka/contracts';
 import { loadActor, type Actor } from '../src/access.ts';
 import {
   answerCohostInvitation,
@@ -18,6 +19,7 @@ import { CANCELLED_KEEP_MS, FeedService, PUBLISHED_KEEP_MS, type BuiltFeed, type
 import { buildVevent } from '../src/feeds/ics.ts';
 import { personalFeed, regeneratePersonalFeed, revokePersonalFeed } from '../src/feeds/personal-feed.ts';
 import { readBoth } from '../../../tests/support/ics-readers.ts';
+import { LONE_SURROGATE } from '../../../tests/support/text.ts';
 import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
 import { caught } from './helpers.ts';
 
@@ -284,6 +286,23 @@ describe('what a feed holds over time', () => {
     expect(uids(feeds.ics({ type: 'all', cluster: 'agro-orebro' }, 'sv', NOW))).toEqual([]);
     expect(caught(() => feeds.ics({ type: 'event', id: event.id }, 'sv', NOW)).kind).toBe('not_found');
     expect(feeds.atom(ALL, 'sv', NOW).body.toString()).not.toContain('Utkast');
+  });
+
+  it('a title of 200 emoji reaches the calendar and the Atom feed whole: no fold or cut splits one', () => {
+    const title = '🌱'.repeat(LIMITS.title);
+    const e = published({ title, description: `x${'🌱'.repeat(3000)}` });
+    for (const body of [
+      feeds.ics(ALL, 'sv', NOW).body,
+      feeds.ics({ type: 'event', id: e.id }, 'en', NOW).body,
+      feeds.atom(ALL, 'sv', NOW).body,
+    ]) {
+      const text = body.toString('utf8');
+      expect(text).not.toMatch(LONE_SURROGATE);
+      // A lone surrogate turned into bytes is U+FFFD.
+      expect(text).not.toContain('\uFFFD');
+    }
+    const [read] = readBoth(feeds.ics({ type: 'event', id: e.id }, 'sv', NOW).body.toString('utf8')).events;
+    expect(read!.summary).toBe(title);
   });
 
   it('the single-event feed: published and cancelled events; 404 once deleted', () => {

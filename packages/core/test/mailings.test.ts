@@ -11,6 +11,8 @@ import {
 } from '@samverka/db';
 import { asc, eq, like } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '@samverka/contracts';
+import { LONE_SURROGATE } from '../../../tests/support/text.ts';
 import { loadActor, type Actor } from '../src/access.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent } from '../src/events/event-service.ts';
 import type { EventInput } from '../src/events/event-input.ts';
@@ -284,6 +286,17 @@ describe('invitations', () => {
       });
     }
     expect(mailsTo(t.db, 'unconfirmed@example.se')).toEqual([]);
+  });
+
+  it('quotes the first 1500 code points of the description, never cutting an emoji in half', () => {
+    // An odd first character puts every emoji across the 1500th UTF-16 unit.
+    const long = publishedEvent({ description: `x${'🌱'.repeat(2000)}` });
+    t.db.delete(outbox).run();
+    sendAnnouncement(t.db, organiser, long, ORG, later(1));
+    const { text } = mailsTo(t.db, 'org@example.se')[0]!;
+    expect(text).not.toMatch(LONE_SURROGATE);
+    expect(text).toContain(`x${'🌱'.repeat(LIMITS.announcementExcerpt - 1)}\n`);
+    expect(text).not.toContain('🌱'.repeat(LIMITS.announcementExcerpt));
   });
 
   it('a co-host sends to its own followers; nobody who already had it gets it again', () => {

@@ -1,6 +1,9 @@
 import { outbox } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '@samverka/contracts';
+import { LONE_SURROGATE } from '../../../tests/support/text.ts';
+import { codePointLength } from '../src/escape.ts';
 import { DomainError } from '../src/errors.ts';
 import { backoffMs, dueMails, enqueueMail, listOutbox, markFailedAttempt, markSent, MAX_PERMANENT_FAILURES } from '../src/outbox/outbox.ts';
 import { freshDb, type TestDb } from '../../../tests/support/fixtures.ts';
@@ -56,6 +59,14 @@ describe('enqueueMail', () => {
     expect(m.headers).toEqual({ 'X-Event Bcc': 'v Bcc: evil@x.se' });
   });
 
+  it('cuts a long subject to 250 code points ending in an ellipsis, never inside an emoji', () => {
+    enqueueMail(t.db, { to: 'a@example.se', subject: `Anmälan bekräftad: ${'🌱'.repeat(300)}`, text: 'T' }, now);
+    const { subject } = t.db.select().from(outbox).get()!;
+    expect(subject).toBe(`Anmälan bekräftad: ${'🌱'.repeat(LIMITS.mailSubject - 20)}…`);
+    expect(codePointLength(subject)).toBe(LIMITS.mailSubject);
+    expect(subject).not.toMatch(LONE_SURROGATE);
+  });
+
   it('refuses a recipient that is not one plain address', () => {
     for (const to of ['a@example.se\r\nBcc: evil@x.se', 'a@example.se, b@example.se', 'Anna <a@example.se>']) {
       expect(() => enqueueMail(t.db, { to, subject: 's', text: 't' }, now)).toThrow(DomainError);
@@ -92,6 +103,13 @@ describe('markFailedAttempt and markSent', () => {
     expect(dueMails(t.db, at(5_000), 10)).toHaveLength(1);
     markFailedAttempt(t.db, row(id), 'again', false, at(5_000));
     expect(row(id)).toMatchObject({ attempts: 2, nextAttemptAt: at(15_000) });
+  });
+
+  it('keeps the first 500 code points of a long error, never half an emoji', () => {
+    const id = enqueue();
+    markFailedAttempt(t.db, row(id), `x${'🌱'.repeat(600)}`, false, now);
+    expect(row(id).lastError).toBe(`x${'🌱'.repeat(LIMITS.mailError - 1)}`);
+    expect(row(id).lastError).not.toMatch(LONE_SURROGATE);
   });
 
   it('temporary failures never give up: nothing is lost while SMTP is down', () => {

@@ -6,7 +6,8 @@ import type { EventInput } from '../src/events/event-input.ts';
 import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent } from '../src/events/event-service.ts';
 import { acceptProposal, createProposal, type ProposalInput } from '../src/proposals/proposal-service.ts';
 import { register, setCheckIn } from '../src/registrations/registration-service.ts';
-import { buildReport, monthlyChartSvg, reportCsv, type Report } from '../src/reports/report-service.ts';
+import type { Report } from '@samverka/contracts';
+import { buildReport, monthlyChartSvg, reportCsv } from '../src/reports/report-service.ts';
 import { freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
 import { caught, outcome } from './helpers.ts';
 

@@ -1,3 +1,4 @@
+import { truncate } from '@samverka/core';
 import { Ajv, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
@@ -32,7 +33,7 @@ export default fp(
           const value = params[name];
           if (typeof value === 'string' && !/^[0-9]{1,10}$/.test(value)) {
             return done(
-              Object.assign(new Error(`The ${name} in the address must be a whole number, not "${value.slice(0, 20)}"`), {
+              Object.assign(new Error(`The ${name} in the address must be a whole number, not "${truncate(value, 20)}"`), {
                 statusCode: 400,
                 code: 'INVALID_REQUEST',
               }),

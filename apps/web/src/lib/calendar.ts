@@ -1,4 +1,4 @@
-import type { EventBrief } from '@samverka/api/schemas';
+import type { EventBrief } from '@samverka/contracts';
 import { addDays, dayNumber, dayString, HOME_ZONE, homeLocal } from '$lib/datetime';
 
 /** A month as "YYYY-MM". */

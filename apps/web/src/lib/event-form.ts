@@ -1,4 +1,4 @@
-import type { Event } from '@samverka/api/schemas';
+import type { Event } from '@samverka/contracts';
 import { HOME_ZONE } from '$lib/datetime';
 
 export type EventKind = Event['kind'];

@@ -1,42 +1,18 @@
+import { type EventCreateBody, type EventPatchBody, LIMITS } from '@samverka/contracts';
 import { eq, inArray } from 'drizzle-orm';
 import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
 import { DomainError, type ErrorDetail } from '../errors.ts';
-import { isEmail, singleLine } from '../escape.ts';
+import { codePointLength, isEmail, singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
 
-export interface EventFields {
-  title?: string;
-  description?: string;
-  kind?: EventKind;
-  themes?: string[];
-  allDay?: boolean;
-  /** Wall-clock start and end in the event's zone, "YYYY-MM-DDTHH:mm" (timed events). */
-  start?: string;
-  end?: string;
-  /** First and last day, "YYYY-MM-DD" (all-day events). */
-  startDate?: string;
-  endDate?: string;
-  timeZone?: string;
-  venueName?: string | null;
-  address?: string | null;
-  county?: string | null;
-  lat?: number | null;
-  lng?: number | null;
-  onlineUrl?: string | null;
-  language?: string;
-  capacity?: number | null;
-  /** Registration window as wall-clock times in the event's zone. */
-  registrationOpens?: string | null;
-  registrationCloses?: string | null;
-  contactEmail?: string | null;
-}
+/**
+ * An event's fields as the API takes them in a change (PATCH /api/events/:id): all optional;
+ * wall-clock times in the event's zone. The schema in @samverka/contracts is the one source.
+ */
+export type EventFields = EventPatchBody;
 
-export interface EventInput extends EventFields {
-  leadCluster: string;
-  title: string;
-  kind: EventKind;
-  themes: string[];
-}
+/** A new event as the API takes it (POST /api/events): lead cluster, title, kind and themes required. */
+export type EventInput = EventCreateBody;
 
 /** The columns of an event that the input determines (everything but ids, status and bookkeeping). */
 export type EventColumns = Pick<
@@ -123,11 +99,13 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
     }
   };
 
-  const title = singleLine(f.title, 200);
+  const title = singleLine(f.title, Number.POSITIVE_INFINITY);
   if (!title) fail('title', 'a title is required');
+  else if (codePointLength(title) > LIMITS.title) fail('title', `at most ${LIMITS.title} characters`);
   if (!EVENT_KINDS.includes(f.kind)) fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
   const description = (f.description ?? '').trim();
-  if (description.length > 20_000) fail('description', 'at most 20,000 characters');
+  if (codePointLength(description) > LIMITS.eventDescription)
+    fail('description', `at most ${LIMITS.eventDescription.toLocaleString('en')} characters`);
 
   const slugs = [...new Set(f.themes)];
   const themeRows = slugs.length
@@ -175,14 +153,14 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   const lat = f.lat ?? null;
   const lng = f.lng ?? null;
   if ((lat === null) !== (lng === null)) fail(lat === null ? 'lat' : 'lng', 'give both latitude and longitude, or neither');
-  if (lat !== null && (lat < -90 || lat > 90)) fail('lat', 'between -90 and 90');
-  if (lng !== null && (lng < -180 || lng > 180)) fail('lng', 'between -180 and 180');
+  if (lat !== null && Math.abs(lat) > LIMITS.latitude) fail('lat', `between -${LIMITS.latitude} and ${LIMITS.latitude}`);
+  if (lng !== null && Math.abs(lng) > LIMITS.longitude) fail('lng', `between -${LIMITS.longitude} and ${LIMITS.longitude}`);
   const onlineUrl = f.onlineUrl ? safeUrl(f.onlineUrl.trim(), 'onlineUrl', details) : null;
   const contactEmail = f.contactEmail?.trim() || null;
   if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'not an email address');
   const capacity = f.capacity ?? null;
-  if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000))
-    fail('capacity', 'a whole number from 1 to 100000');
+  if (capacity !== null && (!Number.isInteger(capacity) || capacity < LIMITS.capacity.min || capacity > LIMITS.capacity.max))
+    fail('capacity', `a whole number from ${LIMITS.capacity.min} to ${LIMITS.capacity.max}`);
   const language = f.language ?? 'sv';
   if (!/^[a-z]{2}$/.test(language)) fail('language', 'a two-letter language code such as sv or en');
 
@@ -209,8 +187,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
     timeZone: zone,
     startDate,
     endDate,
-    venueName: optionalText(f.venueName, 200),
-    address: optionalText(f.address, 300),
+    venueName: optionalText(f.venueName, LIMITS.venueName),
+    address: optionalText(f.address, LIMITS.address),
     countyId,
     lat,
     lng,

@@ -1,3 +1,15 @@
+import {
+  type AuditEntry,
+  type Clash,
+  type EventBrief,
+  type EventBriefPage,
+  type EventPage,
+  type EventQuery,
+  type Event as EventView,
+  type EventWithClashes,
+  LIMITS,
+  type PendingCohostInvitation,
+} from '@samverka/contracts';
 import { and, asc, eq, gt, inArray, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
@@ -10,7 +22,6 @@ import {
   themes,
   type Db,
   type Event,
-  type EventKind,
   type EventStatus,
 } from '@samverka/db';
 import { actsForNetwork, assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
@@ -34,21 +45,8 @@ import {
   type EventFields,
   type EventInput,
 } from './event-input.ts';
-import { loadRelated, organiserRefs, organisingClusterIds, toEventView, type EventView } from './event-view.ts';
+import { loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
-
-export interface Clash {
-  id: number;
-  title: string;
-  startsAt: string;
-  endsAt: string;
-  lead: string;
-}
-
-export interface EventWithClashes {
-  event: EventView;
-  clashes: Clash[];
-}
 
 /** A stable UID (RFC 5545 §3.8.4.7): globally unique, set once, never derived from changeable data. */
 export function newEventUid(): string {
@@ -93,7 +91,9 @@ export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: nu
     .orderBy(asc(events.startsAt))
     .limit(20)
     .all();
-  return rows.map((r) => ({ id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), lead: r.lead }));
+  return rows.map(
+    (r): Clash => ({ id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), lead: r.lead }),
+  );
 }
 
 function audit(tx: Tx, eventId: number, actor: Actor | null, action: string, changes: Record<string, [unknown, unknown]>, now: Date) {
@@ -316,7 +316,7 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
   if (row.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The event is already cancelled');
-  const why = singleLine(reason, 500);
+  const why = singleLine(reason, LIMITS.reason);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [
       { field: 'reason', message: 'required' },
@@ -346,13 +346,6 @@ export function deleteEvent(db: Db, actor: Actor | null, id: number, now = new D
   });
 }
 
-export interface AuditEntry {
-  at: string;
-  action: string;
-  user: string | null;
-  changes: Record<string, [unknown, unknown]>;
-}
-
 export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEntry[] {
   eventRow(db, id);
   assertCanManage(db, actor, id);
@@ -367,7 +360,7 @@ export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEnt
     .where(eq(eventAudit.eventId, id))
     .orderBy(asc(eventAudit.id))
     .all()
-    .map((r) => ({ at: r.at.toISOString(), action: r.action, user: r.user, changes: r.changes }));
+    .map((r): AuditEntry => ({ at: r.at.toISOString(), action: r.action, user: r.user, changes: r.changes }));
 }
 
 // ---- Co-hosts ----
@@ -494,12 +487,6 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
   return viewOne(db, a, eventId);
 }
 
-export interface PendingCohostInvitation {
-  event: { id: number; title: string; startsAt: string; status: EventStatus; lead: string };
-  cluster: { slug: string; name: string };
-  invitedAt: string;
-}
-
 /** Co-host invitations waiting for an answer from the clusters the actor coordinates. */
 export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCohostInvitation[] {
   const mine = coordinatedClusters(requireActor(actor));
@@ -522,32 +509,19 @@ export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCo
     .where(and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...mine]), ne(events.status, 'cancelled')))
     .orderBy(asc(events.startsAt))
     .all()
-    .map((r) => ({
-      event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
-      cluster: { slug: r.slug, name: r.name },
-      invitedAt: r.invitedAt.toISOString(),
-    }));
+    .map(
+      (r): PendingCohostInvitation => ({
+        event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
+        cluster: { slug: r.slug, name: r.name },
+        invitedAt: r.invitedAt.toISOString(),
+      }),
+    );
 }
 
 // ---- Listing and search ----
 
-export interface EventFilters {
-  from?: Date;
-  to?: Date;
-  cluster?: string;
-  theme?: string;
-  kind?: EventKind;
-  county?: string;
-  status?: EventStatus;
-  q?: string;
-  cursor?: string;
-  limit?: number;
-}
-
-export interface EventPage {
-  events: EventView[];
-  nextCursor: string | null;
-}
+/** The list's filters as the API takes them, with the boundaries read as instants. */
+export type EventFilters = Omit<EventQuery, 'from' | 'to'> & { from?: Date; to?: Date };
 
 /** Cursor = the (start, id) of the last event of the page, opaque to clients. */
 function encodeCursor(row: Event): string {
@@ -621,7 +595,7 @@ export function filterConditions(ids: ReturnType<typeof filterIds>, f: Pick<Even
 
 /** The rows of one page of the list (shared by the full and the brief list). */
 function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit: number): { rows: Event[]; nextCursor: string | null } {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), maxLimit);
+  const limit = Math.min(Math.max(f.limit ?? LIMITS.pageSize.default, 1), maxLimit);
   const ids = filterIds(db, f);
   const where = filterConditions(ids, f);
   if (f.status === 'draft') {
@@ -666,34 +640,31 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
 }
 
 export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventPage {
-  const { rows, nextCursor } = selectEventPage(db, actor, f, 200);
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max);
   const related = loadRelated(db, rows);
   return { events: rows.map((r) => toEventView(r, related, actor, false)), nextCursor };
 }
 
-/** What a calendar grid needs of an event: enough to place and link it, a tenth of the full view. */
-export type EventBrief = Pick<
-  EventView,
-  'id' | 'title' | 'kind' | 'status' | 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'start' | 'end' | 'startDate' | 'endDate'
->;
-
-export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): { events: EventBrief[]; nextCursor: string | null } {
-  const { rows, nextCursor } = selectEventPage(db, actor, f, 1000);
+/** What a calendar grid needs of each event: enough to place and link it, a tenth of the full view. */
+export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): EventBriefPage {
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.briefMax);
   return {
-    events: rows.map((r) => ({
-      id: r.id,
-      title: r.title,
-      kind: r.kind,
-      status: r.status,
-      allDay: r.allDay,
-      startsAt: r.startsAt.toISOString(),
-      endsAt: r.endsAt.toISOString(),
-      timeZone: r.timeZone,
-      start: instantToLocal(r.startsAt, r.timeZone),
-      end: instantToLocal(r.endsAt, r.timeZone),
-      startDate: r.startDate,
-      endDate: r.endDate,
-    })),
+    events: rows.map(
+      (r): EventBrief => ({
+        id: r.id,
+        title: r.title,
+        kind: r.kind,
+        status: r.status,
+        allDay: r.allDay,
+        startsAt: r.startsAt.toISOString(),
+        endsAt: r.endsAt.toISOString(),
+        timeZone: r.timeZone,
+        start: instantToLocal(r.startsAt, r.timeZone),
+        end: instantToLocal(r.endsAt, r.timeZone),
+        startDate: r.startDate,
+        endDate: r.endDate,
+      }),
+    ),
     nextCursor,
   };
 }

@@ -1,3 +1,4 @@
+import type { Event as EventView, Organiser } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
@@ -13,81 +14,8 @@ import {
   type OrganiserRef,
 } from './event-access.ts';
 
-export interface OrganiserView {
-  slug: string;
-  name: string;
-  role: 'lead' | 'cohost';
-  status: 'invited' | 'accepted' | 'declined';
-}
-
-export interface EventView {
-  id: number;
-  uid: string;
-  title: string;
-  description: string;
-  descriptionHtml: string;
-  kind: Event['kind'];
-  status: Event['status'];
-  cancelReason: string | null;
-  allDay: boolean;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  /** Wall-clock times in the event's zone. */
-  start: string;
-  end: string;
-  startDate: string | null;
-  endDate: string | null;
-  venueName: string | null;
-  address: string | null;
-  county: { slug: string; name: string } | null;
-  lat: number | null;
-  lng: number | null;
-  onlineUrl: string | null;
-  language: string;
-  capacity: number | null;
-  registrationOpensAt: string | null;
-  registrationClosesAt: string | null;
-  contactEmail: string | null;
-  lead: { slug: string; name: string };
-  organisers: OrganiserView[];
-  themes: string[];
-  seriesId: number | null;
-  revision: number;
-  createdAt: string;
-  updatedAt: string;
-  /**
-   * What the actor may do, so pages show the right controls without re-deriving the rules
-   * (events/event-access.ts). canEdit: manages the event (sees the co-hosts' answers and the
-   * log), whatever its status, though a cancelled event refuses changes (canUpdate).
-   */
-  canEdit: boolean;
-  /** May invite and remove co-hosts (the lead's coordinators, admins). */
-  canInvite: boolean;
-  /** updateEvent would be allowed: canEdit, and the event is not cancelled. */
-  canUpdate: boolean;
-  /** publishEvent would be allowed: canEdit, and the event is a draft (a place is checked on publishing). */
-  canPublish: boolean;
-  /** cancelEvent would be allowed: canEdit, and the event is not cancelled yet. */
-  canCancel: boolean;
-  /** deleteEvent would be allowed: a draft for those who manage it, any event for an admin. */
-  canDelete: boolean;
-  /** listAttendees and the attendee CSV would be allowed. */
-  canSeeAttendees: boolean;
-  /** The invited co-hosts whose invitation the actor may accept or decline here. */
-  canAnswerAs: { slug: string; name: string }[];
-  /**
-   * The clusters inviteCohost would take: all but those leading, invited or co-hosting (a
-   * cluster that declined may be invited again), when the actor may invite and the event is not
-   * cancelled. Only in the single-event view; lists leave it empty, as they do descriptionHtml.
-   */
-  inviteOptions: { slug: string; name: string }[];
-  /** The organising clusters the actor may mail and share the announcement of this published event for. */
-  announceAs: { slug: string; name: string }[];
-}
-
 interface Related {
-  organisers: Map<number, (OrganiserView & { clusterId: number })[]>;
+  organisers: Map<number, (Organiser & { clusterId: number })[]>;
   themes: Map<number, string[]>;
   counties: Map<number, { slug: string; name: string }>;
   /** Every cluster in Swedish name order, for inviteOptions; loaded only when asked for (the single-event view). */
@@ -99,7 +27,7 @@ const byName = new Intl.Collator('sv');
 /** Loads organisers, themes and counties for many events in three queries; `withClusters` adds every cluster, for inviteOptions. */
 export function loadRelated(db: Db, rows: Event[], withClusters = false): Related {
   const ids = rows.map((r) => r.id);
-  const organisers = new Map<number, (OrganiserView & { clusterId: number })[]>();
+  const organisers = new Map<number, (Organiser & { clusterId: number })[]>();
   const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
   if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null };

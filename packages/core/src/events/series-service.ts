@@ -1,3 +1,11 @@
+import {
+  LIMITS,
+  type Series,
+  type SeriesCreateBody,
+  type SeriesPatchBody,
+  type SeriesResult,
+  type SeriesUpdateResult,
+} from '@samverka/contracts';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import * as rruleModule from 'rrule';
@@ -12,7 +20,7 @@ import { singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, parseDate } from '../time.ts';
 import { canManageEvent, canSeeEvent } from './event-access.ts';
 import { leadClusterId, resolveEventFields, type EventFields } from './event-input.ts';
-import { applyEventPatch, assertCoordinatesLead, findClashes, insertEvent, type Clash } from './event-service.ts';
+import { applyEventPatch, assertCoordinatesLead, findClashes, insertEvent } from './event-service.ts';
 import { organiserRefs } from './event-view.ts';
 
 export const MAX_OCCURRENCES = 60;
@@ -34,25 +42,8 @@ const RULE_PARTS = new Set([
 ]);
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
-export interface SeriesInput extends Omit<EventFields, 'start' | 'end' | 'startDate' | 'endDate' | 'allDay'> {
-  leadCluster: string;
-  title: string;
-  kind: NonNullable<EventFields['kind']>;
-  themes: string[];
-  /** RRULE body in the event's local time, e.g. "FREQ=MONTHLY;BYDAY=+2TU;COUNT=10". */
-  rrule: string;
-  /** The first date the rule starts from, YYYY-MM-DD. */
-  firstDate: string;
-  startTime: string;
-  endTime: string;
-  publish?: boolean;
-}
-
-export interface SeriesResult {
-  seriesId: number;
-  eventIds: number[];
-  clashes: Clash[];
-}
+/** A new series as the API takes it: an RRULE in the event's local time from firstDate, each meeting from startTime to endTime. */
+export type SeriesInput = SeriesCreateBody;
 
 /**
  * The local dates a rule yields. rrule works in "floating" time: the dates are computed as if
@@ -185,7 +176,7 @@ export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, no
     const s = tx
       .insert(series)
       .values({
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         rrule: rrule.trim().replace(/^RRULE:/i, ''),
         timeZone: zone,
         leadClusterId: leadId,
@@ -203,12 +194,6 @@ export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, no
   return { ...result, clashes };
 }
 
-export interface SeriesPatch extends Omit<EventFields, 'start' | 'end' | 'startDate' | 'endDate' | 'allDay'> {
-  /** New wall-clock times of day for every changed occurrence. */
-  startTime?: string;
-  endTime?: string;
-}
-
 /**
  * Edits one occurrence and every later one in its series ("this and following"). Times of day
  * are applied to each occurrence's own date, so the meetings keep their dates.
@@ -218,9 +203,9 @@ export function updateSeriesFrom(
   actor: Actor | null,
   seriesId: number,
   eventId: number,
-  patch: SeriesPatch,
+  patch: SeriesPatchBody,
   now = new Date(),
-): { eventIds: number[] } {
+): SeriesUpdateResult {
   const a = requireActor(actor);
   const first = db.select().from(events).where(eq(events.id, eventId)).get();
   if (!first) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
@@ -253,7 +238,7 @@ export function updateSeriesFrom(
 }
 
 /** A series and its occurrences; drafts only for those who may see them, and 404 when none is visible. */
-export function getSeries(db: Db, actor: Actor | null, id: number) {
+export function getSeries(db: Db, actor: Actor | null, id: number): Series {
   const s = db.select().from(series).where(eq(series.id, id)).get();
   if (!s) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
   const occurrences = db
@@ -269,6 +254,10 @@ export function getSeries(db: Db, actor: Actor | null, id: number) {
     title: s.title,
     rrule: s.rrule,
     timeZone: s.timeZone,
-    occurrences: occurrences.map((o) => ({ id: o.id, startsAt: o.startsAt.toISOString(), status: o.status })),
+    occurrences: occurrences.map((o): Series['occurrences'][number] => ({
+      id: o.id,
+      startsAt: o.startsAt.toISOString(),
+      status: o.status,
+    })),
   };
 }

@@ -1,15 +1,14 @@
+import type { PersonalFeed } from '@samverka/contracts';
 import { eq } from 'drizzle-orm';
 import { feedTokens, type Db } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { newToken } from '../tokens.ts';
 
-export interface PersonalFeed {
-  token: string;
-  createdAt: string;
-}
+/** What core keeps of a feed; the API adds its links (url, webcal). */
+type PersonalFeedToken = Pick<PersonalFeed, 'token' | 'createdAt'>;
 
 /** The person's feed token, made on first request. */
-export function personalFeed(db: Db, actor: Actor | null, now = new Date()): PersonalFeed {
+export function personalFeed(db: Db, actor: Actor | null, now = new Date()): PersonalFeedToken {
   const a = requireActor(actor);
   const row = db.select().from(feedTokens).where(eq(feedTokens.userId, a.userId)).get();
   if (row) return { token: row.token, createdAt: row.createdAt.toISOString() };
@@ -17,7 +16,7 @@ export function personalFeed(db: Db, actor: Actor | null, now = new Date()): Per
 }
 
 /** A new token; the old link stops working at once (answers 404). */
-export function regeneratePersonalFeed(db: Db, actor: Actor | null, now = new Date()): PersonalFeed {
+export function regeneratePersonalFeed(db: Db, actor: Actor | null, now = new Date()): PersonalFeedToken {
   const a = requireActor(actor);
   const token = newToken();
   db.insert(feedTokens)

@@ -1,3 +1,4 @@
+import { type HorizonBody, type HorizonItem as HorizonView, type HorizonQuery, LIMITS } from '@samverka/contracts';
 import { and, asc, desc, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
@@ -12,40 +13,12 @@ import {
 } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { singleLine } from '../escape.ts';
+import { codePointLength, singleLine } from '../escape.ts';
 import { parseDate } from '../time.ts';
 import { concerned, emit } from '../domain-events.ts';
 
-export interface HorizonInput {
-  title: string;
-  url?: string | null;
-  summary: string;
-  source: string;
-  themes: string[];
-  deadline?: string | null;
-  /** The posting cluster; required for coordinators, optional for admins (the secretariat). */
-  cluster?: string | null;
-}
-
-export interface HorizonView {
-  id: number;
-  uid: string;
-  title: string;
-  url: string | null;
-  summary: string;
-  source: string;
-  deadline: string | null;
-  themes: string[];
-  cluster: { slug: string; name: string } | null;
-  relevantFor: { slug: string; name: string }[];
-  comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
-  createdAt: string;
-  updatedAt: string;
-  /** updateHorizonItem would be allowed: its author, the posting cluster's coordinators, admins. */
-  canEdit: boolean;
-  /** deleteHorizonItem would be allowed (the same people as canEdit). */
-  canDelete: boolean;
-}
+/** A new or changed item as the API takes it; the cluster is required for coordinators, optional for admins (the secretariat). */
+export type HorizonInput = HorizonBody;
 
 function assertCoordinator(actor: Actor | null): Actor {
   return assertCanCoordinate(actor, 'Only cluster coordinators post and discuss horizon-scanning items');
@@ -53,10 +26,13 @@ function assertCoordinator(actor: Actor | null): Actor {
 
 function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
+  const title = singleLine(input.title, Number.POSITIVE_INFINITY);
+  if (!title) details.push({ field: 'title', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
   if (!input.summary.trim()) details.push({ field: 'summary', message: 'a short summary is required' });
-  if (input.summary.length > 2000) details.push({ field: 'summary', message: 'at most 2000 characters' });
-  if (!singleLine(input.source, 200)) details.push({ field: 'source', message: 'say where it comes from' });
+  if (codePointLength(input.summary) > LIMITS.horizonSummary)
+    details.push({ field: 'summary', message: `at most ${LIMITS.horizonSummary} characters` });
+  if (!singleLine(input.source, LIMITS.horizonSource)) details.push({ field: 'source', message: 'say where it comes from' });
   let url: string | null = null;
   if (input.url) {
     try {
@@ -116,10 +92,10 @@ export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInp
       .insert(horizonItems)
       .values({
         uid: `deadline-${randomUUID()}@samverka`,
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         url: v.url,
         summary: input.summary.trim(),
-        source: singleLine(input.source, 200),
+        source: singleLine(input.source, LIMITS.horizonSource),
         deadline: input.deadline || null,
         clusterId: v.clusterId,
         createdBy: a.userId,
@@ -156,10 +132,10 @@ export function updateHorizonItem(db: Db, actor: Actor | null, id: number, input
   db.transaction((tx) => {
     tx.update(horizonItems)
       .set({
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         url: v.url,
         summary: input.summary.trim(),
-        source: singleLine(input.source, 200),
+        source: singleLine(input.source, LIMITS.horizonSource),
         deadline: input.deadline || null,
         revision: item.revision + 1,
         updatedAt: now,
@@ -216,39 +192,37 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
         .orderBy(asc(horizonComments.id))
         .all()
     : [];
-  return items.map((i) => ({
-    id: i.id,
-    uid: i.uid,
-    title: i.title,
-    url: i.url,
-    summary: i.summary,
-    source: i.source,
-    deadline: i.deadline,
-    themes: themeRows.filter((t) => t.itemId === i.id).map((t) => t.slug),
-    cluster: i.clusterId !== null ? (clusterRows.get(i.clusterId) ?? null) : null,
-    relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
-    comments: comments
-      .filter((c) => c.itemId === i.id)
-      .map((c) => ({
-        id: c.id,
-        author: c.author,
-        cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null,
-        body: c.body,
-        createdAt: c.createdAt.toISOString(),
-      })),
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
-    canEdit: canEdit(actor, i),
-    canDelete: canEdit(actor, i),
-  }));
+  return items.map(
+    (i): HorizonView => ({
+      id: i.id,
+      uid: i.uid,
+      title: i.title,
+      url: i.url,
+      summary: i.summary,
+      source: i.source,
+      deadline: i.deadline,
+      themes: themeRows.filter((t) => t.itemId === i.id).map((t) => t.slug),
+      cluster: i.clusterId !== null ? (clusterRows.get(i.clusterId) ?? null) : null,
+      relevantFor: relevance.filter((r) => r.itemId === i.id).map((r) => clusterRows.get(r.clusterId)!),
+      comments: comments
+        .filter((c) => c.itemId === i.id)
+        .map((c): HorizonView['comments'][number] => ({
+          id: c.id,
+          author: c.author,
+          cluster: c.clusterId !== null ? (clusterRows.get(c.clusterId)?.name ?? null) : null,
+          body: c.body,
+          createdAt: c.createdAt.toISOString(),
+        })),
+      createdAt: i.createdAt.toISOString(),
+      updatedAt: i.updatedAt.toISOString(),
+      canEdit: canEdit(actor, i),
+      canDelete: canEdit(actor, i),
+    }),
+  );
 }
 
-export interface HorizonFilter {
-  theme?: string;
-  /** Only items whose deadline is from today and within this many days. */
-  closingWithinDays?: number;
-  today?: string;
-}
+/** The board's filters as the API takes them; `today` (YYYY-MM-DD) fixes the date in tests. */
+export type HorizonFilter = HorizonQuery & { today?: string };
 
 /** The board: items with an upcoming deadline first (soonest first), then the newest without one. */
 export function listHorizonItems(db: Db, actor: Actor | null, f: HorizonFilter = {}): HorizonView[] {
@@ -291,9 +265,9 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
   const a = assertCoordinator(actor);
   itemRow(db, id);
   const text = body.trim();
-  if (!text || text.length > 5000)
-    throw new DomainError('invalid', 'invalid_comment', 'A comment has 1 to 5000 characters', [
-      { field: 'body', message: 'required, at most 5000 characters' },
+  if (!text || codePointLength(text) > LIMITS.comment)
+    throw new DomainError('invalid', 'invalid_comment', `A comment has 1 to ${LIMITS.comment} characters`, [
+      { field: 'body', message: `required, at most ${LIMITS.comment} characters` },
     ]);
   db.insert(horizonComments)
     .values({ itemId: id, userId: a.userId, clusterId: coordinatedClusters(a)[0] ?? null, body: text, createdAt: now })

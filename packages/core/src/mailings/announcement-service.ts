@@ -1,3 +1,4 @@
+import { LIMITS, type Recipients, type Shared, type SharedAnnouncement } from '@samverka/contracts';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { clusters, events, eventThemes, announcementDeliveries, announcementShares, type Db, type Event } from '@samverka/db';
 import { assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
@@ -6,6 +7,7 @@ import { canSeeEvent, managingClusters } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
 import { links } from '../links.ts';
+import { truncate } from '../escape.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText } from '../markdown.ts';
@@ -48,7 +50,7 @@ export function announcementMail(e: Event, lang: Lang, token: string, clusterNam
     ? new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
     : new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone }).format(e.startsAt);
   const where = [e.venueName, e.address].filter(Boolean).join(', ') || (e.onlineUrl ? t.online : '');
-  const about = markdownToText(e.description).slice(0, 1500);
+  const about = truncate(markdownToText(e.description), LIMITS.announcementExcerpt);
   return composeMail(lang, {
     subject: m.subject(e.title),
     greeting: t.mail.greetingNoName,
@@ -83,13 +85,7 @@ function deliver(tx: Tx, e: Event, via: number, clusterIds: number[], themeIds: 
  * A coordinator invites the subscribers who follow their cluster or any of the event's themes.
  * Nobody gets it twice. Raises announcement.sent (also when nobody new was mailed).
  */
-export function sendAnnouncement(
-  db: Db,
-  actor: Actor | null,
-  eventId: number,
-  viaCluster: string,
-  now = new Date(),
-): { recipients: number } {
+export function sendAnnouncement(db: Db, actor: Actor | null, eventId: number, viaCluster: string, now = new Date()): Recipients {
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const via = assertOrganiserCoordinator(db, a, eventId, viaCluster);
@@ -122,7 +118,7 @@ export function shareAnnouncement(
   fromCluster: string,
   toClusters: string[],
   now = new Date(),
-): { shared: string[] } {
+): Shared {
   const a = requireActor(actor);
   publishedEvent(db, a, eventId);
   const from = assertOrganiserCoordinator(db, a, eventId, fromCluster);
@@ -155,13 +151,7 @@ export function shareAnnouncement(
  * One action for a coordinator of a cluster the invitation was shared with: send it to that
  * cluster's followers. Raises announcement.passedOn.
  */
-export function passOnAnnouncement(
-  db: Db,
-  actor: Actor | null,
-  eventId: number,
-  clusterSlug: string,
-  now = new Date(),
-): { recipients: number } {
+export function passOnAnnouncement(db: Db, actor: Actor | null, eventId: number, clusterSlug: string, now = new Date()): Recipients {
   const a = requireActor(actor);
   const e = publishedEvent(db, a, eventId);
   const id = clusterId(db, clusterSlug);
@@ -196,14 +186,6 @@ export function passOnAnnouncement(
   };
 }
 
-export interface SharedAnnouncement {
-  event: { id: number; title: string; startsAt: string };
-  cluster: { slug: string; name: string };
-  sharedBy: string;
-  sharedAt: string;
-  passedOnAt: string | null;
-}
-
 /** Invitations shared with the clusters the actor coordinates that are not passed on yet. */
 export function sharedAnnouncements(db: Db, actor: Actor | null): SharedAnnouncement[] {
   const mine = coordinatedClusters(requireActor(actor));
@@ -222,11 +204,13 @@ export function sharedAnnouncements(db: Db, actor: Actor | null): SharedAnnounce
       .all()
       .map((c) => [c.id, c.name]),
   );
-  return rows.map((r) => ({
-    event: { id: r.share.eventId, title: r.title, startsAt: r.startsAt.toISOString() },
-    cluster: { slug: r.slug, name: r.name },
-    sharedBy: names.get(r.share.sharedByClusterId) ?? '',
-    sharedAt: r.share.sharedAt.toISOString(),
-    passedOnAt: r.share.passedOnAt?.toISOString() ?? null,
-  }));
+  return rows.map(
+    (r): SharedAnnouncement => ({
+      event: { id: r.share.eventId, title: r.title, startsAt: r.startsAt.toISOString() },
+      cluster: { slug: r.slug, name: r.name },
+      sharedBy: names.get(r.share.sharedByClusterId) ?? '',
+      sharedAt: r.share.sharedAt.toISOString(),
+      passedOnAt: r.share.passedOnAt?.toISOString() ?? null,
+    }),
+  );
 }

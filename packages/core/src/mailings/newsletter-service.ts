@@ -1,8 +1,16 @@
+import {
+  LIMITS,
+  type NewsletterBody,
+  type NewsletterDetail,
+  type NewsletterPreview,
+  type Newsletter as NewsletterView,
+  type Recipients,
+} from '@samverka/contracts';
 import { and, asc, desc, eq, gt, inArray, or, sql } from 'drizzle-orm';
 import { clusters, events, eventOrganisers, eventThemes, newsletters, themes, type Db, type Newsletter } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { escapeHtml, singleLine } from '../escape.ts';
+import { codePointLength, escapeHtml, singleLine } from '../escape.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
@@ -11,37 +19,8 @@ import type { ComposedMail } from '../outbox/compose.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
 
-export interface NewsletterInput {
-  subject: string;
-  body: string;
-  themes: string[];
-  clusters: string[];
-  /** Whose newsletter: a cluster the actor coordinates; omitted for the secretariat (admins). */
-  cluster?: string | null;
-}
-
-export interface NewsletterView {
-  id: number;
-  subject: string;
-  body: string;
-  themes: string[];
-  clusters: string[];
-  from: { slug: string; name: string } | null;
-  status: 'draft' | 'sent';
-  sentAt: string | null;
-  recipients: number | null;
-  createdAt: string;
-  canEdit: boolean;
-}
-
-export interface NewsletterContent {
-  subject: string;
-  html: string;
-  text: string;
-  events: { id: number; title: string; startsAt: string; url: string }[];
-  deadlines: { id: number; title: string; deadline: string; url: string }[];
-  recipients: number;
-}
+/** A newsletter as the API takes it; `cluster` is whose it is (one the actor coordinates), omitted for the secretariat (admins). */
+export type NewsletterInput = NewsletterBody;
 
 function row(db: Db, id: number): Newsletter {
   const n = db.select().from(newsletters).where(eq(newsletters.id, id)).get();
@@ -92,9 +71,10 @@ function view(db: Db, actor: Actor | null, n: Newsletter): NewsletterView {
 
 function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: number | null } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.subject, 150)) details.push({ field: 'subject', message: 'a subject is required' });
+  if (!singleLine(input.subject, LIMITS.subject)) details.push({ field: 'subject', message: 'a subject is required' });
   if (!input.body.trim()) details.push({ field: 'body', message: 'write something' });
-  if (input.body.length > 50_000) details.push({ field: 'body', message: 'at most 50,000 characters' });
+  if (codePointLength(input.body) > LIMITS.newsletterBody)
+    details.push({ field: 'body', message: `at most ${LIMITS.newsletterBody.toLocaleString('en')} characters` });
   if (details.length) throw new DomainError('invalid', 'invalid_newsletter', 'The newsletter needs a subject and a text', details);
   ids(db, input);
   if (input.cluster) {
@@ -120,7 +100,7 @@ export function createNewsletter(db: Db, actor: Actor | null, input: NewsletterI
   const n = db
     .insert(newsletters)
     .values({
-      subject: singleLine(input.subject, 150),
+      subject: singleLine(input.subject, LIMITS.subject),
       body: input.body.trim(),
       clusterId,
       themeSlugs: [...new Set(input.themes)],
@@ -149,7 +129,7 @@ export function updateNewsletter(db: Db, actor: Actor | null, id: number, input:
   });
   db.update(newsletters)
     .set({
-      subject: singleLine(input.subject, 150),
+      subject: singleLine(input.subject, LIMITS.subject),
       body: input.body.trim(),
       clusterId,
       themeSlugs: [...new Set(input.themes)],
@@ -161,7 +141,7 @@ export function updateNewsletter(db: Db, actor: Actor | null, id: number, input:
 }
 
 /** Sent issues are public (the archive); drafts only for their cluster's coordinators and admins. */
-export function getNewsletter(db: Db, actor: Actor | null, id: number): NewsletterView & { html: string | null; text: string | null } {
+export function getNewsletter(db: Db, actor: Actor | null, id: number): NewsletterDetail {
   const n = row(db, id);
   if (n.status !== 'sent' && !canEdit(actor, n)) throw new DomainError('not_found', 'unknown_newsletter', `There is no newsletter ${id}`);
   // The text as sent too: the archive page shows it without putting stored HTML into the page.
@@ -182,7 +162,7 @@ export function listNewsletters(db: Db, actor: Actor | null, opts: { drafts?: bo
  * The issue as it will go out: the Markdown text, then upcoming published events and open
  * deadlines for the chosen themes and clusters (all, when none are chosen).
  */
-export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): NewsletterContent {
+export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): NewsletterPreview {
   const f = ids(db, { themes: n.themeSlugs, clusters: n.clusterSlugs });
   const horizon = new Date(now.getTime() + 60 * 86_400_000);
   const conds = [];
@@ -241,7 +221,12 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
     url: links.event(e.id),
     when: e.allDay ? e.startDate! : fmt.format(e.startsAt),
   }));
-  const dl = deadlines.map((d) => ({ id: d.id, title: d.title, deadline: d.deadline!, url: d.url ?? `${links.base}/omvarld/${d.id}` }));
+  const dl = deadlines.map((d): NewsletterPreview['deadlines'][number] => ({
+    id: d.id,
+    title: d.title,
+    deadline: d.deadline!,
+    url: d.url ?? `${links.base}/omvarld/${d.id}`,
+  }));
   const html = `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${escapeHtml(n.subject)}</title></head><body style="font-family:sans-serif;line-height:1.5;color:#1a1a1a;max-width:40rem">
 <h1>${escapeHtml(n.subject)}</h1>
 ${renderMarkdown(n.body)}
@@ -256,17 +241,24 @@ ${dl.length ? `<h2>${escapeHtml(t.deadlines)}</h2><ul>${dl.map((d) => `<li><a hr
     ...(dl.length ? ['', `${t.deadlines}:`, ...dl.map((d) => `• ${d.title} – ${d.deadline}\n  ${d.url}`)] : []),
   ].join('\n');
   const recipients = matchingSubscribers(db, f.clusterIds, f.themeIds).length;
-  return { subject: n.subject, html, text, events: ev.map(({ when: _w, ...e }) => e), deadlines: dl, recipients };
+  return {
+    subject: n.subject,
+    html,
+    text,
+    events: ev.map(({ when: _w, ...e }): NewsletterPreview['events'][number] => e),
+    deadlines: dl,
+    recipients,
+  };
 }
 
-export function previewNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): NewsletterContent {
+export function previewNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): NewsletterPreview {
   const n = row(db, id);
   if (!canEdit(requireActor(actor), n)) throw forbidden('Only its cluster or an admin may preview this newsletter');
   return assembleNewsletter(db, n, now);
 }
 
 /** The issue as one subscriber gets it: the assembled text and HTML with a footer, in their language, linking to their manage page. */
-export function newsletterMail(content: Pick<NewsletterContent, 'subject' | 'text' | 'html'>, lang: Lang, token: string): ComposedMail {
+export function newsletterMail(content: Pick<NewsletterPreview, 'subject' | 'text' | 'html'>, lang: Lang, token: string): ComposedMail {
   const manage = subscriptionLinks.manage(token);
   const label = textsFor(lang).mail.mailings.newsletter.manage;
   return {
@@ -284,7 +276,7 @@ export function newsletterMail(content: Pick<NewsletterContent, 'subject' | 'tex
  * own unsubscribe link and one-click headers, all written in one transaction with the status
  * change, so an issue is sent once, completely, or not at all.
  */
-export function sendNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): { recipients: number } {
+export function sendNewsletter(db: Db, actor: Actor | null, id: number, now = new Date()): Recipients {
   const a = requireActor(actor);
   const n = row(db, id);
   if (!canEdit(a, n)) throw forbidden('Only its cluster or an admin may send this newsletter');

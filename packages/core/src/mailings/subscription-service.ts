@@ -1,3 +1,4 @@
+import type { SubscribeBody, Subscription, SubscriptionUpdateBody } from '@samverka/contracts';
 import { and, eq, inArray, isNotNull, or, type SQL } from 'drizzle-orm';
 import { clusters, subscriberClusters, subscribers, subscriberThemes, themes, type Db, type Subscriber } from '@samverka/db';
 import { DomainError, type ErrorDetail } from '../errors.ts';
@@ -10,20 +11,8 @@ import { newToken } from '../tokens.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export interface SubscriptionInput {
-  email: string;
-  language?: Lang;
-  clusters: string[];
-  themes: string[];
-}
-
-export interface SubscriptionView {
-  email: string;
-  language: Lang;
-  confirmed: boolean;
-  clusters: string[];
-  themes: string[];
-}
+/** A subscription as the API takes it. */
+export type SubscriptionInput = SubscribeBody;
 
 export const subscriptionLinks = {
   confirm: (token: string) => `${links.base}/prenumeration/bekrafta?token=${token}`,
@@ -127,13 +116,13 @@ function byToken(db: Db | Tx, token: string): Subscriber {
   return s;
 }
 
-export function confirmSubscription(db: Db, token: string, now = new Date()): SubscriptionView {
+export function confirmSubscription(db: Db, token: string, now = new Date()): Subscription {
   const s = byToken(db, token);
   if (!s.confirmedAt) db.update(subscribers).set({ confirmedAt: now, updatedAt: now }).where(eq(subscribers.id, s.id)).run();
   return getSubscription(db, token);
 }
 
-export function getSubscription(db: Db, token: string): SubscriptionView {
+export function getSubscription(db: Db, token: string): Subscription {
   const s = byToken(db, token);
   const cs = db
     .select({ slug: clusters.slug })
@@ -156,12 +145,7 @@ export function getSubscription(db: Db, token: string): SubscriptionView {
   };
 }
 
-export function updateSubscription(
-  db: Db,
-  token: string,
-  patch: { language?: Lang; clusters: string[]; themes: string[] },
-  now = new Date(),
-): SubscriptionView {
+export function updateSubscription(db: Db, token: string, patch: SubscriptionUpdateBody, now = new Date()): Subscription {
   const s = byToken(db, token);
   const follows = resolveFollows(db, patch);
   db.transaction((tx) => {

@@ -1,8 +1,9 @@
+import { LIMITS, type OutboxPage } from '@samverka/contracts';
 import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
 import { outbox, type Db, type MailAttachment, type OutboxMail } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
-import { isEmail, singleLine } from '../escape.ts';
+import { isEmail, singleLine, truncate } from '../escape.ts';
 
 export interface MailInput {
   to: string;
@@ -26,7 +27,7 @@ export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new D
   db.insert(outbox)
     .values({
       toAddress: mail.to,
-      subject: singleLine(mail.subject, 250),
+      subject: singleLine(mail.subject, LIMITS.mailSubject),
       text: mail.text,
       html: mail.html ?? null,
       attachments: mail.attachments ?? null,
@@ -68,7 +69,7 @@ export function markFailedAttempt(db: Db, mail: OutboxMail, error: string, perma
   db.update(outbox)
     .set({
       attempts,
-      lastError: error.slice(0, 500),
+      lastError: truncate(error, LIMITS.mailError),
       status: giveUp ? 'failed' : 'pending',
       nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)),
     })
@@ -76,12 +77,7 @@ export function markFailedAttempt(db: Db, mail: OutboxMail, error: string, perma
     .run();
 }
 
-export interface OutboxPage {
-  mails: OutboxMail[];
-  counts: Record<'pending' | 'sent' | 'failed', number>;
-}
-
-/** The outbox as admins see it (the product runs without SMTP; then this is where mail is read). */
+/** The outbox as admins see it, newest first (the product runs without SMTP; then this is where mail is read). */
 export function listOutbox(db: Db, actor: Actor | null, opts: { status?: 'pending' | 'sent' | 'failed'; limit?: number } = {}): OutboxPage {
   assertAdmin(actor);
   const where = opts.status ? eq(outbox.status, opts.status) : undefined;
@@ -96,5 +92,18 @@ export function listOutbox(db: Db, actor: Actor | null, opts: { status?: 'pendin
   for (const row of db.select({ status: outbox.status, n: sql<number>`count(*)` }).from(outbox).groupBy(outbox.status).all()) {
     counts[row.status] = row.n;
   }
-  return { mails, counts };
+  return {
+    mails: mails.map((m): OutboxPage['mails'][number] => ({
+      id: m.id,
+      toAddress: m.toAddress,
+      subject: m.subject,
+      text: m.text,
+      status: m.status,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      createdAt: m.createdAt.toISOString(),
+      sentAt: m.sentAt?.toISOString() ?? null,
+    })),
+    counts,
+  };
 }

@@ -1,10 +1,11 @@
+import { LIMITS, type PollAnswerBody, type PollCreateBody, type PollFinaliseResult, type Poll as PollView } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, eventOrganisers, events, pollAnswers, pollClusters, polls, pollSlots, users, type Db, type Poll } from '@samverka/db';
 import { actsFor, actsForAny, assertActsFor, clustersActedFor, requireActor, type Actor } from '../access.ts';
 import { DomainError, type ErrorDetail } from '../errors.ts';
-import { isEmail, singleLine } from '../escape.ts';
+import { codePointLength, isEmail, singleLine, truncate } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
-import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
+import { findClashes, insertEvent } from '../events/event-service.ts';
 import { concerned, emit } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
@@ -14,49 +15,8 @@ import { icsAttachment } from '../registrations/registration-mail.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant } from '../time.ts';
 
-export type PollAnswer = 'yes' | 'maybe' | 'no';
-
-export interface PollInput {
-  organiserCluster: string;
-  title: string;
-  description?: string;
-  durationMinutes: number;
-  invitedClusters: string[];
-  /** Candidate starts, wall-clock "YYYY-MM-DDTHH:mm" in the poll's zone (Europe/Stockholm by default). */
-  slots: string[];
-  /** When answers close, wall-clock in the poll's zone. */
-  closes: string;
-  timeZone?: string;
-  venueName?: string | null;
-  onlineUrl?: string | null;
-}
-
-export interface PollView {
-  id: number;
-  title: string;
-  description: string;
-  durationMinutes: number;
-  timeZone: string;
-  organiser: { slug: string; name: string };
-  invited: { slug: string; name: string }[];
-  venueName: string | null;
-  onlineUrl: string | null;
-  closesAt: string;
-  open: boolean;
-  finalSlotId: number | null;
-  eventId: number | null;
-  slots: {
-    id: number;
-    startsAt: string;
-    endsAt: string;
-    start: string;
-    answers: { cluster: { slug: string; name: string }; answer: PollAnswer }[];
-    score: { yes: number; maybe: number; no: number };
-    clashes: Clash[];
-  }[];
-  canAnswerFor: { slug: string; name: string }[];
-  canFinalise: boolean;
-}
+/** A new poll as the API takes it: candidate starts and the closing time are wall-clock "YYYY-MM-DDTHH:mm" in the poll's zone (Europe/Stockholm by default). */
+export type PollInput = PollCreateBody;
 
 function pollRow(db: Db, id: number): Poll {
   const p = db.select().from(polls).where(eq(polls.id, id)).get();
@@ -91,10 +51,12 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
       { field: 'organiserCluster', message: 'unknown cluster' },
     ]);
   assertActsFor(a, organiser.id, 'You can only start a poll for a cluster you coordinate');
-  const title = singleLine(input.title, 200);
+  const title = singleLine(input.title, Number.POSITIVE_INFINITY);
   if (!title) details.push({ field: 'title', message: 'a title is required' });
-  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 15 || input.durationMinutes > 24 * 60)
-    details.push({ field: 'durationMinutes', message: 'from 15 minutes to 24 hours' });
+  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
+  const minutes = LIMITS.pollMinutes;
+  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < minutes.min || input.durationMinutes > minutes.max)
+    details.push({ field: 'durationMinutes', message: `from ${minutes.min} minutes to ${minutes.max / 60} hours` });
   const slugs = [...new Set(input.invitedClusters)];
   const invited = slugs.length
     ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, slugs)).all()
@@ -102,7 +64,8 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   if (slugs.length === 0) details.push({ field: 'invitedClusters', message: 'invite at least one cluster' });
   for (const s of slugs)
     if (!invited.some((c) => c.slug === s)) details.push({ field: 'invitedClusters', message: `unknown cluster "${s}"` });
-  if (input.slots.length === 0 || input.slots.length > 30) details.push({ field: 'slots', message: 'give 1 to 30 candidate times' });
+  if (input.slots.length === 0 || input.slots.length > LIMITS.pollSlots)
+    details.push({ field: 'slots', message: `give 1 to ${LIMITS.pollSlots} candidate times` });
   const starts: Date[] = [];
   for (const [i, s] of input.slots.entries()) {
     try {
@@ -134,11 +97,11 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
       .insert(polls)
       .values({
         title,
-        description: (input.description ?? '').trim().slice(0, 5000),
+        description: truncate((input.description ?? '').trim(), LIMITS.pollDescription),
         durationMinutes: input.durationMinutes,
         timeZone: zone,
         organiserClusterId: organiser.id,
-        venueName: singleLine(input.venueName ?? '', 200) || null,
+        venueName: singleLine(input.venueName ?? '', LIMITS.venueName) || null,
         onlineUrl,
         closesAt: closesAt!,
         createdBy: a.userId,
@@ -206,14 +169,17 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
     open: isOpen(p, now),
     finalSlotId: p.finalSlotId,
     eventId: p.eventId,
-    slots: slots.map((s) => {
+    slots: slots.map((s): PollView['slots'][number] => {
       const mine = answers.filter((x) => x.slotId === s.id);
       return {
         id: s.id,
         startsAt: s.startsAt.toISOString(),
         endsAt: s.endsAt.toISOString(),
         start: instantToLocal(s.startsAt, p.timeZone),
-        answers: mine.map((x) => ({ cluster: clusterRows.get(x.clusterId)!, answer: x.answer })),
+        answers: mine.map((x): PollView['slots'][number]['answers'][number] => ({
+          cluster: clusterRows.get(x.clusterId)!,
+          answer: x.answer,
+        })),
         score: {
           yes: mine.filter((x) => x.answer === 'yes').length,
           maybe: mine.filter((x) => x.answer === 'maybe').length,
@@ -246,7 +212,7 @@ export function answerPoll(
   actor: Actor | null,
   id: number,
   clusterSlug: string,
-  answers: { slotId: number; answer: PollAnswer }[],
+  answers: PollAnswerBody['answers'],
   now = new Date(),
 ): PollView {
   const a = requireActor(actor);
@@ -332,7 +298,7 @@ export function finalisePoll(
   slotId: number,
   opts: { themes?: string[] } = {},
   now = new Date(),
-): { poll: PollView; eventId: number } {
+): PollFinaliseResult {
   const a = requireActor(actor);
   const p = pollRow(db, id);
   const invited = invitedIds(db, id);

@@ -1,3 +1,11 @@
+import {
+  type AcceptBody,
+  type AcceptResult,
+  LIMITS,
+  type ProposalCreateBody,
+  type ProposalQuery,
+  type Proposal as ProposalView,
+} from '@samverka/contracts';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
@@ -12,50 +20,15 @@ import {
 } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { singleLine } from '../escape.ts';
+import { codePointLength, singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { insertEvent } from '../events/event-service.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { parseDate } from '../time.ts';
 
-export interface ProposalInput {
-  cluster: string;
-  title: string;
-  abstract: string;
-  themes: string[];
-  format: string;
-  audience: string;
-  preferredFrom: string;
-  preferredTo: string;
-}
-
-export interface ProposalView {
-  id: number;
-  title: string;
-  abstract: string;
-  abstractHtml: string;
-  themes: string[];
-  format: string;
-  audience: string;
-  preferredFrom: string;
-  preferredTo: string;
-  cluster: { slug: string; name: string };
-  status: Proposal['status'];
-  declineReason: string | null;
-  eventId: number | null;
-  createdAt: string;
-  interested: { slug: string; name: string }[];
-  cohostOffers: { slug: string; name: string }[];
-  comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
-  /** The actor's permissions, for showing the right buttons. */
-  canDecide: boolean;
-  /**
-   * Clusters the actor coordinates that may still respond (all but the proposing one). An admin,
-   * who may respond for any cluster, is offered only those they coordinate, not the whole network.
-   */
-  respondAs: { slug: string; name: string }[];
-}
+/** A new proposal as the API takes it; the preferred period is two dates, YYYY-MM-DD. */
+export type ProposalInput = ProposalCreateBody;
 
 function proposalRow(db: Db, id: number): Proposal {
   const p = db.select().from(proposals).where(eq(proposals.id, id)).get();
@@ -85,11 +58,15 @@ function canDecide(actor: Actor | null, p: Proposal): boolean {
 
 function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
+  const title = singleLine(input.title, Number.POSITIVE_INFINITY);
+  if (!title) details.push({ field: 'title', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
   if (!input.abstract.trim()) details.push({ field: 'abstract', message: 'an abstract is required' });
-  if (input.abstract.length > 10_000) details.push({ field: 'abstract', message: 'at most 10,000 characters' });
-  if (!singleLine(input.format, 200)) details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
-  if (!singleLine(input.audience, 300)) details.push({ field: 'audience', message: 'say who it is for' });
+  if (codePointLength(input.abstract) > LIMITS.proposalAbstract)
+    details.push({ field: 'abstract', message: `at most ${LIMITS.proposalAbstract.toLocaleString('en')} characters` });
+  if (!singleLine(input.format, LIMITS.proposalFormat))
+    details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
+  if (!singleLine(input.audience, LIMITS.proposalAudience)) details.push({ field: 'audience', message: 'say who it is for' });
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
   if (!cluster) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
   const slugs = [...new Set(input.themes)];
@@ -124,10 +101,10 @@ export function createProposal(db: Db, actor: Actor | null, input: ProposalInput
     const p = tx
       .insert(proposals)
       .values({
-        title: singleLine(input.title, 200),
+        title: singleLine(input.title, LIMITS.title),
         abstract: input.abstract.trim(),
-        format: singleLine(input.format, 200),
-        audience: singleLine(input.audience, 300),
+        format: singleLine(input.format, LIMITS.proposalFormat),
+        audience: singleLine(input.audience, LIMITS.proposalAudience),
         preferredFrom: input.preferredFrom,
         preferredTo: input.preferredTo,
         clusterId,
@@ -186,42 +163,44 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
         .orderBy(asc(proposalComments.id))
         .all()
     : [];
-  return rows.map((p) => ({
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    abstractHtml: withComments ? renderMarkdown(p.abstract) : '',
-    themes: themeRows.filter((t) => t.proposalId === p.id).map((t) => t.slug),
-    format: p.format,
-    audience: p.audience,
-    preferredFrom: p.preferredFrom,
-    preferredTo: p.preferredTo,
-    cluster: clusterNames.get(p.clusterId)!,
-    status: p.status,
-    declineReason: p.declineReason,
-    eventId: p.eventId,
-    createdAt: p.createdAt.toISOString(),
-    interested: responses.filter((r) => r.proposalId === p.id && r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
-    cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
-    comments: comments
-      .filter((c) => c.proposalId === p.id)
-      .map((c) => ({
-        id: c.id,
-        author: c.author,
-        cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
-        body: c.body,
-        createdAt: c.createdAt.toISOString(),
-      })),
-    canDecide: canDecide(actor, p) && p.status === 'open',
-    respondAs: coordinatedClusters(actor)
-      .filter((c) => c !== p.clusterId)
-      .map((c) => clusterNames.get(c)!)
-      .filter(Boolean),
-  }));
+  return rows.map(
+    (p): ProposalView => ({
+      id: p.id,
+      title: p.title,
+      abstract: p.abstract,
+      abstractHtml: withComments ? renderMarkdown(p.abstract) : '',
+      themes: themeRows.filter((t) => t.proposalId === p.id).map((t) => t.slug),
+      format: p.format,
+      audience: p.audience,
+      preferredFrom: p.preferredFrom,
+      preferredTo: p.preferredTo,
+      cluster: clusterNames.get(p.clusterId)!,
+      status: p.status,
+      declineReason: p.declineReason,
+      eventId: p.eventId,
+      createdAt: p.createdAt.toISOString(),
+      interested: responses.filter((r) => r.proposalId === p.id && r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
+      cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
+      comments: comments
+        .filter((c) => c.proposalId === p.id)
+        .map((c): ProposalView['comments'][number] => ({
+          id: c.id,
+          author: c.author,
+          cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
+          body: c.body,
+          createdAt: c.createdAt.toISOString(),
+        })),
+      canDecide: canDecide(actor, p) && p.status === 'open',
+      respondAs: coordinatedClusters(actor)
+        .filter((c) => c !== p.clusterId)
+        .map((c) => clusterNames.get(c)!)
+        .filter(Boolean),
+    }),
+  );
 }
 
 /** The proposals board: open proposals first, newest first; visible to every logged-in user. */
-export function listProposals(db: Db, actor: Actor | null, filter: { status?: Proposal['status']; cluster?: string } = {}): ProposalView[] {
+export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery = {}): ProposalView[] {
   requireActor(actor);
   const where = [];
   if (filter.status) where.push(eq(proposals.status, filter.status));
@@ -246,8 +225,10 @@ export function commentOnProposal(db: Db, actor: Actor | null, id: number, body:
   const p = proposalRow(db, id);
   const text = body.trim();
   if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
-  if (text.length > 5000)
-    throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
+  if (codePointLength(text) > LIMITS.comment)
+    throw new DomainError('invalid', 'comment_too_long', `A comment has at most ${LIMITS.comment} characters`, [
+      { field: 'body', message: 'too long' },
+    ]);
   db.transaction((tx) => {
     const comment = tx
       .insert(proposalComments)
@@ -316,25 +297,13 @@ export function respondToProposal(
   return getProposal(db, a, id);
 }
 
-export interface AcceptInput {
-  /** When the workshop happens; defaults to the first day of the preferred period, 10:00–15:00. */
-  start?: string;
-  end?: string;
-  kind?: 'workshop' | 'webinar' | 'study_visit' | 'conference' | 'other' | 'network_meeting';
-}
-
 /**
  * Accepting turns the proposal into a draft event led by the proposing cluster, with every
  * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
+ * Without a start and end the workshop is on the first day of the preferred period, 10:00–15:00.
  * Raises event.created, cohost.invited (via 'proposal') for each offer, then proposal.accepted.
  */
-export function acceptProposal(
-  db: Db,
-  actor: Actor | null,
-  id: number,
-  input: AcceptInput = {},
-  now = new Date(),
-): { proposal: ProposalView; eventId: number } {
+export function acceptProposal(db: Db, actor: Actor | null, id: number, input: AcceptBody = {}, now = new Date()): AcceptResult {
   const a = requireActor(actor);
   const p = proposalRow(db, id);
   if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may accept the proposal');
@@ -396,7 +365,7 @@ export function declineProposal(db: Db, actor: Actor | null, id: number, reason:
   const p = proposalRow(db, id);
   if (!canDecide(a, p)) throw forbidden('Only the proposing cluster or a network admin may decline the proposal');
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
-  const why = singleLine(reason, 500);
+  const why = singleLine(reason, LIMITS.reason);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
   db.transaction((tx) => {

@@ -1,9 +1,18 @@
+import {
+  type AttendeeList,
+  LIMITS,
+  type RegistrationBody,
+  type RegistrationPatch,
+  type RegistrationResult,
+  type RegistrationSummary,
+  type Registration as RegistrationView,
+} from '@samverka/contracts';
 import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { clusters, counties, events, registrations, type Db, type Event, type Registration } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
-import { isEmail, normaliseEmail, singleLine } from '../escape.ts';
+import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '../escape.ts';
 import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
@@ -16,55 +25,8 @@ import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKin
 
 type DbOrTx = Db | Tx;
 
-export interface RegistrationInput {
-  name: string;
-  email: string;
-  organisation: string;
-  county?: string | null;
-  cluster?: string | null;
-  dietaryNeeds?: string | null;
-  accessibilityNeeds?: string | null;
-  consent: boolean;
-  newsletter?: boolean;
-  language?: 'sv' | 'en';
-}
-
-export interface RegistrationView {
-  id: number;
-  status: Registration['status'];
-  /** 1-based place on the waiting list; null unless waitlisted. */
-  position: number | null;
-  name: string | null;
-  email: string | null;
-  organisation: string | null;
-  county: { slug: string; name: string } | null;
-  cluster: { slug: string; name: string } | null;
-  dietaryNeeds: string | null;
-  accessibilityNeeds: string | null;
-  language: 'sv' | 'en';
-  newsletter: boolean;
-  consentAt: string;
-  checkedInAt: string | null;
-  createdAt: string;
-  event: {
-    id: number;
-    title: string;
-    startsAt: string;
-    endsAt: string;
-    timeZone: string;
-    allDay: boolean;
-    startDate: string | null;
-    endDate: string | null;
-    status: Event['status'];
-  };
-}
-
-export interface RegistrationResult {
-  registration: RegistrationView;
-  /** The manage-link secret; only given to whoever created the registration. */
-  token: string | null;
-  created: boolean;
-}
+/** A registration as the API takes it; `consent` must be true. */
+export type RegistrationInput = RegistrationBody;
 
 // ---- Reading ----
 
@@ -146,18 +108,6 @@ function byToken(db: DbOrTx, token: string): Registration {
 export function getRegistration(db: Db, token: string): RegistrationView {
   const r = byToken(db, token);
   return view(db, r, eventRow(db, r.eventId));
-}
-
-export interface RegistrationSummary {
-  capacity: number | null;
-  confirmed: number;
-  waitlisted: number;
-  seatsLeft: number | null;
-  open: boolean;
-  /** Why registration is closed: draft, cancelled, not_open_yet, closed, ended. */
-  closedReason: string | null;
-  opensAt: string | null;
-  closesAt: string | null;
 }
 
 export function registrationSummary(db: Db, eventId: number, now = new Date()): RegistrationSummary {
@@ -281,9 +231,10 @@ export function notify(
 function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; countyId: number | null; clusterId: number | null } {
   const details: ErrorDetail[] = [];
   const email = normaliseEmail(input.email);
-  if (!singleLine(input.name, 120)) details.push({ field: 'name', message: 'your name is required' });
+  if (!singleLine(input.name, LIMITS.name)) details.push({ field: 'name', message: 'your name is required' });
   if (!isEmail(email)) details.push({ field: 'email', message: 'not a valid email address' });
-  if (!singleLine(input.organisation, 200)) details.push({ field: 'organisation', message: 'your organisation is required' });
+  if (!singleLine(input.organisation, LIMITS.organisation))
+    details.push({ field: 'organisation', message: 'your organisation is required' });
   if (input.consent !== true) details.push({ field: 'consent', message: 'you must agree to the storing of your data to register' });
   let countyId: number | null = null;
   let clusterId: number | null = null;
@@ -297,8 +248,8 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
     if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
-  if ((input.dietaryNeeds ?? '').length > 500) details.push({ field: 'dietaryNeeds', message: 'at most 500 characters' });
-  if ((input.accessibilityNeeds ?? '').length > 500) details.push({ field: 'accessibilityNeeds', message: 'at most 500 characters' });
+  for (const field of ['dietaryNeeds', 'accessibilityNeeds'] as const)
+    if (codePointLength(input[field] ?? '') > LIMITS.needs) details.push({ field, message: `at most ${LIMITS.needs} characters` });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -309,7 +260,7 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
   return { email, countyId, clusterId };
 }
 
-const optional = (v: string | null | undefined, max: number) => (v ? v.trim().slice(0, max) || null : null);
+const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.trim(), max) || null : null);
 
 /**
  * Registers for an event. Runs in one IMMEDIATE transaction, so counting the confirmed seats and
@@ -342,7 +293,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
           dietaryNeeds: null,
           accessibilityNeeds: null,
         };
-        return { registration: { ...view(tx, existing, e), ...personal }, token: null, created: false };
+        return { registration: { ...view(tx, existing, e), ...personal }, token: null, manageUrl: null, created: false };
       }
       const { confirmed } = statusCounts(tx, eventId);
       const status = e.capacity === null || confirmed < e.capacity ? 'confirmed' : 'waitlisted';
@@ -350,13 +301,13 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
         eventId,
         token: newToken(),
         status,
-        name: singleLine(input.name, 120),
+        name: singleLine(input.name, LIMITS.name),
         email,
-        organisation: singleLine(input.organisation, 200),
+        organisation: singleLine(input.organisation, LIMITS.organisation),
         countyId,
         clusterId,
-        dietaryNeeds: optional(input.dietaryNeeds, 500),
-        accessibilityNeeds: optional(input.accessibilityNeeds, 500),
+        dietaryNeeds: optional(input.dietaryNeeds, LIMITS.needs),
+        accessibilityNeeds: optional(input.accessibilityNeeds, LIMITS.needs),
         language: input.language ?? 'sv',
         newsletter: input.newsletter ?? false,
         consentAt: now,
@@ -383,7 +334,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
         status,
         position: v.position,
       });
-      return { registration: v, token: row.token, created: true };
+      return { registration: v, token: row.token, manageUrl: row.token ? links.manage(row.token) : null, created: true };
     },
     { behavior: 'immediate' },
   );
@@ -459,17 +410,6 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
   );
 }
 
-export interface RegistrationPatch {
-  name?: string;
-  organisation?: string;
-  county?: string | null;
-  cluster?: string | null;
-  dietaryNeeds?: string | null;
-  accessibilityNeeds?: string | null;
-  language?: 'sv' | 'en';
-  newsletter?: boolean;
-}
-
 export function updateRegistration(db: Db, token: string, patch: RegistrationPatch, now = new Date()): RegistrationView {
   const r = byToken(db, token);
   const e = eventRow(db, r.eventId);
@@ -496,12 +436,12 @@ export function updateRegistration(db: Db, token: string, patch: RegistrationPat
   const row = db
     .update(registrations)
     .set({
-      name: singleLine(merged.name, 120),
-      organisation: singleLine(merged.organisation, 200),
+      name: singleLine(merged.name, LIMITS.name),
+      organisation: singleLine(merged.organisation, LIMITS.organisation),
       countyId,
       clusterId,
-      dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, 500),
-      accessibilityNeeds: patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, 500),
+      dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, LIMITS.needs),
+      accessibilityNeeds: patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, LIMITS.needs),
       language: patch.language ?? r.language,
       newsletter: patch.newsletter ?? r.newsletter,
       updatedAt: now,
@@ -553,15 +493,6 @@ function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
   if (!canManageEvent(actor, organiserRefs(db, eventId)))
     throw forbidden('Only the organisers of this event may see or manage its registrations');
   return e;
-}
-
-export interface AttendeeList {
-  capacity: number | null;
-  confirmed: number;
-  waitlisted: number;
-  cancelled: number;
-  checkedIn: number;
-  attendees: RegistrationView[];
 }
 
 export function listAttendees(db: Db, actor: Actor | null, eventId: number): AttendeeList {
@@ -665,12 +596,13 @@ export function messageRegistrants(
   now = new Date(),
 ): number {
   const e = assertOrganiser(db, actor, eventId);
-  const subject = singleLine(message.subject, 150);
+  const subject = singleLine(message.subject, LIMITS.subject);
   const body = message.body.trim();
   const details: ErrorDetail[] = [];
   if (!subject) details.push({ field: 'subject', message: 'required' });
   if (!body) details.push({ field: 'body', message: 'required' });
-  if (body.length > 10_000) details.push({ field: 'body', message: 'at most 10,000 characters' });
+  if (codePointLength(body) > LIMITS.message)
+    details.push({ field: 'body', message: `at most ${LIMITS.message.toLocaleString('en')} characters` });
   if (details.length) throw new DomainError('invalid', 'invalid_message', 'The message needs a subject and a text', details);
   return db.transaction((tx) => {
     const rows = activeRegistrations(tx, eventId);

@@ -1,3 +1,4 @@
+import type { Report } from '@samverka/contracts';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { clusters, counties, eventOrganisers, events, eventThemes, proposals, registrations, themes, type Db } from '@samverka/db';
@@ -7,27 +8,6 @@ import { escapeHtml } from '../escape.ts';
 import { neutraliseCell } from '../registrations/registration-service.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { DEFAULT_ZONE, startOfDate } from '../time.ts';
-
-export interface Count {
-  key: string;
-  label: string;
-  count: number;
-}
-
-export interface Report {
-  from: string;
-  to: string;
-  events: { total: number; cancelled: number; coHosted: number; byKind: Count[]; byTheme: Count[]; byCluster: Count[] };
-  registrations: {
-    confirmed: number;
-    checkedIn: number;
-    byCluster: (Count & { checkedIn: number })[];
-    byCounty: (Count & { checkedIn: number })[];
-    byTheme: (Count & { checkedIn: number })[];
-  };
-  proposals: { made: number; accepted: number };
-  months: { month: string; events: number; participants: number }[];
-}
 
 function assertReader(actor: Actor | null): void {
   assertCanCoordinate(actor, 'Reports are for the secretariat and cluster coordinators');

@@ -2,8 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FeedScope } from '@samverka/core';
 import { Type } from 'typebox';
 import { toErrorAnswer } from '../../plugins/error-handler.ts';
-import { Id, Slug, StrictObject } from '../../schemas/common.ts';
-import { EventKind } from '../../schemas/events.ts';
+import { EventKind, Id, Slug, StrictObject, Token } from '@samverka/contracts';
 import { sendFeed } from './conditional.ts';
 
 const Lang = Type.Optional(
@@ -17,7 +16,6 @@ const FeedQuery = StrictObject({
   lang: Lang,
 });
 const LangQuery = StrictObject({ lang: Lang });
-const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
 const ics = {
   200: Type.String({ description: 'text/calendar (RFC 5545)' }),
   304: Type.Null({ description: 'not modified' }),

@@ -21,7 +21,7 @@ import type {
   SubscribeBody,
   Subscription,
   SubscriptionUpdateBody,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 export type {
   HorizonBody,
   HorizonItem,
@@ -33,7 +33,7 @@ export type {
   Report,
   SharedAnnouncement,
   Subscription,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 import type {
   AcceptBody,
   AcceptResult,
@@ -52,8 +52,10 @@ import type {
   EventQuery,
   EventWithClashes,
   InviteBody,
+  Message,
   OutboxPage,
   PendingCohostInvitation,
+  PersonalFeed,
   Proposal,
   ProposalCreateBody,
   ProposalQuery,
@@ -62,10 +64,11 @@ import type {
   SeriesCreateBody,
   SeriesPatchBody,
   SeriesResult,
+  SeriesUpdateResult,
   Session,
   Theme,
   User,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 import type {
   AttendeeList,
   CheckInBody,
@@ -76,7 +79,7 @@ import type {
   RegistrationPatch,
   RegistrationResult,
   RegistrationSummary,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 import { env } from '$env/dynamic/private';
 
 /**
@@ -84,14 +87,6 @@ import { env } from '$env/dynamic/private';
  * process: requests go through Fastify's inject (no socket, same validation and access rules).
  * In `vite dev` they go over HTTP to API_URL.
  */
-/** GET /api/me/feed (apps/api/src/routes/api/me). */
-export interface PersonalFeed {
-  token: string;
-  createdAt: string;
-  url: string;
-  webcal: string;
-}
-
 export type ApiError = ErrorBody['error'] & { status: number };
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiError };
 
@@ -194,7 +189,7 @@ export type {
   SeriesPatchBody,
   Theme,
   User,
-} from '@samverka/api/schemas';
+} from '@samverka/contracts';
 export type EventKind = Event['kind'];
 export type EventStatus = Event['status'];
 
@@ -211,7 +206,7 @@ export function createApi(ctx: ApiContext) {
     },
     auth: {
       login: (email: string, password: string) => call<Session>(ctx, 'POST', '/api/auth/login', { email, password }),
-      requestLink: (email: string) => call<{ message: string }>(ctx, 'POST', '/api/auth/login-link', { email }),
+      requestLink: (email: string) => call<Message>(ctx, 'POST', '/api/auth/login-link', { email }),
       redeemLink: (token: string) => call<Session>(ctx, 'POST', '/api/auth/login-link/redeem', { token }),
       logout: () => call<null>(ctx, 'POST', '/api/auth/logout'),
     },
@@ -243,7 +238,7 @@ export function createApi(ctx: ApiContext) {
       create: (body: SeriesCreateBody) => call<SeriesResult>(ctx, 'POST', '/api/series', body),
       get: (id: number) => call<Series>(ctx, 'GET', `/api/series/${id}`),
       updateFrom: (id: number, eventId: number, patch: SeriesPatchBody) =>
-        call<{ eventIds: number[] }>(ctx, 'PATCH', `/api/series/${id}/from/${eventId}`, patch),
+        call<SeriesUpdateResult>(ctx, 'PATCH', `/api/series/${id}/from/${eventId}`, patch),
     },
     proposals: {
       list: (q: ProposalQuery = {}) => call<Proposal[]>(ctx, 'GET', `/api/proposals${query(q)}`),
@@ -287,7 +282,7 @@ export function createApi(ctx: ApiContext) {
       finalise: (id: number, body: PollFinaliseBody) => call<PollFinaliseResult>(ctx, 'POST', `/api/polls/${id}/finalise`, body),
     },
     subscriptions: {
-      subscribe: (body: SubscribeBody) => call<{ message: string }>(ctx, 'POST', '/api/subscriptions', body),
+      subscribe: (body: SubscribeBody) => call<Message>(ctx, 'POST', '/api/subscriptions', body),
       get: (token: string) => call<Subscription>(ctx, 'GET', `/api/subscriptions/${enc(token)}`),
       confirm: (token: string) => call<Subscription>(ctx, 'POST', `/api/subscriptions/${enc(token)}/confirm`),
       update: (token: string, body: SubscriptionUpdateBody) => call<Subscription>(ctx, 'PUT', `/api/subscriptions/${enc(token)}`, body),

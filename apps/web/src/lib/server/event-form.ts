@@ -1,3 +1,4 @@
+import { LIMITS } from '@samverka/contracts';
 import type { Messages } from '$lib/i18n';
 import { emptyEventValues, isEventKind, type EventFormValues, type EventKind } from '$lib/event-form';
 import type { EventCreateBody, EventPatchBody, SeriesCreateBody, SeriesPatchBody } from './api.ts';
@@ -56,7 +57,7 @@ function commonFields(v: EventFormValues, m: Messages, errors: Errors) {
   if (!v.title) errors.title = m.errRequired;
   if (!isEventKind(v.kind)) errors.kind = m.errRequired;
   if (v.themes.length === 0) errors.themes = m.errChooseTheme;
-  else if (v.themes.length > 6) errors.themes = m.errTooManyThemes;
+  else if (v.themes.length > LIMITS.themes) errors.themes = m.errTooManyThemes;
   const number = (name: 'lat' | 'lng' | 'capacity', whole: boolean): number | null => {
     const raw = v[name].replace(',', '.');
     if (raw === '') return null;

@@ -1,3 +1,4 @@
+import { LIMITS } from '@samverka/contracts';
 import { catalogues, type Lang } from '$lib/i18n';
 import type { HorizonBody, HorizonItem } from './api.ts';
 import { checkedValues } from './choices.ts';
@@ -46,7 +47,7 @@ export function readHorizonForm(
   const errors: Record<string, string> = {};
   for (const k of ['title', 'summary', 'source'] as const) if (!values[k]) errors[k] = m.errRequired;
   if (values.themes.length === 0) errors.themes = m.errChooseTheme;
-  else if (values.themes.length > 6) errors.themes = m.errTooManyThemes;
+  else if (values.themes.length > LIMITS.themes) errors.themes = m.errTooManyThemes;
   if (values.deadline && !/^\d{4}-\d{2}-\d{2}$/.test(values.deadline)) errors.deadline = m.errDate;
   if (values.url && !/^https?:\/\/\S+$/.test(values.url)) errors.url = m.horizonErrUrl;
   if (!values.cluster && !secretariat) errors.cluster = m.errRequired;

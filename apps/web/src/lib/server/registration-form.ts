@@ -1,3 +1,4 @@
+import { codePointLength, LIMITS } from '@samverka/contracts';
 import { fail } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import type { Lang, Messages } from '$lib/i18n';
@@ -33,9 +34,15 @@ export function readRegistrationForm(data: FormData): RegistrationValues {
   };
 }
 
-// The same limits as the API (apps/api/src/schemas/registrations.ts), checked here so the
-// reader gets every message at once and in their language.
-const MAX = { name: 120, email: 254, organisation: 200, dietaryNeeds: 500, accessibilityNeeds: 500 } as const;
+// The API's limits (LIMITS in @samverka/contracts), checked here so the reader gets every
+// message at once and in their language.
+const MAX = {
+  name: LIMITS.name,
+  email: LIMITS.email,
+  organisation: LIMITS.organisation,
+  dietaryNeeds: LIMITS.needs,
+  accessibilityNeeds: LIMITS.needs,
+} as const;
 
 /** Field errors of a new registration (`participant`) or a change of one (`update`: no email, no consent). */
 export function checkRegistration(v: RegistrationValues, m: Messages, kind: 'participant' | 'update'): Record<string, string> {
@@ -44,7 +51,7 @@ export function checkRegistration(v: RegistrationValues, m: Messages, kind: 'par
   if (kind === 'participant' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v.email)) errors.email = v.email ? m.reg.errEmail : m.errRequired;
   if (!v.organisation) errors.organisation = m.errRequired;
   for (const [k, max] of Object.entries(MAX)) {
-    if (v[k as keyof typeof MAX].length > max) errors[k] ??= m.reg.errTooLong(max);
+    if (codePointLength(v[k as keyof typeof MAX]) > max) errors[k] ??= m.reg.errTooLong(max);
   }
   if (kind === 'participant' && v.consent !== 'on') errors.consent = m.reg.errConsent;
   return errors;

@@ -1,3 +1,4 @@
+import { LIMITS } from '@samverka/contracts';
 import { error } from '@sveltejs/kit';
 import { MONTH, monthGrid, shiftMonth, type CalendarEvent } from '$lib/calendar';
 import { dayNumber, dayString, homeToday } from '$lib/datetime';
@@ -7,9 +8,9 @@ import { reference, themeOptions } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const CURSOR = /^[A-Za-z0-9_-]{1,100}$/;
+const CURSOR = new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.cursor}}$`);
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-/** At most this many API pages of 1000 for one month; a month with more says so. */
+/** At most this many API pages (of LIMITS.pageSize.briefMax) for one month; a month with more says so. */
 const MONTH_PAGES = 5;
 
 /** The filters as they stand in the URL (Swedish names), so a filtered view can be shared. */
@@ -88,12 +89,12 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const requested = sp.get('manad') ?? '';
   const month = MONTH.test(requested) ? requested : today.slice(0, 7);
   const next = shiftMonth(month, 1);
-  // One API call for the month, brief items only (more only if it holds over 1000 events).
+  // One API call for the month, brief items only (more only if it holds more events than a page).
   const fetchMonth = async () => {
     const events: CalendarEvent[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < MONTH_PAGES; i++) {
-      const page = await brief({ from: `${month}-01`, to: `${next}-01`, limit: 1000, cursor });
+      const page = await brief({ from: `${month}-01`, to: `${next}-01`, limit: LIMITS.pageSize.briefMax, cursor });
       if (!page.ok) return { events, unknownFilter: true, truncated: false };
       events.push(...page.events);
       if (!page.nextCursor) return { events, unknownFilter: false, truncated: false };

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { inviteUser, listOutbox, listUsers, setAdmin, setCoordinator } from '@samverka/core';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { InviteBody, OutboxPage, OutboxQuery, User, UserClusterParams, UserList, UserPatch } from '../../../schemas/users.ts';
+import { errors, IdParams, InviteBody, OutboxPage, OutboxQuery, User, UserClusterParams, UserList, UserPatch } from '@samverka/contracts';
 
 const security = [{ bearer: [] }];
 
@@ -75,13 +74,7 @@ const admin: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: OutboxPage, ...errors(400, 401, 403) },
       },
     },
-    async (req) => {
-      const page = listOutbox(app.db, req.actor, { status: req.query.status });
-      return {
-        counts: page.counts,
-        mails: page.mails.map((m) => ({ ...m, createdAt: m.createdAt.toISOString(), sentAt: m.sentAt?.toISOString() ?? null })),
-      };
-    },
+    async (req) => listOutbox(app.db, req.actor, { status: req.query.status }),
   );
 };
 export default admin;

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { authenticate, endSession, redeemLoginLink, requestLoginLink, requireActor, viewUser } from '@samverka/core';
-import { errors } from '../../../schemas/common.ts';
-import { LoginBody, LoginLinkBody, Message, RedeemBody, Session } from '../../../schemas/users.ts';
+import { errors, LoginBody, LoginLinkBody, Message, RedeemBody, Session } from '@samverka/contracts';
 
 const auth: FastifyPluginAsyncTypebox = async (app) => {
   // Per client address: enough for a person who mistypes, far too few for guessing passwords.

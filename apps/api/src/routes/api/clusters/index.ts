@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { getCluster, listClusters, updateClusterProfile } from '@samverka/core';
-import { ClusterDetail, ClusterList, ClusterPatch } from '../../../schemas/clusters.ts';
-import { errors, SlugParams } from '../../../schemas/common.ts';
+import { ClusterDetail, ClusterList, ClusterPatch, errors, SlugParams } from '@samverka/contracts';
 
 const clusters: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: { tags: ['clusters'], summary: 'All clusters of the network', response: { 200: ClusterList } } }, async () =>

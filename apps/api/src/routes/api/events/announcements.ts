@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { passOnAnnouncement, sendAnnouncement, shareAnnouncement } from '@samverka/core';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { Recipients, SendAnnouncementBody, ShareAnnouncementBody, Shared } from '../../../schemas/network.ts';
+import { errors, IdParams, Recipients, SendAnnouncementBody, ShareAnnouncementBody, Shared } from '@samverka/contracts';
 
 const tags = ['announcements'];
 const security = [{ bearer: [] }];

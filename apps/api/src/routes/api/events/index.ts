@@ -14,22 +14,23 @@ import {
   removeCohost,
   updateEvent,
 } from '@samverka/core';
-import { errors, IdParams } from '../../../schemas/common.ts';
 import {
   AnswerCohostInvitationBody,
   AuditLog,
   CancelBody,
+  errors,
   Event,
+  EventBriefPage,
+  EventBriefQuery,
   EventClusterParams,
   EventCreateBody,
   EventPage,
   EventPatchBody,
-  EventBriefPage,
-  EventBriefQuery,
   EventQuery,
   EventWithClashes,
+  IdParams,
   InviteCohostBody,
-} from '../../../schemas/events.ts';
+} from '@samverka/contracts';
 
 const tags = ['events'];
 

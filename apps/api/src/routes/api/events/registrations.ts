@@ -1,19 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { attendeesCsv, links, listAttendees, messageRegistrants, register, visibleRegistrationSummary, setCheckIn } from '@samverka/core';
+import { attendeesCsv, listAttendees, messageRegistrants, register, visibleRegistrationSummary, setCheckIn } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, IdParams } from '../../../schemas/common.ts';
 import {
   AttendeeList,
   CheckInBody,
   CheckInParams,
   CsvQuery,
+  errors,
+  IdParams,
   MessageBody,
   MessageResult,
   Registration,
   RegistrationBody,
   RegistrationResult,
   RegistrationSummary,
-} from '../../../schemas/registrations.ts';
+} from '@samverka/contracts';
 
 const tags = ['registrations'];
 const security = [{ bearer: [] }];
@@ -35,7 +36,7 @@ const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req, reply) => {
       const result = register(app.db, req.params.id, req.body);
       void app.mailer.kick();
-      return reply.code(result.created ? 201 : 200).send({ ...result, manageUrl: result.token ? links.manage(result.token) : null });
+      return reply.code(result.created ? 201 : 200).send(result);
     },
   );
 

@@ -9,8 +9,7 @@ import {
   updateHorizonItem,
 } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { HorizonBody, HorizonCommentBody, HorizonItem, HorizonQuery, RelevanceBody } from '../../../schemas/network.ts';
+import { errors, HorizonBody, HorizonCommentBody, HorizonItem, HorizonQuery, IdParams, RelevanceBody } from '@samverka/contracts';
 
 const tags = ['horizon'];
 const security = [{ bearer: [] }];

@@ -10,10 +10,7 @@ import {
   sharedAnnouncements,
 } from '@samverka/core';
 import { Type } from 'typebox';
-import { PendingCohostInvitation } from '../../../schemas/events.ts';
-import { SharedAnnouncement } from '../../../schemas/network.ts';
-import { errors } from '../../../schemas/common.ts';
-import { MePatch, PasswordBody, User } from '../../../schemas/users.ts';
+import { errors, MePatch, PasswordBody, PendingCohostInvitation, PersonalFeed, SharedAnnouncement, User } from '@samverka/contracts';
 
 const me: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: { tags: ['me'], security: [{ bearer: [] }], response: { 200: User, ...errors(401) } } }, async (req) =>
@@ -39,8 +36,7 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => pendingCohostInvitations(app.db, req.actor),
   );
 
-  const PersonalFeed = Type.Object({ token: Type.String(), createdAt: Type.String(), url: Type.String(), webcal: Type.String() });
-  const feedView = (f: { token: string; createdAt: string }) => {
+  const feedView = (f: Pick<PersonalFeed, 'token' | 'createdAt'>): PersonalFeed => {
     const url = `${app.config.publicUrl}/feeds/personal/${f.token}.ics`;
     return { ...f, url, webcal: url.replace(/^https?:/, 'webcal:') };
   };

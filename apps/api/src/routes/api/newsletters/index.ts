@@ -1,8 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createNewsletter, getNewsletter, listNewsletters, previewNewsletter, sendNewsletter, updateNewsletter } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { Newsletter, NewsletterBody, NewsletterDetail, NewsletterPreview, NewsletterQuery, Recipients } from '../../../schemas/network.ts';
+import {
+  errors,
+  IdParams,
+  Newsletter,
+  NewsletterBody,
+  NewsletterDetail,
+  NewsletterPreview,
+  NewsletterQuery,
+  Recipients,
+} from '@samverka/contracts';
 
 const tags = ['newsletters'];
 const security = [{ bearer: [] }];

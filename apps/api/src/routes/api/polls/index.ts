@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { Poll, PollAnswerBody, PollCreateBody, PollFinaliseBody, PollFinaliseResult } from '../../../schemas/network.ts';
+import { errors, IdParams, Poll, PollAnswerBody, PollCreateBody, PollFinaliseBody, PollFinaliseResult } from '@samverka/contracts';
 
 const tags = ['polls'];
 const security = [{ bearer: [] }];

@@ -8,18 +8,19 @@ import {
   listProposals,
   respondToProposal,
 } from '@samverka/core';
-import { errors, IdParams } from '../../../schemas/common.ts';
 import {
   AcceptBody,
   AcceptResult,
   CommentBody,
   DeclineBody,
+  errors,
+  IdParams,
   Proposal,
   ProposalCreateBody,
   ProposalList,
   ProposalQuery,
   RespondBody,
-} from '../../../schemas/proposals.ts';
+} from '@samverka/contracts';
 
 const tags = ['proposals'];
 const security = [{ bearer: [] }];

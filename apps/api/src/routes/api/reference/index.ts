@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { listCounties, listThemes } from '@samverka/core';
-import { CountyList, ThemeList } from '../../../schemas/clusters.ts';
+import { CountyList, ThemeList } from '@samverka/contracts';
 
 const reference: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/themes', { schema: { tags: ['reference'], response: { 200: ThemeList } } }, async () => listThemes(app.db));

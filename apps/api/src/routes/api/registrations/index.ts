@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { cancelRegistration, deletePersonalData, getRegistration, updateRegistration } from '@samverka/core';
-import { errors } from '../../../schemas/common.ts';
-import { Registration, RegistrationPatch, TokenParams } from '../../../schemas/registrations.ts';
+import { errors, Registration, RegistrationPatch, TokenParams } from '@samverka/contracts';
 
 const tags = ['registrations'];
 

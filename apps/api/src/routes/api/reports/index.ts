@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { buildReport, monthlyChartSvg, reportCsv } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors } from '../../../schemas/common.ts';
-import { Report, ReportQuery } from '../../../schemas/network.ts';
+import { errors, Report, ReportQuery } from '@samverka/contracts';
 
 const tags = ['reports'];
 const security = [{ bearer: [] }];

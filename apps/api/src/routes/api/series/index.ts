@@ -1,7 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createSeries, getSeries, updateSeriesFrom } from '@samverka/core';
-import { errors, IdParams } from '../../../schemas/common.ts';
-import { Series, SeriesCreateBody, SeriesFromParams, SeriesPatchBody, SeriesResult } from '../../../schemas/events.ts';
+import {
+  errors,
+  IdParams,
+  Series,
+  SeriesCreateBody,
+  SeriesFromParams,
+  SeriesPatchBody,
+  SeriesResult,
+  SeriesUpdateResult,
+} from '@samverka/contracts';
 
 const tags = ['series'];
 const security = [{ bearer: [] }];
@@ -34,10 +42,7 @@ const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: SeriesFromParams,
         body: SeriesPatchBody,
-        response: {
-          200: { type: 'object', properties: { eventIds: { type: 'array', items: { type: 'integer' } } } },
-          ...errors(400, 401, 403, 404, 409, 422),
-        },
+        response: { 200: SeriesUpdateResult, ...errors(400, 401, 403, 404, 409, 422) },
       },
     },
     async (req) => updateSeriesFrom(app.db, req.actor, req.params.id, req.params.eventId, req.body),

@@ -1,8 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { confirmSubscription, getSubscription, subscribe, unsubscribe, updateSubscription } from '@samverka/core';
-import { errors } from '../../../schemas/common.ts';
-import { OneClickBody, SubscribeBody, Subscription, SubscriptionUpdateBody, SubscriptionTokenParams } from '../../../schemas/network.ts';
-import { Message } from '../../../schemas/users.ts';
+import {
+  errors,
+  Message,
+  OneClickBody,
+  SubscribeBody,
+  Subscription,
+  SubscriptionTokenParams,
+  SubscriptionUpdateBody,
+} from '@samverka/contracts';
 
 const tags = ['subscriptions'];
 

@@ -1,3 +1,4 @@
+import { TOKEN_PATTERN } from '@samverka/contracts';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import type { Api } from '$lib/server/api';
@@ -17,8 +18,8 @@ import type { Actions, PageServerLoad } from './$types';
 // The load sets the headers for every page this route renders, an action's answer included (an
 // action's redirect leads within this site, where the posting page's own policy still applies).
 
-/** The shape of a manage token (apps/api/src/schemas/registrations.ts); anything else cannot exist. */
-const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
+/** The shape of a manage token (as the API checks it); anything else cannot exist. */
+const TOKEN = new RegExp(TOKEN_PATTERN);
 
 const DONE = ['anmald', 'sparad', 'avbokad'] as const;
 

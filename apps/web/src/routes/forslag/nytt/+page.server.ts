@@ -1,3 +1,4 @@
+import { LIMITS } from '@samverka/contracts';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
@@ -30,7 +31,7 @@ export const actions: Actions = {
     const errors: Record<string, string> = {};
     for (const k of ['cluster', 'title', 'abstract', 'format', 'audience'] as const) if (!values[k]) errors[k] = m.errRequired;
     if (values.themes.length === 0) errors.themes = m.errChooseTheme;
-    else if (values.themes.length > 6) errors.themes = m.errTooManyThemes;
+    else if (values.themes.length > LIMITS.themes) errors.themes = m.errTooManyThemes;
     if (!DATE.test(values.preferredFrom)) errors.preferredFrom = m.errDate;
     if (!DATE.test(values.preferredTo)) errors.preferredTo = m.errDate;
     if (Object.keys(errors).length) return fail(400, { message: m.formHasErrors, fields: errors, values });

@@ -1,3 +1,4 @@
+import { codePointLength, LIMITS } from '@samverka/contracts';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
@@ -51,9 +52,9 @@ export const actions: Actions = {
     const values = { subject: field(form, 'subject'), body: field(form, 'body') };
     const fields: Record<string, string> = {};
     if (!values.subject) fields.subject = m.errRequired;
-    else if (values.subject.length > 150) fields.subject = m.reg.errTooLong(150);
+    else if (codePointLength(values.subject) > LIMITS.subject) fields.subject = m.reg.errTooLong(LIMITS.subject);
     if (!values.body) fields.body = m.errRequired;
-    else if (values.body.length > 10_000) fields.body = m.reg.errTooLong(10_000);
+    else if (codePointLength(values.body) > LIMITS.message) fields.body = m.reg.errTooLong(LIMITS.message);
     if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.message(id, values);
     if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, values).data, action: 'message' });

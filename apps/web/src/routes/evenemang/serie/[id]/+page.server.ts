@@ -1,3 +1,4 @@
+import { LIMITS } from '@samverka/contracts';
 import { error } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import type { Clash } from '$lib/server/api';
@@ -19,7 +20,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     if (one.ok) {
       const length = Date.parse(one.data.endsAt) - Date.parse(one.data.startsAt);
       const to = new Date(Date.parse(last.startsAt) + length).toISOString();
-      const others = await locals.api.events.list({ from: first.startsAt, to, status: 'published', limit: 200 });
+      const others = await locals.api.events.list({ from: first.startsAt, to, status: 'published', limit: LIMITS.pageSize.max });
       const own = new Set(series.occurrences.map((o) => o.id));
       if (others.ok) {
         clashes = others.data.events.flatMap((e) => {

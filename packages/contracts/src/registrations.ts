@@ -1,18 +1,18 @@
 import { Type, type Static } from 'typebox';
-import { Lang, NamedRef, Slug, StrictObject } from './common.ts';
+import { Id, Lang, NamedRef, Slug, StrictObject, Token } from './common.ts';
 import { EventStatus } from './events.ts';
+import { LIMITS } from './limits.ts';
 
 const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
-const Token = Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' });
 
 export const RegistrationBody = StrictObject({
-  name: Type.String({ minLength: 1, maxLength: 120 }),
-  email: Type.String({ minLength: 3, maxLength: 254 }),
-  organisation: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
+  email: Type.String({ minLength: LIMITS.emailMin, maxLength: LIMITS.email }),
+  organisation: Type.String({ minLength: 1, maxLength: LIMITS.organisation }),
   county: Type.Optional(N(Slug)),
   cluster: Type.Optional(N(Slug)),
-  dietaryNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
-  accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  dietaryNeeds: Type.Optional(N(Type.String({ maxLength: LIMITS.needs }))),
+  accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: LIMITS.needs }))),
   consent: Type.Boolean({ description: 'must be true: the participant agrees to the storing of their data' }),
   newsletter: Type.Optional(Type.Boolean()),
   language: Type.Optional(Lang),
@@ -20,12 +20,12 @@ export const RegistrationBody = StrictObject({
 export type RegistrationBody = Static<typeof RegistrationBody>;
 
 export const RegistrationPatch = StrictObject({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
-  organisation: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
+  organisation: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.organisation })),
   county: Type.Optional(N(Slug)),
   cluster: Type.Optional(N(Slug)),
-  dietaryNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
-  accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  dietaryNeeds: Type.Optional(N(Type.String({ maxLength: LIMITS.needs }))),
+  accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: LIMITS.needs }))),
   language: Type.Optional(Lang),
   newsletter: Type.Optional(Type.Boolean()),
 });
@@ -34,7 +34,7 @@ export type RegistrationPatch = Static<typeof RegistrationPatch>;
 export const Registration = Type.Object({
   id: Type.Integer(),
   status: Type.Union([Type.Literal('confirmed'), Type.Literal('waitlisted'), Type.Literal('cancelled')]),
-  position: N(Type.Integer()),
+  position: N(Type.Integer({ description: '1-based place on the waiting list; null unless waitlisted' })),
   name: N(Type.String()),
   email: N(Type.String()),
   organisation: N(Type.String()),
@@ -75,7 +75,7 @@ export const RegistrationSummary = Type.Object({
   waitlisted: Type.Integer(),
   seatsLeft: N(Type.Integer()),
   open: Type.Boolean(),
-  closedReason: N(Type.String()),
+  closedReason: N(Type.String({ description: 'why registration is closed: draft, cancelled, not_open_yet, closed or ended' })),
   opensAt: N(Type.String()),
   closesAt: N(Type.String()),
 });
@@ -93,14 +93,14 @@ export type AttendeeList = Static<typeof AttendeeList>;
 
 export const TokenParams = StrictObject({ token: Token });
 export const CheckInParams = StrictObject({
-  id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
-  registrationId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+  id: Id,
+  registrationId: Id,
 });
 export const CheckInBody = StrictObject({ checkedIn: Type.Boolean() });
 export type CheckInBody = Static<typeof CheckInBody>;
 export const MessageBody = StrictObject({
-  subject: Type.String({ minLength: 1, maxLength: 150 }),
-  body: Type.String({ minLength: 1, maxLength: 10_000 }),
+  subject: Type.String({ minLength: 1, maxLength: LIMITS.subject }),
+  body: Type.String({ minLength: 1, maxLength: LIMITS.message }),
 });
 export type MessageBody = Static<typeof MessageBody>;
 export const MessageResult = Type.Object({ recipients: Type.Integer() });

@@ -1,4 +1,5 @@
-// Types the web app's API client imports, so the two sides cannot drift apart.
+// The API's shapes: the schemas the API validates and documents with, the types core returns and
+// the web app's client reads, and the LIMITS all of them share.
 export * from './common.ts';
 export * from './clusters.ts';
 export * from './users.ts';
@@ -6,3 +7,4 @@ export * from './events.ts';
 export * from './proposals.ts';
 export * from './registrations.ts';
 export * from './network.ts';
+export * from './limits.ts';

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { NamedRef, StrictObject } from './common.ts';
+import { LIMITS } from './limits.ts';
 
 export const Cluster = Type.Object({
   slug: Type.String(),
@@ -22,12 +23,12 @@ export type ClusterDetail = Static<typeof ClusterDetail>;
 export const ClusterList = Type.Array(Cluster);
 
 export const ClusterPatch = StrictObject({
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
-  town: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
-  summary: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
-  description: Type.Optional(Type.String({ maxLength: 5000 })),
-  website: Type.Optional(Type.Union([Type.String({ maxLength: 300 }), Type.Null()])),
-  contactEmail: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
+  town: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
+  summary: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.clusterSummary })),
+  description: Type.Optional(Type.String({ maxLength: LIMITS.clusterDescription })),
+  website: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.clusterWebsite }), Type.Null()])),
+  contactEmail: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.email }), Type.Null()])),
 });
 export type ClusterPatch = Static<typeof ClusterPatch>;
 

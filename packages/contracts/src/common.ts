@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { LIMITS } from './limits.ts';
 
-/** Every error answer has this shape; see plugins/error-handler.ts. */
+/** Every error answer has this shape; see apps/api/src/plugins/error-handler.ts. */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
@@ -16,13 +17,16 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const Slug = Type.String({
   pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$',
   minLength: 1,
-  maxLength: 80,
+  maxLength: LIMITS.slug,
   description: 'lower-case words joined by hyphens',
 });
-export const Email = Type.String({ minLength: 3, maxLength: 254, format: 'email' });
+export const Email = Type.String({ minLength: LIMITS.emailMin, maxLength: LIMITS.email, format: 'email' });
 export const IsoDateTime = Type.String({ format: 'date-time' });
 export const Lang = Type.Union([Type.Literal('sv'), Type.Literal('en')]);
-export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 });
+export const Id = Type.Integer({ minimum: 1, maximum: LIMITS.id });
+/** Secrets in addresses (manage links, subscriptions, feeds): URL-safe base64 of a random value. */
+export const TOKEN_PATTERN = `^[A-Za-z0-9_-]{${LIMITS.tokenMin},${LIMITS.token}}$`;
+export const Token = Type.String({ pattern: TOKEN_PATTERN });
 
 export const SlugParams = Type.Object({ slug: Slug }, { additionalProperties: false });
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });

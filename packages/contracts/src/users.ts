@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Email, Lang, NamedRef, Slug, StrictObject } from './common.ts';
+import { Email, Id, Lang, NamedRef, Slug, StrictObject } from './common.ts';
+import { LIMITS } from './limits.ts';
 
 export const User = Type.Object({
   id: Type.Integer(),
@@ -19,33 +20,38 @@ export type User = Static<typeof User>;
 export const UserList = Type.Array(User);
 
 export const LoginBody = StrictObject({
-  email: Type.String({ minLength: 1, maxLength: 254 }),
-  password: Type.String({ minLength: 1, maxLength: 1024 }),
+  email: Type.String({ minLength: 1, maxLength: LIMITS.email }),
+  password: Type.String({ minLength: 1, maxLength: LIMITS.password }),
 });
 export type LoginBody = Static<typeof LoginBody>;
 
-export const LoginLinkBody = StrictObject({ email: Type.String({ minLength: 1, maxLength: 254 }) });
-export const RedeemBody = StrictObject({ token: Type.String({ minLength: 20, maxLength: 200 }) });
+export const LoginLinkBody = StrictObject({ email: Type.String({ minLength: 1, maxLength: LIMITS.email }) });
+export const RedeemBody = StrictObject({ token: Type.String({ minLength: LIMITS.loginTokenMin, maxLength: LIMITS.loginToken }) });
 
 export const Session = Type.Object({ token: Type.String(), expiresAt: Type.String(), user: User });
 export type Session = Static<typeof Session>;
 
 export const Message = Type.Object({ message: Type.String() });
+export type Message = Static<typeof Message>;
 
-export const PasswordBody = StrictObject({ password: Type.String({ minLength: 1, maxLength: 1024 }) });
+/** The person's private calendar feed (GET /api/me/feed): the secret, and the link as https and webcal. */
+export const PersonalFeed = Type.Object({ token: Type.String(), createdAt: Type.String(), url: Type.String(), webcal: Type.String() });
+export type PersonalFeed = Static<typeof PersonalFeed>;
+
+export const PasswordBody = StrictObject({ password: Type.String({ minLength: 1, maxLength: LIMITS.password }) });
 export const MePatch = StrictObject({ language: Lang });
 
 export const InviteBody = StrictObject({
   email: Email,
-  name: Type.String({ minLength: 1, maxLength: 120 }),
+  name: Type.String({ minLength: 1, maxLength: LIMITS.name }),
   language: Type.Optional(Lang),
   isAdmin: Type.Optional(Type.Boolean()),
-  coordinatorOf: Type.Optional(Type.Array(Slug, { maxItems: 30, uniqueItems: true })),
+  coordinatorOf: Type.Optional(Type.Array(Slug, { maxItems: LIMITS.clusters, uniqueItems: true })),
 });
 export type InviteBody = Static<typeof InviteBody>;
 
 export const UserPatch = StrictObject({ isAdmin: Type.Boolean() });
-export const UserClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
+export const UserClusterParams = StrictObject({ id: Id, slug: Slug });
 
 export const OutboxMail = Type.Object({
   id: Type.Integer(),

@@ -1,17 +1,18 @@
 import { Type, type Static } from 'typebox';
 import { NamedRef, Slug, StrictObject } from './common.ts';
 import { EventKind } from './events.ts';
+import { LIMITS } from './limits.ts';
 
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$' });
 
 export const ProposalCreateBody = StrictObject({
   cluster: Slug,
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  abstract: Type.String({ minLength: 1, maxLength: 10_000, description: 'Markdown' }),
-  themes: Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true }),
-  format: Type.String({ minLength: 1, maxLength: 200 }),
-  audience: Type.String({ minLength: 1, maxLength: 300 }),
+  title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+  abstract: Type.String({ minLength: 1, maxLength: LIMITS.proposalAbstract, description: 'Markdown' }),
+  themes: Type.Array(Slug, { minItems: 1, maxItems: LIMITS.themes, uniqueItems: true }),
+  format: Type.String({ minLength: 1, maxLength: LIMITS.proposalFormat }),
+  audience: Type.String({ minLength: 1, maxLength: LIMITS.proposalAudience }),
   preferredFrom: LocalDate,
   preferredTo: LocalDate,
 });
@@ -54,7 +55,7 @@ export const ProposalQuery = StrictObject({
   cluster: Type.Optional(Slug),
 });
 export type ProposalQuery = Static<typeof ProposalQuery>;
-export const CommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
+export const CommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: LIMITS.comment }) });
 export const RespondBody = StrictObject({
   cluster: Slug,
   kind: Type.Union([Type.Literal('interest'), Type.Literal('cohost')]),
@@ -67,6 +68,6 @@ export const AcceptBody = StrictObject({
   kind: Type.Optional(EventKind),
 });
 export type AcceptBody = Static<typeof AcceptBody>;
-export const DeclineBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export const DeclineBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: LIMITS.reason }) });
 export const AcceptResult = Type.Object({ proposal: Proposal, eventId: Type.Integer() });
 export type AcceptResult = Static<typeof AcceptResult>;

@@ -1,26 +1,27 @@
 import { Type, type Static } from 'typebox';
-import { Lang, NamedRef, Slug, StrictObject } from './common.ts';
+import { Id, Lang, NamedRef, Slug, StrictObject, Token } from './common.ts';
 import { Clash } from './events.ts';
+import { LIMITS } from './limits.ts';
 
 const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'wall-clock time, YYYY-MM-DDTHH:mm' });
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
-const Slugs = (max = 30) => Type.Array(Slug, { maxItems: max, uniqueItems: true });
-export const SubscriptionTokenParams = StrictObject({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{20,100}$' }) });
+const Slugs = (max: number = LIMITS.clusters) => Type.Array(Slug, { maxItems: max, uniqueItems: true });
+export const SubscriptionTokenParams = StrictObject({ token: Token });
 const Answer = Type.Union([Type.Literal('yes'), Type.Literal('maybe'), Type.Literal('no')]);
 
 // ---- Polls ----
 export const PollCreateBody = StrictObject({
   organiserCluster: Slug,
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Type.String({ maxLength: 5000 })),
-  durationMinutes: Type.Integer({ minimum: 15, maximum: 1440 }),
-  invitedClusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }),
-  slots: Type.Array(LocalDateTime, { minItems: 1, maxItems: 30 }),
+  title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+  description: Type.Optional(Type.String({ maxLength: LIMITS.pollDescription })),
+  durationMinutes: Type.Integer({ minimum: LIMITS.pollMinutes.min, maximum: LIMITS.pollMinutes.max }),
+  invitedClusters: Type.Array(Slug, { minItems: 1, maxItems: LIMITS.clusters, uniqueItems: true }),
+  slots: Type.Array(LocalDateTime, { minItems: 1, maxItems: LIMITS.pollSlots }),
   closes: LocalDateTime,
-  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  venueName: Type.Optional(N(Type.String({ maxLength: 200 }))),
-  onlineUrl: Type.Optional(N(Type.String({ maxLength: 500 }))),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.timeZone })),
+  venueName: Type.Optional(N(Type.String({ maxLength: LIMITS.venueName }))),
+  onlineUrl: Type.Optional(N(Type.String({ maxLength: LIMITS.url }))),
 });
 export type PollCreateBody = Static<typeof PollCreateBody>;
 export const Poll = Type.Object({
@@ -54,25 +55,26 @@ export const Poll = Type.Object({
 export type Poll = Static<typeof Poll>;
 export const PollAnswerBody = StrictObject({
   cluster: Slug,
-  answers: Type.Array(StrictObject({ slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), answer: Answer }), {
-    minItems: 1,
-    maxItems: 30,
-  }),
+  answers: Type.Array(StrictObject({ slotId: Id, answer: Answer }), { minItems: 1, maxItems: LIMITS.pollSlots }),
 });
 export const PollFinaliseBody = StrictObject({
-  slotId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
-  themes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true })),
+  slotId: Id,
+  themes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: LIMITS.themes, uniqueItems: true })),
 });
 export const PollFinaliseResult = Type.Object({ poll: Poll, eventId: Type.Integer() });
 
 // ---- Subscriptions ----
 export const SubscribeBody = StrictObject({
-  email: Type.String({ minLength: 3, maxLength: 254 }),
+  email: Type.String({ minLength: LIMITS.emailMin, maxLength: LIMITS.email }),
   language: Type.Optional(Lang),
   clusters: Slugs(),
-  themes: Slugs(10),
+  themes: Slugs(LIMITS.followedThemes),
 });
-export const SubscriptionUpdateBody = StrictObject({ language: Type.Optional(Lang), clusters: Slugs(), themes: Slugs(10) });
+export const SubscriptionUpdateBody = StrictObject({
+  language: Type.Optional(Lang),
+  clusters: Slugs(),
+  themes: Slugs(LIMITS.followedThemes),
+});
 export const Subscription = Type.Object({
   email: Type.String(),
   language: Lang,
@@ -82,14 +84,14 @@ export const Subscription = Type.Object({
 });
 export type Subscription = Static<typeof Subscription>;
 export const OneClickBody = Type.Optional(
-  Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: true }),
+  Type.Object({ 'List-Unsubscribe': Type.Optional(Type.String({ maxLength: LIMITS.listUnsubscribe })) }, { additionalProperties: true }),
 );
 
 // ---- Invitations ----
 export const SendAnnouncementBody = StrictObject({ cluster: Slug });
 export const ShareAnnouncementBody = StrictObject({
   fromCluster: Slug,
-  clusters: Type.Array(Slug, { minItems: 1, maxItems: 30, uniqueItems: true }),
+  clusters: Type.Array(Slug, { minItems: 1, maxItems: LIMITS.clusters, uniqueItems: true }),
 });
 export const Recipients = Type.Object({ recipients: Type.Integer() });
 export const Shared = Type.Object({ shared: Type.Array(Type.String()) });
@@ -104,9 +106,9 @@ export type SharedAnnouncement = Static<typeof SharedAnnouncement>;
 
 // ---- Newsletters ----
 export const NewsletterBody = StrictObject({
-  subject: Type.String({ minLength: 1, maxLength: 150 }),
-  body: Type.String({ minLength: 1, maxLength: 50_000, description: 'Markdown' }),
-  themes: Slugs(10),
+  subject: Type.String({ minLength: 1, maxLength: LIMITS.subject }),
+  body: Type.String({ minLength: 1, maxLength: LIMITS.newsletterBody, description: 'Markdown' }),
+  themes: Slugs(LIMITS.followedThemes),
   clusters: Slugs(),
   cluster: Type.Optional(N(Slug)),
 });
@@ -140,11 +142,11 @@ export const NewsletterQuery = StrictObject({ drafts: Type.Optional(Type.Boolean
 
 // ---- Horizon scanning ----
 export const HorizonBody = StrictObject({
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  url: Type.Optional(N(Type.String({ maxLength: 500 }))),
-  summary: Type.String({ minLength: 1, maxLength: 2000 }),
-  source: Type.String({ minLength: 1, maxLength: 200 }),
-  themes: Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true }),
+  title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+  url: Type.Optional(N(Type.String({ maxLength: LIMITS.url }))),
+  summary: Type.String({ minLength: 1, maxLength: LIMITS.horizonSummary }),
+  source: Type.String({ minLength: 1, maxLength: LIMITS.horizonSource }),
+  themes: Type.Array(Slug, { minItems: 1, maxItems: LIMITS.themes, uniqueItems: true }),
   deadline: Type.Optional(N(LocalDate)),
   cluster: Type.Optional(N(Slug)),
 });
@@ -171,9 +173,9 @@ export const HorizonItem = Type.Object({
 export type HorizonItem = Static<typeof HorizonItem>;
 export const HorizonQuery = StrictObject({
   theme: Type.Optional(Slug),
-  closingWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
+  closingWithinDays: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.closingWithinDays })),
 });
-export const HorizonCommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: 5000 }) });
+export const HorizonCommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: LIMITS.comment }) });
 export const RelevanceBody = StrictObject({ cluster: Slug, on: Type.Boolean() });
 
 // ---- Reports ----

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { NamedRef, Slug, StrictObject } from './common.ts';
+import { Id, NamedRef, Slug, StrictObject } from './common.ts';
+import { LIMITS } from './limits.ts';
 
 export const EventKind = Type.Union(
   [
@@ -22,27 +23,27 @@ const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const eventFields = {
-  title: Type.String({ minLength: 1, maxLength: 200 }),
-  description: Type.Optional(Type.String({ maxLength: 20_000, description: 'Markdown' })),
+  title: Type.String({ minLength: 1, maxLength: LIMITS.title }),
+  description: Type.Optional(Type.String({ maxLength: LIMITS.eventDescription, description: 'Markdown' })),
   kind: EventKind,
-  themes: Type.Array(Slug, { minItems: 1, maxItems: 6, uniqueItems: true }),
+  themes: Type.Array(Slug, { minItems: 1, maxItems: LIMITS.themes, uniqueItems: true }),
   allDay: Type.Optional(Type.Boolean()),
   start: Type.Optional(LocalDateTime),
   end: Type.Optional(LocalDateTime),
   startDate: Type.Optional(LocalDate),
   endDate: Type.Optional(LocalDate),
-  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA zone; default Europe/Stockholm' })),
-  venueName: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  address: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
+  timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.timeZone, description: 'IANA zone; default Europe/Stockholm' })),
+  venueName: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.venueName }))),
+  address: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.address }))),
   county: Type.Optional(Nullable(Slug)),
-  lat: Type.Optional(Nullable(Type.Number({ minimum: -90, maximum: 90 }))),
-  lng: Type.Optional(Nullable(Type.Number({ minimum: -180, maximum: 180 }))),
-  onlineUrl: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  lat: Type.Optional(Nullable(Type.Number({ minimum: -LIMITS.latitude, maximum: LIMITS.latitude }))),
+  lng: Type.Optional(Nullable(Type.Number({ minimum: -LIMITS.longitude, maximum: LIMITS.longitude }))),
+  onlineUrl: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.url }))),
   language: Type.Optional(Type.String({ pattern: '^[a-z]{2}$' })),
-  capacity: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 100_000 }))),
+  capacity: Type.Optional(Nullable(Type.Integer({ minimum: LIMITS.capacity.min, maximum: LIMITS.capacity.max }))),
   registrationOpens: Type.Optional(Nullable(LocalDateTime)),
   registrationCloses: Type.Optional(Nullable(LocalDateTime)),
-  contactEmail: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),
+  contactEmail: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.email }))),
 };
 
 export const EventCreateBody = StrictObject({ leadCluster: Slug, ...eventFields });
@@ -62,6 +63,7 @@ export const Organiser = Type.Object({
   role: Type.Union([Type.Literal('lead'), Type.Literal('cohost')]),
   status: Type.Union([Type.Literal('invited'), Type.Literal('accepted'), Type.Literal('declined')]),
 });
+export type Organiser = Static<typeof Organiser>;
 
 const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -78,8 +80,8 @@ export const Event = Type.Object({
   startsAt: Type.String(),
   endsAt: Type.String(),
   timeZone: Type.String(),
-  start: Type.String(),
-  end: Type.String(),
+  start: Type.String({ description: 'wall-clock start in the event zone, YYYY-MM-DDTHH:mm' }),
+  end: Type.String({ description: 'wall-clock end in the event zone, YYYY-MM-DDTHH:mm' }),
   startDate: N(Type.String()),
   endDate: N(Type.String()),
   venueName: N(Type.String()),
@@ -139,14 +141,14 @@ export const EventQuery = StrictObject({
   kind: Type.Optional(EventKind),
   county: Type.Optional(Slug),
   status: Type.Optional(EventStatus),
-  q: Type.Optional(Type.String({ maxLength: 200 })),
-  cursor: Type.Optional(Type.String({ maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+  q: Type.Optional(Type.String({ maxLength: LIMITS.search })),
+  cursor: Type.Optional(Type.String({ maxLength: LIMITS.cursor, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize.max })),
 });
 export type EventQuery = Static<typeof EventQuery>;
 export const EventBriefQuery = StrictObject({
   ...EventQuery.properties,
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize.briefMax })),
 });
 export type EventBriefQuery = Static<typeof EventBriefQuery>;
 
@@ -168,10 +170,10 @@ export type EventBrief = Static<typeof EventBrief>;
 export const EventBriefPage = Type.Object({ events: Type.Array(EventBrief), nextCursor: N(Type.String()) });
 export type EventBriefPage = Static<typeof EventBriefPage>;
 
-export const CancelBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: 500 }) });
+export const CancelBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: LIMITS.reason }) });
 export const InviteCohostBody = StrictObject({ cluster: Slug });
 export const AnswerCohostInvitationBody = StrictObject({ accept: Type.Boolean() });
-export const EventClusterParams = StrictObject({ id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }), slug: Slug });
+export const EventClusterParams = StrictObject({ id: Id, slug: Slug });
 
 export const AuditEntry = Type.Object({
   at: Type.String(),
@@ -194,7 +196,11 @@ const { start: _s, end: _e, startDate: _sd, endDate: _ed, allDay: _ad, ...series
 export const SeriesCreateBody = StrictObject({
   leadCluster: Slug,
   ...seriesFields,
-  rrule: Type.String({ minLength: 6, maxLength: 300, description: 'RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10' }),
+  rrule: Type.String({
+    minLength: LIMITS.rruleMin,
+    maxLength: LIMITS.rrule,
+    description: 'RFC 5545 RRULE, e.g. FREQ=MONTHLY;BYDAY=+2TU;COUNT=10',
+  }),
   firstDate: LocalDate,
   startTime: TimeOfDay,
   endTime: TimeOfDay,
@@ -212,6 +218,9 @@ export const SeriesPatchBody = StrictObject({
 export type SeriesPatchBody = Static<typeof SeriesPatchBody>;
 export const SeriesResult = Type.Object({ seriesId: Type.Integer(), eventIds: Type.Array(Type.Integer()), clashes: Type.Array(Clash) });
 export type SeriesResult = Static<typeof SeriesResult>;
+/** The occurrences a change "from this one on" touched. */
+export const SeriesUpdateResult = Type.Object({ eventIds: Type.Array(Type.Integer()) });
+export type SeriesUpdateResult = Static<typeof SeriesUpdateResult>;
 export const Series = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
@@ -221,6 +230,6 @@ export const Series = Type.Object({
 });
 export type Series = Static<typeof Series>;
 export const SeriesFromParams = StrictObject({
-  id: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
-  eventId: Type.Integer({ minimum: 1, maximum: 2 ** 31 }),
+  id: Id,
+  eventId: Id,
 });
