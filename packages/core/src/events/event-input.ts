@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
-import { DomainError, type ErrorDetail } from '../errors.ts';
+import { DomainError, type ErrorDetail, type ErrorDetailCode, type ErrorDetailParams } from '../errors.ts';
 import { isEmail, singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
 
@@ -72,7 +72,7 @@ function safeUrl(value: string, field: string, details: ErrorDetail[]): string |
   } catch {
     /* reported below */
   }
-  details.push({ field, message: 'must be a web address starting with https://' });
+  details.push({ field, code: 'invalid_url', message: 'must be a web address starting with https://' });
   return null;
 }
 
@@ -112,7 +112,8 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
  */
 export function resolveEventFields(db: Db, f: EventFields & { title: string; kind: EventKind; themes: string[] }): EventColumns {
   const details: ErrorDetail[] = [];
-  const fail = (field: string, message: string) => details.push({ field, message });
+  const fail = (field: string, code: ErrorDetailCode, message: string, params?: ErrorDetailParams) =>
+    details.push({ field, code, message, ...(params ? { params } : {}) });
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
@@ -124,17 +125,17 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   };
 
   const title = singleLine(f.title, 200);
-  if (!title) fail('title', 'a title is required');
-  if (!EVENT_KINDS.includes(f.kind)) fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
+  if (!title) fail('title', 'required', 'a title is required');
+  if (!EVENT_KINDS.includes(f.kind)) fail('kind', 'unknown_choice', `must be one of ${EVENT_KINDS.join(', ')}`);
   const description = (f.description ?? '').trim();
-  if (description.length > 20_000) fail('description', 'at most 20,000 characters');
+  if (description.length > 20_000) fail('description', 'too_long', 'at most 20,000 characters', { max: 20_000 });
 
   const slugs = [...new Set(f.themes)];
   const themeRows = slugs.length
     ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all()
     : [];
-  if (slugs.length === 0) fail('themes', 'choose at least one theme');
-  for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', `unknown theme "${s}"`);
+  if (slugs.length === 0) fail('themes', 'required', 'choose at least one theme');
+  for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', 'unknown_choice', `unknown theme "${s}"`);
 
   const zone = attempt(() => assertZone(f.timeZone ?? DEFAULT_ZONE)) ?? DEFAULT_ZONE;
   let startsAt: Date | undefined;
@@ -142,25 +143,27 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   let startDate: string | null = null;
   let endDate: string | null = null;
   if (f.allDay) {
-    if (!f.startDate) fail('startDate', 'required for an all-day event');
+    if (!f.startDate) fail('startDate', 'required', 'required for an all-day event');
     const s = f.startDate ? attempt(() => parseDate(f.startDate!, 'startDate')) : undefined;
     const e = f.endDate ? attempt(() => parseDate(f.endDate!, 'endDate')) : s;
     if (s && e) {
-      if (e < s) fail('endDate', 'the last day is before the first day');
-      else if (e.diff(s, 'days').days >= MAX_DAYS) fail('endDate', `an event lasts at most ${MAX_DAYS} days`);
+      if (e < s) fail('endDate', 'end_before_start', 'the last day is before the first day');
+      else if (e.diff(s, 'days').days >= MAX_DAYS)
+        fail('endDate', 'duration_too_long', `an event lasts at most ${MAX_DAYS} days`, { max: MAX_DAYS });
       startDate = s.toISODate()!;
       endDate = e.toISODate()!;
       startsAt = startOfDate(startDate, zone).toJSDate();
       endsAt = startOfDate(endDate, zone).plus({ days: 1 }).toJSDate();
     }
   } else {
-    if (!f.start) fail('start', 'a start time is required');
-    if (!f.end) fail('end', 'an end time is required');
+    if (!f.start) fail('start', 'required', 'a start time is required');
+    if (!f.end) fail('end', 'required', 'an end time is required');
     const s = f.start ? attempt(() => localToInstant(f.start!, zone, 'start')) : undefined;
     const e = f.end ? attempt(() => localToInstant(f.end!, zone, 'end')) : undefined;
     if (s && e) {
-      if (e <= s) fail('end', 'the end is not after the start');
-      else if (e.diff(s, 'days').days > MAX_DAYS) fail('end', `an event lasts at most ${MAX_DAYS} days`);
+      if (e <= s) fail('end', 'end_before_start', 'the end is not after the start');
+      else if (e.diff(s, 'days').days > MAX_DAYS)
+        fail('end', 'duration_too_long', `an event lasts at most ${MAX_DAYS} days`, { max: MAX_DAYS });
       startsAt = s.toJSDate();
       endsAt = e.toJSDate();
     }
@@ -169,27 +172,34 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   let countyId: number | null = null;
   if (f.county) {
     const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, f.county)).get();
-    if (!c) fail('county', `unknown county "${f.county}"`);
+    if (!c) fail('county', 'unknown_choice', `unknown county "${f.county}"`);
     else countyId = c.id;
   }
   const lat = f.lat ?? null;
   const lng = f.lng ?? null;
-  if ((lat === null) !== (lng === null)) fail(lat === null ? 'lat' : 'lng', 'give both latitude and longitude, or neither');
-  if (lat !== null && (lat < -90 || lat > 90)) fail('lat', 'between -90 and 90');
-  if (lng !== null && (lng < -180 || lng > 180)) fail('lng', 'between -180 and 180');
+  if ((lat === null) !== (lng === null)) fail(lat === null ? 'lat' : 'lng', 'required', 'give both latitude and longitude, or neither');
+  if (lat !== null && (lat < -90 || lat > 90)) fail('lat', 'out_of_range', 'between -90 and 90', { min: -90, max: 90 });
+  if (lng !== null && (lng < -180 || lng > 180)) fail('lng', 'out_of_range', 'between -180 and 180', { min: -180, max: 180 });
   const onlineUrl = f.onlineUrl ? safeUrl(f.onlineUrl.trim(), 'onlineUrl', details) : null;
   const contactEmail = f.contactEmail?.trim() || null;
-  if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'not an email address');
+  if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'invalid_email', 'not an email address');
   const capacity = f.capacity ?? null;
   if (capacity !== null && (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000))
-    fail('capacity', 'a whole number from 1 to 100000');
+    fail(
+      'capacity',
+      Number.isInteger(capacity) ? 'out_of_range' : 'not_an_integer',
+      'a whole number from 1 to 100000',
+      Number.isInteger(capacity) ? { min: 1, max: 100_000 } : undefined,
+    );
   const language = f.language ?? 'sv';
-  if (!/^[a-z]{2}$/.test(language)) fail('language', 'a two-letter language code such as sv or en');
+  if (!/^[a-z]{2}$/.test(language))
+    fail('language', 'invalid_format', 'a two-letter language code such as sv or en', { format: 'ISO 639-1' });
 
   const opens = f.registrationOpens ? attempt(() => localToInstant(f.registrationOpens!, zone, 'registrationOpens')) : undefined;
   const closes = f.registrationCloses ? attempt(() => localToInstant(f.registrationCloses!, zone, 'registrationCloses')) : undefined;
-  if (opens && closes && closes <= opens) fail('registrationCloses', 'registration closes before it opens');
-  if (closes && endsAt && closes.toJSDate() > endsAt) fail('registrationCloses', 'registration must close before the event ends');
+  if (opens && closes && closes <= opens) fail('registrationCloses', 'end_before_start', 'registration closes before it opens');
+  if (closes && endsAt && closes.toJSDate() > endsAt)
+    fail('registrationCloses', 'after_event_end', 'registration must close before the event ends');
 
   if (details.length)
     throw new DomainError(
@@ -228,7 +238,7 @@ export function leadClusterId(db: Db, slug: string): number {
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
   if (!c)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [
-      { field: 'leadCluster', message: 'unknown cluster' },
+      { field: 'leadCluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   return c.id;
 }

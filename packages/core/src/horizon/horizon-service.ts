@@ -51,10 +51,11 @@ function assertCoordinator(actor: Actor | null): Actor {
 
 function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
-  if (!input.summary.trim()) details.push({ field: 'summary', message: 'a short summary is required' });
-  if (input.summary.length > 2000) details.push({ field: 'summary', message: 'at most 2000 characters' });
-  if (!singleLine(input.source, 200)) details.push({ field: 'source', message: 'say where it comes from' });
+  if (!singleLine(input.title, 200)) details.push({ field: 'title', code: 'required', message: 'a title is required' });
+  if (!input.summary.trim()) details.push({ field: 'summary', code: 'required', message: 'a short summary is required' });
+  if (input.summary.length > 2000)
+    details.push({ field: 'summary', code: 'too_long', message: 'at most 2000 characters', params: { max: 2000 } });
+  if (!singleLine(input.source, 200)) details.push({ field: 'source', code: 'required', message: 'say where it comes from' });
   let url: string | null = null;
   if (input.url) {
     try {
@@ -62,7 +63,7 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
       url = u.toString();
     } catch {
-      details.push({ field: 'url', message: 'must be a web address starting with https://' });
+      details.push({ field: 'url', code: 'invalid_url', message: 'must be a web address starting with https://' });
     }
   }
   if (input.deadline) {
@@ -74,12 +75,13 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
   }
   const slugs = [...new Set(input.themes)];
   const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
-  if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
-  for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  if (slugs.length === 0) details.push({ field: 'themes', code: 'required', message: 'choose at least one theme' });
+  for (const s of slugs)
+    if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', code: 'unknown_choice', message: `unknown theme "${s}"` });
   let clusterId: number | null = null;
   if (input.cluster) {
     const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
-    if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+    if (!c) details.push({ field: 'cluster', code: 'unknown_choice', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
   if (details.length)
@@ -104,7 +106,7 @@ export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInp
   if (!a.isAdmin) {
     if (v.clusterId === null)
       throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters posts the item', [
-        { field: 'cluster', message: 'required' },
+        { field: 'cluster', code: 'required', message: 'required' },
       ]);
     if (!a.coordinatorOf.includes(v.clusterId)) throw forbidden('You can only post for a cluster you coordinate');
   }
@@ -281,7 +283,9 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
   const text = body.trim();
   if (!text || text.length > 5000)
     throw new DomainError('invalid', 'invalid_comment', 'A comment has 1 to 5000 characters', [
-      { field: 'body', message: 'required, at most 5000 characters' },
+      text
+        ? { field: 'body', code: 'too_long', message: 'required, at most 5000 characters', params: { max: 5000 } }
+        : { field: 'body', code: 'required', message: 'required, at most 5000 characters' },
     ]);
   db.insert(horizonComments)
     .values({ itemId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
@@ -303,7 +307,7 @@ export function markHorizonRelevant(
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!c)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
-      { field: 'cluster', message: 'unknown cluster' },
+      { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   if (!a.isAdmin && !a.coordinatorOf.includes(c.id)) throw forbidden('You can only mark items for a cluster you coordinate');
   if (on) db.insert(horizonRelevance).values({ itemId: id, clusterId: c.id, userId: a.userId, createdAt: now }).onConflictDoNothing().run();

@@ -72,17 +72,20 @@ function canDecide(actor: Actor | null, p: Proposal): boolean {
 
 function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
-  if (!input.abstract.trim()) details.push({ field: 'abstract', message: 'an abstract is required' });
-  if (input.abstract.length > 10_000) details.push({ field: 'abstract', message: 'at most 10,000 characters' });
-  if (!singleLine(input.format, 200)) details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
-  if (!singleLine(input.audience, 300)) details.push({ field: 'audience', message: 'say who it is for' });
+  if (!singleLine(input.title, 200)) details.push({ field: 'title', code: 'required', message: 'a title is required' });
+  if (!input.abstract.trim()) details.push({ field: 'abstract', code: 'required', message: 'an abstract is required' });
+  if (input.abstract.length > 10_000)
+    details.push({ field: 'abstract', code: 'too_long', message: 'at most 10,000 characters', params: { max: 10_000 } });
+  if (!singleLine(input.format, 200))
+    details.push({ field: 'format', code: 'required', message: 'say what format (e.g. half-day workshop, online)' });
+  if (!singleLine(input.audience, 300)) details.push({ field: 'audience', code: 'required', message: 'say who it is for' });
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
-  if (!cluster) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+  if (!cluster) details.push({ field: 'cluster', code: 'unknown_choice', message: `unknown cluster "${input.cluster}"` });
   const slugs = [...new Set(input.themes)];
   const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
-  if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
-  for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  if (slugs.length === 0) details.push({ field: 'themes', code: 'required', message: 'choose at least one theme' });
+  for (const s of slugs)
+    if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', code: 'unknown_choice', message: `unknown theme "${s}"` });
   let from: ReturnType<typeof parseDate> | undefined;
   let to: ReturnType<typeof parseDate> | undefined;
   try {
@@ -91,7 +94,8 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   } catch (e) {
     details.push(...(e as DomainError).details);
   }
-  if (from && to && to < from) details.push({ field: 'preferredTo', message: 'the period ends before it starts' });
+  if (from && to && to < from)
+    details.push({ field: 'preferredTo', code: 'end_before_start', message: 'the period ends before it starts' });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -229,9 +233,12 @@ export function commentOnProposal(db: Db, actor: Actor | null, id: number, body:
   const a = assertCoordinator(actor);
   proposalRow(db, id);
   const text = body.trim();
-  if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
+  if (!text)
+    throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', code: 'required', message: 'required' }]);
   if (text.length > 5000)
-    throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [{ field: 'body', message: 'too long' }]);
+    throw new DomainError('invalid', 'comment_too_long', 'A comment has at most 5000 characters', [
+      { field: 'body', code: 'too_long', message: 'too long', params: { max: 5000 } },
+    ]);
   db.insert(proposalComments)
     .values({ proposalId: id, userId: a.userId, clusterId: a.coordinatorOf[0] ?? null, body: text, createdAt: now })
     .run();
@@ -253,7 +260,7 @@ export function respondToProposal(
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
-      { field: 'cluster', message: 'unknown cluster' },
+      { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   if (!a.isAdmin && !a.coordinatorOf.includes(cluster.id)) throw forbidden('You can only respond for a cluster you coordinate');
   if (cluster.id === p.clusterId) throw new DomainError('rule', 'own_proposal', 'The proposing cluster cannot respond to its own proposal');
@@ -333,7 +340,9 @@ export function declineProposal(db: Db, actor: Actor | null, id: number, reason:
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
   const why = singleLine(reason, 500);
   if (!why)
-    throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
+    throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [
+      { field: 'reason', code: 'required', message: 'required' },
+    ]);
   db.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();
   return getProposal(db, a, id);
 }
