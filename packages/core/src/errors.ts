@@ -49,7 +49,7 @@ export type ErrorDetailCode = (typeof ERROR_DETAIL_CODES)[number];
 export const ERROR_DETAIL_CODE_DESCRIPTIONS: Record<ErrorDetailCode, string> = {
   required: 'missing or empty; for a list, nothing chosen (params.property names a missing property when field is the object)',
   too_long: 'longer than params.max characters',
-  too_short: 'shorter than params.min characters',
+  too_short: 'shorter than params.min characters (or fewer list items)',
   too_many: 'more than params.max items (list items, or the meetings a recurrence rule gives)',
   invalid_email: 'not an email address',
   invalid_url: 'not a web address starting with https:// or http://',

@@ -1,5 +1,14 @@
-import { ERROR_DETAIL_CODE_DESCRIPTIONS, ERROR_DETAIL_CODES } from '@samverka/core/errors';
+import { ERROR_DETAIL_CODE_DESCRIPTIONS, ERROR_DETAIL_CODES, type ErrorDetailCode, type ErrorDetailParams } from '@samverka/core/errors';
 import { Type, type Static, type TSchema } from 'typebox';
+
+// Every key of core's ErrorDetailParams, so the serializer drops none of them.
+const ErrorDetailParamsBody = {
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  property: Type.Optional(Type.String()),
+  format: Type.Optional(Type.String()),
+  expected: Type.Optional(Type.String()),
+} satisfies Record<keyof ErrorDetailParams, TSchema>;
 
 /** One thing wrong with the input: the ErrorDetail of packages/core/src/errors.ts, codes documented there. */
 const ErrorDetailBody = Type.Object({
@@ -8,22 +17,13 @@ const ErrorDetailBody = Type.Object({
       description: 'the field ("title"), a list item ("slots/2"), or for schema errors the request part and path ("body/title")',
     }),
   ),
-  code: Type.Enum([...ERROR_DETAIL_CODES], {
+  code: Type.Unsafe<ErrorDetailCode>({
+    type: 'string',
+    enum: [...ERROR_DETAIL_CODES],
     description: `What is wrong, for clients to choose their own text:\n${ERROR_DETAIL_CODES.map((c) => `- \`${c}\`: ${ERROR_DETAIL_CODE_DESCRIPTIONS[c]}`).join('\n')}`,
   }),
   message: Type.String({ description: 'English, for developers; may change' }),
-  params: Type.Optional(
-    Type.Object(
-      {
-        min: Type.Optional(Type.Number()),
-        max: Type.Optional(Type.Number()),
-        property: Type.Optional(Type.String()),
-        format: Type.Optional(Type.String()),
-        expected: Type.Optional(Type.String()),
-      },
-      { description: 'numbers and names the text for the code needs' },
-    ),
-  ),
+  params: Type.Optional(Type.Object(ErrorDetailParamsBody, { description: 'numbers and names the text for the code needs' })),
 });
 
 /** Every error answer has this shape; see plugins/error-handler.ts. */
