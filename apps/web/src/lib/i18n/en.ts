@@ -315,7 +315,11 @@ export const en = {
       several_per_day: 'The rule gives more than one meeting on a day. Use FREQ=DAILY or longer.',
     },
     byField: {
-      themes: { required: 'Choose at least one theme.', too_many: 'Choose at most six themes.', duplicate: 'Choose each theme once.' },
+      themes: {
+        required: 'Choose at least one theme.',
+        too_many: (p: ErrorDetailParams) => `Choose at most ${p.max ?? 6} themes.`,
+        duplicate: 'Choose each theme once.',
+      },
       clusters: { required: 'Choose at least one theme or cluster.' },
       invitedClusters: { required: 'Choose at least one cluster.' },
       consent: { required: 'Tick the box to agree to your details being stored. Without it we cannot take your registration.' },

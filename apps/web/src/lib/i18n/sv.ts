@@ -317,7 +317,11 @@ export const sv = {
     } satisfies Record<ErrorDetailCode, string | ((p: ErrorDetailParams) => string)>,
     /** A field's own words for a code, where the code's text would say too little. */
     byField: {
-      themes: { required: 'Välj minst ett tema.', too_many: 'Välj högst sex teman.', duplicate: 'Välj varje tema en gång.' },
+      themes: {
+        required: 'Välj minst ett tema.',
+        too_many: (p: ErrorDetailParams) => `Välj högst ${p.max ?? 6} teman.`,
+        duplicate: 'Välj varje tema en gång.',
+      },
       clusters: { required: 'Välj minst ett tema eller kluster.' },
       invitedClusters: { required: 'Välj minst ett kluster.' },
       consent: { required: 'Kryssa i rutan för att godkänna att uppgifterna sparas. Utan det kan vi inte ta emot anmälan.' },
