@@ -171,6 +171,15 @@ const CASES: Record<ErrorDetailCode, Case[]> = {
 };
 
 describe('every error detail code', () => {
+  it('is listed, with its meaning, in the OpenAPI document of the error body', async () => {
+    const doc = (await t.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    const body = doc.paths['/api/events'].post.responses['400'].content['application/json'].schema;
+    const code = body.properties.error.properties.details.items.properties.code;
+    expect(code.type).toBe('string');
+    expect(code.enum).toEqual([...ERROR_DETAIL_CODES]);
+    for (const c of ERROR_DETAIL_CODES) expect(code.description).toContain(`\`${c}\`: `);
+  });
+
   it('has a request producing it', () => {
     expect(Object.keys(CASES).sort()).toEqual([...ERROR_DETAIL_CODES].sort());
   });
