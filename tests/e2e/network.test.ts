@@ -223,10 +223,10 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     expect(ics, decided.attachments.map((x) => x.contentType).join(', ')).toBeDefined();
     expect(ics!.content.toString('utf8')).toContain(POLL_TITLE);
 
-    // B's page still has the answer form; posting it now is refused with the API's message.
+    // B's page still has the answer form; posting it now is refused, in the page's language.
     const pb = await page(b);
     await pb.getByRole('button', { name: 'Spara svaren för FRODA' }).click();
-    await expect(pb.getByRole('alert').textContent()).resolves.toContain('The poll is decided');
+    await expect(pb.getByRole('alert').textContent()).resolves.toContain('Tiden är redan bestämd');
     expect(await pb.getByRole('button', { name: 'Spara svaren för FRODA' }).count()).toBe(0);
   });
 

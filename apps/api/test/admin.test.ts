@@ -89,7 +89,7 @@ describe('POST /api/admin/users', () => {
   it('409 for an email that is taken, whatever its case; no second mail', async () => {
     expect((await invite({ email: 'dup@example.se', name: 'Dup' })).statusCode).toBe(201);
     const err = expectError(await invite({ email: 'DUP@example.se', name: 'Dup 2' }), 409, 'email_taken');
-    expect(err.details).toEqual([{ field: 'email', message: expect.any(String) }]);
+    expect(err.details).toEqual([{ field: 'email', code: 'duplicate', message: expect.any(String) }]);
     expect(t.db.select().from(outbox).where(eq(outbox.toAddress, 'dup@example.se')).all()).toHaveLength(1);
   });
 

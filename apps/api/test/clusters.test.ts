@@ -96,7 +96,9 @@ describe('PATCH /api/clusters/:slug', () => {
 
   it('400 for an unknown field, naming it', async () => {
     const err = expectError(await patch('froda', { summary: 'x', countyId: 1 }, bearer(tokens.own!)), 400, 'invalid_request');
-    expect(err.details).toEqual([{ field: 'body', message: 'unknown field "countyId"' }]);
+    expect(err.details).toEqual([
+      { field: 'body', code: 'unknown_field', message: 'unknown field "countyId"', params: { property: 'countyId' } },
+    ]);
   });
 
   it.each([
@@ -115,14 +117,14 @@ describe('PATCH /api/clusters/:slug', () => {
     async (website) => {
       const before = (await get('froda')).json().website;
       const err = expectError(await patch('froda', { website }, bearer(tokens.own!)), 400, 'invalid_url');
-      expect(err.details).toEqual([{ field: 'website', message: expect.any(String) }]);
+      expect(err.details).toEqual([{ field: 'website', code: 'invalid_url', message: expect.any(String) }]);
       expect((await get('froda')).json().website).toBe(before);
     },
   );
 
   it('400 invalid_profile for a bad contact email', async () => {
     const err = expectError(await patch('froda', { contactEmail: 'nope' }, bearer(tokens.own!)), 400, 'invalid_profile');
-    expect(err.details).toEqual([{ field: 'contactEmail', message: expect.any(String) }]);
+    expect(err.details).toEqual([{ field: 'contactEmail', code: 'invalid_email', message: expect.any(String) }]);
   });
 
   it('400 for malformed JSON', async () => {

@@ -78,7 +78,9 @@ describe('the error shape', () => {
       400,
       'invalid_request',
     );
-    expect(err.details).toEqual([{ field: 'body/password', message: 'must be string' }]);
+    expect(err.details).toEqual([
+      { field: 'body/password', code: 'wrong_type', message: 'must be string', params: { expected: 'string' } },
+    ]);
   });
 });
 

@@ -232,7 +232,12 @@ describe('POST /api/events', () => {
 
   it('names the unknown field in the details', async () => {
     const err = expectError(await call('POST', '/api/events', 'lead', body({ colour: 'green' })), 400, 'invalid_request');
-    expect(err.details).toContainEqual({ field: 'body', message: 'unknown field "colour"' });
+    expect(err.details).toContainEqual({
+      field: 'body',
+      code: 'unknown_field',
+      message: 'unknown field "colour"',
+      params: { property: 'colour' },
+    });
   });
 
   it.each([

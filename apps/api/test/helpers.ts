@@ -1,4 +1,4 @@
-import { hashPassword } from '@samverka/core';
+import { ERROR_DETAIL_CODES, hashPassword, type ErrorDetail } from '@samverka/core';
 import { outbox, type Db } from '@samverka/db';
 import { desc, eq } from 'drizzle-orm';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -98,11 +98,14 @@ export function assertNoInternals(res: LightMyRequestResponse): void {
   for (const pattern of INTERNALS) expect(res.body, `${res.statusCode} answer leaks ${pattern}`).not.toMatch(pattern);
 }
 
-/** Asserts the status and the one error shape `{ error: { code, message, details? } }`, and returns the error. */
+/**
+ * Asserts the status and the one error shape `{ error: { code, message, details? } }`, every
+ * detail with a code from the vocabulary, and returns the error.
+ */
 export function expectError(res: LightMyRequestResponse, status: number, code?: string) {
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
-  const body = res.json() as { error: { code: string; message: string; details?: { field?: string; message: string }[] } };
+  const body = res.json() as { error: { code: string; message: string; details?: ErrorDetail[] } };
   expect(Object.keys(body)).toEqual(['error']);
   expect(typeof body.error.code).toBe('string');
   expect(typeof body.error.message).toBe('string');
@@ -110,7 +113,10 @@ export function expectError(res: LightMyRequestResponse, status: number, code?: 
   for (const k of Object.keys(body.error)) expect(['code', 'message', 'details']).toContain(k);
   if (body.error.details !== undefined) {
     expect(Array.isArray(body.error.details)).toBe(true);
-    for (const d of body.error.details) expect(typeof d.message).toBe('string');
+    for (const d of body.error.details) {
+      expect(typeof d.message).toBe('string');
+      expect(ERROR_DETAIL_CODES, JSON.stringify(d)).toContain(d.code);
+    }
   }
   if (code) expect(body.error.code).toBe(code);
   return body.error;

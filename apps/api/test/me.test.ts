@@ -73,7 +73,9 @@ describe('PATCH /api/me', () => {
       await t.inject({ method: 'PATCH', url: '/api/me', headers: bearer(token), payload: { language: 'en', isAdmin: true } }),
       400,
     );
-    expect(err.details).toEqual([{ field: 'body', message: 'unknown field "isAdmin"' }]);
+    expect(err.details).toEqual([
+      { field: 'body', code: 'unknown_field', message: 'unknown field "isAdmin"', params: { property: 'isAdmin' } },
+    ]);
   });
 });
 
@@ -104,7 +106,7 @@ describe('PUT /api/me/password', () => {
       400,
       'weak_password',
     );
-    expect(err.details).toEqual([{ field: 'password', message: expect.any(String) }]);
+    expect(err.details).toEqual([{ field: 'password', code: 'too_short', message: expect.any(String), params: { min: 10 } }]);
     expect((await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } })).statusCode).toBe(200);
   });
 

@@ -1,13 +1,39 @@
+import { ERROR_DETAIL_CODE_DESCRIPTIONS, ERROR_DETAIL_CODES, type ErrorDetailCode, type ErrorDetailParams } from './error-details.ts';
 import { Type, type Static, type TSchema } from 'typebox';
 import { LIMITS } from './limits.ts';
 
-/** Every error answer has this shape; see apps/api/src/plugins/error-handler.ts. */
+// Every key of ErrorDetailParams (error-details.ts), so the serializer drops none of them.
+const ErrorDetailParamsBody = {
+  min: Type.Optional(Type.Number()),
+  max: Type.Optional(Type.Number()),
+  property: Type.Optional(Type.String()),
+  format: Type.Optional(Type.String()),
+  expected: Type.Optional(Type.String()),
+} satisfies Record<keyof ErrorDetailParams, TSchema>;
+
+/** One thing wrong with the input: the ErrorDetail of error-details.ts, codes documented there. */
+const ErrorDetailBody = Type.Object({
+  field: Type.Optional(
+    Type.String({
+      description: 'the field ("title"), a list item ("slots/2"), or for schema errors the request part and path ("body/title")',
+    }),
+  ),
+  code: Type.Unsafe<ErrorDetailCode>({
+    type: 'string',
+    enum: [...ERROR_DETAIL_CODES],
+    description: `What is wrong, for clients to choose their own text:\n${ERROR_DETAIL_CODES.map((c) => `- \`${c}\`: ${ERROR_DETAIL_CODE_DESCRIPTIONS[c]}`).join('\n')}`,
+  }),
+  message: Type.String({ description: 'English, for developers; may change' }),
+  params: Type.Optional(Type.Object(ErrorDetailParamsBody, { description: 'numbers and names the text for the code needs' })),
+});
+
+/** Every error answer has this shape; see plugins/error-handler.ts. */
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
       code: Type.String(),
       message: Type.String(),
-      details: Type.Optional(Type.Array(Type.Object({ field: Type.Optional(Type.String()), message: Type.String() }))),
+      details: Type.Optional(Type.Array(ErrorDetailBody)),
     }),
   },
   { $id: 'ErrorBody' },

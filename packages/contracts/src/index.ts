@@ -8,3 +8,4 @@ export * from './proposals.ts';
 export * from './registrations.ts';
 export * from './network.ts';
 export * from './limits.ts';
+export * from './error-details.ts';

@@ -70,7 +70,7 @@ export function requestLoginLink(db: Db, req: LoginLinkRequest): void {
   const email = normaliseEmail(req.email);
   if (!isEmail(email))
     throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
-      { field: 'email', message: 'not an email address' },
+      { field: 'email', code: 'invalid_email', message: 'not an email address' },
     ]);
   const user = db.select().from(users).where(eq(users.email, email)).get();
   if (!user || user.disabledAt) return;
@@ -112,7 +112,7 @@ export function redeemLoginLink(db: Db, token: string, now = new Date()): User {
 export function validatePassword(password: string): void {
   if (codePointLength(password) < MIN_PASSWORD_LENGTH) {
     throw new DomainError('invalid', 'weak_password', `The password must be at least ${MIN_PASSWORD_LENGTH} characters long`, [
-      { field: 'password', message: `at least ${MIN_PASSWORD_LENGTH} characters` },
+      { field: 'password', code: 'too_short', message: `at least ${MIN_PASSWORD_LENGTH} characters`, params: { min: MIN_PASSWORD_LENGTH } },
     ]);
   }
 }

@@ -2,7 +2,7 @@ import { type Cluster, type ClusterDetail, type ClusterPatch, type County, LIMIT
 import { asc, eq } from 'drizzle-orm';
 import { clusters, counties, themes, type Db } from '@samverka/db';
 import { assertCanEditCluster, canEditCluster, type Actor } from './access.ts';
-import { DomainError } from './errors.ts';
+import { DomainError, type ErrorDetail } from './errors.ts';
 import { isEmail, singleLine, truncate } from './escape.ts';
 
 const clusterColumns = {
@@ -67,13 +67,13 @@ function checkedUrl(value: string): string {
     url = new URL(value);
   } catch {
     throw new DomainError('invalid', 'invalid_url', 'The website must be a full address starting with https://', [
-      { field: 'website', message: 'not a URL' },
+      { field: 'website', code: 'invalid_url', message: 'not a URL' },
     ]);
   }
   // Only web links: a javascript: or data: URL would run in the visitor's browser.
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new DomainError('invalid', 'invalid_url', 'The website must start with https:// or http://', [
-      { field: 'website', message: 'only http(s) links' },
+      { field: 'website', code: 'invalid_url', message: 'only http(s) links' },
     ]);
   }
   return url.toString();
@@ -84,11 +84,11 @@ export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, 
   const id = clusterIdBySlug(db, slug);
   assertCanEditCluster(actor, id);
   const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now };
-  const details: { field: string; message: string }[] = [];
+  const details: ErrorDetail[] = [];
   for (const key of ['name', 'town', 'summary'] as const) {
     if (patch[key] !== undefined) {
       const v = singleLine(patch[key]!, key === 'summary' ? LIMITS.clusterSummary : LIMITS.name);
-      if (!v) details.push({ field: key, message: 'must not be empty' });
+      if (!v) details.push({ field: key, code: 'required', message: 'must not be empty' });
       set[key] = v;
     }
   }
@@ -96,7 +96,7 @@ export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, 
   if (patch.website !== undefined) set.website = patch.website ? checkedUrl(patch.website.trim()) : null;
   if (patch.contactEmail !== undefined) {
     const e = patch.contactEmail?.trim() || null;
-    if (e && !isEmail(e)) details.push({ field: 'contactEmail', message: 'not an email address' });
+    if (e && !isEmail(e)) details.push({ field: 'contactEmail', code: 'invalid_email', message: 'not an email address' });
     set.contactEmail = e;
   }
   if (details.length) throw new DomainError('invalid', 'invalid_profile', 'The profile has invalid fields', details);

@@ -10,10 +10,15 @@ export type DomainErrorKind =
   | 'conflict' // 409: the state forbids it (full, closed, duplicate)
   | 'rule'; // 422: well-formed, but breaks a business rule
 
-export interface ErrorDetail {
-  field?: string;
-  message: string;
-}
+// The vocabulary of error-detail codes is part of the API's contract: it lives with the schemas.
+export {
+  ERROR_DETAIL_CODE_DESCRIPTIONS,
+  ERROR_DETAIL_CODES,
+  type ErrorDetail,
+  type ErrorDetailCode,
+  type ErrorDetailParams,
+} from '@samverka/contracts';
+import type { ErrorDetail } from '@samverka/contracts';
 
 export class DomainError extends Error {
   constructor(

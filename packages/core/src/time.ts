@@ -13,7 +13,9 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function assertZone(zone: string, field = 'timeZone'): string {
   if (!IANAZone.isValidZone(zone))
-    throw new DomainError('invalid', 'invalid_time_zone', `"${zone}" is not an IANA time zone`, [{ field, message: 'unknown time zone' }]);
+    throw new DomainError('invalid', 'invalid_time_zone', `"${zone}" is not an IANA time zone`, [
+      { field, code: 'invalid_time_zone', message: 'unknown time zone' },
+    ]);
   return new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 }
 
@@ -26,18 +28,18 @@ export function localToInstant(local: string, zone: string, field: string): Date
   const m = LOCAL.exec(local);
   if (!m)
     throw new DomainError('invalid', 'invalid_datetime', `${field} must look like 2027-05-14T09:30`, [
-      { field, message: 'expected YYYY-MM-DDTHH:mm' },
+      { field, code: 'invalid_format', message: 'expected YYYY-MM-DDTHH:mm', params: { format: 'YYYY-MM-DDTHH:mm' } },
     ]);
   const [, y, mo, d, h, mi] = m.map(Number);
   const dt = DateTime.fromObject({ year: y, month: mo, day: d, hour: h, minute: mi }, { zone });
   // luxon takes hour 24 as midnight of the next day; that is not a time the user can mean here.
   if (!dt.isValid || h! > 23)
     throw new DomainError('invalid', 'invalid_datetime', `${field} is not a real date and time: ${local}`, [
-      { field, message: 'not a real date/time' },
+      { field, code: 'invalid_date', message: 'not a real date/time' },
     ]);
   if (dt.year !== y || dt.month !== mo || dt.day !== d || dt.hour !== h || dt.minute !== mi) {
     throw new DomainError('invalid', 'nonexistent_local_time', `${local} does not exist in ${zone}: the clocks skip that hour`, [
-      { field, message: 'this local time is skipped by the change to summer time' },
+      { field, code: 'nonexistent_local_time', message: 'this local time is skipped by the change to summer time' },
     ]);
   }
   // luxon resolves a repeated hour to its second occurrence; RFC 5545 §3.3.5 (and so every
@@ -56,7 +58,7 @@ export function parseDate(value: string, field: string): DateTime {
   const dt = m ? DateTime.fromISO(value, { zone: 'UTC' }) : null;
   if (!dt?.isValid)
     throw new DomainError('invalid', 'invalid_date', `${field} must be a date like 2027-05-14`, [
-      { field, message: 'expected YYYY-MM-DD' },
+      { field, code: 'invalid_date', message: 'expected YYYY-MM-DD', params: { format: 'YYYY-MM-DD' } },
     ]);
   return dt;
 }
@@ -94,7 +96,7 @@ export function boundaryToDate(value: string, field: string, zone = DEFAULT_ZONE
   const dt = DateTime.fromISO(value, { zone, setZone: false });
   if (!dt.isValid)
     throw new DomainError('invalid', 'invalid_datetime', `${field} is not a date or date-time: ${value}`, [
-      { field, message: 'invalid date' },
+      { field, code: 'invalid_date', message: 'invalid date' },
     ]);
   return dt.toJSDate();
 }

@@ -69,7 +69,7 @@ function clusterBySlug(db: Db, slug: string) {
   const cluster = db.select().from(clusters).where(eq(clusters.slug, slug)).get();
   if (!cluster)
     throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`, [
-      { field: 'cluster', message: 'unknown cluster' },
+      { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   return cluster;
 }
@@ -80,15 +80,16 @@ export function inviteUser(db: Db, actor: Actor | null, input: InviteBody, linkF
   const email = normaliseEmail(input.email);
   if (!isEmail(email))
     throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
-      { field: 'email', message: 'not an email address' },
+      { field: 'email', code: 'invalid_email', message: 'not an email address' },
     ]);
   const name = singleLine(input.name, LIMITS.name);
-  if (!name) throw new DomainError('invalid', 'invalid_name', 'A name is required', [{ field: 'name', message: 'required' }]);
+  if (!name)
+    throw new DomainError('invalid', 'invalid_name', 'A name is required', [{ field: 'name', code: 'required', message: 'required' }]);
   const clusterIds = (input.coordinatorOf ?? []).map((slug) => clusterBySlug(db, slug).id);
   const user = db.transaction((tx) => {
     if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
       throw new DomainError('conflict', 'email_taken', 'A user with this email already exists', [
-        { field: 'email', message: 'already registered' },
+        { field: 'email', code: 'duplicate', message: 'already registered' },
       ]);
     }
     const created = tx

@@ -139,7 +139,7 @@ describe('resolveEventFields', () => {
     'refuses %s in Europe/Stockholm: the clocks skip that hour',
     (start) => {
       const d = details({ start, end: '2027-03-28T05:00' });
-      expect(d).toEqual([{ field: 'start', message: expect.stringMatching(/skipped/) }]);
+      expect(d).toEqual([{ field: 'start', code: 'nonexistent_local_time', message: expect.stringMatching(/skipped/) }]);
     },
   );
 
@@ -162,7 +162,7 @@ describe('resolveEventFields', () => {
     ['before', '2027-01-14T08:00'],
     ['equal to', '2027-01-14T09:00'],
   ])('refuses an end %s the start', (_what, end) => {
-    expect(details({ end })).toEqual([{ field: 'end', message: 'the end is not after the start' }]);
+    expect(details({ end })).toEqual([{ field: 'end', code: 'end_before_start', message: 'the end is not after the start' }]);
   });
 
   it('requires start and end of a timed event', () => {
@@ -171,7 +171,9 @@ describe('resolveEventFields', () => {
   });
 
   it('refuses an event longer than 31 days', () => {
-    expect(details({ end: '2027-02-15T09:00' })).toEqual([{ field: 'end', message: expect.stringMatching(/31 days/) }]);
+    expect(details({ end: '2027-02-15T09:00' })).toEqual([
+      { field: 'end', code: 'duration_too_long', message: expect.stringMatching(/31 days/), params: { max: 31 } },
+    ]);
   });
 
   it.each(['2027-02-30T10:00', '2027-13-01T10:00', '2027-01-14T24:00', '2027-01-14 09:00', '14/01/2027 09:00', '2027-01-14T9:00'])(
@@ -197,7 +199,7 @@ describe('resolveEventFields', () => {
   it('refuses all-day events without a first day, ending before they start, or with an impossible date', () => {
     expect(details({ allDay: true, startDate: undefined }).map((d) => d.field)).toEqual(['startDate']);
     expect(details({ allDay: true, startDate: '2027-06-07', endDate: '2027-06-06' })).toEqual([
-      { field: 'endDate', message: expect.stringMatching(/before the first day/) },
+      { field: 'endDate', code: 'end_before_start', message: expect.stringMatching(/before the first day/) },
     ]);
     expect(details({ allDay: true, startDate: '2027-02-30' }).map((d) => d.field)).toEqual(['startDate']);
   });
@@ -205,9 +207,11 @@ describe('resolveEventFields', () => {
   it('measures the title in code points, as the API does: 200 emoji are a title, 201 are refused', () => {
     const title = '🌱'.repeat(LIMITS.title);
     expect(resolveEventFields(t.db, fields({ title })).title).toBe(title);
-    expect(details({ title: `${title}🌱` })).toEqual([{ field: 'title', message: 'at most 200 characters' }]);
+    expect(details({ title: `${title}🌱` })).toEqual([
+      { field: 'title', code: 'too_long', message: 'at most 200 characters', params: { max: 200 } },
+    ]);
     expect(details({ description: '🌱'.repeat(LIMITS.eventDescription + 1) })).toEqual([
-      { field: 'description', message: 'at most 20,000 characters' },
+      { field: 'description', code: 'too_long', message: 'at most 20,000 characters', params: { max: 20_000 } },
     ]);
     expect(resolveEventFields(t.db, fields({ description: '🌱'.repeat(LIMITS.eventDescription) })).description).toHaveLength(
       2 * LIMITS.eventDescription,
@@ -215,12 +219,14 @@ describe('resolveEventFields', () => {
   });
 
   it('names an unknown theme and requires at least one', () => {
-    expect(details({ themes: ['krisberedskap', 'gardening'] })).toEqual([{ field: 'themes', message: 'unknown theme "gardening"' }]);
-    expect(details({ themes: [] })).toEqual([{ field: 'themes', message: 'choose at least one theme' }]);
+    expect(details({ themes: ['krisberedskap', 'gardening'] })).toEqual([
+      { field: 'themes', code: 'unknown_choice', message: 'unknown theme "gardening"' },
+    ]);
+    expect(details({ themes: [] })).toEqual([{ field: 'themes', code: 'required', message: 'choose at least one theme' }]);
   });
 
   it('names an unknown county and resolves a known one', () => {
-    expect(details({ county: 'atlantis' })).toEqual([{ field: 'county', message: 'unknown county "atlantis"' }]);
+    expect(details({ county: 'atlantis' })).toEqual([{ field: 'county', code: 'unknown_choice', message: 'unknown county "atlantis"' }]);
     expect(resolveEventFields(t.db, fields({ county: 'orebro-lan' })).countyId).toBeGreaterThan(0);
   });
 
@@ -237,7 +243,7 @@ describe('resolveEventFields', () => {
     'meet.example.se',
     'not a link',
   ])('refuses the online link %j', (onlineUrl) => {
-    expect(details({ onlineUrl })).toEqual([{ field: 'onlineUrl', message: expect.stringMatching(/https/) }]);
+    expect(details({ onlineUrl })).toEqual([{ field: 'onlineUrl', code: 'invalid_url', message: expect.stringMatching(/https/) }]);
   });
 
   it('checks the registration window: opens before it closes, closes before the event ends', () => {
@@ -245,10 +251,10 @@ describe('resolveEventFields', () => {
     expect(ok.registrationOpensAt!.toISOString()).toBe('2027-01-01T07:00:00.000Z');
     expect(ok.registrationClosesAt!.toISOString()).toBe('2027-01-13T11:00:00.000Z');
     expect(details({ registrationOpens: '2027-01-10T08:00', registrationCloses: '2027-01-09T08:00' })).toEqual([
-      { field: 'registrationCloses', message: 'registration closes before it opens' },
+      { field: 'registrationCloses', code: 'end_before_start', message: 'registration closes before it opens' },
     ]);
     expect(details({ registrationCloses: '2027-01-15T08:00' })).toEqual([
-      { field: 'registrationCloses', message: expect.stringMatching(/before the event ends/) },
+      { field: 'registrationCloses', code: 'after_event_end', message: expect.stringMatching(/before the event ends/) },
     ]);
     expect(details({ registrationOpens: '2027-03-28T02:15' }).map((d) => d.field)).toEqual(['registrationOpens']);
   });
@@ -391,7 +397,7 @@ describe('createEvent', () => {
     expect([err.kind, err.code, err.details]).toEqual([
       'invalid',
       'invalid_event',
-      [{ field: 'title', message: 'at most 200 characters' }],
+      [{ field: 'title', code: 'too_long', message: 'at most 200 characters', params: { max: 200 } }],
     ]);
     expect(snapshot(t.db)).toBe(before);
   });
@@ -605,7 +611,7 @@ describe('revisions and the audit log', () => {
     const id = createEvent(t.db, as.lead, input()).event.id;
     const before = snapshot(t.db);
     const err = caught(() => updateEvent(t.db, as.lead, id, { title: 'Ny', start: '2027-05-14T17:00' }));
-    expect(err.details).toEqual([{ field: 'end', message: 'the end is not after the start' }]);
+    expect(err.details).toEqual([{ field: 'end', code: 'end_before_start', message: 'the end is not after the start' }]);
     expect(caught(() => updateEvent(t.db, as.lead, id, { start: '2027-03-28T02:30', end: '2027-03-28T03:30' })).details[0]!.field).toBe(
       'start',
     );

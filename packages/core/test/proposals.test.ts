@@ -94,26 +94,27 @@ describe('createProposal', () => {
     if (expected !== 'allowed') expect(snapshot(t.db)).toBe(before);
   });
 
-  it.each<[string, Partial<ProposalInput>, string, string]>([
-    ['unknown cluster', { cluster: 'no-such-cluster' }, 'cluster', 'unknown cluster "no-such-cluster"'],
-    ['unknown theme', { themes: ['kapitalforsorjning', 'gardening'] }, 'themes', 'unknown theme "gardening"'],
-    ['no theme', { themes: [] }, 'themes', 'choose at least one theme'],
-    ['blank title', { title: '   ' }, 'title', 'a title is required'],
-    ['blank abstract', { abstract: ' \n ' }, 'abstract', 'an abstract is required'],
-    ['blank format', { format: ' ' }, 'format', expect.any(String) as unknown as string],
-    ['blank audience', { audience: '' }, 'audience', 'say who it is for'],
+  it.each<[string, Partial<ProposalInput>, string, string, string]>([
+    ['unknown cluster', { cluster: 'no-such-cluster' }, 'cluster', 'unknown_choice', 'unknown cluster "no-such-cluster"'],
+    ['unknown theme', { themes: ['kapitalforsorjning', 'gardening'] }, 'themes', 'unknown_choice', 'unknown theme "gardening"'],
+    ['no theme', { themes: [] }, 'themes', 'required', 'choose at least one theme'],
+    ['blank title', { title: '   ' }, 'title', 'required', 'a title is required'],
+    ['blank abstract', { abstract: ' \n ' }, 'abstract', 'required', 'an abstract is required'],
+    ['blank format', { format: ' ' }, 'format', 'required', expect.any(String) as unknown as string],
+    ['blank audience', { audience: '' }, 'audience', 'required', 'say who it is for'],
     [
       'period ending before it starts',
       { preferredFrom: '2027-10-01', preferredTo: '2027-09-01' },
       'preferredTo',
+      'end_before_start',
       'the period ends before it starts',
     ],
-    ['impossible date', { preferredFrom: '2027-02-30' }, 'preferredFrom', 'expected YYYY-MM-DD'],
-  ])('refuses %s naming the field, writing nothing', (_what, over, field, message) => {
+    ['impossible date', { preferredFrom: '2027-02-30' }, 'preferredFrom', 'invalid_date', 'expected YYYY-MM-DD'],
+  ])('refuses %s naming the field, writing nothing', (_what, over, field, code, message) => {
     const before = snapshot(t.db);
     const err = caught(() => createProposal(t.db, admin, proposal(over)));
     expect([err.kind, err.code]).toEqual(['invalid', 'invalid_proposal']);
-    expect(err.details).toContainEqual({ field, message });
+    expect(err.details).toContainEqual(expect.objectContaining({ field, code, message }));
     expect(snapshot(t.db)).toBe(before);
   });
 });
@@ -218,7 +219,7 @@ describe('accepting and declining', () => {
     const id = createProposal(t.db, own, proposal()).id;
     const before = snapshot(t.db);
     const err = caught(() => acceptProposal(t.db, own, id, { start: '2027-03-28T02:30', end: '2027-03-28T05:00' }));
-    expect(err.details).toContainEqual({ field: 'start', message: expect.stringMatching(/skipped/) });
+    expect(err.details).toContainEqual({ field: 'start', code: 'nonexistent_local_time', message: expect.stringMatching(/skipped/) });
     expect(caught(() => acceptProposal(t.db, own, id, { start: '2027-09-02T15:00', end: '2027-09-02T09:00' })).details[0]!.field).toBe(
       'end',
     );

@@ -249,7 +249,7 @@ describe('createSeries', () => {
       ),
     );
     expect(err.kind).toBe('invalid');
-    expect(err.details).toContainEqual({ field: 'start', message: expect.stringMatching(/skipped/) });
+    expect(err.details).toContainEqual({ field: 'start', code: 'nonexistent_local_time', message: expect.stringMatching(/skipped/) });
     expect(snapshot(t.db)).toBe(before);
   });
 
@@ -381,6 +381,7 @@ describe('editing a series', () => {
     const before = snapshot(t.db);
     expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { startTime: '13:00' })).details).toContainEqual({
       field: 'end',
+      code: 'end_before_start',
       message: 'the end is not after the start',
     });
     expect(caught(() => updateSeriesFrom(t.db, lead, res.seriesId, res.eventIds[1]!, { startTime: '25:00' })).code).toBe('invalid_time');

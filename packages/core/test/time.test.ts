@@ -27,7 +27,7 @@ describe('localToInstant', () => {
     const err = caught(() => localToInstant(local, zone, 'start'));
     expect([err.kind, err.code]).toEqual(['invalid', 'nonexistent_local_time']);
     expect(err.message).toContain(local);
-    expect(err.details).toEqual([{ field: 'start', message: expect.stringMatching(/skipped/) }]);
+    expect(err.details).toEqual([{ field: 'start', code: 'nonexistent_local_time', message: expect.stringMatching(/skipped/) }]);
   });
 
   it('accepts the minutes around the skipped hour', () => {

@@ -70,7 +70,7 @@ describe('inviteUser', () => {
     const before = [count(users), count(outbox), count(loginTokens)];
     const err = caught(() => inviteUser(t.db, admin, { email: 'ANNA@example.se', name: 'Anna again' }, link));
     expect([err.kind, err.code]).toEqual(['conflict', 'email_taken']);
-    expect(err.details).toEqual([{ field: 'email', message: 'already registered' }]);
+    expect(err.details).toEqual([{ field: 'email', code: 'duplicate', message: 'already registered' }]);
     expect([count(users), count(outbox), count(loginTokens)]).toEqual(before);
   });
 

@@ -1,12 +1,15 @@
-import { DomainError, statusOfKind } from '@samverka/core';
+import { DomainError, statusOfKind, type ErrorDetail } from '@samverka/core';
+import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { validationDetails } from './validation.ts';
 
 interface ErrorAnswer {
   status: number;
   code: string;
   message: string;
-  details?: { field?: string; message: string }[];
+  /** Each with a code from ErrorDetailCode (packages/core/src/errors.ts). */
+  details?: ErrorDetail[];
 }
 
 const FASTIFY_CODES: Record<string, [string, string]> = {
@@ -31,13 +34,7 @@ export function toErrorAnswer(err: FastifyError | DomainError | Error): ErrorAns
       code: 'invalid_request',
       message:
         `The request is invalid: ${fe.validationContext ?? 'input'}${fe.validation[0]?.instancePath ?? ''} ${fe.validation[0]?.message ?? ''}`.trim(),
-      details: fe.validation.map((v) => ({
-        field: `${fe.validationContext ?? ''}${v.instancePath}`.replace(/^\//, '') || undefined,
-        message:
-          v.keyword === 'additionalProperties'
-            ? `unknown field "${(v.params as { additionalProperty?: string }).additionalProperty}"`
-            : (v.message ?? 'invalid'),
-      })),
+      details: validationDetails(fe.validation as ErrorObject[], fe.validationContext),
     };
   }
   const status = typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 600 ? fe.statusCode : 500;

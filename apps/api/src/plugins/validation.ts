@@ -1,5 +1,6 @@
+import type { ErrorDetail, ErrorDetailCode, ErrorDetailParams } from '@samverka/contracts';
 import { truncate } from '@samverka/core';
-import { Ajv, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -9,7 +10,9 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
   ajv: Ajv,
 ) => Ajv;
 
-const shared: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false };
+// verbose: each error carries the value and the schema it failed, so a detail can say
+// "not a whole number" rather than "wrong type" and give both bounds of a range.
+const shared: Options = { allErrors: false, removeAdditional: false, useDefaults: true, strict: false, verbose: true };
 
 /**
  * Two validators: URL parts (params, query string) arrive as text and are coerced to the
@@ -48,3 +51,98 @@ export default fp(
   },
   { name: 'validation' },
 );
+
+const FORMAT_CODES: Record<string, ErrorDetailCode> = {
+  email: 'invalid_email',
+  uri: 'invalid_url',
+  url: 'invalid_url',
+  'uri-reference': 'invalid_url',
+  date: 'invalid_date',
+  'date-time': 'invalid_date',
+};
+
+type Coded = Pick<ErrorDetail, 'code' | 'params'>;
+
+/** The code (and the numbers its text needs) of one AJV error, in the vocabulary of ErrorDetailCode. */
+function codeOf(e: ErrorObject, all: readonly ErrorObject[]): Coded {
+  const p = e.params as Record<string, unknown>;
+  const limit = typeof p.limit === 'number' ? p.limit : undefined;
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const params = (o: ErrorDetailParams): ErrorDetailParams | undefined => {
+    const defined = Object.entries(o).filter(([, v]) => v !== undefined);
+    return defined.length ? (Object.fromEntries(defined) as ErrorDetailParams) : undefined;
+  };
+  switch (e.keyword) {
+    case 'required':
+      return { code: 'required', params: params({ property: String(p.missingProperty) }) };
+    case 'additionalProperties':
+      return { code: 'unknown_field', params: params({ property: String(p.additionalProperty) }) };
+    case 'maxLength':
+      return { code: 'too_long', params: params({ max: limit }) };
+    case 'minLength':
+    case 'minItems':
+      // An empty string or list where one is needed is a missing value to the reader.
+      return limit !== undefined && limit <= 1 ? { code: 'required' } : { code: 'too_short', params: params({ min: limit }) };
+    case 'maxItems':
+      return { code: 'too_many', params: params({ max: limit }) };
+    case 'uniqueItems':
+      return { code: 'duplicate' };
+    case 'format': {
+      const format = String(p.format);
+      return { code: FORMAT_CODES[format] ?? 'invalid_format', params: params({ format }) };
+    }
+    case 'pattern':
+      return { code: 'invalid_format' };
+    case 'type':
+      return String(p.type).includes('integer') && typeof e.data === 'number' && Number.isFinite(e.data)
+        ? { code: 'not_an_integer' }
+        : { code: 'wrong_type', params: params({ expected: String(p.type) }) };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        code: 'out_of_range',
+        params: params({
+          min: num(parent.minimum) ?? num(parent.exclusiveMinimum),
+          max: num(parent.maximum) ?? num(parent.exclusiveMaximum),
+        }),
+      };
+    case 'const':
+    case 'enum':
+      return { code: 'unknown_choice' };
+    case 'anyOf':
+    case 'oneOf': {
+      // AJV reports each branch's failure before the union's: the union takes the most telling
+      // one (a nullable string that is too long is too_long, not "not null").
+      const branches = all.filter((b) => b !== e && b.instancePath === e.instancePath && b.schemaPath.startsWith(e.schemaPath));
+      const telling = branches.find((b) => !['type', 'const', 'enum', 'anyOf', 'oneOf'].includes(b.keyword));
+      if (telling) return codeOf(telling, all);
+      if (branches.some((b) => b.keyword === 'const' || b.keyword === 'enum')) return { code: 'unknown_choice' };
+      return { code: 'wrong_type' };
+    }
+    default:
+      return { code: 'invalid_format' };
+  }
+}
+
+/**
+ * The details of a schema validation failure: one per AJV error, each with the part of the
+ * request and the path as `field` ("body/title"), a code from ErrorDetailCode and AJV's
+ * English message (an unknown property is named in it).
+ */
+export function validationDetails(errors: readonly ErrorObject[], context: string | undefined): ErrorDetail[] {
+  return errors.map((e) => {
+    const { code, params } = codeOf(e, errors);
+    return {
+      field: `${context ?? ''}${e.instancePath}`.replace(/^\//, '') || undefined,
+      code,
+      message:
+        e.keyword === 'additionalProperties'
+          ? `unknown field "${(e.params as { additionalProperty?: string }).additionalProperty}"`
+          : (e.message ?? 'invalid'),
+      ...(params ? { params } : {}),
+    };
+  });
+}

@@ -1,7 +1,7 @@
 import { type EventCreateBody, type EventPatchBody, LIMITS } from '@samverka/contracts';
 import { eq, inArray } from 'drizzle-orm';
 import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
-import { DomainError, type ErrorDetail } from '../errors.ts';
+import { DomainError, type ErrorDetail, type ErrorDetailCode, type ErrorDetailParams } from '../errors.ts';
 import { codePointLength, isEmail, singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
 
@@ -48,7 +48,7 @@ function safeUrl(value: string, field: string, details: ErrorDetail[]): string |
   } catch {
     /* reported below */
   }
-  details.push({ field, message: 'must be a web address starting with https://' });
+  details.push({ field, code: 'invalid_url', message: 'must be a web address starting with https://' });
   return null;
 }
 
@@ -88,7 +88,8 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
  */
 export function resolveEventFields(db: Db, f: EventFields & { title: string; kind: EventKind; themes: string[] }): EventColumns {
   const details: ErrorDetail[] = [];
-  const fail = (field: string, message: string) => details.push({ field, message });
+  const fail = (field: string, code: ErrorDetailCode, message: string, params?: ErrorDetailParams) =>
+    details.push({ field, code, message, ...(params ? { params } : {}) });
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
       return fn();
@@ -100,19 +101,19 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   };
 
   const title = singleLine(f.title, Number.POSITIVE_INFINITY);
-  if (!title) fail('title', 'a title is required');
-  else if (codePointLength(title) > LIMITS.title) fail('title', `at most ${LIMITS.title} characters`);
-  if (!EVENT_KINDS.includes(f.kind)) fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
+  if (!title) fail('title', 'required', 'a title is required');
+  else if (codePointLength(title) > LIMITS.title) fail('title', 'too_long', `at most ${LIMITS.title} characters`, { max: LIMITS.title });
+  if (!EVENT_KINDS.includes(f.kind)) fail('kind', 'unknown_choice', `must be one of ${EVENT_KINDS.join(', ')}`);
   const description = (f.description ?? '').trim();
   if (codePointLength(description) > LIMITS.eventDescription)
-    fail('description', `at most ${LIMITS.eventDescription.toLocaleString('en')} characters`);
+    fail('description', 'too_long', `at most ${LIMITS.eventDescription.toLocaleString('en')} characters`, { max: LIMITS.eventDescription });
 
   const slugs = [...new Set(f.themes)];
   const themeRows = slugs.length
     ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all()
     : [];
-  if (slugs.length === 0) fail('themes', 'choose at least one theme');
-  for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', `unknown theme "${s}"`);
+  if (slugs.length === 0) fail('themes', 'required', 'choose at least one theme');
+  for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', 'unknown_choice', `unknown theme "${s}"`);
 
   const zone = attempt(() => assertZone(f.timeZone ?? DEFAULT_ZONE)) ?? DEFAULT_ZONE;
   let startsAt: Date | undefined;
@@ -120,25 +121,27 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   let startDate: string | null = null;
   let endDate: string | null = null;
   if (f.allDay) {
-    if (!f.startDate) fail('startDate', 'required for an all-day event');
+    if (!f.startDate) fail('startDate', 'required', 'required for an all-day event');
     const s = f.startDate ? attempt(() => parseDate(f.startDate!, 'startDate')) : undefined;
     const e = f.endDate ? attempt(() => parseDate(f.endDate!, 'endDate')) : s;
     if (s && e) {
-      if (e < s) fail('endDate', 'the last day is before the first day');
-      else if (e.diff(s, 'days').days >= MAX_DAYS) fail('endDate', `an event lasts at most ${MAX_DAYS} days`);
+      if (e < s) fail('endDate', 'end_before_start', 'the last day is before the first day');
+      else if (e.diff(s, 'days').days >= MAX_DAYS)
+        fail('endDate', 'duration_too_long', `an event lasts at most ${MAX_DAYS} days`, { max: MAX_DAYS });
       startDate = s.toISODate()!;
       endDate = e.toISODate()!;
       startsAt = startOfDate(startDate, zone).toJSDate();
       endsAt = startOfDate(endDate, zone).plus({ days: 1 }).toJSDate();
     }
   } else {
-    if (!f.start) fail('start', 'a start time is required');
-    if (!f.end) fail('end', 'an end time is required');
+    if (!f.start) fail('start', 'required', 'a start time is required');
+    if (!f.end) fail('end', 'required', 'an end time is required');
     const s = f.start ? attempt(() => localToInstant(f.start!, zone, 'start')) : undefined;
     const e = f.end ? attempt(() => localToInstant(f.end!, zone, 'end')) : undefined;
     if (s && e) {
-      if (e <= s) fail('end', 'the end is not after the start');
-      else if (e.diff(s, 'days').days > MAX_DAYS) fail('end', `an event lasts at most ${MAX_DAYS} days`);
+      if (e <= s) fail('end', 'end_before_start', 'the end is not after the start');
+      else if (e.diff(s, 'days').days > MAX_DAYS)
+        fail('end', 'duration_too_long', `an event lasts at most ${MAX_DAYS} days`, { max: MAX_DAYS });
       startsAt = s.toJSDate();
       endsAt = e.toJSDate();
     }
@@ -147,27 +150,36 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   let countyId: number | null = null;
   if (f.county) {
     const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, f.county)).get();
-    if (!c) fail('county', `unknown county "${f.county}"`);
+    if (!c) fail('county', 'unknown_choice', `unknown county "${f.county}"`);
     else countyId = c.id;
   }
   const lat = f.lat ?? null;
   const lng = f.lng ?? null;
-  if ((lat === null) !== (lng === null)) fail(lat === null ? 'lat' : 'lng', 'give both latitude and longitude, or neither');
-  if (lat !== null && Math.abs(lat) > LIMITS.latitude) fail('lat', `between -${LIMITS.latitude} and ${LIMITS.latitude}`);
-  if (lng !== null && Math.abs(lng) > LIMITS.longitude) fail('lng', `between -${LIMITS.longitude} and ${LIMITS.longitude}`);
+  if ((lat === null) !== (lng === null)) fail(lat === null ? 'lat' : 'lng', 'required', 'give both latitude and longitude, or neither');
+  if (lat !== null && Math.abs(lat) > LIMITS.latitude)
+    fail('lat', 'out_of_range', `between -${LIMITS.latitude} and ${LIMITS.latitude}`, { min: -LIMITS.latitude, max: LIMITS.latitude });
+  if (lng !== null && Math.abs(lng) > LIMITS.longitude)
+    fail('lng', 'out_of_range', `between -${LIMITS.longitude} and ${LIMITS.longitude}`, { min: -LIMITS.longitude, max: LIMITS.longitude });
   const onlineUrl = f.onlineUrl ? safeUrl(f.onlineUrl.trim(), 'onlineUrl', details) : null;
   const contactEmail = f.contactEmail?.trim() || null;
-  if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'not an email address');
+  if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'invalid_email', 'not an email address');
   const capacity = f.capacity ?? null;
   if (capacity !== null && (!Number.isInteger(capacity) || capacity < LIMITS.capacity.min || capacity > LIMITS.capacity.max))
-    fail('capacity', `a whole number from ${LIMITS.capacity.min} to ${LIMITS.capacity.max}`);
+    fail(
+      'capacity',
+      Number.isInteger(capacity) ? 'out_of_range' : 'not_an_integer',
+      `a whole number from ${LIMITS.capacity.min} to ${LIMITS.capacity.max}`,
+      Number.isInteger(capacity) ? { min: LIMITS.capacity.min, max: LIMITS.capacity.max } : undefined,
+    );
   const language = f.language ?? 'sv';
-  if (!/^[a-z]{2}$/.test(language)) fail('language', 'a two-letter language code such as sv or en');
+  if (!/^[a-z]{2}$/.test(language))
+    fail('language', 'invalid_format', 'a two-letter language code such as sv or en', { format: 'ISO 639-1' });
 
   const opens = f.registrationOpens ? attempt(() => localToInstant(f.registrationOpens!, zone, 'registrationOpens')) : undefined;
   const closes = f.registrationCloses ? attempt(() => localToInstant(f.registrationCloses!, zone, 'registrationCloses')) : undefined;
-  if (opens && closes && closes <= opens) fail('registrationCloses', 'registration closes before it opens');
-  if (closes && endsAt && closes.toJSDate() > endsAt) fail('registrationCloses', 'registration must close before the event ends');
+  if (opens && closes && closes <= opens) fail('registrationCloses', 'end_before_start', 'registration closes before it opens');
+  if (closes && endsAt && closes.toJSDate() > endsAt)
+    fail('registrationCloses', 'after_event_end', 'registration must close before the event ends');
 
   if (details.length)
     throw new DomainError(
@@ -206,7 +218,7 @@ export function leadClusterId(db: Db, slug: string): number {
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
   if (!c)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [
-      { field: 'leadCluster', message: 'unknown cluster' },
+      { field: 'leadCluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   return c.id;
 }

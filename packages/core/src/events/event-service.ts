@@ -301,7 +301,7 @@ export function publishEvent(db: Db, actor: Actor | null, id: number, now = new 
     throw new DomainError('conflict', 'not_a_draft', `Only a draft can be published; this event is ${row.status}`);
   if (!row.venueName && !row.address && !row.onlineUrl) {
     throw new DomainError('rule', 'no_place', 'Give a place or an online meeting link before publishing', [
-      { field: 'venueName', message: 'a place or an online link is required' },
+      { field: 'venueName', code: 'required', message: 'a place or an online link is required' },
     ]);
   }
   return setStatus(db, actor, id, 'published', null, now);
@@ -319,7 +319,7 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
   const why = singleLine(reason, LIMITS.reason);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [
-      { field: 'reason', message: 'required' },
+      { field: 'reason', code: 'required', message: 'required' },
     ]);
   return setStatus(db, actor, id, 'cancelled', why, now);
 }
@@ -375,7 +375,7 @@ export function inviteCohost(db: Db, actor: Actor | null, eventId: number, clust
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
-      { field: 'cluster', message: 'unknown cluster' },
+      { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   const existing = refs.find((r) => r.clusterId === cluster.id);
   if (existing && existing.status !== 'declined') {
@@ -533,7 +533,7 @@ function decodeCursor(cursor: string): [number, number] {
   // Out of range numbers would bind as NaN or an invalid date and quietly match nothing.
   if (!m || Number.isNaN(new Date(Number(m[1])).getTime()) || !Number.isSafeInteger(Number(m[2])))
     throw new DomainError('invalid', 'invalid_cursor', 'The cursor is not one this API gave out', [
-      { field: 'cursor', message: 'invalid' },
+      { field: 'cursor', code: 'invalid_format', message: 'invalid' },
     ]);
   return [Number(m[1]), Number(m[2])];
 }
@@ -549,7 +549,9 @@ export function ftsQuery(q: string): string | null {
 }
 
 export function unknownFilter(field: string, value: string) {
-  return new DomainError('not_found', `unknown_${field}`, `There is no ${field} "${value}"`, [{ field, message: `unknown ${field}` }]);
+  return new DomainError('not_found', `unknown_${field}`, `There is no ${field} "${value}"`, [
+    { field, code: 'unknown_choice', message: `unknown ${field}` },
+  ]);
 }
 
 /** The id of a cluster, theme or county named by a filter; an unknown one is a 404 naming it. */

@@ -15,7 +15,7 @@ import * as rruleModule from 'rrule';
 const { rrulestr } = ((rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule) as typeof rruleModule;
 import { events, series, type Db } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
-import { DomainError, forbidden } from '../errors.ts';
+import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, parseDate } from '../time.ts';
 import { canManageEvent, canSeeEvent } from './event-access.ts';
@@ -61,7 +61,7 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
       'invalid',
       'invalid_rrule',
       'The recurrence rule must be an RFC 5545 RRULE such as FREQ=MONTHLY;BYDAY=+2TU;COUNT=10',
-      [{ field: 'rrule', message: 'not an RRULE' }],
+      [{ field: 'rrule', code: 'invalid_format', message: 'not an RRULE', params: { format: 'RRULE' } }],
     );
   }
   // Only the rule parts of RFC 5545 §3.3.10: rrule also reads DTSTART and TZID here, which
@@ -69,13 +69,13 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
   const unknownPart = body.split(';').find((part) => part !== '' && !RULE_PARTS.has(part.split('=')[0]!));
   if (unknownPart !== undefined) {
     throw new DomainError('invalid', 'invalid_rrule', `"${unknownPart.slice(0, 40)}" is not a part of a recurrence rule`, [
-      { field: 'rrule', message: 'unknown rule part' },
+      { field: 'rrule', code: 'invalid_format', message: 'unknown rule part', params: { format: 'RRULE' } },
     ]);
   }
   assertFeasible(body);
   if (!/COUNT=|UNTIL=/.test(body)) {
     throw new DomainError('invalid', 'unbounded_rrule', `The rule must end: give COUNT (at most ${MAX_OCCURRENCES}) or UNTIL`, [
-      { field: 'rrule', message: 'needs COUNT or UNTIL' },
+      { field: 'rrule', code: 'unbounded', message: 'needs COUNT or UNTIL' },
     ]);
   }
   const start = parseDate(firstDate, 'firstDate');
@@ -90,21 +90,23 @@ export function occurrenceDates(rule: string, firstDate: string): string[] {
       'invalid',
       'invalid_rrule',
       'The recurrence rule cannot be read: check FREQ, BYDAY and the other parts against RFC 5545',
-      [{ field: 'rrule', message: 'cannot be parsed' }],
+      [{ field: 'rrule', code: 'invalid_format', message: 'cannot be parsed', params: { format: 'RRULE' } }],
     );
   }
   if (dates.length === 0)
-    throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [{ field: 'rrule', message: 'no occurrences' }]);
+    throw new DomainError('invalid', 'empty_rrule', 'The rule gives no dates', [
+      { field: 'rrule', code: 'no_occurrences', message: 'no occurrences' },
+    ]);
   if (dates.length > MAX_OCCURRENCES)
     throw new DomainError('invalid', 'too_many_occurrences', `A series has at most ${MAX_OCCURRENCES} meetings`, [
-      { field: 'rrule', message: `more than ${MAX_OCCURRENCES} occurrences` },
+      { field: 'rrule', code: 'too_many', message: `more than ${MAX_OCCURRENCES} occurrences`, params: { max: MAX_OCCURRENCES } },
     ]);
   const days = dates.map((d) => DateTime.fromJSDate(d, { zone: 'UTC' }).toISODate()!);
   // Each occurrence is a whole meeting on its own date at startTime: a sub-daily rule
   // (FREQ=HOURLY, BYHOUR=9,13) would give several identical meetings on one day.
   if (new Set(days).size !== days.length) {
     throw new DomainError('invalid', 'rrule_same_day', 'The rule gives more than one meeting on the same day; use FREQ=DAILY or longer', [
-      { field: 'rrule', message: 'two occurrences on one day' },
+      { field: 'rrule', code: 'several_per_day', message: 'two occurrences on one day' },
     ]);
   }
   return days;
@@ -125,8 +127,14 @@ function assertFeasible(body: string): void {
       .filter(Boolean)
       .map((p) => p.split('=') as [string, string]),
   );
-  const refuse = (message: string, code = 'unsupported_rrule') => {
-    throw new DomainError('invalid', code, message, [{ field: 'rrule', message }]);
+  const refuse = (message: string, code: 'unsupported_rrule' | 'rrule_same_day' | 'invalid_rrule' = 'unsupported_rrule') => {
+    const detail: ErrorDetail =
+      code === 'unsupported_rrule'
+        ? { field: 'rrule', code: 'unsupported', message }
+        : code === 'rrule_same_day'
+          ? { field: 'rrule', code: 'several_per_day', message }
+          : { field: 'rrule', code: 'invalid_format', message, params: { format: 'RRULE' } };
+    throw new DomainError('invalid', code, message, [detail]);
   };
   const freq = parts.get('FREQ');
   if (freq === 'HOURLY' || freq === 'MINUTELY' || freq === 'SECONDLY')
@@ -153,7 +161,9 @@ function assertFeasible(body: string): void {
 
 function checkTime(value: string, field: string): string {
   if (!TIME.test(value))
-    throw new DomainError('invalid', 'invalid_time', `${field} must look like 10:00`, [{ field, message: 'expected HH:mm' }]);
+    throw new DomainError('invalid', 'invalid_time', `${field} must look like 10:00`, [
+      { field, code: 'invalid_format', message: 'expected HH:mm', params: { format: 'HH:mm' } },
+    ]);
   return value;
 }
 

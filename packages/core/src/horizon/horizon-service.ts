@@ -27,12 +27,19 @@ function assertCoordinator(actor: Actor | null): Actor {
 function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
   const details: ErrorDetail[] = [];
   const title = singleLine(input.title, Number.POSITIVE_INFINITY);
-  if (!title) details.push({ field: 'title', message: 'a title is required' });
-  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
-  if (!input.summary.trim()) details.push({ field: 'summary', message: 'a short summary is required' });
+  if (!title) details.push({ field: 'title', code: 'required', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title)
+    details.push({ field: 'title', code: 'too_long', message: `at most ${LIMITS.title} characters`, params: { max: LIMITS.title } });
+  if (!input.summary.trim()) details.push({ field: 'summary', code: 'required', message: 'a short summary is required' });
   if (codePointLength(input.summary) > LIMITS.horizonSummary)
-    details.push({ field: 'summary', message: `at most ${LIMITS.horizonSummary} characters` });
-  if (!singleLine(input.source, LIMITS.horizonSource)) details.push({ field: 'source', message: 'say where it comes from' });
+    details.push({
+      field: 'summary',
+      code: 'too_long',
+      message: `at most ${LIMITS.horizonSummary} characters`,
+      params: { max: LIMITS.horizonSummary },
+    });
+  if (!singleLine(input.source, LIMITS.horizonSource))
+    details.push({ field: 'source', code: 'required', message: 'say where it comes from' });
   let url: string | null = null;
   if (input.url) {
     try {
@@ -40,7 +47,7 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
       if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
       url = u.toString();
     } catch {
-      details.push({ field: 'url', message: 'must be a web address starting with https://' });
+      details.push({ field: 'url', code: 'invalid_url', message: 'must be a web address starting with https://' });
     }
   }
   if (input.deadline) {
@@ -52,12 +59,13 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
   }
   const slugs = [...new Set(input.themes)];
   const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
-  if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
-  for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  if (slugs.length === 0) details.push({ field: 'themes', code: 'required', message: 'choose at least one theme' });
+  for (const s of slugs)
+    if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', code: 'unknown_choice', message: `unknown theme "${s}"` });
   let clusterId: number | null = null;
   if (input.cluster) {
     const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
-    if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+    if (!c) details.push({ field: 'cluster', code: 'unknown_choice', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
   if (details.length)
@@ -83,7 +91,7 @@ export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInp
   if (!actsFor(a, v.clusterId)) {
     if (v.clusterId === null)
       throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters posts the item', [
-        { field: 'cluster', message: 'required' },
+        { field: 'cluster', code: 'required', message: 'required' },
       ]);
     throw forbidden('You can only post for a cluster you coordinate');
   }
@@ -267,7 +275,9 @@ export function commentOnHorizonItem(db: Db, actor: Actor | null, id: number, bo
   const text = body.trim();
   if (!text || codePointLength(text) > LIMITS.comment)
     throw new DomainError('invalid', 'invalid_comment', `A comment has 1 to ${LIMITS.comment} characters`, [
-      { field: 'body', message: `required, at most ${LIMITS.comment} characters` },
+      text
+        ? { field: 'body', code: 'too_long', message: `required, at most ${LIMITS.comment} characters`, params: { max: LIMITS.comment } }
+        : { field: 'body', code: 'required', message: `required, at most ${LIMITS.comment} characters` },
     ]);
   db.insert(horizonComments)
     .values({ itemId: id, userId: a.userId, clusterId: coordinatedClusters(a)[0] ?? null, body: text, createdAt: now })
@@ -289,7 +299,7 @@ export function markHorizonRelevant(
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!c)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
-      { field: 'cluster', message: 'unknown cluster' },
+      { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   assertActsFor(a, c.id, 'You can only mark items for a cluster you coordinate');
   db.transaction((tx) => {

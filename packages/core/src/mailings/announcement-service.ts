@@ -25,7 +25,10 @@ function publishedEvent(db: Db, actor: Actor, id: number): Event {
 
 function clusterId(db: Db, slug: string, field = 'cluster'): number {
   const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, slug)).get();
-  if (!c) throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [{ field, message: 'unknown cluster' }]);
+  if (!c)
+    throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${slug}"`, [
+      { field, code: 'unknown_choice', message: 'unknown cluster' },
+    ]);
   return c.id;
 }
 

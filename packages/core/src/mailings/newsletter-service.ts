@@ -42,9 +42,10 @@ function ids(db: Db, input: { themes: string[]; clusters: string[] }): { themeId
     ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, input.clusters)).all()
     : [];
   for (const s of input.themes)
-    if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+    if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', code: 'unknown_choice', message: `unknown theme "${s}"` });
   for (const s of input.clusters)
-    if (!clusterRows.some((r) => r.slug === s)) details.push({ field: 'clusters', message: `unknown cluster "${s}"` });
+    if (!clusterRows.some((r) => r.slug === s))
+      details.push({ field: 'clusters', code: 'unknown_choice', message: `unknown cluster "${s}"` });
   if (details.length) throw new DomainError('invalid', 'invalid_newsletter', details.map((d) => d.message).join('; '), details);
   return { themeIds: themeRows.map((r) => r.id), clusterIds: clusterRows.map((r) => r.id) };
 }
@@ -71,17 +72,22 @@ function view(db: Db, actor: Actor | null, n: Newsletter): NewsletterView {
 
 function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: number | null } {
   const details: ErrorDetail[] = [];
-  if (!singleLine(input.subject, LIMITS.subject)) details.push({ field: 'subject', message: 'a subject is required' });
-  if (!input.body.trim()) details.push({ field: 'body', message: 'write something' });
+  if (!singleLine(input.subject, LIMITS.subject)) details.push({ field: 'subject', code: 'required', message: 'a subject is required' });
+  if (!input.body.trim()) details.push({ field: 'body', code: 'required', message: 'write something' });
   if (codePointLength(input.body) > LIMITS.newsletterBody)
-    details.push({ field: 'body', message: `at most ${LIMITS.newsletterBody.toLocaleString('en')} characters` });
+    details.push({
+      field: 'body',
+      code: 'too_long',
+      message: `at most ${LIMITS.newsletterBody.toLocaleString('en')} characters`,
+      params: { max: LIMITS.newsletterBody },
+    });
   if (details.length) throw new DomainError('invalid', 'invalid_newsletter', 'The newsletter needs a subject and a text', details);
   ids(db, input);
   if (input.cluster) {
     const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
     if (!c)
       throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.cluster}"`, [
-        { field: 'cluster', message: 'unknown cluster' },
+        { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
       ]);
     assertActsFor(a, c.id, 'You can only write newsletters for a cluster you coordinate');
     return { clusterId: c.id };
@@ -89,7 +95,7 @@ function checkInput(db: Db, a: Actor, input: NewsletterInput): { clusterId: numb
   // No cluster is the secretariat, for which only admins act.
   if (!actsFor(a, null))
     throw new DomainError('invalid', 'cluster_required', 'Say which of your clusters the newsletter is from', [
-      { field: 'cluster', message: 'required' },
+      { field: 'cluster', code: 'required', message: 'required' },
     ]);
   return { clusterId: null };
 }

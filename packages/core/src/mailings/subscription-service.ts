@@ -34,9 +34,12 @@ function resolveFollows(db: Db | Tx, input: { clusters: string[]; themes: string
     ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, cs)).all()
     : [];
   const themeRows = ts.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, ts)).all() : [];
-  for (const s of cs) if (!clusterRows.some((r) => r.slug === s)) details.push({ field: 'clusters', message: `unknown cluster "${s}"` });
-  for (const s of ts) if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
-  if (cs.length + ts.length === 0) details.push({ field: 'clusters', message: 'follow at least one cluster or theme' });
+  for (const s of cs)
+    if (!clusterRows.some((r) => r.slug === s))
+      details.push({ field: 'clusters', code: 'unknown_choice', message: `unknown cluster "${s}"` });
+  for (const s of ts)
+    if (!themeRows.some((r) => r.slug === s)) details.push({ field: 'themes', code: 'unknown_choice', message: `unknown theme "${s}"` });
+  if (cs.length + ts.length === 0) details.push({ field: 'clusters', code: 'required', message: 'follow at least one cluster or theme' });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -89,7 +92,7 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
   const email = normaliseEmail(input.email);
   if (!isEmail(email))
     throw new DomainError('invalid', 'invalid_email', 'That is not a valid email address', [
-      { field: 'email', message: 'not an email address' },
+      { field: 'email', code: 'invalid_email', message: 'not an email address' },
     ]);
   const follows = resolveFollows(db, input);
   const lang = input.language ?? 'sv';

@@ -48,29 +48,44 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   const organiser = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.organiserCluster)).get();
   if (!organiser)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${input.organiserCluster}"`, [
-      { field: 'organiserCluster', message: 'unknown cluster' },
+      { field: 'organiserCluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   assertActsFor(a, organiser.id, 'You can only start a poll for a cluster you coordinate');
   const title = singleLine(input.title, Number.POSITIVE_INFINITY);
-  if (!title) details.push({ field: 'title', message: 'a title is required' });
-  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
+  if (!title) details.push({ field: 'title', code: 'required', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title)
+    details.push({ field: 'title', code: 'too_long', message: `at most ${LIMITS.title} characters`, params: { max: LIMITS.title } });
   const minutes = LIMITS.pollMinutes;
   if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < minutes.min || input.durationMinutes > minutes.max)
-    details.push({ field: 'durationMinutes', message: `from ${minutes.min} minutes to ${minutes.max / 60} hours` });
+    details.push(
+      Number.isInteger(input.durationMinutes)
+        ? {
+            field: 'durationMinutes',
+            code: 'out_of_range',
+            message: `from ${minutes.min} minutes to ${minutes.max / 60} hours`,
+            params: { min: minutes.min, max: minutes.max },
+          }
+        : { field: 'durationMinutes', code: 'not_an_integer', message: `from ${minutes.min} minutes to ${minutes.max / 60} hours` },
+    );
   const slugs = [...new Set(input.invitedClusters)];
   const invited = slugs.length
     ? db.select({ id: clusters.id, slug: clusters.slug }).from(clusters).where(inArray(clusters.slug, slugs)).all()
     : [];
-  if (slugs.length === 0) details.push({ field: 'invitedClusters', message: 'invite at least one cluster' });
+  if (slugs.length === 0) details.push({ field: 'invitedClusters', code: 'required', message: 'invite at least one cluster' });
   for (const s of slugs)
-    if (!invited.some((c) => c.slug === s)) details.push({ field: 'invitedClusters', message: `unknown cluster "${s}"` });
+    if (!invited.some((c) => c.slug === s))
+      details.push({ field: 'invitedClusters', code: 'unknown_choice', message: `unknown cluster "${s}"` });
   if (input.slots.length === 0 || input.slots.length > LIMITS.pollSlots)
-    details.push({ field: 'slots', message: `give 1 to ${LIMITS.pollSlots} candidate times` });
+    details.push(
+      input.slots.length === 0
+        ? { field: 'slots', code: 'required', message: `give 1 to ${LIMITS.pollSlots} candidate times` }
+        : { field: 'slots', code: 'too_many', message: `give 1 to ${LIMITS.pollSlots} candidate times`, params: { max: LIMITS.pollSlots } },
+    );
   const starts: Date[] = [];
   for (const [i, s] of input.slots.entries()) {
     try {
       const dt = localToInstant(s, zone, `slots/${i}`);
-      if (dt.toJSDate() <= now) details.push({ field: `slots/${i}`, message: 'is in the past' });
+      if (dt.toJSDate() <= now) details.push({ field: `slots/${i}`, code: 'in_the_past', message: 'is in the past' });
       starts.push(dt.toJSDate());
     } catch (e) {
       details.push(...(e as DomainError).details);
@@ -79,12 +94,13 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   let closesAt: Date | undefined;
   try {
     closesAt = localToInstant(input.closes, zone, 'closes').toJSDate();
-    if (closesAt <= now) details.push({ field: 'closes', message: 'the poll must close in the future' });
+    if (closesAt <= now) details.push({ field: 'closes', code: 'in_the_past', message: 'the poll must close in the future' });
   } catch (e) {
     details.push(...(e as DomainError).details);
   }
   const onlineUrl = input.onlineUrl?.trim() || null;
-  if (onlineUrl && !/^https?:\/\/\S+$/.test(onlineUrl)) details.push({ field: 'onlineUrl', message: 'must start with https://' });
+  if (onlineUrl && !/^https?:\/\/\S+$/.test(onlineUrl))
+    details.push({ field: 'onlineUrl', code: 'invalid_url', message: 'must start with https://' });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -222,7 +238,7 @@ export function answerPoll(
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster || (cluster.id !== p.organiserClusterId && !invited.includes(cluster.id))) {
     throw new DomainError('invalid', 'not_invited', `Cluster "${clusterSlug}" is not invited to this poll`, [
-      { field: 'cluster', message: 'not invited' },
+      { field: 'cluster', code: 'not_invited', message: 'not invited' },
     ]);
   }
   assertActsFor(a, cluster.id, 'You can only answer for a cluster you coordinate');
@@ -240,7 +256,7 @@ export function answerPoll(
   const bad = answers.filter((x) => !slotIds.has(x.slotId));
   if (bad.length)
     throw new DomainError('invalid', 'unknown_slot', `Slot ${bad[0]!.slotId} is not part of this poll`, [
-      { field: 'answers', message: 'unknown slot' },
+      { field: 'answers', code: 'unknown_choice', message: 'unknown slot' },
     ]);
   db.transaction((tx) => {
     for (const x of answers) {
@@ -313,7 +329,7 @@ export function finalisePoll(
     .get();
   if (!slot)
     throw new DomainError('invalid', 'unknown_slot', `Slot ${slotId} is not part of this poll`, [
-      { field: 'slotId', message: 'unknown slot' },
+      { field: 'slotId', code: 'unknown_choice', message: 'unknown slot' },
     ]);
   const answers = db
     .select()

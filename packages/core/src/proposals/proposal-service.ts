@@ -59,20 +59,28 @@ function canDecide(actor: Actor | null, p: Proposal): boolean {
 function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
   const details: ErrorDetail[] = [];
   const title = singleLine(input.title, Number.POSITIVE_INFINITY);
-  if (!title) details.push({ field: 'title', message: 'a title is required' });
-  else if (codePointLength(title) > LIMITS.title) details.push({ field: 'title', message: `at most ${LIMITS.title} characters` });
-  if (!input.abstract.trim()) details.push({ field: 'abstract', message: 'an abstract is required' });
+  if (!title) details.push({ field: 'title', code: 'required', message: 'a title is required' });
+  else if (codePointLength(title) > LIMITS.title)
+    details.push({ field: 'title', code: 'too_long', message: `at most ${LIMITS.title} characters`, params: { max: LIMITS.title } });
+  if (!input.abstract.trim()) details.push({ field: 'abstract', code: 'required', message: 'an abstract is required' });
   if (codePointLength(input.abstract) > LIMITS.proposalAbstract)
-    details.push({ field: 'abstract', message: `at most ${LIMITS.proposalAbstract.toLocaleString('en')} characters` });
+    details.push({
+      field: 'abstract',
+      code: 'too_long',
+      message: `at most ${LIMITS.proposalAbstract.toLocaleString('en')} characters`,
+      params: { max: LIMITS.proposalAbstract },
+    });
   if (!singleLine(input.format, LIMITS.proposalFormat))
-    details.push({ field: 'format', message: 'say what format (e.g. half-day workshop, online)' });
-  if (!singleLine(input.audience, LIMITS.proposalAudience)) details.push({ field: 'audience', message: 'say who it is for' });
+    details.push({ field: 'format', code: 'required', message: 'say what format (e.g. half-day workshop, online)' });
+  if (!singleLine(input.audience, LIMITS.proposalAudience))
+    details.push({ field: 'audience', code: 'required', message: 'say who it is for' });
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
-  if (!cluster) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+  if (!cluster) details.push({ field: 'cluster', code: 'unknown_choice', message: `unknown cluster "${input.cluster}"` });
   const slugs = [...new Set(input.themes)];
   const rows = slugs.length ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all() : [];
-  if (slugs.length === 0) details.push({ field: 'themes', message: 'choose at least one theme' });
-  for (const s of slugs) if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', message: `unknown theme "${s}"` });
+  if (slugs.length === 0) details.push({ field: 'themes', code: 'required', message: 'choose at least one theme' });
+  for (const s of slugs)
+    if (!rows.some((r) => r.slug === s)) details.push({ field: 'themes', code: 'unknown_choice', message: `unknown theme "${s}"` });
   let from: ReturnType<typeof parseDate> | undefined;
   let to: ReturnType<typeof parseDate> | undefined;
   try {
@@ -81,7 +89,8 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   } catch (e) {
     details.push(...(e as DomainError).details);
   }
-  if (from && to && to < from) details.push({ field: 'preferredTo', message: 'the period ends before it starts' });
+  if (from && to && to < from)
+    details.push({ field: 'preferredTo', code: 'end_before_start', message: 'the period ends before it starts' });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -224,10 +233,11 @@ export function commentOnProposal(db: Db, actor: Actor | null, id: number, body:
   const a = assertCoordinator(actor);
   const p = proposalRow(db, id);
   const text = body.trim();
-  if (!text) throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', message: 'required' }]);
+  if (!text)
+    throw new DomainError('invalid', 'empty_comment', 'The comment is empty', [{ field: 'body', code: 'required', message: 'required' }]);
   if (codePointLength(text) > LIMITS.comment)
     throw new DomainError('invalid', 'comment_too_long', `A comment has at most ${LIMITS.comment} characters`, [
-      { field: 'body', message: 'too long' },
+      { field: 'body', code: 'too_long', message: 'too long', params: { max: LIMITS.comment } },
     ]);
   db.transaction((tx) => {
     const comment = tx
@@ -267,7 +277,7 @@ export function respondToProposal(
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster)
     throw new DomainError('invalid', 'unknown_cluster', `There is no cluster "${clusterSlug}"`, [
-      { field: 'cluster', message: 'unknown cluster' },
+      { field: 'cluster', code: 'unknown_choice', message: 'unknown cluster' },
     ]);
   assertActsFor(a, cluster.id, 'You can only respond for a cluster you coordinate');
   if (cluster.id === p.clusterId) throw new DomainError('rule', 'own_proposal', 'The proposing cluster cannot respond to its own proposal');
@@ -367,7 +377,9 @@ export function declineProposal(db: Db, actor: Actor | null, id: number, reason:
   if (p.status !== 'open') throw new DomainError('conflict', 'proposal_closed', `The proposal is already ${p.status}`);
   const why = singleLine(reason, LIMITS.reason);
   if (!why)
-    throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [{ field: 'reason', message: 'required' }]);
+    throw new DomainError('invalid', 'reason_required', 'Say why the proposal is declined', [
+      { field: 'reason', code: 'required', message: 'required' },
+    ]);
   db.transaction((tx) => {
     tx.update(proposals).set({ status: 'declined', declineReason: why, decidedAt: now }).where(eq(proposals.id, id)).run();
     emit(tx, 'proposal.declined', {

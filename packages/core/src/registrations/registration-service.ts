@@ -231,25 +231,27 @@ export function notify(
 function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; countyId: number | null; clusterId: number | null } {
   const details: ErrorDetail[] = [];
   const email = normaliseEmail(input.email);
-  if (!singleLine(input.name, LIMITS.name)) details.push({ field: 'name', message: 'your name is required' });
-  if (!isEmail(email)) details.push({ field: 'email', message: 'not a valid email address' });
+  if (!singleLine(input.name, LIMITS.name)) details.push({ field: 'name', code: 'required', message: 'your name is required' });
+  if (!isEmail(email)) details.push({ field: 'email', code: email ? 'invalid_email' : 'required', message: 'not a valid email address' });
   if (!singleLine(input.organisation, LIMITS.organisation))
-    details.push({ field: 'organisation', message: 'your organisation is required' });
-  if (input.consent !== true) details.push({ field: 'consent', message: 'you must agree to the storing of your data to register' });
+    details.push({ field: 'organisation', code: 'required', message: 'your organisation is required' });
+  if (input.consent !== true)
+    details.push({ field: 'consent', code: 'required', message: 'you must agree to the storing of your data to register' });
   let countyId: number | null = null;
   let clusterId: number | null = null;
   if (input.county) {
     const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, input.county)).get();
-    if (!c) details.push({ field: 'county', message: `unknown county "${input.county}"` });
+    if (!c) details.push({ field: 'county', code: 'unknown_choice', message: `unknown county "${input.county}"` });
     else countyId = c.id;
   }
   if (input.cluster) {
     const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
-    if (!c) details.push({ field: 'cluster', message: `unknown cluster "${input.cluster}"` });
+    if (!c) details.push({ field: 'cluster', code: 'unknown_choice', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
   for (const field of ['dietaryNeeds', 'accessibilityNeeds'] as const)
-    if (codePointLength(input[field] ?? '') > LIMITS.needs) details.push({ field, message: `at most ${LIMITS.needs} characters` });
+    if (codePointLength(input[field] ?? '') > LIMITS.needs)
+      details.push({ field, code: 'too_long', message: `at most ${LIMITS.needs} characters`, params: { max: LIMITS.needs } });
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -599,10 +601,15 @@ export function messageRegistrants(
   const subject = singleLine(message.subject, LIMITS.subject);
   const body = message.body.trim();
   const details: ErrorDetail[] = [];
-  if (!subject) details.push({ field: 'subject', message: 'required' });
-  if (!body) details.push({ field: 'body', message: 'required' });
+  if (!subject) details.push({ field: 'subject', code: 'required', message: 'required' });
+  if (!body) details.push({ field: 'body', code: 'required', message: 'required' });
   if (codePointLength(body) > LIMITS.message)
-    details.push({ field: 'body', message: `at most ${LIMITS.message.toLocaleString('en')} characters` });
+    details.push({
+      field: 'body',
+      code: 'too_long',
+      message: `at most ${LIMITS.message.toLocaleString('en')} characters`,
+      params: { max: LIMITS.message },
+    });
   if (details.length) throw new DomainError('invalid', 'invalid_message', 'The message needs a subject and a text', details);
   return db.transaction((tx) => {
     const rows = activeRegistrations(tx, eventId);

@@ -22,7 +22,9 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   const toDay = Date.parse(`${toDate}T00:00:00Z`);
   if (!isDate(fromDate) || !isDate(toDate)) throw new DomainError('invalid', 'invalid_range', 'from and to must be dates like 2027-01-01');
   if (toDay <= fromDay)
-    throw new DomainError('invalid', 'invalid_range', 'to must be after from', [{ field: 'to', message: 'before from' }]);
+    throw new DomainError('invalid', 'invalid_range', 'to must be after from', [
+      { field: 'to', code: 'end_before_start', message: 'before from' },
+    ]);
   if (toDay - fromDay > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
   // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
   const from = startOfDate(fromDate, DEFAULT_ZONE).toMillis();

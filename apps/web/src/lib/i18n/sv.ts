@@ -1,3 +1,5 @@
+import type { ErrorDetailCode, ErrorDetailParams } from '@samverka/core';
+
 /** Swedish, the default language. Every visible string of the web app is here and in en.ts. */
 export const sv = {
   siteName: 'Samverka',
@@ -276,6 +278,118 @@ export const sv = {
   errDate: 'Ange ett datum.',
   errTime: 'Ange ett klockslag, till exempel 10:00.',
   errSeriesAllDay: 'Tillfällen i en serie kan inte bli heldag när flera ändras samtidigt.',
+  /** Texts for the API's error codes; apps/web/src/lib/server/field-errors.ts chooses among them. */
+  apiErrors: {
+    /** What is wrong with a field, by the detail's code (packages/core/src/errors.ts). */
+    detail: {
+      required: 'Fyll i fältet.',
+      too_long: (p: ErrorDetailParams) => (p.max === undefined ? 'Texten är för lång.' : `Skriv högst ${p.max} tecken.`),
+      too_short: (p: ErrorDetailParams) => (p.min === undefined ? 'Texten är för kort.' : `Skriv minst ${p.min} tecken.`),
+      too_many: (p: ErrorDetailParams) => (p.max === undefined ? 'Det är för många.' : `Högst ${p.max} går att välja eller ange.`),
+      invalid_email: 'Skriv en giltig e-postadress, till exempel namn@example.se.',
+      invalid_url: 'Skriv en webbadress som börjar med https://.',
+      invalid_format: (p: ErrorDetailParams) => (p.format === undefined ? 'Värdet har fel form.' : `Skriv det i formen ${p.format}.`),
+      invalid_date: 'Datumet eller klockslaget finns inte. Skriv till exempel 2027-05-14 och 09:30.',
+      invalid_time_zone: 'Tidszonen finns inte. Skriv till exempel Europe/Stockholm.',
+      nonexistent_local_time: 'Klockslaget finns inte den dagen: klockan ställs fram en timme när sommartiden börjar.',
+      out_of_range: (p: ErrorDetailParams) =>
+        p.min !== undefined && p.max !== undefined
+          ? `Ange ett tal från ${p.min} till ${p.max}.`
+          : p.max !== undefined
+            ? `Ange högst ${p.max}.`
+            : p.min !== undefined
+              ? `Ange minst ${p.min}.`
+              : 'Talet är utanför det tillåtna.',
+      not_an_integer: 'Skriv ett heltal.',
+      wrong_type: 'Värdet har fel typ.',
+      end_before_start: 'Slutet måste komma efter början.',
+      in_the_past: 'Tiden har redan varit. Välj en tid framåt.',
+      after_event_end: 'Anmälan måste stänga innan evenemanget slutar.',
+      duration_too_long: (p: ErrorDetailParams) => `Ett evenemang kan pågå i högst ${p.max ?? 31} dagar.`,
+      unknown_choice: 'Välj ett alternativ i listan.',
+      unknown_field: 'Fältet tas inte emot.',
+      duplicate: 'Det finns redan.',
+      not_invited: 'Klustret är inte inbjudet.',
+      unsupported: 'Den delen av regeln går inte att använda för en mötesserie. Använd BYDAY, BYMONTHDAY och BYMONTH.',
+      unbounded: 'Regeln måste ta slut: ange COUNT (antal tillfällen) eller UNTIL (slutdatum).',
+      no_occurrences: 'Regeln ger inga datum från det första datumet.',
+      several_per_day: 'Regeln ger mer än ett möte samma dag. Använd FREQ=DAILY eller längre.',
+    } satisfies Record<ErrorDetailCode, string | ((p: ErrorDetailParams) => string)>,
+    /** A field's own words for a code, where the code's text would say too little. */
+    byField: {
+      themes: {
+        required: 'Välj minst ett tema.',
+        too_many: (p: ErrorDetailParams) => `Välj högst ${p.max ?? 6} teman.`,
+        duplicate: 'Välj varje tema en gång.',
+      },
+      clusters: { required: 'Välj minst ett tema eller kluster.' },
+      invitedClusters: { required: 'Välj minst ett kluster.' },
+      consent: { required: 'Kryssa i rutan för att godkänna att uppgifterna sparas. Utan det kan vi inte ta emot anmälan.' },
+      venueName: { required: 'Ange en plats eller en länk till ett digitalt möte.' },
+      lat: { required: 'Ange både latitud och longitud, eller ingen av dem.' },
+      lng: { required: 'Ange både latitud och longitud, eller ingen av dem.' },
+      email: { duplicate: 'Det finns redan ett konto med den e-postadressen.' },
+      closes: { in_the_past: 'Svarstiden måste gå ut i framtiden.' },
+      endDate: { end_before_start: 'Sista dagen kan inte vara före första dagen.' },
+      registrationCloses: { end_before_start: 'Anmälan måste stänga efter att den öppnar.' },
+      preferredTo: { end_before_start: 'Perioden slutar innan den börjar.' },
+      to: { end_before_start: 'Slutdagen måste vara efter startdagen.' },
+      rrule: {
+        invalid_format: 'Regeln går inte att läsa. Skriv den som i RFC 5545, till exempel FREQ=MONTHLY;BYDAY=+2TU;COUNT=10.',
+        too_many: (p: ErrorDetailParams) => `En serie har högst ${p.max ?? 60} tillfällen.`,
+      },
+    } satisfies Record<string, Partial<Record<ErrorDetailCode, string | ((p: ErrorDetailParams) => string)>>>,
+    /** What went wrong with a request, by the error's code; a code not here gets its status's text. */
+    code: {
+      login_required: 'Du behöver logga in för att göra det här.',
+      invalid_token: 'Du har blivit utloggad. Logga in igen.',
+      unknown_event: 'Evenemanget finns inte.',
+      unknown_series: 'Serien finns inte.',
+      unknown_poll: 'Mötesförfrågan finns inte.',
+      unknown_proposal: 'Förslaget finns inte.',
+      unknown_item: 'Inlägget i omvärldsbevakningen finns inte.',
+      unknown_newsletter: 'Nyhetsbrevet finns inte.',
+      unknown_cluster: 'Klustret finns inte.',
+      unknown_subscription: 'Prenumerationen finns inte. Den kan redan vara avslutad.',
+      not_in_series: 'Tillfället hör inte till serien.',
+      event_cancelled: 'Evenemanget är inställt och kan inte ändras.',
+      already_cancelled: 'Det är redan inställt.',
+      not_a_draft: 'Bara utkast kan publiceras eller tas bort. Ett publicerat evenemang ställer du in i stället.',
+      no_place: 'Ange en plats eller en länk till ett digitalt möte innan du publicerar.',
+      already_organiser: 'Klustret är redan arrangör eller inbjudet.',
+      no_invitation: 'Klustret har ingen inbjudan till evenemanget.',
+      already_answered: 'Inbjudan är redan besvarad.',
+      not_cohost: 'Klustret är inte medarrangör.',
+      not_published: 'Bara ett publicerat evenemang kan skickas ut.',
+      not_organiser: 'Klustret arrangerar inte evenemanget.',
+      not_shared: 'Inbjudan har inte delats med det klustret.',
+      poll_finalised: 'Tiden är redan bestämd, så svaren kan inte längre ändras.',
+      poll_closed: 'Svarstiden har gått ut, så svar tas inte längre emot.',
+      not_invited: 'Klustret är inte inbjudet till mötesförfrågan.',
+      unknown_slot: 'Tiden finns inte i mötesförfrågan. Ladda om sidan.',
+      proposal_closed: 'Förslaget är redan avgjort.',
+      own_proposal: 'Klustret som föreslog kan inte svara på sitt eget förslag.',
+      empty_comment: 'Skriv en kommentar.',
+      comment_too_long: 'En kommentar får vara högst 5000 tecken.',
+      invalid_comment: 'En kommentar ska ha 1 till 5000 tecken.',
+      already_sent: 'Nyhetsbrevet är redan skickat och kan inte ändras.',
+      last_admin_guard: 'Du kan inte ta bort din egen roll som administratör. Be en annan administratör.',
+      invalid_range: 'Ange en period med datum som 2027-01-01, slutdagen efter startdagen och högst tio år.',
+      body_too_large: 'Det du skickade är för stort.',
+    },
+    /** By status, for codes without their own text. */
+    status: {
+      400: 'Uppgifterna kunde inte tas emot. Kontrollera dem och försök igen.',
+      401: 'Du behöver logga in för att göra det här.',
+      403: 'Du har inte behörighet att göra det här.',
+      404: 'Det du söker finns inte.',
+      409: 'Det går inte i det här läget. Ladda om sidan och se hur det ser ut nu.',
+      413: 'Det du skickade är för stort.',
+      422: 'Det går inte enligt nätverkets regler.',
+      429: 'För många försök. Vänta en minut och försök igen.',
+      500: 'Något gick fel hos oss. Försök igen om en stund.',
+    },
+  },
   eventFieldNames: {
     title: 'titel',
     description: 'beskrivning',

@@ -1,6 +1,7 @@
-import { error } from '@sveltejs/kit';
+import { getRequestEvent } from '$app/server';
 import type { Lang } from '$lib/i18n';
 import type { Api, Theme } from './api.ts';
+import { errorPage } from './field-errors.ts';
 
 export interface Option {
   value: string;
@@ -25,8 +26,9 @@ let cached: { at: number; value: Reference } | null = null;
 export async function reference(api: Api): Promise<Reference> {
   if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
   const [themes, counties] = await Promise.all([api.reference.themes(), api.reference.counties()]);
-  if (!themes.ok) error(themes.status, themes.error.message);
-  if (!counties.ok) error(counties.status, counties.error.message);
+  // Called from many loads that pass only the API client: the reader's language comes from the request.
+  if (!themes.ok) errorPage(themes.error, getRequestEvent().locals.lang);
+  if (!counties.ok) errorPage(counties.error, getRequestEvent().locals.lang);
   const clusters = counties.data
     .flatMap((c) => c.clusters)
     .map((c) => ({ value: c.slug, label: c.name }))

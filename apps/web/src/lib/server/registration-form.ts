@@ -3,7 +3,8 @@ import { fail } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import type { Lang, Messages } from '$lib/i18n';
 import type { ApiError } from './api.ts';
-import { field, fieldOf } from './forms.ts';
+import { failFromApi } from './field-errors.ts';
+import { field } from './forms.ts';
 
 /** The registration form as posted, kept as typed so a failed post shows it again. */
 export interface RegistrationValues {
@@ -79,36 +80,10 @@ export function registrationPatch(v: RegistrationValues, pageLang: Lang) {
   return patch;
 }
 
-/**
- * An API refusal as a form failure in the reader's language: the API words its messages in
- * English for developers, so known fields and codes get the catalogue's text here.
- */
-export function registrationFailure<V>(error: ApiError, m: Messages, action: string, values: V) {
-  const fields: Record<string, string> = {};
-  for (const d of error.details ?? []) {
-    if (!d.field) continue;
-    const name = fieldOf(d.field);
-    fields[name] ??=
-      name === 'email'
-        ? m.reg.errEmail
-        : name === 'consent'
-          ? m.reg.errConsent
-          : name === 'county' || name === 'cluster' || name === 'language'
-            ? m.reg.errChoice
-            : name in MAX
-              ? /at most|more than/.test(d.message)
-                ? m.reg.errTooLong(MAX[name as keyof typeof MAX])
-                : m.errRequired
-              : d.message;
-  }
-  const closed = error.code?.startsWith('registration_') ? m.reg.closedReasons[error.code.slice('registration_'.length)] : undefined;
-  const message =
-    error.status === 429
-      ? m.rateLimited
-      : Object.keys(fields).length
-        ? m.formHasErrors
-        : (closed ?? (error.code === 'event_ended' ? m.reg.manageEnded : error.message));
-  return fail(Math.min(error.status, 500), { action, message, fields, values });
+/** An API refusal of a registration form (field-errors.ts), tagged with the action it answers. */
+export function registrationFailure<V>(error: ApiError, lang: Lang, action: string, values: V) {
+  const failure = failFromApi(error, lang, values);
+  return fail(failure.status, { ...failure.data, action });
 }
 
 /**

@@ -1,11 +1,11 @@
 import { LIMITS } from '@samverka/contracts';
-import { error } from '@sveltejs/kit';
 import { MONTH, monthGrid, shiftMonth, type CalendarEvent } from '$lib/calendar';
 import { dayNumber, dayString, homeToday } from '$lib/datetime';
 import { isEventKind } from '$lib/event-form';
 import type { Event } from '$lib/server/api';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
+import { errorPage } from '$lib/server/field-errors';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const CURSOR = new RegExp(`^[A-Za-z0-9_-]{1,${LIMITS.cursor}}$`);
@@ -46,13 +46,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     if (res.ok) return { ok: true, events: res.data.events, nextCursor: res.data.nextCursor };
     // A filter naming a theme, cluster or county that does not exist: say so, show nothing.
     if (res.status === 404 || res.status === 400) return { ok: false, unknownFilter: true };
-    error(res.status, res.error.message);
+    errorPage(res.error, locals.lang);
   };
   const brief = async (q: { from: string; to: string; cursor?: string; limit: number }) => {
     const res = await locals.api.events.brief({ ...apiFilters, ...q });
     if (res.ok) return { ok: true as const, events: res.data.events, nextCursor: res.data.nextCursor };
     if (res.status === 404 || res.status === 400) return { ok: false as const, unknownFilter: true };
-    error(res.status, res.error.message);
+    errorPage(res.error, locals.lang);
   };
   const today = homeToday();
   const filterData = async () => {

@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
-import { failFromApi, field } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -14,24 +15,24 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
   renewFeed: async ({ locals }) => {
     const result = await locals.api.me.regenerateFeed();
-    if (!result.ok) return failFromApi(result.error);
+    if (!result.ok) return failFromApi(result.error, locals.lang);
     redirect(303, '/konto?kalender=ny');
   },
   closeFeed: async ({ locals }) => {
     const result = await locals.api.me.revokeFeed();
-    if (!result.ok) return failFromApi(result.error);
+    if (!result.ok) return failFromApi(result.error, locals.lang);
     redirect(303, '/konto?kalender=stangd');
   },
   password: async ({ locals, request }) => {
     const result = await locals.api.me.setPassword(String((await request.formData()).get('password') ?? ''));
-    if (!result.ok) return failFromApi(result.error);
+    if (!result.ok) return failFromApi(result.error, locals.lang);
     return { passwordSaved: true };
   },
   language: async ({ locals, request }) => {
     const language = field(await request.formData(), 'language');
     if (!isLang(language)) return fail(400, { message: 'Choose Swedish or English', fields: {} });
     const result = await locals.api.me.setLanguage(language);
-    if (!result.ok) return failFromApi(result.error);
+    if (!result.ok) return failFromApi(result.error, locals.lang);
     return { languageSaved: true };
   },
 };

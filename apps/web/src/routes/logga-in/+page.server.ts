@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
+import { errorText } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { safeReturnPath } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
@@ -18,7 +19,7 @@ export const actions: Actions = {
     const m = catalogues[locals.lang];
     const result = await locals.api.auth.login(email, String(form.get('password') ?? ''));
     if (!result.ok) {
-      const message = result.status === 429 ? m.rateLimited : result.status === 401 ? m.loginFailed : result.error.message;
+      const message = result.status === 429 ? m.rateLimited : result.status === 401 ? m.loginFailed : errorText(result.error, m);
       return fail(result.status, { form: 'password', message, email });
     }
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
@@ -30,7 +31,7 @@ export const actions: Actions = {
     const m = catalogues[locals.lang];
     const result = await locals.api.auth.requestLink(email);
     if (!result.ok)
-      return fail(result.status, { form: 'link', message: result.status === 429 ? m.rateLimited : result.error.message, email });
+      return fail(result.status, { form: 'link', message: result.status === 429 ? m.rateLimited : errorText(result.error, m), email });
     return { form: 'link', sent: true, email };
   },
 };

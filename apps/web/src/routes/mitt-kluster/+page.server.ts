@@ -1,16 +1,18 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
+import type { ApiResult } from '$lib/server/api';
+import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireUser(locals, url);
   const today = homeToday();
   const api = locals.api;
-  const unwrap = <T>(res: { ok: true; data: T } | { ok: false; status: number; error: { message: string } }): T => {
-    if (!res.ok) error(res.status, res.error.message);
+  const unwrap = <T>(res: ApiResult<T>): T => {
+    if (!res.ok) errorPage(res.error, locals.lang);
     return res.data;
   };
   const [invitations, clusters] = await Promise.all([
@@ -36,7 +38,7 @@ export const actions: Actions = {
     const id = Number(field(form, 'event'));
     const accept = field(form, 'accept') === 'true';
     const res = await locals.api.events.answerCohostInvitation(id, field(form, 'cluster'), accept);
-    if (!res.ok) return failFromApi(res.error);
+    if (!res.ok) return failFromApi(res.error, locals.lang);
     redirect(303, `/mitt-kluster?klart=${accept ? 'accepted' : 'declined'}`);
   },
   // ---- Shared invitations (lib/components/SharedAnnouncements.svelte): pass one on to a cluster's followers ----
@@ -44,7 +46,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const id = Number(field(form, 'event'));
     const res = await locals.api.announcements.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
-    if (!res.ok) return fail(Math.min(res.status, 500), { action: 'passOn', message: res.error.message });
+    if (!res.ok) return fail(Math.min(res.status, 500), { action: 'passOn', message: errorText(res.error, catalogues[locals.lang]) });
     redirect(303, `/mitt-kluster?vidare=${res.data.recipients}`);
   },
 };

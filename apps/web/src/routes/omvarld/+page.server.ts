@@ -1,10 +1,10 @@
-import { error } from '@sveltejs/kit';
 import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { coordinates } from '$lib/server/auth';
 import { doneKey } from '$lib/server/choices';
 import { reference, themeNames, themeOptions } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
+import { errorPage } from '$lib/server/field-errors';
 
 const SOON_DAYS = 30;
 
@@ -16,8 +16,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     locals.api.horizon.list({ theme, closingWithinDays: SOON_DAYS }),
     locals.api.horizon.list({ theme }),
   ]);
-  if (!soon.ok) error(soon.status, soon.error.message);
-  if (!all.ok) error(all.status, all.error.message);
+  if (!soon.ok) errorPage(soon.error, locals.lang);
+  if (!all.ok) errorPage(all.error, locals.lang);
   return {
     soon: soon.data,
     items: all.data,

@@ -1,7 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { catalogues, isLang } from '$lib/i18n';
 import { checkedValues, doneKey } from '$lib/server/choices';
-import { failFromApi, field } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,7 +29,7 @@ export const actions: Actions = {
     const res = await locals.api.subscriptions.subscribe(values);
     if (!res.ok) {
       if (res.status === 429) return fail(429, { message: m.rateLimited, fields: {}, values });
-      return failFromApi(res.error, values);
+      return failFromApi(res.error, locals.lang, values);
     }
     // The same answer whether or not the address already subscribes (the API mails either way).
     redirect(303, '/prenumeration?klart=sent');

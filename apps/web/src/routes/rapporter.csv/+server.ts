@@ -3,6 +3,7 @@ import { catalogues } from '$lib/i18n';
 import { coordinates } from '$lib/server/auth';
 import { reportPeriod } from '$lib/server/report-period';
 import type { RequestHandler } from './$types';
+import { errorPage } from '$lib/server/field-errors';
 
 /** The report as CSV for a spreadsheet, fetched from the API with the user's own session. */
 export const GET: RequestHandler = async ({ locals, url }) => {
@@ -12,7 +13,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
   const period = reportPeriod(url, m);
   if (!period.query) error(400, Object.values(period.errors)[0] ?? m.errDate);
   const res = await locals.api.reports.csv(period.query);
-  if (!res.ok) error(res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang);
   return new Response(res.data, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',

@@ -1,6 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { coordinates, requireUser } from '$lib/server/auth';
+import { errorText } from '$lib/server/field-errors';
 import { reference, themeNames } from '$lib/server/reference';
 import { reportPeriod } from '$lib/server/report-period';
 import type { PageServerLoad } from './$types';
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const q = { ...period.query, lang: locals.lang };
   const [report, chart] = await Promise.all([locals.api.reports.get(q), locals.api.reports.chart(q)]);
   if (!report.ok)
-    return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: report.error.message };
+    return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: errorText(report.error, m) };
   return {
     period,
     report: report.data,

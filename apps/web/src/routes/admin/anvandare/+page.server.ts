@@ -1,12 +1,13 @@
-import { error, fail } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
   const [users, clusters] = await Promise.all([locals.api.admin.users(), locals.api.clusters.list()]);
-  if (!users.ok) error(users.status, users.error.message);
-  if (!clusters.ok) error(clusters.status, clusters.error.message);
+  if (!users.ok) errorPage(users.error, locals.lang);
+  if (!clusters.ok) errorPage(clusters.error, locals.lang);
   return { users: users.data, clusters: clusters.data.map((c) => ({ slug: c.slug, name: c.name })) };
 };
 
@@ -28,7 +29,7 @@ export const actions: Actions = {
       isAdmin: form.get('isAdmin') === 'on',
       coordinatorOf: values.cluster ? [values.cluster] : [],
     });
-    if (!result.ok) return failFromApi(result.error, values);
+    if (!result.ok) return failFromApi(result.error, locals.lang, values);
     return { invited: result.data.email };
   },
   grant: async ({ locals, request }) => {
@@ -36,16 +37,16 @@ export const actions: Actions = {
     const slug = field(form, 'cluster');
     if (!slug) return fail(400, { message: 'Choose a cluster', fields: {} });
     const result = await locals.api.admin.grant(userId(form), slug);
-    return result.ok ? { updated: true } : failFromApi(result.error);
+    return result.ok ? { updated: true } : failFromApi(result.error, locals.lang);
   },
   revoke: async ({ locals, request }) => {
     const form = await request.formData();
     const result = await locals.api.admin.revoke(userId(form), field(form, 'cluster'));
-    return result.ok ? { updated: true } : failFromApi(result.error);
+    return result.ok ? { updated: true } : failFromApi(result.error, locals.lang);
   },
   admin: async ({ locals, request }) => {
     const form = await request.formData();
     const result = await locals.api.admin.setAdmin(userId(form), field(form, 'isAdmin') === 'true');
-    return result.ok ? { updated: true } : failFromApi(result.error);
+    return result.ok ? { updated: true } : failFromApi(result.error, locals.lang);
   },
 };

@@ -1,6 +1,6 @@
 import { TOKEN_PATTERN } from '@samverka/contracts';
 import { error, fail, redirect } from '@sveltejs/kit';
-import { catalogues } from '$lib/i18n';
+import { catalogues, type Lang } from '$lib/i18n';
 import type { Api } from '$lib/server/api';
 import { reference } from '$lib/server/reference';
 import {
@@ -12,6 +12,7 @@ import {
   retentionMonths,
 } from '$lib/server/registration-form';
 import type { Actions, PageServerLoad } from './$types';
+import { errorPage } from '$lib/server/field-errors';
 
 // The participant's private page. The token in the address is the only key (no account): it is
 // kept from other sites' Referer headers, caches and search engines (privatePageHeaders, noindex).
@@ -23,17 +24,16 @@ const TOKEN = new RegExp(TOKEN_PATTERN);
 
 const DONE = ['anmald', 'sparad', 'avbokad'] as const;
 
-async function registrationOr404(api: Api, token: string, message: string) {
+async function registrationOr404(api: Api, token: string, lang: Lang) {
   const res = TOKEN.test(token) ? await api.registrations.get(token) : null;
   if (res?.ok) return res.data;
-  if (res && res.status !== 404 && res.status !== 400) error(res.status, res.error.message);
-  error(404, message);
+  if (res && res.status !== 404 && res.status !== 400) errorPage(res.error, lang);
+  error(404, catalogues[lang].reg.notFound);
 }
 
 export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) => {
   privatePageHeaders(setHeaders);
-  const m = catalogues[locals.lang];
-  const [registration, ref] = await Promise.all([registrationOr404(locals.api, params.token, m.reg.notFound), reference(locals.api)]);
+  const [registration, ref] = await Promise.all([registrationOr404(locals.api, params.token, locals.lang), reference(locals.api)]);
   const done = url.searchParams.get('klart');
   return {
     token: params.token,
@@ -58,7 +58,7 @@ export const actions: Actions = {
     const res = await locals.api.registrations.update(params.token, registrationPatch(values, locals.lang));
     if (!res.ok) {
       if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
-      return registrationFailure(res.error, m, 'update', values);
+      return registrationFailure(res.error, locals.lang, 'update', values);
     }
     redirect(303, here(params.token, 'sparad'));
   },
@@ -72,18 +72,18 @@ export const actions: Actions = {
       if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
       // Cancelled already (a second tab, a repeated post): the page shows that state.
       if (res.error.code === 'already_cancelled') redirect(303, here(params.token, 'avbokad'));
-      return registrationFailure(res.error, m, 'cancel', {});
+      return registrationFailure(res.error, locals.lang, 'cancel', {});
     }
     redirect(303, here(params.token, 'avbokad'));
   },
   remove: async ({ locals, params, request }) => {
     const m = catalogues[locals.lang];
     if ((await request.formData()).get('confirm') !== 'yes') return { action: 'remove', confirming: true };
-    const registration = await registrationOr404(locals.api, params.token, m.reg.notFound);
+    const registration = await registrationOr404(locals.api, params.token, locals.lang);
     const res = await locals.api.registrations.deletePersonalData(params.token);
     if (!res.ok) {
       if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
-      return registrationFailure(res.error, m, 'remove', {});
+      return registrationFailure(res.error, locals.lang, 'remove', {});
     }
     // The link no longer works, so the answer is on the event page.
     redirect(303, `/evenemang/${registration.event.id}?anmalan=raderad#anmalan`);

@@ -1,7 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { clashesBetween } from '$lib/server/clashes';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Api } from '$lib/server/api';
@@ -18,7 +19,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
   const res = await locals.api.events.get(id);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const event = res.data;
   const summary = locals.api.registrations.summary(id);
   const [ref, audit, clashes] = await Promise.all([
@@ -44,7 +45,7 @@ export const actions: Actions = {
   publish: async ({ locals, params }) => {
     const id = idParam(params.id);
     const res = await locals.api.events.publish(id);
-    if (!res.ok) return withAction('publish', failFromApi(res.error));
+    if (!res.ok) return withAction('publish', failFromApi(res.error, locals.lang));
     redirect(303, back(id, 'published'));
   },
   cancel: async ({ locals, params, request }) => {
@@ -58,13 +59,13 @@ export const actions: Actions = {
         values: { reason },
       });
     const res = await locals.api.events.cancel(id, reason);
-    if (!res.ok) return withAction('cancel', failFromApi(res.error, { reason }));
+    if (!res.ok) return withAction('cancel', failFromApi(res.error, locals.lang, { reason }));
     redirect(303, back(id, 'cancelled'));
   },
   remove: async ({ locals, params }) => {
     const id = idParam(params.id);
     const res = await locals.api.events.remove(id);
-    if (!res.ok) return withAction('remove', failFromApi(res.error));
+    if (!res.ok) return withAction('remove', failFromApi(res.error, locals.lang));
     redirect(303, '/mitt-kluster?klart=deleted');
   },
   invite: async ({ locals, params, request }) => {
@@ -77,13 +78,13 @@ export const actions: Actions = {
         fields: { cluster: catalogues[locals.lang].errRequired },
       });
     const res = await locals.api.events.inviteCohost(id, cluster);
-    if (!res.ok) return withAction('invite', failFromApi(res.error));
+    if (!res.ok) return withAction('invite', failFromApi(res.error, locals.lang));
     redirect(303, back(id, 'invited'));
   },
   removeCohost: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const res = await locals.api.events.removeCohost(id, field(await request.formData(), 'cluster'));
-    if (!res.ok) return withAction('cohosts', failFromApi(res.error));
+    if (!res.ok) return withAction('cohosts', failFromApi(res.error, locals.lang));
     redirect(303, back(id, 'removed'));
   },
   answer: async ({ locals, params, request }) => {
@@ -91,7 +92,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const accept = field(form, 'accept') === 'true';
     const res = await locals.api.events.answerCohostInvitation(id, field(form, 'cluster'), accept);
-    if (!res.ok) return withAction('answer', failFromApi(res.error));
+    if (!res.ok) return withAction('answer', failFromApi(res.error, locals.lang));
     // A declined cluster no longer sees a draft, so its coordinator goes back to their overview.
     redirect(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
   },
@@ -102,7 +103,7 @@ export const actions: Actions = {
     const fields = checkRegistration(values, m, 'participant');
     if (Object.keys(fields).length) return fail(400, { action: 'register', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.register(id, registrationBody(values, locals.lang));
-    if (!res.ok) return registrationFailure(res.error, m, 'register', values);
+    if (!res.ok) return registrationFailure(res.error, locals.lang, 'register', values);
     // An address already registered gets its link by mail; the page says no more than that.
     if (!res.data.created || !res.data.token) redirect(303, `/evenemang/${id}?anmalan=mejlad#anmalan`);
     redirect(303, `/anmalan/${res.data.token}?klart=anmald`);
@@ -111,7 +112,7 @@ export const actions: Actions = {
   sendAnnouncement: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const res = await locals.api.announcements.send(id, field(await request.formData(), 'cluster'));
-    if (!res.ok) return withAction('sendAnnouncement', failFromApi(res.error));
+    if (!res.ok) return withAction('sendAnnouncement', failFromApi(res.error, locals.lang));
     redirect(303, `/evenemang/${id}?inbjudan=skickad&antal=${res.data.recipients}#inbjudan`);
   },
   shareAnnouncement: async ({ locals, params, request }) => {
@@ -126,7 +127,7 @@ export const actions: Actions = {
       return fail(400, { action: 'shareAnnouncement', message: m.formHasErrors, fields: { clusters: m.errInviteCluster }, values });
     }
     const res = await locals.api.announcements.share(id, values);
-    if (!res.ok) return withAction('shareAnnouncement', failFromApi(res.error, values));
+    if (!res.ok) return withAction('shareAnnouncement', failFromApi(res.error, locals.lang, values));
     redirect(303, `/evenemang/${id}?inbjudan=delad&antal=${values.clusters.length}#inbjudan`);
   },
 };

@@ -3,7 +3,7 @@ import { emptyEventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { createBody, readEventForm } from '$lib/server/event-form';
-import { failFromApi } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,7 +28,7 @@ export const actions: Actions = {
     const checked = createBody(values, m);
     if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
     const res = await locals.api.events.create(checked.body);
-    if (!res.ok) return failFromApi(res.error, values);
+    if (!res.ok) return failFromApi(res.error, locals.lang, values);
     // The clashes are read back on the event page, so the warning survives the redirect.
     redirect(303, `/evenemang/${res.data.event.id}?klart=created${res.data.clashes.length ? '&krockar=1' : ''}`);
   },

@@ -3,7 +3,7 @@ import { emptyEventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { readEventForm, seriesCreateBody } from '$lib/server/event-form';
-import { failFromApi } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,7 +28,7 @@ export const actions: Actions = {
     if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
     const res = await locals.api.series.create(checked.body);
     // A local time skipped by the change to summer time is reported per occurrence as start/end.
-    if (!res.ok) return failFromApi(res.error, values, { start: 'startTime', end: 'endTime' });
+    if (!res.ok) return failFromApi(res.error, locals.lang, values, { start: 'startTime', end: 'endTime' });
     redirect(303, `/evenemang/serie/${res.data.seriesId}?klart=series${res.data.clashes.length ? '&krockar=1' : ''}`);
   },
 };

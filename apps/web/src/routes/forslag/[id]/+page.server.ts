@@ -1,7 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { coordinates } from '$lib/server/auth';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +12,7 @@ const DONE = ['created', 'comment', 'response', 'declined'];
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
   const [res, ref] = await Promise.all([locals.api.proposals.get(id), reference(locals.api)]);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const done = url.searchParams.get('klart') ?? '';
   return {
     proposal: res.data,
@@ -30,7 +31,7 @@ export const actions: Actions = {
     const body = String((await request.formData()).get('body') ?? '').trim();
     if (!body) return fail(400, { action: 'comment', message: m.formHasErrors, fields: { body: m.errRequired }, values: { body } });
     const res = await locals.api.proposals.comment(id, body);
-    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, { body }).data, action: 'comment' });
+    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, { body }).data, action: 'comment' });
     redirect(303, `/forslag/${id}?klart=comment#kommentarer`);
   },
   respond: async ({ locals, params, request }) => {
@@ -38,7 +39,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const kind = field(form, 'kind') === 'cohost' ? 'cohost' : 'interest';
     const res = await locals.api.proposals.respond(id, { cluster: field(form, 'cluster'), kind, on: field(form, 'on') === 'true' });
-    if (!res.ok) return fail(res.status, { ...failFromApi(res.error).data, action: 'respond' });
+    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang).data, action: 'respond' });
     redirect(303, `/forslag/${id}?klart=response`);
   },
   accept: async ({ locals, params, request }) => {
@@ -51,7 +52,7 @@ export const actions: Actions = {
     if (values.end && !LOCAL_DATETIME.test(values.end)) fields.end = m.errDateTime;
     if (Object.keys(fields).length) return fail(400, { action: 'accept', message: m.formHasErrors, fields, values });
     const res = await locals.api.proposals.accept(id, { start: values.start || undefined, end: values.end || undefined });
-    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, values).data, action: 'accept' });
+    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, values).data, action: 'accept' });
     // The accepted proposal is now a draft event: straight on to completing it.
     redirect(303, `/evenemang/${res.data.eventId}/redigera`);
   },
@@ -61,7 +62,7 @@ export const actions: Actions = {
     const reason = field(await request.formData(), 'reason');
     if (!reason) return fail(400, { action: 'decline', message: m.formHasErrors, fields: { reason: m.errRequired }, values: { reason } });
     const res = await locals.api.proposals.decline(id, reason);
-    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, { reason }).data, action: 'decline' });
+    if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, { reason }).data, action: 'decline' });
     redirect(303, `/forslag/${id}?klart=declined`);
   },
 };

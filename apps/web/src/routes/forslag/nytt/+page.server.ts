@@ -2,7 +2,8 @@ import { LIMITS } from '@samverka/contracts';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
-import { failFromApi, field } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -36,7 +37,7 @@ export const actions: Actions = {
     if (!DATE.test(values.preferredTo)) errors.preferredTo = m.errDate;
     if (Object.keys(errors).length) return fail(400, { message: m.formHasErrors, fields: errors, values });
     const res = await locals.api.proposals.create({ ...values, themes: [...new Set(values.themes)] });
-    if (!res.ok) return failFromApi(res.error, values);
+    if (!res.ok) return failFromApi(res.error, locals.lang, values);
     redirect(303, `/forslag/${res.data.id}?klart=created`);
   },
 };

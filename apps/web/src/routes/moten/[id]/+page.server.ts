@@ -1,8 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { doneKey } from '$lib/server/choices';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
   const res = await locals.api.polls.get(id);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const tz = url.searchParams.get('tz')?.trim() ?? '';
   const zone = tz ? knownZone(tz) : null;
   return {
@@ -50,7 +51,7 @@ export const actions: Actions = {
     if (answers.length === 0) return fail(400, { action: 'answer', message: catalogues[locals.lang].pollErrNoAnswer, fields: {}, values });
     const res = await locals.api.polls.answer(id, { cluster, answers });
     if (!res.ok) {
-      const failure = failFromApi(res.error, values);
+      const failure = failFromApi(res.error, locals.lang, values);
       return fail(failure.status, { ...failure.data, action: 'answer' });
     }
     redirect(303, `/moten/${id}?klart=answered`);
@@ -60,7 +61,7 @@ export const actions: Actions = {
     const slotId = Number(field(await request.formData(), 'slotId'));
     const res = await locals.api.polls.finalise(id, { slotId: Number.isInteger(slotId) && slotId > 0 ? slotId : 0 });
     if (!res.ok) {
-      const failure = failFromApi(res.error);
+      const failure = failFromApi(res.error, locals.lang);
       return fail(failure.status, { ...failure.data, action: 'finalise' });
     }
     redirect(303, `/moten/${id}?klart=finalised`);

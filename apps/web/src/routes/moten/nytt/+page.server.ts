@@ -1,8 +1,9 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
-import { apiFieldErrors, checkedValues } from '$lib/server/choices';
-import { field, fieldOf } from '$lib/server/forms';
+import { checkedValues } from '$lib/server/choices';
+import { errorText, fieldErrors, fieldOfDetail } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { reference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -63,11 +64,12 @@ export const actions: Actions = {
       onlineUrl: values.onlineUrl || null,
     });
     if (!res.ok) {
-      const fields = apiFieldErrors(res.error, (d) => {
-        const slot = /^(?:body\/)?slots\/(\d+)/.exec(d);
-        return slot ? `slot${filled[Number(slot[1])] ?? 0}` : fieldOf(d);
+      const fields = fieldErrors(res.error, m, (d) => {
+        const slot = /^(?:body\/)?slots\/(\d+)/.exec(d.field ?? '');
+        return slot ? `slot${filled[Number(slot[1])] ?? 0}` : fieldOfDetail(d);
       });
-      return fail(Math.min(res.status, 500), { message: res.error.message, fields, values });
+      const message = Object.keys(fields).length ? m.formHasErrors : errorText(res.error, m);
+      return fail(Math.min(res.status, 500), { message, fields, values });
     }
     redirect(303, `/moten/${res.data.id}?klart=created`);
   },

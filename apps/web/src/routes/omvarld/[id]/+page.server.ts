@@ -1,9 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { coordinates } from '$lib/server/auth';
 import { doneKey } from '$lib/server/choices';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
   const [res, ref] = await Promise.all([locals.api.horizon.get(id), reference(locals.api)]);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const user = locals.user;
   return {
     item: res.data,
@@ -45,20 +46,20 @@ export const actions: Actions = {
         values: { body },
       });
     const res = await locals.api.horizon.comment(id, body);
-    if (!res.ok) return tagged('comment', failFromApi(res.error, { body }));
+    if (!res.ok) return tagged('comment', failFromApi(res.error, locals.lang, { body }));
     redirect(303, `/omvarld/${id}?klart=comment#comments-heading`);
   },
   relevance: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const form = await request.formData();
     const res = await locals.api.horizon.relevance(id, field(form, 'cluster'), field(form, 'on') === 'true');
-    if (!res.ok) return tagged('relevance', failFromApi(res.error));
+    if (!res.ok) return tagged('relevance', failFromApi(res.error, locals.lang));
     redirect(303, `/omvarld/${id}?klart=relevance`);
   },
   remove: async ({ locals, params }) => {
     const id = idParam(params.id);
     const res = await locals.api.horizon.remove(id);
-    if (!res.ok) return tagged('remove', failFromApi(res.error));
+    if (!res.ok) return tagged('remove', failFromApi(res.error, locals.lang));
     redirect(303, '/omvarld?klart=deleted');
   },
 };

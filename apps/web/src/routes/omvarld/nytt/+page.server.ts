@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
-import { failFromApi } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
 import { readHorizonForm } from '$lib/server/horizon-form';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,7 +19,7 @@ export const actions: Actions = {
     const { values, errors, body } = readHorizonForm(await request.formData(), user.actsForNetwork, locals.lang);
     if (Object.keys(errors).length) return fail(400, { message: catalogues[locals.lang].formHasErrors, fields: errors, values });
     const res = await locals.api.horizon.create(body);
-    if (!res.ok) return failFromApi(res.error, values);
+    if (!res.ok) return failFromApi(res.error, locals.lang, values);
     redirect(303, `/omvarld/${res.data.id}?klart=created`);
   },
 };

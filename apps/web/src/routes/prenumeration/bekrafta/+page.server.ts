@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
-import { failFromApi, field } from '$lib/server/forms';
+import { failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -22,7 +23,7 @@ export const actions: Actions = {
     const res = await locals.api.subscriptions.confirm(token);
     if (!res.ok) {
       if (res.status === 404 || res.status === 400) error(404, catalogues[locals.lang].mailingUnknown);
-      return failFromApi(res.error);
+      return failFromApi(res.error, locals.lang);
     }
     redirect(303, `/prenumeration/${encodeURIComponent(token)}?klart=confirmed`);
   },

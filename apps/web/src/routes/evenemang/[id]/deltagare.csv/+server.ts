@@ -1,5 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
+import type { ApiError } from '$lib/server/api';
+import { errorPage } from '$lib/server/field-errors';
 import { idParam } from '$lib/server/ids';
 import type { RequestHandler } from './$types';
 
@@ -12,8 +14,9 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
   if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   const res = await locals.api.registrations.attendeesCsv(id, locals.lang);
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    error(res.status, res.status === 403 ? catalogues[locals.lang].reg.attendeesForbidden : (body?.error?.message ?? 'Error'));
+    if (res.status === 403) error(403, catalogues[locals.lang].reg.attendeesForbidden);
+    const body = (await res.json().catch(() => null)) as { error?: ApiError } | null;
+    errorPage({ code: body?.error?.code ?? 'internal_error', message: '', status: res.status }, locals.lang);
   }
   const headers = new Headers({ 'cache-control': 'private, no-store' });
   for (const name of ['content-type', 'content-disposition']) {

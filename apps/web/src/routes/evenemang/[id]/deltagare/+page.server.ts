@@ -2,7 +2,8 @@ import { codePointLength, LIMITS } from '@samverka/contracts';
 import { error, fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,9 +23,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
   const [event, list] = await Promise.all([locals.api.events.get(id), locals.api.registrations.attendees(id)]);
-  if (!event.ok) error(event.status === 400 ? 404 : event.status, event.error.message);
+  if (!event.ok) errorPage(event.error, locals.lang, event.status === 400 ? 404 : event.status);
   // The API decides who may see the list (organisers and network admins): 403 for others.
-  if (!list.ok) error(list.status, list.status === 403 ? catalogues[locals.lang].reg.attendeesForbidden : list.error.message);
+  if (!list.ok) {
+    if (list.status === 403) error(403, catalogues[locals.lang].reg.attendeesForbidden);
+    errorPage(list.error, locals.lang);
+  }
   return { event: event.data, list: list.data, notice: notice(url) };
 };
 
@@ -40,7 +44,7 @@ export const actions: Actions = {
       return fail(400, { action: 'checkIn', message: catalogues[locals.lang].formHasErrors, fields: {} });
     const res = await locals.api.registrations.checkIn(id, registrationId, checkedIn);
     if (!res.ok) {
-      const message = res.error.code === 'not_confirmed' ? catalogues[locals.lang].reg.checkInNotConfirmed : res.error.message;
+      const message = errorText(res.error, catalogues[locals.lang]);
       return fail(Math.min(res.status, 500), { action: 'checkIn', message, fields: {} });
     }
     redirect(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
@@ -57,7 +61,7 @@ export const actions: Actions = {
     else if (codePointLength(values.body) > LIMITS.message) fields.body = m.reg.errTooLong(LIMITS.message);
     if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.message(id, values);
-    if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, values).data, action: 'message' });
+    if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, locals.lang, values).data, action: 'message' });
     redirect(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
   },
 };

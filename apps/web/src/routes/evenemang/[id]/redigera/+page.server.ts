@@ -3,7 +3,7 @@ import { eventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { patchBody, readEventForm, seriesPatchBody } from '$lib/server/event-form';
-import { failFromApi } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { idParam } from '$lib/server/ids';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
   const [res, ref] = await Promise.all([locals.api.events.get(id), reference(locals.api)]);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   if (!res.data.canEdit) error(403, 'Only the organising clusters of this event may change it');
   if (res.data.status === 'cancelled') redirect(303, `/evenemang/${id}`);
   return {
@@ -29,13 +29,13 @@ export const actions: Actions = {
     const m = catalogues[locals.lang];
     const values = readEventForm(await request.formData());
     const current = await locals.api.events.get(id);
-    if (!current.ok) return failFromApi(current.error, values);
+    if (!current.ok) return failFromApi(current.error, locals.lang, values);
 
     if (values.scope === 'following' && current.data.seriesId !== null) {
       const checked = seriesPatchBody(values, m);
       if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
       const res = await locals.api.series.updateFrom(current.data.seriesId, id, checked.body);
-      if (!res.ok) return failFromApi(res.error, values, { startTime: 'start', endTime: 'end' });
+      if (!res.ok) return failFromApi(res.error, locals.lang, values, { startTime: 'start', endTime: 'end' });
       // Registration times belong to one date, so they change for this occurrence only.
       const before = eventValues(current.data);
       if (values.registrationOpens !== before.registrationOpens || values.registrationCloses !== before.registrationCloses) {
@@ -43,7 +43,7 @@ export const actions: Actions = {
           registrationOpens: values.registrationOpens || null,
           registrationCloses: values.registrationCloses || null,
         });
-        if (!reg.ok) return failFromApi(reg.error, values);
+        if (!reg.ok) return failFromApi(reg.error, locals.lang, values);
       }
       redirect(303, `/evenemang/${id}?klart=saved`);
     }
@@ -51,7 +51,7 @@ export const actions: Actions = {
     const checked = patchBody(values, m);
     if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
     const res = await locals.api.events.update(id, checked.body);
-    if (!res.ok) return failFromApi(res.error, values);
+    if (!res.ok) return failFromApi(res.error, locals.lang, values);
     redirect(303, `/evenemang/${id}?klart=saved${res.data.clashes.length ? '&krockar=1' : ''}`);
   },
 };

@@ -1,14 +1,14 @@
 import { LIMITS } from '@samverka/contracts';
-import { error } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import type { Clash } from '$lib/server/api';
 import { idParam } from '$lib/server/ids';
 import type { PageServerLoad } from './$types';
+import { errorPage } from '$lib/server/field-errors';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
   const res = await locals.api.series.get(id);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const series = res.data;
   const done = url.searchParams.get('klart') ?? '';
   let clashes: (Clash & { occurrence: number })[] = [];

@@ -1,12 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
-import { failFromApi, field } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { field } from '$lib/server/forms';
 import { forgetReference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   const cluster = await locals.api.clusters.get(params.slug);
-  if (!cluster.ok) error(cluster.status === 400 ? 404 : cluster.status, cluster.error.message);
+  if (!cluster.ok) errorPage(cluster.error, locals.lang, cluster.status === 400 ? 404 : cluster.status);
   if (!cluster.data.canEdit) error(403, 'Only the coordinators of this cluster or a network admin may edit it');
   return { cluster: cluster.data };
 };
@@ -27,7 +28,7 @@ export const actions: Actions = {
       website: values.website || null,
       contactEmail: values.contactEmail || null,
     });
-    if (!result.ok) return failFromApi(result.error, values);
+    if (!result.ok) return failFromApi(result.error, locals.lang, values);
     forgetReference(); // the name may have changed; filters and selects show it
     redirect(303, `/kluster/${params.slug}?sparat=1`);
   },

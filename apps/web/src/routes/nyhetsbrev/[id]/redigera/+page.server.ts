@@ -1,7 +1,7 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
-import { failFromApi } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { idParam } from '$lib/server/ids';
 import { newsletterValues, readNewsletterForm, senderOptions } from '$lib/server/newsletter-form';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const user = requireUser(locals, url);
   const id = idParam(params.id);
   const [res, ref] = await Promise.all([locals.api.newsletters.get(id), reference(locals.api)]);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   // A sent issue cannot change, and only its cluster or an admin edits a draft.
   if (!res.data.canEdit) redirect(303, `/nyhetsbrev/${id}`);
   return {
@@ -30,7 +30,7 @@ export const actions: Actions = {
     const { values, errors, body } = readNewsletterForm(await request.formData(), user, locals.lang);
     if (Object.keys(errors).length) return fail(400, { message: catalogues[locals.lang].formHasErrors, fields: errors, values });
     const res = await locals.api.newsletters.update(id, body);
-    if (!res.ok) return failFromApi(res.error, values);
+    if (!res.ok) return failFromApi(res.error, locals.lang, values);
     redirect(303, `/nyhetsbrev/${id}/forhandsgranska?klart=saved`);
   },
 };

@@ -1,6 +1,6 @@
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth';
-import { failFromApi } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { idParam } from '$lib/server/ids';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,10 +9,10 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
   const newsletter = await locals.api.newsletters.get(id);
-  if (!newsletter.ok) error(newsletter.status === 400 ? 404 : newsletter.status, newsletter.error.message);
+  if (!newsletter.ok) errorPage(newsletter.error, locals.lang, newsletter.status === 400 ? 404 : newsletter.status);
   if (newsletter.data.status === 'sent' || !newsletter.data.canEdit) redirect(303, `/nyhetsbrev/${id}`);
   const preview = await locals.api.newsletters.preview(id);
-  if (!preview.ok) error(preview.status, preview.error.message);
+  if (!preview.ok) errorPage(preview.error, locals.lang);
   return { newsletter: newsletter.data, recipients: preview.data.recipients };
 };
 
@@ -20,7 +20,7 @@ export const actions: Actions = {
   default: async ({ locals, params }) => {
     const id = idParam(params.id);
     const res = await locals.api.newsletters.send(id);
-    if (!res.ok) return failFromApi(res.error);
+    if (!res.ok) return failFromApi(res.error, locals.lang);
     redirect(303, `/nyhetsbrev/${id}?klart=sent`);
   },
 };

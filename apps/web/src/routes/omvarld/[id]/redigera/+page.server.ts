@@ -1,7 +1,7 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
-import { failFromApi } from '$lib/server/forms';
+import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { horizonValues, readHorizonForm } from '$lib/server/horizon-form';
 import { idParam } from '$lib/server/ids';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -11,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
   const [res, ref] = await Promise.all([locals.api.horizon.get(id), reference(locals.api)]);
-  if (!res.ok) error(res.status === 400 ? 404 : res.status, res.error.message);
+  if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   if (!res.data.canEdit) redirect(303, `/omvarld/${id}`);
   return { item: res.data, values: horizonValues(res.data), themes: themeOptions(ref.themes, locals.lang) };
 };
@@ -24,7 +24,7 @@ export const actions: Actions = {
     const { values, errors, body } = readHorizonForm(await request.formData(), true, locals.lang);
     if (Object.keys(errors).length) return fail(400, { message: catalogues[locals.lang].formHasErrors, fields: errors, values });
     const res = await locals.api.horizon.update(id, { ...body, cluster: undefined });
-    if (!res.ok) return failFromApi(res.error, values);
+    if (!res.ok) return failFromApi(res.error, locals.lang, values);
     redirect(303, `/omvarld/${id}?klart=saved`);
   },
 };
