@@ -9,6 +9,7 @@ export * from './clusters-service.ts';
 export * from './outbox/compose.ts';
 export * from './outbox/outbox.ts';
 export * from './outbox/worker.ts';
+export * from './outbox/retention.ts';
 export * from './time.ts';
 export * from './markdown.ts';
 export * from './events/event-access.ts';
