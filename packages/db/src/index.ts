@@ -1,3 +1,4 @@
 export * from './schema/index.ts';
 export * from './client.ts';
 export * from './seed.ts';
+export * from './lock.ts';
