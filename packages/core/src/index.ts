@@ -11,6 +11,7 @@ export * from './outbox/outbox.ts';
 export * from './outbox/worker.ts';
 export * from './outbox/retention.ts';
 export * from './time.ts';
+export * from './jobs.ts';
 export * from './markdown.ts';
 export * from './events/event-access.ts';
 export * from './events/event-input.ts';
