@@ -25,6 +25,7 @@ export * from './feeds/personal-feed.ts';
 export * from './links.ts';
 export * from './registrations/registration-mail.ts';
 export * from './registrations/registration-service.ts';
+export * from './registrations/personal-data.ts';
 export * from './polls/poll-service.ts';
 export * from './mailings/subscription-service.ts';
 export * from './mailings/announcement-service.ts';

@@ -9,6 +9,7 @@ import { organiserRefs } from '../events/event-view.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
+import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
 
@@ -487,8 +488,9 @@ const anonymous = { token: null, name: null, email: null, organisation: null, di
 
 /**
  * The participant deletes their personal data: the seat is given up (and passed on to the
- * waiting list) and every personal field is erased. What remains (status, county, cluster)
- * counts in statistics only.
+ * waiting list) and every personal field is erased, with every mail about the registration in
+ * the outbox, waiting or sent (they hold the name, the address and the manage link). What
+ * remains (status, county, cluster) counts in statistics only.
  */
 export function deletePersonalData(db: Db, token: string, now = new Date()): void {
   db.transaction(
@@ -507,6 +509,7 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
         .where(eq(registrations.id, r.id))
         .run();
       if (active && r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
+      eraseMailsCarrying(tx, token);
     },
     { behavior: 'immediate' },
   );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { cancelRegistration, deletePersonalData, getRegistration, updateRegistration } from '@samverka/core';
+import { cancelRegistration, deletePersonalData, exportPersonalData, getRegistration, updateRegistration } from '@samverka/core';
 import { errors } from '../../../schemas/common.ts';
+import { PersonalData } from '../../../schemas/personal-data.ts';
 import { Registration, RegistrationPatch, TokenParams } from '../../../schemas/registrations.ts';
 
 const tags = ['registrations'];
@@ -13,6 +14,19 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       return getRegistration(app.db, req.params.token);
     },
+  );
+
+  app.get(
+    '/:token/personal-data',
+    {
+      schema: {
+        tags,
+        summary: 'Everything stored about my address: registrations with their answers, subscription, mails held (GDPR art. 15 and 20)',
+        params: TokenParams,
+        response: { 200: PersonalData, ...errors(400, 404) },
+      },
+    },
+    async (req) => exportPersonalData(app.db, req.params.token),
   );
 
   app.patch(

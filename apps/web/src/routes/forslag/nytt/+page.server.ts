@@ -1,7 +1,8 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { coordinates, ownClusters } from '$lib/server/auth';
 import { failFromApi, field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -36,6 +37,6 @@ export const actions: Actions = {
     if (Object.keys(errors).length) return fail(400, { message: m.formHasErrors, fields: errors, values });
     const res = await locals.api.proposals.create({ ...values, themes: [...new Set(values.themes)] });
     if (!res.ok) return failFromApi(res.error, values);
-    redirect(303, `/forslag/${res.data.id}?klart=created`);
+    redirectTo(303, `/forslag/${res.data.id}?klart=created`);
   },
 };

@@ -1,9 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { doneKey } from '$lib/server/choices';
 import { failFromApi, field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 const ANSWERS = new Set(['yes', 'maybe', 'no']);
@@ -53,7 +54,7 @@ export const actions: Actions = {
       const failure = failFromApi(res.error, values);
       return fail(failure.status, { ...failure.data, action: 'answer' });
     }
-    redirect(303, `/moten/${id}?klart=answered`);
+    redirectTo(303, `/moten/${id}?klart=answered`);
   },
   finalise: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -63,6 +64,6 @@ export const actions: Actions = {
       const failure = failFromApi(res.error);
       return fail(failure.status, { ...failure.data, action: 'finalise' });
     }
-    redirect(303, `/moten/${id}?klart=finalised`);
+    redirectTo(303, `/moten/${id}?klart=finalised`);
   },
 };

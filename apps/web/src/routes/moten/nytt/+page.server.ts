@@ -1,8 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { coordinates, ownClusters } from '$lib/server/auth';
 import { apiFieldErrors, checkedValues } from '$lib/server/choices';
 import { field, fieldOf } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { reference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +13,7 @@ const MIN_SLOTS = 2;
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
+  if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   if (!coordinates(locals.user)) error(403, catalogues[locals.lang].pollsForCoordinators);
   const ref = await reference(locals.api);
   return { clusters: ownClusters(locals.user, ref.clusters), allClusters: ref.clusters, slotInputs: SLOT_INPUTS };
@@ -69,6 +70,6 @@ export const actions: Actions = {
       });
       return fail(Math.min(res.status, 500), { message: res.error.message, fields, values });
     }
-    redirect(303, `/moten/${res.data.id}?klart=created`);
+    redirectTo(303, `/moten/${res.data.id}?klart=created`);
   },
 };

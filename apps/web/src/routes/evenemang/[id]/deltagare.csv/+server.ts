@@ -1,6 +1,7 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { RequestHandler } from './$types';
 
 /**
@@ -9,7 +10,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = async ({ locals, params, url }) => {
   const id = idParam(params.id);
-  if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
+  if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   const res = await locals.api.registrations.attendeesCsv(id, locals.lang);
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;

@@ -1,8 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { failFromApi, field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A notice after a post, named by the query (ids and counts only: no names in addresses). */
@@ -42,7 +43,7 @@ export const actions: Actions = {
       const message = res.error.code === 'not_confirmed' ? catalogues[locals.lang].reg.checkInNotConfirmed : res.error.message;
       return fail(Math.min(res.status, 500), { action: 'checkIn', message, fields: {} });
     }
-    redirect(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
+    redirectTo(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
   },
   message: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -57,6 +58,6 @@ export const actions: Actions = {
     if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.message(id, values);
     if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, values).data, action: 'message' });
-    redirect(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
+    redirectTo(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
   },
 };

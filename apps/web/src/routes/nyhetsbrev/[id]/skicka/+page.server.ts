@@ -1,7 +1,8 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth';
 import { failFromApi } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 // The second step before sending: says how many will get it, and sends only on its own POST.
@@ -10,7 +11,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
   const newsletter = await locals.api.newsletters.get(id);
   if (!newsletter.ok) error(newsletter.status === 400 ? 404 : newsletter.status, newsletter.error.message);
-  if (newsletter.data.status === 'sent' || !newsletter.data.canEdit) redirect(303, `/nyhetsbrev/${id}`);
+  if (newsletter.data.status === 'sent' || !newsletter.data.canEdit) redirectTo(303, `/nyhetsbrev/${id}`);
   const preview = await locals.api.newsletters.preview(id);
   if (!preview.ok) error(preview.status, preview.error.message);
   return { newsletter: newsletter.data, recipients: preview.data.recipients };
@@ -21,6 +22,6 @@ export const actions: Actions = {
     const id = idParam(params.id);
     const res = await locals.api.newsletters.send(id);
     if (!res.ok) return failFromApi(res.error);
-    redirect(303, `/nyhetsbrev/${id}?klart=sent`);
+    redirectTo(303, `/nyhetsbrev/${id}?klart=sent`);
   },
 };
