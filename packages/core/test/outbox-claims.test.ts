@@ -128,7 +128,7 @@ describe('mail retention and erasure', () => {
   });
 
   it('eraseMailsCarrying deletes pending and sent mail holding the token, and only those', () => {
-    const token = 'A'.repeat(20) + 'secretsecretsecretsecret';
+    const token = `${'A'.repeat(20)}secretsecretsecretsecret`;
     enqueue('p@example.se', now, `Hantera: https://samverka.example/anmalan/${token}`);
     enqueue('p@example.se', now, 'Ett annat mejl');
     enqueueMail(
