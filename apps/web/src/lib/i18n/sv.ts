@@ -81,8 +81,9 @@ export const sv = {
   accountNewPassword: 'Nytt lösenord (minst 10 tecken)',
   accountPasswordSaved: 'Lösenordet är bytt. Du är utloggad på alla andra enheter.',
   accountSessionsHeading: 'Inloggningar',
-  accountSessionsIntro: 'Har du loggat in på en dator som inte är din, eller tappat bort en telefon? Logga ut överallt, även här.',
-  accountLogoutEverywhere: 'Logga ut överallt',
+  accountSessionsIntro:
+    'Har du loggat in på en dator som inte är din, eller tappat bort en telefon? Avsluta alla dina inloggningar, även den här.',
+  accountLogoutEverywhere: 'Avsluta alla inloggningar',
   accountLanguage: 'Språk för e-post',
   languageSv: 'Svenska',
   languageEn: 'Engelska',
