@@ -104,7 +104,7 @@ describe('calendar feeds in the pages', () => {
     await page.close();
   });
 
-  it('gives a logged-in person a private address they can replace and close; the old one then answers 404', async () => {
+  it('gives a logged-in person a private address they can replace and close; the old one then answers 410 Gone (issue 15)', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/logga-in`);
     await page.getByLabel('E-postadress').first().fill(ADMIN.email);
@@ -120,13 +120,13 @@ describe('calendar feeds in the pages', () => {
     await page.waitForURL(/kalender=ny/);
     const second = await page.locator('#personal-feed-url').inputValue();
     expect(second).not.toBe(first);
-    expect((await fetch(first)).status).toBe(404);
+    expect((await fetch(first)).status).toBe(410);
     expect((await fetch(second)).status).toBe(200);
 
     await page.getByRole('button', { name: 'Stäng av min kalenderadress' }).click();
     await page.waitForURL(/kalender=stangd/);
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('avstängd');
-    expect((await fetch(second)).status).toBe(404);
+    expect((await fetch(second)).status).toBe(410);
     await page.close();
   });
 });

@@ -1,5 +1,5 @@
 import { createAdmin } from '@samverka/core';
-import { openDatabase, runMigrations, seedReferenceData } from '@samverka/db';
+import { backupTo, openDatabase, RestoreError, restoreBackup, runMigrations, seedReferenceData } from '@samverka/db';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -7,6 +7,8 @@ const USAGE = `Samverka admin tool
 
   npm run admin -- create-admin --email EMAIL --name NAME     (reads the password from ADMIN_PASSWORD or stdin)
   npm run admin -- backup --out FILE                          (online backup; safe while the server runs)
+  npm run admin -- restore --from FILE                        (puts a backup in place as DATA_DIR's database;
+                                                               the server must be stopped; the old database is kept)
 
 DATA_DIR selects the database (default ./data).`;
 
@@ -18,8 +20,21 @@ async function readStdin(): Promise<string> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: 'string' }, name: { type: 'string' }, out: { type: 'string' }, from: { type: 'string' } },
+  });
   const dataDir = resolve(process.env.DATA_DIR || './data');
+  if (command === 'restore') {
+    // Before opening the database: the restore replaces the file, under the data folder's lock.
+    if (!values.from) throw new Error('--from is required');
+    const started = Date.now();
+    const { file, keptAs } = await restoreBackup(values.from, dataDir);
+    console.log(
+      `Restored ${resolve(values.from)} to ${file} in ${Date.now() - started} ms${keptAs ? `; the previous database is kept as ${keptAs}` : ''}`,
+    );
+    return 0;
+  }
   const database = openDatabase(join(dataDir, 'samverka.db'));
   try {
     if (command === 'create-admin') {
@@ -34,8 +49,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'backup') {
       if (!values.out) throw new Error('--out is required');
       // SQLite's online backup API copies a consistent snapshot while other connections write.
-      const { totalPages } = await database.sqlite.backup(resolve(values.out));
-      console.log(`Backed up ${totalPages} pages to ${resolve(values.out)}`);
+      const { pages, file } = await backupTo(database.sqlite, values.out);
+      console.log(`Backed up ${pages} pages to ${file}`);
       return 0;
     }
     console.error(USAGE);
@@ -48,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
-    console.error(`Error: ${err.message}`);
+    console.error(err instanceof RestoreError ? `Restore refused: ${err.message}` : `Error: ${err.message}`);
     process.exit(1);
   },
 );

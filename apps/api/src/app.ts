@@ -8,6 +8,8 @@ import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import errorHandler, { toErrorAnswer } from './plugins/error-handler.ts';
 import feeds from './plugins/feeds.ts';
+import health from './plugins/health.ts';
+import securityHeaders from './plugins/security-headers.ts';
 import jobs from './plugins/jobs.ts';
 import listCache from './plugins/list-cache.ts';
 import mail from './plugins/mail.ts';
@@ -57,6 +59,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 256 * 1024,
     // Request ids let a log line be matched to a user's report without logging their data.
     requestIdHeader: false,
+    // Behind a reverse proxy (TRUST_PROXY), request.ip is the client from X-Forwarded-For: rate
+    // limits and log lines see people, not the proxy. Off by default: a forged header counts for nothing.
+    trustProxy:
+      typeof opts.config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(opts.config.trustProxy)
+        : opts.config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
     // A bad percent-encoding or an over-long path parameter is refused by the router before
     // any error handler runs; without this it answers in Fastify's own shape, echoing the path.
@@ -76,6 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // External plugins, then the app's own, then routes.
   await app.register(validation);
   await app.register(errorHandler);
+  await app.register(securityHeaders);
   await app.register(rateLimit, { global: false });
   await app.register(docs);
   await app.register(auth);
@@ -83,6 +95,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(feeds);
   await app.register(listCache);
   await app.register(jobs, { enabled: opts.jobs ?? opts.mailWorker !== false });
+  await app.register(health);
 
   await app.register(
     async (api) => {

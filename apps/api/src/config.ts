@@ -21,6 +21,16 @@ export interface Config {
   loginRateLimit: number;
   /** Registrations per client address and minute (a whole class may register from one school network). */
   registrationRateLimit: number;
+  /** Days sent mail stays in the outbox before it is deleted (pending mail is never purged). */
+  mailRetentionDays: number;
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For): false (the socket's
+   * address; the default), a number of hops, or a list of proxy addresses and CIDR ranges. Passed
+   * to Fastify's trustProxy.
+   */
+  trustProxy: false | number | string[];
+  /** Scheduled online backups; undefined without BACKUP_DIR. */
+  backup: { dir: string; keep: number; intervalHours: number } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +77,24 @@ function jwtSecret(env: Env, dataDir: string): string {
   return readFileSync(file, 'utf8').trim();
 }
 
+/** TRUST_PROXY: empty or "false" (off), a hop count, or a comma-separated list of addresses and CIDR ranges. */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false' || raw === '0') return false;
+  if (/^\d+$/.test(raw)) return integer(env, 'TRUST_PROXY', 0, 1, 10);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const address = /^(?:[0-9.]+|[0-9a-fA-F:.]+)(?:\/\d{1,3})?$|^(?:loopback|linklocal|uniquelocal)$/;
+  const bad = list.find((a) => !address.test(a));
+  if (bad !== undefined)
+    throw new ConfigError(
+      `TRUST_PROXY must be a number of proxies or a list of their addresses (such as 127.0.0.1,10.0.0.0/8), not "${bad}"`,
+    );
+  return list;
+}
+
 /** Reads and validates the environment once, at start. Every variable is listed in .env.example. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -90,5 +118,14 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     loginRateLimit: integer(env, 'LOGIN_RATE_LIMIT', 10, 1, 100_000),
     registrationRateLimit: integer(env, 'REGISTRATION_RATE_LIMIT', 60, 1, 1_000_000),
+    mailRetentionDays: integer(env, 'MAIL_RETENTION_DAYS', 30, 1, 3650),
+    trustProxy: trustProxy(env),
+    backup: env.BACKUP_DIR
+      ? {
+          dir: resolve(env.BACKUP_DIR),
+          keep: integer(env, 'BACKUP_KEEP', 7, 1, 1000),
+          intervalHours: integer(env, 'BACKUP_INTERVAL_HOURS', 24, 1, 24 * 31),
+        }
+      : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { outbox, users } from '@samverka/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, expectError, makeTestApp, tokenFromOutbox, type TestApp } from './helpers.ts';
+import { bearer, expectError, makeTestApp, TEST_PASSWORD, tokenFromOutbox, type TestApp } from './helpers.ts';
 
 let t: TestApp;
 let admin: { token: string; userId: number };
@@ -17,6 +17,9 @@ const asAdmin = () => bearer(admin.token);
 const invite = (payload: unknown, headers = asAdmin()) =>
   t.inject({ method: 'POST', url: '/api/admin/users', headers, payload: payload as object });
 const userCount = () => t.db.select().from(users).all().length;
+/** A fresh login of an existing test user: its token. */
+const relogin = async (email: string) =>
+  (await t.inject({ method: 'POST', url: '/api/auth/login', payload: { email, password: TEST_PASSWORD } })).json().token as string;
 
 /** Every admin route, called with a valid body so that only the role decides. */
 const adminRoutes = () =>
@@ -121,7 +124,7 @@ describe('POST /api/admin/users', () => {
 
 describe('PATCH /api/admin/users/:id', () => {
   it('promotes and demotes another user', async () => {
-    const { userId, token } = await t.login('participant');
+    const { userId, token, email } = await t.login('participant');
     const up = await t.inject({ method: 'PATCH', url: `/api/admin/users/${userId}`, headers: asAdmin(), payload: { isAdmin: true } });
     expect(up.statusCode).toBe(200);
     expect(up.json()).toMatchObject({ id: userId, isAdmin: true, roles: ['admin'] });
@@ -129,7 +132,8 @@ describe('PATCH /api/admin/users/:id', () => {
     expect((await t.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(token) })).statusCode).toBe(200);
     const down = await t.inject({ method: 'PATCH', url: `/api/admin/users/${userId}`, headers: asAdmin(), payload: { isAdmin: false } });
     expect(down.json().isAdmin).toBe(false);
-    expectError(await t.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(token) }), 403);
+    // Removing a role ends the user's sessions (sessions.test.ts); a new login has the new role.
+    expectError(await t.inject({ method: 'GET', url: '/api/admin/users', headers: bearer(await relogin(email)) }), 403);
   });
 
   it('422 when an admin removes their own admin role', async () => {
@@ -164,7 +168,8 @@ describe('PATCH /api/admin/users/:id', () => {
 
 describe('PUT and DELETE /api/admin/users/:id/clusters/:slug', () => {
   it('grants the coordinator role, which takes effect at once, and revokes it', async () => {
-    const { userId, token } = await t.login('participant');
+    const { userId, token: first, email } = await t.login('participant');
+    let token = first;
     const editFroda = () => t.inject({ method: 'PATCH', url: '/api/clusters/froda', headers: bearer(token), payload: { town: 'Falun' } });
     expectError(await editFroda(), 403, 'forbidden');
 
@@ -179,6 +184,8 @@ describe('PUT and DELETE /api/admin/users/:id/clusters/:slug', () => {
     const del = await t.inject({ method: 'DELETE', url: `/api/admin/users/${userId}/clusters/froda`, headers: asAdmin() });
     expect(del.statusCode).toBe(200);
     expect(del.json()).toMatchObject({ roles: ['participant'], clusters: [] });
+    // Removing a role ends the user's sessions (sessions.test.ts); a new login has the new role.
+    token = await relogin(email);
     expectError(await editFroda(), 403, 'forbidden');
   });
 

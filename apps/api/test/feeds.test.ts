@@ -701,7 +701,7 @@ describe('personal feeds', () => {
     ).toEqual(['Samarrangerat möte', 'Sörmlandskonferens']);
   });
 
-  it('regenerating makes the old link 404 and the new one 200; DELETE makes it 404', async () => {
+  it('regenerating makes the old link 410 Gone and the new one 200; DELETE makes it 410 (issue 15: revoked is gone, unknown is 404)', async () => {
     const { token } = await t.login('coordinator', { clusters: ['agro-orebro'] });
     const first = (await t.inject({ method: 'GET', url: '/api/me/feed', headers: bearer(token) })).json() as { url: string };
     const oldPath = new URL(first.url).pathname;
@@ -710,15 +710,15 @@ describe('personal feeds', () => {
     expect(regen.statusCode).toBe(200);
     const newPath = new URL((regen.json() as { url: string }).url).pathname;
     expect(newPath).not.toBe(oldPath);
-    expectPlainError(await get(oldPath), 404);
+    expectPlainError(await get(oldPath), 410);
     const { cal } = await feed(newPath);
     expect(ours(cal)).toContain('winter');
     expect(ours(cal)).not.toContain('sormland');
     const del = await t.inject({ method: 'DELETE', url: '/api/me/feed', headers: bearer(token) });
     expect(del.statusCode).toBe(204);
-    expectPlainError(await get(newPath), 404);
+    expectPlainError(await get(newPath), 410);
     const head = await t.inject({ method: 'HEAD', url: newPath });
-    expect(head.statusCode).toBe(404);
+    expect(head.statusCode).toBe(410);
     expect(head.headers['content-type']).toBe('text/plain; charset=utf-8');
     // Asking again makes a new link.
     const again = (await t.inject({ method: 'GET', url: '/api/me/feed', headers: bearer(token) })).json() as { url: string };

@@ -9,3 +9,5 @@ export * from './registrations.ts';
 export * from './network.ts';
 export * from './limits.ts';
 export * from './error-details.ts';
+export * from './health.ts';
+export * from './personal-data.ts';

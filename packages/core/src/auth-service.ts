@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import { loginTokens, sessions, users, type Db, type User } from '@samverka/db';
 import { loadActor, requireActor, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
@@ -45,6 +45,25 @@ export function endSession(db: Db, sessionId: string, now = new Date()): void {
     .set({ revokedAt: now })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)))
     .run();
+}
+
+/**
+ * Revokes every live session of a user except `keep` (the caller's own, or null for all).
+ * Used when what a login proved may no longer hold: a new password, a role taken away, or the
+ * person asking to be logged out everywhere. Returns how many sessions ended.
+ */
+export function endSessionsOf(db: Pick<Db, 'update'>, userId: number, keep: string | null, now = new Date()): number {
+  return db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), keep === null ? undefined : ne(sessions.id, keep)))
+    .run().changes;
+}
+
+/** "Log out everywhere": every session of the caller ends, this one included. Returns how many ended. */
+export function logoutEverywhere(db: Db, actor: Actor | null, now = new Date()): number {
+  const a = requireActor(actor);
+  return endSessionsOf(db, a.userId, null, now);
 }
 
 /** The actor behind a session, or null when it is unknown, revoked, expired, or its user is disabled. */
@@ -117,9 +136,22 @@ export function validatePassword(password: string): void {
   }
 }
 
-export async function changeOwnPassword(db: Db, actor: Actor | null, password: string): Promise<void> {
+/**
+ * Sets the caller's password and ends every other session of theirs (whoever learnt the old
+ * password, or holds a token from it, is out); the session `currentSession` that made the change
+ * stays logged in. Without it, all sessions end.
+ */
+export async function changeOwnPassword(
+  db: Db,
+  actor: Actor | null,
+  password: string,
+  currentSession: string | null = null,
+): Promise<void> {
   const a = requireActor(actor);
   validatePassword(password);
   const hash = await hashPassword(password);
-  db.update(users).set({ passwordHash: hash }).where(eq(users.id, a.userId)).run();
+  db.transaction((tx) => {
+    tx.update(users).set({ passwordHash: hash }).where(eq(users.id, a.userId)).run();
+    endSessionsOf(tx, a.userId, currentSession);
+  });
 }

@@ -8,6 +8,7 @@ export type DomainErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409: the state forbids it (full, closed, duplicate)
+  | 'gone' // 410: existed and was withdrawn for good (a revoked feed link)
   | 'rule'; // 422: well-formed, but breaks a business rule
 
 // The vocabulary of error-detail codes is part of the API's contract: it lives with the schemas.
@@ -38,6 +39,7 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   rule: 422,
 };
 

@@ -1,8 +1,8 @@
 import { type InviteBody, LIMITS, type User as UserView } from '@samverka/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
-import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor } from './access.ts';
-import { issueLoginToken, validatePassword } from './auth-service.ts';
+import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor, } from './access.ts';
+import { endSessionsOf, issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';
 import { accountInvitationMail } from './outbox/compose.ts';
@@ -119,15 +119,18 @@ export function setCoordinator(
   granted: boolean,
   now = new Date(),
 ): UserView {
-  assertAdmin(actor);
+  const a = assertAdmin(actor);
   const user = userById(db, userId);
   const cluster = clusterBySlug(db, clusterSlug);
   if (granted) {
     db.insert(coordinators).values({ userId, clusterId: cluster.id, grantedAt: now }).onConflictDoNothing().run();
   } else {
-    db.delete(coordinators)
+    const removed = db
+      .delete(coordinators)
       .where(and(eq(coordinators.userId, userId), eq(coordinators.clusterId, cluster.id)))
-      .run();
+      .run().changes;
+    // A role taken away ends the person's logins (they log in again to the access they have now).
+    if (removed > 0 && userId !== a.userId) endSessionsOf(db, userId, null, now);
   }
   return viewUser(db, user);
 }
@@ -137,8 +140,9 @@ export function setAdmin(db: Db, actor: Actor | null, userId: number, isAdmin: b
   if (a.userId === userId && !isAdmin) {
     throw new DomainError('rule', 'last_admin_guard', 'You cannot remove your own admin role; ask another admin');
   }
-  userById(db, userId);
+  const before = userById(db, userId);
   db.update(users).set({ isAdmin }).where(eq(users.id, userId)).run();
+  if (before.isAdmin && !isAdmin) endSessionsOf(db, userId, null);
   return viewUser(db, userById(db, userId));
 }
 

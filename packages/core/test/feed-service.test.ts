@@ -362,11 +362,13 @@ describe('personal feeds', () => {
     expect(feeds.ics({ type: 'personal', token: first }, 'sv', NOW)).toBe(cached);
     const second = regeneratePersonalFeed(db, orebro).token;
     expect(second).not.toBe(first);
-    expect(caught(() => feeds.ics({ type: 'personal', token: first }, 'sv', NOW)).kind).toBe('not_found');
+    // Issue 15: a token that was replaced or revoked is gone (410), not unknown (404).
+    expect(caught(() => feeds.ics({ type: 'personal', token: first }, 'sv', NOW)).kind).toBe('gone');
     expect(uids(feeds.ics({ type: 'personal', token: second }, 'sv', NOW))).toHaveLength(1);
     revokePersonalFeed(db, orebro);
-    expect(caught(() => feeds.ics({ type: 'personal', token: second }, 'sv', NOW)).kind).toBe('not_found');
-    expect(caught(() => feeds.atom({ type: 'personal', token: second }, 'sv', NOW)).kind).toBe('not_found');
+    expect(caught(() => feeds.ics({ type: 'personal', token: second }, 'sv', NOW)).kind).toBe('gone');
+    expect(caught(() => feeds.atom({ type: 'personal', token: second }, 'sv', NOW)).kind).toBe('gone');
+    expect(caught(() => feeds.ics({ type: 'personal', token: 'n'.repeat(43) }, 'sv', NOW)).kind).toBe('not_found');
   });
 });
 

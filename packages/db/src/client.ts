@@ -33,6 +33,11 @@ export function openDatabase(file: string): DatabaseHandle {
   return { db, sqlite, close: () => sqlite.close() };
 }
 
+/** The better-sqlite3 connection under a drizzle database, for what drizzle has no call for (online backup, pragmas). */
+export function sqliteOf(db: Db): Database.Database {
+  return (db as unknown as { $client: Database.Database }).$client;
+}
+
 export class MigrationError extends Error {
   constructor(cause: unknown) {
     super(`Database migration failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

@@ -1,4 +1,5 @@
 import { DomainError, statusOfKind, type ErrorDetail } from '@samverka/core';
+import { isStorageFull } from '@samverka/db';
 import type { ErrorObject } from 'ajv';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -22,8 +23,12 @@ const FASTIFY_CODES: Record<string, [string, string]> = {
   FST_ERR_MAX_PARAM_LENGTH: ['param_too_long', 'A part of the address is too long'],
 };
 
+export const STORAGE_FULL_MESSAGE = 'The server has run out of storage space, so nothing was saved. Please try again later.';
+
 /** Turns anything thrown into the one error shape; internals of 5xx never leave the server. */
 export function toErrorAnswer(err: FastifyError | DomainError | Error): ErrorAnswer {
+  // A full disk is the operator's to fix and passes when space returns: 503, not a generic 500.
+  if (isStorageFull(err)) return { status: 503, code: 'storage_full', message: STORAGE_FULL_MESSAGE };
   if (err instanceof DomainError) {
     return { status: statusOfKind[err.kind], code: err.code, message: err.message, details: err.details.length ? err.details : undefined };
   }
@@ -49,7 +54,10 @@ export default fp(
   async function errorHandler(app: FastifyInstance) {
     app.setErrorHandler((err: FastifyError, request, reply) => {
       const answer = toErrorAnswer(err);
-      if (answer.status >= 500) request.log.error({ err }, 'request failed');
+      if (answer.code === 'storage_full') {
+        request.log.error({ code: answer.code }, 'storage full: a write was refused (SQLITE_FULL); free disk space in DATA_DIR');
+        reply.header('retry-after', '60');
+      } else if (answer.status >= 500) request.log.error({ err }, 'request failed');
       else request.log.info({ code: answer.code, status: answer.status }, answer.message);
       if (reply.sent) return;
       const headers = (err as FastifyError & { headers?: Record<string, string> }).headers;

@@ -1,35 +1,84 @@
-import { anonymiseExpired, sendDueReminders } from '@samverka/core';
+import { anonymiseExpired, claimJobRun, jobSlot, purgeOldMail, sendDueReminders } from '@samverka/core';
+import { scheduledBackup, sqliteOf } from '@samverka/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { hostname } from 'node:os';
+
+interface Job {
+  name: string;
+  everyMs: number;
+  /** Returns what was done (a count), for the log; a promise for work that waits (a backup). */
+  run: () => number | Promise<number>;
+  /** Mail was enqueued: ask the outbox worker to send now. */
+  mails?: boolean;
+}
 
 /**
- * Scheduled work inside the server: reminders the day before an event (every 5 minutes) and
- * anonymising registrations past the retention period (hourly). Each job is idempotent, so a
- * restart or an overlap never sends a reminder twice.
+ * Scheduled work inside the server: reminders the day before an event (every 5 minutes),
+ * anonymising registrations past the retention period and purging sent mail past
+ * MAIL_RETENTION_DAYS (hourly), and online backups into BACKUP_DIR every BACKUP_INTERVAL_HOURS.
+ * Each run is claimed in job_runs for its period first (claimJobRun), so a job runs once per
+ * period even when two instances run on one database; each job is idempotent besides.
  */
 export default fp(
   async function jobs(app: FastifyInstance, opts: { enabled?: boolean }) {
     if (opts.enabled === false) return;
-    const run = (name: string, fn: () => number) => {
-      try {
-        const n = fn();
-        if (n > 0) {
-          app.log.info({ job: name, count: n }, 'scheduled job done');
-          void app.mailer.kick();
+    const owner = `${hostname()}:${process.pid}`;
+    const list: Job[] = [
+      { name: 'reminders', everyMs: 5 * 60_000, run: () => sendDueReminders(app.db), mails: true },
+      { name: 'retention', everyMs: 60 * 60_000, run: () => anonymiseExpired(app.db, app.config.retentionMonths) },
+      { name: 'mail-retention', everyMs: 60 * 60_000, run: () => purgeOldMail(app.db, app.config.mailRetentionDays) },
+    ];
+    const backup = app.config.backup;
+    if (backup) {
+      list.push({
+        name: 'backup',
+        everyMs: backup.intervalHours * 3_600_000,
+        run: async () => {
+          const started = Date.now();
+          const done = await scheduledBackup(sqliteOf(app.db), backup.dir, backup.keep);
+          app.log.info(
+            { job: 'backup', file: done.file, pages: done.pages, removed: done.removed.length, ms: Date.now() - started },
+            'backup written',
+          );
+          return 1;
+        },
+      });
+    }
+    const inFlight = new Set<Promise<void>>();
+    const run = (job: Job) => {
+      const work = (async () => {
+        try {
+          const now = new Date();
+          if (!claimJobRun(app.db, job.name, jobSlot(now, job.everyMs), owner, now)) {
+            app.log.debug({ job: job.name }, 'scheduled job already run for this period');
+            return;
+          }
+          const n = await job.run();
+          if (n > 0) {
+            app.log.info({ job: job.name, count: n }, 'scheduled job done');
+            if (job.mails) void app.mailer.kick();
+          }
+        } catch (err) {
+          app.log.error({ err, job: job.name }, 'scheduled job failed');
         }
-      } catch (err) {
-        app.log.error({ err, job: name }, 'scheduled job failed');
-      }
+      })();
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
     };
-    const reminders = () => run('reminders', () => sendDueReminders(app.db));
-    const retention = () => run('retention', () => anonymiseExpired(app.db, app.config.retentionMonths));
     const timers: NodeJS.Timeout[] = [];
     app.addHook('onReady', async () => {
-      reminders();
-      retention();
-      timers.push(setInterval(reminders, 5 * 60_000).unref(), setInterval(retention, 60 * 60_000).unref());
+      for (const job of list) {
+        run(job);
+        // Checked often: a claimed period is skipped at once, and a new period starts on time.
+        timers.push(setInterval(() => run(job), Math.min(job.everyMs, 5 * 60_000)).unref());
+      }
     });
-    app.addHook('onClose', async () => timers.forEach(clearInterval));
+    // A backup in progress finishes before the database closes.
+    app.addHook('onClose', async () => {
+      for (const t of timers) clearInterval(t);
+      await Promise.all(inFlight);
+    });
   },
   { name: 'jobs', dependencies: ['mail'] },
 );

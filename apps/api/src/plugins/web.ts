@@ -3,6 +3,10 @@ import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { baseSecurityHeaders } from './security-headers.ts';
+
+/** The header through which the web app learns the client's address (adapter-node's ADDRESS_HEADER). */
+export const CLIENT_ADDRESS_HEADER = 'x-samverka-client-address';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -19,6 +23,10 @@ export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; 
   if (!existsSync(file)) throw new Error(`The web app is not built: ${file} is missing. Run the build first.`);
   // adapter-node compares the Origin of form posts with ORIGIN (CSRF protection).
   process.env.ORIGIN ??= opts.publicUrl;
+  // The client's address is the one Fastify settled on (TRUST_PROXY decides whether
+  // X-Forwarded-For counts), handed over in a header this plugin always overwrites, so the
+  // web app's rate-limited calls and logs see the same address as the API's.
+  process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
   (globalThis as Record<symbol, unknown>)[IN_PROCESS_API] = app;
   // Lets the web app keep visitors' pages while the data has not changed (lib/server/page-cache.ts).
   (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.dataVersion')] = () => app.feeds.version();
@@ -26,8 +34,12 @@ export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; 
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, _payload, done) => done(null));
+  const headers = Object.entries(baseSecurityHeaders(opts.publicUrl));
   app.setNotFoundHandler((request, reply) => {
     reply.hijack();
+    request.raw.headers[CLIENT_ADDRESS_HEADER] = request.ip;
+    // Hijacked answers skip Fastify's onSend hooks: the headers every answer carries go on here.
+    for (const [k, v] of headers) reply.raw.setHeader(k, v);
     handler(request.raw, reply.raw, () => {
       reply.raw.statusCode = 404;
       reply.raw.end('Not found');

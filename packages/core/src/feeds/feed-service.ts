@@ -10,6 +10,7 @@ import {
   feedState,
   feedTokens,
   registrations,
+  revokedFeedTokens,
   themes,
   users,
   type Db,
@@ -18,6 +19,7 @@ import {
 } from '@samverka/db';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
+import { hashToken } from '../tokens.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
 import { assembleCalendar, buildDeadlineVevent, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
@@ -122,9 +124,28 @@ export class FeedService {
   /** Checked on every request, before any cached copy is used: a revoked link stops at once. */
   private assertLiveToken(scope: FeedScope): number | null {
     if (scope.type !== 'personal') return null;
-    const row = this.db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get();
-    if (!row) throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
-    return row.userId;
+    return this.personalFeedUser(scope.token);
+  }
+
+  /**
+   * The user of a live personal feed token. A token that was replaced or revoked is `gone`
+   * (410: a calendar app may stop polling it for good); one never issued is `not_found` (404).
+   */
+  private personalFeedUser(token: string): number {
+    const row = this.db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, token)).get();
+    if (row) return row.userId;
+    const revoked = this.db
+      .select({ at: revokedFeedTokens.revokedAt })
+      .from(revokedFeedTokens)
+      .where(eq(revokedFeedTokens.tokenHash, hashToken(token)))
+      .get();
+    if (revoked)
+      throw new DomainError(
+        'gone',
+        'revoked_feed',
+        'This personal feed address has been revoked. Get the new address on your account page.',
+      );
+    throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed');
   }
 
   /** Compressed bodies are made on first request for them and kept with the feed. */
@@ -180,9 +201,7 @@ export class FeedService {
     const db = this.db;
     if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: textsFor(lang).feeds.singleEvent, deadlines: null };
     if (scope.type === 'personal') {
-      const row = db.select({ userId: feedTokens.userId }).from(feedTokens).where(eq(feedTokens.token, scope.token)).get();
-      if (!row) throw new DomainError('not_found', 'unknown_feed', 'There is no such personal feed (the link may have been revoked)');
-      return { where: [personalCondition(db, row.userId)], name: textsFor(lang).feeds.personal, deadlines: null };
+      return { where: [personalCondition(db, this.personalFeedUser(scope.token))], name: textsFor(lang).feeds.personal, deadlines: null };
     }
     const ids = filterIds(db, scope);
     const where = filterConditions(ids, { kind: scope.kind });
@@ -279,8 +298,9 @@ export class FeedService {
       timeZone: 'Europe/Stockholm',
     });
     const fmtDay = new Intl.DateTimeFormat(t.locale, { dateStyle: 'long', timeZone: 'UTC' });
-    const updated = rows.reduce((max, r) => Math.max(max, r.updatedAt.getTime()), 0);
-    const selfUrl = `${this.publicUrl}/feeds/all.atom`;
+    let updated = rows.reduce((max, r) => Math.max(max, r.updatedAt.getTime()), 0);
+    // Each filtered variant is its own feed (RFC 4287 §4.2.7.2 self, §4.2.6 a permanent id).
+    const selfUrl = atomSelfUrl(this.publicUrl, scope, lang);
     const entries = rows.map((e) => {
       const c = ctx.get(e.id)!;
       const when = e.allDay
@@ -292,6 +312,8 @@ export class FeedService {
     if (q.deadlines) {
       const today = new Date(now).toISOString().slice(0, 10);
       for (const d of deadlineItems(this.db, { ...q.deadlines, fromDate: today }).slice(0, 100)) {
+        // The feed's updated is the latest of all its entries' (§4.2.15), deadlines included.
+        updated = Math.max(updated, d.updatedAt.getTime());
         const url = `${this.publicUrl}/omvarld/${d.id}`;
         entries.push(
           `<entry><id>${escapeHtml(url)}</id><title>${escapeHtml(t.feeds.deadlineEntry(d.deadline!, d.title))}</title><updated>${d.updatedAt.toISOString()}</updated><link rel="alternate" type="text/html" href="${escapeHtml(d.url ?? url)}"/><author><name>${escapeHtml(d.source)}</name></author><summary>${escapeHtml(d.summary)}</summary></entry>`,
@@ -396,6 +418,24 @@ function personalCondition(db: Db, userId: number): SQL {
       )}) and (eo.role = 'lead' or eo.status = 'accepted'))`
     : sql`0`;
   return or(byCluster, registered)!;
+}
+
+/**
+ * The canonical address of one Atom variant: /feeds/all.atom with its filters in a fixed order
+ * and the language when it is not Swedish. It is the feed's `self` link and its `id`, so every
+ * variant is told apart by readers and aggregators.
+ */
+export function atomSelfUrl(publicUrl: string, scope: FeedScope, lang: FeedLang): string {
+  const params = new URLSearchParams();
+  if (scope.type === 'all') {
+    for (const key of ['cluster', 'theme', 'county', 'kind'] as const) {
+      const value = scope[key];
+      if (value) params.set(key, value);
+    }
+  }
+  if (lang !== 'sv') params.set('lang', lang);
+  const query = params.toString();
+  return `${publicUrl}/feeds/all.atom${query ? `?${query}` : ''}`;
 }
 
 function scopeKey(scope: FeedScope): string {

@@ -7,6 +7,7 @@ import { links } from '../links.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
+import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -161,10 +162,16 @@ export function updateSubscription(db: Db, token: string, patch: SubscriptionUpd
   return getSubscription(db, token);
 }
 
-/** Unsubscribing deletes the subscriber and what they followed: nothing about them is kept. */
+/**
+ * Unsubscribing deletes the subscriber and what they followed, and every mail to them in the
+ * outbox, waiting or sent (each carries their token in its links): nothing about them is kept.
+ */
 export function unsubscribe(db: Db, token: string): void {
   const s = byToken(db, token);
-  db.delete(subscribers).where(eq(subscribers.id, s.id)).run();
+  db.transaction((tx) => {
+    tx.delete(subscribers).where(eq(subscribers.id, s.id)).run();
+    eraseMailsCarrying(tx, s.token);
+  });
 }
 
 /** Confirmed subscribers who follow any of the clusters or any of the themes. */

@@ -1,9 +1,11 @@
 import { LIMITS, type OutboxPage } from '@samverka/contracts';
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import { outbox, type Db, type MailAttachment, type OutboxMail } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { isEmail, singleLine, truncate } from '../escape.ts';
+import { links } from '../links.ts';
 
 export interface MailInput {
   to: string;
@@ -14,10 +16,26 @@ export interface MailInput {
   headers?: Record<string, string>;
 }
 
+/** The host part of Message-IDs: the site's own name (PUBLIC_URL), so the ids are ours alone. */
+function messageIdHost(): string {
+  try {
+    return new URL(links.base).hostname || 'samverka.local';
+  } catch {
+    return 'samverka.local';
+  }
+}
+
+/** A new Message-ID (RFC 5322 §3.6.4): `<uuid@host>`, unique per mail, never per attempt. */
+export function newMessageId(): string {
+  return `<${randomUUID()}@${messageIdHost()}>`;
+}
+
 /**
  * Writes a mail to the outbox. Call it with the transaction of the change that causes the mail,
  * so that either both happen or neither does. The subject is flattened to one line here, and
- * nodemailer encodes it (RFC 2047), so no user text can add a header.
+ * nodemailer encodes it (RFC 2047), so no user text can add a header. The Message-ID is made
+ * here, once: every attempt to send the mail carries the same one, so a copy resent after a
+ * crash is recognisably the same mail.
  */
 export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new Date()): void {
   if (!isEmail(mail.to)) throw new DomainError('invalid', 'invalid_email', `Not a valid email address: ${singleLine(mail.to, 80)}`);
@@ -35,23 +53,64 @@ export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new D
       status: 'pending',
       nextAttemptAt: now,
       createdAt: now,
+      messageId: newMessageId(),
     })
     .run();
 }
 
+/** Pending, due, and not held by a worker (no lease, or its lease has run out). */
+const due = (now: Date) =>
+  and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), or(isNull(outbox.leaseUntil), lte(outbox.leaseUntil, now)));
+
 export function dueMails(db: Db, now: Date, limit: number): OutboxMail[] {
+  return db.select().from(outbox).where(due(now)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit).all();
+}
+
+/** How long a claim holds a mail: far longer than one send may take (the worker's SMTP timeouts are 30 to 60 s). */
+export const MAIL_LEASE_MS = 10 * 60_000;
+
+/**
+ * Claims up to `limit` due mails for one worker, oldest first, in one UPDATE … RETURNING
+ * statement, so two workers (two processes, or two runs) never take the same mail. The claim is
+ * a lease: if the worker dies before marking the mail sent or failed, the mail is due again when
+ * `leaseMs` has passed. A mail written before Message-IDs existed gets one now, kept from then on.
+ */
+export function claimDueMails(db: Db, now: Date, limit: number, leaseMs = MAIL_LEASE_MS): OutboxMail[] {
+  const ids = db.select({ id: outbox.id }).from(outbox).where(due(now)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(limit);
+  const host = messageIdHost();
   return db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.nextAttemptAt), asc(outbox.id))
-    .limit(limit)
-    .all();
+    .update(outbox)
+    .set({
+      leaseUntil: new Date(now.getTime() + leaseMs),
+      messageId: sql`coalesce(${outbox.messageId}, '<' || lower(hex(randomblob(16))) || '@' || ${host} || '>')`,
+    })
+    .where(and(inArray(outbox.id, ids), due(now)))
+    .returning()
+    .all()
+    .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+}
+
+/** Gives a claimed mail back unsent (the worker is stopping before it got to it). */
+export function releaseLease(db: Db, id: number): void {
+  db.update(outbox).set({ leaseUntil: null }).where(eq(outbox.id, id)).run();
+}
+
+/**
+ * Frees every lease. Only for a process that holds the data folder's lock (it is then the one
+ * writer, so no other worker can be sending): after a crash the mails that were in flight are due
+ * at once instead of when their lease runs out. Returns how many were freed.
+ */
+export function releaseAllLeases(db: Db): number {
+  return db
+    .update(outbox)
+    .set({ leaseUntil: null })
+    .where(and(eq(outbox.status, 'pending'), sql`${outbox.leaseUntil} is not null`))
+    .run().changes;
 }
 
 export function markSent(db: Db, id: number, now: Date): void {
   db.update(outbox)
-    .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null })
+    .set({ status: 'sent', sentAt: now, attempts: sql`${outbox.attempts} + 1`, lastError: null, leaseUntil: null })
     .where(eq(outbox.id, id))
     .run();
 }
@@ -72,6 +131,7 @@ export function markFailedAttempt(db: Db, mail: OutboxMail, error: string, perma
       lastError: truncate(error, LIMITS.mailError),
       status: giveUp ? 'failed' : 'pending',
       nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)),
+      leaseUntil: null,
     })
     .where(eq(outbox.id, mail.id))
     .run();
@@ -106,4 +166,22 @@ export function listOutbox(db: Db, actor: Actor | null, opts: { status?: 'pendin
     })),
     counts,
   };
+}
+
+export interface OutboxBacklog {
+  /** Mails waiting to be sent (pending, due or not). */
+  pending: number;
+  /** Age in seconds of the oldest pending mail; 0 when none waits. */
+  oldestPendingSeconds: number;
+}
+
+/** What waits in the outbox, for /readyz and monitoring: a growing backlog means mail is not going out. */
+export function outboxBacklog(db: Db, now = new Date()): OutboxBacklog {
+  const row = db
+    .select({ n: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.createdAt})` })
+    .from(outbox)
+    .where(eq(outbox.status, 'pending'))
+    .get();
+  const oldest = row?.oldest ?? null;
+  return { pending: row?.n ?? 0, oldestPendingSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now.getTime() - oldest) / 1000)) };
 }

@@ -1,6 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from '@samverka/db';
-import { dueMails, markFailedAttempt, markSent } from './outbox.ts';
+import { claimDueMails, MAIL_LEASE_MS, markFailedAttempt, markSent, releaseLease } from './outbox.ts';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -9,12 +9,16 @@ export interface OutboxWorkerOptions {
   from: string;
   pollMs?: number;
   batchSize?: number;
+  /** How long a claimed mail is held before another run may take it (default MAIL_LEASE_MS). */
+  leaseMs?: number;
   log?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
 /**
- * Sends what is due in the outbox, one batch at a time. A failed send is retried with backoff;
- * a 4xx/5xx SMTP answer to one mail does not stop the others.
+ * Sends what is due in the outbox, one batch at a time. Each batch is claimed first (a lease in
+ * the row), so two workers never send the same mail; each mail goes out with the Message-ID it
+ * was given when written, on every attempt. A failed send is retried with backoff; a 4xx/5xx SMTP
+ * answer to one mail does not stop the others.
  */
 export class OutboxWorker {
   private readonly smtpUrl: string | null;
@@ -69,7 +73,17 @@ export class OutboxWorker {
    * done, so no idle connection lingers between runs.
    */
   private async drain(): Promise<void> {
-    this.transport = nodemailer.createTransport({ url: this.smtpUrl!, pool: true, maxConnections: 4, maxMessages: 1000 } as never);
+    // Timeouts well inside the lease (MAIL_LEASE_MS): a send that hangs fails and is retried
+    // before any other worker could take the mail.
+    this.transport = nodemailer.createTransport({
+      url: this.smtpUrl!,
+      pool: true,
+      maxConnections: 4,
+      maxMessages: 1000,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    } as never);
     try {
       await this.sendDue();
     } finally {
@@ -81,14 +95,17 @@ export class OutboxWorker {
   private async sendDue(): Promise<void> {
     const batchSize = this.opts.batchSize ?? 100;
     for (;;) {
-      const mails = dueMails(this.opts.db, new Date(), batchSize);
+      if (this.stopped) return;
+      const mails = claimDueMails(this.opts.db, new Date(), batchSize, this.opts.leaseMs ?? MAIL_LEASE_MS);
       if (mails.length === 0) return;
       let sent = 0;
       await Promise.all(
         mails.map(async (mail) => {
-          if (this.stopped) return;
+          // Stopping: what has not started goes back to the outbox for the next start.
+          if (this.stopped) return releaseLease(this.opts.db, mail.id);
           try {
             await this.transport!.sendMail({
+              messageId: mail.messageId ?? undefined,
               from: this.opts.from,
               to: mail.toAddress,
               subject: mail.subject,

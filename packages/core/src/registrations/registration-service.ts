@@ -20,6 +20,7 @@ import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
+import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
 
@@ -458,9 +459,10 @@ const anonymous = { token: null, name: null, email: null, organisation: null, di
 
 /**
  * The participant deletes their personal data: the seat is given up (and passed on to the
- * waiting list) and every personal field is erased. What remains (status, county, cluster)
- * counts in statistics only. Raises registration.cancelled when a seat or place was given up,
- * then registration.erased.
+ * waiting list) and every personal field is erased, with every mail about the registration in
+ * the outbox, waiting or sent (they hold the name, the address and the manage link). What
+ * remains (status, county, cluster) counts in statistics only. Raises registration.cancelled
+ * when a seat or place was given up, then registration.erased.
  */
 export function deletePersonalData(db: Db, token: string, now = new Date()): void {
   db.transaction(
@@ -482,6 +484,7 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
       if (active && r.status !== 'cancelled') emit(tx, 'registration.cancelled', { ...base, previousStatus: r.status });
       emit(tx, 'registration.erased', base);
       if (active && r.status === 'confirmed') promoteFromWaitlist(tx, e, now);
+      eraseMailsCarrying(tx, token);
     },
     { behavior: 'immediate' },
   );

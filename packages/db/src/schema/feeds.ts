@@ -24,3 +24,12 @@ export const feedTokens = sqliteTable('feed_tokens', {
   token: text('token').notNull().unique(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Personal feed tokens that were replaced or revoked, as SHA-256 hashes: a calendar app still
+ * polling an old link is told 410 Gone (stop asking) instead of 404 (maybe a typo).
+ */
+export const revokedFeedTokens = sqliteTable('revoked_feed_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }).notNull(),
+});

@@ -23,6 +23,10 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    /** Until when a worker holds the mail (claimed, being sent); past it, another run may take it. */
+    leaseUntil: integer('lease_until', { mode: 'timestamp_ms' }),
+    /** The Message-ID header (RFC 5322 §3.6.4), made once, so a resent copy can be told from a new mail. */
+    messageId: text('message_id'),
   },
   (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt)],
 );

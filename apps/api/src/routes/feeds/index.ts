@@ -21,6 +21,7 @@ const ics = {
   304: Type.Null({ description: 'not modified' }),
   404: Type.String({ description: 'plain-text message' }),
 };
+const personalIcs = { ...ics, 410: Type.String({ description: 'plain-text message: the link was revoked or replaced' }) };
 const atom = { ...ics, 200: Type.String({ description: 'application/atom+xml (RFC 4287)' }) };
 
 /**
@@ -31,6 +32,10 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.setErrorHandler((err, req, reply) => {
     const answer = toErrorAnswer(err as Error);
     if (answer.status >= 500) req.log.error({ err }, 'feed failed');
+    // An error is a message to read, never a file to save (and never a cached feed).
+    reply.removeHeader('content-disposition');
+    reply.removeHeader('etag');
+    reply.removeHeader('last-modified');
     return reply.code(answer.status).type('text/plain; charset=utf-8').send(`${answer.message}\n`);
   });
 
@@ -70,7 +75,7 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'A person’s own feed (revocable link)',
         params: StrictObject({ token: Token }),
         querystring: LangQuery,
-        response: ics,
+        response: personalIcs,
       },
     },
     async (req, reply) =>
@@ -81,8 +86,10 @@ const feedRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/events/:id.ics',
     { schema: { tags, summary: 'One event', params: StrictObject({ id: Id }), querystring: LangQuery, response: ics } },
     async (req, reply) => {
+      // Built first: a missing event throws before any header says "save this as a file".
+      const feed = app.feeds.ics({ type: 'event', id: req.params.id }, req.query.lang ?? 'sv');
       reply.header('content-disposition', `attachment; filename="samverka-${req.params.id}.ics"`);
-      return sendFeed(req, reply, app.feeds, app.feeds.ics({ type: 'event', id: req.params.id }, req.query.lang ?? 'sv'));
+      return sendFeed(req, reply, app.feeds, feed);
     },
   );
 };

@@ -82,7 +82,10 @@ export const en = {
   accountClusters: 'Clusters you coordinate',
   accountPasswordHeading: 'Password',
   accountNewPassword: 'New password (at least 10 characters)',
-  accountPasswordSaved: 'Your password is changed.',
+  accountPasswordSaved: 'Your password is changed. You are logged out on every other device.',
+  accountSessionsHeading: 'Logins',
+  accountSessionsIntro: 'Logged in on a computer that is not yours, or lost a phone? End all your logins, this one too.',
+  accountLogoutEverywhere: 'End all my logins',
   accountLanguage: 'Language for email',
   languageSv: 'Swedish',
   languageEn: 'English',
@@ -836,6 +839,10 @@ export const en = {
     manageCancelYes: 'Yes, cancel my registration',
     manageLeaveYes: 'Yes, leave the waiting list',
     manageKeep: 'No, keep my registration',
+    manageExportHeading: 'My data',
+    manageExportText:
+      'Everything we store about your email address – your registrations with the answers in the form, your subscription and mail we still hold – as a file to read or take with you.',
+    manageExportLink: 'Download my data (JSON)',
     manageDeleteHeading: 'Delete my personal data',
     manageDeleteText:
       'Your name, email address, organisation and what you wrote about dietary and accessibility needs are deleted at once, and a seat you hold is passed on. Only an anonymous row for the statistics remains (county and cluster). The link to this page stops working.',

@@ -81,7 +81,11 @@ export const sv = {
   accountClusters: 'Kluster du samordnar',
   accountPasswordHeading: 'Lösenord',
   accountNewPassword: 'Nytt lösenord (minst 10 tecken)',
-  accountPasswordSaved: 'Lösenordet är bytt.',
+  accountPasswordSaved: 'Lösenordet är bytt. Du är utloggad på alla andra enheter.',
+  accountSessionsHeading: 'Inloggningar',
+  accountSessionsIntro:
+    'Har du loggat in på en dator som inte är din, eller tappat bort en telefon? Avsluta alla dina inloggningar, även den här.',
+  accountLogoutEverywhere: 'Avsluta alla inloggningar',
   accountLanguage: 'Språk för e-post',
   languageSv: 'Svenska',
   languageEn: 'Engelska',
@@ -839,6 +843,10 @@ export const sv = {
     manageCancelYes: 'Ja, avboka min anmälan',
     manageLeaveYes: 'Ja, lämna väntelistan',
     manageKeep: 'Nej, behåll min anmälan',
+    manageExportHeading: 'Mina uppgifter',
+    manageExportText:
+      'Allt vi har sparat om din e-postadress – dina anmälningar med svaren i formuläret, din prenumeration och mejl vi har kvar – som en fil att läsa eller ta med dig.',
+    manageExportLink: 'Ladda ner mina uppgifter (JSON)',
     manageDeleteHeading: 'Radera mina personuppgifter',
     manageDeleteText:
       'Namn, e-postadress, organisation och det du skrivit om kost och tillgänglighet raderas direkt, och har du en plats lämnas den vidare. Kvar blir bara en anonym rad för statistiken (län och kluster). Länken till den här sidan slutar gälla.',

@@ -71,6 +71,7 @@ import type {
 } from '@samverka/contracts';
 import type {
   AttendeeList,
+  PersonalData,
   CheckInBody,
   MessageBody,
   MessageResult,
@@ -209,6 +210,7 @@ export function createApi(ctx: ApiContext) {
       requestLink: (email: string) => call<Message>(ctx, 'POST', '/api/auth/login-link', { email }),
       redeemLink: (token: string) => call<Session>(ctx, 'POST', '/api/auth/login-link/redeem', { token }),
       logout: () => call<null>(ctx, 'POST', '/api/auth/logout'),
+      logoutEverywhere: () => call<null>(ctx, 'POST', '/api/auth/logout-everywhere'),
     },
     me: {
       get: () => call<User>(ctx, 'GET', '/api/me'),
@@ -265,6 +267,7 @@ export function createApi(ctx: ApiContext) {
       update: (token: string, patch: RegistrationPatch) => call<Registration>(ctx, 'PATCH', `/api/registrations/${enc(token)}`, patch),
       cancel: (token: string) => call<Registration>(ctx, 'POST', `/api/registrations/${enc(token)}/cancel`),
       deletePersonalData: (token: string) => call<null>(ctx, 'DELETE', `/api/registrations/${enc(token)}`),
+      personalData: (token: string) => call<PersonalData>(ctx, 'GET', `/api/registrations/${enc(token)}/personal-data`),
     },
     admin: {
       users: () => call<User[]>(ctx, 'GET', '/api/admin/users'),

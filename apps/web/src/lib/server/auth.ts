@@ -1,10 +1,10 @@
-import { redirect } from '@sveltejs/kit';
 import type { User } from './api.ts';
 import type { Option } from './reference.ts';
+import { redirectTo } from './redirects.ts';
 
 /** Pages for logged-in users send visitors to the login form, and back here afterwards. */
 export function requireUser(locals: App.Locals, url: URL): User {
-  if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname + url.search)}`);
+  if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname + url.search)}`);
   return locals.user;
 }
 

@@ -1,5 +1,5 @@
-import { redirect } from '@sveltejs/kit';
+import { redirectTo } from '$lib/server/redirects';
 import type { PageServerLoad } from './$types';
 
 // Events are browsed in the calendar; its list view is the index of events.
-export const load: PageServerLoad = () => redirect(308, '/kalender?vy=lista');
+export const load: PageServerLoad = () => redirectTo(308, '/kalender?vy=lista');

@@ -1,11 +1,13 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
 import { failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
+import { clearSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  if (!locals.user) redirect(303, '/logga-in?tillbaka=/konto');
+  if (!locals.user) redirectTo(303, '/logga-in?tillbaka=/konto');
   // Right after closing the address, do not make a new one behind the person's back.
   const closed = url.searchParams.get('kalender') === 'stangd';
   const feed = closed ? null : await locals.api.me.feed();
@@ -16,17 +18,23 @@ export const actions: Actions = {
   renewFeed: async ({ locals }) => {
     const result = await locals.api.me.regenerateFeed();
     if (!result.ok) return failFromApi(result.error, locals.lang);
-    redirect(303, '/konto?kalender=ny');
+    redirectTo(303, '/konto?kalender=ny');
   },
   closeFeed: async ({ locals }) => {
     const result = await locals.api.me.revokeFeed();
     if (!result.ok) return failFromApi(result.error, locals.lang);
-    redirect(303, '/konto?kalender=stangd');
+    redirectTo(303, '/konto?kalender=stangd');
   },
   password: async ({ locals, request }) => {
     const result = await locals.api.me.setPassword(String((await request.formData()).get('password') ?? ''));
     if (!result.ok) return failFromApi(result.error, locals.lang);
     return { passwordSaved: true };
+  },
+  logoutEverywhere: async ({ locals, cookies }) => {
+    const result = await locals.api.auth.logoutEverywhere();
+    if (!result.ok && result.status !== 401) return failFromApi(result.error, locals.lang);
+    clearSessionCookie(cookies);
+    redirectTo(303, '/?utloggad=1');
   },
   language: async ({ locals, request }) => {
     const language = field(await request.formData(), 'language');

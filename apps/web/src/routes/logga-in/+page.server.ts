@@ -1,14 +1,14 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { errorText } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
-import { safeReturnPath } from '$lib/server/redirects';
+import { redirectTo, safeReturnPath } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
   const back = safeReturnPath(url.searchParams.get('tillbaka'), '/konto');
-  if (locals.user) redirect(303, back);
+  if (locals.user) redirectTo(303, back);
   return { back };
 };
 
@@ -23,7 +23,7 @@ export const actions: Actions = {
       return fail(result.status, { form: 'password', message, email });
     }
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
-    redirect(303, safeReturnPath(field(form, 'back'), '/konto'));
+    redirectTo(303, field(form, 'back'), '/konto');
   },
   link: async ({ locals, request }) => {
     const form = await request.formData();

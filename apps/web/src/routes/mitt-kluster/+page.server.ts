@@ -1,10 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
 import type { ApiResult } from '$lib/server/api';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -39,7 +40,7 @@ export const actions: Actions = {
     const accept = field(form, 'accept') === 'true';
     const res = await locals.api.events.answerCohostInvitation(id, field(form, 'cluster'), accept);
     if (!res.ok) return failFromApi(res.error, locals.lang);
-    redirect(303, `/mitt-kluster?klart=${accept ? 'accepted' : 'declined'}`);
+    redirectTo(303, `/mitt-kluster?klart=${accept ? 'accepted' : 'declined'}`);
   },
   // ---- Shared invitations (lib/components/SharedAnnouncements.svelte): pass one on to a cluster's followers ----
   passOn: async ({ locals, request }) => {
@@ -47,6 +48,6 @@ export const actions: Actions = {
     const id = Number(field(form, 'event'));
     const res = await locals.api.announcements.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
     if (!res.ok) return fail(Math.min(res.status, 500), { action: 'passOn', message: errorText(res.error, catalogues[locals.lang]) });
-    redirect(303, `/mitt-kluster?vidare=${res.data.recipients}`);
+    redirectTo(303, `/mitt-kluster?vidare=${res.data.recipients}`);
   },
 };

@@ -1,8 +1,9 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { catalogues, isLang } from '$lib/i18n';
 import { checkedValues, doneKey } from '$lib/server/choices';
 import { failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,6 +33,6 @@ export const actions: Actions = {
       return failFromApi(res.error, locals.lang, values);
     }
     // The same answer whether or not the address already subscribes (the API mails either way).
-    redirect(303, '/prenumeration?klart=sent');
+    redirectTo(303, '/prenumeration?klart=sent');
   },
 };

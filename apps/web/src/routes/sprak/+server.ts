@@ -1,6 +1,5 @@
-import { redirect } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
-import { safeReturnPath } from '$lib/server/redirects';
+import { redirectTo } from '$lib/server/redirects';
 import { LANG_COOKIE } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
@@ -10,5 +9,5 @@ export const GET: RequestHandler = ({ url, cookies }) => {
   if (isLang(lang)) {
     cookies.set(LANG_COOKIE, lang, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 365 * 86_400 });
   }
-  redirect(303, safeReturnPath(url.searchParams.get('tillbaka')));
+  redirectTo(303, url.searchParams.get('tillbaka') ?? '/');
 };

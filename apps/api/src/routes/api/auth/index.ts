@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticate, endSession, redeemLoginLink, requestLoginLink, requireActor, viewUser } from '@samverka/core';
+import { authenticate, endSession, logoutEverywhere, redeemLoginLink, requestLoginLink, requireActor, viewUser } from '@samverka/core';
 import { errors, LoginBody, LoginLinkBody, Message, RedeemBody, Session } from '@samverka/contracts';
 
 const auth: FastifyPluginAsyncTypebox = async (app) => {
@@ -51,6 +51,22 @@ const auth: FastifyPluginAsyncTypebox = async (app) => {
       // success that would let a client believe a session it lost track of has ended.
       requireActor(req.actor);
       endSession(app.db, req.sessionId!);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/logout-everywhere',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'End every login of mine, on every device, this one included',
+        security: [{ bearer: [] }],
+        response: { 204: { type: 'null' }, ...errors(401) },
+      },
+    },
+    async (req, reply) => {
+      logoutEverywhere(app.db, req.actor);
       return reply.code(204).send(null);
     },
   );

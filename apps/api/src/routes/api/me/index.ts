@@ -82,9 +82,17 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
 
   app.put(
     '/password',
-    { schema: { tags: ['me'], security: [{ bearer: [] }], body: PasswordBody, response: { 204: { type: 'null' }, ...errors(400, 401) } } },
+    {
+      schema: {
+        tags: ['me'],
+        summary: 'Set my password; every other login of mine ends (this one stays)',
+        security: [{ bearer: [] }],
+        body: PasswordBody,
+        response: { 204: { type: 'null' }, ...errors(400, 401) },
+      },
+    },
     async (req, reply) => {
-      await changeOwnPassword(app.db, req.actor, req.body.password);
+      await changeOwnPassword(app.db, req.actor, req.body.password, req.sessionId);
       return reply.code(204).send(null);
     },
   );

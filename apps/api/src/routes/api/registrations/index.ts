@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { cancelRegistration, deletePersonalData, getRegistration, updateRegistration } from '@samverka/core';
-import { errors, Registration, RegistrationPatch, TokenParams } from '@samverka/contracts';
+import { cancelRegistration, deletePersonalData, exportPersonalData, getRegistration, updateRegistration } from '@samverka/core';
+import { errors, PersonalData, Registration, RegistrationPatch, TokenParams } from '@samverka/contracts';
 
 const tags = ['registrations'];
 
@@ -12,6 +12,19 @@ const manageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       return getRegistration(app.db, req.params.token);
     },
+  );
+
+  app.get(
+    '/:token/personal-data',
+    {
+      schema: {
+        tags,
+        summary: 'Everything stored about my address: registrations with their answers, subscription, mails held (GDPR art. 15 and 20)',
+        params: TokenParams,
+        response: { 200: PersonalData, ...errors(400, 404) },
+      },
+    },
+    async (req) => exportPersonalData(app.db, req.params.token),
   );
 
   app.patch(

@@ -1,7 +1,8 @@
 import { TOKEN_PATTERN } from '@samverka/contracts';
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues, type Lang } from '$lib/i18n';
 import type { Api } from '$lib/server/api';
+import { redirectTo } from '$lib/server/redirects';
 import { reference } from '$lib/server/reference';
 import {
   checkRegistration,
@@ -60,7 +61,7 @@ export const actions: Actions = {
       if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
       return registrationFailure(res.error, locals.lang, 'update', values);
     }
-    redirect(303, here(params.token, 'sparad'));
+    redirectTo(303, here(params.token, 'sparad'));
   },
   // Cancelling and deleting take two posts: the first asks "are you sure?", the second (with
   // confirm=yes) does it. Without JavaScript there is no dialog to ask in.
@@ -71,10 +72,10 @@ export const actions: Actions = {
     if (!res.ok) {
       if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
       // Cancelled already (a second tab, a repeated post): the page shows that state.
-      if (res.error.code === 'already_cancelled') redirect(303, here(params.token, 'avbokad'));
+      if (res.error.code === 'already_cancelled') redirectTo(303, here(params.token, 'avbokad'));
       return registrationFailure(res.error, locals.lang, 'cancel', {});
     }
-    redirect(303, here(params.token, 'avbokad'));
+    redirectTo(303, here(params.token, 'avbokad'));
   },
   remove: async ({ locals, params, request }) => {
     const m = catalogues[locals.lang];
@@ -86,6 +87,6 @@ export const actions: Actions = {
       return registrationFailure(res.error, locals.lang, 'remove', {});
     }
     // The link no longer works, so the answer is on the event page.
-    redirect(303, `/evenemang/${registration.event.id}?anmalan=raderad#anmalan`);
+    redirectTo(303, `/evenemang/${registration.event.id}?anmalan=raderad#anmalan`);
   },
 };

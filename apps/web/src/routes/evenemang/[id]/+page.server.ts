@@ -1,9 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { clashesBetween } from '$lib/server/clashes';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Api } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
@@ -46,7 +47,7 @@ export const actions: Actions = {
     const id = idParam(params.id);
     const res = await locals.api.events.publish(id);
     if (!res.ok) return withAction('publish', failFromApi(res.error, locals.lang));
-    redirect(303, back(id, 'published'));
+    redirectTo(303, back(id, 'published'));
   },
   cancel: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -60,13 +61,13 @@ export const actions: Actions = {
       });
     const res = await locals.api.events.cancel(id, reason);
     if (!res.ok) return withAction('cancel', failFromApi(res.error, locals.lang, { reason }));
-    redirect(303, back(id, 'cancelled'));
+    redirectTo(303, back(id, 'cancelled'));
   },
   remove: async ({ locals, params }) => {
     const id = idParam(params.id);
     const res = await locals.api.events.remove(id);
     if (!res.ok) return withAction('remove', failFromApi(res.error, locals.lang));
-    redirect(303, '/mitt-kluster?klart=deleted');
+    redirectTo(303, '/mitt-kluster?klart=deleted');
   },
   invite: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -79,13 +80,13 @@ export const actions: Actions = {
       });
     const res = await locals.api.events.inviteCohost(id, cluster);
     if (!res.ok) return withAction('invite', failFromApi(res.error, locals.lang));
-    redirect(303, back(id, 'invited'));
+    redirectTo(303, back(id, 'invited'));
   },
   removeCohost: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const res = await locals.api.events.removeCohost(id, field(await request.formData(), 'cluster'));
     if (!res.ok) return withAction('cohosts', failFromApi(res.error, locals.lang));
-    redirect(303, back(id, 'removed'));
+    redirectTo(303, back(id, 'removed'));
   },
   answer: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -94,7 +95,7 @@ export const actions: Actions = {
     const res = await locals.api.events.answerCohostInvitation(id, field(form, 'cluster'), accept);
     if (!res.ok) return withAction('answer', failFromApi(res.error, locals.lang));
     // A declined cluster no longer sees a draft, so its coordinator goes back to their overview.
-    redirect(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
+    redirectTo(303, accept ? back(id, 'accepted') : '/mitt-kluster?klart=declined');
   },
   register: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -105,15 +106,15 @@ export const actions: Actions = {
     const res = await locals.api.registrations.register(id, registrationBody(values, locals.lang));
     if (!res.ok) return registrationFailure(res.error, locals.lang, 'register', values);
     // An address already registered gets its link by mail; the page says no more than that.
-    if (!res.data.created || !res.data.token) redirect(303, `/evenemang/${id}?anmalan=mejlad#anmalan`);
-    redirect(303, `/anmalan/${res.data.token}?klart=anmald`);
+    if (!res.data.created || !res.data.token) redirectTo(303, `/evenemang/${id}?anmalan=mejlad#anmalan`);
+    redirectTo(303, `/anmalan/${res.data.token}?klart=anmald`);
   },
   // ---- Invitations (lib/components/CohostInvitationActions.svelte): mail the followers, share with other clusters ----
   sendAnnouncement: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const res = await locals.api.announcements.send(id, field(await request.formData(), 'cluster'));
     if (!res.ok) return withAction('sendAnnouncement', failFromApi(res.error, locals.lang));
-    redirect(303, `/evenemang/${id}?inbjudan=skickad&antal=${res.data.recipients}#inbjudan`);
+    redirectTo(303, `/evenemang/${id}?inbjudan=skickad&antal=${res.data.recipients}#inbjudan`);
   },
   shareAnnouncement: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -128,7 +129,7 @@ export const actions: Actions = {
     }
     const res = await locals.api.announcements.share(id, values);
     if (!res.ok) return withAction('shareAnnouncement', failFromApi(res.error, locals.lang, values));
-    redirect(303, `/evenemang/${id}?inbjudan=delad&antal=${values.clusters.length}#inbjudan`);
+    redirectTo(303, `/evenemang/${id}?inbjudan=delad&antal=${values.clusters.length}#inbjudan`);
   },
 };
 

@@ -1,9 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { emptyEventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { createBody, readEventForm } from '$lib/server/event-form';
 import { failFromApi } from '$lib/server/field-errors';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -30,6 +31,6 @@ export const actions: Actions = {
     const res = await locals.api.events.create(checked.body);
     if (!res.ok) return failFromApi(res.error, locals.lang, values);
     // The clashes are read back on the event page, so the warning survives the redirect.
-    redirect(303, `/evenemang/${res.data.event.id}?klart=created${res.data.clashes.length ? '&krockar=1' : ''}`);
+    redirectTo(303, `/evenemang/${res.data.event.id}?klart=created${res.data.clashes.length ? '&krockar=1' : ''}`);
   },
 };

@@ -1,9 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { emptyEventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { readEventForm, seriesCreateBody } from '$lib/server/event-form';
 import { failFromApi } from '$lib/server/field-errors';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -29,6 +30,6 @@ export const actions: Actions = {
     const res = await locals.api.series.create(checked.body);
     // A local time skipped by the change to summer time is reported per occurrence as start/end.
     if (!res.ok) return failFromApi(res.error, locals.lang, values, { start: 'startTime', end: 'endTime' });
-    redirect(303, `/evenemang/serie/${res.data.seriesId}?klart=series${res.data.clashes.length ? '&krockar=1' : ''}`);
+    redirectTo(303, `/evenemang/serie/${res.data.seriesId}?klart=series${res.data.clashes.length ? '&krockar=1' : ''}`);
   },
 };

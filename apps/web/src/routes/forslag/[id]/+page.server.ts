@@ -1,9 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { coordinates } from '$lib/server/auth';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -32,7 +33,7 @@ export const actions: Actions = {
     if (!body) return fail(400, { action: 'comment', message: m.formHasErrors, fields: { body: m.errRequired }, values: { body } });
     const res = await locals.api.proposals.comment(id, body);
     if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, { body }).data, action: 'comment' });
-    redirect(303, `/forslag/${id}?klart=comment#kommentarer`);
+    redirectTo(303, `/forslag/${id}?klart=comment#kommentarer`);
   },
   respond: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -40,7 +41,7 @@ export const actions: Actions = {
     const kind = field(form, 'kind') === 'cohost' ? 'cohost' : 'interest';
     const res = await locals.api.proposals.respond(id, { cluster: field(form, 'cluster'), kind, on: field(form, 'on') === 'true' });
     if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang).data, action: 'respond' });
-    redirect(303, `/forslag/${id}?klart=response`);
+    redirectTo(303, `/forslag/${id}?klart=response`);
   },
   accept: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -54,7 +55,7 @@ export const actions: Actions = {
     const res = await locals.api.proposals.accept(id, { start: values.start || undefined, end: values.end || undefined });
     if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, values).data, action: 'accept' });
     // The accepted proposal is now a draft event: straight on to completing it.
-    redirect(303, `/evenemang/${res.data.eventId}/redigera`);
+    redirectTo(303, `/evenemang/${res.data.eventId}/redigera`);
   },
   decline: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -63,6 +64,6 @@ export const actions: Actions = {
     if (!reason) return fail(400, { action: 'decline', message: m.formHasErrors, fields: { reason: m.errRequired }, values: { reason } });
     const res = await locals.api.proposals.decline(id, reason);
     if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, { reason }).data, action: 'decline' });
-    redirect(303, `/forslag/${id}?klart=declined`);
+    redirectTo(303, `/forslag/${id}?klart=declined`);
   },
 };

@@ -1,9 +1,10 @@
 import { LIMITS } from '@samverka/contracts';
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
 import { failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -38,6 +39,6 @@ export const actions: Actions = {
     if (Object.keys(errors).length) return fail(400, { message: m.formHasErrors, fields: errors, values });
     const res = await locals.api.proposals.create({ ...values, themes: [...new Set(values.themes)] });
     if (!res.ok) return failFromApi(res.error, locals.lang, values);
-    redirect(303, `/forslag/${res.data.id}?klart=created`);
+    redirectTo(303, `/forslag/${res.data.id}?klart=created`);
   },
 };

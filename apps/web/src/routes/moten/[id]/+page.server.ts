@@ -1,10 +1,11 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { doneKey } from '$lib/server/choices';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 const ANSWERS = new Set(['yes', 'maybe', 'no']);
@@ -54,7 +55,7 @@ export const actions: Actions = {
       const failure = failFromApi(res.error, locals.lang, values);
       return fail(failure.status, { ...failure.data, action: 'answer' });
     }
-    redirect(303, `/moten/${id}?klart=answered`);
+    redirectTo(303, `/moten/${id}?klart=answered`);
   },
   finalise: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -64,6 +65,6 @@ export const actions: Actions = {
       const failure = failFromApi(res.error, locals.lang);
       return fail(failure.status, { ...failure.data, action: 'finalise' });
     }
-    redirect(303, `/moten/${id}?klart=finalised`);
+    redirectTo(303, `/moten/${id}?klart=finalised`);
   },
 };

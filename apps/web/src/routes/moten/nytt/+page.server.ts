@@ -1,9 +1,10 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
 import { checkedValues } from '$lib/server/choices';
 import { errorText, fieldErrors, fieldOfDetail } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { reference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,7 +14,7 @@ const MIN_SLOTS = 2;
 const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
+  if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   if (!coordinates(locals.user)) error(403, catalogues[locals.lang].pollsForCoordinators);
   const ref = await reference(locals.api);
   return { clusters: actingClusters(locals.user), allClusters: ref.clusters, slotInputs: SLOT_INPUTS };
@@ -71,6 +72,6 @@ export const actions: Actions = {
       const message = Object.keys(fields).length ? m.formHasErrors : errorText(res.error, m);
       return fail(Math.min(res.status, 500), { message, fields, values });
     }
-    redirect(303, `/moten/${res.data.id}?klart=created`);
+    redirectTo(303, `/moten/${res.data.id}?klart=created`);
   },
 };

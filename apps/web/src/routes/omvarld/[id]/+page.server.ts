@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { coordinates } from '$lib/server/auth';
@@ -6,6 +6,7 @@ import { doneKey } from '$lib/server/choices';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeNames } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -47,19 +48,19 @@ export const actions: Actions = {
       });
     const res = await locals.api.horizon.comment(id, body);
     if (!res.ok) return tagged('comment', failFromApi(res.error, locals.lang, { body }));
-    redirect(303, `/omvarld/${id}?klart=comment#comments-heading`);
+    redirectTo(303, `/omvarld/${id}?klart=comment#comments-heading`);
   },
   relevance: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const form = await request.formData();
     const res = await locals.api.horizon.relevance(id, field(form, 'cluster'), field(form, 'on') === 'true');
     if (!res.ok) return tagged('relevance', failFromApi(res.error, locals.lang));
-    redirect(303, `/omvarld/${id}?klart=relevance`);
+    redirectTo(303, `/omvarld/${id}?klart=relevance`);
   },
   remove: async ({ locals, params }) => {
     const id = idParam(params.id);
     const res = await locals.api.horizon.remove(id);
     if (!res.ok) return tagged('remove', failFromApi(res.error, locals.lang));
-    redirect(303, '/omvarld?klart=deleted');
+    redirectTo(303, '/omvarld?klart=deleted');
   },
 };

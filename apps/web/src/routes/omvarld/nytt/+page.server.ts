@@ -1,8 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { failFromApi } from '$lib/server/field-errors';
 import { readHorizonForm } from '$lib/server/horizon-form';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,6 +21,6 @@ export const actions: Actions = {
     if (Object.keys(errors).length) return fail(400, { message: catalogues[locals.lang].formHasErrors, fields: errors, values });
     const res = await locals.api.horizon.create(body);
     if (!res.ok) return failFromApi(res.error, locals.lang, values);
-    redirect(303, `/omvarld/${res.data.id}?klart=created`);
+    redirectTo(303, `/omvarld/${res.data.id}?klart=created`);
   },
 };

@@ -1,8 +1,9 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues, isLang } from '$lib/i18n';
 import { checkedValues, doneKey } from '$lib/server/choices';
 import { errorText, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -37,18 +38,18 @@ export const actions: Actions = {
       return fail(400, { message: m.formHasErrors, fields: { themes: m.mailingErrFollowOne }, values });
     const res = await locals.api.subscriptions.update(params.token, values);
     if (!res.ok) return gone(res.status, locals.lang) ?? failFromApi(res.error, locals.lang, values);
-    redirect(303, `/prenumeration/${encodeURIComponent(params.token)}?klart=saved`);
+    redirectTo(303, `/prenumeration/${encodeURIComponent(params.token)}?klart=saved`);
   },
   confirm: async ({ locals, params }) => {
     const res = await locals.api.subscriptions.confirm(params.token);
     if (!res.ok)
       return gone(res.status, locals.lang) ?? fail(Math.min(res.status, 500), { message: errorText(res.error, catalogues[locals.lang]) });
-    redirect(303, `/prenumeration/${encodeURIComponent(params.token)}?klart=confirmed`);
+    redirectTo(303, `/prenumeration/${encodeURIComponent(params.token)}?klart=confirmed`);
   },
   unsubscribe: async ({ locals, params }) => {
     const res = await locals.api.subscriptions.remove(params.token);
     if (!res.ok)
       return gone(res.status, locals.lang) ?? fail(Math.min(res.status, 500), { message: errorText(res.error, catalogues[locals.lang]) });
-    redirect(303, '/prenumeration?klart=unsubscribed');
+    redirectTo(303, '/prenumeration?klart=unsubscribed');
   },
 };

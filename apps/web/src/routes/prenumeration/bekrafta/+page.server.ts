@@ -1,7 +1,8 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 /**
@@ -25,6 +26,6 @@ export const actions: Actions = {
       if (res.status === 404 || res.status === 400) error(404, catalogues[locals.lang].mailingUnknown);
       return failFromApi(res.error, locals.lang);
     }
-    redirect(303, `/prenumeration/${encodeURIComponent(token)}?klart=confirmed`);
+    redirectTo(303, `/prenumeration/${encodeURIComponent(token)}?klart=confirmed`);
   },
 };

@@ -1,8 +1,9 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import type { ApiError } from '$lib/server/api';
 import { errorPage } from '$lib/server/field-errors';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { RequestHandler } from './$types';
 
 /**
@@ -11,7 +12,7 @@ import type { RequestHandler } from './$types';
  */
 export const GET: RequestHandler = async ({ locals, params, url }) => {
   const id = idParam(params.id);
-  if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
+  if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   const res = await locals.api.registrations.attendeesCsv(id, locals.lang);
   if (!res.ok) {
     if (res.status === 403) error(403, catalogues[locals.lang].reg.attendeesForbidden);

@@ -1,10 +1,11 @@
 import { codePointLength, LIMITS } from '@samverka/contracts';
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A notice after a post, named by the query (ids and counts only: no names in addresses). */
@@ -47,7 +48,7 @@ export const actions: Actions = {
       const message = errorText(res.error, catalogues[locals.lang]);
       return fail(Math.min(res.status, 500), { action: 'checkIn', message, fields: {} });
     }
-    redirect(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
+    redirectTo(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
   },
   message: async ({ locals, params, request }) => {
     const id = idParam(params.id);
@@ -62,6 +63,6 @@ export const actions: Actions = {
     if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.message(id, values);
     if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, locals.lang, values).data, action: 'message' });
-    redirect(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
+    redirectTo(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
   },
 };

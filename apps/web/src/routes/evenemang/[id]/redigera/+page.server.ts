@@ -1,10 +1,11 @@
-import { error, fail, redirect } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
 import { eventValues } from '$lib/event-form';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { patchBody, readEventForm, seriesPatchBody } from '$lib/server/event-form';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,7 +15,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const [res, ref] = await Promise.all([locals.api.events.get(id), reference(locals.api)]);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   if (!res.data.canEdit) error(403, 'Only the organising clusters of this event may change it');
-  if (res.data.status === 'cancelled') redirect(303, `/evenemang/${id}`);
+  if (res.data.status === 'cancelled') redirectTo(303, `/evenemang/${id}`);
   return {
     event: res.data,
     values: eventValues(res.data),
@@ -45,13 +46,13 @@ export const actions: Actions = {
         });
         if (!reg.ok) return failFromApi(reg.error, locals.lang, values);
       }
-      redirect(303, `/evenemang/${id}?klart=saved`);
+      redirectTo(303, `/evenemang/${id}?klart=saved`);
     }
 
     const checked = patchBody(values, m);
     if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
     const res = await locals.api.events.update(id, checked.body);
     if (!res.ok) return failFromApi(res.error, locals.lang, values);
-    redirect(303, `/evenemang/${id}?klart=saved${res.data.clashes.length ? '&krockar=1' : ''}`);
+    redirectTo(303, `/evenemang/${id}?klart=saved${res.data.clashes.length ? '&krockar=1' : ''}`);
   },
 };

@@ -1,11 +1,12 @@
-import { error, redirect } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { redirectTo } from '$lib/server/redirects';
 import { forgetReference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
-  if (!locals.user) redirect(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
+  if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   const cluster = await locals.api.clusters.get(params.slug);
   if (!cluster.ok) errorPage(cluster.error, locals.lang, cluster.status === 400 ? 404 : cluster.status);
   if (!cluster.data.canEdit) error(403, 'Only the coordinators of this cluster or a network admin may edit it');
@@ -30,6 +31,6 @@ export const actions: Actions = {
     });
     if (!result.ok) return failFromApi(result.error, locals.lang, values);
     forgetReference(); // the name may have changed; filters and selects show it
-    redirect(303, `/kluster/${params.slug}?sparat=1`);
+    redirectTo(303, `/kluster/${params.slug}?sparat=1`);
   },
 };

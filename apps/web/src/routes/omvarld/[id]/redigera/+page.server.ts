@@ -1,9 +1,10 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { horizonValues, readHorizonForm } from '$lib/server/horizon-form';
 import { idParam } from '$lib/server/ids';
+import { redirectTo } from '$lib/server/redirects';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -12,7 +13,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
   const [res, ref] = await Promise.all([locals.api.horizon.get(id), reference(locals.api)]);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
-  if (!res.data.canEdit) redirect(303, `/omvarld/${id}`);
+  if (!res.data.canEdit) redirectTo(303, `/omvarld/${id}`);
   return { item: res.data, values: horizonValues(res.data), themes: themeOptions(ref.themes, locals.lang) };
 };
 
@@ -25,6 +26,6 @@ export const actions: Actions = {
     if (Object.keys(errors).length) return fail(400, { message: catalogues[locals.lang].formHasErrors, fields: errors, values });
     const res = await locals.api.horizon.update(id, { ...body, cluster: undefined });
     if (!res.ok) return failFromApi(res.error, locals.lang, values);
-    redirect(303, `/omvarld/${id}?klart=saved`);
+    redirectTo(303, `/omvarld/${id}?klart=saved`);
   },
 };
