@@ -5,3 +5,4 @@ export * from './events.ts';
 export * from './feeds.ts';
 export * from './registrations.ts';
 export * from './network.ts';
+export * from './knowledge.ts';
