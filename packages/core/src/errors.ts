@@ -8,7 +8,9 @@ export type DomainErrorKind =
   | 'forbidden' // 403
   | 'not_found' // 404
   | 'conflict' // 409: the state forbids it (full, closed, duplicate)
-  | 'rule'; // 422: well-formed, but breaks a business rule
+  | 'rule' // 422: well-formed, but breaks a business rule
+  | 'too_large' // 413: an uploaded file over its limit
+  | 'unsupported_type'; // 415: an uploaded file of a type that is not accepted
 
 export interface ErrorDetail {
   field?: string;
@@ -34,6 +36,8 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   rule: 422,
+  too_large: 413,
+  unsupported_type: 415,
 };
 
 export const notFound = (what: string, code = 'not_found') => new DomainError('not_found', code, `${what} was not found`);
