@@ -1,4 +1,4 @@
-import { anonymiseExpired, sendDueReminders } from '@samverka/core';
+import { anonymiseExpired, sendDueReminders, sendDueSurveyReminders, sendDueSurveys } from '@samverka/core';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -23,11 +23,15 @@ export default fp(
     };
     const reminders = () => run('reminders', () => sendDueReminders(app.db));
     const retention = () => run('retention', () => anonymiseExpired(app.db, app.config.retentionMonths));
+    // Participant surveys: when an event has ended, and the reminder 5 days later (knowledge/feedback-service.ts).
+    const surveys = () => run('surveys', () => sendDueSurveys(app.db) + sendDueSurveyReminders(app.db));
     const timers: NodeJS.Timeout[] = [];
     app.addHook('onReady', async () => {
       reminders();
       retention();
+      surveys();
       timers.push(setInterval(reminders, 5 * 60_000).unref(), setInterval(retention, 60 * 60_000).unref());
+      timers.push(setInterval(surveys, 5 * 60_000).unref());
     });
     app.addHook('onClose', async () => timers.forEach(clearInterval));
   },

@@ -444,3 +444,11 @@ export function storedHashes(db: Db): string[] {
     .all()
     .flatMap((r) => (r.sha ? [r.sha] : []));
 }
+
+/**
+ * Refuses, before any byte of an upload is read, whoever may not add materials to the event.
+ * @throws DomainError 401, 403, 404, 409 `event_cancelled`
+ */
+export function assertCanAddMaterials(db: Db, actor: Actor | null, eventId: number): void {
+  assertManage(db, actor, eventId);
+}
