@@ -40,6 +40,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     inviteOptions: event.canInvite ? ref.clusters.filter((c) => !taken.has(c.value)) : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
     registration: await registrationSection(summary, ref, url),
+    materials: await locals.api.materials.list(id).then((r) => (r.ok ? r.data : null)),
   };
 };
 
