@@ -356,7 +356,8 @@ describe('the survey through the API', () => {
     const [a, b, c] = ['a', 'b', 'c'].map((n) => tokens.find((x) => x.email === `${n}-enkat@example.se`)!.token);
     const form = await t.inject({ method: 'GET', url: `/api/feedback/${a}` });
     expect([form.statusCode, form.json().state, form.headers['cache-control']]).toEqual([200, 'open', 'private, no-store']);
-    const answer = (token: string, payload: unknown) => t.inject({ method: 'POST', url: `/api/feedback/${token}/answers`, payload });
+    const answer = (token: string, payload: Record<string, unknown>) =>
+      t.inject({ method: 'POST', url: `/api/feedback/${token}/answers`, payload });
     expect((await answer(a!, { overall: 5, usefulness: 3, willUse: 'yes', comment: 'Mycket bra' })).statusCode).toBe(204);
     expectError(await answer(a!, { overall: 5, usefulness: 3, willUse: 'yes' }), 409, 'already_answered');
     expect((await answer(b!, { overall: 2, usefulness: 4, willUse: 'no' })).statusCode).toBe(204);

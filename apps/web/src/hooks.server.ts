@@ -1,12 +1,15 @@
 import type { Handle } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
 import { createApi } from '$lib/server/api';
+import { allowFraming, embedLang, isEmbedPath } from '$lib/server/embed';
 import { cachedPage, cacheKey, storePage } from '$lib/server/page-cache';
 import { clearSessionCookie, LANG_COOKIE, SESSION_COOKIE } from '$lib/server/session';
 
 export const handle: Handle = async ({ event, resolve }) => {
   const langCookie = event.cookies.get(LANG_COOKIE);
   event.locals.lang = isLang(langCookie) ? langCookie : 'sv';
+  const embed = isEmbedPath(event.url.pathname);
+  if (embed) event.locals.lang = embedLang(event.url);
   event.locals.token = event.cookies.get(SESSION_COOKIE) ?? null;
   event.locals.user = null;
   event.locals.api = createApi({ token: event.locals.token, clientAddress: event.getClientAddress(), lang: event.locals.lang });
@@ -32,6 +35,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     }));
   if (key && !cached) response = await storePage(key, response);
   response.headers.set('x-content-type-options', 'nosniff');
+  if (embed) allowFraming(response);
   // A page may ask for a stricter policy (the manage page's address holds a secret).
   if (!response.headers.has('referrer-policy')) response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
   return response;

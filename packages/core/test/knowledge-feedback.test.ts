@@ -228,7 +228,9 @@ describe('results', () => {
       { overall: 4, usefulness: 4, willUse: 'maybe', answers: { [scaleQ!.id]: 4 } },
       { overall: 2, usefulness: 5, willUse: 'yes', comment: 'Lärorikt' },
     ] as const;
-    answers.forEach((a, i) => answerFeedback(t.db, tokenOf(people[i]!.id), a));
+    answers.forEach((a, i) => {
+      answerFeedback(t.db, tokenOf(people[i]!.id), a);
+    });
     const r = feedbackResults(t.db, org, id);
     // 3 of 5 answered; overall (5+4+2)/3 = 3.67; usefulness (4+4+5)/3 = 4.33; the room (3+4)/2 = 3.5.
     expect([r.invited, r.answered, r.responseRate]).toEqual([5, 3, 0.6]);

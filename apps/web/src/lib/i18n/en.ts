@@ -838,17 +838,21 @@ export const en = {
       'text/plain; charset=utf-8': 'Text',
     } as Record<string, string>,
     bytes: (n: number) =>
-      n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024)).toLocaleString('en-GB')} kB` : `${(n / 1024 / 1024).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`,
+      n < 1024 * 1024
+        ? `${Math.max(1, Math.round(n / 1024)).toLocaleString('en-GB')} kB`
+        : `${(n / 1024 / 1024).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`,
 
     manageTitle: (title: string) => `Materials and documentation: ${title}`,
-    manageIntro: 'Add what the workshop produced: slides, notes, the method you tried and the conclusions. Public materials go into the knowledge bank.',
+    manageIntro:
+      'Add what the workshop produced: slides, notes, the method you tried and the conclusions. Public materials go into the knowledge bank.',
     backToEvent: 'Back to the event',
     docFormHeading: 'Written documentation',
     docField: 'Documentation (Markdown: **bold**, lists with -, links)',
     docHint: 'Leave the field empty to remove the documentation.',
     docSave: 'Save the documentation',
     uploadHeading: 'Upload a file',
-    uploadHint: 'PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) or plain text. At most 20 MB a file and 200 MB an event.',
+    uploadHint:
+      'PDF, Word, Excel, PowerPoint, OpenDocument, images (PNG, JPEG, GIF, WebP) or plain text. At most 20 MB a file and 200 MB an event.',
     fieldTitle: 'Title (optional for files: the file name otherwise)',
     fieldLinkTitle: 'Title',
     fieldFile: 'File',
@@ -874,7 +878,8 @@ export const en = {
     uploadErrors: {
       file_too_large: 'The file is larger than 20 MB. Split it or save it smaller (for instance a PDF at a lower resolution).',
       event_storage_full: "The event's files may take at most 200 MB together. Remove something first.",
-      unsupported_file_type: 'Files of this type are not accepted. Choose PDF, Word, Excel, PowerPoint, OpenDocument, an image or plain text.',
+      unsupported_file_type:
+        'Files of this type are not accepted. Choose PDF, Word, Excel, PowerPoint, OpenDocument, an image or plain text.',
       empty_file: 'The file is empty.',
       file_required: 'Choose a file to upload.',
       invalid_material: 'Check the title and who may see the file.',
@@ -885,7 +890,8 @@ export const en = {
     errUrl: 'Write an address starting with https:// or http://.',
 
     bankTitle: 'Knowledge bank',
-    bankIntro: "What the network's workshops and meetings produced: documentation, slides and reports from all the clusters. Search titles, documentation and the text inside PDF files.",
+    bankIntro:
+      "What the network's workshops and meetings produced: documentation, slides and reports from all the clusters. Search titles, documentation and the text inside PDF files.",
     searchLabel: 'Search',
     searchButton: 'Search',
     filterTheme: 'Theme',
@@ -905,7 +911,8 @@ export const en = {
     toEvent: 'To the event',
 
     surveyTitle: 'How was it?',
-    surveyIntro: (title: string) => `A few questions about ${title}. Your answer is stored without any link to you; the organisers see only the summary and the free texts.`,
+    surveyIntro: (title: string) =>
+      `A few questions about ${title}. Your answer is stored without any link to you; the organisers see only the summary and the free texts.`,
     overall: 'How valuable was the event for you overall?',
     usefulness: 'How useful is what you took away for your work?',
     scaleLow: '1 = not at all',
@@ -928,7 +935,8 @@ export const en = {
     invalidLink: 'The survey link is not valid.',
 
     resultsTitle: (title: string) => `Survey: ${title}`,
-    resultsIntro: 'Participants get the survey when the event has ended (only those checked in, if you used check-in) and a reminder after five days. Answers are stored without any link to the people.',
+    resultsIntro:
+      'Participants get the survey when the event has ended (only those checked in, if you used check-in) and a reminder after five days. Answers are stored without any link to the people.',
     responseRate: (answered: number, invited: number, rate: string) => `${answered} of ${invited} have answered (${rate}).`,
     notSent: 'The survey has not been sent yet. It goes out when the event has ended.',
     averages: 'Averages',
@@ -968,7 +976,8 @@ export const en = {
     decimal: (n: number | null) => (n === null ? '–' : n.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 2 })),
 
     embedHeading: 'Show the events on your own website',
-    embedIntro: "Paste the code into your website to show the network's upcoming events for the cluster there. The list adapts to the width and opens the event here in a new tab.",
+    embedIntro:
+      "Paste the code into your website to show the network's upcoming events for the cluster there. The list adapts to the width and opens the event here in a new tab.",
     embedCodeSv: 'Code for Swedish',
     embedCodeEn: 'Code for English',
     embedPreview: 'Preview',

@@ -837,17 +837,21 @@ export const sv = {
       'text/plain; charset=utf-8': 'Text',
     } as Record<string, string>,
     bytes: (n: number) =>
-      n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024)).toLocaleString('sv-SE')} kB` : `${(n / 1024 / 1024).toLocaleString('sv-SE', { maximumFractionDigits: 1 })} MB`,
+      n < 1024 * 1024
+        ? `${Math.max(1, Math.round(n / 1024)).toLocaleString('sv-SE')} kB`
+        : `${(n / 1024 / 1024).toLocaleString('sv-SE', { maximumFractionDigits: 1 })} MB`,
 
     manageTitle: (title: string) => `Material och dokumentation: ${title}`,
-    manageIntro: 'Lägg upp det som workshoppen gav: bilder, anteckningar, metoden ni provade och slutsatserna. Publicerat material hamnar i kunskapsbanken.',
+    manageIntro:
+      'Lägg upp det som workshoppen gav: bilder, anteckningar, metoden ni provade och slutsatserna. Publicerat material hamnar i kunskapsbanken.',
     backToEvent: 'Tillbaka till evenemanget',
     docFormHeading: 'Skriven dokumentation',
     docField: 'Dokumentation (Markdown: **fetstil**, listor med -, länkar)',
     docHint: 'Lämna fältet tomt för att ta bort dokumentationen.',
     docSave: 'Spara dokumentationen',
     uploadHeading: 'Ladda upp en fil',
-    uploadHint: 'PDF, Word, Excel, PowerPoint, OpenDocument, bilder (PNG, JPEG, GIF, WebP) eller vanlig text. Högst 20 MB per fil och 200 MB per evenemang.',
+    uploadHint:
+      'PDF, Word, Excel, PowerPoint, OpenDocument, bilder (PNG, JPEG, GIF, WebP) eller vanlig text. Högst 20 MB per fil och 200 MB per evenemang.',
     fieldTitle: 'Rubrik (valfritt för filer: annars filnamnet)',
     fieldLinkTitle: 'Rubrik',
     fieldFile: 'Fil',
@@ -884,7 +888,8 @@ export const sv = {
     errUrl: 'Skriv en adress som börjar med https:// eller http://.',
 
     bankTitle: 'Kunskapsbank',
-    bankIntro: 'Det som nätverkets workshoppar och möten har gett: dokumentation, bilder och rapporter från alla klustren. Sök i rubriker, dokumentation och i texten i PDF-filer.',
+    bankIntro:
+      'Det som nätverkets workshoppar och möten har gett: dokumentation, bilder och rapporter från alla klustren. Sök i rubriker, dokumentation och i texten i PDF-filer.',
     searchLabel: 'Sök',
     searchButton: 'Sök',
     filterTheme: 'Tema',
@@ -904,7 +909,8 @@ export const sv = {
     toEvent: 'Till evenemanget',
 
     surveyTitle: 'Hur var det?',
-    surveyIntro: (title: string) => `Några frågor om ${title}. Ditt svar sparas utan koppling till dig; arrangörerna ser bara sammanställningen och de fria texterna.`,
+    surveyIntro: (title: string) =>
+      `Några frågor om ${title}. Ditt svar sparas utan koppling till dig; arrangörerna ser bara sammanställningen och de fria texterna.`,
     overall: 'Hur värdefullt var evenemanget för dig som helhet?',
     usefulness: 'Hur användbart är det du fick med dig i ditt arbete?',
     scaleLow: '1 = inte alls',
@@ -919,7 +925,8 @@ export const sv = {
     alreadyAnswered: 'Du har redan svarat på enkäten. Tack!',
     closed: 'Enkäten är stängd.',
     optOutHeading: 'Inga fler enkäter',
-    optOutText: 'Vill du inte få enkäter efter evenemang från Samverka? Då skickar vi inga fler till din adress, och ingen påminnelse om den här.',
+    optOutText:
+      'Vill du inte få enkäter efter evenemang från Samverka? Då skickar vi inga fler till din adress, och ingen påminnelse om den här.',
     optOutButton: 'Skicka inga fler enkäter till mig',
     optedOut: 'Vi skickar inga fler enkäter till din adress.',
     errScale: 'Välj ett värde från 1 till 5.',
@@ -927,7 +934,8 @@ export const sv = {
     invalidLink: 'Länken till enkäten gäller inte.',
 
     resultsTitle: (title: string) => `Enkät: ${title}`,
-    resultsIntro: 'Deltagarna får enkäten när evenemanget är slut (har ni checkat in deltagare får bara de incheckade den) och en påminnelse efter fem dagar. Svaren sparas utan koppling till personerna.',
+    resultsIntro:
+      'Deltagarna får enkäten när evenemanget är slut (har ni checkat in deltagare får bara de incheckade den) och en påminnelse efter fem dagar. Svaren sparas utan koppling till personerna.',
     responseRate: (answered: number, invited: number, rate: string) => `${answered} av ${invited} har svarat (${rate}).`,
     notSent: 'Enkäten har inte skickats ännu. Den går ut när evenemanget är slut.',
     averages: 'Medelvärden',
@@ -967,7 +975,8 @@ export const sv = {
     decimal: (n: number | null) => (n === null ? '–' : n.toLocaleString('sv-SE', { minimumFractionDigits: 1, maximumFractionDigits: 2 })),
 
     embedHeading: 'Visa evenemangen på er egen webbplats',
-    embedIntro: 'Klistra in koden på er webbplats så visas nätverkets kommande evenemang för klustret där. Listan anpassar sig till bredden och öppnar evenemanget här i en ny flik.',
+    embedIntro:
+      'Klistra in koden på er webbplats så visas nätverkets kommande evenemang för klustret där. Listan anpassar sig till bredden och öppnar evenemanget här i en ny flik.',
     embedCodeSv: 'Kod för svenska',
     embedCodeEn: 'Kod för engelska',
     embedPreview: 'Förhandsvisning',

@@ -48,7 +48,8 @@ export const actions: Actions = {
       answers,
     });
     if (!res.ok) {
-      const message = res.error.code === 'already_answered' ? m.kb.alreadyAnswered : res.error.code === 'survey_closed' ? m.kb.closed : m.formHasErrors;
+      const message =
+        res.error.code === 'already_answered' ? m.kb.alreadyAnswered : res.error.code === 'survey_closed' ? m.kb.closed : m.formHasErrors;
       return fail(Math.min(res.status, 500), { message, fields: {}, values });
     }
     redirect(303, `/aterkoppling/${params.token}?klart=svarat`);

@@ -34,7 +34,14 @@ export const actions: Actions = {
     const m = catalogues[locals.lang];
     const form = await request.formData();
     const questions = [1, 2, 3, 4, 5]
-      .map((n) => ({ id: field(form, `q${n}id`) || undefined, text: field(form, `q${n}`), kind: field(form, `q${n}kind`) === 'text' ? 'text' : 'scale' }) as const)
+      .map(
+        (n) =>
+          ({
+            id: field(form, `q${n}id`) || undefined,
+            text: field(form, `q${n}`),
+            kind: field(form, `q${n}kind`) === 'text' ? 'text' : 'scale',
+          }) as const,
+      )
       .filter((q) => q.text);
     const fields: Record<string, string> = {};
     questions.forEach((q, i) => {

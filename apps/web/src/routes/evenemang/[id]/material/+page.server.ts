@@ -45,7 +45,12 @@ export const actions: Actions = {
     const res = await locals.api.materials.saveDocumentation(id, { body });
     if (!res.ok) {
       const m = catalogues[locals.lang];
-      return fail(Math.min(res.status, 500), { action: 'documentation', message: m.formHasErrors, fields: { body: res.status === 400 ? m.reg.errTooLong(50_000) : res.error.message }, values: { body } });
+      return fail(Math.min(res.status, 500), {
+        action: 'documentation',
+        message: m.formHasErrors,
+        fields: { body: res.status === 400 ? m.reg.errTooLong(50_000) : res.error.message },
+        values: { body },
+      });
     }
     redirect(303, back(id, 'dokumentation', 'dokumentation'));
   },
@@ -60,7 +65,8 @@ export const actions: Actions = {
     if (Object.keys(fields).length) return fail(400, { action: 'link', message: m.formHasErrors, fields, values });
     const res = await locals.api.materials.addLink(id, values);
     if (!res.ok) {
-      for (const d of res.error.details ?? []) if (d.field) fields[fieldOf(d.field)] = fieldOf(d.field) === 'url' ? m.kb.errUrl : m.errRequired;
+      for (const d of res.error.details ?? [])
+        if (d.field) fields[fieldOf(d.field)] = fieldOf(d.field) === 'url' ? m.kb.errUrl : m.errRequired;
       return fail(Math.min(res.status, 500), { action: 'link', message: m.formHasErrors, fields, values });
     }
     redirect(303, back(id, 'lank'));
@@ -68,7 +74,8 @@ export const actions: Actions = {
   remove: async ({ locals, params, request }) => {
     const id = idParam(params.id);
     const materialId = Number(field(await request.formData(), 'material'));
-    if (!Number.isInteger(materialId) || materialId < 1) return fail(400, { action: 'list', message: catalogues[locals.lang].formHasErrors, fields: {} });
+    if (!Number.isInteger(materialId) || materialId < 1)
+      return fail(400, { action: 'list', message: catalogues[locals.lang].formHasErrors, fields: {} });
     const res = await locals.api.materials.remove(id, materialId);
     if (!res.ok) return fail(Math.min(res.status, 500), { action: 'list', message: res.error.message, fields: {} });
     redirect(303, back(id, 'borttagen'));
@@ -77,7 +84,8 @@ export const actions: Actions = {
     const id = idParam(params.id);
     const form = await request.formData();
     const materialId = Number(field(form, 'material'));
-    if (!Number.isInteger(materialId) || materialId < 1) return fail(400, { action: 'list', message: catalogues[locals.lang].formHasErrors, fields: {} });
+    if (!Number.isInteger(materialId) || materialId < 1)
+      return fail(400, { action: 'list', message: catalogues[locals.lang].formHasErrors, fields: {} });
     const res = await locals.api.materials.update(id, materialId, { visibility: visibilityOf(field(form, 'visibility')) });
     if (!res.ok) return fail(Math.min(res.status, 500), { action: 'list', message: res.error.message, fields: {} });
     redirect(303, back(id, 'andrad'));
