@@ -45,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
       const target = `${resolve(values.out)}.files`;
       const copied = copyStoredFiles(fileStore(dataDir), { root: target }, hashes);
       console.log(`Copied ${copied.files} files (${copied.bytes} bytes) to ${target}`);
-      if (copied.missing.length) console.error(`${copied.missing.length} files were removed while the backup ran: ${copied.missing.join(', ')}`);
+      if (copied.missing.length)
+        console.error(`${copied.missing.length} files were removed while the backup ran: ${copied.missing.join(', ')}`);
       return 0;
     }
     console.error(USAGE);

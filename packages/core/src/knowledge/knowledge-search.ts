@@ -110,7 +110,16 @@ function entriesFor(db: Db, ids: number[], matches: Map<number, string>): Knowle
   const mats = new Map<number, KnowledgeMaterial[]>();
   const firstMaterial = new Map<number, number>();
   for (const m of db
-    .select()
+    .select({
+      id: materials.id,
+      eventId: materials.eventId,
+      kind: materials.kind,
+      title: materials.title,
+      url: materials.url,
+      contentType: materials.contentType,
+      size: materials.size,
+      createdAt: materials.createdAt,
+    })
     .from(materials)
     .where(and(inArray(materials.eventId, ids), eq(materials.visibility, 'public')))
     .orderBy(asc(materials.id))
@@ -178,19 +187,30 @@ export function searchKnowledge(db: Db, f: KnowledgeFilters): KnowledgePage {
     const match = ftsQuery(f.q);
     if (!match) return empty;
     const filter = and(...where)!;
-    const total =
-      db.get<{ n: number }>(
-        sql`select count(*) as n from knowledge_fts join ${events} on ${events.id} = knowledge_fts.rowid where knowledge_fts match ${match} and ${filter}`,
-      )?.n ?? 0;
-    const rows = db.all<{ id: number; snip: string }>(
-      sql`select ${events.id} as id, snippet(knowledge_fts, -1, '', '', '…', 20) as snip from knowledge_fts join ${events} on ${events.id} = knowledge_fts.rowid where knowledge_fts match ${match} and ${filter} order by bm25(knowledge_fts, 10.0, 4.0, 1.0), ${events.startsAt} desc limit ${limit} offset ${offset}`,
+    // The text match first, once (materialized), then the filters on its hits; otherwise SQLite may
+    // walk the events and run the match again for each one. The total comes from the same pass.
+    const ranked = db.all<{ id: number; total: number }>(
+      sql`with hits as materialized (select rowid as id, bm25(knowledge_fts, 10.0, 4.0, 1.0) as rank from knowledge_fts where knowledge_fts match ${match}) select ${events.id} as id, count(*) over () as total from hits join ${events} on ${events.id} = hits.id where ${filter} order by hits.rank, ${events.startsAt} desc limit ${limit} offset ${offset}`,
     );
+    const total =
+      ranked[0]?.total ??
+      (offset > 0
+        ? (db.get<{ n: number }>(
+            sql`select count(*) as n from knowledge_fts join ${events} on ${events.id} = knowledge_fts.rowid where knowledge_fts match ${match} and ${filter}`,
+          )?.n ?? 0)
+        : 0);
+    // The snippets (which read each entry's whole text) only for the page shown.
+    const ids = ranked.map((r) => r.id);
+    const snippets = ids.length
+      ? db.all<{ id: number; snip: string }>(
+          sql`select rowid as id, snippet(knowledge_fts, -1, '', '', '…', 20) as snip from knowledge_fts where knowledge_fts match ${match} and rowid in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        )
+      : [];
     return {
-      entries: entriesFor(
-        db,
-        rows.map((r) => r.id),
-        new Map(rows.map((r) => [r.id, r.snip.replace(/\s+/g, ' ').trim()])),
-      ),
+      entries: entriesFor(db, ids, new Map(snippets.map((r) => [r.id, r.snip.replace(/\s+/g, ' ').trim()]))),
       total,
       page,
       pages: Math.ceil(total / limit),
