@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * Scheduled work inside the server: reminders the day before an event (every 5 minutes) and
- * anonymising registrations past the retention period (hourly). Each job is idempotent, so a
+ * Scheduled work inside the server: reminders the day before an event (every 5 minutes),
+ * participant surveys when an event has ended and their reminders (every 5 minutes, and at start)
+ * and anonymising registrations past the retention period (hourly). Each job is idempotent, so a
  * restart or an overlap never sends a reminder twice.
  */
 export default fp(
