@@ -1,4 +1,4 @@
-import { createAdmin } from '@samverka/core';
+import { copyStoredFiles, createAdmin, fileStore, storedHashes } from '@samverka/core';
 import { backupTo, openDatabase, RestoreError, restoreBackup, runMigrations, seedReferenceData } from '@samverka/db';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 const USAGE = `Samverka admin tool
 
   npm run admin -- create-admin --email EMAIL --name NAME     (reads the password from ADMIN_PASSWORD or stdin)
-  npm run admin -- backup --out FILE                          (online backup; safe while the server runs)
+  npm run admin -- backup --out FILE                          (online backup; safe while the server runs;
+                                                               uploaded files are copied to FILE.files)
   npm run admin -- restore --from FILE                        (puts a backup in place as DATA_DIR's database;
                                                                the server must be stopped; the old database is kept)
 
@@ -51,6 +52,16 @@ async function main(argv: string[]): Promise<number> {
       // SQLite's online backup API copies a consistent snapshot while other connections write.
       const { pages, file } = await backupTo(database.sqlite, values.out);
       console.log(`Backed up ${pages} pages to ${file}`);
+      // Then exactly the uploaded files that snapshot points to. They are named by their content
+      // and never change, so copying them after the snapshot is consistent with it.
+      const snapshot = openDatabase(file);
+      const hashes = storedHashes(snapshot.db);
+      snapshot.close();
+      const target = `${file}.files`;
+      const copied = copyStoredFiles(fileStore(dataDir), { root: target }, hashes);
+      console.log(`Copied ${copied.files} files (${copied.bytes} bytes) to ${target}`);
+      if (copied.missing.length)
+        console.error(`${copied.missing.length} files were removed while the backup ran: ${copied.missing.join(', ')}`);
       return 0;
     }
     console.error(USAGE);

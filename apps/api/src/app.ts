@@ -32,6 +32,15 @@ import reportRoutes from './routes/api/reports/index.ts';
 import announcementRoutes from './routes/api/events/announcements.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
+import publicCors from './plugins/public-cors.ts';
+import materialRoutes from './routes/api/events/materials.ts';
+import eventFeedbackRoutes from './routes/api/events/feedback.ts';
+import participantMaterialRoutes from './routes/api/registrations/materials.ts';
+import feedbackRoutes from './routes/api/feedback/index.ts';
+import knowledgeRoutes from './routes/api/knowledge/index.ts';
+import embedRoutes from './routes/api/embed/index.ts';
+import storageRoutes from './routes/api/admin/storage.ts';
+import knowledgeFeedRoutes from './routes/feeds/knowledge.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(listCache);
   await app.register(jobs, { enabled: opts.jobs ?? opts.mailWorker !== false });
   await app.register(health);
+  await app.register(publicCors);
 
   await app.register(
     async (api) => {
@@ -115,6 +125,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(newsletterRoutes, { prefix: '/newsletters' });
       await api.register(horizonRoutes, { prefix: '/horizon' });
       await api.register(reportRoutes, { prefix: '/reports' });
+      await api.register(materialRoutes, { prefix: '/events' });
+      await api.register(eventFeedbackRoutes, { prefix: '/events' });
+      await api.register(participantMaterialRoutes, { prefix: '/registrations' });
+      await api.register(feedbackRoutes, { prefix: '/feedback' });
+      await api.register(knowledgeRoutes, { prefix: '/knowledge' });
+      await api.register(embedRoutes, { prefix: '/embed' });
+      await api.register(storageRoutes, { prefix: '/admin' });
       api.setNotFoundHandler((req, reply) =>
         reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
       );
@@ -123,6 +140,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(feedRoutes);
+  await app.register(knowledgeFeedRoutes);
 
   if (opts.web && opts.config.webBuildDir) {
     await app.register(webPlugin, { buildDir: opts.config.webBuildDir, publicUrl: opts.config.publicUrl });

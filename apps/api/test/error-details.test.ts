@@ -1,6 +1,7 @@
 import { ERROR_DETAIL_CODES, type ErrorDetail, type ErrorDetailCode } from '@samverka/core';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipart } from '../../../tests/support/multipart.ts';
 import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
 
 let t: TestApp;
@@ -8,6 +9,7 @@ let admin: string;
 let adminEmail: string;
 let pollId: number;
 let slotId: number;
+let eventId: number;
 
 /** Two years ahead, so times stay in the future whenever the suite runs. */
 const Y = new Date().getFullYear() + 2;
@@ -50,6 +52,9 @@ beforeAll(async () => {
   expect(res.statusCode, res.body).toBe(201);
   pollId = res.json().id;
   slotId = res.json().slots[0].id;
+  const created = await t.inject({ method: 'POST', url: '/api/events', headers: bearer(admin), payload: event() });
+  expect(created.statusCode, created.body).toBe(201);
+  eventId = created.json().event.id;
 });
 afterAll(() => t.close());
 
@@ -68,8 +73,25 @@ const as =
     headers: who === 'admin' ? bearer(admin) : {},
   });
 
+/** An upload of a file to the event's materials (multipart/form-data, as the organisers' form sends it). */
+const upload = (name: string, bytes: Buffer) => () => {
+  const body = multipart({}, { name, bytes });
+  return {
+    method: 'POST' as const,
+    url: `/api/events/${eventId}/materials/files`,
+    payload: body.payload,
+    headers: { ...bearer(admin), ...body.headers },
+  };
+};
+
 /** One request per code that produces it, with the status and the field the detail names. */
 const CASES: Record<ErrorDetailCode, Case[]> = {
+  file_type_not_accepted: [
+    { request: upload('slides.pdf', Buffer.from('\x7fELF\x02\x01\x01\0not a pdf at all', 'binary')), status: 415, field: 'file' },
+  ],
+  file_too_large: [
+    { request: upload('big.txt', Buffer.alloc(21 * 1024 * 1024, 'a')), status: 413, field: 'file', params: { max: 20 * 1024 * 1024 } },
+  ],
   required: [
     { request: as('POST', '/api/events', { ...event(), title: undefined }), status: 400, field: 'body', params: { property: 'title' } },
     { request: as('POST', '/api/events', event({ title: '' })), status: 400, field: 'body/title' },

@@ -189,6 +189,6 @@ describe('scheduled jobs', () => {
       .from(jobRuns)
       .all()
       .filter((r) => r.job !== 'readiness-probe');
-    expect(runs.map((r) => r.job).sort()).toEqual(['mail-retention', 'reminders', 'retention']);
+    expect(runs.map((r) => r.job).sort()).toEqual(['mail-retention', 'reminders', 'retention', 'surveys']);
   });
 });

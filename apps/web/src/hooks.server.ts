@@ -2,6 +2,7 @@ import type { Handle } from '@sveltejs/kit';
 import { isLang } from '$lib/i18n';
 import { createApi } from '$lib/server/api';
 import { refuseNonFormBody } from '$lib/server/form-body';
+import { allowFraming, embedLang, isEmbedPath } from '$lib/server/embed';
 import { cachedPage, cacheKey, storePage } from '$lib/server/page-cache';
 import { clearSessionCookie, LANG_COOKIE, SESSION_COOKIE } from '$lib/server/session';
 
@@ -19,6 +20,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   // A post whose body is not form data never reaches an action (which would fail with a 500).
   const refused = await refuseNonFormBody(event.request, event.locals.lang);
   if (refused) return refused;
+  const embed = isEmbedPath(event.url.pathname);
+  if (embed) event.locals.lang = embedLang(event.url);
   event.locals.token = event.cookies.get(SESSION_COOKIE) ?? null;
   event.locals.user = null;
   event.locals.api = createApi({ token: event.locals.token, clientAddress: event.getClientAddress(), lang: event.locals.lang });
@@ -45,6 +48,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   if (key && !cached) response = await storePage(key, response);
   response.headers.set('x-content-type-options', 'nosniff');
   if (event.locals.token || PERSONAL_PAGES.test(event.url.pathname)) response.headers.set('cache-control', 'private, no-store');
+  if (embed) allowFraming(response);
   // A page may ask for a stricter policy (the manage page's address holds a secret).
   if (!response.headers.has('referrer-policy')) response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
   return response;

@@ -29,6 +29,8 @@ export const ERROR_DETAIL_CODES = [
   'unbounded',
   'no_occurrences',
   'several_per_day',
+  'file_type_not_accepted',
+  'file_too_large',
 ] as const;
 
 export type ErrorDetailCode = (typeof ERROR_DETAIL_CODES)[number];
@@ -60,6 +62,8 @@ export const ERROR_DETAIL_CODE_DESCRIPTIONS: Record<ErrorDetailCode, string> = {
   unbounded: 'a recurrence rule without COUNT or UNTIL',
   no_occurrences: 'a recurrence rule that gives no dates',
   several_per_day: 'a recurrence rule that gives more than one meeting on a day',
+  file_type_not_accepted: 'an uploaded file whose content is not of an accepted type (PDF, Office, OpenDocument, images, plain text)',
+  file_too_large: 'an uploaded file over params.max bytes, or over the room left for the event',
 };
 
 /** Numbers and names the text for a code needs; each is present only where it says so. */

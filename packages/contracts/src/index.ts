@@ -11,3 +11,4 @@ export * from './limits.ts';
 export * from './error-details.ts';
 export * from './health.ts';
 export * from './personal-data.ts';
+export * from './knowledge.ts';

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Id, Lang, NamedRef, Slug, StrictObject, Token } from './common.ts';
 import { Clash } from './events.ts';
 import { LIMITS } from './limits.ts';
+import { ReportFeedback } from './knowledge.ts';
 
 const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const LocalDateTime = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$', description: 'wall-clock time, YYYY-MM-DDTHH:mm' });
@@ -202,6 +203,7 @@ export const Report = Type.Object({
   }),
   proposals: Type.Object({ made: Type.Integer(), accepted: Type.Integer() }),
   months: Type.Array(Type.Object({ month: Type.String(), events: Type.Integer(), participants: Type.Integer() })),
+  feedback: ReportFeedback,
 });
 export type Report = Static<typeof Report>;
 

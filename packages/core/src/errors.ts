@@ -9,7 +9,9 @@ export type DomainErrorKind =
   | 'not_found' // 404
   | 'conflict' // 409: the state forbids it (full, closed, duplicate)
   | 'gone' // 410: existed and was withdrawn for good (a revoked feed link)
-  | 'rule'; // 422: well-formed, but breaks a business rule
+  | 'rule' // 422: well-formed, but breaks a business rule
+  | 'too_large' // 413: an uploaded file over its limit
+  | 'unsupported_type'; // 415: an uploaded file of a type that is not accepted
 
 // The vocabulary of error-detail codes is part of the API's contract: it lives with the schemas.
 export {
@@ -41,6 +43,8 @@ export const statusOfKind: Record<DomainErrorKind, number> = {
   conflict: 409,
   gone: 410,
   rule: 422,
+  too_large: 413,
+  unsupported_type: 415,
 };
 
 export const notFound = (what: string, code = 'not_found') => new DomainError('not_found', code, `${what} was not found`);

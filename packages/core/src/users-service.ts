@@ -1,7 +1,7 @@
 import { type InviteBody, LIMITS, type User as UserView } from '@samverka/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
-import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor, } from './access.ts';
+import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor } from './access.ts';
 import { endSessionsOf, issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
 import { isEmail, normaliseEmail, singleLine } from './escape.ts';

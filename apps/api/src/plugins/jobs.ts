@@ -1,4 +1,12 @@
-import { anonymiseExpired, claimJobRun, jobSlot, purgeOldMail, sendDueReminders } from '@samverka/core';
+import {
+  anonymiseExpired,
+  claimJobRun,
+  jobSlot,
+  purgeOldMail,
+  sendDueReminders,
+  sendDueSurveyReminders,
+  sendDueSurveys,
+} from '@samverka/core';
 import { scheduledBackup, sqliteOf } from '@samverka/db';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -15,6 +23,7 @@ interface Job {
 
 /**
  * Scheduled work inside the server: reminders the day before an event (every 5 minutes),
+ * participant surveys when an event has ended and their reminders (every 5 minutes),
  * anonymising registrations past the retention period and purging sent mail past
  * MAIL_RETENTION_DAYS (hourly), and online backups into BACKUP_DIR every BACKUP_INTERVAL_HOURS.
  * Each run is claimed in job_runs for its period first (claimJobRun), so a job runs once per
@@ -28,6 +37,8 @@ export default fp(
       { name: 'reminders', everyMs: 5 * 60_000, run: () => sendDueReminders(app.db), mails: true },
       { name: 'retention', everyMs: 60 * 60_000, run: () => anonymiseExpired(app.db, app.config.retentionMonths) },
       { name: 'mail-retention', everyMs: 60 * 60_000, run: () => purgeOldMail(app.db, app.config.mailRetentionDays) },
+      // Participant surveys when an event has ended, and their reminder 5 days later (knowledge/feedback-service.ts).
+      { name: 'surveys', everyMs: 5 * 60_000, run: () => sendDueSurveys(app.db) + sendDueSurveyReminders(app.db), mails: true },
     ];
     const backup = app.config.backup;
     if (backup) {

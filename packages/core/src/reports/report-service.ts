@@ -6,6 +6,7 @@ import { assertCanCoordinate, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { neutraliseCell } from '../registrations/registration-service.ts';
+import { reportFeedback, type FeedbackFigures, type ReportFeedback } from '../knowledge/feedback-report.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { DEFAULT_ZONE, startOfDate } from '../time.ts';
 
@@ -176,6 +177,7 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     registrations: { confirmed, checkedIn, byCluster: sortReg(regByCluster), byCounty: sortReg(regByCounty), byTheme: sortReg(regByTheme) },
     proposals: { made, accepted },
     months: [...months.entries()].map(([month, v]) => ({ month, ...v })),
+    feedback: reportFeedback(db, ids),
   };
 }
 
@@ -208,6 +210,7 @@ export function reportCsv(report: Report): string {
     rows.push(['registrations_by_county', c.key, c.label, String(c.count), String(c.checkedIn)]);
   for (const c of report.registrations.byTheme) rows.push(['registrations_by_theme', c.key, c.label, String(c.count), String(c.checkedIn)]);
   for (const m of report.months) rows.push(['month', m.month, m.month, String(m.events), String(m.participants)]);
+  rows.push(...feedbackCsvRows(report.feedback));
   return `\uFEFF${stringify(
     rows.map((r) => r.map(neutraliseCell)),
     { record_delimiter: '\r\n' },
@@ -238,4 +241,28 @@ export function monthlyChartSvg(report: Report, lang: Lang): string {
     .join('');
   const desc = months.map((m) => `${m.month}: ${m.events}/${m.participants}`).join(', ');
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title chart-desc"><title id="chart-title">${escapeHtml(t.title)}</title><desc id="chart-desc">${escapeHtml(`${t.events}/${t.participants}: ${desc}`)}</desc><line x1="45" y1="${top + plot}" x2="${w - 5}" y2="${top + plot}" stroke="#4a4f47"/>${bars}<rect x="50" y="6" width="12" height="12" fill="#1d5c2e"/><text x="66" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.events, maxE))}</text><rect x="190" y="6" width="12" height="12" fill="#b35900"/><text x="206" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.participants, maxP))}</text></svg>`;
+}
+
+/**
+ * The survey rows of the CSV: in `count` the participants sent the survey, in `checked_in` those
+ * who answered, then the response rate and the two averages in further columns.
+ */
+function feedbackCsvRows(f: ReportFeedback): string[][] {
+  const row = (section: string, x: FeedbackFigures, label = x.label) => [
+    section,
+    x.key,
+    label,
+    String(x.invited),
+    String(x.answered),
+    x.responseRate === null ? '' : String(x.responseRate),
+    x.overallAverage === null ? '' : String(x.overallAverage),
+    x.usefulnessAverage === null ? '' : String(x.usefulnessAverage),
+  ];
+  return [
+    ['feedback_columns', 'key', 'label', 'invited', 'answered', 'response_rate', 'overall_average', 'usefulness_average'],
+    row('feedback', f.total, 'Enkätsvar'),
+    ...f.byEvent.map((x) => row('feedback_by_event', x)),
+    ...f.byTheme.map((x) => row('feedback_by_theme', x)),
+    ...f.byCluster.map((x) => row('feedback_by_cluster', x)),
+  ];
 }

@@ -103,6 +103,20 @@ export const en = {
         action: 'To the event',
       },
     },
+    /** The participant survey after an event (knowledge/feedback-mail.ts). */
+    feedback: {
+      subject: (t: string) => `How was ${t}? Five minutes on what you got out of it`,
+      reminderSubject: (t: string) => `Reminder: how was ${t}?`,
+      greeting: (n: string | null) => (n ? `Hello ${n},` : 'Hello,'),
+      ask: (t: string, when: string) =>
+        `Thank you for taking part in ${t} (${when}). The organisers would like to know what the day gave you: a few short questions, about five minutes.`,
+      reminder: (t: string) =>
+        `We have not had your answer about ${t} yet. The survey is open a few more days; after that you get no more mail about it.`,
+      anonymous: 'Your answer is stored without any link to you: the organisers see only the summary and the free texts.',
+      optOut: (url: string) => `Rather not get surveys from Samverka? Open ${url} and choose to opt out.`,
+      action: 'Answer the survey',
+      footer: 'Samverka – the shared platform of the Swedish green clusters. You get this email because you took part in the event.',
+    },
   },
 
   feeds: {

@@ -111,6 +111,19 @@ export const sv = {
         action: 'Till evenemanget',
       },
     },
+    /** The participant survey after an event (knowledge/feedback-mail.ts). */
+    feedback: {
+      subject: (t: string) => `Hur var ${t}? Fem minuter om ditt utbyte`,
+      reminderSubject: (t: string) => `Påminnelse: hur var ${t}?`,
+      greeting: (n: string | null) => (n ? `Hej ${n}!` : 'Hej!'),
+      ask: (t: string, when: string) =>
+        `Tack för att du deltog i ${t} (${when}). Arrangörerna vill gärna veta vad du fick ut av dagen: några korta frågor, ungefär fem minuter.`,
+      reminder: (t: string) => `Vi saknar ditt svar om ${t}. Enkäten är öppen några dagar till; efter det får du inga fler mejl om den.`,
+      anonymous: 'Svaret sparas utan koppling till dig: arrangörerna ser bara sammanställningen och de fria texterna.',
+      optOut: (url: string) => `Vill du inte få enkäter från Samverka? Öppna ${url} och välj att avstå.`,
+      action: 'Svara på enkäten',
+      footer: 'Samverka – de gröna klustrens gemensamma plattform. Du får mejlet för att du deltog i evenemanget.',
+    },
   },
 
   feeds: {

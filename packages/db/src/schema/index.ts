@@ -6,3 +6,4 @@ export * from './feeds.ts';
 export * from './registrations.ts';
 export * from './network.ts';
 export * from './operations.ts';
+export * from './knowledge.ts';

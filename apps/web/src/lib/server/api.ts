@@ -81,6 +81,35 @@ import type {
   RegistrationResult,
   RegistrationSummary,
 } from '@samverka/contracts';
+import type {
+  DocumentationBody,
+  EmbedListing,
+  EmbedQuery,
+  EventMaterials,
+  FeedbackBody,
+  FeedbackForm,
+  FeedbackResults,
+  KnowledgePage,
+  KnowledgeQuery,
+  LinkBody,
+  Material,
+  MaterialPatch,
+  ParticipantMaterials,
+  StorageUsage,
+  SurveySettings,
+  SurveySettingsBody,
+} from '@samverka/contracts';
+export type {
+  EmbedListing,
+  EventMaterials,
+  FeedbackForm,
+  FeedbackResults,
+  KnowledgePage,
+  Material,
+  ParticipantMaterials,
+  StorageUsage,
+  SurveySettings,
+} from '@samverka/contracts';
 import { env } from '$env/dynamic/private';
 
 /**
@@ -321,6 +350,33 @@ export function createApi(ctx: ApiContext) {
       get: (q: ReportQuery) => call<Report>(ctx, 'GET', `/api/reports${query(q)}`),
       csv: (q: ReportQuery) => callText(ctx, `/api/reports/csv${query(q)}`),
       chart: (q: ReportQuery) => callText(ctx, `/api/reports/chart.svg${query(q)}`),
+    },
+    // ---- Knowledge bank: materials, documentation, surveys, embeds (issue 13) ----
+    materials: {
+      list: (eventId: number) => call<EventMaterials>(ctx, 'GET', `/api/events/${eventId}/materials`),
+      saveDocumentation: (eventId: number, body: DocumentationBody) =>
+        call<{ documentation: EventMaterials['documentation'] }>(ctx, 'PUT', `/api/events/${eventId}/documentation`, body),
+      addLink: (eventId: number, body: LinkBody) => call<Material>(ctx, 'POST', `/api/events/${eventId}/materials/links`, body),
+      update: (eventId: number, id: number, patch: MaterialPatch) =>
+        call<Material>(ctx, 'PATCH', `/api/events/${eventId}/materials/${id}`, patch),
+      remove: (eventId: number, id: number) => call<null>(ctx, 'DELETE', `/api/events/${eventId}/materials/${id}`),
+      // Through a participant's manage link: the token is the only key.
+      participant: (token: string) => call<ParticipantMaterials>(ctx, 'GET', `/api/registrations/${enc(token)}/materials`),
+    },
+    feedback: {
+      results: (eventId: number) => call<FeedbackResults>(ctx, 'GET', `/api/events/${eventId}/feedback`),
+      chart: (eventId: number, lang: 'sv' | 'en') => callText(ctx, `/api/events/${eventId}/feedback/chart.svg?lang=${lang}`),
+      settings: (eventId: number) => call<SurveySettings>(ctx, 'GET', `/api/events/${eventId}/feedback/settings`),
+      saveSettings: (eventId: number, body: SurveySettingsBody) =>
+        call<SurveySettings>(ctx, 'PUT', `/api/events/${eventId}/feedback/settings`, body),
+      form: (token: string) => call<FeedbackForm>(ctx, 'GET', `/api/feedback/${enc(token)}`),
+      answer: (token: string, body: FeedbackBody) => call<null>(ctx, 'POST', `/api/feedback/${enc(token)}/answers`, body),
+      optOut: (token: string) => call<null>(ctx, 'POST', `/api/feedback/${enc(token)}/opt-out`),
+    },
+    knowledge: {
+      search: (q: KnowledgeQuery = {}) => call<KnowledgePage>(ctx, 'GET', `/api/knowledge${query(q)}`),
+      embed: (q: EmbedQuery) => call<EmbedListing>(ctx, 'GET', `/api/embed/events${query(q)}`),
+      storage: () => call<StorageUsage>(ctx, 'GET', '/api/admin/storage'),
     },
   };
 }

@@ -45,6 +45,8 @@ export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) 
     clusters: ref.clusters,
     retentionMonths: retentionMonths(),
     done: DONE.find((d) => d === done) ?? null,
+    // Documentation and materials; participant-only ones once the seat is confirmed (links carry the token).
+    materials: await locals.api.materials.participant(params.token).then((r) => (r.ok ? r.data : null)),
   };
 };
 

@@ -37,6 +37,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
     registration: await registrationSection(summary, ref, url),
+    materials: await locals.api.materials.list(id).then((r) => (r.ok ? r.data : null)),
   };
 };
 
