@@ -152,11 +152,8 @@ export const EventBriefQuery = StrictObject({
 });
 export type EventBriefQuery = Static<typeof EventBriefQuery>;
 
-export const EventBrief = Type.Object({
-  id: Type.Integer(),
-  title: Type.String(),
-  kind: EventKind,
-  status: EventStatus,
+/** When an event is, as every list shows it: instants (UTC), its zone, wall-clock times in that zone, and the dates of an all-day event. */
+export const EventTiming = {
   allDay: Type.Boolean(),
   startsAt: Type.String(),
   endsAt: Type.String(),
@@ -165,6 +162,15 @@ export const EventBrief = Type.Object({
   end: Type.String(),
   startDate: N(Type.String()),
   endDate: N(Type.String()),
+};
+export type EventTiming = Static<ReturnType<typeof Type.Object<typeof EventTiming>>>;
+
+export const EventBrief = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  kind: EventKind,
+  status: EventStatus,
+  ...EventTiming,
 });
 export type EventBrief = Static<typeof EventBrief>;
 export const EventBriefPage = Type.Object({ events: Type.Array(EventBrief), nextCursor: N(Type.String()) });

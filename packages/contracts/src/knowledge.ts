@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ErrorBody, Id, Lang, NamedRef, Slug, StrictObject } from './common.ts';
-import { EventKind } from './events.ts';
+import { EventKind, EventTiming } from './events.ts';
 
 // Documentation, materials, the knowledge bank, feedback surveys and embeds (issue 13).
 
@@ -260,14 +260,7 @@ export const EmbedListing = Type.Object({
       id: Type.Integer(),
       title: Type.String(),
       kind: Type.String(),
-      allDay: Type.Boolean(),
-      startsAt: Type.String(),
-      endsAt: Type.String(),
-      timeZone: Type.String(),
-      start: Type.String(),
-      end: Type.String(),
-      startDate: N(Type.String()),
-      endDate: N(Type.String()),
+      ...EventTiming,
       place: N(Type.String()),
       online: Type.Boolean(),
       county: N(Type.String()),

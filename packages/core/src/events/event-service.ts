@@ -27,7 +27,6 @@ import {
 import { actsForNetwork, assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
-import { instantToLocal } from '../time.ts';
 import {
   canAnswerCohostInvitation,
   canDeleteEvent,
@@ -45,7 +44,7 @@ import {
   type EventFields,
   type EventInput,
 } from './event-input.ts';
-import { loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
+import { eventTiming, loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
 
 /** A stable UID (RFC 5545 §3.8.4.7): globally unique, set once, never derived from changeable data. */
@@ -657,14 +656,7 @@ export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): E
         title: r.title,
         kind: r.kind,
         status: r.status,
-        allDay: r.allDay,
-        startsAt: r.startsAt.toISOString(),
-        endsAt: r.endsAt.toISOString(),
-        timeZone: r.timeZone,
-        start: instantToLocal(r.startsAt, r.timeZone),
-        end: instantToLocal(r.endsAt, r.timeZone),
-        startDate: r.startDate,
-        endDate: r.endDate,
+        ...eventTiming(r),
       }),
     ),
     nextCursor,

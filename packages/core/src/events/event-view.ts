@@ -1,4 +1,4 @@
-import type { Event as EventView, Organiser } from '@samverka/contracts';
+import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
@@ -146,4 +146,18 @@ export function organiserRefs(db: Pick<Db, 'select'>, eventId: number): Organise
 /** clusters.id of the clusters that run an event (lead and accepted co-hosts): the clusterIds of its domain events. */
 export function organisingClusterIds(db: Pick<Db, 'select'>, eventId: number): number[] {
   return managingClusters(organiserRefs(db, eventId));
+}
+
+/** The timing fields every event list shows (contracts' EventTiming), from a row. */
+export function eventTiming(r: Event): EventTiming {
+  return {
+    allDay: r.allDay,
+    startsAt: r.startsAt.toISOString(),
+    endsAt: r.endsAt.toISOString(),
+    timeZone: r.timeZone,
+    start: instantToLocal(r.startsAt, r.timeZone),
+    end: instantToLocal(r.endsAt, r.timeZone),
+    startDate: r.startDate,
+    endDate: r.endDate,
+  };
 }

@@ -1,8 +1,7 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { clusters, counties, events, themes, type Db } from '@samverka/db';
 import { filterConditions, filterIds } from '../events/event-service.ts';
-import { loadRelated } from '../events/event-view.ts';
-import { instantToLocal } from '../time.ts';
+import { eventTiming, loadRelated } from '../events/event-view.ts';
 
 export interface EmbedScope {
   cluster?: string;
@@ -69,14 +68,7 @@ export function embedListing(db: Db, scope: EmbedScope, limit = 8, now = new Dat
       id: r.id,
       title: r.title,
       kind: r.kind,
-      allDay: r.allDay,
-      startsAt: r.startsAt.toISOString(),
-      endsAt: r.endsAt.toISOString(),
-      timeZone: r.timeZone,
-      start: instantToLocal(r.startsAt, r.timeZone),
-      end: instantToLocal(r.endsAt, r.timeZone),
-      startDate: r.startDate,
-      endDate: r.endDate,
+      ...eventTiming(r),
       place: [r.venueName, r.address].filter(Boolean).join(', ') || null,
       online: !!r.onlineUrl,
       county: r.countyId !== null ? (related.counties.get(r.countyId)?.name ?? null) : null,

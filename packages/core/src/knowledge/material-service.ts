@@ -1,10 +1,10 @@
+import { registrationByToken } from '../registrations/registration-service.ts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { rmSync } from 'node:fs';
 import {
   eventDocumentation,
   events,
   materials,
-  registrations,
   type Db,
   type Event,
   type Material,
@@ -148,13 +148,7 @@ export function listEventMaterials(db: Db, actor: Actor | null, eventId: number)
 
 /** The registration behind a manage link, if it holds a confirmed seat. */
 function confirmedRegistration(db: Db, token: string) {
-  const r = db.select().from(registrations).where(eq(registrations.token, token)).get();
-  if (!r)
-    throw new DomainError(
-      'not_found',
-      'unknown_registration',
-      'This registration link is not valid (the registration may have been deleted)',
-    );
+  const r = registrationByToken(db, token);
   return { registration: r, confirmed: r.status === 'confirmed' };
 }
 

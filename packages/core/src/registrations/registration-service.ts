@@ -95,7 +95,12 @@ function eventRow(db: DbOrTx, id: number): Event {
   return e;
 }
 
-function byToken(db: DbOrTx, token: string): Registration {
+/**
+ * The registration row behind a manage link.
+ *
+ * @throws DomainError 404 `unknown_registration`
+ */
+export function registrationByToken(db: DbOrTx, token: string): Registration {
   const r = db.select().from(registrations).where(eq(registrations.token, token)).get();
   if (!r)
     throw new DomainError(
@@ -107,7 +112,7 @@ function byToken(db: DbOrTx, token: string): Registration {
 }
 
 export function getRegistration(db: Db, token: string): RegistrationView {
-  const r = byToken(db, token);
+  const r = registrationByToken(db, token);
   return view(db, r, eventRow(db, r.eventId));
 }
 
@@ -387,7 +392,7 @@ function assertNotEnded(e: Event, now: Date) {
 export function cancelRegistration(db: Db, token: string, now = new Date()): RegistrationView {
   return db.transaction(
     (tx) => {
-      const r = byToken(tx, token);
+      const r = registrationByToken(tx, token);
       const e = eventRow(tx, r.eventId);
       if (r.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The registration is already cancelled');
       assertNotEnded(e, now);
@@ -414,7 +419,7 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
 }
 
 export function updateRegistration(db: Db, token: string, patch: RegistrationPatch, now = new Date()): RegistrationView {
-  const r = byToken(db, token);
+  const r = registrationByToken(db, token);
   const e = eventRow(db, r.eventId);
   assertNotEnded(e, now);
   const merged = {
@@ -467,7 +472,7 @@ const anonymous = { token: null, name: null, email: null, organisation: null, di
 export function deletePersonalData(db: Db, token: string, now = new Date()): void {
   db.transaction(
     (tx) => {
-      const r = byToken(tx, token);
+      const r = registrationByToken(tx, token);
       const e = eventRow(tx, r.eventId);
       const active = r.status !== 'cancelled' && now < e.endsAt;
       tx.update(registrations)
