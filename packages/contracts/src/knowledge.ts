@@ -35,6 +35,7 @@ export const Documentation = Type.Object({
   html: Type.String({ description: 'sanitised HTML rendered from the Markdown' }),
   updatedAt: Type.String(),
 });
+export type Documentation = Static<typeof Documentation>;
 
 export const EventMaterials = Type.Object({
   eventId: Type.Integer(),
@@ -113,6 +114,7 @@ export const KnowledgeEntry = Type.Object({
   ),
   documentedAt: Type.String(),
 });
+export type KnowledgeEntry = Static<typeof KnowledgeEntry>;
 export const KnowledgePage = Type.Object({
   entries: Type.Array(KnowledgeEntry),
   total: Type.Integer(),
@@ -142,6 +144,7 @@ export type StorageUsage = Static<typeof StorageUsage>;
 const Scale = Type.Integer({ minimum: 1, maximum: 5 });
 export const QuestionKind = Type.Union([Type.Literal('scale'), Type.Literal('text')]);
 export const FeedbackQuestion = Type.Object({ id: Type.String(), text: Type.String(), kind: QuestionKind });
+export type FeedbackQuestion = Static<typeof FeedbackQuestion>;
 
 export const SurveySettings = Type.Object({
   enabled: Type.Boolean(),

@@ -1,3 +1,5 @@
+import { textsFor } from '../texts/index.ts';
+import type { EmbedListing as ContractEmbedListing } from '@samverka/contracts';
 import { and, asc, eq, gt } from 'drizzle-orm';
 import { clusters, counties, events, themes, type Db } from '@samverka/db';
 import { filterConditions, filterIds } from '../events/event-service.ts';
@@ -9,30 +11,9 @@ export interface EmbedScope {
   county?: string;
 }
 
-export interface EmbedEvent {
-  id: number;
-  title: string;
-  kind: string;
-  allDay: boolean;
-  startsAt: string;
-  endsAt: string;
-  timeZone: string;
-  /** Wall-clock start and end in the event's zone. */
-  start: string;
-  end: string;
-  startDate: string | null;
-  endDate: string | null;
-  place: string | null;
-  online: boolean;
-  county: string | null;
-  lead: string;
-}
+export type EmbedEvent = ContractEmbedListing['events'][number];
 
-export interface EmbedListing {
-  /** What the list covers: the whole network, or one cluster, theme or county (names in both languages). */
-  scope: { type: 'network' | 'cluster' | 'theme' | 'county'; slug: string | null; nameSv: string; nameEn: string };
-  events: EmbedEvent[];
-}
+export type EmbedListing = ContractEmbedListing;
 
 /**
  * Upcoming published events for a cluster's own website: the whole network, or one cluster
@@ -51,7 +32,12 @@ export function embedListing(db: Db, scope: EmbedScope, limit = 8, now = new Dat
     .limit(Math.min(Math.max(limit, 1), 20))
     .all();
   const related = loadRelated(db, rows);
-  let named: EmbedListing['scope'] = { type: 'network', slug: null, nameSv: 'De gröna klustren', nameEn: 'The green clusters' };
+  let named: EmbedListing['scope'] = {
+    type: 'network',
+    slug: null,
+    nameSv: textsFor('sv').feeds.network,
+    nameEn: textsFor('en').feeds.network,
+  };
   if (ids.clusterId !== undefined) {
     const c = db.select().from(clusters).where(eq(clusters.id, ids.clusterId)).get()!;
     named = { type: 'cluster', slug: c.slug, nameSv: c.name, nameEn: c.name };

@@ -1,3 +1,10 @@
+import { textsFor } from '../texts/index.ts';
+import type {
+  FeedbackForm as ContractFeedbackForm,
+  FeedbackQuestion as ContractFeedbackQuestion,
+  FeedbackResults as ContractFeedbackResults,
+  SurveySettings as ContractSurveySettings,
+} from '@samverka/contracts';
 import { and, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import {
@@ -29,19 +36,9 @@ export const MAX_EXTRA_QUESTIONS = 5;
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
-export interface FeedbackQuestion {
-  id: string;
-  text: string;
-  kind: FeedbackQuestionKind;
-}
+export type FeedbackQuestion = ContractFeedbackQuestion;
 
-export interface SurveySettings {
-  enabled: boolean;
-  questions: FeedbackQuestion[];
-  /** Surveys mailed so far; once any has gone out the questions no longer change. */
-  sent: number;
-  locked: boolean;
-}
+export type SurveySettings = ContractSurveySettings;
 
 function eventRow(db: Db | Tx, id: number): Event {
   const e = db.select().from(events).where(eq(events.id, id)).get();
@@ -254,14 +251,7 @@ export function sendDueSurveyReminders(db: Db, now = new Date()): number {
 
 // ---- The participant's side ----
 
-export interface FeedbackForm {
-  event: { id: number; title: string; startsAt: string; endsAt: string; allDay: boolean; startDate: string | null; timeZone: string };
-  questions: FeedbackQuestion[];
-  /** open: may answer; answered: has answered; closed: more than 14 days after the end. */
-  state: 'open' | 'answered' | 'closed';
-  language: 'sv' | 'en';
-  closesAt: string;
-}
+export type FeedbackForm = ContractFeedbackForm;
 
 function invitationByToken(db: Db | Tx, token: string) {
   const row = db
@@ -415,19 +405,7 @@ export interface ScaleResult {
   count: number;
 }
 
-export interface FeedbackResults {
-  eventId: number;
-  invited: number;
-  answered: number;
-  /** answered / invited, 0–1 with 3 decimals; null before any survey went out. */
-  responseRate: number | null;
-  overall: ScaleResult;
-  usefulness: ScaleResult;
-  willUse: { yes: number; maybe: number; no: number };
-  /** Free texts, in no particular order (the order says nothing about who wrote them). */
-  comments: string[];
-  questions: (FeedbackQuestion & { scale: ScaleResult | null; texts: string[] })[];
-}
+export type FeedbackResults = ContractFeedbackResults;
 
 export function scaleResult(values: readonly number[]): ScaleResult {
   const distribution: [number, number, number, number, number] = [0, 0, 0, 0, 0];
@@ -522,22 +500,7 @@ export function feedbackTotals(
  * report's monthly chart is, with a title, a description and every count written as text.
  */
 export function feedbackChartSvg(results: FeedbackResults, lang: 'sv' | 'en'): string {
-  const t =
-    lang === 'sv'
-      ? {
-          title: 'Svarsfördelning, 1 (lägst) till 5 (högst)',
-          overall: 'Helhetsbetyg',
-          usefulness: 'Nytta i arbetet',
-          avg: 'medel',
-          n: 'svar',
-        }
-      : {
-          title: 'Answers, 1 (lowest) to 5 (highest)',
-          overall: 'Overall value',
-          usefulness: 'Usefulness for work',
-          avg: 'mean',
-          n: 'answers',
-        };
+  const t = textsFor(lang).reports.feedbackChart;
   const groups = [
     { label: t.overall, r: results.overall, color: '#1d5c2e' },
     { label: t.usefulness, r: results.usefulness, color: '#b35900' },
@@ -549,7 +512,7 @@ export function feedbackChartSvg(results: FeedbackResults, lang: 'sv' | 'en'): s
   const max = Math.max(1, ...groups.flatMap((g) => g.r.distribution));
   const parts = groups.map((g, gi) => {
     const top = 10 + gi * (plot + 70);
-    const caption = `${g.label} (${t.avg} ${g.r.average === null ? '–' : g.r.average.toLocaleString(lang === 'sv' ? 'sv-SE' : 'en-GB')}, ${g.r.count} ${t.n})`;
+    const caption = `${g.label} (${t.avg} ${g.r.average === null ? '–' : g.r.average.toLocaleString(textsFor(lang).locale)}, ${g.r.count} ${t.n})`;
     const bars = g.r.distribution
       .map((n, i) => {
         const x = 30 + i * (barW + 18);

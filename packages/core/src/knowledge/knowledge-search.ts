@@ -1,3 +1,8 @@
+import type {
+  KnowledgeEntry as ContractKnowledgeEntry,
+  KnowledgePage as ContractKnowledgePage,
+  StorageUsage as ContractStorageUsage,
+} from '@samverka/contracts';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { eventDocumentation, events, materials, type Db, type EventKind } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
@@ -23,48 +28,12 @@ export interface KnowledgeFilters {
   limit?: number;
 }
 
-export interface KnowledgeMaterial {
-  id: number;
-  kind: 'file' | 'link';
-  title: string;
-  href: string;
-  contentType: string | null;
-  size: number | null;
-}
+export type KnowledgeMaterial = ContractKnowledgeEntry['materials'][number];
 
-export interface KnowledgeEntry {
-  event: {
-    id: number;
-    title: string;
-    kind: EventKind;
-    allDay: boolean;
-    startsAt: string;
-    endsAt: string;
-    timeZone: string;
-    /** Wall-clock start in the event's zone. */
-    start: string;
-    startDate: string | null;
-    endDate: string | null;
-    lead: { slug: string; name: string };
-    organisers: { slug: string; name: string }[];
-    themes: string[];
-    county: { slug: string; name: string } | null;
-  };
-  /** The documentation's first words as plain text ('' when there is none). */
-  excerpt: string;
-  /** With a search: the words around the match (in the title, documentation or a PDF), plain text. */
-  match: string | null;
-  /** Public materials only. */
-  materials: KnowledgeMaterial[];
-  documentedAt: string;
-}
+export type KnowledgeEntry = ContractKnowledgeEntry;
 
-export interface KnowledgePage {
-  entries: KnowledgeEntry[];
-  total: number;
-  page: number;
-  pages: number;
-}
+/** One page of search results; the route adds the years for the filter (knowledgeYears). */
+export type KnowledgePage = Omit<ContractKnowledgePage, 'years'>;
 
 /** Published events with documentation or a public material: the knowledge bank's entries. */
 const DOCUMENTED = sql`(exists (select 1 from event_documentation d where d.event_id = ${events.id}) or exists (select 1 from materials m where m.event_id = ${events.id} and m.visibility = 'public'))`;
@@ -281,12 +250,7 @@ export function knowledgeAtom(
   return { body: body.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, ''), updated: new Date(updated || 0) };
 }
 
-export interface StorageUsage {
-  /** Bytes on disk: each stored content once, however many materials share it. */
-  totalBytes: number;
-  files: number;
-  events: { id: number; title: string; bytes: number; files: number }[];
-}
+export type StorageUsage = ContractStorageUsage;
 
 /** Disk used by uploaded files, in total and per event (largest first). Admins only. @throws DomainError 401, 403 */
 export function storageUsage(db: Db, actor: Actor | null): StorageUsage {

@@ -1,15 +1,12 @@
+import type {
+  Documentation as ContractDocumentation,
+  EventMaterials as ContractEventMaterials,
+  Material as ContractMaterial,
+} from '@samverka/contracts';
 import { registrationByToken } from '../registrations/registration-service.ts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { rmSync } from 'node:fs';
-import {
-  eventDocumentation,
-  events,
-  materials,
-  type Db,
-  type Event,
-  type Material,
-  type MaterialVisibility,
-} from '@samverka/db';
+import { eventDocumentation, events, materials, type Db, type Event, type Material, type MaterialVisibility } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
@@ -28,36 +25,11 @@ export const MAX_EVENT_BYTES = 200 * 1024 * 1024;
 /** Documentation, in characters of Markdown. */
 export const MAX_DOCUMENTATION_CHARS = 50_000;
 
-export interface MaterialView {
-  id: number;
-  kind: 'file' | 'link';
-  title: string;
-  visibility: MaterialVisibility;
-  /** Links: the address. Files: the download path on this site, relative to its root. */
-  href: string;
-  /** Files only. */
-  contentType: string | null;
-  size: number | null;
-  filename: string | null;
-  createdAt: string;
-}
+export type MaterialView = ContractMaterial;
 
-export interface DocumentationView {
-  /** Markdown as written. */
-  body: string;
-  /** Rendered and sanitised as event descriptions are (packages/core/src/markdown.ts). */
-  html: string;
-  updatedAt: string;
-}
+export type DocumentationView = ContractDocumentation;
 
-export interface EventMaterials {
-  eventId: number;
-  documentation: DocumentationView | null;
-  materials: MaterialView[];
-  canManage: boolean;
-  /** Organisers only: bytes used by the event's files and the event's limit. */
-  usage: { bytes: number; limit: number; fileLimit: number } | null;
-}
+export type EventMaterials = ContractEventMaterials;
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 

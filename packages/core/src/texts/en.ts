@@ -120,6 +120,8 @@ export const en = {
   },
 
   feeds: {
+    /** The whole network, as an embed names its scope. */
+    network: 'The green clusters',
     allEvents: 'Samverka – green cluster events',
     singleEvent: 'Samverka',
     personal: 'Samverka – my calendar',
@@ -131,6 +133,14 @@ export const en = {
   },
 
   reports: {
+    /** The survey results chart (knowledge/feedback-service.ts feedbackChartSvg). */
+    feedbackChart: {
+      title: 'Answers, 1 (lowest) to 5 (highest)',
+      overall: 'Overall value',
+      usefulness: 'Usefulness for work',
+      avg: 'mean',
+      n: 'answers',
+    },
     summary: {
       events: 'Events',
       cancelled: 'Cancelled',

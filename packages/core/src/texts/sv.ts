@@ -127,6 +127,8 @@ export const sv = {
   },
 
   feeds: {
+    /** The whole network, as an embed names its scope. */
+    network: 'De gröna klustren',
     /** X-WR-CALNAME and Atom titles. */
     allEvents: 'Samverka – gröna klustrens evenemang',
     singleEvent: 'Samverka',
@@ -143,6 +145,14 @@ export const sv = {
   },
 
   reports: {
+    /** The survey results chart (knowledge/feedback-service.ts feedbackChartSvg). */
+    feedbackChart: {
+      title: 'Svarsfördelning, 1 (lägst) till 5 (högst)',
+      overall: 'Helhetsbetyg',
+      usefulness: 'Nytta i arbetet',
+      avg: 'medel',
+      n: 'svar',
+    },
     /** Labels of the summary rows in the report CSV. */
     summary: {
       events: 'Evenemang',
