@@ -3,6 +3,7 @@ import { clusters, counties, themes, type Db } from '@samverka/db';
 import { assertCanEditCluster, canEditCluster, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
 import { isEmail, singleLine } from './escape.ts';
+import { renderMarkdown } from './markdown.ts';
 
 export interface ClusterView {
   slug: string;
@@ -11,7 +12,11 @@ export interface ClusterView {
   town: string;
   lat: number;
   lng: number;
+  /** One-line summary in Swedish. */
   summary: string;
+  /** The summary in English; '' when none was written (show the Swedish one). */
+  summaryEn: string;
+  /** The longer presentation, Markdown as written by the coordinators. */
   description: string;
   website: string | null;
   contactEmail: string | null;
@@ -26,6 +31,7 @@ const clusterColumns = {
   lat: clusters.lat,
   lng: clusters.lng,
   summary: clusters.summary,
+  summaryEn: clusters.summaryEn,
   description: clusters.description,
   website: clusters.website,
   contactEmail: clusters.contactEmail,
@@ -43,6 +49,7 @@ function toView(r: ReturnType<ReturnType<typeof selectClusters>['get']> & object
     lat: r.lat,
     lng: r.lng,
     summary: r.summary,
+    summaryEn: r.summaryEn,
     description: r.description,
     website: r.website,
     contactEmail: r.contactEmail,
@@ -62,10 +69,16 @@ export function listClusters(db: Db): ClusterView[] {
     .sort((a, b) => a.name.localeCompare(b.name, 'sv'));
 }
 
-export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterView & { canEdit: boolean } {
+export interface ClusterDetailView extends ClusterView {
+  /** The presentation rendered from Markdown and sanitised, as event descriptions are (markdown.ts). */
+  descriptionHtml: string;
+  canEdit: boolean;
+}
+
+export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterDetailView {
   const row = selectClusters(db).where(eq(clusters.slug, slug)).get();
   if (!row) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
-  return { ...toView(row), canEdit: canEditCluster(actor, row.id) };
+  return { ...toView(row), descriptionHtml: renderMarkdown(row.description), canEdit: canEditCluster(actor, row.id) };
 }
 
 export function clusterIdBySlug(db: Db, slug: string): number {
@@ -78,6 +91,8 @@ export interface ClusterProfilePatch {
   name?: string;
   town?: string;
   summary?: string;
+  /** '' removes the English summary (the Swedish one is shown instead). */
+  summaryEn?: string;
   description?: string;
   website?: string | null;
   contactEmail?: string | null;
@@ -101,11 +116,14 @@ function checkedUrl(value: string): string {
   return url.toString();
 }
 
-/** Coordinators edit their own cluster's profile; admins any. Location and county stay reference data. */
+/**
+ * Coordinators edit their own cluster's profile; admins any. Location and county stay reference
+ * data. Saving marks the profile as edited, so the seed no longer brings its summaries up to date.
+ */
 export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, patch: ClusterProfilePatch, now = new Date()): ClusterView {
   const id = clusterIdBySlug(db, slug);
   assertCanEditCluster(actor, id);
-  const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now };
+  const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now, profileEditedAt: now };
   const details: { field: string; message: string }[] = [];
   for (const key of ['name', 'town', 'summary'] as const) {
     if (patch[key] !== undefined) {
@@ -114,6 +132,7 @@ export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, 
       set[key] = v;
     }
   }
+  if (patch.summaryEn !== undefined) set.summaryEn = singleLine(patch.summaryEn, 300);
   if (patch.description !== undefined) set.description = patch.description.trim().slice(0, 5000);
   if (patch.website !== undefined) set.website = patch.website ? checkedUrl(patch.website.trim()) : null;
   if (patch.contactEmail !== undefined) {

@@ -1,3 +1,4 @@
+import { enExtra } from './extra-en.ts';
 import type { Messages } from './sv.ts';
 
 /** English. `satisfies Messages` makes a missing or misnamed key a compile error. */
@@ -812,4 +813,5 @@ export const en = {
   themesTitle: 'Themes',
   themesIntro: 'The shared themes of the network. Each theme has its own calendar to subscribe to.',
   themeCalendarLink: 'See in the calendar',
+  ...enExtra,
 } satisfies Messages;

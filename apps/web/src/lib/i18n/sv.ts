@@ -1,3 +1,5 @@
+import { svExtra } from './extra-sv.ts';
+
 /** Swedish, the default language. Every visible string of the web app is here and in en.ts. */
 export const sv = {
   siteName: 'Samverka',
@@ -810,6 +812,7 @@ export const sv = {
   themesTitle: 'Teman',
   themesIntro: 'Nätverkets gemensamma teman. Varje tema har en egen kalender att prenumerera på.',
   themeCalendarLink: 'Se i kalendern',
+  ...svExtra,
 };
 
 export type Messages = typeof sv;
