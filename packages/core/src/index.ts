@@ -10,6 +10,7 @@ export * from './outbox/compose.ts';
 export * from './outbox/outbox.ts';
 export * from './outbox/worker.ts';
 export * from './time.ts';
+export * from './past-dates.ts';
 export * from './markdown.ts';
 export * from './events/event-access.ts';
 export * from './events/event-input.ts';

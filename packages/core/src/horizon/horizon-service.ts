@@ -10,9 +10,10 @@ import {
   type Db,
   type HorizonItem,
 } from '@samverka/db';
-import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
+import { actsFor, assertActsFor, assertCanCoordinate, canCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
+import { inThePast, todayIn } from '../past-dates.ts';
 import { parseDate } from '../time.ts';
 
 export interface HorizonInput {
@@ -37,6 +38,11 @@ export interface HorizonView {
   themes: string[];
   cluster: { slug: string; name: string } | null;
   relevantFor: { slug: string; name: string }[];
+  /**
+   * The coordinators' discussion, oldest first: only in the single-item view and only for those
+   * who take part in it (coordinators and admins); everyone else gets [] and sees the item alone,
+   * since the comments name their authors and were written for colleagues.
+   */
   comments: { id: number; author: string | null; cluster: string | null; body: string; createdAt: string }[];
   createdAt: string;
   updatedAt: string;
@@ -50,7 +56,17 @@ function assertCoordinator(actor: Actor | null): Actor {
   return assertCanCoordinate(actor, 'Only cluster coordinators post and discuss horizon-scanning items');
 }
 
-function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
+/**
+ * Checks an item's fields. A deadline before today in Sweden is refused (inThePast) unless it is
+ * `keptDeadline`, the one the item already has: an item whose deadline has passed can still be
+ * corrected without moving it.
+ */
+function validate(
+  db: Db,
+  input: HorizonInput,
+  now: Date,
+  keptDeadline: string | null = null,
+): { themeIds: number[]; clusterId: number | null; url: string | null } {
   const details: ErrorDetail[] = [];
   if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
   if (!input.summary.trim()) details.push({ field: 'summary', message: 'a short summary is required' });
@@ -69,6 +85,7 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
   if (input.deadline) {
     try {
       parseDate(input.deadline, 'deadline');
+      if (input.deadline !== keptDeadline && input.deadline < todayIn(now)) details.push(inThePast('deadline'));
     } catch (e) {
       details.push(...(e as DomainError).details);
     }
@@ -98,9 +115,14 @@ function canEdit(actor: Actor | null, item: HorizonItem): boolean {
   return !!actor && (item.createdBy === actor.userId || actsFor(actor, item.clusterId));
 }
 
+/**
+ * A coordinator posts an item for a cluster they coordinate (an admin also for the secretariat,
+ * no cluster). The optional deadline (YYYY-MM-DD) must not be before today in Sweden; all
+ * problems come back at once as DomainError invalid_item (400) with a detail per field.
+ */
 export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInput, now = new Date()): HorizonView {
   const a = assertCoordinator(actor);
-  const v = validate(db, input);
+  const v = validate(db, input, now);
   // No cluster is the secretariat, for which only admins act; anyone else must name a cluster.
   if (!actsFor(a, v.clusterId)) {
     if (v.clusterId === null)
@@ -142,7 +164,7 @@ export function updateHorizonItem(db: Db, actor: Actor | null, id: number, input
   const a = requireActor(actor);
   const item = itemRow(db, id);
   if (!canEdit(a, item)) throw forbidden('Only the posting cluster or an admin may change the item');
-  const v = validate(db, { ...input, cluster: input.cluster === undefined ? null : input.cluster });
+  const v = validate(db, { ...input, cluster: input.cluster === undefined ? null : input.cluster }, now, item.deadline);
   db.transaction((tx) => {
     tx.update(horizonItems)
       .set({
@@ -191,21 +213,22 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
     .orderBy(asc(themes.id))
     .all();
   const relevance = db.select().from(horizonRelevance).where(inArray(horizonRelevance.itemId, ids)).all();
-  const comments = full
-    ? db
-        .select({
-          id: horizonComments.id,
-          itemId: horizonComments.itemId,
-          body: horizonComments.body,
-          createdAt: horizonComments.createdAt,
-          clusterId: horizonComments.clusterId,
-          author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})`,
-        })
-        .from(horizonComments)
-        .where(inArray(horizonComments.itemId, ids))
-        .orderBy(asc(horizonComments.id))
-        .all()
-    : [];
+  const comments =
+    full && canCoordinate(actor)
+      ? db
+          .select({
+            id: horizonComments.id,
+            itemId: horizonComments.itemId,
+            body: horizonComments.body,
+            createdAt: horizonComments.createdAt,
+            clusterId: horizonComments.clusterId,
+            author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})`,
+          })
+          .from(horizonComments)
+          .where(inArray(horizonComments.itemId, ids))
+          .orderBy(asc(horizonComments.id))
+          .all()
+      : [];
   return items.map((i) => ({
     id: i.id,
     uid: i.uid,

@@ -7,6 +7,7 @@ import { resolveEventFields } from '../events/event-input.ts';
 import { findClashes, insertEvent, type Clash } from '../events/event-service.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
+import { inThePast } from '../past-dates.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { icsAttachment } from '../registrations/registration-mail.ts';
@@ -79,6 +80,11 @@ function canSee(actor: Actor, p: Poll, invited: number[]): boolean {
 
 const isOpen = (p: Poll, now: Date) => p.finalSlotId === null && now < p.closesAt;
 
+/**
+ * Starts a poll for a cluster the actor coordinates. Every candidate time and the closing time
+ * must lie after `now` (a past one is the detail inThePast, past-dates.ts); all problems come
+ * back at once as DomainError invalid_poll (400) with a detail per field.
+ */
 export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = new Date()): PollView {
   const a = requireActor(actor);
   const details: ErrorDetail[] = [];
@@ -105,7 +111,7 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   for (const [i, s] of input.slots.entries()) {
     try {
       const dt = localToInstant(s, zone, `slots/${i}`);
-      if (dt.toJSDate() <= now) details.push({ field: `slots/${i}`, message: 'is in the past' });
+      if (dt.toJSDate() <= now) details.push(inThePast(`slots/${i}`));
       starts.push(dt.toJSDate());
     } catch (e) {
       details.push(...(e as DomainError).details);
@@ -114,7 +120,7 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   let closesAt: Date | undefined;
   try {
     closesAt = localToInstant(input.closes, zone, 'closes').toJSDate();
-    if (closesAt <= now) details.push({ field: 'closes', message: 'the poll must close in the future' });
+    if (closesAt <= now) details.push(inThePast('closes'));
   } catch (e) {
     details.push(...(e as DomainError).details);
   }

@@ -7,6 +7,7 @@ import {
   proposals,
   proposalThemes,
   themes,
+  users,
   type Db,
   type Proposal,
 } from '@samverka/db';
@@ -16,6 +17,8 @@ import { singleLine } from '../escape.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { insertEvent } from '../events/event-service.ts';
 import { renderMarkdown } from '../markdown.ts';
+import { inThePast, todayIn } from '../past-dates.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { parseDate } from '../time.ts';
 
 export interface ProposalInput {
@@ -71,7 +74,7 @@ function canDecide(actor: Actor | null, p: Proposal): boolean {
   return actsFor(actor, p.clusterId);
 }
 
-function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
+function validate(db: Db, input: ProposalInput, now: Date): { themeIds: number[]; clusterId: number } {
   const details: ErrorDetail[] = [];
   if (!singleLine(input.title, 200)) details.push({ field: 'title', message: 'a title is required' });
   if (!input.abstract.trim()) details.push({ field: 'abstract', message: 'an abstract is required' });
@@ -93,6 +96,8 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
     details.push(...(e as DomainError).details);
   }
   if (from && to && to < from) details.push({ field: 'preferredTo', message: 'the period ends before it starts' });
+  // Today still counts: a workshop can be proposed for the rest of the day's period.
+  if (from && from.toISODate()! < todayIn(now)) details.push(inThePast('preferredFrom'));
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -103,9 +108,14 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   return { themeIds: rows.map((r) => r.id), clusterId: cluster!.id };
 }
 
+/**
+ * A coordinator proposes a workshop for a cluster they coordinate. The preferred period
+ * (YYYY-MM-DD, inclusive) must not start before today in Sweden (inThePast, past-dates.ts);
+ * all problems come back at once as DomainError invalid_proposal (400) with a detail per field.
+ */
 export function createProposal(db: Db, actor: Actor | null, input: ProposalInput, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
-  const { themeIds, clusterId } = validate(db, input);
+  const { themeIds, clusterId } = validate(db, input, now);
   assertActsFor(a, clusterId, 'You can only propose on behalf of a cluster you coordinate');
   const id = db.transaction((tx) => {
     const p = tx
@@ -280,8 +290,19 @@ export interface AcceptInput {
 }
 
 /**
+ * The language a proposal is written in: its author's language ('sv' when the account is gone).
+ * The event an accepted proposal becomes is in that language, with its labels from the catalogue.
+ */
+export function proposalLanguage(db: Db, p: Proposal): Lang {
+  if (p.createdBy === null) return 'sv';
+  return db.select({ language: users.language }).from(users).where(eq(users.id, p.createdBy)).get()?.language ?? 'sv';
+}
+
+/**
  * Accepting turns the proposal into a draft event led by the proposing cluster, with every
  * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
+ * The event's description is the abstract with the format and audience under labels in the
+ * proposal's language (proposalLanguage), which is also the event's language.
  */
 export function acceptProposal(
   db: Db,
@@ -301,9 +322,11 @@ export function acceptProposal(
     .where(eq(proposalThemes.proposalId, id))
     .all()
     .map((t) => t.slug);
+  const lang = proposalLanguage(db, p);
   const cols = resolveEventFields(db, {
     title: p.title,
-    description: `${p.abstract}\n\n**Format:** ${p.format}\n\n**Target audience:** ${p.audience}`,
+    description: textsFor(lang).proposals.eventDescription(p.abstract, p.format, p.audience),
+    language: lang,
     kind: input.kind ?? 'workshop',
     themes: themeSlugs,
     start: input.start ?? `${p.preferredFrom}T10:00`,

@@ -116,6 +116,11 @@ export const en = {
     deadlineEntry: (date: string, title: string) => `Deadline ${date}: ${title}`,
   },
 
+  proposals: {
+    eventDescription: (abstract: string, format: string, audience: string) =>
+      `${abstract}\n\n**Format:** ${format}\n\n**Target audience:** ${audience}`,
+  },
+
   reports: {
     summary: {
       events: 'Events',

@@ -129,6 +129,15 @@ export const sv = {
     deadlineEntry: (date: string, title: string) => `Sista dag ${date}: ${title}`,
   },
 
+  proposals: {
+    /**
+     * The description of the draft event made when a proposal is accepted: the abstract (Markdown)
+     * followed by the format and the audience, each after a bold label.
+     */
+    eventDescription: (abstract: string, format: string, audience: string) =>
+      `${abstract}\n\n**Format:** ${format}\n\n**Målgrupp:** ${audience}`,
+  },
+
   reports: {
     /** Labels of the summary rows in the report CSV. */
     summary: {

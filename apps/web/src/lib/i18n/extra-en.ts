@@ -4,4 +4,24 @@ import type { svExtra } from './extra-sv.ts';
 export const enExtra = {
   fieldSummaryEn: 'Short description in English (optional)',
   summaryEnHint: 'Shown on the English pages. Without it they show the Swedish one.',
+
+  keepIt: 'No, keep it',
+  eventOverHeading: 'The event has already taken place',
+  eventOverText:
+    'The time of the event has passed. Publish it only if it should stay in the calendar as an event that took place; otherwise change the time first.',
+  eventPublishAnyway: 'Publish anyway',
+  eventDeleteConfirm: (title: string) => `Delete the draft “${title}”? This cannot be undone.`,
+  eventDeleteYes: 'Yes, delete the draft',
+  invitationsSendConfirm: (cluster: string) =>
+    `The invitation will now be emailed to everyone following ${cluster} or one of the event’s themes. A sent email cannot be recalled. Send it?`,
+  invitationsSendYes: (cluster: string) => `Yes, send to the followers of ${cluster}`,
+  invitationsSendNo: 'No, do not send',
+  passOnConfirm: (cluster: string, title: string) =>
+    `The invitation to ${title} will now be emailed to everyone following ${cluster}. A sent email cannot be recalled. Send it?`,
+  pollChooseConfirm: (when: string) => `Decide on ${when}? This cannot be undone.`,
+  pollChooseYes: 'Yes, decide on that time',
+  pollChooseNo: 'No, wait',
+  horizonDeleteConfirm: (title: string) => `Delete the item “${title}”? It also leaves the calendar feeds. This cannot be undone.`,
+  horizonDeleteYes: 'Yes, delete the item',
+  horizonCommentsPrivate: 'The comments are visible only to the clusters’ coordinators, not to visitors.',
 } satisfies typeof svExtra;

@@ -6,4 +6,26 @@
 export const svExtra = {
   fieldSummaryEn: 'Kort beskrivning på engelska (valfritt)',
   summaryEnHint: 'Visas på de engelska sidorna. Utan den visas den svenska där.',
+
+  // ---- Confirm steps: final actions ask once more, without JavaScript (a second post) ----
+  keepIt: 'Nej, behåll det',
+  eventOverHeading: 'Evenemanget har redan ägt rum',
+  eventOverText:
+    'Tiden för evenemanget har passerat. Publicera det bara om det ska finnas kvar i kalendern som ett evenemang som har varit, annars ändra tiden först.',
+  eventPublishAnyway: 'Publicera ändå',
+  eventDeleteConfirm: (title: string) => `Vill du ta bort utkastet ”${title}”? Det går inte att ångra.`,
+  eventDeleteYes: 'Ja, ta bort utkastet',
+  invitationsSendConfirm: (cluster: string) =>
+    `Inbjudan mejlas nu till alla som följer ${cluster} eller något av evenemangets teman. Ett skickat mejl går inte att ta tillbaka. Vill du skicka?`,
+  invitationsSendYes: (cluster: string) => `Ja, skicka till följarna av ${cluster}`,
+  invitationsSendNo: 'Nej, skicka inte',
+  passOnConfirm: (cluster: string, title: string) =>
+    `Inbjudan till ${title} mejlas nu till alla som följer ${cluster}. Ett skickat mejl går inte att ta tillbaka. Vill du skicka?`,
+  pollChooseConfirm: (when: string) => `Vill du bestämma tiden ${when}? Det går inte att ångra.`,
+  pollChooseYes: 'Ja, bestäm den tiden',
+  pollChooseNo: 'Nej, vänta',
+  horizonDeleteConfirm: (title: string) =>
+    `Vill du ta bort bevakningen ”${title}”? Den försvinner också ur kalenderflödena. Det går inte att ångra.`,
+  horizonDeleteYes: 'Ja, ta bort bevakningen',
+  horizonCommentsPrivate: 'Kommentarerna syns bara för klustrens koordinatorer, inte för besökare.',
 };

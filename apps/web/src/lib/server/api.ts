@@ -231,7 +231,9 @@ export function createApi(ctx: ApiContext) {
       create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
       update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),
       remove: (id: number) => call<null>(ctx, 'DELETE', `/api/events/${id}`),
-      publish: (id: number) => call<Event>(ctx, 'POST', `/api/events/${id}/publish`),
+      /** evenIfPast: the organiser confirmed publishing an event that is already over (else 422 in_the_past). */
+      publish: (id: number, evenIfPast = false) =>
+        call<Event>(ctx, 'POST', `/api/events/${id}/publish${evenIfPast ? '?evenIfPast=true' : ''}`),
       cancel: (id: number, reason: string) => call<Event>(ctx, 'POST', `/api/events/${id}/cancel`, { reason }),
       audit: (id: number) => call<AuditEntry[]>(ctx, 'GET', `/api/events/${id}/audit`),
       inviteCohost: (id: number, cluster: string) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers`, { cluster }),

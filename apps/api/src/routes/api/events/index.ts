@@ -29,6 +29,7 @@ import {
   EventQuery,
   EventWithClashes,
   InviteCohostBody,
+  PublishQuery,
 } from '../../../schemas/events.ts';
 
 const tags = ['events'];
@@ -116,8 +117,17 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/:id/publish',
-    { schema: { tags, security, params: IdParams, response: { 200: Event, ...errors(400, 401, 403, 404, 409, 422) } } },
-    async (req) => publishEvent(app.db, req.actor, req.params.id),
+    {
+      schema: {
+        tags,
+        summary: 'Publish a draft; an event that is already over needs evenIfPast=true',
+        security,
+        params: IdParams,
+        querystring: PublishQuery,
+        response: { 200: Event, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (req) => publishEvent(app.db, req.actor, req.params.id, new Date(), { evenIfPast: req.query.evenIfPast }),
   );
 
   app.post(
