@@ -357,7 +357,8 @@ describe('registration in Chromium without JavaScript', () => {
     const p = await firstPage(outsider);
     await p.goto(link!);
     await p.getByRole('button', { name: 'Logga in' }).click();
-    await p.waitForURL(/\/konto$/);
+    // A coordinator lands on their cluster's dashboard.
+    await p.waitForURL(/\/mitt-kluster$/);
     const res = await p.goto(url(`${eventPath()}/deltagare`));
     expect(res!.status()).toBe(403);
     await expect(text(p)).resolves.toContain('Bara evenemangets arrangörer ser deltagarlistan.');

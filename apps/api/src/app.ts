@@ -30,6 +30,7 @@ import reportRoutes from './routes/api/reports/index.ts';
 import announcementRoutes from './routes/api/events/announcements.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
+import startRoutes from './routes/api/start/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -90,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(meRoutes, { prefix: '/me' });
       await api.register(clusterRoutes, { prefix: '/clusters' });
       await api.register(referenceRoutes);
+      await api.register(startRoutes);
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(eventRegistrationRoutes, { prefix: '/events' });

@@ -30,4 +30,5 @@ export * from './mailings/announcement-service.ts';
 export * from './mailings/newsletter-service.ts';
 export * from './horizon/horizon-service.ts';
 export * from './reports/report-service.ts';
+export * from './start/start-page.ts';
 export * from './texts/index.ts';

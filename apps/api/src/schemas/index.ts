@@ -6,3 +6,4 @@ export * from './events.ts';
 export * from './proposals.ts';
 export * from './registrations.ts';
 export * from './network.ts';
+export * from './start.ts';

@@ -28,4 +28,20 @@ export const svExtra = {
     `Vill du ta bort bevakningen ”${title}”? Den försvinner också ur kalenderflödena. Det går inte att ångra.`,
   horizonDeleteYes: 'Ja, ta bort bevakningen',
   horizonCommentsPrivate: 'Kommentarerna syns bara för klustrens koordinatorer, inte för besökare.',
+
+  // ---- Start page ----
+  homeWaitingHeading: 'Väntar på dig',
+  homeWaitingNone: 'Inget väntar på svar från dina kluster just nu.',
+  homePollsToAnswer: 'Möten att svara på',
+  homePollFor: (clusters: string, closes: string) => `för ${clusters}, svar senast ${closes}`,
+  homeProposalsWithOffers: 'Förslag med erbjudanden att samarrangera',
+  homeOffersFrom: (clusters: string) => `erbjudande från ${clusters}`,
+  homeToDashboard: 'Till Mitt kluster',
+  homeUpcomingHeading: 'Det händer snart',
+  homeToCalendar: 'Hela kalendern',
+  homeDeadlinesHeading: 'Sista dagar snart',
+  homeToHorizon: 'All omvärldsbevakning',
+  homeNewsletterHeading: 'Senaste nyhetsbrevet',
+  homeNoNewsletter: 'Inget nyhetsbrev har skickats ännu.',
+  homeSubscribe: 'Prenumerera på inbjudningar och nyhetsbrev',
 };

@@ -18,6 +18,7 @@ import type {
   Shared,
   ShareAnnouncementBody,
   SharedAnnouncement,
+  StartPage,
   SubscribeBody,
   Subscription,
   SubscriptionUpdateBody,
@@ -205,6 +206,8 @@ export function createApi(ctx: ApiContext) {
       get: (slug: string) => call<ClusterDetail>(ctx, 'GET', `/api/clusters/${enc(slug)}`),
       update: (slug: string, patch: ClusterPatch) => call<ClusterDetail>(ctx, 'PATCH', `/api/clusters/${enc(slug)}`, patch),
     },
+    /** The start page's events, deadlines, newsletter and (for coordinators) what waits for them. */
+    start: () => call<StartPage>(ctx, 'GET', '/api/start'),
     reference: {
       themes: () => call<Theme[]>(ctx, 'GET', '/api/themes'),
       counties: () => call<County[]>(ctx, 'GET', '/api/counties'),

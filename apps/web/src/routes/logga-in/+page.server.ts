@@ -1,13 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { field } from '$lib/server/forms';
-import { safeReturnPath } from '$lib/server/redirects';
+import { landingPath, safeReturnPath } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-  const back = safeReturnPath(url.searchParams.get('tillbaka'), '/konto');
-  if (locals.user) redirect(303, back);
+  // '' when no return path was given: the login then leads to the user's own landing page.
+  const back = safeReturnPath(url.searchParams.get('tillbaka'), '');
+  if (locals.user) redirect(303, back || landingPath(locals.user));
   return { back };
 };
 
@@ -22,7 +23,7 @@ export const actions: Actions = {
       return fail(result.status, { form: 'password', message, email });
     }
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
-    redirect(303, safeReturnPath(field(form, 'back'), '/konto'));
+    redirect(303, safeReturnPath(field(form, 'back'), '') || landingPath(result.data.user));
   },
   link: async ({ locals, request }) => {
     const form = await request.formData();

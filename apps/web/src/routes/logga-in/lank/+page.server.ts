@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { field } from '$lib/server/forms';
+import { landingPath } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -14,6 +15,6 @@ export const actions: Actions = {
     const result = await locals.api.auth.redeemLink(token);
     if (!result.ok) return fail(result.status === 400 ? 400 : result.status, { message: catalogues[locals.lang].linkInvalid });
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
-    redirect(303, '/konto');
+    redirect(303, landingPath(result.data.user));
   },
 };
