@@ -31,6 +31,7 @@ import announcementRoutes from './routes/api/events/announcements.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
 import startRoutes from './routes/api/start/index.ts';
+import exportRoutes from './routes/api/exports/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -104,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(newsletterRoutes, { prefix: '/newsletters' });
       await api.register(horizonRoutes, { prefix: '/horizon' });
       await api.register(reportRoutes, { prefix: '/reports' });
+      await api.register(exportRoutes);
       api.setNotFoundHandler((req, reply) =>
         reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
       );

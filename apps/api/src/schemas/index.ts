@@ -7,3 +7,4 @@ export * from './proposals.ts';
 export * from './registrations.ts';
 export * from './network.ts';
 export * from './start.ts';
+export * from './exports.ts';

@@ -228,7 +228,8 @@ export function reportCsv(report: Report): string {
   for (const m of report.months) rows.push(['month', m.month, m.month, String(m.events), String(m.participants)]);
   return `\uFEFF${stringify(
     rows.map((r) => r.map(neutraliseCell)),
-    { record_delimiter: '\r\n' },
+    // A field with a line break is quoted (RFC 4180 §2.6), which csv-stringify does only for a whole CRLF.
+    { record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
   )}`;
 }
 

@@ -121,6 +121,37 @@ export const en = {
       `${abstract}\n\n**Format:** ${format}\n\n**Target audience:** ${audience}`,
   },
 
+  kinds: {
+    workshop: 'Workshop',
+    network_meeting: 'Network meeting',
+    webinar: 'Webinar',
+    study_visit: 'Study visit',
+    conference: 'Conference',
+    other: 'Other',
+  },
+  registrationStatus: { confirmed: 'Confirmed', waitlisted: 'On the waiting list', cancelled: 'Cancelled' },
+
+  spreadsheets: {
+    attendeesSheet: 'Participants',
+    reportSheet: 'Report',
+    section: 'Section',
+    item: 'What',
+    count: 'Count',
+    checkedIn: 'Checked in',
+    sections: {
+      summary: 'Summary',
+      eventsByKind: 'Events by kind',
+      eventsByTheme: 'Events by theme',
+      eventsByCluster: 'Events by cluster',
+      registrationsByCluster: 'Registrations by cluster',
+      registrationsByCounty: 'Registrations by county',
+      registrationsByTheme: 'Registrations by theme',
+      months: 'By month (events, participants)',
+    },
+    attendeesFile: (eventId: number) => `participants-${eventId}`,
+    reportFile: (from: string, to: string) => `samverka-report-${from}-${to}`,
+  },
+
   reports: {
     summary: {
       events: 'Events',

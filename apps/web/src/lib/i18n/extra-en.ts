@@ -39,4 +39,8 @@ export const enExtra = {
   homeNewsletterHeading: 'Latest newsletter',
   homeNoNewsletter: 'No newsletter has been sent yet.',
   homeSubscribe: 'Subscribe to invitations and newsletters',
+
+  filtersActive: 'filters chosen',
+  nextMonthWithEvents: (month: string) => `Next month with events: ${month}`,
+  noLaterEvents: 'There are no later events in the calendar.',
 } satisfies typeof svExtra;

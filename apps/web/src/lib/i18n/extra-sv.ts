@@ -44,4 +44,9 @@ export const svExtra = {
   homeNewsletterHeading: 'Senaste nyhetsbrevet',
   homeNoNewsletter: 'Inget nyhetsbrev har skickats ännu.',
   homeSubscribe: 'Prenumerera på inbjudningar och nyhetsbrev',
+
+  // ---- Calendar ----
+  filtersActive: 'filter valda',
+  nextMonthWithEvents: (month: string) => `Nästa månad med evenemang: ${month}`,
+  noLaterEvents: 'Det finns inga senare evenemang i kalendern.',
 };

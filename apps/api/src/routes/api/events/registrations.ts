@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { attendeesCsv, links, listAttendees, messageRegistrants, register, visibleRegistrationSummary, setCheckIn } from '@samverka/core';
+import {
+  attendeesCsv,
+  filterAttendees,
+  links,
+  listAttendees,
+  messageRegistrants,
+  register,
+  visibleRegistrationSummary,
+  setCheckIn,
+} from '@samverka/core';
 import { Type } from 'typebox';
 import { errors, IdParams } from '../../../schemas/common.ts';
+import { AttendeeQuery } from '../../../schemas/exports.ts';
 import {
   AttendeeList,
   CheckInBody,
@@ -57,13 +67,17 @@ const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The attendee list (organisers)',
+        summary: 'The attendee list (organisers); q, status and cluster narrow the list, the counts stay those of everyone',
         security,
         params: IdParams,
+        querystring: AttendeeQuery,
         response: { 200: AttendeeList, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req) => listAttendees(app.db, req.actor, req.params.id),
+    async (req) => {
+      const list = listAttendees(app.db, req.actor, req.params.id);
+      return { ...list, attendees: filterAttendees(list.attendees, req.query) };
+    },
   );
 
   app.get(
