@@ -43,4 +43,14 @@ export const enExtra = {
   filtersActive: 'filters chosen',
   nextMonthWithEvents: (month: string) => `Next month with events: ${month}`,
   noLaterEvents: 'There are no later events in the calendar.',
+
+  attendeesXlsxLink: 'Download the attendee list (Excel, .xlsx)',
+  csvForExcelHint: '(semicolon separated, opens directly in Excel with Swedish settings)',
+  downloadsFiltered: 'The files hold only the participants the filter shows.',
+  attendeesFilterLabel: 'Search and filter the participants',
+  attendeesSearch: 'Search by name or organisation',
+  attendeesShown: (shown: number, total: number) => `Showing ${shown} of ${total} registered.`,
+  attendeesNoneMatch: 'Nobody registered matches the filter.',
+  reportsXlsx: 'Download as Excel (.xlsx)',
+  reportFile: (from: string, to: string) => `samverka-report-${from}-${to}`,
 } satisfies typeof svExtra;

@@ -49,4 +49,15 @@ export const svExtra = {
   filtersActive: 'filter valda',
   nextMonthWithEvents: (month: string) => `Nästa månad med evenemang: ${month}`,
   noLaterEvents: 'Det finns inga senare evenemang i kalendern.',
+
+  // ---- Exports and the attendee list ----
+  attendeesXlsxLink: 'Ladda ner deltagarlistan (Excel, .xlsx)',
+  csvForExcelHint: '(semikolonseparerad, öppnas direkt i svenska Excel)',
+  downloadsFiltered: 'Filerna innehåller bara de deltagare som filtret visar.',
+  attendeesFilterLabel: 'Sök och filtrera deltagarna',
+  attendeesSearch: 'Sök på namn eller organisation',
+  attendeesShown: (shown: number, total: number) => `Visar ${shown} av ${total} anmälda.`,
+  attendeesNoneMatch: 'Ingen anmäld matchar filtret.',
+  reportsXlsx: 'Ladda ner som Excel (.xlsx)',
+  reportFile: (from: string, to: string) => `samverka-rapport-${from}-${to}`,
 };

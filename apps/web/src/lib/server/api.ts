@@ -68,7 +68,9 @@ import type {
   User,
 } from '@samverka/api/schemas';
 import type {
+  AttendeeExportQuery,
   AttendeeList,
+  AttendeeQuery,
   CheckInBody,
   MessageBody,
   MessageResult,
@@ -263,8 +265,12 @@ export function createApi(ctx: ApiContext) {
       summary: (eventId: number) => call<RegistrationSummary>(ctx, 'GET', `/api/events/${eventId}/registration-summary`),
       register: (eventId: number, body: RegistrationBody) =>
         call<RegistrationResult>(ctx, 'POST', `/api/events/${eventId}/registrations`, body),
-      attendees: (eventId: number) => call<AttendeeList>(ctx, 'GET', `/api/events/${eventId}/registrations`),
+      attendees: (eventId: number, filter: AttendeeQuery = {}) =>
+        call<AttendeeList>(ctx, 'GET', `/api/events/${eventId}/registrations${query(filter)}`),
       attendeesCsv: (eventId: number, lang: 'sv' | 'en') => passThrough(ctx, `/api/events/${eventId}/registrations.csv?lang=${lang}`),
+      /** The list as a spreadsheet for people: .xlsx, or CSV for Excel (`;`), in `lang`, narrowed as the page is. */
+      attendeesSheet: (eventId: number, format: 'xlsx' | 'csv', q: AttendeeExportQuery) =>
+        passThrough(ctx, `/api/events/${eventId}/registrations.${format === 'xlsx' ? 'xlsx' : 'excel.csv'}${query(q)}`),
       checkIn: (eventId: number, registrationId: number, checkedIn: boolean) =>
         call<Registration>(ctx, 'POST', `/api/events/${eventId}/registrations/${registrationId}/check-in`, {
           checkedIn,
@@ -327,6 +333,9 @@ export function createApi(ctx: ApiContext) {
     reports: {
       get: (q: ReportQuery) => call<Report>(ctx, 'GET', `/api/reports${query(q)}`),
       csv: (q: ReportQuery) => callText(ctx, `/api/reports/csv${query(q)}`),
+      /** The report as a spreadsheet for people: .xlsx, or CSV for Excel (`;`), in q.lang. */
+      sheet: (format: 'xlsx' | 'csv', q: ReportQuery) =>
+        passThrough(ctx, `/api/reports/${format === 'xlsx' ? 'xlsx' : 'excel.csv'}${query(q)}`),
       chart: (q: ReportQuery) => callText(ctx, `/api/reports/chart.svg${query(q)}`),
     },
   };
