@@ -330,7 +330,7 @@ export const en = {
   proposalByLabel: 'Proposed by',
   proposalPeriod: 'Preferred period',
   proposalCounts: (interested: number, offers: number) =>
-    `${interested === 1 ? 'One cluster' : `${interested} clusters`} interested, ${offers === 1 ? 'one offer' : `${offers} offers`} to co-host`,
+    `${interested} ${interested === 1 ? 'cluster' : 'clusters'} interested, ${offers} ${offers === 1 ? 'offer' : 'offers'} to co-host`,
   proposalStatus: { open: 'Open', accepted: 'Accepted', declined: 'Declined' },
   newProposalTitle: 'Propose a workshop',
   fieldProposalCluster: 'Proposed by (cluster)',

@@ -330,7 +330,8 @@ export const sv = {
   proposalByLabel: 'Föreslaget av',
   proposalPeriod: 'Önskad period',
   proposalCounts: (interested: number, offers: number) =>
-    `${interested === 1 ? 'Ett kluster' : `${interested} kluster`} intresserade, ${offers === 1 ? 'ett erbjudande' : `${offers} erbjudanden`} att samarrangera`,
+    // Two counts in one line: both in digits, never "Ett kluster …, 2 erbjudanden".
+    `${interested} kluster intresserade, ${offers} ${offers === 1 ? 'erbjudande' : 'erbjudanden'} att samarrangera`,
   proposalStatus: { open: 'Öppet', accepted: 'Antaget', declined: 'Avböjt' },
   newProposalTitle: 'Föreslå en workshop',
   fieldProposalCluster: 'Föreslås av (kluster)',
