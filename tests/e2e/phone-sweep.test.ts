@@ -442,6 +442,28 @@ describe('every page fits a phone, passes axe-core and speaks the page’s langu
     await p.close();
   });
 
+  it('lists the co-hosted event on the co-host’s cluster page too, and the start page shows what comes next', async () => {
+    await actAs('visitor', 'sv');
+    const p = await browser.context.newPage();
+    await p.goto(url('/kluster/froda'));
+    await expect(p.getByTestId('cluster-events').textContent()).resolves.toContain(LONG_TITLE);
+    await p.goto(url('/'));
+    await expect(p.getByTestId('start-events').textContent()).resolves.toContain(LONG_TITLE);
+    await expect(p.getByTestId('start-deadlines').textContent()).resolves.toContain(`Utlysning: ${LONG_TITLE}`);
+    expect(await p.getByTestId('start-newsletter').getByRole('link').getAttribute('href')).toBe(`/nyhetsbrev/${ids.newsletter}`);
+    expect(await p.getByTestId('waiting').count()).toBe(0);
+    await actAs('coordinator', 'sv');
+    await p.goto(url('/'));
+    const waiting = p.getByTestId('waiting');
+    // The proposal FRODA offered to co-host waits for Agro Örebro's decision.
+    expect(await waiting.getByRole('link', { name: LONG_TITLE }).getAttribute('href')).toBe(`/forslag/${ids.proposal}`);
+    await actAs('invited coordinator', 'sv');
+    await p.goto(url('/'));
+    // FRODA answered every time of the poll, so it no longer waits for FRODA.
+    expect(await p.getByTestId('waiting').locator(`a[href="/moten/${ids.poll}"]`).count()).toBe(0);
+    await p.close();
+  });
+
   it('reports what it checked', () => {
     // The figure for the issue: pages × widths × languages.
     console.log(

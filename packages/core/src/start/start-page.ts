@@ -1,10 +1,10 @@
-import { and, asc, count, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { clusters, pollAnswers, pollClusters, polls, pollSlots, proposalResponses, proposals, type Db } from '@samverka/db';
+import { and, asc, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { clusters, newsletters, pollAnswers, pollClusters, polls, pollSlots, proposalResponses, proposals, type Db } from '@samverka/db';
 import { canCoordinate, coordinatedClusters, type Actor } from '../access.ts';
 import { listEvents, pendingCohostInvitations, type PendingCohostInvitation } from '../events/event-service.ts';
 import type { EventView } from '../events/event-view.ts';
 import { listHorizonItems, type HorizonView } from '../horizon/horizon-service.ts';
-import { listNewsletters, type NewsletterView } from '../mailings/newsletter-service.ts';
+import { getNewsletter, type NewsletterView } from '../mailings/newsletter-service.ts';
 import { todayIn } from '../past-dates.ts';
 
 /** How many of each list the start page shows; the rest is one link away (calendar, board, archive). */
@@ -46,7 +46,19 @@ export function startPage(db: Db, actor: Actor | null, now = new Date()): StartP
     0,
     START_PAGE_LIMITS.deadlines,
   );
-  const latestNewsletter = listNewsletters(db, actor)[0] ?? null;
+  // One row, not the archive: the start page is the most visited page.
+  const newest = db
+    .select({ id: newsletters.id })
+    .from(newsletters)
+    .where(eq(newsletters.status, 'sent'))
+    .orderBy(desc(newsletters.sentAt), desc(newsletters.id))
+    .limit(1)
+    .get();
+  let latestNewsletter: NewsletterView | null = null;
+  if (newest) {
+    const { html: _html, text: _text, ...view } = getNewsletter(db, actor, newest.id);
+    latestNewsletter = view;
+  }
   const mine = coordinatedClusters(actor);
   const waiting = canCoordinate(actor) && mine.length > 0 ? coordinatorQueue(db, actor, mine, now) : null;
   return { upcoming, closingSoon, latestNewsletter, waiting };
