@@ -191,8 +191,9 @@ export function deleteHorizonItem(db: Db, actor: Actor | null, id: number): void
   db.delete(horizonItems).where(eq(horizonItems.id, id)).run();
 }
 
+/** One item; with its comments for coordinators and admins only (see HorizonView.comments). */
 export function getHorizonItem(db: Db, actor: Actor | null, id: number): HorizonView {
-  return views(db, actor, [itemRow(db, id)], true)[0]!;
+  return views(db, actor, [itemRow(db, id)], canCoordinate(actor))[0]!;
 }
 
 function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean): HorizonView[] {
@@ -213,22 +214,21 @@ function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean)
     .orderBy(asc(themes.id))
     .all();
   const relevance = db.select().from(horizonRelevance).where(inArray(horizonRelevance.itemId, ids)).all();
-  const comments =
-    full && canCoordinate(actor)
-      ? db
-          .select({
-            id: horizonComments.id,
-            itemId: horizonComments.itemId,
-            body: horizonComments.body,
-            createdAt: horizonComments.createdAt,
-            clusterId: horizonComments.clusterId,
-            author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})`,
-          })
-          .from(horizonComments)
-          .where(inArray(horizonComments.itemId, ids))
-          .orderBy(asc(horizonComments.id))
-          .all()
-      : [];
+  const comments = full
+    ? db
+        .select({
+          id: horizonComments.id,
+          itemId: horizonComments.itemId,
+          body: horizonComments.body,
+          createdAt: horizonComments.createdAt,
+          clusterId: horizonComments.clusterId,
+          author: sql<string | null>`(select name from users where users.id = ${horizonComments.userId})`,
+        })
+        .from(horizonComments)
+        .where(inArray(horizonComments.itemId, ids))
+        .orderBy(asc(horizonComments.id))
+        .all()
+    : [];
   return items.map((i) => ({
     id: i.id,
     uid: i.uid,
