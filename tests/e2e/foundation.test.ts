@@ -93,7 +93,8 @@ describe('foundation in Chromium', () => {
         const page = await other.context.newPage();
         await page.goto(link!);
         await page.getByRole('button', { name: 'Logga in' }).click();
-        await page.waitForURL(/\/konto$/);
+        // A coordinator lands on their cluster's dashboard.
+        await page.waitForURL(/\/mitt-kluster$/);
         await expect(page.locator('main').textContent()).resolves.toContain('Agro Örebro');
 
         await page.goto(`${server.url}/kluster/agro-orebro`);

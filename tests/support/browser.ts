@@ -47,16 +47,19 @@ export interface AxeViolation {
 }
 
 /**
- * Runs axe-core (WCAG 2.0/2.1 A and AA rules) in the page. The script is added through
- * Playwright, which works whatever the page's CSP says, and even with the page's own
- * JavaScript disabled, via a fresh context when needed.
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules, and with `wcag22` also 2.2's, such as target
+ * size) in the page. The script is added through Playwright, which works whatever the page's
+ * CSP says, and even with the page's own JavaScript disabled, via a fresh context when needed.
  */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page, opts: { wcag22?: boolean } = {}): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: axe.source });
-  const result = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-    }),
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice', ...(opts.wcag22 ? ['wcag22a', 'wcag22aa'] : [])];
+  const result = (await page.evaluate(
+    (values) =>
+      (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<unknown> } }).axe.run(document, {
+        runOnly: { type: 'tag', values },
+      }),
+    tags,
   )) as { violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] };
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }

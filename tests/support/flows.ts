@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { toAddress, type TestSmtp } from './smtp.ts';
 
-/** Logs in through the login form (Swedish labels), ending on /konto. */
+/** Logs in through the login form (Swedish labels), ending on /konto (an admin or participant without a cluster lands there). */
 export async function logInWithForm(p: Page, baseUrl: string, email: string, password: string): Promise<void> {
   await p.goto(`${baseUrl}/logga-in`);
   await p.getByLabel('E-postadress').first().fill(email);
@@ -19,7 +19,8 @@ export interface Invitee {
 
 /**
  * The admin (already logged in on `admin`) invites each person as coordinator of their cluster
- * in the admin UI; each then logs in from the mailed link in their own page, ending on /konto.
+ * in the admin UI; each then logs in from the mailed link in their own page, ending on their
+ * cluster's dashboard (/mitt-kluster), where a coordinator lands.
  */
 export async function inviteCoordinators(admin: Page, baseUrl: string, smtp: TestSmtp, people: [Invitee, Page][]): Promise<void> {
   for (const [person] of people) {
@@ -36,6 +37,6 @@ export async function inviteCoordinators(admin: Page, baseUrl: string, smtp: Tes
     expect(link).toBeTruthy();
     await q.goto(link!);
     await q.getByRole('button', { name: 'Logga in' }).click();
-    await q.waitForURL(/\/konto$/);
+    await q.waitForURL(/\/mitt-kluster$/);
   }
 }

@@ -41,6 +41,8 @@ import knowledgeRoutes from './routes/api/knowledge/index.ts';
 import embedRoutes from './routes/api/embed/index.ts';
 import storageRoutes from './routes/api/admin/storage.ts';
 import knowledgeFeedRoutes from './routes/feeds/knowledge.ts';
+import startRoutes from './routes/api/start/index.ts';
+import exportRoutes from './routes/api/exports/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -113,6 +115,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(meRoutes, { prefix: '/me' });
       await api.register(clusterRoutes, { prefix: '/clusters' });
       await api.register(referenceRoutes);
+      await api.register(startRoutes);
       await api.register(adminRoutes, { prefix: '/admin' });
       await api.register(eventRoutes, { prefix: '/events' });
       await api.register(eventRegistrationRoutes, { prefix: '/events' });
@@ -132,6 +135,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(knowledgeRoutes, { prefix: '/knowledge' });
       await api.register(embedRoutes, { prefix: '/embed' });
       await api.register(storageRoutes, { prefix: '/admin' });
+      await api.register(exportRoutes);
       api.setNotFoundHandler((req, reply) =>
         reply.code(404).send({ error: { code: 'not_found', message: `No API route ${req.method} ${req.url.split('?')[0]}` } }),
       );

@@ -1,5 +1,5 @@
 import { horizonComments, horizonItems, horizonItemThemes, horizonRelevance } from '@samverka/db';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
@@ -253,7 +253,13 @@ describe('the board', () => {
     const later = await post('own', { title: 'Board: later', deadline: day(200), themes: ['nya-affarsmodeller'] });
     const soon = await post('own', { title: 'Board: soon', deadline: day(3), themes: ['nya-affarsmodeller', 'regler-och-villkor'] });
     const undated = await post('own', { title: 'Board: undated', deadline: null, themes: ['nya-affarsmodeller'] });
-    const passed = await post('own', { title: 'Board: passed', deadline: day(-3), themes: ['nya-affarsmodeller'] });
+    // A deadline that has passed since the item was posted (posting one in the past is refused).
+    const passed = await post('own', { title: 'Board: passed', deadline: day(3), themes: ['nya-affarsmodeller'] });
+    t.db
+      .update(horizonItems)
+      .set({ deadline: day(-3) })
+      .where(eq(horizonItems.id, passed.id))
+      .run();
     const res = await call('GET', '/api/horizon?theme=nya-affarsmodeller');
     expect(res.statusCode).toBe(200);
     const ids = (res.json() as ItemJson[]).map((i) => i.id);

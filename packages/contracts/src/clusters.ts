@@ -9,15 +9,19 @@ export const Cluster = Type.Object({
   town: Type.String(),
   lat: Type.Number(),
   lng: Type.Number(),
-  summary: Type.String(),
-  description: Type.String(),
+  summary: Type.String({ description: 'one line, in Swedish' }),
+  summaryEn: Type.String({ description: "one line, in English; '' when none was written" }),
+  description: Type.String({ description: 'Markdown' }),
   website: Type.Union([Type.String(), Type.Null()]),
   contactEmail: Type.Union([Type.String(), Type.Null()]),
   updatedAt: Type.String(),
 });
 export type Cluster = Static<typeof Cluster>;
 
-export const ClusterDetail = Type.Intersect([Cluster, Type.Object({ canEdit: Type.Boolean() })]);
+export const ClusterDetail = Type.Intersect([
+  Cluster,
+  Type.Object({ descriptionHtml: Type.String({ description: 'the description rendered and sanitised' }), canEdit: Type.Boolean() }),
+]);
 export type ClusterDetail = Static<typeof ClusterDetail>;
 
 export const ClusterList = Type.Array(Cluster);
@@ -26,6 +30,7 @@ export const ClusterPatch = StrictObject({
   name: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
   town: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.name })),
   summary: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.clusterSummary })),
+  summaryEn: Type.Optional(Type.String({ maxLength: LIMITS.clusterSummary })),
   description: Type.Optional(Type.String({ maxLength: LIMITS.clusterDescription })),
   website: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.clusterWebsite }), Type.Null()])),
   contactEmail: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.email }), Type.Null()])),

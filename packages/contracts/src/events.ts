@@ -176,6 +176,9 @@ export type EventBrief = Static<typeof EventBrief>;
 export const EventBriefPage = Type.Object({ events: Type.Array(EventBrief), nextCursor: N(Type.String()) });
 export type EventBriefPage = Static<typeof EventBriefPage>;
 
+export const PublishQuery = StrictObject({
+  evenIfPast: Type.Optional(Type.Boolean({ description: 'publish an event that is already over (otherwise 422 in_the_past)' })),
+});
 export const CancelBody = StrictObject({ reason: Type.String({ minLength: 1, maxLength: LIMITS.reason }) });
 export const InviteCohostBody = StrictObject({ cluster: Slug });
 export const AnswerCohostInvitationBody = StrictObject({ accept: Type.Boolean() });

@@ -12,3 +12,5 @@ export * from './error-details.ts';
 export * from './health.ts';
 export * from './personal-data.ts';
 export * from './knowledge.ts';
+export * from './start.ts';
+export * from './exports.ts';

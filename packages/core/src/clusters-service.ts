@@ -4,6 +4,7 @@ import { clusters, counties, themes, type Db } from '@samverka/db';
 import { assertCanEditCluster, canEditCluster, type Actor } from './access.ts';
 import { DomainError, type ErrorDetail } from './errors.ts';
 import { isEmail, singleLine, truncate } from './escape.ts';
+import { renderMarkdown } from './markdown.ts';
 
 const clusterColumns = {
   id: clusters.id,
@@ -13,6 +14,7 @@ const clusterColumns = {
   lat: clusters.lat,
   lng: clusters.lng,
   summary: clusters.summary,
+  summaryEn: clusters.summaryEn,
   description: clusters.description,
   website: clusters.website,
   contactEmail: clusters.contactEmail,
@@ -30,6 +32,7 @@ function toView(r: ReturnType<ReturnType<typeof selectClusters>['get']> & object
     lat: r.lat,
     lng: r.lng,
     summary: r.summary,
+    summaryEn: r.summaryEn,
     description: r.description,
     website: r.website,
     contactEmail: r.contactEmail,
@@ -52,7 +55,7 @@ export function listClusters(db: Db): Cluster[] {
 export function getCluster(db: Db, slug: string, actor: Actor | null = null): ClusterDetail {
   const row = selectClusters(db).where(eq(clusters.slug, slug)).get();
   if (!row) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
-  return { ...toView(row), canEdit: canEditCluster(actor, row.id) };
+  return { ...toView(row), descriptionHtml: renderMarkdown(row.description), canEdit: canEditCluster(actor, row.id) };
 }
 
 export function clusterIdBySlug(db: Db, slug: string): number {
@@ -79,11 +82,14 @@ function checkedUrl(value: string): string {
   return url.toString();
 }
 
-/** Coordinators edit their own cluster's profile; admins any. Location and county stay reference data. */
+/**
+ * Coordinators edit their own cluster's profile; admins any. Location and county stay reference
+ * data. Saving marks the profile as edited, so the seed no longer brings its summaries up to date.
+ */
 export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, patch: ClusterPatch, now = new Date()): Cluster {
   const id = clusterIdBySlug(db, slug);
   assertCanEditCluster(actor, id);
-  const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now };
+  const set: Partial<typeof clusters.$inferInsert> = { updatedAt: now, profileEditedAt: now };
   const details: ErrorDetail[] = [];
   for (const key of ['name', 'town', 'summary'] as const) {
     if (patch[key] !== undefined) {
@@ -92,6 +98,7 @@ export function updateClusterProfile(db: Db, actor: Actor | null, slug: string, 
       set[key] = v;
     }
   }
+  if (patch.summaryEn !== undefined) set.summaryEn = singleLine(patch.summaryEn, LIMITS.clusterSummary);
   if (patch.description !== undefined) set.description = truncate(patch.description.trim(), LIMITS.clusterDescription);
   if (patch.website !== undefined) set.website = patch.website ? checkedUrl(patch.website.trim()) : null;
   if (patch.contactEmail !== undefined) {

@@ -271,7 +271,13 @@ describe('the board', () => {
       ).id,
       late: createHorizonItem(t.db, own, item({ title: 'Sent', deadline: '2030-06-01', themes: ['kapitalforsorjning'] }), at(2)).id,
       today: createHorizonItem(t.db, own, item({ title: 'Idag', deadline: TODAY, themes: ['krisberedskap'] }), at(3)).id,
-      past: createHorizonItem(t.db, own, item({ title: 'Passerad', deadline: '2030-01-09', themes: ['krisberedskap'] }), at(4)).id,
+      // Posted while its deadline was still ahead: a deadline in the past is refused.
+      past: createHorizonItem(
+        t.db,
+        own,
+        item({ title: 'Passerad', deadline: '2030-01-09', themes: ['krisberedskap'] }),
+        new Date('2030-01-02T10:00:00Z'),
+      ).id,
       soon: createHorizonItem(
         t.db,
         other,
@@ -373,7 +379,8 @@ describe('deadlines in the calendar feeds', () => {
   });
 
   it('a passed deadline stays 30 days in the ICS feed and then leaves it; the Atom feed shows only open ones', () => {
-    const v = createHorizonItem(t.db, own, item({ deadline: '2030-01-05' }), NOW);
+    // Posted while the deadline was still ahead (a deadline in the past is refused).
+    const v = createHorizonItem(t.db, own, item({ deadline: '2030-01-05' }), new Date('2030-01-02T10:00:00Z'));
     const feeds = new FeedService(t.db, 'https://samverka.example');
     const uidsAt = (iso: string) =>
       readWithIcalJs(feeds.ics({ type: 'all' }, 'sv', Date.parse(iso)).body.toString('utf8')).events.map((x) => x.uid);

@@ -27,6 +27,7 @@ import {
 import { actsForNetwork, assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden } from '../errors.ts';
 import { singleLine } from '../escape.ts';
+import { IN_THE_PAST, inThePast } from '../past-dates.ts';
 import {
   canAnswerCohostInvitation,
   canDeleteEvent,
@@ -292,8 +293,13 @@ function setStatus(db: Db, actor: Actor | null, id: number, to: EventStatus, rea
   return viewOne(db, a, id);
 }
 
-/** Publishes a draft that has a place or link; raises event.published. 409 if not a draft, 422 without a place. */
-export function publishEvent(db: Db, actor: Actor | null, id: number, now = new Date()): EventView {
+/**
+ * Publishes a draft (raises event.published) of an event the actor manages: 409 not_a_draft for any other status, 422
+ * no_place without a place or link, and 422 in_the_past (past-dates.ts) for an event that ended
+ * at or before `now` unless `opts.evenIfPast` says the organiser means it (a record of a past
+ * meeting): the web page warns and offers "publish anyway".
+ */
+export function publishEvent(db: Db, actor: Actor | null, id: number, now = new Date(), opts: { evenIfPast?: boolean } = {}): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
   if (row.status !== 'draft')
@@ -301,6 +307,11 @@ export function publishEvent(db: Db, actor: Actor | null, id: number, now = new 
   if (!row.venueName && !row.address && !row.onlineUrl) {
     throw new DomainError('rule', 'no_place', 'Give a place or an online meeting link before publishing', [
       { field: 'venueName', code: 'required', message: 'a place or an online link is required' },
+    ]);
+  }
+  if (row.endsAt <= now && !opts.evenIfPast) {
+    throw new DomainError('rule', IN_THE_PAST, 'The event is already over; publish it anyway only if that is meant', [
+      inThePast(row.allDay ? 'endDate' : 'end'),
     ]);
   }
   return setStatus(db, actor, id, 'published', null, now);

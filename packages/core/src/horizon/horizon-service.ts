@@ -11,9 +11,10 @@ import {
   type Db,
   type HorizonItem,
 } from '@samverka/db';
-import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
+import { actsFor, assertActsFor, assertCanCoordinate, canCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { codePointLength, singleLine } from '../escape.ts';
+import { inThePast, todayIn } from '../past-dates.ts';
 import { parseDate } from '../time.ts';
 import { concerned, emit } from '../domain-events.ts';
 
@@ -24,7 +25,17 @@ function assertCoordinator(actor: Actor | null): Actor {
   return assertCanCoordinate(actor, 'Only cluster coordinators post and discuss horizon-scanning items');
 }
 
-function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId: number | null; url: string | null } {
+/**
+ * Checks an item's fields. A deadline before today in Sweden is refused (inThePast) unless it is
+ * `keptDeadline`, the one the item already has: an item whose deadline has passed can still be
+ * corrected without moving it.
+ */
+function validate(
+  db: Db,
+  input: HorizonInput,
+  now: Date,
+  keptDeadline: string | null = null,
+): { themeIds: number[]; clusterId: number | null; url: string | null } {
   const details: ErrorDetail[] = [];
   const title = singleLine(input.title, Number.POSITIVE_INFINITY);
   if (!title) details.push({ field: 'title', code: 'required', message: 'a title is required' });
@@ -53,6 +64,7 @@ function validate(db: Db, input: HorizonInput): { themeIds: number[]; clusterId:
   if (input.deadline) {
     try {
       parseDate(input.deadline, 'deadline');
+      if (input.deadline !== keptDeadline && input.deadline < todayIn(now)) details.push(inThePast('deadline'));
     } catch (e) {
       details.push(...(e as DomainError).details);
     }
@@ -83,10 +95,15 @@ function canEdit(actor: Actor | null, item: HorizonItem): boolean {
   return !!actor && (item.createdBy === actor.userId || actsFor(actor, item.clusterId));
 }
 
-/** A coordinator posts an item for a cluster they coordinate (an admin also for the secretariat); raises horizon.itemCreated. */
+/**
+ * A coordinator posts an item for a cluster they coordinate (an admin also for the secretariat,
+ * no cluster). The optional deadline (YYYY-MM-DD) must not be before today in Sweden; all
+ * problems come back at once as DomainError invalid_item (400) with a detail per field. Raises
+ * horizon.itemCreated.
+ */
 export function createHorizonItem(db: Db, actor: Actor | null, input: HorizonInput, now = new Date()): HorizonView {
   const a = assertCoordinator(actor);
-  const v = validate(db, input);
+  const v = validate(db, input, now);
   // No cluster is the secretariat, for which only admins act; anyone else must name a cluster.
   if (!actsFor(a, v.clusterId)) {
     if (v.clusterId === null)
@@ -136,7 +153,7 @@ export function updateHorizonItem(db: Db, actor: Actor | null, id: number, input
   const a = requireActor(actor);
   const item = itemRow(db, id);
   if (!canEdit(a, item)) throw forbidden('Only the posting cluster or an admin may change the item');
-  const v = validate(db, { ...input, cluster: input.cluster === undefined ? null : input.cluster });
+  const v = validate(db, { ...input, cluster: input.cluster === undefined ? null : input.cluster }, now, item.deadline);
   db.transaction((tx) => {
     tx.update(horizonItems)
       .set({
@@ -163,8 +180,9 @@ export function deleteHorizonItem(db: Db, actor: Actor | null, id: number): void
   db.delete(horizonItems).where(eq(horizonItems.id, id)).run();
 }
 
+/** One item; with its comments for coordinators and admins only (see HorizonView.comments). */
 export function getHorizonItem(db: Db, actor: Actor | null, id: number): HorizonView {
-  return views(db, actor, [itemRow(db, id)], true)[0]!;
+  return views(db, actor, [itemRow(db, id)], canCoordinate(actor))[0]!;
 }
 
 function views(db: Db, actor: Actor | null, items: HorizonItem[], full: boolean): HorizonView[] {

@@ -9,6 +9,7 @@ import { findClashes, insertEvent } from '../events/event-service.ts';
 import { concerned, emit } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
+import { inThePast } from '../past-dates.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { icsAttachment } from '../registrations/registration-mail.ts';
@@ -40,7 +41,11 @@ function canSee(actor: Actor, p: Poll, invited: number[]): boolean {
 
 const isOpen = (p: Poll, now: Date) => p.finalSlotId === null && now < p.closesAt;
 
-/** Starts a poll for a cluster the actor coordinates; raises poll.created. */
+/**
+ * Starts a poll for a cluster the actor coordinates. Every candidate time and the closing time
+ * must lie after `now` (a past one is the detail inThePast, past-dates.ts); all problems come
+ * back at once as DomainError invalid_poll (400) with a detail per field. Raises poll.created.
+ */
 export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = new Date()): PollView {
   const a = requireActor(actor);
   const details: ErrorDetail[] = [];
@@ -85,7 +90,7 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   for (const [i, s] of input.slots.entries()) {
     try {
       const dt = localToInstant(s, zone, `slots/${i}`);
-      if (dt.toJSDate() <= now) details.push({ field: `slots/${i}`, code: 'in_the_past', message: 'is in the past' });
+      if (dt.toJSDate() <= now) details.push(inThePast(`slots/${i}`));
       starts.push(dt.toJSDate());
     } catch (e) {
       details.push(...(e as DomainError).details);
@@ -94,7 +99,7 @@ export function createPoll(db: Db, actor: Actor | null, input: PollInput, now = 
   let closesAt: Date | undefined;
   try {
     closesAt = localToInstant(input.closes, zone, 'closes').toJSDate();
-    if (closesAt <= now) details.push({ field: 'closes', code: 'in_the_past', message: 'the poll must close in the future' });
+    if (closesAt <= now) details.push(inThePast('closes'));
   } catch (e) {
     details.push(...(e as DomainError).details);
   }

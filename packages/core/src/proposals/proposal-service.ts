@@ -15,6 +15,7 @@ import {
   proposals,
   proposalThemes,
   themes,
+  users,
   type Db,
   type Proposal,
 } from '@samverka/db';
@@ -25,6 +26,8 @@ import { resolveEventFields } from '../events/event-input.ts';
 import { insertEvent } from '../events/event-service.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
 import { renderMarkdown } from '../markdown.ts';
+import { inThePast, todayIn } from '../past-dates.ts';
+import { textsFor, type Lang } from '../texts/index.ts';
 import { parseDate } from '../time.ts';
 
 /** A new proposal as the API takes it; the preferred period is two dates, YYYY-MM-DD. */
@@ -56,7 +59,7 @@ function canDecide(actor: Actor | null, p: Proposal): boolean {
   return actsFor(actor, p.clusterId);
 }
 
-function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId: number } {
+function validate(db: Db, input: ProposalInput, now: Date): { themeIds: number[]; clusterId: number } {
   const details: ErrorDetail[] = [];
   const title = singleLine(input.title, Number.POSITIVE_INFINITY);
   if (!title) details.push({ field: 'title', code: 'required', message: 'a title is required' });
@@ -91,6 +94,8 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   }
   if (from && to && to < from)
     details.push({ field: 'preferredTo', code: 'end_before_start', message: 'the period ends before it starts' });
+  // Today still counts: a workshop can be proposed for the rest of the day's period.
+  if (from && from.toISODate()! < todayIn(now)) details.push(inThePast('preferredFrom'));
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -101,10 +106,15 @@ function validate(db: Db, input: ProposalInput): { themeIds: number[]; clusterId
   return { themeIds: rows.map((r) => r.id), clusterId: cluster!.id };
 }
 
-/** A coordinator proposes a workshop for a cluster they coordinate; raises proposal.created. */
+/**
+ * A coordinator proposes a workshop for a cluster they coordinate. The preferred period
+ * (YYYY-MM-DD, inclusive) must not start before today in Sweden (inThePast, past-dates.ts);
+ * all problems come back at once as DomainError invalid_proposal (400) with a detail per field.
+ * Raises proposal.created.
+ */
 export function createProposal(db: Db, actor: Actor | null, input: ProposalInput, now = new Date()): ProposalView {
   const a = assertCoordinator(actor);
-  const { themeIds, clusterId } = validate(db, input);
+  const { themeIds, clusterId } = validate(db, input, now);
   assertActsFor(a, clusterId, 'You can only propose on behalf of a cluster you coordinate');
   const id = db.transaction((tx) => {
     const p = tx
@@ -308,9 +318,20 @@ export function respondToProposal(
 }
 
 /**
+ * The language a proposal is written in: its author's language ('sv' when the account is gone).
+ * The event an accepted proposal becomes is in that language, with its labels from the catalogue.
+ */
+export function proposalLanguage(db: Db, p: Proposal): Lang {
+  if (p.createdBy === null) return 'sv';
+  return db.select({ language: users.language }).from(users).where(eq(users.id, p.createdBy)).get()?.language ?? 'sv';
+}
+
+/**
  * Accepting turns the proposal into a draft event led by the proposing cluster, with every
  * cluster that offered to co-host invited as a co-host. The proposal keeps a link to the event.
  * Without a start and end the workshop is on the first day of the preferred period, 10:00–15:00.
+ * The event's description is the abstract with the format and audience under labels in the
+ * proposal's language (proposalLanguage), which is also the event's language.
  * Raises event.created, cohost.invited (via 'proposal') for each offer, then proposal.accepted.
  */
 export function acceptProposal(db: Db, actor: Actor | null, id: number, input: AcceptBody = {}, now = new Date()): AcceptResult {
@@ -325,9 +346,11 @@ export function acceptProposal(db: Db, actor: Actor | null, id: number, input: A
     .where(eq(proposalThemes.proposalId, id))
     .all()
     .map((t) => t.slug);
+  const lang = proposalLanguage(db, p);
   const cols = resolveEventFields(db, {
     title: p.title,
-    description: `${p.abstract}\n\n**Format:** ${p.format}\n\n**Target audience:** ${p.audience}`,
+    description: textsFor(lang).proposals.eventDescription(p.abstract, p.format, p.audience),
+    language: lang,
     kind: input.kind ?? 'workshop',
     themes: themeSlugs,
     start: input.start ?? `${p.preferredFrom}T10:00`,

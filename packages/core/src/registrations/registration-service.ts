@@ -567,8 +567,9 @@ export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang:
       a.createdAt,
     ].map(neutraliseCell),
   );
-  // A BOM so that spreadsheet programs read the UTF-8 (å, ä, ö) correctly.
-  return `\uFEFF${stringify([head, ...rows], { record_delimiter: '\r\n' })}`;
+  // A BOM so that spreadsheet programs read the UTF-8 (å, ä, ö) correctly. A field with a line
+  // break is quoted (RFC 4180 §2.6): csv-stringify quotes only the whole CRLF by itself.
+  return `\uFEFF${stringify([head, ...rows], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ })}`;
 }
 
 export function setCheckIn(

@@ -213,7 +213,8 @@ export function reportCsv(report: Report): string {
   rows.push(...feedbackCsvRows(report.feedback));
   return `\uFEFF${stringify(
     rows.map((r) => r.map(neutraliseCell)),
-    { record_delimiter: '\r\n' },
+    // A field with a line break is quoted (RFC 4180 §2.6), which csv-stringify does only for a whole CRLF.
+    { record_delimiter: '\r\n', quoted_match: /[\r\n]/ },
   )}`;
 }
 
@@ -229,6 +230,7 @@ export function monthlyChartSvg(report: Report, lang: Lang): string {
   const top = 30;
   const bottom = 40;
   const plot = h - top - bottom;
+  // Scales: at least 1, so a month of zeros draws no bar; the legend says the real largest value.
   const maxE = Math.max(1, ...months.map((m) => m.events));
   const maxP = Math.max(1, ...months.map((m) => m.participants));
   const bars = months
@@ -240,7 +242,7 @@ export function monthlyChartSvg(report: Report, lang: Lang): string {
     })
     .join('');
   const desc = months.map((m) => `${m.month}: ${m.events}/${m.participants}`).join(', ');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title chart-desc"><title id="chart-title">${escapeHtml(t.title)}</title><desc id="chart-desc">${escapeHtml(`${t.events}/${t.participants}: ${desc}`)}</desc><line x1="45" y1="${top + plot}" x2="${w - 5}" y2="${top + plot}" stroke="#4a4f47"/>${bars}<rect x="50" y="6" width="12" height="12" fill="#1d5c2e"/><text x="66" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.events, maxE))}</text><rect x="190" y="6" width="12" height="12" fill="#b35900"/><text x="206" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.participants, maxP))}</text></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}" width="${w}" height="${h}" role="img" aria-labelledby="chart-title chart-desc"><title id="chart-title">${escapeHtml(t.title)}</title><desc id="chart-desc">${escapeHtml(`${t.events}/${t.participants}: ${desc}`)}</desc><line x1="45" y1="${top + plot}" x2="${w - 5}" y2="${top + plot}" stroke="#4a4f47"/>${bars}<rect x="50" y="6" width="12" height="12" fill="#1d5c2e"/><text x="66" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.events, Math.max(0, ...months.map((m) => m.events))))}</text><rect x="190" y="6" width="12" height="12" fill="#b35900"/><text x="206" y="16" font-size="12" fill="#1a1a1a">${escapeHtml(t.legend(t.participants, Math.max(0, ...months.map((m) => m.participants))))}</text></svg>`;
 }
 
 /**

@@ -132,6 +132,42 @@ export const en = {
     deadlineEntry: (date: string, title: string) => `Deadline ${date}: ${title}`,
   },
 
+  proposals: {
+    eventDescription: (abstract: string, format: string, audience: string) =>
+      `${abstract}\n\n**Format:** ${format}\n\n**Target audience:** ${audience}`,
+  },
+
+  kinds: {
+    workshop: 'Workshop',
+    network_meeting: 'Network meeting',
+    webinar: 'Webinar',
+    study_visit: 'Study visit',
+    conference: 'Conference',
+    other: 'Other',
+  },
+  registrationStatus: { confirmed: 'Confirmed', waitlisted: 'On the waiting list', cancelled: 'Cancelled' },
+
+  spreadsheets: {
+    attendeesSheet: 'Participants',
+    reportSheet: 'Report',
+    section: 'Section',
+    item: 'What',
+    count: 'Count',
+    checkedIn: 'Checked in',
+    sections: {
+      summary: 'Summary',
+      eventsByKind: 'Events by kind',
+      eventsByTheme: 'Events by theme',
+      eventsByCluster: 'Events by cluster',
+      registrationsByCluster: 'Registrations by cluster',
+      registrationsByCounty: 'Registrations by county',
+      registrationsByTheme: 'Registrations by theme',
+      months: 'By month (events, participants)',
+    },
+    attendeesFile: (eventId: number) => `participants-${eventId}`,
+    reportFile: (from: string, to: string) => `samverka-report-${from}-${to}`,
+  },
+
   reports: {
     /** The survey results chart (knowledge/feedback-service.ts feedbackChartSvg). */
     feedbackChart: {

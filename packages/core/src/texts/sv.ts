@@ -144,6 +144,51 @@ export const sv = {
     deadlineEntry: (date: string, title: string) => `Sista dag ${date}: ${title}`,
   },
 
+  proposals: {
+    /**
+     * The description of the draft event made when a proposal is accepted: the abstract (Markdown)
+     * followed by the format and the audience, each after a bold label.
+     */
+    eventDescription: (abstract: string, format: string, audience: string) =>
+      `${abstract}\n\n**Format:** ${format}\n\n**Målgrupp:** ${audience}`,
+  },
+
+  /** Names of the event kinds (EVENT_KINDS), for exports and reports. */
+  kinds: {
+    workshop: 'Workshop',
+    network_meeting: 'Nätverksmöte',
+    webinar: 'Webbinarium',
+    study_visit: 'Studiebesök',
+    conference: 'Konferens',
+    other: 'Annat',
+  },
+  /** A registration's status as people read it (exports). */
+  registrationStatus: { confirmed: 'Bekräftad', waitlisted: 'På väntelistan', cancelled: 'Avbokad' },
+
+  /** The spreadsheet exports (CSV for Swedish Excel and .xlsx): sheet names, column headings, sections. */
+  spreadsheets: {
+    attendeesSheet: 'Deltagare',
+    reportSheet: 'Rapport',
+    /** The report's columns. */
+    section: 'Avsnitt',
+    item: 'Vad',
+    count: 'Antal',
+    checkedIn: 'Incheckade',
+    sections: {
+      summary: 'Sammanfattning',
+      eventsByKind: 'Evenemang per typ',
+      eventsByTheme: 'Evenemang per tema',
+      eventsByCluster: 'Evenemang per kluster',
+      registrationsByCluster: 'Anmälningar per kluster',
+      registrationsByCounty: 'Anmälningar per län',
+      registrationsByTheme: 'Anmälningar per tema',
+      months: 'Per månad (evenemang, deltagare)',
+    },
+    /** The file names, without extension. */
+    attendeesFile: (eventId: number) => `deltagare-${eventId}`,
+    reportFile: (from: string, to: string) => `samverka-rapport-${from}-${to}`,
+  },
+
   reports: {
     /** The survey results chart (knowledge/feedback-service.ts feedbackChartSvg). */
     feedbackChart: {

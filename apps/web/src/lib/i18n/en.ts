@@ -1,4 +1,5 @@
 import type { ErrorDetailParams } from '@samverka/core';
+import { enExtra } from './extra-en.ts';
 import type { Messages } from './sv.ts';
 
 /** English. `satisfies Messages` makes a missing or misnamed key a compile error. */
@@ -443,7 +444,7 @@ export const en = {
   proposalByLabel: 'Proposed by',
   proposalPeriod: 'Preferred period',
   proposalCounts: (interested: number, offers: number) =>
-    `${interested === 1 ? 'One cluster' : `${interested} clusters`} interested, ${offers === 1 ? 'one offer' : `${offers} offers`} to co-host`,
+    `${interested} ${interested === 1 ? 'cluster' : 'clusters'} interested, ${offers} ${offers === 1 ? 'offer' : 'offers'} to co-host`,
   proposalStatus: { open: 'Open', accepted: 'Accepted', declined: 'Declined' },
   newProposalTitle: 'Propose a workshop',
   fieldProposalCluster: 'Proposed by (cluster)',
@@ -1115,4 +1116,5 @@ export const en = {
     storageFiles: 'Files',
     storageNone: 'No files are uploaded.',
   },
+  ...enExtra,
 } satisfies Messages;

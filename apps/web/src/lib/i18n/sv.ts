@@ -1,4 +1,5 @@
 import type { ErrorDetailCode, ErrorDetailParams } from '@samverka/core';
+import { svExtra } from './extra-sv.ts';
 
 /** Swedish, the default language. Every visible string of the web app is here and in en.ts. */
 export const sv = {
@@ -448,7 +449,8 @@ export const sv = {
   proposalByLabel: 'Föreslaget av',
   proposalPeriod: 'Önskad period',
   proposalCounts: (interested: number, offers: number) =>
-    `${interested === 1 ? 'Ett kluster' : `${interested} kluster`} intresserade, ${offers === 1 ? 'ett erbjudande' : `${offers} erbjudanden`} att samarrangera`,
+    // Two counts in one line: both in digits, never "Ett kluster …, 2 erbjudanden".
+    `${interested} kluster intresserade, ${offers} ${offers === 1 ? 'erbjudande' : 'erbjudanden'} att samarrangera`,
   proposalStatus: { open: 'Öppet', accepted: 'Antaget', declined: 'Avböjt' },
   newProposalTitle: 'Föreslå en workshop',
   fieldProposalCluster: 'Föreslås av (kluster)',
@@ -1120,6 +1122,7 @@ export const sv = {
     storageFiles: 'Filer',
     storageNone: 'Inga filer är uppladdade.',
   },
+  ...svExtra,
 };
 
 export type Messages = typeof sv;

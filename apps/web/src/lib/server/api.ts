@@ -18,6 +18,7 @@ import type {
   Shared,
   ShareAnnouncementBody,
   SharedAnnouncement,
+  StartPage,
   SubscribeBody,
   Subscription,
   SubscriptionUpdateBody,
@@ -70,8 +71,10 @@ import type {
   User,
 } from '@samverka/contracts';
 import type {
+  AttendeeExportQuery,
   AttendeeList,
   PersonalData,
+  AttendeeQuery,
   CheckInBody,
   MessageBody,
   MessageResult,
@@ -230,6 +233,8 @@ export function createApi(ctx: ApiContext) {
       get: (slug: string) => call<ClusterDetail>(ctx, 'GET', `/api/clusters/${enc(slug)}`),
       update: (slug: string, patch: ClusterPatch) => call<ClusterDetail>(ctx, 'PATCH', `/api/clusters/${enc(slug)}`, patch),
     },
+    /** The start page's events, deadlines, newsletter and (for coordinators) what waits for them. */
+    start: () => call<StartPage>(ctx, 'GET', '/api/start'),
     reference: {
       themes: () => call<Theme[]>(ctx, 'GET', '/api/themes'),
       counties: () => call<County[]>(ctx, 'GET', '/api/counties'),
@@ -257,7 +262,9 @@ export function createApi(ctx: ApiContext) {
       create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
       update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),
       remove: (id: number) => call<null>(ctx, 'DELETE', `/api/events/${id}`),
-      publish: (id: number) => call<Event>(ctx, 'POST', `/api/events/${id}/publish`),
+      /** evenIfPast: the organiser confirmed publishing an event that is already over (else 422 in_the_past). */
+      publish: (id: number, evenIfPast = false) =>
+        call<Event>(ctx, 'POST', `/api/events/${id}/publish${evenIfPast ? '?evenIfPast=true' : ''}`),
       cancel: (id: number, reason: string) => call<Event>(ctx, 'POST', `/api/events/${id}/cancel`, { reason }),
       audit: (id: number) => call<AuditEntry[]>(ctx, 'GET', `/api/events/${id}/audit`),
       inviteCohost: (id: number, cluster: string) => call<Event>(ctx, 'POST', `/api/events/${id}/organisers`, { cluster }),
@@ -284,8 +291,12 @@ export function createApi(ctx: ApiContext) {
       summary: (eventId: number) => call<RegistrationSummary>(ctx, 'GET', `/api/events/${eventId}/registration-summary`),
       register: (eventId: number, body: RegistrationBody) =>
         call<RegistrationResult>(ctx, 'POST', `/api/events/${eventId}/registrations`, body),
-      attendees: (eventId: number) => call<AttendeeList>(ctx, 'GET', `/api/events/${eventId}/registrations`),
+      attendees: (eventId: number, filter: AttendeeQuery = {}) =>
+        call<AttendeeList>(ctx, 'GET', `/api/events/${eventId}/registrations${query(filter)}`),
       attendeesCsv: (eventId: number, lang: 'sv' | 'en') => passThrough(ctx, `/api/events/${eventId}/registrations.csv?lang=${lang}`),
+      /** The list as a spreadsheet for people: .xlsx, or CSV for Excel (`;`), in `lang`, narrowed as the page is. */
+      attendeesSheet: (eventId: number, format: 'xlsx' | 'csv', q: AttendeeExportQuery) =>
+        passThrough(ctx, `/api/events/${eventId}/registrations.${format === 'xlsx' ? 'xlsx' : 'excel.csv'}${query(q)}`),
       checkIn: (eventId: number, registrationId: number, checkedIn: boolean) =>
         call<Registration>(ctx, 'POST', `/api/events/${eventId}/registrations/${registrationId}/check-in`, {
           checkedIn,
@@ -349,6 +360,9 @@ export function createApi(ctx: ApiContext) {
     reports: {
       get: (q: ReportQuery) => call<Report>(ctx, 'GET', `/api/reports${query(q)}`),
       csv: (q: ReportQuery) => callText(ctx, `/api/reports/csv${query(q)}`),
+      /** The report as a spreadsheet for people: .xlsx, or CSV for Excel (`;`), in q.lang. */
+      sheet: (format: 'xlsx' | 'csv', q: ReportQuery) =>
+        passThrough(ctx, `/api/reports/${format === 'xlsx' ? 'xlsx' : 'excel.csv'}${query(q)}`),
       chart: (q: ReportQuery) => callText(ctx, `/api/reports/chart.svg${query(q)}`),
     },
     // ---- Knowledge bank: materials, documentation, surveys, embeds (issue 13) ----

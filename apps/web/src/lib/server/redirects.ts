@@ -61,3 +61,12 @@ export function safeReturnPath(value: string | null | undefined, fallback = '/')
 export function redirectTo(status: 301 | 302 | 303 | 307 | 308, target: string, fallback = '/'): never {
   redirect(status, safeRedirectTarget(target, ownOrigin(), fallback));
 }
+
+/**
+ * Where a login leads when no return path was asked for: a coordinator to their clusters'
+ * dashboard, where what waits for them is; everyone else (participants, admins without a
+ * cluster of their own) to their account.
+ */
+export function landingPath(user: { clusters: readonly unknown[] }): string {
+  return user.clusters.length > 0 ? '/mitt-kluster' : '/konto';
+}

@@ -1,6 +1,6 @@
 import { LIMITS } from '@samverka/contracts';
 import { MONTH, monthGrid, shiftMonth, type CalendarEvent } from '$lib/calendar';
-import { dayNumber, dayString, homeToday } from '$lib/datetime';
+import { dayNumber, dayString, homeLocal, homeToday } from '$lib/datetime';
 import { isEventKind } from '$lib/event-form';
 import type { Event } from '$lib/server/api';
 import { reference, themeOptions } from '$lib/server/reference';
@@ -104,6 +104,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   };
   const [options, result] = await Promise.all([filterData(), fetchMonth()]);
   const weeks = monthGrid(month, result.events, today);
+  // An empty month points on to the next month that has events (with the same filters), if any.
+  let nextWithEvents: string | null = null;
+  if (result.events.length === 0 && !result.unknownFilter) {
+    const after = await locals.api.events.brief({ ...apiFilters, from: `${next}-01`, limit: 1 });
+    const first = after.ok ? after.data.events[0] : undefined;
+    if (first) nextWithEvents = (first.allDay && first.startDate ? first.startDate : homeLocal(first.startsAt)).slice(0, 7);
+  }
   return {
     view: 'month' as const,
     day: null,
@@ -118,5 +125,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     isCurrentMonth: month === today.slice(0, 7),
     weeks,
     count: result.events.length,
+    nextWithEvents,
   };
 };

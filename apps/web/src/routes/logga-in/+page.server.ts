@@ -2,13 +2,14 @@ import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { errorText } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
-import { redirectTo, safeReturnPath } from '$lib/server/redirects';
+import { landingPath, redirectTo, safeReturnPath } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
-  const back = safeReturnPath(url.searchParams.get('tillbaka'), '/konto');
-  if (locals.user) redirectTo(303, back);
+  // '' when no return path was given: the login then leads to the user's own landing page.
+  const back = safeReturnPath(url.searchParams.get('tillbaka'), '');
+  if (locals.user) redirectTo(303, back || landingPath(locals.user));
   return { back };
 };
 
@@ -23,7 +24,7 @@ export const actions: Actions = {
       return fail(result.status, { form: 'password', message, email });
     }
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
-    redirectTo(303, field(form, 'back'), '/konto');
+    redirectTo(303, safeReturnPath(field(form, 'back'), '') || landingPath(result.data.user));
   },
   link: async ({ locals, request }) => {
     const form = await request.formData();

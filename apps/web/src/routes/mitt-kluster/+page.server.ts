@@ -46,7 +46,11 @@ export const actions: Actions = {
   passOn: async ({ locals, request }) => {
     const form = await request.formData();
     const id = Number(field(form, 'event'));
-    const res = await locals.api.announcements.passOn(Number.isInteger(id) && id > 0 ? id : 0, field(form, 'cluster'));
+    const event = Number.isInteger(id) && id > 0 ? id : 0;
+    const cluster = field(form, 'cluster');
+    // Mail cannot be called back: the first post asks, the second (confirm=yes) sends.
+    if (field(form, 'confirm') !== 'yes') return { action: 'passOn', confirm: { event, cluster } };
+    const res = await locals.api.announcements.passOn(event, cluster);
     if (!res.ok) return fail(Math.min(res.status, 500), { action: 'passOn', message: errorText(res.error, catalogues[locals.lang]) });
     redirectTo(303, `/mitt-kluster?vidare=${res.data.recipients}`);
   },

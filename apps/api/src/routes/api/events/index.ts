@@ -30,6 +30,7 @@ import {
   EventWithClashes,
   IdParams,
   InviteCohostBody,
+  PublishQuery,
 } from '@samverka/contracts';
 
 const tags = ['events'];
@@ -117,8 +118,17 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/:id/publish',
-    { schema: { tags, security, params: IdParams, response: { 200: Event, ...errors(400, 401, 403, 404, 409, 422) } } },
-    async (req) => publishEvent(app.db, req.actor, req.params.id),
+    {
+      schema: {
+        tags,
+        summary: 'Publish a draft; an event that is already over needs evenIfPast=true',
+        security,
+        params: IdParams,
+        querystring: PublishQuery,
+        response: { 200: Event, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    },
+    async (req) => publishEvent(app.db, req.actor, req.params.id, new Date(), { evenIfPast: req.query.evenIfPast }),
   );
 
   app.post(

@@ -1,5 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { attendeesCsv, listAttendees, messageRegistrants, register, visibleRegistrationSummary, setCheckIn } from '@samverka/core';
+import {
+  attendeesCsv,
+  filterAttendees,
+  listAttendees,
+  messageRegistrants,
+  register,
+  visibleRegistrationSummary,
+  setCheckIn,
+} from '@samverka/core';
 import { Type } from 'typebox';
 import {
   AttendeeList,
@@ -14,6 +22,7 @@ import {
   RegistrationBody,
   RegistrationResult,
   RegistrationSummary,
+  AttendeeQuery,
 } from '@samverka/contracts';
 
 const tags = ['registrations'];
@@ -58,13 +67,17 @@ const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The attendee list (organisers)',
+        summary: 'The attendee list (organisers); q, status and cluster narrow the list, the counts stay those of everyone',
         security,
         params: IdParams,
+        querystring: AttendeeQuery,
         response: { 200: AttendeeList, ...errors(400, 401, 403, 404) },
       },
     },
-    async (req) => listAttendees(app.db, req.actor, req.params.id),
+    async (req) => {
+      const list = listAttendees(app.db, req.actor, req.params.id);
+      return { ...list, attendees: filterAttendees(list.attendees, req.query) };
+    },
   );
 
   app.get(

@@ -31,6 +31,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const done = url.searchParams.get('klart') ?? '';
   return {
     event,
+    /** Over already: publishing asks "publish anyway?" first. */
+    isOver: Date.parse(event.endsAt) <= Date.now(),
     themeNames: themeNames(ref.themes, locals.lang),
     audit: audit?.ok ? audit.data : [],
     clashes,
@@ -44,9 +46,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 const back = (id: number, done: string) => `/evenemang/${id}?klart=${done}`;
 
 export const actions: Actions = {
-  publish: async ({ locals, params }) => {
+  publish: async ({ locals, params, request }) => {
     const id = idParam(params.id);
-    const res = await locals.api.events.publish(id);
+    const res = await locals.api.events.publish(id, field(await request.formData(), 'evenIfPast') === 'yes');
+    // An event that is over: the page shows its warning with "publish anyway".
+    if (!res.ok && res.error.code === 'in_the_past') return fail(422, { action: 'publish', pastWarning: true });
     if (!res.ok) return withAction('publish', failFromApi(res.error, locals.lang));
     redirectTo(303, back(id, 'published'));
   },
@@ -64,8 +68,10 @@ export const actions: Actions = {
     if (!res.ok) return withAction('cancel', failFromApi(res.error, locals.lang, { reason }));
     redirectTo(303, back(id, 'cancelled'));
   },
-  remove: async ({ locals, params }) => {
+  remove: async ({ locals, params, request }) => {
     const id = idParam(params.id);
+    // Deleting has no undo: the first post asks, the second (confirm=yes) deletes.
+    if (field(await request.formData(), 'confirm') !== 'yes') return { action: 'remove', confirm: true };
     const res = await locals.api.events.remove(id);
     if (!res.ok) return withAction('remove', failFromApi(res.error, locals.lang));
     redirectTo(303, '/mitt-kluster?klart=deleted');
@@ -113,7 +119,11 @@ export const actions: Actions = {
   // ---- Invitations (lib/components/CohostInvitationActions.svelte): mail the followers, share with other clusters ----
   sendAnnouncement: async ({ locals, params, request }) => {
     const id = idParam(params.id);
-    const res = await locals.api.announcements.send(id, field(await request.formData(), 'cluster'));
+    const form = await request.formData();
+    const cluster = field(form, 'cluster');
+    // Mail cannot be called back: the first post asks, the second (confirm=yes) sends.
+    if (field(form, 'confirm') !== 'yes') return { action: 'sendAnnouncement', confirm: true, values: { cluster } };
+    const res = await locals.api.announcements.send(id, cluster);
     if (!res.ok) return withAction('sendAnnouncement', failFromApi(res.error, locals.lang));
     redirectTo(303, `/evenemang/${id}?inbjudan=skickad&antal=${res.data.recipients}#inbjudan`);
   },

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
 import { field } from '$lib/server/forms';
-import { redirectTo } from '$lib/server/redirects';
+import { landingPath, redirectTo } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,6 +15,6 @@ export const actions: Actions = {
     const result = await locals.api.auth.redeemLink(token);
     if (!result.ok) return fail(result.status === 400 ? 400 : result.status, { message: catalogues[locals.lang].linkInvalid });
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
-    redirectTo(303, '/konto');
+    redirectTo(303, landingPath(result.data.user));
   },
 };

@@ -59,8 +59,12 @@ export const actions: Actions = {
   },
   finalise: async ({ locals, params, request }) => {
     const id = idParam(params.id);
-    const slotId = Number(field(await request.formData(), 'slotId'));
-    const res = await locals.api.polls.finalise(id, { slotId: Number.isInteger(slotId) && slotId > 0 ? slotId : 0 });
+    const form = await request.formData();
+    const slotId = Number(field(form, 'slotId'));
+    const slot = Number.isInteger(slotId) && slotId > 0 ? slotId : 0;
+    // Deciding is final (an event is made and everyone is mailed): the first post asks, the second (confirm=yes) decides.
+    if (field(form, 'confirm') !== 'yes') return { action: 'finalise', confirm: true, slotId: slot };
+    const res = await locals.api.polls.finalise(id, { slotId: slot });
     if (!res.ok) {
       const failure = failFromApi(res.error, locals.lang);
       return fail(failure.status, { ...failure.data, action: 'finalise' });

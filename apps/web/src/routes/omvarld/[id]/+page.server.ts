@@ -57,8 +57,10 @@ export const actions: Actions = {
     if (!res.ok) return tagged('relevance', failFromApi(res.error, locals.lang));
     redirectTo(303, `/omvarld/${id}?klart=relevance`);
   },
-  remove: async ({ locals, params }) => {
+  remove: async ({ locals, params, request }) => {
     const id = idParam(params.id);
+    // Deleting has no undo: the first post asks, the second (confirm=yes) deletes.
+    if (field(await request.formData(), 'confirm') !== 'yes') return { action: 'remove', confirm: true };
     const res = await locals.api.horizon.remove(id);
     if (!res.ok) return tagged('remove', failFromApi(res.error, locals.lang));
     redirectTo(303, '/omvarld?klart=deleted');

@@ -4,8 +4,10 @@ import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
+import { attendeeFilter } from '$lib/server/downloads';
 import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
+import { reference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A notice after a post, named by the query (ids and counts only: no names in addresses). */
@@ -23,14 +25,32 @@ function notice(url: URL): { kind: 'checkedIn' | 'undone'; id: number } | { kind
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
-  const [event, list] = await Promise.all([locals.api.events.get(id), locals.api.registrations.attendees(id)]);
+  const filter = attendeeFilter(url.searchParams);
+  const [event, list, ref] = await Promise.all([
+    locals.api.events.get(id),
+    locals.api.registrations.attendees(id, filter),
+    reference(locals.api),
+  ]);
   if (!event.ok) errorPage(event.error, locals.lang, event.status === 400 ? 404 : event.status);
   // The API decides who may see the list (organisers and network admins): 403 for others.
   if (!list.ok) {
     if (list.status === 403) error(403, catalogues[locals.lang].reg.attendeesForbidden);
     errorPage(list.error, locals.lang);
   }
-  return { event: event.data, list: list.data, notice: notice(url) };
+  // The downloads carry the same filter as the list on the page.
+  const sp = new URLSearchParams();
+  if (filter.q) sp.set('sok', filter.q);
+  if (filter.status) sp.set('status', filter.status);
+  if (filter.cluster) sp.set('kluster', filter.cluster);
+  return {
+    event: event.data,
+    list: list.data,
+    notice: notice(url),
+    filter: { sok: filter.q ?? '', status: filter.status ?? '', kluster: filter.cluster ?? '' },
+    filtered: sp.size > 0,
+    downloadQuery: sp.size ? `?${sp}` : '',
+    clusters: ref.clusters,
+  };
 };
 
 const here = (id: number, query: string) => `/evenemang/${id}/deltagare?${query}`;

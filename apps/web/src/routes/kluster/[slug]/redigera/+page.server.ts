@@ -20,6 +20,7 @@ export const actions: Actions = {
       name: field(form, 'name'),
       town: field(form, 'town'),
       summary: field(form, 'summary'),
+      summaryEn: field(form, 'summaryEn'),
       description: field(form, 'description'),
       website: field(form, 'website'),
       contactEmail: field(form, 'contactEmail'),
