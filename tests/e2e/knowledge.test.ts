@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { callApi } from '../support/api.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -41,15 +42,7 @@ const HOUR = 3_600_000;
 const utcLocal = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString().slice(0, 16);
 const url = (path: string) => `${server.url}${path}`;
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(url(path), {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-}
+const api = (method: string, path: string, body?: unknown) => callApi(server.url, adminToken, method, path, body);
 
 async function adminLogin() {
   const login = await fetch(url('/api/auth/login'), {

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { callApi } from '../support/api.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import referenceData from '../../packages/db/src/reference-data.json' with { type: 'json' };
 import { axeViolations, launchBrowser } from '../support/browser.ts';
@@ -72,17 +73,9 @@ const ids = {
 const url = (path: string) => `${server.url}${path}`;
 
 async function api(token: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; body: never }> {
-  const res = await fetch(url(path), {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
+  const res = await callApi(server.url, token, method, path, body);
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res as { status: number; body: never };
 }
 
 /** The admin invites a coordinator; the mailed link is redeemed through the API for a session. */

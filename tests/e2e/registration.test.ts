@@ -1,3 +1,4 @@
+import { callApi } from '../support/api.ts';
 import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,15 +75,7 @@ afterAll(async () => {
 const url = (path: string) => `${server.url}${path}`;
 const eventPath = () => `/evenemang/${eventId}`;
 
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(url(path), {
-    method,
-    headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, unknown> };
-}
+const api = (method: string, path: string, body?: unknown) => callApi(server.url, adminToken, method, path, body);
 
 async function attendees() {
   const res = await api('GET', `/api/events/${eventId}/registrations`);

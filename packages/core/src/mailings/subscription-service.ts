@@ -58,30 +58,27 @@ function setFollows(tx: Tx, subscriberId: number, f: { clusterIds: number[]; the
   for (const themeId of f.themeIds) tx.insert(subscriberThemes).values({ subscriberId, themeId }).run();
 }
 
-/** The confirmation a new address gets (double opt-in); nothing else is sent before it is confirmed. */
-export function confirmSubscriptionMail(lang: Lang, confirmUrl: string): ComposedMail {
+/** A mail with one link and its kind's subject, text and button (texts: mail.mailings). */
+function linkMail(lang: Lang, kind: 'confirmSubscription' | 'alreadySubscribed', url: string): ComposedMail {
   const t = textsFor(lang);
-  const m = t.mail.mailings.confirmSubscription;
+  const m = t.mail.mailings[kind];
   return composeMail(lang, {
     subject: m.subject,
     greeting: t.mail.greetingNoName,
     paragraphs: [m.body],
-    action: { label: m.action, url: confirmUrl },
+    action: { label: m.action, url },
     footer: t.mail.footer,
   });
 }
 
+/** The confirmation a new address gets (double opt-in); nothing else is sent before it is confirmed. */
+export function confirmSubscriptionMail(lang: Lang, confirmUrl: string): ComposedMail {
+  return linkMail(lang, 'confirmSubscription', confirmUrl);
+}
+
 /** What an address that already subscribes gets when subscribed again: its manage link. */
 export function alreadySubscribedMail(lang: Lang, manageUrl: string): ComposedMail {
-  const t = textsFor(lang);
-  const m = t.mail.mailings.alreadySubscribed;
-  return composeMail(lang, {
-    subject: m.subject,
-    greeting: t.mail.greetingNoName,
-    paragraphs: [m.body],
-    action: { label: m.action, url: manageUrl },
-    footer: t.mail.footer,
-  });
+  return linkMail(lang, 'alreadySubscribed', manageUrl);
 }
 
 /**
