@@ -50,7 +50,8 @@ function proposalClusters(tx: Tx, p: Proposal): number[] {
     .select({ clusterId: proposalResponses.clusterId })
     .from(proposalResponses)
     .where(eq(proposalResponses.proposalId, p.id))
-    .orderBy(asc(proposalResponses.createdAt))
+    // Responses within the same millisecond keep the order they were made in (rowid).
+    .orderBy(asc(proposalResponses.createdAt), sql`rowid`)
     .all();
   return concerned(p.clusterId, ...responders.map((r) => r.clusterId));
 }
