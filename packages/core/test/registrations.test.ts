@@ -24,6 +24,7 @@ import {
   type RegistrationInput,
 } from '../src/registrations/registration-service.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
+import { expectValidItip } from '../../../tests/support/libical.ts';
 import { clusterId, eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
 import { caught, outcome, recordEvents } from './helpers.ts';
 
@@ -121,7 +122,13 @@ const positions = (eventId: number) =>
     .attendees.filter((a) => a.status === 'waitlisted')
     .map((a) => [a.email, a.position]);
 
+/** The calendar a mail carries: its iTIP message (checked by expectValidItip), else its one .ics attachment. */
 function icsOf(mail: OutboxMail): string {
+  if (mail.icalEvent) {
+    expect(mail.attachments, `${mail.subject} carries its calendar once`).toBeNull();
+    expectValidItip(mail.icalEvent.content, mail.icalEvent.method);
+    return mail.icalEvent.content;
+  }
   expect(mail.attachments, `${mail.subject} has no attachment`).toHaveLength(1);
   return mail.attachments![0]!.content;
 }
@@ -205,12 +212,10 @@ describe('register', () => {
     expect(confirmed!.subject).toBe('Anmälan bekräftad: Vattenförsörjning på gården');
     expect(confirmed!.text).toContain(`https://samverka.test/anmalan/${a.token}`);
     expect(confirmed!.html).toContain(`href="https://samverka.test/anmalan/${a.token}"`);
-    expect(confirmed!.attachments![0]).toMatchObject({
-      filename: 'invite.ics',
-      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-    });
+    // Issue 10: an iTIP REQUEST that calendars act on, no longer a PUBLISH attachment.
+    expect(confirmed!.icalEvent).toMatchObject({ filename: 'invite.ics', method: 'REQUEST' });
     const cal = readWithIcalJs(icsOf(confirmed!));
-    expect(cal.props.METHOD).toBe('PUBLISH');
+    expect(cal.props.METHOD).toBe('REQUEST');
     expect(cal.events).toHaveLength(1);
     expect(cal.events[0]).toMatchObject({
       uid: e.uid,
@@ -548,13 +553,13 @@ describe('deletePersonalData', () => {
     expect(caught(() => getRegistration(t.db, tokenOf(a))).kind).toBe('not_found');
     expect(byId(b.registration.id).status).toBe('confirmed');
     expect(mailsTo('b@example.se').at(-1)!.subject).toMatch(/^Du har fått en plats/);
-    // No mail can go to an address that is gone, and the list no longer shows the person. Since
-    // issue 15 the mails already written about the registration go too (they hold its data).
-    expect(
-      mails()
-        .filter((m) => m.toAddress === 'a@example.se')
-        .map((m) => m.subject),
-    ).toEqual([]);
+    // The mails already written about the registration go (since issue 15: they hold its data).
+    // Issue 10: the one that remains is the iTIP CANCEL taking the event out of the person's
+    // calendar, which holds neither the name nor the dead link.
+    const left = mails().filter((m) => m.toAddress === 'a@example.se');
+    expect(left.map((m) => m.subject)).toEqual(['Borttaget ur din kalender: Vattenförsörjning på gården']);
+    expect(readWithIcalJs(icsOf(left[0]!)).props.METHOD).toBe('CANCEL');
+    expect(`${left[0]!.text}${left[0]!.html}${left[0]!.icalEvent!.content}`).not.toMatch(new RegExp(`${tokenOf(a)}|Deltagare`));
     expect(listAttendees(t.db, admin, e.id).attendees.map((x) => x.email)).toEqual(['b@example.se']);
     // The same address may register afresh.
     expect(reg(e, { email: 'a@example.se' }, later(2 * HOUR)).created).toBe(true);
@@ -819,7 +824,7 @@ describe('when the event changes', () => {
     const sv = sent.find((m) => m.toAddress === 'a@example.se')!;
     expect(sv.subject).toBe('Inställt: Vattenförsörjning på gården');
     expect(sv.text).toContain('Skäl: För få anmälda');
-    expect(sv.attachments![0]).toMatchObject({ filename: 'cancel.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL' });
+    expect(sv.icalEvent).toMatchObject({ filename: 'cancel.ics', method: 'CANCEL' });
     const cal = readWithIcalJs(icsOf(sv));
     expect(cal.props.METHOD).toBe('CANCEL');
     expect(cal.events[0]).toMatchObject({ uid: e.uid, status: 'CANCELLED' });
@@ -987,7 +992,15 @@ describe('registrationMail', () => {
   });
 
   it('attaches the calendar to confirmed, promoted, changed, cancelled and reminder mails only', () => {
-    expect(kinds.filter(withCalendar)).toEqual(['confirmed', 'promoted', 'event_changed', 'event_cancelled', 'reminder']);
+    // Issue 10: the participant's own cancellation carries a CANCEL too.
+    expect(kinds.filter(withCalendar)).toEqual([
+      'confirmed',
+      'promoted',
+      'cancelled_by_participant',
+      'event_changed',
+      'event_cancelled',
+      'reminder',
+    ]);
     expect(icsAttachment('X', false)).toEqual({
       filename: 'invite.ics',
       contentType: 'text/calendar; charset=utf-8; method=PUBLISH',

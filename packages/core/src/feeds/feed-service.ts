@@ -357,7 +357,10 @@ export class FeedService {
  * every DTSTAMP line of the assembled calendar, which is when that instance was made.
  */
 export function stampCalendar(calendar: string, at: Date): string {
-  const stamp = `DTSTAMP:${at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`;
+  const stamp = `DTSTAMP:${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}`;
   return calendar.replace(/^DTSTAMP:[0-9TZ]+(?=\r?$)/gm, stamp);
 }
 

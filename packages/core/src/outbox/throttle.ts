@@ -16,7 +16,12 @@ export type RepeatableMailKind = 'registration_link' | 'subscription_confirm' | 
  * across restarts and processes; the address is stored only as a SHA-256 hash, and rows older
  * than the window are deleted here.
  */
-export function takeRepeatMailSlot(db: Pick<Db, 'select' | 'insert' | 'delete'>, kind: RepeatableMailKind, address: string, now: Date): boolean {
+export function takeRepeatMailSlot(
+  db: Pick<Db, 'select' | 'insert' | 'delete'>,
+  kind: RepeatableMailKind,
+  address: string,
+  now: Date,
+): boolean {
   const addressHash = createHash('sha256').update(address.toLowerCase()).digest('base64url');
   const windowStart = new Date(now.getTime() - REPEAT_MAIL_WINDOW_MS);
   db.delete(mailThrottle).where(lt(mailThrottle.sentAt, windowStart)).run();

@@ -18,6 +18,7 @@ import {
   type Db,
   type Event,
   type MailAddress,
+  type MailAttachment,
   type MailIcalEvent,
   type Registration,
 } from '@samverka/db';
@@ -27,13 +28,13 @@ import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '
 import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
-import { eventInvitation } from '../feeds/feed-service.ts';
+import { eventInvitation, singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
-import { calendarMethod, registrationMail, type RegistrationMailKind } from './registration-mail.ts';
+import { calendarMethod, icsAttachment, registrationMail, type RegistrationMailKind } from './registration-mail.ts';
 import { takeRepeatMailSlot } from '../outbox/throttle.ts';
 
 type DbOrTx = Db | Tx;
@@ -270,7 +271,12 @@ export function notify(
   const method = calendarMethod(kind);
   const send = method !== null && (calendar ?? (method === 'REQUEST' ? r.status === 'confirmed' : true));
   let icalEvent: MailIcalEvent | undefined;
-  if (method && send) {
+  let attachments: MailAttachment[] | undefined;
+  if (method === 'REQUEST' && !send) {
+    // A waiting person told of a new time gets the event as a plain file, as before: nothing
+    // that would put it in their calendar while they have no seat.
+    attachments = [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base, now), false)];
+  } else if (method && send) {
     const sequence = nextSequence(r, e, method);
     const content = eventInvitation(db as Db, e, r.language, links.base, {
       method,
@@ -284,7 +290,7 @@ export function notify(
       .where(eq(registrations.id, r.id))
       .run();
   }
-  enqueueMail(db, { to: r.email, ...mail, icalEvent, replyTo }, now);
+  enqueueMail(db, { to: r.email, ...mail, attachments, icalEvent, replyTo }, now);
 }
 
 /**
@@ -294,7 +300,8 @@ export function notify(
  */
 export function withdrawInvitation(db: DbOrTx, r: Registration, e: Event, now: Date): void {
   if (!r.email || !r.token || !inCalendar(r)) return;
-  notify(db, 'withdrawn', r, e, now);
+  // Without the name: the mail outlives the erasing of the person's data until it is sent.
+  notify(db, 'withdrawn', { ...r, name: null }, e, now);
 }
 
 // ---- Participant actions ----
