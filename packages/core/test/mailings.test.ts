@@ -96,6 +96,24 @@ function confirmed(email: string, clusters: string[], themes: string[] = [], lan
 }
 
 describe('subscriptions (double opt-in)', () => {
+  it('subscribing one address again and again mails it once per 15 minutes per kind; the answer never differs', () => {
+    const answers = [
+      subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, NOW),
+      subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(5)),
+      subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(14)),
+    ];
+    expect(mailsTo(t.db, 'eva@example.se')).toHaveLength(1);
+    answers.push(subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(15)));
+    expect(mailsTo(t.db, 'eva@example.se')).toHaveLength(2);
+    // Confirmed, the manage-link mail has its own window.
+    const token = tokenOf('eva@example.se');
+    confirmSubscription(t.db, token, later(16));
+    answers.push(subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(17)));
+    answers.push(subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(18)));
+    expect(mailsTo(t.db, 'eva@example.se').map((m) => m.text.includes(subscriptionLinks.manage(token)))).toEqual([false, false, true]);
+    expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
   it('a new address gets one confirmation mail with the link and nothing else; it is not confirmed yet', () => {
     subscribe(t.db, { email: ' Anna@Example.SE ', clusters: [ORG], themes: ['krisberedskap'] }, NOW);
     const row = t.db.select().from(subscribers).get()!;
