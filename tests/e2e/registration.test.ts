@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from '../support/browser.ts';
+import { expectValidItip } from '../support/libical.ts';
 import { readWithIcalJs } from '../support/ics-readers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { eventInput } from '../support/fixtures.ts';
@@ -203,9 +204,14 @@ describe('registration in Chromium without JavaScript', () => {
   it('P1 gets the confirmation mail with the link and the .ics, follows the link and cancels; P2 is promoted and mailed', async () => {
     const confirmed = await smtp.waitFor((m) => toAddress(m) === P1.email && m.subject === `Anmälan bekräftad: ${TITLE}`);
     expect(manageLinkIn(confirmed.text)).toBe(p1Link);
-    const ics = confirmed.attachments.find((a) => a.filename?.endsWith('.ics'));
-    expect(ics, confirmed.attachments.map((a) => a.filename).join()).toBeTruthy();
+    // The .ics file nodemailer attaches, and the text/calendar alternative (an iTIP REQUEST since issue 10) that calendars act on.
+    expect(
+      confirmed.attachments.find((a) => a.filename?.endsWith('.ics')),
+      confirmed.attachments.map((a) => a.filename).join(),
+    ).toBeTruthy();
+    const ics = confirmed.attachments.find((a) => a.contentType === 'text/calendar');
     expect(ics!.contentType).toBe('text/calendar');
+    expectValidItip(ics!.content.toString('utf8'), 'REQUEST');
     const calendar = readWithIcalJs(ics!.content.toString('utf8'));
     expect(calendar.events.map((e) => e.summary)).toEqual([TITLE]);
     const waiting = await smtp.waitFor((m) => toAddress(m) === P2.email && m.subject === `Väntelista: ${TITLE}`);
@@ -227,6 +233,7 @@ describe('registration in Chromium without JavaScript', () => {
     const promoted = await smtp.waitFor((m) => toAddress(m) === P2.email && m.subject === `Du har fått en plats: ${TITLE}`);
     expect(manageLinkIn(promoted.text)).toBe(p2Link);
     expect(promoted.attachments.some((a) => a.filename?.endsWith('.ics'))).toBe(true);
+    expectValidItip(promoted.attachments.find((a) => a.contentType === 'text/calendar')!.content.toString('utf8'), 'REQUEST');
     const p2 = await firstPage(people);
     await p2.goto(p2Link);
     await expect(text(p2, '[data-testid=registration-status]')).resolves.toContain('Du har en plats.');

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { expect } from 'vitest';
 
 /**
  * Debian's libical 3 (gir1.2-ical-3.0 through python3-gi) as an independent iTIP checker
@@ -28,3 +29,27 @@ else:
         errors.append('check_restrictions failed without saying why')
 print(json.dumps(errors))
 `;
+
+/**
+ * The assertion every test runs on each iTIP message (RFC 5546) it mails: the METHOD expected,
+ * exactly one ORGANIZER and one ATTENDEE in the one VEVENT, and no fault found by libical's
+ * check_restrictions (itipErrors). Returns the unfolded lines (RFC 5545 §3.1) for more checks.
+ */
+export function expectValidItip(text: string, method: 'REQUEST' | 'CANCEL'): string[] {
+  const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n');
+  expect(lines, 'METHOD').toContain(`METHOD:${method}`);
+  expect(
+    lines.filter((l) => l === 'BEGIN:VEVENT'),
+    'VEVENTs',
+  ).toHaveLength(1);
+  expect(
+    lines.filter((l) => /^ORGANIZER[;:]/.test(l)),
+    'ORGANIZER lines',
+  ).toHaveLength(1);
+  expect(
+    lines.filter((l) => /^ATTENDEE[;:]/.test(l)),
+    'ATTENDEE lines',
+  ).toHaveLength(1);
+  expect(itipErrors(text), 'libical check_restrictions').toEqual([]);
+  return lines;
+}

@@ -1,6 +1,8 @@
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { expect } from 'vitest';
+import { expectValidItip } from './libical.ts';
 import { waitFor } from './wait.ts';
 
 /** One message as the server received it: the SMTP envelope, the raw message and mailparser's reading of it. */
@@ -135,4 +137,24 @@ export function addresses(a: AddressObject | AddressObject[] | undefined): (stri
 /** The header section of a raw message (up to the first empty line). */
 export function headerSection(raw: string): string {
   return raw.split(/\r?\n\r?\n/)[0]!;
+}
+
+/**
+ * The assertion every test runs on a mailed iTIP message (RFC 5546, RFC 6047): the raw message
+ * has a multipart/alternative whose parts include `text/calendar; charset=utf-8; method=…` (what
+ * Gmail and Outlook act on), mailparser reads exactly one text/calendar part, and that calendar
+ * passes expectValidItip (libical's check_restrictions, one ORGANIZER, one ATTENDEE). Returns
+ * the calendar text.
+ */
+export function expectItipMail(m: ReceivedMail, method: 'REQUEST' | 'CANCEL'): string {
+  const boundary = /Content-Type: multipart\/alternative;\s*boundary="?([^";\r\n]+)"?/i.exec(m.raw)?.[1];
+  expect(boundary, 'a multipart/alternative').toBeTruthy();
+  const from = m.raw.indexOf(`--${boundary}`);
+  const alternative = m.raw.slice(from, m.raw.indexOf(`--${boundary}--`, from));
+  expect(alternative).toMatch(new RegExp(`^Content-Type: text/calendar; charset=utf-8; method=${method}\r?$`, 'im'));
+  const cals = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
+  expect(cals, `text/calendar parts of "${m.parsed.subject}"`).toHaveLength(1);
+  const text = cals[0]!.content.toString('utf8');
+  expectValidItip(text, method);
+  return text;
 }

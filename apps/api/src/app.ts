@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { setPublicUrl } from '@samverka/core';
+import { setMailFrom, setPublicUrl } from '@samverka/core';
 import type { Db } from '@samverka/db';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
@@ -93,6 +93,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   app.decorate('config', opts.config);
   setPublicUrl(opts.config.publicUrl);
+  setMailFrom(opts.config.mailFrom);
   app.decorate('db', opts.db);
 
   // External plugins, then the app's own, then routes.

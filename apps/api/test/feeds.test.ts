@@ -203,11 +203,14 @@ afterAll(() => t.close());
 describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () => {
   let body: string;
   let cal: ReadCalendar;
+  let builtWithin: [number, number];
   beforeAll(async () => {
+    const before = Math.floor(Date.now() / 1000) * 1000;
     ({
       res: { body },
       cal,
     } = await feed('/feeds/all.ics'));
+    builtWithin = [before, Date.now()];
   });
 
   it('holds every published and cancelled event, never a draft', () => {
@@ -306,18 +309,23 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
     );
   });
 
-  it('UID and SEQUENCE are the API’s uid and revision; DTSTAMP and LAST-MODIFIED its last change; URL the event page', () => {
+  it('UID and SEQUENCE are the API’s uid and revision; LAST-MODIFIED its last change, DTSTAMP when the feed was made; URL the event page', () => {
     for (const e of Object.values(ev).filter((x) => x.status !== 'draft')) {
       const read = byUid(cal, e);
       expect(read.sequence, e.title).toBe(e.revision);
-      expect(read.dtstamp).toBe(utc(e.updatedAt).replace(/\.\d+Z$/, 'Z'));
-      expect(read.lastModified).toBe(read.dtstamp);
+      expect(read.lastModified).toBe(utc(e.updatedAt).replace(/\.\d+Z$/, 'Z'));
+      // Issue 10, RFC 5545 §3.8.7.2: with METHOD present, DTSTAMP is when this calendar object
+      // was made, the same for every event of the feed.
+      const stamp = Date.parse(read.dtstamp!);
+      expect(stamp).toBeGreaterThanOrEqual(builtWithin[0]);
+      expect(stamp).toBeLessThanOrEqual(builtWithin[1]);
+      expect(read.dtstamp).toBe(cal.events[0]!.dtstamp);
       expect(read.url).toBe(`http://samverka.test/evenemang/${e.id}`);
     }
     expect(byUid(cal, ev.winter!).sequence).toBe(1);
   });
 
-  it('LOCATION, GEO, CATEGORIES; ORGANIZER only where there is a contact email', () => {
+  it('LOCATION, GEO, CATEGORIES; ORGANIZER the contact email, else the platform’s MAIL_FROM', () => {
     expect(byUid(cal, ev.winter!)).toMatchObject({
       location: 'Ladan, Gården, Storgatan 1, Örebro län',
       geo: [59.27, 15.21],
@@ -328,7 +336,8 @@ describe('/feeds/all.ics read back by ical.js, python3-icalendar and khal', () =
     expect(byUid(cal, ev.summer!)).toMatchObject({
       location: 'https://meet.example.se/abc',
       geo: null,
-      organizer: null,
+      // Issue 10: never missing; MAIL_FROM's default address when no contact address is set.
+      organizer: { email: 'noreply@samverka.local', name: expect.any(String) },
       categories: ['Kapitalförsörjning'],
     });
   });

@@ -3,7 +3,7 @@ import ICAL from 'ical.js';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eventInput } from '../../../tests/support/fixtures.ts';
-import { addresses, headerSection, startSmtp, type ReceivedMail, type TestSmtp } from '../../../tests/support/smtp.ts';
+import { addresses, expectItipMail, headerSection, startSmtp, type ReceivedMail, type TestSmtp } from '../../../tests/support/smtp.ts';
 import { waitFor } from '../../../tests/support/wait.ts';
 import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
 
@@ -40,10 +40,18 @@ function readIcs(text: string): ReadIcs {
   };
 }
 
+/**
+ * The calendar of a mail: its iTIP text/calendar alternative (checked by expectItipMail, METHOD
+ * as the part says) with the filename of the .ics copy nodemailer attaches beside it.
+ */
 function calendarOf(m: ReceivedMail): { ics: ReadIcs; contentType: string; filename: string | undefined } {
   const cals = m.parsed.attachments.filter((a) => a.contentType === 'text/calendar');
   expect(cals, `attachments of "${m.parsed.subject}"`).toHaveLength(1);
-  return { ics: readIcs(cals[0]!.content.toString('utf8')), contentType: cals[0]!.contentType, filename: cals[0]!.filename };
+  const method = /^METHOD:(REQUEST|CANCEL)\r$/m.exec(cals[0]!.content.toString('utf8'))?.[1] as 'REQUEST' | 'CANCEL' | undefined;
+  expect(method, 'an iTIP METHOD').toBeTruthy();
+  const text = expectItipMail(m, method!);
+  const file = m.parsed.attachments.find((a) => a.contentType === 'application/ics');
+  return { ics: readIcs(text), contentType: cals[0]!.contentType, filename: file?.filename };
 }
 
 /** Text and HTML parts, both with the manage link. */
@@ -118,8 +126,9 @@ describe('registration mail through a real SMTP server', () => {
 
     const { ics, filename } = calendarOf(m);
     expect(filename).toBe('invite.ics');
+    // Issue 10: an iTIP REQUEST, no longer PUBLISH.
     expect(ics).toMatchObject({
-      method: 'PUBLISH',
+      method: 'REQUEST',
       uid: e.uid,
       status: 'CONFIRMED',
       start: '2031-03-10T08:00:00.000Z',
@@ -160,7 +169,7 @@ describe('registration mail through a real SMTP server', () => {
     expectManageLink(cancelled, a.token);
     const promoted = await mailTo(b.email, 'Du har fått en plats: Vattenförsörjning på gården');
     expectManageLink(promoted, b.token);
-    expect(calendarOf(promoted).ics).toMatchObject({ uid: e.uid, method: 'PUBLISH', start: '2031-03-10T08:00:00.000Z' });
+    expect(calendarOf(promoted).ics).toMatchObject({ uid: e.uid, method: 'REQUEST', start: '2031-03-10T08:00:00.000Z' });
     // c stays waiting and hears nothing more.
     expect(mailsTo(c.email)).toHaveLength(1);
   });
@@ -180,7 +189,7 @@ describe('registration mail through a real SMTP server', () => {
     const changed = await mailTo(r.email, 'Ändrat: Vattenförsörjning på gården');
     expectManageLink(changed, r.token);
     const { ics } = calendarOf(changed);
-    expect(ics).toMatchObject({ uid: e.uid, method: 'PUBLISH', start: '2031-06-10T11:00:00.000Z', end: '2031-06-10T13:00:00.000Z' });
+    expect(ics).toMatchObject({ uid: e.uid, method: 'REQUEST', start: '2031-06-10T11:00:00.000Z', end: '2031-06-10T13:00:00.000Z' });
     expect(ics.sequence).toBeGreaterThan(first.sequence);
     expect(changed.parsed.text).toContain('13:00');
   });
@@ -231,6 +240,88 @@ describe('registration mail through a real SMTP server', () => {
     const m = await mailTo(r.email, 'Din anmälan: Vattenförsörjning på gården');
     expect(m.envelopeTo).toEqual([r.email]);
     expectManageLink(m, r.token);
+  });
+
+  it('iTIP over SMTP: REQUEST on confirm and move, CANCEL on one’s own cancellation, SEQUENCE rising, one ORGANIZER (MAIL_FROM: the cluster has no contact address)', async () => {
+    const e = await makeEvent(t, lead, { capacity: 5 });
+    const r = await register(t, e.id, { name: 'Åsa "Bonde"' });
+    const confirmed = await mailTo(r.email, /^Anmälan bekräftad/);
+    const first = expectItipMail(confirmed, 'REQUEST');
+    const lines = first.replace(/\r\n[ \t]/g, '').split('\r\n');
+    expect(lines.filter((l) => l.startsWith('ORGANIZER'))).toEqual([expect.stringMatching(/:mailto:noreply@samverka\.test$/i)]);
+    expect(lines.filter((l) => l.startsWith('ATTENDEE'))).toEqual([
+      expect.stringMatching(new RegExp(`^ATTENDEE;.*PARTSTAT=ACCEPTED;RSVP=FALSE;.*:mailto:${r.email}$`, 'i')),
+    ]);
+    const a = readIcs(first);
+    expect(a).toMatchObject({ uid: e.uid, start: '2031-03-10T08:00:00.000Z', end: '2031-03-10T11:00:00.000Z' });
+
+    const moved = await t.inject({
+      method: 'PATCH',
+      url: `/api/events/${e.id}`,
+      headers: bearer(lead),
+      payload: { start: '2031-03-11T10:00', end: '2031-03-11T12:00' },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const b = readIcs(expectItipMail(await mailTo(r.email, /^Ändrat/), 'REQUEST'));
+    expect(b).toMatchObject({
+      uid: e.uid,
+      start: '2031-03-11T09:00:00.000Z',
+      end: '2031-03-11T11:00:00.000Z',
+      sequence: moved.json().event.revision,
+    });
+    expect(b.sequence).toBeGreaterThan(a.sequence);
+
+    expect((await t.inject({ method: 'POST', url: `/api/registrations/${r.token}/cancel` })).statusCode).toBe(200);
+    const c = readIcs(expectItipMail(await mailTo(r.email, /^Avbokad/), 'CANCEL'));
+    expect(c.uid).toBe(e.uid);
+    expect(c.sequence).toBeGreaterThan(b.sequence);
+  });
+
+  it('an organisers’ message carries Reply-To: the sending coordinator; other mails have none', async () => {
+    const writer = await t.login('coordinator', { clusters: ['agro-orebro'], email: 'karin.coord@example.se' });
+    const e = await makeEvent(t, writer.token, { capacity: 5 });
+    const r = await register(t, e.id);
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/messages`,
+      headers: bearer(writer.token),
+      payload: { subject: 'Parkering', body: 'Parkera vid ladan.' },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const m = await mailTo(r.email, /Parkering$/);
+    expect(addresses(m.parsed.replyTo)).toEqual(['karin.coord@example.se']);
+    expect(headerSection(m.raw).match(/^Reply-To:/gim)).toHaveLength(1);
+    expect(addresses(m.parsed.from)).toEqual(['noreply@samverka.test']);
+    expect((await mailTo(r.email, /^Anmälan bekräftad/)).parsed.replyTo).toBeUndefined();
+  });
+
+  it('registering an address again and again within 15 minutes mails its link once; every answer is the same', async () => {
+    const e = await makeEvent(t, lead, { capacity: 5 });
+    const r = await register(t, e.id);
+    await mailTo(r.email, /^Anmälan bekräftad/);
+    const answers = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.inject({ method: 'POST', url: `/api/events/${e.id}/registrations`, payload: person({ email: r.email }) });
+      expect(res.statusCode).toBe(200);
+      answers.push(res.body);
+    }
+    expect(new Set(answers).size).toBe(1);
+    await mailTo(r.email, 'Din anmälan: Vattenförsörjning på gården');
+    // Every mail written by now has gone out: the outbox holds nothing more for the address.
+    await waitFor(
+      () =>
+        t.db
+          .select()
+          .from(outbox)
+          .where(eq(outbox.toAddress, r.email))
+          .all()
+          .every((x) => x.status === 'sent'),
+      'the outbox to be sent',
+    );
+    expect(smtp.to(r.email).map((m) => m.parsed.subject)).toEqual([
+      'Anmälan bekräftad: Vattenförsörjning på gården',
+      'Din anmälan: Vattenförsörjning på gården',
+    ]);
   });
 
   it('a name with "\\r\\nBcc:" and a 300-character title add no header and no recipient', async () => {

@@ -16,6 +16,8 @@ export * from './outbox/compose.ts';
 export * from './outbox/outbox.ts';
 export * from './outbox/worker.ts';
 export * from './outbox/retention.ts';
+export * from './outbox/throttle.ts';
+export * from './platform-sender.ts';
 export * from './time.ts';
 export * from './jobs.ts';
 export * from './past-dates.ts';

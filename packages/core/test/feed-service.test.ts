@@ -15,7 +15,14 @@ import {
   updateEvent,
 } from '../src/events/event-service.ts';
 import type { EventInput } from '../src/events/event-input.ts';
-import { CANCELLED_KEEP_MS, FeedService, PUBLISHED_KEEP_MS, type BuiltFeed, type FeedScope } from '../src/feeds/feed-service.ts';
+import {
+  CANCELLED_KEEP_MS,
+  FeedService,
+  PUBLISHED_KEEP_MS,
+  stampCalendar,
+  type BuiltFeed,
+  type FeedScope,
+} from '../src/feeds/feed-service.ts';
 import { buildVevent } from '../src/feeds/ics.ts';
 import { personalFeed, regeneratePersonalFeed, revokePersonalFeed } from '../src/feeds/personal-feed.ts';
 import { readBoth } from '../../../tests/support/ics-readers.ts';
@@ -187,7 +194,8 @@ describe('FeedService caching', () => {
     const rowsOf = () => db.select().from(events).all();
     const ctxA = rendered.mock.calls.find((call) => call[0].id === a.id)![1];
     const cachedA = feeds.vevent(rowsOf().find((r) => r.id === a.id)!, ctxA, 'sv');
-    expect(first.body.toString()).toContain(cachedA);
+    // The feed carries the cached text with DTSTAMP = the build time (RFC 5545 §3.8.7.2).
+    expect(first.body.toString()).toContain(stampCalendar(cachedA, new Date(NOW)));
     rendered.mockClear();
     updateEvent(db, orebro, b.id, { start: '2027-03-01T11:00', end: '2027-03-01T12:00' });
     const second = feeds.ics(ALL, 'sv', NOW);
@@ -196,7 +204,7 @@ describe('FeedService caching', () => {
     expect(rendered.mock.calls[0]![0].revision).toBe(2);
     // The unchanged events' text is the identical cached string.
     expect(feeds.vevent(rowsOf().find((r) => r.id === a.id)!, ctxA, 'sv')).toBe(cachedA);
-    expect(second.body.toString()).toContain(cachedA);
+    expect(second.body.toString()).toContain(stampCalendar(cachedA, new Date(NOW)));
     expect(rendered).toHaveBeenCalledTimes(1);
     expect(second.hash).not.toBe(first.hash);
     expect(second.lastModified.getTime()).toBeGreaterThan(first.lastModified.getTime());

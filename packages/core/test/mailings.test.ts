@@ -96,6 +96,24 @@ function confirmed(email: string, clusters: string[], themes: string[] = [], lan
 }
 
 describe('subscriptions (double opt-in)', () => {
+  it('subscribing one address again and again mails it once per 15 minutes per kind; the answer never differs', () => {
+    const answers = [
+      subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, NOW),
+      subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(5)),
+      subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(14)),
+    ];
+    expect(mailsTo(t.db, 'eva@example.se')).toHaveLength(1);
+    answers.push(subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(15)));
+    expect(mailsTo(t.db, 'eva@example.se')).toHaveLength(2);
+    // Confirmed, the manage-link mail has its own window.
+    const token = tokenOf('eva@example.se');
+    confirmSubscription(t.db, token, later(16));
+    answers.push(subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(17)));
+    answers.push(subscribe(t.db, { email: 'eva@example.se', clusters: [ORG], themes: [] }, later(18)));
+    expect(mailsTo(t.db, 'eva@example.se').map((m) => m.text.includes(subscriptionLinks.manage(token)))).toEqual([false, false, true]);
+    expect(answers).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
   it('a new address gets one confirmation mail with the link and nothing else; it is not confirmed yet', () => {
     subscribe(t.db, { email: ' Anna@Example.SE ', clusters: [ORG], themes: ['krisberedskap'] }, NOW);
     const row = t.db.select().from(subscribers).get()!;
@@ -137,7 +155,8 @@ describe('subscriptions (double opt-in)', () => {
 
   it('an unconfirmed address subscribing again gets a new confirmation with the same token and its new choices', () => {
     subscribe(t.db, { email: 'anna@example.se', clusters: [ORG], themes: [] }, NOW);
-    subscribe(t.db, { email: 'ANNA@example.se', clusters: [OTHER], themes: ['kapitalforsorjning'], language: 'en' }, later(1));
+    // After the 15 minutes within which a repeated confirmation is not sent again (issue 10).
+    subscribe(t.db, { email: 'ANNA@example.se', clusters: [OTHER], themes: ['kapitalforsorjning'], language: 'en' }, later(15));
     expect(t.db.select().from(subscribers).all()).toHaveLength(1);
     const token = tokenOf('anna@example.se');
     expect(getSubscription(t.db, token)).toMatchObject({

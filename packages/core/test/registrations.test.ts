@@ -1,8 +1,18 @@
-import { clusters, counties, events, outbox, registrations, type Db, type Event, type OutboxMail } from '@samverka/db';
-import { asc, count, eq } from 'drizzle-orm';
+import { clusters, counties, events, outbox, registrations, users, type Db, type Event, type OutboxMail } from '@samverka/db';
+import { asc, count, eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor } from '../src/access.ts';
-import { answerCohostInvitation, cancelEvent, createEvent, inviteCohost, publishEvent, updateEvent } from '../src/events/event-service.ts';
+import {
+  answerCohostInvitation,
+  cancelEvent,
+  createEvent,
+  deleteEvent,
+  inviteCohost,
+  publishEvent,
+  updateEvent,
+} from '../src/events/event-service.ts';
+import { setMailFrom } from '../src/platform-sender.ts';
+import { REPEAT_MAIL_WINDOW_MS } from '../src/outbox/throttle.ts';
 import type { EventInput } from '../src/events/event-input.ts';
 import { links, setPublicUrl } from '../src/links.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from '../src/registrations/registration-mail.ts';
@@ -24,6 +34,7 @@ import {
   type RegistrationInput,
 } from '../src/registrations/registration-service.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
+import { expectValidItip } from '../../../tests/support/libical.ts';
 import { clusterId, eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
 import { caught, outcome, recordEvents } from './helpers.ts';
 
@@ -121,7 +132,13 @@ const positions = (eventId: number) =>
     .attendees.filter((a) => a.status === 'waitlisted')
     .map((a) => [a.email, a.position]);
 
+/** The calendar a mail carries: its iTIP message (checked by expectValidItip), else its one .ics attachment. */
 function icsOf(mail: OutboxMail): string {
+  if (mail.icalEvent) {
+    expect(mail.attachments, `${mail.subject} carries its calendar once`).toBeNull();
+    expectValidItip(mail.icalEvent.content, mail.icalEvent.method);
+    return mail.icalEvent.content;
+  }
   expect(mail.attachments, `${mail.subject} has no attachment`).toHaveLength(1);
   return mail.attachments![0]!.content;
 }
@@ -205,12 +222,10 @@ describe('register', () => {
     expect(confirmed!.subject).toBe('Anmälan bekräftad: Vattenförsörjning på gården');
     expect(confirmed!.text).toContain(`https://samverka.test/anmalan/${a.token}`);
     expect(confirmed!.html).toContain(`href="https://samverka.test/anmalan/${a.token}"`);
-    expect(confirmed!.attachments![0]).toMatchObject({
-      filename: 'invite.ics',
-      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-    });
+    // Issue 10: an iTIP REQUEST that calendars act on, no longer a PUBLISH attachment.
+    expect(confirmed!.icalEvent).toMatchObject({ filename: 'invite.ics', method: 'REQUEST' });
     const cal = readWithIcalJs(icsOf(confirmed!));
-    expect(cal.props.METHOD).toBe('PUBLISH');
+    expect(cal.props.METHOD).toBe('REQUEST');
     expect(cal.events).toHaveLength(1);
     expect(cal.events[0]).toMatchObject({
       uid: e.uid,
@@ -548,13 +563,13 @@ describe('deletePersonalData', () => {
     expect(caught(() => getRegistration(t.db, tokenOf(a))).kind).toBe('not_found');
     expect(byId(b.registration.id).status).toBe('confirmed');
     expect(mailsTo('b@example.se').at(-1)!.subject).toMatch(/^Du har fått en plats/);
-    // No mail can go to an address that is gone, and the list no longer shows the person. Since
-    // issue 15 the mails already written about the registration go too (they hold its data).
-    expect(
-      mails()
-        .filter((m) => m.toAddress === 'a@example.se')
-        .map((m) => m.subject),
-    ).toEqual([]);
+    // The mails already written about the registration go (since issue 15: they hold its data).
+    // Issue 10: the one that remains is the iTIP CANCEL taking the event out of the person's
+    // calendar, which holds neither the name nor the dead link.
+    const left = mails().filter((m) => m.toAddress === 'a@example.se');
+    expect(left.map((m) => m.subject)).toEqual(['Borttaget ur din kalender: Vattenförsörjning på gården']);
+    expect(readWithIcalJs(icsOf(left[0]!)).props.METHOD).toBe('CANCEL');
+    expect(`${left[0]!.text}${left[0]!.html}${left[0]!.icalEvent!.content}`).not.toMatch(new RegExp(`${tokenOf(a)}|Deltagare`));
     expect(listAttendees(t.db, admin, e.id).attendees.map((x) => x.email)).toEqual(['b@example.se']);
     // The same address may register afresh.
     expect(reg(e, { email: 'a@example.se' }, later(2 * HOUR)).created).toBe(true);
@@ -819,7 +834,7 @@ describe('when the event changes', () => {
     const sv = sent.find((m) => m.toAddress === 'a@example.se')!;
     expect(sv.subject).toBe('Inställt: Vattenförsörjning på gården');
     expect(sv.text).toContain('Skäl: För få anmälda');
-    expect(sv.attachments![0]).toMatchObject({ filename: 'cancel.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL' });
+    expect(sv.icalEvent).toMatchObject({ filename: 'cancel.ics', method: 'CANCEL' });
     const cal = readWithIcalJs(icsOf(sv));
     expect(cal.props.METHOD).toBe('CANCEL');
     expect(cal.events[0]).toMatchObject({ uid: e.uid, status: 'CANCELLED' });
@@ -987,7 +1002,15 @@ describe('registrationMail', () => {
   });
 
   it('attaches the calendar to confirmed, promoted, changed, cancelled and reminder mails only', () => {
-    expect(kinds.filter(withCalendar)).toEqual(['confirmed', 'promoted', 'event_changed', 'event_cancelled', 'reminder']);
+    // Issue 10: the participant's own cancellation carries a CANCEL too.
+    expect(kinds.filter(withCalendar)).toEqual([
+      'confirmed',
+      'promoted',
+      'cancelled_by_participant',
+      'event_changed',
+      'event_cancelled',
+      'reminder',
+    ]);
     expect(icsAttachment('X', false)).toEqual({
       filename: 'invite.ics',
       contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
@@ -1096,5 +1119,161 @@ describe('domain events of registrations', () => {
     const afterwards = later(HOUR, END);
     deletePersonalData(t.db, tokenOf(b), afterwards);
     expect(log).toEqual([{ name: 'registration.erased', payload: step(b.registration.id, e.id, afterwards) }]);
+  });
+});
+
+// ---- Calendar invitations that calendars act on (issue 10, RFC 5546) ----
+
+describe('iTIP messages to participants', () => {
+  /** The one iTIP message of a mail, checked by libical, as ical.js reads it, with its ATTENDEE and ORGANIZER lines. */
+  function itip(m: OutboxMail, method: 'REQUEST' | 'CANCEL') {
+    expect(m.icalEvent, `${m.subject} carries an iTIP message`).not.toBeNull();
+    expect(m.icalEvent!.method).toBe(method);
+    const lines = expectValidItip(m.icalEvent!.content, method);
+    const cal = readWithIcalJs(m.icalEvent!.content);
+    return {
+      event: cal.events[0]!,
+      attendee: lines.find((l) => l.startsWith('ATTENDEE'))!,
+      organizer: lines.find((l) => l.startsWith('ORGANIZER'))!,
+    };
+  }
+
+  it('confirm → move → cancel: REQUEST, REQUEST, CANCEL under one UID with a rising SEQUENCE; ical.js reads the event’s instants', () => {
+    const e = makeEvent({ capacity: 5 });
+    reg(e, { email: 'a@example.se', name: 'Anna' });
+    const confirmed = itip(mailsTo('a@example.se')[0]!, 'REQUEST');
+    expect(confirmed.event).toMatchObject({ uid: e.uid, sequence: e.revision, start: '2030-06-10T07:00:00Z', end: '2030-06-10T10:00:00Z' });
+    expect(confirmed.attendee).toMatch(/^ATTENDEE;.*PARTSTAT=ACCEPTED.*:mailto:a@example\.se$/i);
+    expect(confirmed.attendee).toContain('RSVP=FALSE');
+    expect(confirmed.attendee).toContain('CN="Anna"');
+
+    updateEvent(t.db, lead, e.id, { start: '2030-06-11T13:00', end: '2030-06-11T15:00' }, later(HOUR));
+    const moved = itip(mailsTo('a@example.se').at(-1)!, 'REQUEST');
+    expect(moved.event).toMatchObject({
+      uid: e.uid,
+      sequence: eventRow(e.id).revision,
+      start: '2030-06-11T11:00:00Z',
+      end: '2030-06-11T13:00:00Z',
+    });
+    expect(moved.event.sequence!).toBeGreaterThan(confirmed.event.sequence!);
+
+    cancelEvent(t.db, lead, e.id, 'Storm', later(2 * HOUR));
+    const cancelled = itip(mailsTo('a@example.se').at(-1)!, 'CANCEL');
+    expect(cancelled.event).toMatchObject({ uid: e.uid, status: 'CANCELLED' });
+    expect(cancelled.event.sequence!).toBeGreaterThan(moved.event.sequence!);
+    expect(cancelled.attendee).toMatch(/:mailto:a@example\.se$/i);
+  });
+
+  it('exactly one ORGANIZER: the lead cluster’s contact address, else MAIL_FROM when the cluster has none', () => {
+    setMailFrom('Samverka <noreply@samverka.test>');
+    try {
+      const e = makeEvent({ capacity: 5 });
+      reg(e, { email: 'a@example.se' });
+      expect(itip(mailsTo('a@example.se')[0]!, 'REQUEST').organizer).toMatch(/^ORGANIZER;CN=.*:mailto:noreply@samverka\.test$/);
+      t.db.update(clusters).set({ contactEmail: 'kontakt@agro.test' }).where(eq(clusters.slug, 'agro-orebro')).run();
+      reg(e, { email: 'b@example.se' });
+      expect(itip(mailsTo('b@example.se')[0]!, 'REQUEST').organizer).toMatch(/:mailto:kontakt@agro\.test$/);
+    } finally {
+      setMailFrom('Samverka <noreply@samverka.local>');
+    }
+  });
+
+  it('one’s own cancellation sends CANCEL with a higher SEQUENCE; registering again sends a REQUEST above that CANCEL', () => {
+    const e = makeEvent({ capacity: 5 });
+    const a = reg(e, { email: 'a@example.se' });
+    const request = itip(mailsTo('a@example.se')[0]!, 'REQUEST').event;
+    cancelRegistration(t.db, tokenOf(a), later(HOUR));
+    const cancel = itip(mailsTo('a@example.se').at(-1)!, 'CANCEL').event;
+    expect(cancel.uid).toBe(e.uid);
+    expect(cancel.sequence!).toBeGreaterThan(request.sequence!);
+    expect(eventRow(e.id).revision).toBe(e.revision);
+    reg(e, { email: 'a@example.se' }, later(2 * HOUR));
+    const again = itip(mailsTo('a@example.se').at(-1)!, 'REQUEST').event;
+    expect(again.sequence!).toBeGreaterThan(cancel.sequence!);
+  });
+
+  it('a waiting person got no REQUEST, so leaving the list sends no CANCEL; a promotion sends the REQUEST', () => {
+    const e = makeEvent({ capacity: 1 });
+    const a = reg(e, { email: 'a@example.se' });
+    const w = reg(e, { email: 'w@example.se' });
+    const x = reg(e, { email: 'x@example.se' });
+    expect(mailsTo('w@example.se')[0]!.icalEvent).toBeNull();
+    cancelRegistration(t.db, tokenOf(x), later(HOUR));
+    expect(mailsTo('x@example.se').map((m) => [m.subject, m.icalEvent, m.attachments])).toEqual([
+      ['Väntelista: Vattenförsörjning på gården', null, null],
+      ['Avbokad: Vattenförsörjning på gården', null, null],
+    ]);
+    cancelRegistration(t.db, tokenOf(a), later(2 * HOUR));
+    itip(mailsTo('a@example.se').at(-1)!, 'CANCEL');
+    expect(itip(mailsTo('w@example.se').at(-1)!, 'REQUEST').event.uid).toBe(e.uid);
+    expect(tokenOf(w)).toBeTruthy();
+  });
+
+  it('deleting an event whose participants got REQUESTs sends each of them a CANCEL first', () => {
+    const e = makeEvent({ capacity: 1 });
+    reg(e, { email: 'a@example.se' });
+    reg(e, { email: 'w@example.se' });
+    const request = itip(mailsTo('a@example.se')[0]!, 'REQUEST').event;
+    deleteEvent(t.db, admin, e.id, later(HOUR));
+    expect(t.db.select().from(events).where(eq(events.id, e.id)).get()).toBeUndefined();
+    const m = mailsTo('a@example.se').at(-1)!;
+    expect(m.subject).toBe('Borttaget ur din kalender: Vattenförsörjning på gården');
+    const cancel = itip(m, 'CANCEL').event;
+    expect(cancel.uid).toBe(e.uid);
+    expect(cancel.sequence!).toBeGreaterThan(request.sequence!);
+    // The waiting person never had it in their calendar.
+    expect(mailsTo('w@example.se')).toHaveLength(1);
+  });
+
+  it('a reminder repeats the REQUEST; no calendar goes with the waiting-list mail or the link mail', () => {
+    const e = makeEvent({ capacity: 5 });
+    reg(e, { email: 'a@example.se' });
+    sendDueReminders(t.db, later(-DAY / 2, START));
+    const reminder = mailsTo('a@example.se').at(-1)!;
+    expect(reminder.subject).toMatch(/^Påminnelse/);
+    expect(itip(reminder, 'REQUEST').event.sequence).toBe(eventRow(e.id).revision);
+  });
+});
+
+describe('Reply-To on organisers’ messages', () => {
+  it('carries the sending coordinator’s name and address, as an address object; a name with CR/LF stays one line', () => {
+    const e = makeEvent({ capacity: 5 });
+    reg(e, { email: 'a@example.se' });
+    t.db.update(users).set({ name: 'Karin\r\nBcc: evil@example.com', email: 'karin@agro.test' }).where(eq(users.id, lead.userId)).run();
+    expect(messageRegistrants(t.db, lead, e.id, { subject: 'Parkering', body: 'Vid ladan' }, later(HOUR))).toBe(1);
+    const m = mailsTo('a@example.se').at(-1)!;
+    expect(m.replyTo).toEqual({ name: 'Karin Bcc: evil@example.com', address: 'karin@agro.test' });
+    // Other mails reply to the platform (From).
+    expect(mailsTo('a@example.se')[0]!.replyTo).toBeNull();
+  });
+});
+
+describe('mails anyone can trigger for an address go out once per 15 minutes', () => {
+  it('a repeated registration mails the link once within the window, again after it; the answer is the same', () => {
+    const e = makeEvent({ capacity: 5 });
+    reg(e, { email: 'a@example.se' });
+    const first = register(t.db, e.id, person({ email: 'a@example.se' }), later(MINUTE));
+    const second = register(t.db, e.id, person({ email: 'a@example.se' }), later(10 * MINUTE));
+    expect(second).toEqual(first);
+    expect(mailsTo('a@example.se').map((m) => m.subject)).toEqual([
+      'Anmälan bekräftad: Vattenförsörjning på gården',
+      'Din anmälan: Vattenförsörjning på gården',
+    ]);
+    const third = register(t.db, e.id, person({ email: 'A@example.se' }), later(MINUTE + REPEAT_MAIL_WINDOW_MS));
+    expect(third).toEqual(first);
+    expect(mailsTo('a@example.se').map((m) => m.subject)).toHaveLength(3);
+  });
+
+  it('the window is kept in SQLite per address and kind, not per event or in memory', () => {
+    const e1 = makeEvent({ capacity: 5 });
+    const e2 = makeEvent({ capacity: 5 });
+    reg(e1, { email: 'a@example.se' });
+    reg(e2, { email: 'a@example.se' });
+    register(t.db, e1.id, person({ email: 'a@example.se' }), later(MINUTE));
+    register(t.db, e2.id, person({ email: 'a@example.se' }), later(2 * MINUTE));
+    expect(mailsTo('a@example.se').filter((m) => m.subject.startsWith('Din anmälan'))).toHaveLength(1);
+    expect(t.db.all<{ kind: string; address_hash: string }>(sql`select kind, address_hash from mail_throttle`)).toEqual([
+      { kind: 'registration_link', address_hash: expect.not.stringContaining('@') },
+    ]);
   });
 });

@@ -89,6 +89,7 @@ describe('every mail kind renders in both languages', () => {
     reminder: true,
     organiser_message: true,
     manage_link: true,
+    withdrawn: true,
   };
 
   function mails(lang: Lang): Record<string, ComposedMail> {

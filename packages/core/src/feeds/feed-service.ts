@@ -21,7 +21,17 @@ import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { hashToken } from '../tokens.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
-import { assembleCalendar, buildDeadlineVevent, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
+import {
+  assembleCalendar,
+  buildDeadlineVevent,
+  buildVevent,
+  calendarHeader,
+  itipCalendar,
+  type FeedLang,
+  type IcsEventContext,
+  type ItipParts,
+} from './ics.ts';
+import { platformSender } from '../platform-sender.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
 import { textsFor } from '../texts/index.ts';
 
@@ -164,18 +174,29 @@ export class FeedService {
     return feed.brotli;
   }
 
-  private cached(key: string, now: number, build: () => { body: string; contentType: string; horizon: number }): BuiltFeed {
+  /**
+   * A built feed is kept until feed_state moves or its horizon passes. `stamp` (ICS) puts the
+   * build time into the body; the hash (ETag) is taken before that, so a rebuild that shows the
+   * same events keeps the body it had, with its DTSTAMPs, its ETag and its Last-Modified.
+   */
+  private cached(
+    key: string,
+    now: number,
+    build: () => { body: string; contentType: string; horizon: number; stamp?: (body: string, at: Date) => string },
+  ): BuiltFeed {
     const version = this.version();
     const old = this.feeds.get(key);
     if (old && old.version === version && now < old.horizon) return old;
     const { changedAt } = this.currentVersion();
     const built = build();
-    const body = Buffer.from(built.body, 'utf8');
-    const hash = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+    const hash = createHash('sha256').update(built.body, 'utf8').digest('base64url').slice(0, 27);
     let lastModified: Date;
+    let body: Buffer;
     if (old && old.hash === hash) {
       lastModified = old.lastModified;
+      body = old.body;
     } else {
+      body = Buffer.from(built.stamp ? built.stamp(built.body, new Date(now)) : built.body, 'utf8');
       // HTTP dates have whole seconds: make each new content's date later than the last one, but
       // never later than now (RFC 9110 §8.8.2.1); within one second the ETag tells versions apart.
       const candidate = Math.floor(Math.min(Math.max(changedAt.getTime(), old ? old.lastModified.getTime() + 1000 : 0), now) / 1000) * 1000;
@@ -189,6 +210,7 @@ export class FeedService {
       lastModifiedHttp: lastModified.toUTCString(),
       version,
       horizon: built.horizon,
+      ...(old && old.body === body ? { gzip: old.gzip, brotli: old.brotli } : {}),
     };
     this.feeds.delete(key);
     this.feeds.set(key, feed);
@@ -265,7 +287,7 @@ export class FeedService {
       }
     }
     const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
-    return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon };
+    return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon, stamp: stampCalendar };
   }
 
   /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
@@ -327,8 +349,30 @@ export class FeedService {
   }
 }
 
-/** A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled). */
-export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
+/**
+ * DTSTAMP per RFC 5545 §3.8.7.2: in an iCalendar object with a METHOD (every feed and mailed
+ * file of ours has one, PUBLISH included) it is the date and time the instance of the object
+ * was created, not the last change of the event (LAST-MODIFIED says that). VEVENT texts are
+ * built, and cached, with the event's last change; this writes `at` (UTC, to the second) over
+ * every DTSTAMP line of the assembled calendar, which is when that instance was made.
+ */
+export function stampCalendar(calendar: string, at: Date): string {
+  const stamp = `DTSTAMP:${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')}`;
+  return calendar.replace(/^DTSTAMP:[0-9TZ]+(?=\r?$)/gm, stamp);
+}
+
+/**
+ * A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled),
+ * with DTSTAMP = `now`, when the file is made (RFC 5545 §3.8.7.2, see stampCalendar).
+ */
+export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string, now = new Date()): string {
+  return stampCalendar(cachedEventCalendar(db, event, lang, publicUrl), now);
+}
+
+function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
   // Every confirmation mail carries this file: during a rush of registrations it is made once.
   // feed_state.version covers the event and what it shows of its cluster, county and themes.
   const version = db.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).get()?.v ?? 0;
@@ -351,10 +395,42 @@ export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, public
   if (cache.size > 2000) cache.delete(cache.keys().next().value!);
   return text;
 }
+/**
+ * The iTIP message (RFC 5546 §3.2.2 REQUEST, §3.2.5 CANCEL) for one participant of an event:
+ * ORGANIZER as in icsContexts (never missing), the participant as the one ATTENDEE, the event's
+ * UID, the given SEQUENCE and DTSTAMP = `now`. Mail it as the mail's icalEvent.
+ */
+export function eventInvitation(
+  db: Db,
+  event: Event,
+  lang: FeedLang,
+  publicUrl: string,
+  itip: { method: ItipParts['method']; attendee: ItipParts['attendee']; sequence: number; now: Date },
+): string {
+  const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
+  return itipCalendar(
+    event,
+    ctx,
+    lang,
+    {
+      method: itip.method,
+      organizer: { name: ctx.leadName, email: ctx.organizerEmail ?? platformSender().email },
+      attendee: itip.attendee,
+      stamp: itip.now,
+      sequence: itip.sequence,
+    },
+    event.title,
+  );
+}
+
 /** Per database (tests open many in one process). */
 const attachmentCaches = new WeakMap<object, Map<string, { key: string; text: string }>>();
 
-/** What each event's VEVENT shows of its lead cluster, county and themes, loaded for many events at once. */
+/**
+ * What each event's VEVENT shows of its lead cluster, county and themes, loaded for many events
+ * at once. ORGANIZER is the event's contact address, else its lead cluster's, else the platform's
+ * (MAIL_FROM, platform-sender.ts), with the lead cluster's name.
+ */
 export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id: number) => string): Map<number, IcsEventContext> {
   const out = new Map<number, IcsEventContext>();
   if (rows.length === 0) return out;
@@ -392,7 +468,9 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
     const lead = clusterRows.get(e.leadClusterId);
     out.set(e.id, {
       leadName: lead?.name ?? 'Samverka',
-      organizerEmail: e.contactEmail ?? lead?.contactEmail ?? null,
+      // Never missing (RFC 5546 §3.2.2 needs one ORGANIZER in an invitation): the platform's
+      // own MAIL_FROM when neither the event nor its lead cluster has a contact address.
+      organizerEmail: e.contactEmail ?? lead?.contactEmail ?? platformSender().email,
       countyName: e.countyId !== null ? (countyRows.get(e.countyId) ?? null) : null,
       themeNames: themeNames.get(e.id) ?? [],
       eventUrl: eventUrl(e.id),

@@ -6,6 +6,7 @@ import { isEmail, normaliseEmail } from '../escape.ts';
 import { links } from '../links.ts';
 import { composeMail, type ComposedMail } from '../outbox/compose.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
+import { takeRepeatMailSlot } from '../outbox/throttle.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
@@ -84,7 +85,8 @@ export function alreadySubscribedMail(lang: Lang, manageUrl: string): ComposedMa
 /**
  * Double opt-in: a new address gets a confirmation link and nothing else until it is confirmed.
  * An address that already subscribes gets its manage link instead; the answer is the same either
- * way, so nobody learns who subscribes.
+ * way, so nobody learns who subscribes. Either mail goes to one address at most once per 15
+ * minutes (takeRepeatMailSlot): anyone can post any address, and its owner is not flooded.
  */
 export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): void {
   const email = normaliseEmail(input.email);
@@ -97,6 +99,7 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
   db.transaction((tx) => {
     const existing = tx.select().from(subscribers).where(eq(subscribers.email, email)).get();
     if (existing?.confirmedAt) {
+      if (!takeRepeatMailSlot(tx, 'subscription_manage_link', email, now)) return;
       const mail = alreadySubscribedMail(existing.language, subscriptionLinks.manage(existing.token));
       enqueueMail(tx, { to: email, ...mail, headers: unsubscribeHeaders(existing.token) }, now);
       return;
@@ -106,6 +109,7 @@ export function subscribe(db: Db, input: SubscriptionInput, now = new Date()): v
       ? tx.update(subscribers).set({ language: lang, updatedAt: now }).where(eq(subscribers.id, existing.id)).returning().get()
       : tx.insert(subscribers).values({ email, language: lang, token, createdAt: now, updatedAt: now }).returning().get();
     setFollows(tx, row.id, follows);
+    if (!takeRepeatMailSlot(tx, 'subscription_confirm', email, now)) return;
     const mail = confirmSubscriptionMail(lang, subscriptionLinks.confirm(token));
     enqueueMail(tx, { to: email, ...mail }, now);
   });

@@ -1,7 +1,7 @@
 import { LIMITS, type OutboxPage } from '@samverka/contracts';
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { outbox, type Db, type MailAttachment, type OutboxMail } from '@samverka/db';
+import { outbox, type Db, type MailAddress, type MailAttachment, type MailIcalEvent, type OutboxMail } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { isEmail, singleLine, truncate } from '../escape.ts';
@@ -14,6 +14,10 @@ export interface MailInput {
   html?: string;
   attachments?: MailAttachment[];
   headers?: Record<string, string>;
+  /** An iTIP calendar (RFC 5546), sent as `text/calendar; method=…` inside the multipart/alternative. */
+  icalEvent?: MailIcalEvent;
+  /** Where replies go (Reply-To), as an address object; the name is flattened to one line here. */
+  replyTo?: MailAddress;
 }
 
 /** The host part of Message-IDs: the site's own name (PUBLIC_URL), so the ids are ours alone. */
@@ -42,6 +46,8 @@ export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new D
   const headers = mail.headers
     ? Object.fromEntries(Object.entries(mail.headers).map(([k, v]) => [singleLine(k, 60), singleLine(v, 900)]))
     : null;
+  if (mail.replyTo && !isEmail(mail.replyTo.address))
+    throw new DomainError('invalid', 'invalid_email', `Not a valid Reply-To address: ${singleLine(mail.replyTo.address, 80)}`);
   db.insert(outbox)
     .values({
       toAddress: mail.to,
@@ -50,6 +56,8 @@ export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new D
       html: mail.html ?? null,
       attachments: mail.attachments ?? null,
       headers,
+      icalEvent: mail.icalEvent ?? null,
+      replyTo: mail.replyTo ? { name: singleLine(mail.replyTo.name, LIMITS.name), address: mail.replyTo.address } : null,
       status: 'pending',
       nextAttemptAt: now,
       createdAt: now,

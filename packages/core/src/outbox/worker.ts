@@ -112,6 +112,13 @@ export class OutboxWorker {
               text: mail.text,
               html: mail.html ?? undefined,
               headers: mail.headers ?? undefined,
+              // Address objects: nodemailer encodes the name (RFC 2047) and no text can add a header.
+              replyTo: mail.replyTo ?? undefined,
+              // nodemailer writes it as the text/calendar alternative with method= in its
+              // Content-Type (what Gmail and Outlook act on), and again as an .ics attachment.
+              icalEvent: mail.icalEvent
+                ? { method: mail.icalEvent.method, filename: mail.icalEvent.filename, content: mail.icalEvent.content }
+                : undefined,
               attachments: mail.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
             });
             markSent(this.opts.db, mail.id, new Date());

@@ -395,7 +395,7 @@ export function finalisePoll(
         {
           to: u.email,
           ...mail,
-          attachments: [icsAttachment(singleEventCalendar(tx as unknown as Db, event, u.language, links.base), false)],
+          attachments: [icsAttachment(singleEventCalendar(tx as unknown as Db, event, u.language, links.base, now), false)],
         },
         now,
       );

@@ -11,7 +11,8 @@ export type RegistrationMailKind =
   | 'event_cancelled'
   | 'reminder'
   | 'organiser_message'
-  | 'manage_link';
+  | 'manage_link'
+  | 'withdrawn';
 
 export interface RegistrationMailInput {
   kind: RegistrationMailKind;
@@ -46,6 +47,8 @@ function kindText(input: RegistrationMailInput, r: Texts['mail']['registration']
       return { subject: r.reminder.subject(title), lines: [r.reminder.body] };
     case 'manage_link':
       return { subject: r.manageLink.subject(title), lines: [r.manageLink.body] };
+    case 'withdrawn':
+      return { subject: r.withdrawn.subject(title), lines: [r.withdrawn.body] };
     case 'organiser_message':
       return {
         subject: r.organiserMessage.subject(title, input.message!.subject),
@@ -67,16 +70,41 @@ export function registrationMail(input: RegistrationMailInput): ComposedMail {
     subject,
     greeting: t.mail.greeting(input.registration.name ?? ''),
     paragraphs: [...lines, `${t.mail.when(input.when)}\n${t.mail.where(input.where)}`, input.eventUrl],
-    action: { label: t.mail.registration.manage, url: input.manageUrl },
+    // A withdrawn registration is gone (erased, or its event deleted): no link would work.
+    action: input.kind === 'withdrawn' ? undefined : { label: t.mail.registration.manage, url: input.manageUrl },
     footer: t.mail.registration.footer,
   });
 }
 
-/** Which mails carry the event as an .ics file (same UID as the feeds). */
-export function withCalendar(kind: RegistrationMailKind): boolean {
-  return kind === 'confirmed' || kind === 'promoted' || kind === 'event_changed' || kind === 'event_cancelled' || kind === 'reminder';
+/**
+ * The iTIP method (RFC 5546) a kind of mail carries as its calendar, sent as the mail's
+ * text/calendar alternative: REQUEST puts or updates the event in the participant's calendar
+ * (confirmation, promotion, change, reminder), CANCEL takes it out (event cancelled, own
+ * cancellation, registration withdrawn). null: no calendar. The service sends none to people
+ * without a seat: a waiting person was never invited (see notify in registration-service.ts).
+ */
+export function calendarMethod(kind: RegistrationMailKind): 'REQUEST' | 'CANCEL' | null {
+  switch (kind) {
+    case 'confirmed':
+    case 'promoted':
+    case 'event_changed':
+    case 'reminder':
+      return 'REQUEST';
+    case 'event_cancelled':
+    case 'cancelled_by_participant':
+    case 'withdrawn':
+      return 'CANCEL';
+    default:
+      return null;
+  }
 }
 
+/** Which mails carry the event as a calendar (same UID as the feeds). */
+export function withCalendar(kind: RegistrationMailKind): boolean {
+  return calendarMethod(kind) !== null;
+}
+
+/** A PUBLISH (or, cancelled, CANCEL) calendar as a plain attachment: what the poll decision mail carries. */
 export function icsAttachment(ics: string, cancelled: boolean): MailAttachment {
   return {
     filename: cancelled ? 'cancel.ics' : 'invite.ics',

@@ -9,20 +9,33 @@ import {
 } from '@samverka/contracts';
 import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
-import { clusters, counties, events, registrations, type Db, type Event, type Registration } from '@samverka/db';
+import {
+  clusters,
+  counties,
+  events,
+  registrations,
+  users,
+  type Db,
+  type Event,
+  type MailAddress,
+  type MailAttachment,
+  type MailIcalEvent,
+  type Registration,
+} from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '../escape.ts';
 import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
-import { singleEventCalendar } from '../feeds/feed-service.ts';
+import { eventInvitation, singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
-import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
+import { calendarMethod, icsAttachment, registrationMail, type RegistrationMailKind } from './registration-mail.ts';
+import { takeRepeatMailSlot } from '../outbox/throttle.ts';
 
 type DbOrTx = Db | Tx;
 
@@ -206,16 +219,45 @@ function whereText(e: Event, lang: Lang): string {
   return [place, online].filter(Boolean).join(' · ') || '–';
 }
 
-/** Puts one registration mail in the outbox, inside the caller's transaction. */
+/**
+ * Whether a registration has the event in its calendar: it was sent a REQUEST as its last iTIP
+ * message, or (written before iTIP messages were recorded) it held a seat, as every confirmation
+ * and promotion carried the event. Such a registration is owed a CANCEL when it ends.
+ */
+function inCalendar(r: Registration, previousStatus: Registration['status'] = r.status): boolean {
+  return r.calendarInvited || (r.calendarSequence === null && previousStatus === 'confirmed');
+}
+
+/**
+ * The SEQUENCE (RFC 5546 §2.1.4) of the next iTIP message to one registrant: a REQUEST carries
+ * the event's revision, a CANCEL one more than the REQUEST it withdraws (or the revision the
+ * cancellation raised, whichever is higher), and a REQUEST after a CANCEL (registered again) one
+ * more than that CANCEL, so a calendar never takes a message for an older one.
+ */
+function nextSequence(r: Registration, e: Event, method: 'REQUEST' | 'CANCEL'): number {
+  const last = r.calendarSequence;
+  if (method === 'REQUEST') return last === null ? e.revision : Math.max(e.revision, r.calendarInvited ? last : last + 1);
+  return Math.max(e.revision, (last ?? e.revision) + 1);
+}
+
+/**
+ * Puts one registration mail in the outbox, inside the caller's transaction. Its calendar, if
+ * the kind has one (calendarMethod), goes as the mail's iTIP icalEvent: ORGANIZER the event's or
+ * lead cluster's contact address else MAIL_FROM, the registrant as ATTENDEE, the event's UID.
+ * No REQUEST goes to a person without a seat, and no CANCEL to one who never had the event in
+ * their calendar (`calendar: false`), except when the event itself is cancelled: everyone told
+ * of that gets the CANCEL, as before. The SEQUENCE sent is recorded on the registration.
+ */
 export function notify(
   db: DbOrTx,
   kind: RegistrationMailKind,
   r: Registration,
   e: Event,
   now: Date,
-  extra: { position?: number; message?: { subject: string; body: string } } = {},
+  extra: { position?: number; message?: { subject: string; body: string }; calendar?: boolean; replyTo?: MailAddress } = {},
 ): void {
   if (!r.email || !r.token) return; // anonymised: nobody to write to
+  const { calendar, replyTo, ...texts } = extra;
   const mail = registrationMail({
     kind,
     event: e,
@@ -224,12 +266,42 @@ export function notify(
     eventUrl: links.event(e.id),
     when: whenText(e, r.language),
     where: whereText(e, r.language),
-    ...extra,
+    ...texts,
   });
-  const attachments = withCalendar(kind)
-    ? [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base), e.status === 'cancelled')]
-    : undefined;
-  enqueueMail(db, { to: r.email, ...mail, attachments }, now);
+  const method = calendarMethod(kind);
+  const send = method !== null && (calendar ?? (method === 'REQUEST' ? r.status === 'confirmed' : true));
+  let icalEvent: MailIcalEvent | undefined;
+  let attachments: MailAttachment[] | undefined;
+  if (method === 'REQUEST' && !send) {
+    // A waiting person told of a new time gets the event as a plain file, as before: nothing
+    // that would put it in their calendar while they have no seat.
+    attachments = [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base, now), false)];
+  } else if (method && send) {
+    const sequence = nextSequence(r, e, method);
+    const content = eventInvitation(db as Db, e, r.language, links.base, {
+      method,
+      attendee: { name: r.name ?? '', email: r.email },
+      sequence,
+      now,
+    });
+    icalEvent = { method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content };
+    db.update(registrations)
+      .set({ calendarSequence: sequence, calendarInvited: method === 'REQUEST' })
+      .where(eq(registrations.id, r.id))
+      .run();
+  }
+  enqueueMail(db, { to: r.email, ...mail, attachments, icalEvent, replyTo }, now);
+}
+
+/**
+ * Withdraws the event from the calendar of a registrant who has it there (inCalendar), before
+ * the registration goes (its data erased, or its event deleted): METHOD:CANCEL with a mail that
+ * holds no manage link, which would no longer work.
+ */
+export function withdrawInvitation(db: DbOrTx, r: Registration, e: Event, now: Date): void {
+  if (!r.email || !r.token || !inCalendar(r)) return;
+  // Without the name: the mail outlives the erasing of the person's data until it is sent.
+  notify(db, 'withdrawn', { ...r, name: null }, e, now);
 }
 
 // ---- Participant actions ----
@@ -289,7 +361,8 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
         .where(and(eq(registrations.eventId, eventId), eq(registrations.email, email)))
         .get();
       if (existing && existing.status !== 'cancelled') {
-        notify(tx, 'manage_link', existing, e, now);
+        // Anyone can post any address: its owner gets the link at most once per 15 minutes.
+        if (takeRepeatMailSlot(tx, 'registration_link', email, now)) notify(tx, 'manage_link', existing, e, now);
         // Knowing an address proves nothing: the caller learns that it is registered (and where
         // in the queue), never the person's details, which only the mailed link shows.
         const personal = {
@@ -402,7 +475,7 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
         .where(eq(registrations.id, r.id))
         .returning()
         .get();
-      notify(tx, 'cancelled_by_participant', row, e, now);
+      notify(tx, 'cancelled_by_participant', row, e, now, { calendar: inCalendar(r) });
       emit(tx, 'registration.cancelled', {
         actorId: null,
         clusterIds: organisingClusterIds(tx, e.id),
@@ -475,6 +548,9 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
       const r = registrationByToken(tx, token);
       const e = eventRow(tx, r.eventId);
       const active = r.status !== 'cancelled' && now < e.endsAt;
+      // The CANCEL is written before the erasing, which removes every mail that holds the
+      // token: it holds none (a `withdrawn` mail has no manage link), so it stays and goes out.
+      if (active) withdrawInvitation(tx, r, e, now);
       tx.update(registrations)
         .set({
           ...anonymous,
@@ -598,7 +674,14 @@ export function setCheckIn(
   return view(db, row, e);
 }
 
-/** A message from the organisers to everyone registered (confirmed and waiting), through the outbox. */
+/**
+ * A message from the organisers to everyone registered (confirmed and waiting), through the
+ * outbox, with Reply-To: the sending coordinator (name and address of the acting user). Returns
+ * how many were written to.
+ *
+ * @throws DomainError 400 `invalid_message` (subject or body missing, body over LIMITS.message),
+ *   401/403 as assertOrganiser
+ */
 export function messageRegistrants(
   db: Db,
   actor: Actor | null,
@@ -620,9 +703,13 @@ export function messageRegistrants(
       params: { max: LIMITS.message },
     });
   if (details.length) throw new DomainError('invalid', 'invalid_message', 'The message needs a subject and a text', details);
+  // Replies reach the coordinator who wrote, not the platform's no-reply address. An address
+  // object, never a header line: nodemailer encodes the name, so no name can add a header.
+  const sender = db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, actor!.userId)).get();
+  const replyTo = sender && isEmail(sender.email) ? { name: singleLine(sender.name, LIMITS.name), address: sender.email } : undefined;
   return db.transaction((tx) => {
     const rows = activeRegistrations(tx, eventId);
-    for (const r of rows) notify(tx, 'organiser_message', r, e, now, { message: { subject, body } });
+    for (const r of rows) notify(tx, 'organiser_message', r, e, now, { message: { subject, body }, replyTo });
     return rows.length;
   });
 }

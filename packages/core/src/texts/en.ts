@@ -60,6 +60,10 @@ export const en = {
         subject: (title: string) => `Reminder: ${title} tomorrow`,
         body: 'Welcome tomorrow!',
       },
+      withdrawn: {
+        subject: (title: string) => `Removed from your calendar: ${title}`,
+        body: 'Your registration no longer exists: the event was deleted or your data erased. The calendar invitation is withdrawn, so the event leaves your calendar.',
+      },
       manageLink: {
         subject: (title: string) => `Your registration: ${title}`,
         body: 'You are already registered for this event. Here is the link to your registration.',

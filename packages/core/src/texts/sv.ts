@@ -67,6 +67,10 @@ export const sv = {
         subject: (title: string) => `Påminnelse: ${title} i morgon`,
         body: 'Välkommen i morgon!',
       },
+      withdrawn: {
+        subject: (title: string) => `Borttaget ur din kalender: ${title}`,
+        body: 'Din anmälan finns inte längre: evenemanget är borttaget eller dina uppgifter raderade. Kalenderinbjudan dras tillbaka, så evenemanget försvinner ur din kalender.',
+      },
       manageLink: {
         subject: (title: string) => `Din anmälan: ${title}`,
         body: 'Du är redan anmäld till det här evenemanget. Här är länken till din anmälan.',

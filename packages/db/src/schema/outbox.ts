@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * Mail waiting to be sent. Written in the same transaction as the change that causes it,
@@ -15,6 +15,14 @@ export const outbox = sqliteTable(
     /** JSON array of { filename, contentType, content } */
     attachments: text('attachments', { mode: 'json' }).$type<MailAttachment[]>(),
     headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+    /**
+     * The iTIP calendar (RFC 5546) sent as a text/calendar alternative with its METHOD in the
+     * Content-Type (nodemailer's icalEvent); null for mail without one, and for rows written
+     * before the column existed.
+     */
+    icalEvent: text('ical_event', { mode: 'json' }).$type<MailIcalEvent>(),
+    /** The Reply-To address, as an address object (never a raw header value); null: replies go to From. */
+    replyTo: text('reply_to', { mode: 'json' }).$type<MailAddress>(),
     status: text('status', { enum: ['pending', 'sent', 'failed'] })
       .notNull()
       .default('pending'),
@@ -36,5 +44,33 @@ export interface MailAttachment {
   contentType: string;
   content: string;
 }
+
+/** A calendar that calendar apps act on: METHOD REQUEST or CANCEL, the whole VCALENDAR text. */
+export interface MailIcalEvent {
+  method: 'REQUEST' | 'CANCEL';
+  filename: string;
+  content: string;
+}
+
+export interface MailAddress {
+  name: string;
+  address: string;
+}
+
+/**
+ * When a mail that anyone can ask for an address they do not own (a repeated registration or
+ * subscription) was last written, per kind and address: at most one per window
+ * (outbox/throttle.ts). The address is kept only as a SHA-256 hash; rows older than the window
+ * are deleted as new ones are written.
+ */
+export const mailThrottle = sqliteTable(
+  'mail_throttle',
+  {
+    kind: text('kind').notNull(),
+    addressHash: text('address_hash').notNull(),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.addressHash] }), index('mail_throttle_sent_idx').on(t.sentAt)],
+);
 
 export type OutboxMail = typeof outbox.$inferSelect;

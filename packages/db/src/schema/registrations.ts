@@ -40,6 +40,13 @@ export const registrations = sqliteTable(
     reminderSentAt: integer('reminder_sent_at', { mode: 'timestamp_ms' }),
     cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
     anonymisedAt: integer('anonymised_at', { mode: 'timestamp_ms' }),
+    /**
+     * SEQUENCE of the last iTIP message (RFC 5546) mailed to this person for the event; null when
+     * none was. A CANCEL must carry a higher one than the REQUEST it withdraws.
+     */
+    calendarSequence: integer('calendar_sequence'),
+    /** Whether the last iTIP message was a REQUEST, so the person has the event in their calendar and a CANCEL is owed. */
+    calendarInvited: integer('calendar_invited', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
