@@ -31,6 +31,12 @@ export interface Config {
   trustProxy: false | number | string[];
   /** Scheduled online backups; undefined without BACKUP_DIR. */
   backup: { dir: string; keep: number; intervalHours: number } | undefined;
+  /**
+   * Whether whole answers for visitors (API lists, pages) are kept while the data has not
+   * changed. Off only to measure the uncached paths (tests/bench/paths-bench.mjs): read at start,
+   * never from a request, so no caller can make the server skip its caches.
+   */
+  answerCache: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +101,14 @@ function trustProxy(env: Env): false | number | string[] {
   return list;
 }
 
+/** ANSWER_CACHE: "on" (the default) or "off". */
+function answerCache(env: Env): boolean {
+  const raw = (env.ANSWER_CACHE ?? '').trim();
+  if (raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new ConfigError(`ANSWER_CACHE must be "on" or "off", not "${raw}"`);
+}
+
 /** Reads and validates the environment once, at start. Every variable is listed in .env.example. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -120,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
     registrationRateLimit: integer(env, 'REGISTRATION_RATE_LIMIT', 60, 1, 1_000_000),
     mailRetentionDays: integer(env, 'MAIL_RETENTION_DAYS', 30, 1, 3650),
     trustProxy: trustProxy(env),
+    answerCache: answerCache(env),
     backup: env.BACKUP_DIR
       ? {
           dir: resolve(env.BACKUP_DIR),

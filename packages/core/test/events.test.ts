@@ -657,6 +657,18 @@ describe('clashes', () => {
     ]);
     expect(findClashes(t.db, new Date('2027-06-01T09:30:00Z'), new Date('2027-06-01T09:40:00Z'), a).map((c) => c.id)).toEqual([b]);
   });
+
+  it('finds an event that started long before, once it has grown that long, and lists it as not yet ended', () => {
+    const short = published('Kort', '2027-06-01T10:00', '2027-06-01T12:00');
+    const at = (iso: string) => new Date(iso);
+    expect(findClashes(t.db, at('2027-06-20T09:00:00Z'), at('2027-06-20T10:00:00Z'))).toEqual([]);
+    // Stretched to 30 days: the bound on start times must follow (it is kept per data version).
+    updateEvent(t.db, as.cohost, short, { end: '2027-06-30T12:00' });
+    expect(findClashes(t.db, at('2027-06-20T09:00:00Z'), at('2027-06-20T10:00:00Z')).map((c) => c.id)).toEqual([short]);
+    expect(listEvents(t.db, null, { from: at('2027-06-20T09:00:00Z') }).events.map((e) => e.id)).toContain(short);
+    updateEvent(t.db, as.cohost, short, { end: '2027-06-01T12:00' });
+    expect(findClashes(t.db, at('2027-06-20T09:00:00Z'), at('2027-06-20T10:00:00Z'))).toEqual([]);
+  });
 });
 
 describe('publish, cancel, delete', () => {

@@ -19,7 +19,7 @@ export default fp(
     // Buffers, not strings: a cached string would be encoded to UTF-8 again on every send.
     const entries = new Map<string, { version: number; body: Buffer }>();
     app.decorate('cachedJson', (req: FastifyRequest, reply: FastifyReply, build: () => unknown) => {
-      if (req.actor) return reply.send(build());
+      if (req.actor || !app.config.answerCache) return reply.send(build());
       const version = app.feeds.version();
       const key = req.url;
       let hit = entries.get(key);

@@ -29,7 +29,8 @@ export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; 
   process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
   (globalThis as Record<symbol, unknown>)[IN_PROCESS_API] = app;
   // Lets the web app keep visitors' pages while the data has not changed (lib/server/page-cache.ts).
-  (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.dataVersion')] = () => app.feeds.version();
+  // Without it (ANSWER_CACHE=off) the web app keeps no page.
+  if (app.config.answerCache) (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.dataVersion')] = () => app.feeds.version();
   const { handler } = (await import(pathToFileURL(file).href)) as { handler: NodeHandler };
 
   app.removeAllContentTypeParsers();

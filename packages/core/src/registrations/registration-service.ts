@@ -7,7 +7,7 @@ import {
   type RegistrationSummary,
   type Registration as RegistrationView,
 } from '@samverka/contracts';
-import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import {
   clusters,
@@ -63,19 +63,52 @@ function waitlistPosition(db: DbOrTx, r: Registration): number | null {
   return row?.n ?? null;
 }
 
-function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
+/** What the views of a whole list share, read once for the list instead of once per row. */
+interface ViewLookups {
+  counties: Map<number, { slug: string; name: string }>;
+  clusters: Map<number, { slug: string; name: string }>;
+  /** Waiting-list positions by registration id, as waitlistPosition counts them. */
+  positions: Map<number, number>;
+}
+
+function lookupsFor(db: DbOrTx, eventId: number): ViewLookups {
+  const positions = new Map<number, number>();
+  const waiting = db
+    .select({ id: registrations.id })
+    .from(registrations)
+    .where(and(eq(registrations.eventId, eventId), eq(registrations.status, 'waitlisted'), isNotNull(registrations.waitlistedAt)))
+    .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
+    .all();
+  for (const [i, w] of waiting.entries()) positions.set(w.id, i + 1);
+  const byId = (rows: { id: number; slug: string; name: string }[]) => new Map(rows.map((r) => [r.id, { slug: r.slug, name: r.name }]));
+  return {
+    counties: byId(db.select({ id: counties.id, slug: counties.slug, name: counties.name }).from(counties).all()),
+    clusters: byId(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all()),
+    positions,
+  };
+}
+
+function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups): RegistrationView {
   const county =
-    r.countyId !== null
-      ? db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get()
-      : undefined;
+    r.countyId === null
+      ? undefined
+      : lookups
+        ? lookups.counties.get(r.countyId)
+        : db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get();
   const cluster =
-    r.clusterId !== null
-      ? db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, r.clusterId)).get()
-      : undefined;
+    r.clusterId === null
+      ? undefined
+      : lookups
+        ? lookups.clusters.get(r.clusterId)
+        : db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, r.clusterId)).get();
   return {
     id: r.id,
     status: r.status,
-    position: waitlistPosition(db, r),
+    position: lookups
+      ? r.status === 'waitlisted' && r.waitlistedAt
+        ? (lookups.positions.get(r.id) ?? null)
+        : null
+      : waitlistPosition(db, r),
     name: r.name,
     email: r.email,
     organisation: r.organisation,
@@ -593,7 +626,9 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
       asc(registrations.id),
     )
     .all();
-  const attendees = rows.map((r) => view(db, r, e));
+  // Three queries for the whole list (positions, counties, clusters), not up to three per row.
+  const lookups = lookupsFor(db, eventId);
+  const attendees = rows.map((r) => view(db, r, e, lookups));
   return {
     capacity: e.capacity,
     confirmed: attendees.filter((a) => a.status === 'confirmed').length,
