@@ -54,6 +54,11 @@ export const enExtra = {
   reportsXlsx: 'Download as Excel (.xlsx)',
   reportFile: (from: string, to: string) => `samverka-report-${from}-${to}`,
 
+  seriesOverHeading: 'Some of the meetings are already over',
+  seriesOverText:
+    'The series is to be published at once, but at least one of its meetings is already over. Publish anyway only if they should stay in the calendar as past meetings; otherwise change the first date.',
+  organisedByAll: (names: string) => `Organisers: ${names}`,
+
   // ---- Editable polls: times, closing time, comments, who answered ----
   pollEditHeading: 'Change the poll',
   pollEditHint: 'Until the time is decided you can add and remove times and change the closing time.',

@@ -61,6 +61,11 @@ export const svExtra = {
   reportsXlsx: 'Ladda ner som Excel (.xlsx)',
   reportFile: (from: string, to: string) => `samverka-rapport-${from}-${to}`,
 
+  seriesOverHeading: 'Några av mötena har redan ägt rum',
+  seriesOverText:
+    'Serien ska publiceras direkt, men minst ett av mötena är redan över. Publicera ändå bara om de ska finnas kvar i kalendern som möten som har varit, annars ändra första datumet.',
+  organisedByAll: (names: string) => `Arrangörer: ${names}`,
+
   // ---- Editable polls: times, closing time, comments, who answered ----
   pollEditHeading: 'Ändra förfrågan',
   pollEditHint: 'Så länge tiden inte är bestämd kan du lägga till och ta bort tider och ändra svarstiden.',
