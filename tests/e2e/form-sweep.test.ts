@@ -124,8 +124,9 @@ interface Case {
   path: () => string;
   who?: 'admin' | 'anonymous';
   lang?: Lang;
-  /** The form on the page: its action ("?/comment"), or the first form in main. */
+  /** The form on the page: its action ("?/comment"), or the first form in main that posts (or gets, with `get`). */
   action?: string;
+  get?: boolean;
   /** Typed into inputs and text areas by name. */
   fill?: Record<string, string>;
   /** Options chosen in selects by name. */
@@ -343,6 +344,13 @@ const CASES: Case[] = [
     errors: (m) => ({ 'f-body-error': m.errRequired }),
     keep: [],
   },
+  {
+    name: 'poll: times shown in a time zone that does not exist',
+    path: () => `/moten/${ids.poll}`,
+    get: true,
+    fill: { tz: 'Mars/Olympus_Mons' },
+    errors: (m) => ({ 'f-tz-error': m.pollZoneUnknown }),
+  },
   // ---- Proposals ----
   {
     name: 'proposal (new): a period that ends before it starts',
@@ -437,6 +445,22 @@ const CASES: Case[] = [
     errors: (m) => ({ 'f-subject-error': m.errRequired }),
     keep: ['body'],
   },
+  // ---- Reports ----
+  {
+    name: 'report: a period that ends before it starts',
+    path: () => '/rapporter',
+    get: true,
+    fill: { fran: `${Y}-05-01`, till: `${Y}-04-01` },
+    errors: (m) => ({ 'f-till-error': m.reportsErrOrder }),
+  },
+  {
+    name: 'report, English: a period that ends before it starts',
+    path: () => '/rapporter',
+    lang: 'en',
+    get: true,
+    fill: { fran: `${Y}-05-01`, till: `${Y}-04-01` },
+    errors: (m) => ({ 'f-till-error': m.reportsErrOrder }),
+  },
   // ---- Clusters, accounts, subscriptions ----
   {
     name: 'cluster profile: a website that is not a web address',
@@ -514,7 +538,8 @@ const CASES: Case[] = [
 
 /** The form a case posts. */
 function formOf(c: Case): Locator {
-  return c.action ? p.locator(`main form[action^="${c.action}"]`).first() : p.locator('main form[method="POST"]').first();
+  if (c.action) return p.locator(`main form[action^="${c.action}"]`).first();
+  return p.locator(`main form[method="${c.get ? 'GET' : 'POST'}"]`).first();
 }
 
 describe('every form: each wrong input gives its message next to its field, in the page language, and keeps what was typed', () => {
