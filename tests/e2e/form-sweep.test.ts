@@ -573,3 +573,61 @@ describe('the sweep covers every form', () => {
     expect(forms.size).toBeGreaterThan(20);
   });
 });
+
+describe('editing a poll and publishing a past series in the browser', () => {
+  it('the organiser adds a time, removes one after confirming, and comments; the text is shown as typed', async () => {
+    await as('admin', 'sv');
+    const poll = await api('POST', '/api/polls', {
+      organiserCluster: 'agro-orebro',
+      title: 'Ändringsmöte',
+      durationMinutes: 60,
+      invitedClusters: ['froda'],
+      slots: [`${Y}-04-05T10:00`, `${Y}-04-06T10:00`],
+      closes: `${Y}-03-20T12:00`,
+    });
+    await api('POST', `/api/polls/${poll.id}/answers`, {
+      cluster: 'agro-orebro',
+      answers: [{ slotId: (poll as unknown as { slots: { id: number }[] }).slots[0]!.id, answer: 'yes' }],
+    });
+    await p.goto(`${server.url}/moten/${poll.id}`);
+    // Who answered is named beside the answer.
+    await expect(p.getByTestId('poll-table').textContent()).resolves.toContain('svar av Sekretariatet');
+    expect(await p.locator('#f-newSlot0').getAttribute('min')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+    await p.locator('#f-newSlot0').fill(`${Y}-04-07T13:00`);
+    await p.getByRole('button', { name: 'Lägg till tiderna' }).click();
+    await p.waitForURL(/klart=slotsAdded/);
+    await expect(p.locator('ul.slot-list li').count()).resolves.toBe(3);
+
+    await p.locator('ul.slot-list li').first().getByRole('button').click();
+    await expect(p.getByTestId('confirm-remove-slot').textContent()).resolves.toContain('Ett svar försvinner');
+    await p.getByRole('button', { name: 'Ja, ta bort tiden' }).click();
+    await p.waitForURL(/klart=slotRemoved/);
+    await expect(p.locator('ul.slot-list li').count()).resolves.toBe(2);
+
+    await p.locator('form[action^="?/comment"] textarea').fill('<b>Tisdag</b> passar');
+    await p.getByRole('button', { name: 'Skicka kommentaren' }).click();
+    await p.waitForURL(/klart=comment/);
+    await expect(p.locator('.comment').last().textContent()).resolves.toContain('<b>Tisdag</b> passar');
+    expect(await p.locator('.comment b').count()).toBe(0);
+  });
+
+  it('a series published at once with meetings already over asks "publish anyway", keeping the form', async () => {
+    await as('admin', 'sv');
+    await p.goto(`${server.url}/evenemang/serie`);
+    const form = p.locator('main form[method="POST"]').first();
+    await form.locator('select[name="leadCluster"]').selectOption('agro-orebro');
+    await form.locator('[name="title"]').fill('Gamla träffar');
+    await form.locator('input[name="themes"][value="krisberedskap"]').check();
+    await form.locator('[name="rrule"]').fill('FREQ=WEEKLY;COUNT=2');
+    await form.locator('[name="firstDate"]').fill('2020-03-03');
+    await form.locator('[name="startTime"]').fill('10:00');
+    await form.locator('[name="endTime"]').fill('11:00');
+    await form.locator('[name="venueName"]').fill('Ladan');
+    await form.locator('input[name="publish"]').check();
+    await form.locator('button[type="submit"]').first().click();
+    await expect(p.getByTestId('past-warning').textContent()).resolves.toContain('Några av mötena har redan ägt rum');
+    expect(await p.locator('main [name="title"]').inputValue()).toBe('Gamla träffar');
+    await p.getByRole('button', { name: 'Publicera ändå' }).click();
+    await p.waitForURL(/\/evenemang\/serie\/\d+\?klart=series/);
+  });
+});
