@@ -359,10 +359,26 @@ const CASES: Case[] = [
     errors: (m) => ({ 'f-preferredTo-error': m.apiErrors.byField.preferredTo.end_before_start }),
   },
   {
-    name: 'proposal (new): a period that has passed, no title',
+    name: 'proposal (new): no title',
     path: () => '/forslag/nytt',
     fill: {
       title: '',
+      abstract: 'Spara vatten.',
+      format: 'Halvdag',
+      audience: 'Lantbrukare',
+      preferredFrom: `${Y}-09-01`,
+      preferredTo: `${Y}-10-01`,
+    },
+    select: { cluster: 'agro-orebro' },
+    tick: ['themes=krisberedskap'],
+    errors: (m) => ({ 'f-title-error': m.errRequired }),
+    keep: ['abstract', 'preferredFrom'],
+  },
+  {
+    name: 'proposal (new): a period that has passed',
+    path: () => '/forslag/nytt',
+    fill: {
+      title: 'Vatten',
       abstract: 'Spara vatten.',
       format: 'Halvdag',
       audience: 'Lantbrukare',
@@ -371,8 +387,7 @@ const CASES: Case[] = [
     },
     select: { cluster: 'agro-orebro' },
     tick: ['themes=krisberedskap'],
-    errors: (m) => ({ 'f-title-error': m.errRequired }),
-    keep: ['abstract', 'preferredFrom'],
+    errors: (m) => ({ 'f-preferredFrom-error': m.apiErrors.detail.in_the_past }),
   },
   {
     name: 'proposal: empty comment',
