@@ -216,10 +216,11 @@ describe('events and workshop proposals in Chromium', () => {
     expect(await pv.getByRole('heading', { name: 'Hantera evenemanget' }).count()).toBe(0);
     expect(await pv.locator('script').count()).toBe(0);
 
-    // Both clusters' profiles list it, and so does the calendar for its month.
+    // Both clusters' profiles list it, naming both organisers, and so does the calendar for its month.
     for (const slug of ['agro-orebro', 'froda']) {
       await pv.goto(url(`/kluster/${slug}`));
       await expect(pv.getByTestId('cluster-events').textContent()).resolves.toContain(EVENT_TITLE);
+      await expect(pv.getByTestId('cluster-events').textContent()).resolves.toContain('Arrangörer: Agro Örebro, FRODA');
     }
     await pv.goto(url(`/kalender?manad=${MONTH}`));
     const cell = pv.locator('table.month td', { has: pv.getByRole('link', { name: EVENT_TITLE }) });

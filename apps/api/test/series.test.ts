@@ -113,6 +113,16 @@ describe('POST /api/series', () => {
     expect((await eventsOf(res.eventIds)).map((e) => e.status)).toEqual(['published', 'published', 'published', 'published']);
   });
 
+  it('published at once with meetings already over: 422 in_the_past, nothing written; evenIfPast publishes them', async () => {
+    const before = snapshot();
+    const past = { publish: true, rrule: 'FREQ=WEEKLY;COUNT=2', firstDate: '2020-03-03' };
+    const err = expectError(await call('POST', '/api/series', 'lead', body(past)), 422, 'in_the_past');
+    expect(err.details).toEqual([expect.objectContaining({ field: 'firstDate', code: 'in_the_past' })]);
+    expect(snapshot()).toBe(before);
+    const meant = await createSeries({ ...past, evenIfPast: true });
+    expect((await eventsOf(meant.eventIds)).map((e) => e.status)).toEqual(['published', 'published']);
+  });
+
   it.each<[Who, number]>([
     ['admin', 201],
     ['lead', 201],

@@ -214,6 +214,9 @@ export const SeriesCreateBody = StrictObject({
   startTime: TimeOfDay,
   endTime: TimeOfDay,
   publish: Type.Optional(Type.Boolean()),
+  evenIfPast: Type.Optional(
+    Type.Boolean({ description: 'publish although some meetings are already over (otherwise 422 in_the_past when publish is true)' }),
+  ),
 });
 export type SeriesCreateBody = Static<typeof SeriesCreateBody>;
 export const SeriesPatchBody = StrictObject({

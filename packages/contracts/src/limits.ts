@@ -17,7 +17,7 @@ export const LIMITS = {
   needs: 500,
   /** Why an event is cancelled or a proposal declined. */
   reason: 500,
-  /** A comment on a proposal or a horizon item. */
+  /** A comment on a proposal, a horizon item or a poll. */
   comment: 5000,
   /** The subject of a newsletter or of a message to the registered. */
   subject: 150,

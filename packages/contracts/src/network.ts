@@ -45,15 +45,29 @@ export const Poll = Type.Object({
       startsAt: Type.String(),
       endsAt: Type.String(),
       start: Type.String(),
-      answers: Type.Array(Type.Object({ cluster: NamedRef, answer: Answer })),
+      /** by: the name of the coordinator who gave the cluster's answer (null once their account is gone); only invitees and the organiser read a poll. */
+      answers: Type.Array(Type.Object({ cluster: NamedRef, answer: Answer, by: N(Type.String()) })),
       score: Type.Object({ yes: Type.Integer(), maybe: Type.Integer(), no: Type.Integer() }),
       clashes: Type.Array(Clash),
     }),
   ),
+  /** The comment thread, oldest first; cluster: the cluster the author wrote for. */
+  comments: Type.Array(
+    Type.Object({ id: Type.Integer(), author: N(Type.String()), cluster: N(Type.String()), body: Type.String(), createdAt: Type.String() }),
+  ),
   canAnswerFor: Type.Array(NamedRef),
   canFinalise: Type.Boolean(),
+  /** The organiser may add and remove times and move or close the deadline until the poll is decided. */
+  canEdit: Type.Boolean(),
+  canComment: Type.Boolean(),
 });
 export type Poll = Static<typeof Poll>;
+/** More candidate times, wall-clock in the poll's zone. */
+export const PollSlotsBody = StrictObject({ slots: Type.Array(LocalDateTime, { minItems: 1, maxItems: LIMITS.pollSlots }) });
+export const PollSlotParams = StrictObject({ id: Id, slotId: Id });
+/** A new closing time, wall-clock in the poll's zone; it must lie ahead. */
+export const PollDeadlineBody = StrictObject({ closes: LocalDateTime });
+export const PollCommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: LIMITS.comment }) });
 export const PollAnswerBody = StrictObject({
   cluster: Slug,
   answers: Type.Array(StrictObject({ slotId: Id, answer: Answer }), { minItems: 1, maxItems: LIMITS.pollSlots }),
@@ -211,6 +225,9 @@ export type Report = Static<typeof Report>;
 export type PollAnswerBody = Static<typeof PollAnswerBody>;
 export type PollFinaliseBody = Static<typeof PollFinaliseBody>;
 export type PollFinaliseResult = Static<typeof PollFinaliseResult>;
+export type PollSlotsBody = Static<typeof PollSlotsBody>;
+export type PollDeadlineBody = Static<typeof PollDeadlineBody>;
+export type PollCommentBody = Static<typeof PollCommentBody>;
 export type SubscribeBody = Static<typeof SubscribeBody>;
 export type SubscriptionUpdateBody = Static<typeof SubscriptionUpdateBody>;
 export type ShareAnnouncementBody = Static<typeof ShareAnnouncementBody>;

@@ -216,6 +216,40 @@ export interface PollDecided extends PollStep {
   cohostClusterIds: number[];
 }
 
+/**
+ * The organiser changed an undecided poll: times added or the closing time moved (extended, or
+ * closed now). clusterIds: organiser and invited.
+ */
+export interface PollUpdated extends PollStep {
+  /** poll_slots.id of the times added (empty when only the deadline moved). */
+  addedSlotIds: number[];
+  /** The closing time before and after (equal when only times were added). */
+  closesAt: { from: Date; to: Date };
+  /** The poll's title, so a mail can name it without reading the poll. */
+  title: string;
+}
+
+/**
+ * The organiser removed a candidate time; its answers are gone (the voters were mailed in the
+ * same transaction). clusterIds: organiser and invited.
+ */
+export interface PollSlotRemoved extends PollStep {
+  slotId: number;
+  startsAt: Date;
+  endsAt: Date;
+  title: string;
+  /** The answers the time had, as they were: cluster, answer and who gave it (users.id or null). */
+  removedAnswers: { clusterId: number; userId: number | null; answer: 'yes' | 'maybe' | 'no' }[];
+}
+
+/** An invitee or the organiser wrote in the poll's thread. clusterIds: organiser and invited. */
+export interface PollCommented extends PollStep {
+  commentId: number;
+  /** The cluster the author wrote for (their first among the poll's clusters), or null for an admin outside them. */
+  commenterClusterId: number | null;
+  title: string;
+}
+
 // ---- Announcements (mailings/announcement-service.ts) ----
 
 /** A cluster mailed a published event to its followers and the event's theme followers. clusterIds: the sending cluster. */
@@ -288,6 +322,9 @@ export interface DomainEventMap {
   'poll.created': PollCreated;
   'poll.answered': PollAnswered;
   'poll.decided': PollDecided;
+  'poll.updated': PollUpdated;
+  'poll.slotRemoved': PollSlotRemoved;
+  'poll.commented': PollCommented;
   'announcement.sent': AnnouncementSent;
   'announcement.shared': AnnouncementShared;
   'announcement.passedOn': AnnouncementPassedOn;

@@ -15,4 +15,5 @@ export const links = {
   },
   event: (id: number) => `${publicUrl}/evenemang/${id}`,
   manage: (token: string) => `${publicUrl}/anmalan/${token}`,
+  poll: (id: number) => `${publicUrl}/moten/${id}`,
 };

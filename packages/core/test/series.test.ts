@@ -233,6 +233,23 @@ describe('createSeries', () => {
     ]);
   });
 
+  it('published at once with a meeting already over: 422 in_the_past and nothing written, unless evenIfPast', () => {
+    const now = new Date('2027-03-01T12:00:00Z');
+    const count = () => t.db.select().from(events).all().length + t.db.select().from(series).all().length;
+    const before = count();
+    const err = caught(() => createSeries(t.db, lead, seriesInput({ publish: true, firstDate: '2027-01-01' }), now));
+    expect([err.kind, err.code, err.details]).toEqual([
+      'rule',
+      'in_the_past',
+      [expect.objectContaining({ field: 'firstDate', code: 'in_the_past' })],
+    ]);
+    expect(count()).toBe(before);
+    // As drafts the same series is taken (past dates are warned about when publishing), and so it is when meant.
+    expect(createSeries(t.db, lead, seriesInput({ firstDate: '2027-01-01' }), now).eventIds).toHaveLength(6);
+    const meant = createSeries(t.db, lead, seriesInput({ publish: true, evenIfPast: true, firstDate: '2027-01-01' }), now);
+    expect(rows(meant.eventIds).map((e) => e.status)).toEqual(Array(6).fill('published'));
+  });
+
   it('publishes every occurrence when asked', () => {
     const res = createSeries(t.db, lead, seriesInput({ publish: true, rrule: 'FREQ=WEEKLY;COUNT=2' }));
     expect(rows(res.eventIds).map((e) => e.status)).toEqual(['published', 'published']);
@@ -425,7 +442,8 @@ describe('domain events of series', () => {
     expect(outcome(() => createSeries(t.db, other, seriesInput(), at))).toBe('forbidden');
     expect(outcome(() => createSeries(t.db, lead, seriesInput({ rrule: 'FREQ=WEEKLY' }), at))).toBe('invalid');
     expect(log).toEqual([]);
-    const res = createSeries(t.db, lead, seriesInput({ publish: true, rrule: 'FREQ=WEEKLY;COUNT=2' }), at);
+    // Starting after `at`: a series published at once must not have meetings already over.
+    const res = createSeries(t.db, lead, seriesInput({ publish: true, rrule: 'FREQ=WEEKLY;COUNT=2', firstDate: '2027-01-05' }), at);
     const leadId = clusterId(t.db, LEAD);
     expect(log).toEqual(
       res.eventIds.map((eventId) => ({

@@ -73,9 +73,31 @@ const partsFormatter = new Intl.DateTimeFormat('en-CA', {
 
 /** Wall-clock "YYYY-MM-DDTHH:mm" of an instant in Stockholm. */
 export function homeLocal(at: Date | string): string {
+  return wallClock(at, partsFormatter);
+}
+
+function wallClock(at: Date | string, formatter: Intl.DateTimeFormat): string {
   const p: Record<string, string> = {};
-  for (const { type, value } of partsFormatter.formatToParts(typeof at === 'string' ? new Date(at) : at)) p[type] = value;
+  for (const { type, value } of formatter.formatToParts(typeof at === 'string' ? new Date(at) : at)) p[type] = value;
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/**
+ * Wall-clock "YYYY-MM-DDTHH:mm" of an instant in an IANA zone: the `min` of a datetime-local
+ * input whose value is read in that zone (a poll's times), so the browser refuses past times too.
+ */
+export function localIn(at: Date | string, timeZone: string): string {
+  if (timeZone === HOME_ZONE) return homeLocal(at);
+  const f = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return wallClock(at, f);
 }
 
 /** Today's date in Stockholm, "YYYY-MM-DD". */

@@ -17,6 +17,7 @@ import { events, series, type Db } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
+import { IN_THE_PAST, inThePast } from '../past-dates.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, parseDate } from '../time.ts';
 import { canManageEvent, canSeeEvent } from './event-access.ts';
 import { leadClusterId, resolveEventFields, type EventFields } from './event-input.ts';
@@ -167,6 +168,13 @@ function checkTime(value: string, field: string): string {
   return value;
 }
 
+/**
+ * Creates a meeting series: one event per date of the RRULE from firstDate, at startTime to
+ * endTime in the zone, drafts unless `publish`. Published at once, a series with a meeting that
+ * ended at or before `now` is refused as publishEvent refuses a past event (422 in_the_past,
+ * detail firstDate) unless `evenIfPast` says the organiser means it; the web page warns and
+ * offers "publish anyway".
+ */
 export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, now = new Date()): SeriesResult {
   const a = requireActor(actor);
   const leadId = leadClusterId(db, input.leadCluster);
@@ -175,13 +183,17 @@ export function createSeries(db: Db, actor: Actor | null, input: SeriesInput, no
   checkTime(input.startTime, 'startTime');
   checkTime(input.endTime, 'endTime');
   const dates = occurrenceDates(input.rrule, input.firstDate);
-  const { rrule, firstDate, startTime, endTime, publish, leadCluster, ...fields } = input;
+  const { rrule, firstDate, startTime, endTime, publish, evenIfPast, leadCluster, ...fields } = input;
   void leadCluster;
   void firstDate;
   // Validate every occurrence before writing any (a skipped local time fails the whole series).
   const all = dates.map((d) =>
     resolveEventFields(db, { ...fields, timeZone: zone, allDay: false, start: `${d}T${startTime}`, end: `${d}T${endTime}` }),
   );
+  if (publish && !evenIfPast && all.some((c) => c.endsAt <= now))
+    throw new DomainError('rule', IN_THE_PAST, 'Some meetings of the series are already over; publish anyway only if that is meant', [
+      inThePast('firstDate'),
+    ]);
   const result = db.transaction((tx) => {
     const s = tx
       .insert(series)

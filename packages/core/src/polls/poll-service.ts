@@ -1,6 +1,18 @@
 import { LIMITS, type PollAnswerBody, type PollCreateBody, type PollFinaliseResult, type Poll as PollView } from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { clusters, eventOrganisers, events, pollAnswers, pollClusters, polls, pollSlots, users, type Db, type Poll } from '@samverka/db';
+import {
+  clusters,
+  eventOrganisers,
+  events,
+  pollAnswers,
+  pollClusters,
+  pollComments,
+  polls,
+  pollSlots,
+  users,
+  type Db,
+  type Poll,
+} from '@samverka/db';
 import { actsFor, actsForAny, assertActsFor, clustersActedFor, requireActor, type Actor } from '../access.ts';
 import { DomainError, type ErrorDetail } from '../errors.ts';
 import { codePointLength, isEmail, singleLine, truncate } from '../escape.ts';
@@ -176,6 +188,33 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         .all()
     : [];
   const answerable = clustersActedFor(a, [p.organiserClusterId, ...invited]);
+  // Who answered is shown to everyone who may read the poll (its invitees and organiser): the
+  // clusters agree on a time together, so each sees who spoke for the others.
+  const voterIds = [...new Set(answers.map((x) => x.userId).filter((u): u is number => u !== null))];
+  const voters = new Map(
+    voterIds.length
+      ? db
+          .select({ id: users.id, name: users.name })
+          .from(users)
+          .where(inArray(users.id, voterIds))
+          .all()
+          .map((u) => [u.id, u.name])
+      : [],
+  );
+  const comments = db
+    .select({
+      id: pollComments.id,
+      body: pollComments.body,
+      clusterId: pollComments.clusterId,
+      createdAt: pollComments.createdAt,
+      author: users.name,
+    })
+    .from(pollComments)
+    .leftJoin(users, eq(users.id, pollComments.userId))
+    .where(eq(pollComments.pollId, id))
+    .orderBy(asc(pollComments.id))
+    .all();
+  const organises = actsFor(a, p.organiserClusterId);
   return {
     id: p.id,
     title: p.title,
@@ -200,6 +239,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         answers: mine.map((x): PollView['slots'][number]['answers'][number] => ({
           cluster: clusterRows.get(x.clusterId)!,
           answer: x.answer,
+          by: x.userId === null ? null : (voters.get(x.userId) ?? null),
         })),
         score: {
           yes: mine.filter((x) => x.answer === 'yes').length,
@@ -209,8 +249,17 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         clashes: findClashes(db, s.startsAt, s.endsAt, p.eventId ?? undefined),
       };
     }),
+    comments: comments.map((c) => ({
+      id: c.id,
+      author: c.author,
+      cluster: c.clusterId === null ? null : (clusterRows.get(c.clusterId)?.name ?? null),
+      body: c.body,
+      createdAt: c.createdAt.toISOString(),
+    })),
     canAnswerFor: isOpen(p, now) ? answerable.map((c) => clusterRows.get(c)!) : [],
-    canFinalise: p.finalSlotId === null && actsFor(a, p.organiserClusterId),
+    canFinalise: p.finalSlotId === null && organises,
+    canEdit: p.finalSlotId === null && organises,
+    canComment: true,
   };
 }
 
@@ -413,4 +462,233 @@ export function finalisePoll(
     return eventId;
   });
   return { poll: getPoll(db, a, id, now), eventId };
+}
+
+/**
+ * The poll as its organiser may change it: readable (else the 404 of getPoll), managed by the
+ * actor (403 forbidden) and not decided (409 poll_finalised).
+ */
+function editablePoll(db: Db, a: Actor, id: number): { p: Poll; invited: number[] } {
+  const p = pollRow(db, id);
+  const invited = invitedIds(db, id);
+  if (!canSee(a, p, invited)) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
+  assertActsFor(a, p.organiserClusterId, 'Only the organising cluster may change the poll');
+  if (p.finalSlotId !== null) throw new DomainError('conflict', 'poll_finalised', 'The poll is decided; it can no longer change');
+  return { p, invited };
+}
+
+function invalidPoll(details: ErrorDetail[]): DomainError {
+  return new DomainError(
+    'invalid',
+    'invalid_poll',
+    `The poll has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+    details,
+  );
+}
+
+/**
+ * Adds candidate times to an undecided poll (organiser only). `slots` are wall-clock
+ * "YYYY-MM-DDTHH:mm" in the poll's zone; each must lie after `now` (detail in_the_past) and not
+ * be a time the poll has (duplicate); the poll keeps at most LIMITS.pollSlots times (too_many).
+ * All problems come back at once as 400 invalid_poll with details slots/<i>. Raises poll.updated.
+ */
+export function addPollSlots(db: Db, actor: Actor | null, id: number, slots: string[], now = new Date()): PollView {
+  const a = requireActor(actor);
+  const { p, invited } = editablePoll(db, a, id);
+  const existing = db.select({ startsAt: pollSlots.startsAt }).from(pollSlots).where(eq(pollSlots.pollId, id)).all();
+  const taken = new Set(existing.map((x) => x.startsAt.getTime()));
+  const details: ErrorDetail[] = [];
+  const added: number[] = [];
+  for (const [i, s] of slots.entries()) {
+    try {
+      const start = localToInstant(s, p.timeZone, `slots/${i}`).toJSDate();
+      if (start <= now) details.push(inThePast(`slots/${i}`));
+      else if (taken.has(start.getTime()))
+        details.push({ field: `slots/${i}`, code: 'duplicate', message: 'the poll already has this time' });
+      else {
+        taken.add(start.getTime());
+        added.push(start.getTime());
+      }
+    } catch (e) {
+      details.push(...(e as DomainError).details);
+    }
+  }
+  if (slots.length === 0) details.push({ field: 'slots', code: 'required', message: 'give at least one time' });
+  if (existing.length + added.length > LIMITS.pollSlots)
+    details.push({
+      field: 'slots',
+      code: 'too_many',
+      message: `a poll has at most ${LIMITS.pollSlots} times`,
+      params: { max: LIMITS.pollSlots },
+    });
+  if (details.length) throw invalidPoll(details);
+  db.transaction((tx) => {
+    const addedSlotIds = added.map(
+      (start) =>
+        tx
+          .insert(pollSlots)
+          .values({ pollId: id, startsAt: new Date(start), endsAt: new Date(start + p.durationMinutes * 60_000) })
+          .returning({ id: pollSlots.id })
+          .get().id,
+    );
+    emit(tx, 'poll.updated', {
+      actorId: a.userId,
+      clusterIds: concerned(p.organiserClusterId, ...invited),
+      now,
+      pollId: id,
+      organiserClusterId: p.organiserClusterId,
+      addedSlotIds,
+      closesAt: { from: p.closesAt, to: p.closesAt },
+      title: p.title,
+    });
+  });
+  return getPoll(db, a, id, now);
+}
+
+/** The mail to a coordinator whose answer went with a removed time: which time, in the poll's zone and the reader's language. */
+export function pollSlotRemovedMail(
+  lang: Lang,
+  d: { name: string; title: string; start: Date; timeZone: string; pollId: number; open: boolean },
+): ComposedMail {
+  const t = textsFor(lang);
+  const m = t.mail.polls.slotRemoved;
+  const when = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: d.timeZone }).format(d.start);
+  return composeMail(lang, {
+    subject: m.subject(d.title),
+    greeting: t.mail.greeting(d.name),
+    paragraphs: d.open ? [m.body(d.title, when), m.others] : [m.body(d.title, when)],
+    action: { label: m.action, url: links.poll(d.pollId) },
+    footer: t.mail.footer,
+  });
+}
+
+/**
+ * Removes a candidate time from an undecided poll (organiser only); its answers go with it, and
+ * everyone who had answered that time is mailed (through the outbox, in their language, in the
+ * same transaction). An unknown slot is 404 unknown_slot; the last time is kept (409 last_slot).
+ * Raises poll.slotRemoved with the removed answers.
+ */
+export function removePollSlot(db: Db, actor: Actor | null, id: number, slotId: number, now = new Date()): PollView {
+  const a = requireActor(actor);
+  const { p, invited } = editablePoll(db, a, id);
+  const slots = db.select().from(pollSlots).where(eq(pollSlots.pollId, id)).all();
+  const slot = slots.find((x) => x.id === slotId);
+  if (!slot) throw new DomainError('not_found', 'unknown_slot', `Slot ${slotId} is not part of this poll`);
+  if (slots.length === 1)
+    throw new DomainError('conflict', 'last_slot', 'A poll keeps at least one time; add another before removing this one');
+  db.transaction((tx) => {
+    const removed = tx.select().from(pollAnswers).where(eq(pollAnswers.slotId, slotId)).all();
+    tx.delete(pollAnswers).where(eq(pollAnswers.slotId, slotId)).run();
+    tx.delete(pollSlots).where(eq(pollSlots.id, slotId)).run();
+    const userIds = [...new Set(removed.map((x) => x.userId).filter((u): u is number => u !== null))];
+    const people = userIds.length ? tx.select().from(users).where(inArray(users.id, userIds)).all() : [];
+    for (const u of people) {
+      if (!isEmail(u.email)) continue;
+      const mail = pollSlotRemovedMail(u.language, {
+        name: u.name,
+        title: p.title,
+        start: slot.startsAt,
+        timeZone: p.timeZone,
+        pollId: id,
+        open: isOpen(p, now),
+      });
+      enqueueMail(tx, { to: u.email, ...mail }, now);
+    }
+    emit(tx, 'poll.slotRemoved', {
+      actorId: a.userId,
+      clusterIds: concerned(p.organiserClusterId, ...invited),
+      now,
+      pollId: id,
+      organiserClusterId: p.organiserClusterId,
+      slotId,
+      startsAt: slot.startsAt,
+      endsAt: slot.endsAt,
+      title: p.title,
+      removedAnswers: removed.map((x) => ({ clusterId: x.clusterId, userId: x.userId, answer: x.answer })),
+    });
+  });
+  return getPoll(db, a, id, now);
+}
+
+function moveDeadline(db: Db, a: Actor, p: Poll, invited: number[], closesAt: Date, now: Date): PollView {
+  db.transaction((tx) => {
+    tx.update(polls).set({ closesAt }).where(eq(polls.id, p.id)).run();
+    emit(tx, 'poll.updated', {
+      actorId: a.userId,
+      clusterIds: concerned(p.organiserClusterId, ...invited),
+      now,
+      pollId: p.id,
+      organiserClusterId: p.organiserClusterId,
+      addedSlotIds: [],
+      closesAt: { from: p.closesAt, to: closesAt },
+      title: p.title,
+    });
+  });
+  return getPoll(db, a, p.id, now);
+}
+
+/**
+ * Moves the closing time of an undecided poll (organiser only), also reopening a closed one.
+ * `closes` is wall-clock "YYYY-MM-DDTHH:mm" in the poll's zone and must lie after `now`
+ * (400 invalid_poll, detail closes in_the_past). Raises poll.updated.
+ */
+export function setPollDeadline(db: Db, actor: Actor | null, id: number, closes: string, now = new Date()): PollView {
+  const a = requireActor(actor);
+  const { p, invited } = editablePoll(db, a, id);
+  let closesAt: Date;
+  try {
+    closesAt = localToInstant(closes, p.timeZone, 'closes').toJSDate();
+  } catch (e) {
+    throw invalidPoll((e as DomainError).details);
+  }
+  if (closesAt <= now) throw invalidPoll([inThePast('closes')]);
+  return moveDeadline(db, a, p, invited, closesAt, now);
+}
+
+/** Closes an open, undecided poll now (organiser only); a closed one is 409 poll_closed. Raises poll.updated. */
+export function closePoll(db: Db, actor: Actor | null, id: number, now = new Date()): PollView {
+  const a = requireActor(actor);
+  const { p, invited } = editablePoll(db, a, id);
+  if (now >= p.closesAt) throw new DomainError('conflict', 'poll_closed', `The poll closed on ${p.closesAt.toISOString()}`);
+  return moveDeadline(db, a, p, invited, now, now);
+}
+
+/**
+ * Adds a comment to the poll's thread: anyone who may read the poll (organising and invited
+ * coordinators, admins) may write, also after it closed or was decided. The text is kept as
+ * typed apart from surrounding white space (pages escape it); 1 to LIMITS.comment code points
+ * (400 invalid_comment, detail body required / too_long). Signed with the first of the poll's
+ * clusters the author acts for. Raises poll.commented.
+ */
+export function commentOnPoll(db: Db, actor: Actor | null, id: number, body: string, now = new Date()): PollView {
+  const a = requireActor(actor);
+  const p = pollRow(db, id);
+  const invited = invitedIds(db, id);
+  if (!canSee(a, p, invited)) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
+  const text = body.trim();
+  if (!text)
+    throw new DomainError('invalid', 'invalid_comment', 'The comment is empty', [{ field: 'body', code: 'required', message: 'required' }]);
+  if (codePointLength(text) > LIMITS.comment)
+    throw new DomainError('invalid', 'invalid_comment', `A comment has at most ${LIMITS.comment} characters`, [
+      { field: 'body', code: 'too_long', message: 'too long', params: { max: LIMITS.comment } },
+    ]);
+  const clusterId = clustersActedFor(a, [p.organiserClusterId, ...invited])[0] ?? null;
+  db.transaction((tx) => {
+    const c = tx
+      .insert(pollComments)
+      .values({ pollId: id, userId: a.userId, clusterId, body: text, createdAt: now })
+      .returning({ id: pollComments.id })
+      .get();
+    emit(tx, 'poll.commented', {
+      actorId: a.userId,
+      clusterIds: concerned(p.organiserClusterId, ...invited),
+      now,
+      pollId: id,
+      organiserClusterId: p.organiserClusterId,
+      commentId: c.id,
+      commenterClusterId: clusterId,
+      title: p.title,
+    });
+  });
+  return getPoll(db, a, id, now);
 }

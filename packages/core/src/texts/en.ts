@@ -106,6 +106,13 @@ export const en = {
         calendar: 'The meeting is in the attached calendar file.',
         action: 'To the event',
       },
+      slotRemoved: {
+        subject: (title: string) => `A time was removed: ${title}`,
+        body: (title: string, when: string) =>
+          `The organiser removed the time ${when} from the poll ${title}. Your answer for that time is gone.`,
+        others: 'Please answer the remaining times while the poll is open.',
+        action: 'To the poll',
+      },
     },
     /** The participant survey after an event (knowledge/feedback-mail.ts). */
     feedback: {

@@ -114,6 +114,13 @@ export const sv = {
         calendar: 'Mötet finns i bifogad kalenderfil.',
         action: 'Till evenemanget',
       },
+      slotRemoved: {
+        subject: (title: string) => `En tid är struken: ${title}`,
+        body: (title: string, when: string) =>
+          `Arrangören har strukit tiden ${when} ur omröstningen ${title}. Ditt svar för den tiden är borttaget.`,
+        others: 'Svara gärna på de tider som finns kvar medan omröstningen är öppen.',
+        action: 'Till omröstningen',
+      },
     },
     /** The participant survey after an event (knowledge/feedback-mail.ts). */
     feedback: {

@@ -69,6 +69,22 @@ export const pollAnswers = sqliteTable(
   (t) => [primaryKey({ columns: [t.slotId, t.clusterId] })],
 );
 
+/** The comment thread of a poll: its organising and invited coordinators (and admins) write, all of them read. */
+export const pollComments = sqliteTable(
+  'poll_comments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pollId: integer('poll_id')
+      .notNull()
+      .references(() => polls.id, { onDelete: 'cascade' }),
+    userId: integer('user_id').references(() => users.id, { onDelete: 'set null' }),
+    clusterId: integer('cluster_id').references(() => clusters.id),
+    body: text('body').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('poll_comments_idx').on(t.pollId, t.id)],
+);
+
 // ---- Subscribers, invitations and newsletters ----
 
 /** A person following clusters and themes without an account; nothing is sent before confirmedAt (double opt-in). */

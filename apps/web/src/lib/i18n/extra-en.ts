@@ -53,4 +53,35 @@ export const enExtra = {
   attendeesNoneMatch: 'Nobody registered matches the filter.',
   reportsXlsx: 'Download as Excel (.xlsx)',
   reportFile: (from: string, to: string) => `samverka-report-${from}-${to}`,
+
+  seriesOverHeading: 'Some of the meetings are already over',
+  seriesOverText:
+    'The series is to be published at once, but at least one of its meetings is already over. Publish anyway only if they should stay in the calendar as past meetings; otherwise change the first date.',
+  organisedByAll: (names: string) => `Organisers: ${names}`,
+
+  // ---- Editable polls: times, closing time, comments, who answered ----
+  pollEditHeading: 'Change the poll',
+  pollEditHint: 'Until the time is decided you can add and remove times and change the closing time.',
+  pollAddSlotsLegend: 'Add times',
+  pollAddSlotsHint: 'The times are in the poll’s time zone and must lie ahead.',
+  pollNewSlotLabel: (n: number) => `New time ${n}`,
+  pollAddSlotsButton: 'Add the times',
+  pollErrNoNewSlot: 'Give at least one new time.',
+  pollErrSlotExists: 'The poll already has that time.',
+  pollRemoveHeading: 'Remove a time',
+  pollRemoveHint: 'The answers for the time go, and those who gave them get a mail about it.',
+  pollRemoveButton: 'Remove',
+  pollRemoveConfirm: (when: string, answers: number) =>
+    answers === 0
+      ? `Remove the time ${when}? Nobody has answered for it.`
+      : `Remove the time ${when}? ${answers === 1 ? 'One answer goes' : `${answers} answers go`} and those who gave them get a mail.`,
+  pollRemoveYes: 'Yes, remove the time',
+  pollDeadlineLegend: 'Closing time',
+  pollDeadlineLabel: 'New closing time',
+  pollDeadlineHint: 'Extend the closing time, or open a closed poll again. The time must lie ahead.',
+  pollDeadlineButton: 'Change the closing time',
+  pollCloseNow: 'Close the poll now',
+  pollCloseHint: 'Nobody can answer once the poll is closed, but you can open it again with a new closing time.',
+  pollAnsweredBy: (name: string) => `answered by ${name}`,
+  pollCommentsHint: 'Seen by the organiser and the invited clusters’ coordinators.',
 } satisfies typeof svExtra;

@@ -60,4 +60,35 @@ export const svExtra = {
   attendeesNoneMatch: 'Ingen anmäld matchar filtret.',
   reportsXlsx: 'Ladda ner som Excel (.xlsx)',
   reportFile: (from: string, to: string) => `samverka-rapport-${from}-${to}`,
+
+  seriesOverHeading: 'Några av mötena har redan ägt rum',
+  seriesOverText:
+    'Serien ska publiceras direkt, men minst ett av mötena är redan över. Publicera ändå bara om de ska finnas kvar i kalendern som möten som har varit, annars ändra första datumet.',
+  organisedByAll: (names: string) => `Arrangörer: ${names}`,
+
+  // ---- Editable polls: times, closing time, comments, who answered ----
+  pollEditHeading: 'Ändra förfrågan',
+  pollEditHint: 'Så länge tiden inte är bestämd kan du lägga till och ta bort tider och ändra svarstiden.',
+  pollAddSlotsLegend: 'Lägg till tider',
+  pollAddSlotsHint: 'Tiderna gäller i förfrågans tidszon och måste ligga framåt i tiden.',
+  pollNewSlotLabel: (n: number) => `Ny tid ${n}`,
+  pollAddSlotsButton: 'Lägg till tiderna',
+  pollErrNoNewSlot: 'Ange minst en ny tid.',
+  pollErrSlotExists: 'Förfrågan har redan den tiden.',
+  pollRemoveHeading: 'Ta bort en tid',
+  pollRemoveHint: 'Svaren för tiden försvinner och de som svarat får ett mejl om det.',
+  pollRemoveButton: 'Ta bort',
+  pollRemoveConfirm: (when: string, answers: number) =>
+    answers === 0
+      ? `Vill du ta bort tiden ${when}? Ingen har svarat för den.`
+      : `Vill du ta bort tiden ${when}? ${answers === 1 ? 'Ett svar' : `${answers} svar`} försvinner och de som svarat får ett mejl.`,
+  pollRemoveYes: 'Ja, ta bort tiden',
+  pollDeadlineLegend: 'Svarstid',
+  pollDeadlineLabel: 'Ny svarstid',
+  pollDeadlineHint: 'Förläng svarstiden eller öppna en stängd förfrågan igen. Tiden måste ligga framåt.',
+  pollDeadlineButton: 'Ändra svarstiden',
+  pollCloseNow: 'Stäng förfrågan nu',
+  pollCloseHint: 'Ingen kan svara efter att förfrågan stängts, men du kan öppna den igen med en ny svarstid.',
+  pollAnsweredBy: (name: string) => `svar av ${name}`,
+  pollCommentsHint: 'Syns för arrangören och de inbjudna klustrens koordinatorer.',
 };

@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
 import { catalogues } from '$lib/i18n';
-import { errorText } from '$lib/server/field-errors';
+import { errorText, fieldErrors } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { landingPath, redirectTo, safeReturnPath } from '$lib/server/redirects';
 import { setSessionCookie } from '$lib/server/session';
@@ -20,8 +20,17 @@ export const actions: Actions = {
     const m = catalogues[locals.lang];
     const result = await locals.api.auth.login(email, String(form.get('password') ?? ''));
     if (!result.ok) {
-      const message = result.status === 429 ? m.rateLimited : result.status === 401 ? m.loginFailed : errorText(result.error, m);
-      return fail(result.status, { form: 'password', message, email });
+      // A missing or malformed address or password is said next to its field; wrong credentials above the form.
+      const fields = result.status === 400 ? fieldErrors(result.error, m) : {};
+      const message =
+        result.status === 429
+          ? m.rateLimited
+          : result.status === 401
+            ? m.loginFailed
+            : Object.keys(fields).length
+              ? m.formHasErrors
+              : errorText(result.error, m);
+      return fail(result.status, { form: 'password', message, email, fields });
     }
     setSessionCookie(cookies, result.data.token, result.data.expiresAt, url.protocol === 'https:');
     redirectTo(303, safeReturnPath(field(form, 'back'), '') || landingPath(result.data.user));
@@ -31,8 +40,11 @@ export const actions: Actions = {
     const email = field(form, 'email');
     const m = catalogues[locals.lang];
     const result = await locals.api.auth.requestLink(email);
-    if (!result.ok)
-      return fail(result.status, { form: 'link', message: result.status === 429 ? m.rateLimited : errorText(result.error, m), email });
+    if (!result.ok) {
+      const fields = result.status === 400 ? fieldErrors(result.error, m) : {};
+      const message = result.status === 429 ? m.rateLimited : Object.keys(fields).length ? m.formHasErrors : errorText(result.error, m);
+      return fail(result.status, { form: 'link', message, email, fields });
+    }
     return { form: 'link', sent: true, email };
   },
 };

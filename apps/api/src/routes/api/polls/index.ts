@@ -1,7 +1,30 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { answerPoll, createPoll, finalisePoll, getPoll, listPolls } from '@samverka/core';
+import {
+  addPollSlots,
+  answerPoll,
+  closePoll,
+  commentOnPoll,
+  createPoll,
+  finalisePoll,
+  getPoll,
+  listPolls,
+  removePollSlot,
+  setPollDeadline,
+} from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, IdParams, Poll, PollAnswerBody, PollCreateBody, PollFinaliseBody, PollFinaliseResult } from '@samverka/contracts';
+import {
+  errors,
+  IdParams,
+  Poll,
+  PollAnswerBody,
+  PollCommentBody,
+  PollCreateBody,
+  PollDeadlineBody,
+  PollFinaliseBody,
+  PollFinaliseResult,
+  PollSlotParams,
+  PollSlotsBody,
+} from '@samverka/contracts';
 
 const tags = ['polls'];
 const security = [{ bearer: [] }];
@@ -59,6 +82,78 @@ const pollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       void app.mailer.kick();
       return result;
     },
+  );
+  app.post(
+    '/:id/slots',
+    {
+      schema: {
+        tags,
+        summary: 'Add candidate times to an undecided poll (organiser)',
+        security,
+        params: IdParams,
+        body: PollSlotsBody,
+        response: { 200: Poll, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => addPollSlots(app.db, req.actor, req.params.id, req.body.slots),
+  );
+  app.delete(
+    '/:id/slots/:slotId',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a candidate time (organiser): its answers go and those who gave them are mailed',
+        security,
+        params: PollSlotParams,
+        response: { 200: Poll, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      const poll = removePollSlot(app.db, req.actor, req.params.id, req.params.slotId);
+      void app.mailer.kick();
+      return poll;
+    },
+  );
+  app.put(
+    '/:id/deadline',
+    {
+      schema: {
+        tags,
+        summary: 'Move the closing time of an undecided poll (organiser); it must lie ahead',
+        security,
+        params: IdParams,
+        body: PollDeadlineBody,
+        response: { 200: Poll, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => setPollDeadline(app.db, req.actor, req.params.id, req.body.closes),
+  );
+  app.post(
+    '/:id/close',
+    {
+      schema: {
+        tags,
+        summary: 'Close an open poll now (organiser)',
+        security,
+        params: IdParams,
+        response: { 200: Poll, ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => closePoll(app.db, req.actor, req.params.id),
+  );
+  app.post(
+    '/:id/comments',
+    {
+      schema: {
+        tags,
+        summary: "Comment in the poll's thread (its organising and invited coordinators)",
+        security,
+        params: IdParams,
+        body: PollCommentBody,
+        response: { 200: Poll, ...errors(400, 401, 404) },
+      },
+    },
+    async (req) => commentOnPoll(app.db, req.actor, req.params.id, req.body.body),
   );
 };
 export default pollRoutes;

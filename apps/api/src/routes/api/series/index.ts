@@ -23,7 +23,7 @@ const seriesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Create recurring meetings from an RRULE (one event per occurrence)',
         security,
         body: SeriesCreateBody,
-        response: { 201: SeriesResult, ...errors(400, 401, 403) },
+        response: { 201: SeriesResult, ...errors(400, 401, 403, 422) },
       },
     },
     async (req, reply) => reply.code(201).send(createSeries(app.db, req.actor, req.body)),

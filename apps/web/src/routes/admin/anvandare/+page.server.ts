@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { isLang } from '$lib/i18n';
+import { catalogues, isLang } from '$lib/i18n';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
@@ -22,6 +22,12 @@ export const actions: Actions = {
       cluster: field(form, 'cluster'),
       language: field(form, 'language'),
     };
+    // The API names one problem at a time; the missing fields are all said at once here.
+    const m = catalogues[locals.lang];
+    const fields: Record<string, string> = {};
+    if (!values.name) fields.name = m.errRequired;
+    if (!values.email) fields.email = m.errRequired;
+    if (Object.keys(fields).length) return fail(400, { message: m.formHasErrors, fields, values });
     const result = await locals.api.admin.invite({
       email: values.email,
       name: values.name,

@@ -24,10 +24,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
   default: async ({ locals, request }) => {
     const m = catalogues[locals.lang];
-    const values = readEventForm(await request.formData());
+    const form = await request.formData();
+    const values = readEventForm(form);
     const checked = seriesCreateBody(values, m);
     if (!checked.ok) return fail(400, { message: m.formHasErrors, fields: checked.errors, values });
-    const res = await locals.api.series.create(checked.body);
+    const evenIfPast = values.publish && form.get('evenIfPast') === 'yes';
+    const res = await locals.api.series.create({ ...checked.body, ...(evenIfPast ? { evenIfPast } : {}) });
+    // Published with meetings already over: the page warns, as for a single event, and offers "publish anyway".
+    if (!res.ok && res.error.code === 'in_the_past') return fail(422, { values, pastWarning: true, message: m.seriesOverHeading });
     // A local time skipped by the change to summer time is reported per occurrence as start/end.
     if (!res.ok) return failFromApi(res.error, locals.lang, values, { start: 'startTime', end: 'endTime' });
     redirectTo(303, `/evenemang/serie/${res.data.seriesId}?klart=series${res.data.clashes.length ? '&krockar=1' : ''}`);

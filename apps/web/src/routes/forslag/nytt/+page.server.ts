@@ -1,5 +1,6 @@
 import { LIMITS } from '@samverka/contracts';
 import { error, fail } from '@sveltejs/kit';
+import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
 import { failFromApi } from '$lib/server/field-errors';
@@ -11,7 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ locals }) => {
   if (!coordinates(locals.user)) error(403, 'Only cluster coordinators and network admins propose workshops');
   const ref = await reference(locals.api);
-  return { clusters: actingClusters(locals.user!), themes: themeOptions(ref.themes, locals.lang) };
+  // A period starting before today is refused; `min` lets the browser say so first.
+  return { clusters: actingClusters(locals.user!), themes: themeOptions(ref.themes, locals.lang), minDate: homeToday() };
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

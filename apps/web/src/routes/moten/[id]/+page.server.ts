@@ -1,14 +1,18 @@
 import { fail } from '@sveltejs/kit';
+import { localIn } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { doneKey } from '$lib/server/choices';
-import { errorPage, failFromApi } from '$lib/server/field-errors';
+import { errorPage, errorText, failFromApi, fieldErrors, fieldOfDetail } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
 
 const ANSWERS = new Set(['yes', 'maybe', 'no']);
+const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
+/** New times the add form offers at once. */
+const NEW_SLOTS = 3;
 
 /** An IANA zone name the runtime knows ("Europe/Helsinki"), or null. */
 function knownZone(name: string): string | null {
@@ -33,6 +37,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     // A second column of times only when the reader asks for a zone other than the poll's.
     viewerZone: zone && zone !== res.data.timeZone ? zone : null,
     zoneUnknown: tz !== '' && zone === null,
+    // The earliest time the date inputs offer: now, on the wall clock of the poll's zone.
+    minLocal: localIn(new Date(), res.data.timeZone),
+    newSlotInputs: NEW_SLOTS,
     done: doneKey(url, catalogues[locals.lang].pollDone),
   };
 };
@@ -70,5 +77,84 @@ export const actions: Actions = {
       return fail(failure.status, { ...failure.data, action: 'finalise' });
     }
     redirectTo(303, `/moten/${id}?klart=finalised`);
+  },
+  addSlots: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const m = catalogues[locals.lang];
+    const form = await request.formData();
+    const values = { slots: Array.from({ length: NEW_SLOTS }, (_, i) => field(form, `newSlot${i}`)) };
+    const filled = values.slots.flatMap((s, i) => (s ? [i] : []));
+    const fields: Record<string, string> = {};
+    for (const i of filled) if (!LOCAL.test(values.slots[i]!)) fields[`newSlot${i}`] = m.errDateTime;
+    if (filled.length === 0) fields.newSlot0 = m.pollErrNoNewSlot;
+    if (Object.keys(fields).length) return fail(400, { action: 'addSlots', message: m.formHasErrors, fields, values });
+    const res = await locals.api.polls.addSlots(id, { slots: filled.map((i) => values.slots[i]!) });
+    if (!res.ok) {
+      // "slots/1" is the second filled input, which need not be the second on the form.
+      const named = fieldErrors(res.error, m, (d) => {
+        const slot = /^(?:body\/)?slots\/(\d+)/.exec(d.field ?? '');
+        return slot ? `newSlot${filled[Number(slot[1])] ?? 0}` : fieldOfDetail(d, { slots: 'newSlot0' });
+      });
+      for (const d of res.error.details ?? []) {
+        const slot = /^(?:body\/)?slots\/(\d+)/.exec(d.field ?? '');
+        if (slot && d.code === 'duplicate') named[`newSlot${filled[Number(slot[1])] ?? 0}`] = m.pollErrSlotExists;
+      }
+      const message = Object.keys(named).length ? m.formHasErrors : errorText(res.error, m);
+      return fail(Math.min(res.status, 500), { action: 'addSlots', message, fields: named, values });
+    }
+    redirectTo(303, `/moten/${id}?klart=slotsAdded`);
+  },
+  removeSlot: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const form = await request.formData();
+    const slotId = Number(field(form, 'slotId'));
+    const slot = Number.isInteger(slotId) && slotId > 0 ? slotId : 0;
+    // Answers go and people are mailed: the first post asks, the second (confirm=yes) removes.
+    if (field(form, 'confirm') !== 'yes') return { action: 'removeSlot', confirm: true, slotId: slot };
+    const res = await locals.api.polls.removeSlot(id, slot);
+    if (!res.ok) {
+      const failure = failFromApi(res.error, locals.lang);
+      return fail(failure.status, { ...failure.data, action: 'removeSlot' });
+    }
+    redirectTo(303, `/moten/${id}?klart=slotRemoved`);
+  },
+  deadline: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const m = catalogues[locals.lang];
+    const values = { closes: field(await request.formData(), 'closes') };
+    if (!LOCAL.test(values.closes))
+      return fail(400, {
+        action: 'deadline',
+        message: m.formHasErrors,
+        fields: { closes: values.closes ? m.errDateTime : m.errRequired },
+        values,
+      });
+    const res = await locals.api.polls.setDeadline(id, values);
+    if (!res.ok) {
+      const failure = failFromApi(res.error, locals.lang, values);
+      return fail(failure.status, { ...failure.data, action: 'deadline' });
+    }
+    redirectTo(303, `/moten/${id}?klart=deadline`);
+  },
+  close: async ({ locals, params }) => {
+    const id = idParam(params.id);
+    const res = await locals.api.polls.close(id);
+    if (!res.ok) {
+      const failure = failFromApi(res.error, locals.lang);
+      return fail(failure.status, { ...failure.data, action: 'deadline' });
+    }
+    redirectTo(303, `/moten/${id}?klart=closed`);
+  },
+  comment: async ({ locals, params, request }) => {
+    const id = idParam(params.id);
+    const m = catalogues[locals.lang];
+    const values = { body: String((await request.formData()).get('body') ?? '').trim() };
+    if (!values.body) return fail(400, { action: 'comment', message: m.formHasErrors, fields: { body: m.errRequired }, values });
+    const res = await locals.api.polls.comment(id, values);
+    if (!res.ok) {
+      const failure = failFromApi(res.error, locals.lang, values);
+      return fail(failure.status, { ...failure.data, action: 'comment' });
+    }
+    redirectTo(303, `/moten/${id}?klart=comment#kommentarer`);
   },
 };

@@ -1,4 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
+import { homeLocal } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates } from '$lib/server/auth';
 import { checkedValues } from '$lib/server/choices';
@@ -17,7 +18,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   if (!locals.user) redirectTo(303, `/logga-in?tillbaka=${encodeURIComponent(url.pathname)}`);
   if (!coordinates(locals.user)) error(403, catalogues[locals.lang].pollsForCoordinators);
   const ref = await reference(locals.api);
-  return { clusters: actingClusters(locals.user), allClusters: ref.clusters, slotInputs: SLOT_INPUTS };
+  // Past times are refused; `min` lets the browser say so before the post (polls are in Swedish time).
+  return { clusters: actingClusters(locals.user), allClusters: ref.clusters, slotInputs: SLOT_INPUTS, minLocal: homeLocal(new Date()) };
 };
 
 export const actions: Actions = {

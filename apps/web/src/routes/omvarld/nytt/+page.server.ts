@@ -1,4 +1,5 @@
 import { error, fail } from '@sveltejs/kit';
+import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { actingClusters, coordinates, requireUser } from '$lib/server/auth';
 import { failFromApi } from '$lib/server/field-errors';
@@ -11,7 +12,13 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireUser(locals, url);
   if (!coordinates(user)) error(403, catalogues[locals.lang].horizonForCoordinators);
   const ref = await reference(locals.api);
-  return { clusters: actingClusters(user), secretariat: user.actsForNetwork, themes: themeOptions(ref.themes, locals.lang) };
+  return {
+    clusters: actingClusters(user),
+    secretariat: user.actsForNetwork,
+    themes: themeOptions(ref.themes, locals.lang),
+    // A deadline before today is refused; `min` lets the browser say so first.
+    minDate: homeToday(),
+  };
 };
 
 export const actions: Actions = {

@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, failFromApi } from '$lib/server/field-errors';
@@ -14,7 +15,11 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const [res, ref] = await Promise.all([locals.api.horizon.get(id), reference(locals.api)]);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   if (!res.data.canEdit) redirectTo(303, `/omvarld/${id}`);
-  return { item: res.data, values: horizonValues(res.data), themes: themeOptions(ref.themes, locals.lang) };
+  const values = horizonValues(res.data);
+  // A past deadline the item already has may stay (core keeps it); any other must be today or later.
+  const today = homeToday();
+  const minDate = values.deadline && values.deadline < today ? values.deadline : today;
+  return { item: res.data, values, themes: themeOptions(ref.themes, locals.lang), minDate };
 };
 
 export const actions: Actions = {
