@@ -1,4 +1,5 @@
 import {
+  type Answer,
   type AttendeeList,
   LIMITS,
   type RegistrationBody,
@@ -22,6 +23,8 @@ import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
+import { eventQuestionList } from '../events/event-questions.ts';
+import { answersOf, answerText, checkAnswers, eraseAnswers, saveAnswers } from './answers.ts';
 import { icsAttachment, registrationMail, withCalendar, type RegistrationMailKind } from './registration-mail.ts';
 
 type DbOrTx = Db | Tx;
@@ -50,7 +53,8 @@ function waitlistPosition(db: DbOrTx, r: Registration): number | null {
   return row?.n ?? null;
 }
 
-function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
+/** `answers`: the registration's answers when the caller read them for many at once (answersOf); read here otherwise. */
+function view(db: DbOrTx, r: Registration, e: Event, answers?: Answer[]): RegistrationView {
   const county =
     r.countyId !== null
       ? db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get()
@@ -75,6 +79,7 @@ function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
     consentAt: r.consentAt.toISOString(),
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
+    answers: answers ?? answersOf(db, [r.id]).get(r.id) ?? [],
     event: {
       id: e.id,
       title: e.title,
@@ -234,7 +239,12 @@ export function notify(
 
 // ---- Participant actions ----
 
-function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; countyId: number | null; clusterId: number | null } {
+/** Checks the fields, and the answers against `questions` when given (a new registration); every problem at once. */
+function validateInput(
+  db: DbOrTx,
+  input: RegistrationInput,
+  questions?: ReturnType<typeof eventQuestionList>,
+): { email: string; countyId: number | null; clusterId: number | null; answers: ReturnType<typeof checkAnswers> } {
   const details: ErrorDetail[] = [];
   const email = normaliseEmail(input.email);
   if (!singleLine(input.name, LIMITS.name)) details.push({ field: 'name', code: 'required', message: 'your name is required' });
@@ -258,6 +268,7 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
   for (const field of ['dietaryNeeds', 'accessibilityNeeds'] as const)
     if (codePointLength(input[field] ?? '') > LIMITS.needs)
       details.push({ field, code: 'too_long', message: `at most ${LIMITS.needs} characters`, params: { max: LIMITS.needs } });
+  const answers = questions ? checkAnswers(questions, input.answers ?? [], details) : new Map();
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -265,7 +276,7 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
       `The registration has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
       details,
     );
-  return { email, countyId, clusterId };
+  return { email, countyId, clusterId, answers };
 }
 
 const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.trim(), max) || null : null);
@@ -275,9 +286,11 @@ const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.
  * taking one can never interleave with another registration: with N seats, never more than N
  * are confirmed. The same email twice returns the existing registration (and mails its link to
  * that address) instead of taking a second seat. A new registration raises registration.created.
+ * Answers to the event's own questions are checked by checkAnswers (answers.ts): 400
+ * invalid_registration with a detail per question (`answers/<question id>`).
  */
 export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
-  const { email, countyId, clusterId } = validateInput(db, input);
+  const { email, countyId, clusterId, answers } = validateInput(db, input, eventQuestionList(db, eventId));
   return db.transaction(
     (tx) => {
       const e = eventRow(tx, eventId);
@@ -300,6 +313,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
           cluster: null,
           dietaryNeeds: null,
           accessibilityNeeds: null,
+          answers: [],
         };
         return { registration: { ...view(tx, existing, e), ...personal }, token: null, manageUrl: null, created: false };
       }
@@ -331,6 +345,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
       const row = existing
         ? tx.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning().get()
         : tx.insert(registrations).values(values).returning().get();
+      saveAnswers(tx, row.id, answers);
       const v = view(tx, row, e);
       notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });
       emit(tx, 'registration.created', {
@@ -485,6 +500,7 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
         })
         .where(eq(registrations.id, r.id))
         .run();
+      eraseAnswers(tx, [r.id]);
       const base = { actorId: null, clusterIds: organisingClusterIds(tx, e.id), now, registrationId: r.id, eventId: e.id };
       if (active && r.status !== 'cancelled') emit(tx, 'registration.cancelled', { ...base, previousStatus: r.status });
       emit(tx, 'registration.erased', base);
@@ -517,13 +533,18 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
       asc(registrations.id),
     )
     .all();
-  const attendees = rows.map((r) => view(db, r, e));
+  const answers = answersOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  const attendees = rows.map((r) => view(db, r, e, answers.get(r.id) ?? []));
   return {
     capacity: e.capacity,
     confirmed: attendees.filter((a) => a.status === 'confirmed').length,
     waitlisted: attendees.filter((a) => a.status === 'waitlisted').length,
     cancelled: attendees.filter((a) => a.status === 'cancelled').length,
     checkedIn: attendees.filter((a) => a.checkedInAt).length,
+    questions: eventQuestionList(db, eventId),
     attendees,
   };
 }
@@ -551,6 +572,7 @@ export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang:
     col.accessibilityNeeds,
     col.checkedIn,
     col.registered,
+    ...list.questions.map((q) => q.label),
   ];
   const rows = list.attendees.map((a) =>
     [
@@ -565,6 +587,7 @@ export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang:
       a.accessibilityNeeds ?? '',
       a.checkedInAt ?? '',
       a.createdAt,
+      ...list.questions.map((q) => answerText(a.answers.find((x) => x.question === q.id)?.value, lang)),
     ].map(neutraliseCell),
   );
   // A BOM so that spreadsheet programs read the UTF-8 (å, ä, ö) correctly. A field with a line
@@ -681,5 +704,6 @@ export function anonymiseExpired(db: Db, months: number, now = new Date()): numb
       .where(inArray(registrations.id, ids.slice(i, i + 500)))
       .run();
   }
+  eraseAnswers(db, ids);
   return ids.length;
 }

@@ -2,8 +2,8 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 import { events } from './events.ts';
 import { registrations } from './registrations.ts';
 
-export const QUESTION_KINDS = ['short_text', 'long_text', 'single_choice', 'multiple_choice', 'yes_no'] as const;
-export type QuestionKind = (typeof QUESTION_KINDS)[number];
+export const REGISTRATION_QUESTION_KINDS = ['short_text', 'long_text', 'single_choice', 'multiple_choice', 'yes_no'] as const;
+export type RegistrationQuestionKind = (typeof REGISTRATION_QUESTION_KINDS)[number];
 
 /**
  * An organiser's own question on an event's registration form. The id stays when the question
@@ -19,7 +19,7 @@ export const eventQuestions = sqliteTable(
       .references(() => events.id, { onDelete: 'cascade' }),
     /** Order on the form, 0-based. */
     position: integer('position').notNull(),
-    kind: text('kind', { enum: QUESTION_KINDS }).notNull(),
+    kind: text('kind', { enum: REGISTRATION_QUESTION_KINDS }).notNull(),
     label: text('label').notNull(),
     required: integer('required', { mode: 'boolean' }).notNull().default(false),
     /** The offered choices of a single or multiple choice question, as the organiser typed them; empty otherwise. */
