@@ -46,7 +46,8 @@ export function copyEvent(db: Db, actor: Actor | null, id: number, body: CopyEve
     .where(eq(eventThemes.eventId, id))
     .all()
     .map((t) => t.slug);
-  const county = row.countyId === null ? null : db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, row.countyId)).get();
+  const county =
+    row.countyId === null ? null : db.select({ slug: counties.slug }).from(counties).where(eq(counties.id, row.countyId)).get();
   const fields = fieldsOf(row, themeSlugs, county?.slug ?? null);
 
   const field = row.allDay ? 'startDate' : 'start';

@@ -94,7 +94,11 @@ export function answersOf(db: DbOrTx, registrationIds: readonly number[]): Map<n
   const out = new Map<number, Answer[]>();
   for (let i = 0; i < registrationIds.length; i += 500) {
     const rows = db
-      .select({ registrationId: registrationAnswers.registrationId, question: registrationAnswers.questionId, value: registrationAnswers.value })
+      .select({
+        registrationId: registrationAnswers.registrationId,
+        question: registrationAnswers.questionId,
+        value: registrationAnswers.value,
+      })
       .from(registrationAnswers)
       .innerJoin(eventQuestions, eq(eventQuestions.id, registrationAnswers.questionId))
       .where(inArray(registrationAnswers.registrationId, registrationIds.slice(i, i + 500)))
