@@ -107,12 +107,12 @@ describe('setting the questions', () => {
   });
 
   it.each([
-    ['admin', () => admin, 'allowed'],
-    ['lead coordinator', () => lead, 'allowed'],
-    ['co-host coordinator', () => cohost, 'allowed'],
-    ['other coordinator', () => other, 'forbidden'],
-    ['participant', () => participant, 'forbidden'],
-    ['anonymous', () => null, 'unauthenticated'],
+    ['admin', (): Actor | null => admin, 'allowed'],
+    ['lead coordinator', (): Actor | null => lead, 'allowed'],
+    ['co-host coordinator', (): Actor | null => cohost, 'allowed'],
+    ['other coordinator', (): Actor | null => other, 'forbidden'],
+    ['participant', (): Actor | null => participant, 'forbidden'],
+    ['anonymous', (): Actor | null => null, 'unauthenticated'],
   ] as const)('on a published event: %s → %s', (_role, who, expected) => {
     const id = makeEvent();
     const before = snapshot();
@@ -482,12 +482,12 @@ describe('copying an event', () => {
   });
 
   it.each([
-    ['admin', () => admin, 'allowed'],
-    ['lead coordinator', () => lead, 'allowed'],
-    ['co-host coordinator', () => cohost, 'forbidden'],
-    ['other coordinator', () => other, 'forbidden'],
-    ['participant', () => participant, 'forbidden'],
-    ['anonymous', () => null, 'unauthenticated'],
+    ['admin', (): Actor | null => admin, 'allowed'],
+    ['lead coordinator', (): Actor | null => lead, 'allowed'],
+    ['co-host coordinator', (): Actor | null => cohost, 'forbidden'],
+    ['other coordinator', (): Actor | null => other, 'forbidden'],
+    ['participant', (): Actor | null => participant, 'forbidden'],
+    ['anonymous', (): Actor | null => null, 'unauthenticated'],
   ] as const)('of a published event: %s → %s', (_role, who, expected) => {
     const id = makeEvent();
     const before = t.db.select().from(events).all().length;
