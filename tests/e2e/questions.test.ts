@@ -68,10 +68,26 @@ afterAll(async () => {
 
 const url = (path: string) => `${server.url}${path}`;
 
+/**
+ * The page fits a 320-px phone without sideways scrolling (the viewport is restored after), and
+ * passes axe-core, run as the admin in a browser with JavaScript (axe is a script).
+ */
+async function fitsPhone(p: Page) {
+  const before = p.viewportSize();
+  await p.setViewportSize({ width: 320, height: 640 });
+  expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  if (before) await p.setViewportSize(before);
+  const checker = await adminBrowser.context.newPage();
+  await checker.goto(p.url());
+  expect(await axeViolations(checker)).toEqual([]);
+  await checker.close();
+}
+
 describe('registration questions on a copied event', () => {
   it('the coordinator copies the event to a new date, adds two questions and publishes the copy', async () => {
     await coord.goto(url(`/evenemang/${originalId}`));
     await coord.getByRole('link', { name: 'Kopiera evenemanget' }).click();
+    await fitsPhone(coord);
     await coord.getByLabel('Kopian börjar').fill(`${YEAR + 1}-03-09T13:00`);
     await coord.getByRole('button', { name: 'Skapa kopian' }).click();
     await coord.waitForURL(/\/evenemang\/\d+$/);
@@ -80,6 +96,7 @@ describe('registration questions on a copied event', () => {
     await expect(coord.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(TITLE);
 
     await coord.getByRole('link', { name: 'Frågor vid anmälan' }).click();
+    await fitsPhone(coord);
     const row = (n: number) => coord.getByRole('group', { name: `Fråga ${n}`, exact: true });
     await row(1).getByLabel('Frågans text').fill('Vilket pass väljer du?');
     await row(1).getByLabel('Typ av svar').selectOption('single_choice');

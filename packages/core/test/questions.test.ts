@@ -107,13 +107,13 @@ describe('setting the questions', () => {
   });
 
   it.each([
-    ['admin', (): Actor | null => admin, 'allowed'],
-    ['lead coordinator', (): Actor | null => lead, 'allowed'],
-    ['co-host coordinator', (): Actor | null => cohost, 'allowed'],
-    ['other coordinator', (): Actor | null => other, 'forbidden'],
-    ['participant', (): Actor | null => participant, 'forbidden'],
-    ['anonymous', (): Actor | null => null, 'unauthenticated'],
-  ] as const)('on a published event: %s → %s', (_role, who, expected) => {
+    ['admin', 'allowed', (): Actor | null => admin],
+    ['lead coordinator', 'allowed', (): Actor | null => lead],
+    ['co-host coordinator', 'allowed', (): Actor | null => cohost],
+    ['other coordinator', 'forbidden', (): Actor | null => other],
+    ['participant', 'forbidden', (): Actor | null => participant],
+    ['anonymous', 'unauthenticated', (): Actor | null => null],
+  ] as const)('on a published event: %s → %s', (_role, expected, who) => {
     const id = makeEvent();
     const before = snapshot();
     expect(outcome(() => setQuestions(t.db, who(), id, { questions: FOUR }))).toBe(expected);
@@ -482,13 +482,13 @@ describe('copying an event', () => {
   });
 
   it.each([
-    ['admin', (): Actor | null => admin, 'allowed'],
-    ['lead coordinator', (): Actor | null => lead, 'allowed'],
-    ['co-host coordinator', (): Actor | null => cohost, 'forbidden'],
-    ['other coordinator', (): Actor | null => other, 'forbidden'],
-    ['participant', (): Actor | null => participant, 'forbidden'],
-    ['anonymous', (): Actor | null => null, 'unauthenticated'],
-  ] as const)('of a published event: %s → %s', (_role, who, expected) => {
+    ['admin', 'allowed', (): Actor | null => admin],
+    ['lead coordinator', 'allowed', (): Actor | null => lead],
+    ['co-host coordinator', 'forbidden', (): Actor | null => cohost],
+    ['other coordinator', 'forbidden', (): Actor | null => other],
+    ['participant', 'forbidden', (): Actor | null => participant],
+    ['anonymous', 'unauthenticated', (): Actor | null => null],
+  ] as const)('of a published event: %s → %s', (_role, expected, who) => {
     const id = makeEvent();
     const before = t.db.select().from(events).all().length;
     expect(outcome(() => copyEvent(t.db, who(), id, { start: '2031-06-09T13:00' }, NOW))).toBe(expected);
