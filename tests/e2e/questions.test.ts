@@ -90,8 +90,9 @@ describe('registration questions on a copied event', () => {
     await fitsPhone(coord);
     await coord.getByLabel('Kopian börjar').fill(`${YEAR + 1}-03-09T13:00`);
     await coord.getByRole('button', { name: 'Skapa kopian' }).click();
-    await coord.waitForURL(/\/evenemang\/\d+$/);
-    copyId = Number(/\/evenemang\/(\d+)$/.exec(coord.url())![1]);
+    await coord.waitForURL(/\/evenemang\/\d+\?klart=copied$/);
+    copyId = Number(/\/evenemang\/(\d+)\?/.exec(coord.url())![1]);
+    await expect(coord.getByRole('status').first().textContent()).resolves.toContain('Kopian är skapad som utkast');
     expect(copyId).not.toBe(originalId);
     await expect(coord.getByRole('heading', { level: 1 }).textContent()).resolves.toContain(TITLE);
 
@@ -139,6 +140,17 @@ describe('registration questions on a copied event', () => {
     expect(await axeViolations(p)).toEqual([]);
 
     await farm.getByLabel('Ja').check();
+    // A choice the event does not offer (a tampered post) is refused by core, and its message
+    // (detail answers/<id>) lands next to that question.
+    const pass = p.getByRole('group', { name: 'Vilket pass väljer du?' });
+    await pass.getByLabel('Eftermiddag').evaluate((input) => {
+      (input as HTMLInputElement).value = 'Natt';
+    });
+    await p.getByRole('button', { name: /Anmäl/ }).click();
+    await expect(pass.locator('.field-error').textContent()).resolves.toBe('Välj ett alternativ i listan.');
+    expect(await p.getByRole('group', { name: 'Driver du en gård?' }).getByLabel('Ja').isChecked()).toBe(true);
+
+    await pass.getByLabel('Eftermiddag').check();
     await p.getByRole('button', { name: /Anmäl/ }).click();
     await p.waitForURL(/\/anmalan\/[\w-]+/);
     await p.close();

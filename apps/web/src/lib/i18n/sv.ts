@@ -222,10 +222,13 @@ export const sv = {
     cohost_declined: 'Medarrangör tackade nej',
     cohost_removed: 'Medarrangör borttagen',
     series_updated: 'Ändrades för serien',
+    copied: 'Skapades som kopia',
+    questions_updated: 'Frågorna vid anmälan ändrades',
   } as Record<string, string>,
   auditChanged: (fields: string) => `Ändrat: ${fields}`,
   done: {
     created: 'Evenemanget är skapat som utkast. Publicera det när det är klart.',
+    copied: 'Kopian är skapad som utkast med ny tid. Se över uppgifterna och publicera den när den är klar.',
     saved: 'Ändringarna är sparade.',
     published: 'Evenemanget är publicerat och syns i kalendern.',
     cancelled: 'Evenemanget är inställt.',

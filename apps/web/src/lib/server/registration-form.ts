@@ -87,6 +87,12 @@ export function checkRegistration(v: RegistrationValues, m: Messages, kind: 'par
   return errors;
 }
 
+/** Required questions left unanswered, by form field: checked here too so they show with the other fields' messages. */
+export function checkAnswers(v: RegistrationValues, questions: readonly Question[], m: Messages): Record<string, string> {
+  const answered = new Set(answersBody(v.answers, questions).map((a) => a.question));
+  return Object.fromEntries(questions.filter((q) => q.required && !answered.has(q.id)).map((q) => [answerField(q.id), m.errRequired]));
+}
+
 const lang = (value: string, fallback: Lang): Lang => (value === 'sv' || value === 'en' ? value : fallback);
 
 export function registrationBody(v: RegistrationValues, pageLang: Lang, questions: readonly Question[] = []) {

@@ -9,6 +9,7 @@ import { reference, themeNames } from '$lib/server/reference';
 import type { Api } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
 import {
+  checkAnswers,
   checkRegistration,
   readRegistrationForm,
   registrationBody,
@@ -109,10 +110,10 @@ export const actions: Actions = {
     const id = idParam(params.id);
     const m = catalogues[locals.lang];
     const values = readRegistrationForm(await request.formData());
-    const fields = checkRegistration(values, m, 'participant');
-    if (Object.keys(fields).length) return fail(400, { action: 'register', message: m.formHasErrors, fields, values });
     const questions = await locals.api.events.questions(id);
     if (!questions.ok) return registrationFailure(questions.error, locals.lang, 'register', values);
+    const fields = { ...checkRegistration(values, m, 'participant'), ...checkAnswers(values, questions.data, m) };
+    if (Object.keys(fields).length) return fail(400, { action: 'register', message: m.formHasErrors, fields, values });
     const res = await locals.api.registrations.register(id, registrationBody(values, locals.lang, questions.data));
     if (!res.ok) return registrationFailure(res.error, locals.lang, 'register', values);
     // An address already registered gets its link by mail; the page says no more than that.

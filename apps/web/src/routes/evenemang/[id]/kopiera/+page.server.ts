@@ -28,6 +28,6 @@ export const actions: Actions = {
     if (!given) return fail(400, { message: m.formHasErrors, fields: { [allDay ? 'startDate' : 'start']: m.errRequired }, values });
     const res = await locals.api.events.copy(id, allDay ? { startDate: given } : { start: given });
     if (!res.ok) return failFromApi(res.error, locals.lang, values);
-    redirectTo(303, `/evenemang/${res.data.event.id}`);
+    redirectTo(303, `/evenemang/${res.data.event.id}?klart=copied`);
   },
 };
