@@ -153,6 +153,10 @@ describe('registration questions on a copied event', () => {
     await pass.getByLabel('Eftermiddag').check();
     await p.getByRole('button', { name: /Anmäl/ }).click();
     await p.waitForURL(/\/anmalan\/[\w-]+/);
+    // The participant's own page shows the answers with the questions as asked.
+    const details = (await p.locator('dl.facts').textContent()) ?? '';
+    expect(details).toMatch(/Vilket pass väljer du\?\s*Eftermiddag/);
+    expect(details).toMatch(/Driver du en gård\?\s*Ja/);
     await p.close();
   });
 
