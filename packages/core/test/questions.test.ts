@@ -198,7 +198,7 @@ describe('setting the questions', () => {
     expect(snapshot()).toBe(before);
   });
 
-  it('keeps the answers to the questions that remain, drops those of removed questions and of a question whose kind changed', () => {
+  it('keeps the answers to the questions that remain; those of removed questions go, and of a question whose kind changed (a new question)', () => {
     const { id, qs } = withQuestions();
     const r = register(
       t.db,
@@ -223,6 +223,9 @@ describe('setting the questions', () => {
     });
     const list = listAttendees(t.db, lead, id);
     expect(list.questions.map((q) => q.label)).toEqual(['Pass', 'Driver du en gård?', 'Fakturareferens', 'Ny fråga']);
+    // Kept questions keep their ids; the one whose kind changed is a new question.
+    expect(list.questions.slice(0, 2).map((q) => q.id)).toEqual([qs[0]!.id, qs[2]!.id]);
+    expect(list.questions[2]!.id).not.toBe(qs[3]!.id);
     expect(list.attendees.find((a) => a.id === r.registration.id)?.answers).toEqual([
       { question: qs[0]!.id, value: 'Förmiddag' },
       { question: qs[2]!.id, value: true },

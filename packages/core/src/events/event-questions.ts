@@ -129,9 +129,10 @@ function checkQuestions(body: QuestionsBody, existingIds: ReadonlySet<number>): 
 /**
  * Replaces an event's registration questions with `body.questions`, in that order, for its
  * organisers (canManageEvent; 401, 404 for a draft they may not see, else 403), until it is
- * cancelled (409 event_cancelled). A question given with its `id` keeps its answers; one left out
- * is deleted with its answers; a question whose kind changes loses its answers (they no longer
- * fit it). Answers naming a choice that was renamed keep the old wording. Validation: see
+ * cancelled (409 event_cancelled). A question given with its `id` keeps its id and answers; one
+ * left out is deleted with its answers; a question whose kind changes becomes a new question with
+ * a new id, without the old answers (they no longer fit it). Answers naming a choice that was
+ * renamed keep the old wording. Validation: see
  * checkQuestions (400 invalid_questions). Recorded in the event's audit log.
  */
 export function setQuestions(db: Db, actor: Actor | null, eventId: number, body: QuestionsBody, now = new Date()): Question[] {
@@ -145,22 +146,22 @@ export function setQuestions(db: Db, actor: Actor | null, eventId: number, body:
   if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot be changed');
   const before = db.select().from(eventQuestions).where(eq(eventQuestions.eventId, eventId)).all();
   const next = checkQuestions(body, new Set(before.map((q) => q.id)));
+  // A question whose kind changes is a new question: its answers no longer fit it, and go with the old one.
+  const keeps = (q: CheckedQuestion): q is CheckedQuestion & { id: number } =>
+    q.id !== undefined && before.find((b) => b.id === q.id)?.kind === q.kind;
   db.transaction((tx) => {
-    const kept = next.flatMap((q) => (q.id === undefined ? [] : [q.id]));
+    const kept = next.filter(keeps).map((q) => q.id);
+    // Answers to the questions that go are deleted with them (ON DELETE CASCADE).
     tx.delete(eventQuestions)
       .where(and(eq(eventQuestions.eventId, eventId), kept.length ? notInArray(eventQuestions.id, kept) : undefined))
       .run();
     next.forEach((q, position) => {
       const values = { kind: q.kind, label: q.label, required: q.required, choices: q.choices, position };
-      if (q.id === undefined) {
+      if (keeps(q)) tx.update(eventQuestions).set(values).where(eq(eventQuestions.id, q.id)).run();
+      else
         tx.insert(eventQuestions)
           .values({ eventId, ...values })
           .run();
-        return;
-      }
-      const old = before.find((b) => b.id === q.id);
-      if (old && old.kind !== q.kind) tx.delete(registrationAnswers).where(eq(registrationAnswers.questionId, q.id)).run();
-      tx.update(eventQuestions).set(values).where(eq(eventQuestions.id, q.id)).run();
     });
     const labels = (qs: { label: string }[]) => qs.map((q) => q.label);
     tx.insert(eventAudit)
