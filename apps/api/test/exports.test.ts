@@ -206,3 +206,74 @@ describe('the report for Excel', () => {
     expectError(await t.inject({ method: 'GET', url: `/api/reports/xlsx?${range}` }), 401);
   });
 });
+
+describe('the answers to the registration questions in the exports', () => {
+  // Another year than the report's, so the report above counts the same events.
+  const LATER = YEAR + 1;
+  let qEvent = 0;
+
+  beforeAll(async () => {
+    const created = await t.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: bearer(lead.token),
+      payload: eventInput({ start: `${LATER}-03-10T09:00`, end: `${LATER}-03-10T12:00` }),
+    });
+    qEvent = (created.json() as { event: { id: number } }).event.id;
+    const set = await t.inject({
+      method: 'PUT',
+      url: `/api/events/${qEvent}/questions`,
+      headers: bearer(lead.token),
+      payload: {
+        questions: [
+          { kind: 'single_choice', label: 'Pass; förmiddag eller eftermiddag?', required: true, choices: ['Förmiddag', 'Eftermiddag'] },
+          { kind: 'multiple_choice', label: 'Måltider', choices: ['Lunch', 'Fika'] },
+          { kind: 'yes_no', label: 'Driver du en gård?' },
+          { kind: 'long_text', label: '=Övrigt' },
+        ],
+      },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    const qs = set.json() as { id: number }[];
+    expect((await t.inject({ method: 'POST', url: `/api/events/${qEvent}/publish`, headers: bearer(lead.token) })).statusCode).toBe(200);
+    const answers = [
+      [
+        { question: qs[0]!.id, value: 'Förmiddag' },
+        { question: qs[1]!.id, value: ['Lunch', 'Fika'] },
+        { question: qs[2]!.id, value: true },
+        { question: qs[3]!.id, value: 'Rad ett\nRad två' },
+      ],
+      [
+        { question: qs[0]!.id, value: 'Eftermiddag' },
+        { question: qs[2]!.id, value: false },
+      ],
+    ];
+    for (const [i, a] of answers.entries()) {
+      const res = await t.inject({
+        method: 'POST',
+        url: `/api/events/${qEvent}/registrations`,
+        payload: { name: `Q ${i}`, email: `q${i}@example.se`, organisation: 'Gården AB', consent: true, answers: a },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+  });
+
+  it('CSV: one column per question after the standard ones, headed by its label; yes/no as words in the language asked for', async () => {
+    const rows = readCsv((await get(`/api/events/${qEvent}/registrations.excel.csv`)).body);
+    for (const r of rows) expect(r).toHaveLength(15);
+    expect(rows[0]!.slice(11)).toEqual(['Pass; förmiddag eller eftermiddag?', 'Måltider', 'Driver du en gård?', "'=Övrigt"]);
+    const byEmail = (rs: string[][], email: string) => rs.find((r) => r[3] === email)!.slice(11);
+    expect(byEmail(rows, 'q0@example.se')).toEqual(['Förmiddag', 'Lunch, Fika', 'Ja', 'Rad ett\nRad två']);
+    expect(byEmail(rows, 'q1@example.se')).toEqual(['Eftermiddag', '', 'Nej', '']);
+    const en = readCsv((await get(`/api/events/${qEvent}/registrations.excel.csv?lang=en`)).body);
+    expect(byEmail(en, 'q0@example.se')[2]).toBe('Yes');
+    expect(byEmail(en, 'q1@example.se')[2]).toBe('No');
+  });
+
+  it('.xlsx: exceljs reads the question columns and the answers back as text', async () => {
+    const { rows } = await readXlsx((await get(`/api/events/${qEvent}/registrations.xlsx`)).rawPayload);
+    expect(rows[0]!.slice(11)).toEqual(['Pass; förmiddag eller eftermiddag?', 'Måltider', 'Driver du en gård?', '=Övrigt']);
+    const anna = rows.find((r) => r[3] === 'q0@example.se')!;
+    expect(anna.slice(11)).toEqual(['Förmiddag', 'Lunch, Fika', 'Ja', 'Rad ett\nRad två']);
+  });
+});

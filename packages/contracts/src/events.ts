@@ -109,6 +109,7 @@ export const Event = Type.Object({
   canCancel: Type.Boolean({ description: 'may cancel: manages the event and it is not cancelled' }),
   canDelete: Type.Boolean({ description: 'may delete: a draft for its organisers, any event for an admin' }),
   canSeeAttendees: Type.Boolean({ description: 'may list the registrations and download them' }),
+  canCopy: Type.Boolean({ description: 'may copy the event into a new draft (the lead cluster coordinators and admins)' }),
   canAnswerAs: Type.Array(NamedRef, { description: 'invited co-hosts whose invitation I may accept or decline' }),
   inviteOptions: Type.Array(NamedRef, { description: 'clusters I may invite as co-hosts now (empty in lists)' }),
   announceAs: Type.Array(NamedRef, { description: 'organising clusters I may mail and share the announcement for' }),

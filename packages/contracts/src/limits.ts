@@ -59,6 +59,14 @@ export const LIMITS = {
   token: 100,
   tokenMin: 20,
   listUnsubscribe: 100,
+  /** The wording of an organiser's registration question. */
+  questionLabel: 300,
+  /** One offered choice of a choice question. */
+  questionChoice: 200,
+  /** A short text answer to a registration question. */
+  shortAnswer: 300,
+  /** A long text answer to a registration question. */
+  longAnswer: 2000,
 
   // ---- Texts core writes itself, in code points ----
   /** A mail subject after flattening (long enough for the longest prefix and title). */
@@ -77,6 +85,10 @@ export const LIMITS = {
   followedThemes: 10,
   /** Clusters named in one request (invited, shared with, followed, coordinated). */
   clusters: 30,
+  /** An event's own registration questions. */
+  questions: 20,
+  /** Choices of one choice question. */
+  questionChoices: 20,
   /** Candidate times of a poll. */
   pollSlots: 30,
   /** The length of the meeting a poll plans, in minutes. */

@@ -28,6 +28,7 @@ export const PersonalData = Type.Object({
       checkedInAt: Nullable(IsoDateTime),
       reminderSentAt: Nullable(IsoDateTime),
       cancelledAt: Nullable(IsoDateTime),
+      answers: Type.Array(Type.Object({ question: Type.String(), answer: Type.String() })),
     }),
   ),
   subscriptions: Type.Array(

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox';
 import { Id, Lang, NamedRef, Slug, StrictObject, Token } from './common.ts';
 import { EventStatus } from './events.ts';
 import { LIMITS } from './limits.ts';
+import { Answer, Answers, Question } from './questions.ts';
 
 const N = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -16,6 +17,7 @@ export const RegistrationBody = StrictObject({
   consent: Type.Boolean({ description: 'must be true: the participant agrees to the storing of their data' }),
   newsletter: Type.Optional(Type.Boolean()),
   language: Type.Optional(Lang),
+  answers: Type.Optional(Answers),
 });
 export type RegistrationBody = Static<typeof RegistrationBody>;
 
@@ -47,6 +49,7 @@ export const Registration = Type.Object({
   consentAt: Type.String(),
   checkedInAt: N(Type.String()),
   createdAt: Type.String(),
+  answers: Type.Array(Answer, { description: "answers to the event's own questions that still exist" }),
   event: Type.Object({
     id: Type.Integer(),
     title: Type.String(),
@@ -87,6 +90,7 @@ export const AttendeeList = Type.Object({
   waitlisted: Type.Integer(),
   cancelled: Type.Integer(),
   checkedIn: Type.Integer(),
+  questions: Type.Array(Question, { description: "the event's own questions, in form order" }),
   attendees: Type.Array(Registration),
 });
 export type AttendeeList = Static<typeof AttendeeList>;

@@ -67,3 +67,11 @@ export function announcingClusters<T extends OrganiserRef>(actor: Actor | null, 
     organisers.filter((o) => o.role === 'lead' || o.status === 'accepted'),
   );
 }
+
+/**
+ * Copying makes a new event led by the same cluster, so it is for those who may create events
+ * for that cluster: the lead's coordinators and admins (as canInviteCohosts).
+ */
+export function canCopyEvent(actor: Actor | null, organisers: readonly OrganiserRef[]): boolean {
+  return canInviteCohosts(actor, organisers);
+}

@@ -6,6 +6,7 @@ import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
 import {
   announcingClusters,
+  canCopyEvent,
   canDeleteEvent,
   canInviteCohosts,
   canManageEvent,
@@ -129,6 +130,7 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
     canCancel: manages && row.status !== 'cancelled',
     canDelete: canDeleteEvent(actor, row.status, refs),
     canSeeAttendees: manages,
+    canCopy: canCopyEvent(actor, refs),
     canAnswerAs: cohostInvitationsToAnswer(actor, row.status, orgs).map(named),
     inviteOptions,
     announceAs: announcingClusters(actor, row.status, orgs).map(named),

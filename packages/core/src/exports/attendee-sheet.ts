@@ -1,5 +1,6 @@
 import type { Db } from '@samverka/db';
 import type { Actor } from '../access.ts';
+import { answerText } from '../registrations/answers.ts';
 import { filterAttendees, type AttendeeFilter } from '../registrations/attendee-filter.ts';
 import { listAttendees } from '../registrations/registration-service.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
@@ -9,6 +10,8 @@ import type { LocalDateTime, Sheet } from './spreadsheet.ts';
 /**
  * The organisers' attendee list as a spreadsheet in the reader's language: statuses as words
  * ("Bekräftad"), check-in and registration times as wall-clock times in the event's own zone,
+ * then one column per registration question of the event, headed by its label as the organisers
+ * wrote it (yes/no answers as words in `lang`, several choices joined by ", "),
  * optionally narrowed as the list page narrows it. Access as listAttendees (organisers and
  * admins; 401/403/404 otherwise).
  */
@@ -33,6 +36,7 @@ export function attendeeSheet(db: Db, actor: Actor | null, eventId: number, lang
       { header: col.accessibilityNeeds, width: 24 },
       { header: col.checkedIn, width: 17 },
       { header: col.registered, width: 17 },
+      ...list.questions.map((q) => ({ header: q.label, width: q.kind === 'long_text' ? 40 : 24 })),
     ],
     rows: filterAttendees(list.attendees, filter).map((a) => [
       t.registrationStatus[a.status],
@@ -46,6 +50,7 @@ export function attendeeSheet(db: Db, actor: Actor | null, eventId: number, lang
       a.accessibilityNeeds,
       local(a.checkedInAt),
       local(a.createdAt),
+      ...list.questions.map((q) => answerText(a.answers.find((x) => x.question === q.id)?.value, lang) || null),
     ]),
   };
 }

@@ -11,7 +11,9 @@ import {
   type Db,
 } from '@samverka/db';
 import { DomainError } from '../errors.ts';
+import { eventQuestionList } from '../events/event-questions.ts';
 import { mailsTo, type StoredMail } from '../outbox/retention.ts';
+import { answersOf, answerText } from './answers.ts';
 
 export interface PersonalDataExport {
   /** ISO 8601 time of the export. */
@@ -37,6 +39,8 @@ export interface PersonalDataExport {
     checkedInAt: string | null;
     reminderSentAt: string | null;
     cancelledAt: string | null;
+    /** Answers to the event's own questions: the question as asked and the answer as given (yes/no in the registration's language). */
+    answers: { question: string; answer: string }[];
   }[];
   /** The subscription to invitations and newsletters held by the address, if any. */
   subscriptions: {
@@ -77,6 +81,12 @@ export function exportPersonalData(db: Db, token: string, now = new Date()): Per
     .where(eq(registrations.email, email))
     .orderBy(asc(registrations.createdAt), asc(registrations.id))
     .all();
+  const answers = answersOf(
+    db,
+    regs.map(({ r }) => r.id),
+  );
+  const labels = new Map<number, string>();
+  for (const eventId of new Set(regs.map(({ r }) => r.eventId))) for (const q of eventQuestionList(db, eventId)) labels.set(q.id, q.label);
   const subs = db.select().from(subscribers).where(eq(subscribers.email, email)).all();
   return {
     exportedAt: now.toISOString(),
@@ -100,6 +110,7 @@ export function exportPersonalData(db: Db, token: string, now = new Date()): Per
       checkedInAt: iso(r.checkedInAt),
       reminderSentAt: iso(r.reminderSentAt),
       cancelledAt: iso(r.cancelledAt),
+      answers: (answers.get(r.id) ?? []).map((x) => ({ question: labels.get(x.question) ?? '', answer: answerText(x.value, r.language) })),
     })),
     subscriptions: subs.map((s) => ({
       language: s.language,

@@ -1,4 +1,5 @@
 import {
+  type Answer,
   type AttendeeList,
   LIMITS,
   type RegistrationBody,
@@ -36,6 +37,8 @@ import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
 import { calendarMethod, icsAttachment, registrationMail, type RegistrationMailKind } from './registration-mail.ts';
 import { takeRepeatMailSlot } from '../outbox/throttle.ts';
+import { eventQuestionList } from '../events/event-questions.ts';
+import { answersOf, answerText, checkAnswers, eraseAnswers, saveAnswers } from './answers.ts';
 
 type DbOrTx = Db | Tx;
 
@@ -88,7 +91,10 @@ function lookupsFor(db: DbOrTx, eventId: number): ViewLookups {
   };
 }
 
-function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups): RegistrationView {
+/**
+ * `lookups` and `answers`: what the caller read once for a whole list (lookupsFor, answersOf); read here otherwise.
+ */
+function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups, answers?: Answer[]): RegistrationView {
   const county =
     r.countyId === null
       ? undefined
@@ -121,6 +127,7 @@ function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups): Reg
     consentAt: r.consentAt.toISOString(),
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
+    answers: answers ?? answersOf(db, [r.id]).get(r.id) ?? [],
     event: {
       id: e.id,
       title: e.title,
@@ -339,7 +346,12 @@ export function withdrawInvitation(db: DbOrTx, r: Registration, e: Event, now: D
 
 // ---- Participant actions ----
 
-function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; countyId: number | null; clusterId: number | null } {
+/** Checks the fields, and the answers against `questions` when given (a new registration); every problem at once. */
+function validateInput(
+  db: DbOrTx,
+  input: RegistrationInput,
+  questions?: ReturnType<typeof eventQuestionList>,
+): { email: string; countyId: number | null; clusterId: number | null; answers: ReturnType<typeof checkAnswers> } {
   const details: ErrorDetail[] = [];
   const email = normaliseEmail(input.email);
   if (!singleLine(input.name, LIMITS.name)) details.push({ field: 'name', code: 'required', message: 'your name is required' });
@@ -363,6 +375,7 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
   for (const field of ['dietaryNeeds', 'accessibilityNeeds'] as const)
     if (codePointLength(input[field] ?? '') > LIMITS.needs)
       details.push({ field, code: 'too_long', message: `at most ${LIMITS.needs} characters`, params: { max: LIMITS.needs } });
+  const answers = questions ? checkAnswers(questions, input.answers ?? [], details) : new Map();
   if (details.length)
     throw new DomainError(
       'invalid',
@@ -370,7 +383,7 @@ function validateInput(db: DbOrTx, input: RegistrationInput): { email: string; c
       `The registration has invalid fields: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
       details,
     );
-  return { email, countyId, clusterId };
+  return { email, countyId, clusterId, answers };
 }
 
 const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.trim(), max) || null : null);
@@ -380,9 +393,11 @@ const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.
  * taking one can never interleave with another registration: with N seats, never more than N
  * are confirmed. The same email twice returns the existing registration (and mails its link to
  * that address) instead of taking a second seat. A new registration raises registration.created.
+ * Answers to the event's own questions are checked by checkAnswers (answers.ts): 400
+ * invalid_registration with a detail per question (`answers/<question id>`).
  */
 export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
-  const { email, countyId, clusterId } = validateInput(db, input);
+  const { email, countyId, clusterId, answers } = validateInput(db, input, eventQuestionList(db, eventId));
   return db.transaction(
     (tx) => {
       const e = eventRow(tx, eventId);
@@ -406,6 +421,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
           cluster: null,
           dietaryNeeds: null,
           accessibilityNeeds: null,
+          answers: [],
         };
         return { registration: { ...view(tx, existing, e), ...personal }, token: null, manageUrl: null, created: false };
       }
@@ -437,6 +453,7 @@ export function register(db: Db, eventId: number, input: RegistrationInput, now 
       const row = existing
         ? tx.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning().get()
         : tx.insert(registrations).values(values).returning().get();
+      saveAnswers(tx, row.id, answers);
       const v = view(tx, row, e);
       notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });
       emit(tx, 'registration.created', {
@@ -594,6 +611,7 @@ export function deletePersonalData(db: Db, token: string, now = new Date()): voi
         })
         .where(eq(registrations.id, r.id))
         .run();
+      eraseAnswers(tx, [r.id]);
       const base = { actorId: null, clusterIds: organisingClusterIds(tx, e.id), now, registrationId: r.id, eventId: e.id };
       if (active && r.status !== 'cancelled') emit(tx, 'registration.cancelled', { ...base, previousStatus: r.status });
       emit(tx, 'registration.erased', base);
@@ -626,15 +644,20 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
       asc(registrations.id),
     )
     .all();
-  // Three queries for the whole list (positions, counties, clusters), not up to three per row.
+  // Four queries for the whole list (positions, counties, clusters, answers), not several per row.
   const lookups = lookupsFor(db, eventId);
-  const attendees = rows.map((r) => view(db, r, e, lookups));
+  const answers = answersOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  const attendees = rows.map((r) => view(db, r, e, lookups, answers.get(r.id) ?? []));
   return {
     capacity: e.capacity,
     confirmed: attendees.filter((a) => a.status === 'confirmed').length,
     waitlisted: attendees.filter((a) => a.status === 'waitlisted').length,
     cancelled: attendees.filter((a) => a.status === 'cancelled').length,
     checkedIn: attendees.filter((a) => a.checkedInAt).length,
+    questions: eventQuestionList(db, eventId),
     attendees,
   };
 }
@@ -662,6 +685,7 @@ export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang:
     col.accessibilityNeeds,
     col.checkedIn,
     col.registered,
+    ...list.questions.map((q) => q.label),
   ];
   const rows = list.attendees.map((a) =>
     [
@@ -676,6 +700,7 @@ export function attendeesCsv(db: Db, actor: Actor | null, eventId: number, lang:
       a.accessibilityNeeds ?? '',
       a.checkedInAt ?? '',
       a.createdAt,
+      ...list.questions.map((q) => answerText(a.answers.find((x) => x.question === q.id)?.value, lang)),
     ].map(neutraliseCell),
   );
   // A BOM so that spreadsheet programs read the UTF-8 (å, ä, ö) correctly. A field with a line
@@ -803,5 +828,6 @@ export function anonymiseExpired(db: Db, months: number, now = new Date()): numb
       .where(inArray(registrations.id, ids.slice(i, i + 500)))
       .run();
   }
+  eraseAnswers(db, ids);
   return ids.length;
 }

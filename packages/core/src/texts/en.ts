@@ -157,6 +157,8 @@ export const en = {
     other: 'Other',
   },
   registrationStatus: { confirmed: 'Confirmed', waitlisted: 'On the waiting list', cancelled: 'Cancelled' },
+  /** A yes/no answer to an organiser's registration question (exports, the personal data export). */
+  yesNo: { yes: 'Yes', no: 'No' },
 
   spreadsheets: {
     attendeesSheet: 'Participants',

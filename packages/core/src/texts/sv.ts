@@ -175,6 +175,8 @@ export const sv = {
   },
   /** A registration's status as people read it (exports). */
   registrationStatus: { confirmed: 'Bekräftad', waitlisted: 'På väntelistan', cancelled: 'Avbokad' },
+  /** A yes/no answer to an organiser's registration question (exports, the personal data export). */
+  yesNo: { yes: 'Ja', no: 'Nej' },
 
   /** The spreadsheet exports (CSV for Swedish Excel and .xlsx): sheet names, column headings, sections. */
   spreadsheets: {

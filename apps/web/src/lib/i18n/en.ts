@@ -1,5 +1,6 @@
 import type { ErrorDetailParams } from '@samverka/core';
 import { enExtra } from './extra-en.ts';
+import { enQuestions } from './questions-en.ts';
 import type { Messages } from './sv.ts';
 
 /** English. `satisfies Messages` makes a missing or misnamed key a compile error. */
@@ -220,10 +221,13 @@ export const en = {
     cohost_declined: 'Co-host declined',
     cohost_removed: 'Co-host removed',
     series_updated: 'Changed for the series',
+    copied: 'Created as a copy',
+    questions_updated: 'The registration questions were changed',
   } as Record<string, string>,
   auditChanged: (fields: string) => `Changed: ${fields}`,
   done: {
     created: 'The event is created as a draft. Publish it when it is ready.',
+    copied: 'The copy is created as a draft at the new time. Check the details and publish it when it is ready.',
     saved: 'The changes are saved.',
     published: 'The event is published and shows in the calendar.',
     cancelled: 'The event is cancelled.',
@@ -1123,4 +1127,5 @@ export const en = {
     storageNone: 'No files are uploaded.',
   },
   ...enExtra,
+  ...enQuestions,
 } satisfies Messages;

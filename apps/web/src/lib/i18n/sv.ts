@@ -1,5 +1,6 @@
 import type { ErrorDetailCode, ErrorDetailParams } from '@samverka/core';
 import { svExtra } from './extra-sv.ts';
+import { svQuestions } from './questions-sv.ts';
 
 /** Swedish, the default language. Every visible string of the web app is here and in en.ts. */
 export const sv = {
@@ -221,10 +222,13 @@ export const sv = {
     cohost_declined: 'Medarrangör tackade nej',
     cohost_removed: 'Medarrangör borttagen',
     series_updated: 'Ändrades för serien',
+    copied: 'Skapades som kopia',
+    questions_updated: 'Frågorna vid anmälan ändrades',
   } as Record<string, string>,
   auditChanged: (fields: string) => `Ändrat: ${fields}`,
   done: {
     created: 'Evenemanget är skapat som utkast. Publicera det när det är klart.',
+    copied: 'Kopian är skapad som utkast med ny tid. Se över uppgifterna och publicera den när den är klar.',
     saved: 'Ändringarna är sparade.',
     published: 'Evenemanget är publicerat och syns i kalendern.',
     cancelled: 'Evenemanget är inställt.',
@@ -1129,6 +1133,7 @@ export const sv = {
     storageNone: 'Inga filer är uppladdade.',
   },
   ...svExtra,
+  ...svQuestions,
 };
 
 export type Messages = typeof sv;

@@ -87,6 +87,8 @@ import type {
   RegistrationResult,
   RegistrationSummary,
 } from '@samverka/contracts';
+import type { CopyEventBody, Question, QuestionsBody } from '@samverka/contracts';
+export type { Question } from '@samverka/contracts';
 import type {
   DocumentationBody,
   EmbedListing,
@@ -274,6 +276,11 @@ export function createApi(ctx: ApiContext) {
       answerCohostInvitation: (id: number, slug: string, accept: boolean) =>
         call<Event>(ctx, 'POST', `/api/events/${id}/organisers/${enc(slug)}/answer`, { accept }),
       removeCohost: (id: number, slug: string) => call<Event>(ctx, 'DELETE', `/api/events/${id}/organisers/${enc(slug)}`),
+      /** The event's own registration questions, in form order. */
+      questions: (id: number) => call<Question[]>(ctx, 'GET', `/api/events/${id}/questions`),
+      setQuestions: (id: number, body: QuestionsBody) => call<Question[]>(ctx, 'PUT', `/api/events/${id}/questions`, body),
+      /** A new draft like the event, starting at the given start. */
+      copy: (id: number, body: CopyEventBody) => call<EventWithClashes>(ctx, 'POST', `/api/events/${id}/copy`, body),
     },
     series: {
       create: (body: SeriesCreateBody) => call<SeriesResult>(ctx, 'POST', '/api/series', body),

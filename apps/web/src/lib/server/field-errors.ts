@@ -87,16 +87,17 @@ export function errorText(err: ApiError, m: Messages): string {
 /**
  * An API refusal of a form post, in the reader's language: per-field texts next to the fields,
  * "the form has errors" above it (or the error's own text when no field is named), the same
- * status, and what was typed so the form shows it again.
+ * status, and what was typed so the form shows it again. `rename` renames fields, or names the
+ * form field of each detail where a plain rename cannot (a list item, like `answers/12`).
  */
 export function failFromApi<V = Record<string, string>>(
   err: ApiError,
   lang: Lang,
   values?: V,
-  rename: Record<string, string> = {},
+  rename: Record<string, string> | ((d: ApiErrorDetail) => string) = {},
 ): ActionFailure<FormFailure<V>> {
   const m = catalogues[lang];
-  const fields = fieldErrors(err, m, (d) => fieldOfDetail(d, rename));
+  const fields = fieldErrors(err, m, typeof rename === 'function' ? rename : (d) => fieldOfDetail(d, rename));
   const message = has(m.apiErrors.code, err.code) || Object.keys(fields).length === 0 ? errorText(err, m) : m.formHasErrors;
   return fail(Math.min(err.status, 500), { message, fields, values });
 }

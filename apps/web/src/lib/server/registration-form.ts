@@ -1,9 +1,9 @@
-import { codePointLength, LIMITS } from '@samverka/contracts';
+import { type Answer, codePointLength, LIMITS, type Question } from '@samverka/contracts';
 import { fail } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import type { Lang, Messages } from '$lib/i18n';
 import type { ApiError } from './api.ts';
-import { failFromApi } from './field-errors.ts';
+import { fieldOfDetail, failFromApi } from './field-errors.ts';
 import { field } from './forms.ts';
 
 /** The registration form as posted, kept as typed so a failed post shows it again. */
@@ -18,7 +18,12 @@ export interface RegistrationValues {
   language: string;
   newsletter: string;
   consent: string;
+  /** Answers to the event's own questions by form field (`answer-<question id>`): every kind as a list of the posted values. */
+  answers: Record<string, string[]>;
 }
+
+/** The form field of a question's answer; the API's detail field is `answers/<question id>`. */
+export const answerField = (questionId: number) => `answer-${questionId}`;
 
 export function readRegistrationForm(data: FormData): RegistrationValues {
   return {
@@ -32,7 +37,31 @@ export function readRegistrationForm(data: FormData): RegistrationValues {
     language: field(data, 'language'),
     newsletter: data.get('newsletter') === null ? '' : 'on',
     consent: data.get('consent') === null ? '' : 'on',
+    answers: Object.fromEntries(
+      [...new Set([...data.keys()].filter((k) => /^answer-\d+$/.test(k)))].map((k) => [
+        k,
+        data.getAll(k).filter((x): x is string => typeof x === 'string'),
+      ]),
+    ),
   };
+}
+
+/**
+ * The answers as the API takes them: a text as typed, one choice, the chosen choices, and yes/no
+ * ("yes"/"no" radio values) as true/false; a question left unanswered is not sent (core says
+ * whether it was required). Fields of questions the event does not have are dropped.
+ */
+export function answersBody(answers: Record<string, string[]>, questions: readonly Question[]): Answer[] {
+  const out: Answer[] = [];
+  for (const q of questions) {
+    const posted = answers[answerField(q.id)] ?? [];
+    if (q.kind === 'multiple_choice') {
+      if (posted.length) out.push({ question: q.id, value: posted });
+    } else if (q.kind === 'yes_no') {
+      if (posted[0] === 'yes' || posted[0] === 'no') out.push({ question: q.id, value: posted[0] === 'yes' });
+    } else if (posted[0]?.trim()) out.push({ question: q.id, value: posted[0] });
+  }
+  return out;
 }
 
 // The API's limits (LIMITS in @samverka/contracts), checked here so the reader gets every
@@ -58,10 +87,17 @@ export function checkRegistration(v: RegistrationValues, m: Messages, kind: 'par
   return errors;
 }
 
+/** Required questions left unanswered, by form field: checked here too so they show with the other fields' messages. */
+export function checkAnswers(v: RegistrationValues, questions: readonly Question[], m: Messages): Record<string, string> {
+  const answered = new Set(answersBody(v.answers, questions).map((a) => a.question));
+  return Object.fromEntries(questions.filter((q) => q.required && !answered.has(q.id)).map((q) => [answerField(q.id), m.errRequired]));
+}
+
 const lang = (value: string, fallback: Lang): Lang => (value === 'sv' || value === 'en' ? value : fallback);
 
-export function registrationBody(v: RegistrationValues, pageLang: Lang) {
+export function registrationBody(v: RegistrationValues, pageLang: Lang, questions: readonly Question[] = []) {
   return {
+    answers: answersBody(v.answers, questions),
     name: v.name,
     email: v.email,
     organisation: v.organisation,
@@ -76,13 +112,16 @@ export function registrationBody(v: RegistrationValues, pageLang: Lang) {
 }
 
 export function registrationPatch(v: RegistrationValues, pageLang: Lang) {
-  const { email: _email, consent: _consent, ...patch } = registrationBody(v, pageLang);
+  const { email: _email, consent: _consent, answers: _answers, ...patch } = registrationBody(v, pageLang);
   return patch;
 }
 
 /** An API refusal of a registration form (field-errors.ts), tagged with the action it answers. */
 export function registrationFailure<V>(error: ApiError, lang: Lang, action: string, values: V) {
-  const failure = failFromApi(error, lang, values);
+  const failure = failFromApi(error, lang, values, (d) => {
+    const answer = /^(?:body\/)?answers\/(\d+)/.exec(d.field ?? '');
+    return answer ? answerField(Number(answer[1])) : fieldOfDetail(d);
+  });
   return fail(failure.status, { ...failure.data, action });
 }
 

@@ -47,6 +47,8 @@ export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) 
     done: DONE.find((d) => d === done) ?? null,
     // Documentation and materials; participant-only ones once the seat is confirmed (links carry the token).
     materials: await locals.api.materials.participant(params.token).then((r) => (r.ok ? r.data : null)),
+    /** The event's questions, to show the participant's answers with the questions as asked. */
+    questions: await locals.api.events.questions(registration.event.id).then((r) => (r.ok ? r.data : [])),
   };
 };
 

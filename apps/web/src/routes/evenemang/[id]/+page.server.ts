@@ -9,6 +9,7 @@ import { reference, themeNames } from '$lib/server/reference';
 import type { Api } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
 import {
+  checkAnswers,
   checkRegistration,
   readRegistrationForm,
   registrationBody,
@@ -23,6 +24,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const event = res.data;
   const summary = locals.api.registrations.summary(id);
+  const questions = locals.api.events.questions(id);
   const [ref, audit, clashes] = await Promise.all([
     reference(locals.api),
     event.canEdit ? locals.api.events.audit(id) : null,
@@ -38,7 +40,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     clashes,
     inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
-    registration: await registrationSection(summary, ref, url),
+    registration: await registrationSection(summary, questions, ref, url),
     materials: await locals.api.materials.list(id).then((r) => (r.ok ? r.data : null)),
   };
 };
@@ -108,9 +110,11 @@ export const actions: Actions = {
     const id = idParam(params.id);
     const m = catalogues[locals.lang];
     const values = readRegistrationForm(await request.formData());
-    const fields = checkRegistration(values, m, 'participant');
+    const questions = await locals.api.events.questions(id);
+    if (!questions.ok) return registrationFailure(questions.error, locals.lang, 'register', values);
+    const fields = { ...checkRegistration(values, m, 'participant'), ...checkAnswers(values, questions.data, m) };
     if (Object.keys(fields).length) return fail(400, { action: 'register', message: m.formHasErrors, fields, values });
-    const res = await locals.api.registrations.register(id, registrationBody(values, locals.lang));
+    const res = await locals.api.registrations.register(id, registrationBody(values, locals.lang, questions.data));
     if (!res.ok) return registrationFailure(res.error, locals.lang, 'register', values);
     // An address already registered gets its link by mail; the page says no more than that.
     if (!res.data.created || !res.data.token) redirectTo(303, `/evenemang/${id}?anmalan=mejlad#anmalan`);
@@ -150,12 +154,19 @@ function withAction<T extends object>(action: string, failure: { status: number;
 }
 
 /** The registration section: seats and whether it is open, the form's choices, a notice after a post. */
-async function registrationSection(summary: ReturnType<Api['registrations']['summary']>, ref: Reference, url: URL) {
-  const res = await summary;
+async function registrationSection(
+  summary: ReturnType<Api['registrations']['summary']>,
+  questions: ReturnType<Api['events']['questions']>,
+  ref: Reference,
+  url: URL,
+) {
+  const [res, asked] = await Promise.all([summary, questions]);
   if (!res.ok) return null;
   const notice = url.searchParams.get('anmalan');
   return {
     summary: res.data,
+    /** The event's own questions, asked after the standard fields. */
+    questions: asked.ok ? asked.data : [],
     counties: ref.counties,
     clusters: ref.clusters,
     retentionMonths: retentionMonths(),
