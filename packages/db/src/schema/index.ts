@@ -7,3 +7,4 @@ export * from './registrations.ts';
 export * from './network.ts';
 export * from './operations.ts';
 export * from './knowledge.ts';
+export * from './notifications.ts';
