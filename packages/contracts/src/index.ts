@@ -14,3 +14,4 @@ export * from './personal-data.ts';
 export * from './knowledge.ts';
 export * from './start.ts';
 export * from './exports.ts';
+export * from './notifications.ts';

@@ -1,4 +1,5 @@
 import { subscribeAll } from './domain-events.ts';
+import { notificationReactions } from './notifications/reactions.ts';
 import { registrationReactions } from './registrations/registration-reactions.ts';
 
 /**
@@ -7,3 +8,6 @@ import { registrationReactions } from './registrations/registration-reactions.ts
  * and script) and by core's test helper (tests that import single service files).
  */
 subscribeAll(registrationReactions);
+// After the registrations' reactions: organisers are told of a step once its consequences (a seat
+// given from the waiting list) are written.
+subscribeAll(notificationReactions);
