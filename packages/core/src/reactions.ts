@@ -10,4 +10,15 @@ import { registrationReactions } from './registrations/registration-reactions.ts
 subscribeAll(registrationReactions);
 // After the registrations' reactions: organisers are told of a step once its consequences (a seat
 // given from the waiting list) are written.
-subscribeAll(notificationReactions);
+let offNotifications = subscribeAll(notificationReactions);
+
+/**
+ * For tests of another module's own mails: takes the notifications' reactions off until the
+ * returned function subscribes them again (last, as above).
+ */
+export function muteNotifications(): () => void {
+  offNotifications();
+  return () => {
+    offNotifications = subscribeAll(notificationReactions);
+  };
+}

@@ -5,10 +5,10 @@ export { NOTIFICATION_CATEGORIES, NOTIFICATION_MODES, type NotificationCategory,
 
 /**
  * What a user gets for a category they never chose for. Invitations and polls ask for an answer,
- * so they come at once, and so do answers to one's own invitations, changes made by another
- * organiser and steps on one's own proposals (each a reply to something the reader did). Steady
- * streams that need no answer the same day (new proposals on followed themes, deadlines a week
- * ahead, registrations and cancellations) go in the daily summary.
+ * so they come at once, and so do answers to one's own invitations and steps on one's own
+ * proposals (each a reply to something the reader did). What needs no answer the same day (new
+ * proposals on followed themes, deadlines a week ahead, another organiser's edits of a shared
+ * event, registrations and cancellations) goes in the daily summary.
  */
 export const DEFAULT_MODES: Record<NotificationCategory, NotificationMode> = {
   proposal_new: 'daily',
@@ -21,7 +21,7 @@ export const DEFAULT_MODES: Record<NotificationCategory, NotificationMode> = {
   poll_closing: 'immediate',
   poll_decided: 'immediate',
   announcement_shared: 'immediate',
-  event_changed: 'immediate',
+  event_changed: 'daily',
   horizon_deadline: 'daily',
   registrations: 'daily',
 };
