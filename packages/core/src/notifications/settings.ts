@@ -1,6 +1,6 @@
 import type { NotificationSettings, NotificationSettingsBody } from '@samverka/contracts';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { notificationSettings, notificationThemeChoices, notificationThemes, themes, type Db } from '@samverka/db';
+import { notificationSettings, notificationThemeChoices, notificationThemes, themes, users, type Db } from '@samverka/db';
 import { canCoordinate, requireActor, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { DEFAULT_MODES, NOTIFICATION_CATEGORIES, type NotificationCategory, type NotificationMode } from './categories.ts';
@@ -10,12 +10,13 @@ type Modes = Record<NotificationCategory, NotificationMode>;
 /**
  * The actor's notification settings: the mode of every category (their choice, else the default
  * of categories.ts), the defaults, and the themes they follow (all, until they choose some).
- * Theme names are Swedish or English by `lang`.
+ * Theme names are in the user's language.
  *
  * @throws DomainError unauthenticated without an actor.
  */
-export function getNotificationSettings(db: Db, actor: Actor | null, lang: 'sv' | 'en' = 'sv'): NotificationSettings {
+export function getNotificationSettings(db: Db, actor: Actor | null): NotificationSettings {
   const a = requireActor(actor);
+  const lang = db.select({ language: users.language }).from(users).where(eq(users.id, a.userId)).get()?.language ?? 'sv';
   const modes: Modes = { ...DEFAULT_MODES };
   for (const r of db.select().from(notificationSettings).where(eq(notificationSettings.userId, a.userId)).all()) modes[r.category] = r.mode;
   const chose = db.select().from(notificationThemeChoices).where(eq(notificationThemeChoices.userId, a.userId)).get() !== undefined;
@@ -52,7 +53,6 @@ export function setNotificationSettings(
   db: Db,
   actor: Actor | null,
   input: NotificationSettingsBody,
-  lang: 'sv' | 'en' = 'sv',
   now = new Date(),
 ): NotificationSettings {
   const a = requireActor(actor);
@@ -95,5 +95,5 @@ export function setNotificationSettings(
         .run();
     }
   });
-  return getNotificationSettings(db, a, lang);
+  return getNotificationSettings(db, a);
 }

@@ -1,5 +1,6 @@
 import type { ErrorDetailParams } from '@samverka/core';
 import { enExtra } from './extra-en.ts';
+import { enNotifications } from './notifications-en.ts';
 import type { Messages } from './sv.ts';
 
 /** English. `satisfies Messages` makes a missing or misnamed key a compile error. */
@@ -1117,4 +1118,5 @@ export const en = {
     storageNone: 'No files are uploaded.',
   },
   ...enExtra,
+  ...enNotifications,
 } satisfies Messages;

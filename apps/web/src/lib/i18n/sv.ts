@@ -1,5 +1,6 @@
 import type { ErrorDetailCode, ErrorDetailParams } from '@samverka/core';
 import { svExtra } from './extra-sv.ts';
+import { svNotifications } from './notifications-sv.ts';
 
 /** Swedish, the default language. Every visible string of the web app is here and in en.ts. */
 export const sv = {
@@ -1123,6 +1124,7 @@ export const sv = {
     storageNone: 'Inga filer är uppladdade.',
   },
   ...svExtra,
+  ...svNotifications,
 };
 
 export type Messages = typeof sv;
