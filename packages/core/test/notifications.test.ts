@@ -1,4 +1,4 @@
-import { notificationPending, outbox, users } from '@samverka/db';
+import { jobRuns, notificationPending, outbox, users } from '@samverka/db';
 import { asc, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadActor, type Actor } from '../src/access.ts';
@@ -6,7 +6,13 @@ import { answerCohostInvitation, createEvent, inviteCohost, publishEvent, remove
 import { createHorizonItem, markHorizonRelevant } from '../src/horizon/horizon-service.ts';
 import { setPublicUrl } from '../src/links.ts';
 import { shareAnnouncement } from '../src/mailings/announcement-service.ts';
-import { sendDailySummaries, sendHorizonDeadlineNotices, sendPollClosingReminders, summarySlot } from '../src/notifications/jobs.ts';
+import {
+  runNotificationJobs,
+  sendDailySummaries,
+  sendHorizonDeadlineNotices,
+  sendPollClosingReminders,
+  summarySlot,
+} from '../src/notifications/jobs.ts';
 import { getNotificationSettings, setNotificationSettings } from '../src/notifications/settings.ts';
 import { OutboxWorker } from '../src/outbox/worker.ts';
 import { answerPoll, createPoll, finalisePoll } from '../src/polls/poll-service.ts';
@@ -324,6 +330,34 @@ describe('the daily summary', () => {
     expect(mailsTo(a1).at(-1)!.subject).toBe('Samverka: 1 händelse sedan senast');
     expect(sendDailySummaries(t.db, new Date(NOW.getTime() + 86_400_000))).toBe(0);
     expect(pendingOf(b1).every((p) => p.sentAt !== null)).toBe(true);
+  });
+});
+
+describe('the scheduled run (runNotificationJobs)', () => {
+  const at = (iso: string) => new Date(iso);
+  const summaryClaims = () =>
+    t.db
+      .select()
+      .from(jobRuns)
+      .all()
+      .filter((r) => r.job === 'notification-summary');
+
+  it('nothing waiting: no summary and no claim', () => {
+    expect(runNotificationJobs(t.db, 'test', at('2030-01-10T06:05:00Z'))).toBe(0);
+    expect(summaryClaims()).toEqual([]);
+  });
+
+  it('lines from before 07:00 go out once that morning; lines from later wait for the next morning', () => {
+    setMode(b1, { cohost_invited: 'daily' });
+    eventWithInvitedB(at('2030-01-10T05:00:00Z')); // 06:00 in Stockholm
+    eventWithInvitedB(at('2030-01-10T07:00:00Z')); // 08:00
+    expect(runNotificationJobs(t.db, 'test', at('2030-01-10T05:55:00Z'))).toBe(0); // before 07:00: yesterday's period
+    expect(runNotificationJobs(t.db, 'test', at('2030-01-10T06:05:00Z'))).toBe(1);
+    expect(runNotificationJobs(t.db, 'test', at('2030-01-10T08:05:00Z'))).toBe(0);
+    expect(mailsTo(b1).map((m) => m.subject)).toEqual(['Samverka: 1 update since the last summary']);
+    expect(runNotificationJobs(t.db, 'test', at('2030-01-11T06:05:00Z'))).toBe(1);
+    expect(mailsTo(b1)).toHaveLength(2);
+    expect(summaryClaims().map((r) => new Date(r.slot).toISOString())).toEqual(['2030-01-10T06:00:00.000Z', '2030-01-11T06:00:00.000Z']);
   });
 });
 

@@ -3,13 +3,10 @@ import {
   claimJobRun,
   jobSlot,
   purgeOldMail,
+  runNotificationJobs,
   sendDueReminders,
   sendDueSurveyReminders,
-  sendDailySummaries,
   sendDueSurveys,
-  sendHorizonDeadlineNotices,
-  sendPollClosingReminders,
-  summarySlot,
 } from '@samverka/core';
 import { scheduledBackup, sqliteOf } from '@samverka/db';
 import type { FastifyInstance } from 'fastify';
@@ -23,15 +20,13 @@ interface Job {
   run: () => number | Promise<number>;
   /** Mail was enqueued: ask the outbox worker to send now. */
   mails?: boolean;
-  /** The period a run at `now` belongs to, when it is not every `everyMs` from the epoch (the 07:00 summary). */
-  slot?: (now: Date) => number;
 }
 
 /**
  * Scheduled work inside the server: reminders the day before an event (every 5 minutes),
  * participant surveys when an event has ended and their reminders (every 5 minutes),
  * anonymising registrations past the retention period and purging sent mail past
- * MAIL_RETENTION_DAYS (hourly), notification reminders and the 07:00 summary, and online backups into BACKUP_DIR every BACKUP_INTERVAL_HOURS.
+ * MAIL_RETENTION_DAYS (hourly), and online backups into BACKUP_DIR every BACKUP_INTERVAL_HOURS.
  * Each run is claimed in job_runs for its period first (claimJobRun), so a job runs once per
  * period even when two instances run on one database; each job is idempotent besides.
  */
@@ -40,21 +35,14 @@ export default fp(
     if (opts.enabled === false) return;
     const owner = `${hostname()}:${process.pid}`;
     const list: Job[] = [
-      { name: 'reminders', everyMs: 5 * 60_000, run: () => sendDueReminders(app.db), mails: true },
+      // With the participants' reminders, the notifications' timed work (core's notifications/jobs.ts):
+      // poll reminders 48 hours before closing and, from 07:00 Europe/Stockholm, the deadlines a
+      // week ahead and the daily summary, which claims its own day in job_runs.
+      { name: 'reminders', everyMs: 5 * 60_000, run: () => sendDueReminders(app.db) + runNotificationJobs(app.db, owner), mails: true },
       { name: 'retention', everyMs: 60 * 60_000, run: () => anonymiseExpired(app.db, app.config.retentionMonths) },
       { name: 'mail-retention', everyMs: 60 * 60_000, run: () => purgeOldMail(app.db, app.config.mailRetentionDays) },
       // Participant surveys when an event has ended, and their reminder 5 days later (knowledge/feedback-service.ts).
       { name: 'surveys', everyMs: 5 * 60_000, run: () => sendDueSurveys(app.db) + sendDueSurveyReminders(app.db), mails: true },
-      // Notifications (core's notifications/jobs.ts): poll reminders 48 hours before closing; at
-      // 07:00 Europe/Stockholm the deadlines a week ahead, then each user's daily summary.
-      { name: 'poll-reminders', everyMs: 5 * 60_000, run: () => sendPollClosingReminders(app.db), mails: true },
-      {
-        name: 'notification-summary',
-        everyMs: 24 * 3_600_000,
-        slot: summarySlot,
-        run: () => sendHorizonDeadlineNotices(app.db) + sendDailySummaries(app.db),
-        mails: true,
-      },
     ];
     const backup = app.config.backup;
     if (backup) {
@@ -77,7 +65,7 @@ export default fp(
       const work = (async () => {
         try {
           const now = new Date();
-          if (!claimJobRun(app.db, job.name, job.slot ? job.slot(now) : jobSlot(now, job.everyMs), owner, now)) {
+          if (!claimJobRun(app.db, job.name, jobSlot(now, job.everyMs), owner, now)) {
             app.log.debug({ job: job.name }, 'scheduled job already run for this period');
             return;
           }

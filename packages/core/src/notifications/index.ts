@@ -12,7 +12,9 @@ export { notificationReactions } from './reactions.ts';
 export {
   HORIZON_NOTICE_DAYS,
   POLL_REMINDER_MS,
+  runNotificationJobs,
   SUMMARY_HOUR,
+  SUMMARY_JOB,
   sendDailySummaries,
   sendHorizonDeadlineNotices,
   sendPollClosingReminders,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { DateTime } from 'luxon';
 import {
   horizonItems,
@@ -15,6 +15,7 @@ import {
 } from '@samverka/db';
 import type { Tx } from '../domain-events.ts';
 import { escapeHtml } from '../escape.ts';
+import { claimJobRun } from '../jobs.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { DEFAULT_ZONE } from '../time.ts';
 import { textsFor } from '../texts/index.ts';
@@ -71,13 +72,14 @@ ${groups
 }
 
 /**
- * The daily summary (run at 07:00 Europe/Stockholm, once per summarySlot): every user with
- * pending lines gets ONE mail in their language listing them grouped by category, with links, and
- * the lines are marked sent in the same transaction, so a second run sends nothing. Users without
- * pending lines get nothing; lines of a disabled user are marked sent unmailed. Returns the
- * number of mails put in the outbox.
+ * The daily summary (run at 07:00 Europe/Stockholm, once per summarySlot): every user with lines
+ * pending from up to `upTo` (default: now) gets ONE mail in their language listing them grouped
+ * by category, with links, and those lines are marked sent in the same transaction, so a second
+ * run sends nothing. Users without pending lines get nothing; lines of a disabled user are marked
+ * sent unmailed. Returns the number of mails put in the outbox.
  */
-export function sendDailySummaries(db: Db, now = new Date()): number {
+export function sendDailySummaries(db: Db, now = new Date(), upTo = now): number {
+  const due = and(isNull(notificationPending.sentAt), lte(notificationPending.createdAt, upTo));
   return db.transaction((tx) => {
     const rows = tx
       .select({
@@ -88,7 +90,7 @@ export function sendDailySummaries(db: Db, now = new Date()): number {
         url: notificationPending.url,
       })
       .from(notificationPending)
-      .where(isNull(notificationPending.sentAt))
+      .where(due)
       .orderBy(asc(notificationPending.userId), asc(notificationPending.id))
       .all();
     if (rows.length === 0) return 0;
@@ -115,7 +117,7 @@ export function sendDailySummaries(db: Db, now = new Date()): number {
       enqueueMail(tx, { to: u.email, ...summaryMail(u.language, u.name, items) }, now);
       sent++;
     }
-    tx.update(notificationPending).set({ sentAt: now }).where(isNull(notificationPending.sentAt)).run();
+    tx.update(notificationPending).set({ sentAt: now }).where(due).run();
     return sent;
   });
 }
@@ -184,8 +186,9 @@ export const HORIZON_NOTICE_DAYS = 7;
 /**
  * horizon_deadline: every horizon item whose deadline is 7 days after today (Europe/Stockholm)
  * is told to the coordinators of the clusters that marked it relevant and follow one of its
- * themes (an item without themes reaches all of them); once per item and deadline. Run daily,
- * before the summary, so daily readers find it in the same morning's mail. Returns how many were told.
+ * themes (an item without themes reaches all of them); once per item and deadline. Called with
+ * the day's 07:00 as `now` (runNotificationJobs), so the lines are of that moment and daily readers
+ * find them in the same morning's summary. Returns how many were told.
  */
 export function sendHorizonDeadlineNotices(db: Db, now = new Date()): number {
   const day = DateTime.fromJSDate(now, { zone: DEFAULT_ZONE }).plus({ days: HORIZON_NOTICE_DAYS }).toISODate() ?? '';
@@ -216,4 +219,28 @@ export function sendHorizonDeadlineNotices(db: Db, now = new Date()): number {
     }
     return told;
   });
+}
+
+/** The name the daily summary claims its day under in job_runs. */
+export const SUMMARY_JOB = 'notification-summary';
+
+/**
+ * The notifications' timed work, for a scheduler that calls it every few minutes (the API's
+ * reminders job): poll reminders (sendPollClosingReminders); then, for the latest 07:00
+ * Europe/Stockholm (summarySlot), the deadlines a week after that day, recorded as of 07:00, and,
+ * when lines from before 07:00 are waiting, the daily summary of those lines, claimed for that
+ * day with claimJobRun so it goes once whoever runs it (`owner` names the process). Lines
+ * written after 07:00 wait for the next morning. Returns how many were told or mailed.
+ */
+export function runNotificationJobs(db: Db, owner: string, now = new Date()): number {
+  let done = sendPollClosingReminders(db, now);
+  const slot = new Date(summarySlot(now));
+  done += sendHorizonDeadlineNotices(db, slot);
+  const waiting = db
+    .select({ n: sql<number>`count(*)` })
+    .from(notificationPending)
+    .where(and(isNull(notificationPending.sentAt), lte(notificationPending.createdAt, slot)))
+    .get();
+  if ((waiting?.n ?? 0) > 0 && claimJobRun(db, SUMMARY_JOB, slot.getTime(), owner, now)) done += sendDailySummaries(db, now, slot);
+  return done;
 }
