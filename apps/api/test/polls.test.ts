@@ -2,7 +2,8 @@ import { answerPoll, loadActor } from '@samverka/core';
 import { eventOrganisers, events, outbox, pollAnswers, polls, pollSlots } from '@samverka/db';
 import { asc, eq } from 'drizzle-orm';
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { muteNotifications } from '../../../packages/core/src/reactions.ts';
 import { readWithIcalJs } from '../../../tests/support/ics-readers.ts';
 import { bearer, expectError, makeTestApp, type TestApp } from './helpers.ts';
 
@@ -377,6 +378,8 @@ describe('POST /api/polls/:id/finalise', () => {
   }
 
   it('creates the published network meeting with the yes/maybe clusters invited, and mails everyone who answered an .ics of it', async () => {
+    // The poll's own decision mail; notifications of the decision are tested in core's notifications.test.ts.
+    onTestFinished(muteNotifications());
     const { p, s1 } = await answered();
     const mailsBefore = t.db.select().from(outbox).all().length;
     const res = await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: s1, themes: ['krisberedskap'] });

@@ -15,3 +15,4 @@ export * from './knowledge.ts';
 export * from './start.ts';
 export * from './exports.ts';
 export * from './questions.ts';
+export * from './notifications.ts';

@@ -59,3 +59,4 @@ export * from './knowledge/feedback-mail.ts';
 export * from './knowledge/feedback-service.ts';
 export * from './knowledge/feedback-report.ts';
 export * from './knowledge/embed-service.ts';
+export * from './notifications/index.ts';

@@ -1,6 +1,6 @@
 // Tests import single service files, not index.ts: the reactions are wired here (and in the
 // shared fixtures), as in the apps.
-import '../src/reactions.ts';
+import { muteNotifications } from '../src/reactions.ts';
 import { onTestFinished } from 'vitest';
 import { subscribe, type DomainEventMap, type DomainEventName } from '../src/domain-events.ts';
 import { DomainError } from '../src/errors.ts';
@@ -45,4 +45,12 @@ export function recordEvents<K extends DomainEventName>(...names: K[]): Raised<K
     onTestFinished(off);
   }
   return log;
+}
+
+/**
+ * Takes the notifications' reactions off for the running test: for tests that count another
+ * module's own mails (a poll's decision mail), which notifications would add to.
+ */
+export function withoutNotifications(): void {
+  onTestFinished(muteNotifications());
 }

@@ -7,7 +7,7 @@ import { createEvent, getEvent, pendingCohostInvitations, publishEvent } from '.
 import { setPublicUrl } from '../src/links.ts';
 import { answerPoll, createPoll, finalisePoll, getPoll, listPolls, type PollInput } from '../src/polls/poll-service.ts';
 import { clusterId, freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome, recordEvents } from './helpers.ts';
+import { caught, outcome, recordEvents, withoutNotifications } from './helpers.ts';
 
 /** 'allowed', or the kind of DomainError thrown. */
 /** Every row a poll write touches, to prove that a refused write changed nothing. */
@@ -453,6 +453,8 @@ describe('finalisePoll', () => {
   });
 
   it('mails everyone who answered, once each, with an .ics holding the event under its UID', () => {
+    // The poll's own decision mail; notifications of the decision are tested in notifications.test.ts.
+    withoutNotifications();
     const { p, s1 } = answered();
     // A second answer by the same person does not give them a second mail.
     answerPoll(t.db, invited, p.id, INV, [{ slotId: p.slots[2]!.id, answer: 'maybe' }], NOW);
@@ -477,6 +479,7 @@ describe('finalisePoll', () => {
   });
 
   it('nobody answered: the event is made and no mail goes out', () => {
+    withoutNotifications();
     const p = createPoll(t.db, organiser, input(), NOW);
     const { eventId } = finalisePoll(t.db, admin, p.id, p.slots[0]!.id, {}, NOW);
     expect(t.db.select().from(eventOrganisers).where(eq(eventOrganisers.eventId, eventId)).all()).toHaveLength(1);

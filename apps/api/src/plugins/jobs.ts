@@ -3,6 +3,7 @@ import {
   claimJobRun,
   jobSlot,
   purgeOldMail,
+  runNotificationJobs,
   sendDueReminders,
   sendDueSurveyReminders,
   sendDueSurveys,
@@ -34,7 +35,10 @@ export default fp(
     if (opts.enabled === false) return;
     const owner = `${hostname()}:${process.pid}`;
     const list: Job[] = [
-      { name: 'reminders', everyMs: 5 * 60_000, run: () => sendDueReminders(app.db), mails: true },
+      // With the participants' reminders, the notifications' timed work (core's notifications/jobs.ts):
+      // poll reminders 48 hours before closing and, from 07:00 Europe/Stockholm, the deadlines a
+      // week ahead and the daily summary, which claims its own day in job_runs.
+      { name: 'reminders', everyMs: 5 * 60_000, run: () => sendDueReminders(app.db) + runNotificationJobs(app.db, owner), mails: true },
       { name: 'retention', everyMs: 60 * 60_000, run: () => anonymiseExpired(app.db, app.config.retentionMonths) },
       { name: 'mail-retention', everyMs: 60 * 60_000, run: () => purgeOldMail(app.db, app.config.mailRetentionDays) },
       // Participant surveys when an event has ended, and their reminder 5 days later (knowledge/feedback-service.ts).

@@ -137,6 +137,56 @@ export const sv = {
     },
   },
 
+  /** Notifications of collaboration steps (notifications/): one line per step, the mail around it, the daily summary. */
+  notifications: {
+    /** The categories as the daily summary groups them. */
+    categories: {
+      proposal_new: 'Nya förslag inom dina teman',
+      proposal_activity: 'Kommentarer, intresse och erbjudanden om dina förslag',
+      proposal_decided: 'Förslag som antagits eller avböjts',
+      cohost_invited: 'Inbjudningar att samarrangera',
+      cohost_answered: 'Svar på dina inbjudningar att samarrangera',
+      cohost_removed: 'Återkallade och avslutade samarrangemang',
+      poll_invited: 'Inbjudningar till tidsomröstningar',
+      poll_closing: 'Tidsomröstningar som snart stänger',
+      poll_decided: 'Beslutade tider',
+      announcement_shared: 'Inbjudningar delade med ditt kluster',
+      event_changed: 'Ändringar i evenemang du samarrangerar',
+      horizon_deadline: 'Sista dagar om en vecka',
+      registrations: 'Anmälningar och avbokningar',
+    },
+    proposalNew: (title: string, cluster: string) => `Nytt förslag från ${cluster}: ${title}`,
+    proposalCommented: (title: string, by: string) => `${by} kommenterade ditt förslag ${title}`,
+    proposalInterest: (title: string, cluster: string) => `${cluster} är intresserade av ditt förslag ${title}`,
+    proposalCohostOffer: (title: string, cluster: string) => `${cluster} erbjuder sig att samarrangera ${title}`,
+    proposalAccepted: (title: string) => `Förslaget ${title} är antaget och har blivit ett evenemangsutkast`,
+    proposalDeclined: (title: string, reason: string) => `Förslaget ${title} avböjdes${reason ? `: ${reason}` : ''}`,
+    cohostInvited: (title: string, lead: string, cluster: string) => `${lead} bjuder in ${cluster} att samarrangera ${title}`,
+    cohostAccepted: (title: string, cluster: string) => `${cluster} tackade ja till att samarrangera ${title}`,
+    cohostDeclined: (title: string, cluster: string) => `${cluster} tackade nej till att samarrangera ${title}`,
+    cohostWithdrawn: (title: string, cluster: string) => `Inbjudan till ${cluster} att samarrangera ${title} är återkallad`,
+    cohostRemoved: (title: string, cluster: string) => `${cluster} är inte längre medarrangör av ${title}`,
+    pollInvited: (title: string, organiser: string, closes: string) =>
+      `${organiser} bjuder in till tidsomröstningen ${title}; svara senast ${closes}`,
+    pollClosing: (title: string, closes: string) => `Tidsomröstningen ${title} stänger ${closes} och ditt kluster har inte svarat`,
+    pollDecided: (title: string, when: string) => `Tiden för ${title} är bestämd: ${when}`,
+    announcementShared: (title: string, from: string) => `${from} delade inbjudan till ${title} med ditt kluster`,
+    eventChanged: (title: string, by: string) => `${by} ändrade ${title}`,
+    eventPublished: (title: string, by: string) => `${by} publicerade ${title}`,
+    eventCancelled: (title: string, by: string) => `${by} ställde in ${title}`,
+    horizonDeadline: (title: string, date: string) => `Sista dag ${date}: ${title}`,
+    registrationCreated: (title: string, waitlisted: boolean) =>
+      waitlisted ? `Ny anmälan till ${title} (väntelista)` : `Ny anmälan till ${title}`,
+    registrationCancelled: (title: string) => `En anmälan till ${title} avbokades`,
+    /** Who acted when the name is unknown (an admin without a cluster). */
+    someone: 'Någon',
+    action: 'Öppna i Samverka',
+    settings: (url: string) => `Du får det här mejlet enligt dina aviseringsinställningar. Ändra dem på ${url}`,
+    summary: {
+      subject: (count: number) => `Samverka: ${count === 1 ? '1 händelse' : `${count} händelser`} sedan senast`,
+      intro: 'Det här har hänt i dina samarbeten sedan förra sammanfattningen.',
+    },
+  },
   feeds: {
     /** The whole network, as an embed names its scope. */
     network: 'De gröna klustren',

@@ -8,3 +8,4 @@ export * from './network.ts';
 export * from './operations.ts';
 export * from './knowledge.ts';
 export * from './questions.ts';
+export * from './notifications.ts';

@@ -1,6 +1,7 @@
 import type { ErrorDetailParams } from '@samverka/core';
 import { enExtra } from './extra-en.ts';
 import { enQuestions } from './questions-en.ts';
+import { enNotifications } from './notifications-en.ts';
 import type { Messages } from './sv.ts';
 
 /** English. `satisfies Messages` makes a missing or misnamed key a compile error. */
@@ -1128,4 +1129,5 @@ export const en = {
   },
   ...enExtra,
   ...enQuestions,
+  ...enNotifications,
 } satisfies Messages;

@@ -1,6 +1,7 @@
 import type { ErrorDetailCode, ErrorDetailParams } from '@samverka/core';
 import { svExtra } from './extra-sv.ts';
 import { svQuestions } from './questions-sv.ts';
+import { svNotifications } from './notifications-sv.ts';
 
 /** Swedish, the default language. Every visible string of the web app is here and in en.ts. */
 export const sv = {
@@ -1134,6 +1135,7 @@ export const sv = {
   },
   ...svExtra,
   ...svQuestions,
+  ...svNotifications,
 };
 
 export type Messages = typeof sv;

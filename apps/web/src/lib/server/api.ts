@@ -57,6 +57,8 @@ import type {
   EventWithClashes,
   InviteBody,
   Message,
+  NotificationSettings,
+  NotificationSettingsBody,
   OutboxPage,
   PendingCohostInvitation,
   PersonalFeed,
@@ -259,6 +261,9 @@ export function createApi(ctx: ApiContext) {
       regenerateFeed: () => call<PersonalFeed>(ctx, 'POST', '/api/me/feed/regenerate'),
       revokeFeed: () => call<null>(ctx, 'DELETE', '/api/me/feed'),
       cohostInvitations: () => call<PendingCohostInvitation[]>(ctx, 'GET', '/api/me/cohost-invitations'),
+      notificationSettings: () => call<NotificationSettings>(ctx, 'GET', '/api/me/notification-settings'),
+      setNotificationSettings: (body: NotificationSettingsBody) =>
+        call<NotificationSettings>(ctx, 'PUT', '/api/me/notification-settings', body),
     },
     events: {
       list: (q: EventQuery = {}) => call<EventPage>(ctx, 'GET', `/api/events${query(q)}`),

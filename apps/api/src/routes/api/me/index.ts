@@ -2,15 +2,27 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   changeOwnPassword,
   getMe,
+  getNotificationSettings,
   pendingCohostInvitations,
   personalFeed,
   regeneratePersonalFeed,
   revokePersonalFeed,
   setLanguage,
+  setNotificationSettings,
   sharedAnnouncements,
 } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, MePatch, PasswordBody, PendingCohostInvitation, PersonalFeed, SharedAnnouncement, User } from '@samverka/contracts';
+import {
+  errors,
+  MePatch,
+  NotificationSettings,
+  NotificationSettingsBody,
+  PasswordBody,
+  PendingCohostInvitation,
+  PersonalFeed,
+  SharedAnnouncement,
+  User,
+} from '@samverka/contracts';
 
 const me: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/', { schema: { tags: ['me'], security: [{ bearer: [] }], response: { 200: User, ...errors(401) } } }, async (req) =>
@@ -107,6 +119,32 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => sharedAnnouncements(app.db, req.actor),
+  );
+
+  app.get(
+    '/notification-settings',
+    {
+      schema: {
+        tags: ['me'],
+        summary: 'My notification settings: immediate, daily or off per category, and the themes I follow',
+        security: [{ bearer: [] }],
+        response: { 200: NotificationSettings, ...errors(401) },
+      },
+    },
+    async (req) => getNotificationSettings(app.db, req.actor),
+  );
+  app.put(
+    '/notification-settings',
+    {
+      schema: {
+        tags: ['me'],
+        summary: 'Change my notification settings; categories left out keep theirs',
+        security: [{ bearer: [] }],
+        body: NotificationSettingsBody,
+        response: { 200: NotificationSettings, ...errors(400, 401) },
+      },
+    },
+    async (req) => setNotificationSettings(app.db, req.actor, req.body),
   );
 };
 export default me;
