@@ -17,7 +17,7 @@ import {
   type PollInput,
 } from '../src/polls/poll-service.ts';
 import { freshDb, insertUser, type TestDb } from '../../../tests/support/fixtures.ts';
-import { caught, outcome, recordEvents } from './helpers.ts';
+import { caught, outcome, recordEvents, withoutNotifications } from './helpers.ts';
 
 /** Every row a poll edit touches, to prove that a refused edit changed nothing. */
 function snapshot(db: Db) {
@@ -143,6 +143,7 @@ describe('adding times', () => {
 
 describe('removing a time', () => {
   it('its answers go; those who gave them get a mail in their language through the outbox', () => {
+    withoutNotifications();
     const raised = recordEvents('poll.slotRemoved');
     const { p, s1, s2 } = answered();
     const after = removePollSlot(t.db, organiser, p.id, s1, NOW);
@@ -177,6 +178,7 @@ describe('removing a time', () => {
   });
 
   it('a time nobody answered goes without a mail', () => {
+    withoutNotifications();
     const p = createPoll(t.db, organiser, input(), NOW);
     removePollSlot(t.db, organiser, p.id, p.slots[0]!.id, NOW);
     expect(t.db.select().from(outbox).all()).toHaveLength(0);
