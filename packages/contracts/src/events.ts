@@ -14,6 +14,10 @@ export const EventKind = Type.Union(
   { description: 'the kind of event' },
 );
 export const EventStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('cancelled')]);
+export const EventVisibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('internal')], {
+  description: 'public: in every list and feed; unlisted: only by its link; internal: coordinators and admins only',
+});
+export type EventVisibility = Static<typeof EventVisibility>;
 
 const LocalDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$',
@@ -39,6 +43,10 @@ const eventFields = {
   lat: Type.Optional(Nullable(Type.Number({ minimum: -LIMITS.latitude, maximum: LIMITS.latitude }))),
   lng: Type.Optional(Nullable(Type.Number({ minimum: -LIMITS.longitude, maximum: LIMITS.longitude }))),
   onlineUrl: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.url }))),
+  onlineUrlPublic: Type.Optional(
+    Type.Boolean({ description: 'show the meeting link to everyone; by default only confirmed participants and organisers get it' }),
+  ),
+  visibility: Type.Optional(EventVisibility),
   language: Type.Optional(Type.String({ pattern: '^[a-z]{2}$' })),
   capacity: Type.Optional(Nullable(Type.Integer({ minimum: LIMITS.capacity.min, maximum: LIMITS.capacity.max }))),
   registrationOpens: Type.Optional(Nullable(LocalDateTime)),
@@ -51,6 +59,12 @@ export type EventCreateBody = Static<typeof EventCreateBody>;
 
 export const EventPatchBody = StrictObject({
   ...eventFields,
+  moveExcessToWaitlist: Type.Optional(
+    Type.Boolean({
+      description:
+        'lowering capacity below the confirmed count: move the latest confirmed registrations to the top of the waiting list instead of refusing',
+    }),
+  ),
   title: Type.Optional(eventFields.title),
   kind: Type.Optional(EventKind),
   themes: Type.Optional(eventFields.themes),
@@ -89,7 +103,10 @@ export const Event = Type.Object({
   county: N(NamedRef),
   lat: N(Type.Number()),
   lng: N(Type.Number()),
-  onlineUrl: N(Type.String()),
+  onlineUrl: N(Type.String({ description: 'the meeting link; null for those it is not for (see hasOnlineUrl)' })),
+  hasOnlineUrl: Type.Boolean({ description: 'the event has a meeting link, shown or not' }),
+  onlineUrlPublic: Type.Boolean({ description: 'the meeting link is shown to everyone' }),
+  visibility: EventVisibility,
   language: Type.String(),
   capacity: N(Type.Integer()),
   registrationOpensAt: N(Type.String()),

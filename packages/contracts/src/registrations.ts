@@ -57,6 +57,8 @@ export const Registration = Type.Object({
     startDate: N(Type.String()),
     endDate: N(Type.String()),
     status: EventStatus,
+    hasOnlineUrl: Type.Boolean({ description: 'the event has a meeting link, shown here or not' }),
+    onlineUrl: N(Type.String({ description: 'the meeting link: only with a confirmed seat, unless the organisers made it public' })),
   }),
 });
 export type Registration = Static<typeof Registration>;
@@ -101,6 +103,9 @@ export type CheckInBody = Static<typeof CheckInBody>;
 export const MessageBody = StrictObject({
   subject: Type.String({ minLength: 1, maxLength: LIMITS.subject }),
   body: Type.String({ minLength: 1, maxLength: LIMITS.message }),
+  aboutCancellation: Type.Optional(
+    Type.Boolean({ description: 'explains the cancellation: the only message a cancelled event takes; its subject says so' }),
+  ),
 });
 export type MessageBody = Static<typeof MessageBody>;
 export const MessageResult = Type.Object({ recipients: Type.Integer() });

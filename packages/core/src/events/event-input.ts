@@ -1,6 +1,6 @@
 import { type EventCreateBody, type EventPatchBody, LIMITS } from '@samverka/contracts';
 import { eq, inArray } from 'drizzle-orm';
-import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
+import { clusters, counties, EVENT_KINDS, EVENT_VISIBILITIES, themes, type Db, type Event, type EventKind } from '@samverka/db';
 import { DomainError, type ErrorDetail, type ErrorDetailCode, type ErrorDetailParams } from '../errors.ts';
 import { codePointLength, isEmail, singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
@@ -9,7 +9,7 @@ import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, st
  * An event's fields as the API takes them in a change (PATCH /api/events/:id): all optional;
  * wall-clock times in the event's zone. The schema in @samverka/contracts is the one source.
  */
-export type EventFields = EventPatchBody;
+export type EventFields = Omit<EventPatchBody, 'moveExcessToWaitlist'>;
 
 /** A new event as the API takes it (POST /api/events): lead cluster, title, kind and themes required. */
 export type EventInput = EventCreateBody;
@@ -32,6 +32,8 @@ export type EventColumns = Pick<
   | 'lat'
   | 'lng'
   | 'onlineUrl'
+  | 'onlineUrlPublic'
+  | 'visibility'
   | 'language'
   | 'capacity'
   | 'registrationOpensAt'
@@ -74,6 +76,8 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
     lat: event.lat,
     lng: event.lng,
     onlineUrl: event.onlineUrl,
+    onlineUrlPublic: event.onlineUrlPublic,
+    visibility: event.visibility,
     language: event.language,
     capacity: event.capacity,
     registrationOpens: event.registrationOpensAt ? instantToLocal(event.registrationOpensAt, zone) : null,
@@ -161,6 +165,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   if (lng !== null && Math.abs(lng) > LIMITS.longitude)
     fail('lng', 'out_of_range', `between -${LIMITS.longitude} and ${LIMITS.longitude}`, { min: -LIMITS.longitude, max: LIMITS.longitude });
   const onlineUrl = f.onlineUrl ? safeUrl(f.onlineUrl.trim(), 'onlineUrl', details) : null;
+  const visibility = f.visibility ?? 'public';
+  if (!EVENT_VISIBILITIES.includes(visibility)) fail('visibility', 'unknown_choice', `must be one of ${EVENT_VISIBILITIES.join(', ')}`);
   const contactEmail = f.contactEmail?.trim() || null;
   if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'invalid_email', 'not an email address');
   const capacity = f.capacity ?? null;
@@ -205,6 +211,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
     lat,
     lng,
     onlineUrl,
+    onlineUrlPublic: !!f.onlineUrlPublic,
+    visibility,
     language,
     capacity,
     registrationOpensAt: opens?.toJSDate() ?? null,

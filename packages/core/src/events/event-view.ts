@@ -9,6 +9,7 @@ import {
   canDeleteEvent,
   canInviteCohosts,
   canManageEvent,
+  canSeeMeetingLink,
   managingClusters,
   cohostInvitationsToAnswer,
   type OrganiserRef,
@@ -109,7 +110,10 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
     county: row.countyId !== null ? (related.counties.get(row.countyId) ?? null) : null,
     lat: row.lat,
     lng: row.lng,
-    onlineUrl: row.onlineUrl,
+    onlineUrl: canSeeMeetingLink(actor, row.onlineUrlPublic, refs) ? row.onlineUrl : null,
+    hasOnlineUrl: row.onlineUrl !== null,
+    onlineUrlPublic: row.onlineUrlPublic,
+    visibility: row.visibility,
     language: row.language,
     capacity: row.capacity,
     registrationOpensAt: row.registrationOpensAt?.toISOString() ?? null,
@@ -131,7 +135,7 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
     canSeeAttendees: manages,
     canAnswerAs: cohostInvitationsToAnswer(actor, row.status, orgs).map(named),
     inviteOptions,
-    announceAs: announcingClusters(actor, row.status, orgs).map(named),
+    announceAs: announcingClusters(actor, row.status, orgs, row.visibility).map(named),
   };
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import {
@@ -21,6 +21,7 @@ import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { hashToken } from '../tokens.ts';
 import { filterConditions, filterIds } from '../events/event-service.ts';
+import { seesInternalEvents } from '../events/event-access.ts';
 import { assembleCalendar, buildDeadlineVevent, buildVevent, calendarHeader, type FeedLang, type IcsEventContext } from './ics.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
 import { textsFor } from '../texts/index.ts';
@@ -53,7 +54,10 @@ const FEED_CACHE_SIZE = 300;
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 interface ScopeQuery {
+  /** The scope's filters and who may find its events (see scopeVisibility). */
   where: SQL[];
+  /** Events whose meeting link this feed's reader may have: a personal feed's owner's. */
+  linkFor: Set<number>;
   name: string;
   /** Which horizon-scanning deadlines the feed shows; null: none (personal, single event, county or kind filters). */
   deadlines: { themeId?: number; clusterId?: number } | null;
@@ -199,12 +203,27 @@ export class FeedService {
   /** Which events a scope covers, and the feed's name; unknown clusters, themes, counties and tokens are 404. */
   private scopeQuery(scope: FeedScope, lang: FeedLang): ScopeQuery {
     const db = this.db;
-    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: textsFor(lang).feeds.singleEvent, deadlines: null };
+    const none = new Set<number>();
+    if (scope.type === 'event')
+      // Reachable by its address like its page: an unlisted event too, never an internal one.
+      return {
+        where: [eq(events.id, scope.id), ne(events.visibility, 'internal')],
+        linkFor: none,
+        name: textsFor(lang).feeds.singleEvent,
+        deadlines: null,
+      };
     if (scope.type === 'personal') {
-      return { where: [personalCondition(db, this.personalFeedUser(scope.token))], name: textsFor(lang).feeds.personal, deadlines: null };
+      const userId = this.personalFeedUser(scope.token);
+      return {
+        where: [personalCondition(db, userId)],
+        linkFor: personalLinkEvents(db, userId),
+        name: textsFor(lang).feeds.personal,
+        deadlines: null,
+      };
     }
     const ids = filterIds(db, scope);
-    const where = filterConditions(ids, { kind: scope.kind });
+    // Public feeds carry public events only: unlisted and internal ones are in no public list.
+    const where = [...filterConditions(ids, { kind: scope.kind }), eq(events.visibility, 'public')];
     const names: string[] = [];
     if (ids.clusterId !== undefined)
       names.push(db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, ids.clusterId)).get()!.name);
@@ -215,7 +234,12 @@ export class FeedService {
     if (ids.countyId !== undefined)
       names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
     const deadlines = ids.countyId === undefined && !scope.kind ? { themeId: ids.themeId, clusterId: ids.clusterId } : null;
-    return { where, name: names.length ? textsFor(lang).feeds.filtered(names) : textsFor(lang).feeds.allEvents, deadlines };
+    return {
+      where,
+      linkFor: none,
+      name: names.length ? textsFor(lang).feeds.filtered(names) : textsFor(lang).feeds.allEvents,
+      deadlines,
+    };
   }
 
   private selectEvents(where: SQL[], visibility: SQL): Event[] {
@@ -246,7 +270,7 @@ export class FeedService {
       if (!e.allDay) zones.add(e.timeZone);
       if (scope.type !== 'event')
         horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
-      return this.vevent(e, ctx.get(e.id)!, lang);
+      return this.vevent(e, { ...ctx.get(e.id)!, showOnlineUrl: e.onlineUrlPublic || q.linkFor.has(e.id) }, lang);
     });
     if (q.deadlines) {
       // Deadlines stay 30 days after the day, like cancelled events.
@@ -271,7 +295,8 @@ export class FeedService {
   /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
   vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
     const key = `${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
-    return this.cachedText(`${e.id}:${lang}`, key, () => buildVevent(e, ctx, lang));
+    // With and without the meeting link are two texts, kept apart.
+    return this.cachedText(`${e.id}:${lang}${ctx.showOnlineUrl ? ':link' : ''}`, key, () => buildVevent(e, ctx, lang));
   }
 
   /** A VEVENT's text kept under `cacheKey` while its `key` (what it depends on) stays the same. */
@@ -306,7 +331,9 @@ export class FeedService {
       const when = e.allDay
         ? `${fmtDay.format(new Date(`${e.startDate}T00:00:00Z`))}${e.endDate !== e.startDate ? ` – ${fmtDay.format(new Date(`${e.endDate}T00:00:00Z`))}` : ''}`
         : fmt.format(e.startsAt);
-      const where = [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? t.online : '');
+      const link = e.onlineUrl && (e.onlineUrlPublic || q.linkFor.has(e.id));
+      const where =
+        [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (link ? t.online : e.onlineUrl ? t.linkForParticipants : '');
       return `<entry><id>${escapeHtml(c.eventUrl)}</id><title>${escapeHtml(e.title)}</title><updated>${e.updatedAt.toISOString()}</updated><published>${e.createdAt.toISOString()}</published><link rel="alternate" type="text/html" href="${escapeHtml(c.eventUrl)}"/><author><name>${escapeHtml(c.leadName)}</name></author>${c.themeNames.map((n) => `<category term="${escapeHtml(n)}"/>`).join('')}<summary>${escapeHtml([when, where].filter(Boolean).join(' · '))}</summary></entry>`;
     });
     if (q.deadlines) {
@@ -327,13 +354,17 @@ export class FeedService {
   }
 }
 
-/** A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled). */
-export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
+/**
+ * A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled).
+ * `withLink`: the reader may have the meeting link (a confirmed participant, an organiser);
+ * without it only a link the organisers made public is written.
+ */
+export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string, withLink = false): string {
   // Every confirmation mail carries this file: during a rush of registrations it is made once.
   // feed_state.version covers the event and what it shows of its cluster, county and themes.
   const version = db.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).get()?.v ?? 0;
   const key = `${version}|${event.revision}|${event.updatedAt.getTime()}|${event.status}|${publicUrl}`;
-  const cacheKey = `${event.id}:${lang}`;
+  const cacheKey = `${event.id}:${lang}${withLink ? ':link' : ''}`;
   // Keyed by the SQLite connection, which a transaction object shares with its database.
   const connection = (db as unknown as { session: { client: object } }).session.client;
   let cache = attachmentCaches.get(connection);
@@ -343,7 +374,7 @@ export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, public
   }
   const hit = cache.get(cacheKey);
   if (hit && hit.key === key) return hit.text;
-  const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
+  const ctx = { ...icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!, showOnlineUrl: withLink };
   const header = calendarHeader({ name: event.title, method: event.status === 'cancelled' ? 'CANCEL' : 'PUBLISH' });
   const text = assembleCalendar(header, event.allDay ? [] : [event.timeZone], [buildVevent(event, ctx, lang)]);
   cache.delete(cacheKey);
@@ -401,9 +432,13 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
   return out;
 }
 
-/** Events of the clusters the person coordinates (lead or accepted co-host), and events they registered for. */
+/**
+ * Events of the clusters the person coordinates (lead or accepted co-host), and events they
+ * registered for; an internal event only for a coordinator or admin (event-access.ts's rule).
+ */
 function personalCondition(db: Db, userId: number): SQL {
-  const email = db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()?.email ?? '';
+  const user = db.select({ email: users.email, isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId)).get();
+  const email = user?.email ?? '';
   const registered = sql`exists (select 1 from registrations r where r.event_id = ${events.id} and r.email = ${email} and r.status in ('confirmed', 'waitlisted'))`;
   const clusterIds = db
     .select({ id: coordinators.clusterId })
@@ -417,7 +452,17 @@ function personalCondition(db: Db, userId: number): SQL {
         sql`, `,
       )}) and (eo.role = 'lead' or eo.status = 'accepted'))`
     : sql`0`;
-  return or(byCluster, registered)!;
+  const seesInternal = seesInternalEvents({ userId, isAdmin: !!user?.isAdmin, coordinatorOf: clusterIds });
+  return and(or(byCluster, registered), seesInternal ? undefined : ne(events.visibility, 'internal'))!;
+}
+
+/** The events whose meeting link a personal feed's owner may have: those their clusters run, and those they hold a confirmed seat at. */
+function personalLinkEvents(db: Db, userId: number): Set<number> {
+  const rows = db.all<{ id: number }>(sql`select r.event_id as id from registrations r join users u on u.email = r.email
+    where u.id = ${userId} and r.status = 'confirmed'
+    union select eo.event_id from event_organisers eo join coordinators c on c.cluster_id = eo.cluster_id
+    where c.user_id = ${userId} and (eo.role = 'lead' or eo.status = 'accepted')`);
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   type RegistrationSummary,
   type Registration as RegistrationView,
 } from '@samverka/contracts';
-import { and, asc, count, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { clusters, counties, events, registrations, type Db, type Event, type Registration } from '@samverka/db';
 import type { Actor } from '../access.ts';
@@ -85,8 +85,20 @@ function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
       startDate: e.startDate,
       endDate: e.endDate,
       status: e.status,
+      hasOnlineUrl: e.onlineUrl !== null,
+      onlineUrl: meetingLinkFor(r.status, e),
     },
   };
+}
+
+/**
+ * The meeting link a registrant may read: a public one for everyone, a participant-only one
+ * (the default) only with a confirmed seat; null otherwise. Used by the manage page, the mails
+ * and the calendar data they carry.
+ */
+export function meetingLinkFor(status: Registration['status'], e: Event): string | null {
+  if (!e.onlineUrl) return null;
+  return e.onlineUrlPublic || status === 'confirmed' ? e.onlineUrl : null;
 }
 
 function eventRow(db: DbOrTx, id: number): Event {
@@ -135,7 +147,7 @@ export function registrationSummary(db: Db, eventId: number, now = new Date()): 
 /** The summary as the API shows it: a draft is not acknowledged to anyone who may not see it. */
 export function visibleRegistrationSummary(db: Db, actor: Actor | null, eventId: number, now = new Date()): RegistrationSummary {
   const e = eventRow(db, eventId);
-  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId)))
+  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId), e.visibility))
     throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
   return registrationSummary(db, eventId, now);
 }
@@ -200,9 +212,11 @@ function whenText(e: Event, lang: Lang): string {
   return `${f.format(e.startsAt)} – ${sameDay ? t.format(e.endsAt) : f.format(e.endsAt)} (${e.timeZone})`;
 }
 
-function whereText(e: Event, lang: Lang): string {
+function whereText(e: Event, lang: Lang, status: Registration['status']): string {
   const place = [e.venueName, e.address].filter(Boolean).join(', ');
-  const online = e.onlineUrl ? `${textsFor(lang).online}: ${e.onlineUrl}` : '';
+  const link = meetingLinkFor(status, e);
+  const t = textsFor(lang);
+  const online = link ? `${t.online}: ${link}` : e.onlineUrl ? t.linkForParticipants : '';
   return [place, online].filter(Boolean).join(' · ') || '–';
 }
 
@@ -223,11 +237,17 @@ export function notify(
     manageUrl: links.manage(r.token),
     eventUrl: links.event(e.id),
     when: whenText(e, r.language),
-    where: whereText(e, r.language),
+    where: whereText(e, r.language, r.status),
     ...extra,
   });
+  // The participant's own calendar data carries the meeting link only with a confirmed seat.
   const attachments = withCalendar(kind)
-    ? [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base), e.status === 'cancelled')]
+    ? [
+        icsAttachment(
+          singleEventCalendar(db as Db, e, r.language, links.base, meetingLinkFor(r.status, e) !== null),
+          e.status === 'cancelled',
+        ),
+      ]
     : undefined;
   enqueueMail(db, { to: r.email, ...mail, attachments }, now);
 }
@@ -379,6 +399,44 @@ export function promoteFromWaitlist(tx: Tx, e: Event, now: Date): number {
     emit(tx, 'registration.promoted', { actorId: null, clusterIds, now, registrationId: row.id, eventId: e.id });
     promoted++;
   }
+}
+
+/**
+ * Moves the confirmed registrations beyond the event's capacity to the top of the waiting list,
+ * inside the caller's transaction: those who got their seat last move, keeping their order, ahead
+ * of everyone already waiting, and each is mailed their place. Runs on event.capacityChanged when
+ * the organiser chose it. Returns how many moved.
+ */
+export function moveExcessToWaitlist(tx: Tx, e: Event, now: Date): number {
+  if (e.capacity === null) return 0;
+  const { confirmed } = statusCounts(tx, e.id);
+  const excess = confirmed - e.capacity;
+  if (excess <= 0) return 0;
+  const latest = tx
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.eventId, e.id), eq(registrations.status, 'confirmed')))
+    .orderBy(desc(sql`coalesce(${registrations.promotedAt}, ${registrations.createdAt})`), desc(registrations.id))
+    .limit(excess)
+    .all()
+    .reverse();
+  const first = tx
+    .select({ at: sql<number | null>`min(${registrations.waitlistedAt})` })
+    .from(registrations)
+    .where(and(eq(registrations.eventId, e.id), eq(registrations.status, 'waitlisted')))
+    .get()?.at;
+  // Distinct instants before the first one waiting keep the moved people's order at the top.
+  const top = Math.min(first ?? now.getTime(), now.getTime()) - latest.length;
+  latest.forEach((r, i) => {
+    const row = tx
+      .update(registrations)
+      .set({ status: 'waitlisted', waitlistedAt: new Date(top + i), promotedAt: null, updatedAt: now })
+      .where(eq(registrations.id, r.id))
+      .returning()
+      .get();
+    notify(tx, 'waitlisted', row, e, now, { position: i + 1 });
+  });
+  return latest.length;
 }
 
 function assertNotEnded(e: Event, now: Date) {
@@ -587,6 +645,7 @@ export function setCheckIn(
     .where(and(eq(registrations.id, registrationId), eq(registrations.eventId, eventId)))
     .get();
   if (!r) throw new DomainError('not_found', 'unknown_registration', `Event ${eventId} has no registration ${registrationId}`);
+  if (e.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'The event is cancelled; nobody can be checked in');
   if (r.status !== 'confirmed')
     throw new DomainError('conflict', 'not_confirmed', 'Only participants with a confirmed seat can be checked in');
   const row = db
@@ -598,15 +657,30 @@ export function setCheckIn(
   return view(db, row, e);
 }
 
-/** A message from the organisers to everyone registered (confirmed and waiting), through the outbox. */
+/**
+ * A message from the organisers to everyone registered (confirmed and waiting), through the
+ * outbox; returns the number of recipients. A cancelled event takes only a message that
+ * explains the cancellation, marked `aboutCancellation` (its subject then says the event is
+ * cancelled): any other is 409 event_cancelled, and `aboutCancellation` on an event that is not
+ * cancelled is 409 not_cancelled.
+ */
 export function messageRegistrants(
   db: Db,
   actor: Actor | null,
   eventId: number,
-  message: { subject: string; body: string },
+  message: { subject: string; body: string; aboutCancellation?: boolean },
   now = new Date(),
 ): number {
   const e = assertOrganiser(db, actor, eventId);
+  const aboutCancellation = !!message.aboutCancellation;
+  if (e.status === 'cancelled' && !aboutCancellation)
+    throw new DomainError(
+      'conflict',
+      'event_cancelled',
+      'The event is cancelled: only a message explaining the cancellation can be sent (mark it as about the cancellation)',
+    );
+  if (e.status !== 'cancelled' && aboutCancellation)
+    throw new DomainError('conflict', 'not_cancelled', 'The event is not cancelled; send an ordinary message');
   const subject = singleLine(message.subject, LIMITS.subject);
   const body = message.body.trim();
   const details: ErrorDetail[] = [];
@@ -622,7 +696,8 @@ export function messageRegistrants(
   if (details.length) throw new DomainError('invalid', 'invalid_message', 'The message needs a subject and a text', details);
   return db.transaction((tx) => {
     const rows = activeRegistrations(tx, eventId);
-    for (const r of rows) notify(tx, 'organiser_message', r, e, now, { message: { subject, body } });
+    const kind = aboutCancellation ? 'cancellation_message' : 'organiser_message';
+    for (const r of rows) notify(tx, kind, r, e, now, { message: { subject, body } });
     return rows.length;
   });
 }

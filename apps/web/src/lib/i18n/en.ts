@@ -319,6 +319,8 @@ export const en = {
       several_per_day: 'The rule gives more than one meeting on a day. Use FREQ=DAILY or longer.',
       file_type_not_accepted: 'This file type is not accepted. Upload PDF, Office or OpenDocument files, images or plain text.',
       file_too_large: 'The file is too large.',
+      below_confirmed: (p: ErrorDetailParams) =>
+        `${p.min ?? 0} people already have a confirmed seat. Give at least ${p.min ?? 0} seats, or choose to move the latest to the top of the waiting list.`,
     },
     byField: {
       themes: {

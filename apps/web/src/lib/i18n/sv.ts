@@ -321,6 +321,8 @@ export const sv = {
       several_per_day: 'Regeln ger mer än ett möte samma dag. Använd FREQ=DAILY eller längre.',
       file_type_not_accepted: 'Filtypen tas inte emot. Ladda upp PDF, Office- eller OpenDocument-filer, bilder eller ren text.',
       file_too_large: 'Filen är för stor.',
+      below_confirmed: (p: ErrorDetailParams) =>
+        `${p.min ?? 0} personer har redan en bekräftad plats. Ange minst ${p.min ?? 0} platser, eller välj att flytta de senaste först i kön.`,
     } satisfies Record<ErrorDetailCode, string | ((p: ErrorDetailParams) => string)>,
     /** A field's own words for a code, where the code's text would say too little. */
     byField: {
