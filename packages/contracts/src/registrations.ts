@@ -77,7 +77,7 @@ export const RegistrationSummary = Type.Object({
   waitlisted: Type.Integer(),
   seatsLeft: N(Type.Integer()),
   open: Type.Boolean(),
-  closedReason: N(Type.String({ description: 'why registration is closed: draft, cancelled, not_open_yet, closed or ended' })),
+  closedReason: N(Type.String({ description: 'why registration is closed: draft, cancelled, disabled, not_open_yet, closed or ended' })),
   opensAt: N(Type.String()),
   closesAt: N(Type.String()),
 });

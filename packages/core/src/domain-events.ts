@@ -98,8 +98,8 @@ export interface EventCapacityChanged extends DomainEventBase {
   /** Seats before and after; null is unlimited. */
   from: number | null;
   to: number | null;
-  /** The organiser chose to move confirmed registrations beyond `to` to the top of the waiting list. */
-  moveExcessToWaitlist: boolean;
+  /** Present when the organiser chose to move confirmed registrations beyond `to` to the top of the waiting list. */
+  moveExcessToWaitlist?: true;
 }
 
 // ---- Co-hosts (events/event-service.ts; also proposals and polls, which invite when they create the event) ----

@@ -36,6 +36,7 @@ export type EventColumns = Pick<
   | 'visibility'
   | 'language'
   | 'capacity'
+  | 'registrationEnabled'
   | 'registrationOpensAt'
   | 'registrationClosesAt'
   | 'contactEmail'
@@ -80,6 +81,7 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
     visibility: event.visibility,
     language: event.language,
     capacity: event.capacity,
+    registrationEnabled: event.registrationEnabled,
     registrationOpens: event.registrationOpensAt ? instantToLocal(event.registrationOpensAt, zone) : null,
     registrationCloses: event.registrationClosesAt ? instantToLocal(event.registrationClosesAt, zone) : null,
     contactEmail: event.contactEmail,
@@ -89,8 +91,13 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
 /**
  * Validates event fields and turns them into columns: wall-clock times become instants in the
  * event's zone, slugs become ids. Every problem is collected, so a form can mark all fields at once.
+ * Themes are required (at least one) unless `opts.themesOptional`.
  */
-export function resolveEventFields(db: Db, f: EventFields & { title: string; kind: EventKind; themes: string[] }): EventColumns {
+export function resolveEventFields(
+  db: Db,
+  f: EventFields & { title: string; kind: EventKind; themes: string[] },
+  opts: { themesOptional?: boolean } = {},
+): EventColumns {
   const details: ErrorDetail[] = [];
   const fail = (field: string, code: ErrorDetailCode, message: string, params?: ErrorDetailParams) =>
     details.push({ field, code, message, ...(params ? { params } : {}) });
@@ -116,7 +123,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   const themeRows = slugs.length
     ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all()
     : [];
-  if (slugs.length === 0) fail('themes', 'required', 'choose at least one theme');
+  // A decided poll's draft may have none yet: its organiser chooses one before editing further.
+  if (slugs.length === 0 && !opts.themesOptional) fail('themes', 'required', 'choose at least one theme');
   for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', 'unknown_choice', `unknown theme "${s}"`);
 
   const zone = attempt(() => assertZone(f.timeZone ?? DEFAULT_ZONE)) ?? DEFAULT_ZONE;
@@ -215,6 +223,7 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
     visibility,
     language,
     capacity,
+    registrationEnabled: f.registrationEnabled ?? true,
     registrationOpensAt: opens?.toJSDate() ?? null,
     registrationClosesAt: closes?.toJSDate() ?? null,
     contactEmail,

@@ -284,7 +284,7 @@ export function applyEventPatch(
       ...base,
       from: row.capacity,
       to: updated.capacity,
-      moveExcessToWaitlist: !!opts.moveExcessToWaitlist,
+      ...(opts.moveExcessToWaitlist ? { moveExcessToWaitlist: true as const } : {}),
     });
   return cols;
 }

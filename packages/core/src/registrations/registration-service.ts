@@ -13,7 +13,7 @@ import { clusters, counties, events, registrations, type Db, type Event, type Re
 import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '../escape.ts';
-import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
+import { canManageEvent, canSeeEvent, seesInternalEvents } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
@@ -169,6 +169,7 @@ function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlis
 function closedReason(e: Event, now: Date): string | null {
   if (e.status === 'draft') return 'draft';
   if (e.status === 'cancelled') return 'cancelled';
+  if (!e.registrationEnabled) return 'disabled';
   if (e.registrationOpensAt && now < e.registrationOpensAt) return 'not_open_yet';
   if (now >= (e.registrationClosesAt ?? e.startsAt)) return now >= e.endsAt ? 'ended' : 'closed';
   return null;
@@ -177,6 +178,7 @@ function closedReason(e: Event, now: Date): string | null {
 const CLOSED_MESSAGES: Record<string, string> = {
   draft: 'The event is not published; registration is not open',
   cancelled: 'The event is cancelled; registration is closed',
+  disabled: 'The event takes no registrations',
   not_open_yet: 'Registration has not opened yet',
   closed: 'Registration for this event has closed',
   ended: 'The event has ended',
@@ -295,12 +297,22 @@ const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.
  * taking one can never interleave with another registration: with N seats, never more than N
  * are confirmed. The same email twice returns the existing registration (and mails its link to
  * that address) instead of taking a second seat. A new registration raises registration.created.
+ * An internal event is 404 unknown_event unless `actor` may see internal events.
  */
-export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
+export function register(
+  db: Db,
+  eventId: number,
+  input: RegistrationInput,
+  now = new Date(),
+  actor: Actor | null = null,
+): RegistrationResult {
   const { email, countyId, clusterId } = validateInput(db, input);
   return db.transaction(
     (tx) => {
       const e = eventRow(tx, eventId);
+      // An internal event takes registrations only from those who may see it; to others it does not exist.
+      if (e.visibility === 'internal' && !seesInternalEvents(actor))
+        throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
       const reason = closedReason(e, now);
       if (reason) throw new DomainError('conflict', `registration_${reason}`, CLOSED_MESSAGES[reason]!);
       const existing = tx

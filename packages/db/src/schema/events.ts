@@ -55,6 +55,8 @@ export const events = sqliteTable(
     visibility: text('visibility', { enum: EVENT_VISIBILITIES }).notNull().default('public'),
     language: text('language').notNull().default('sv'),
     capacity: integer('capacity'),
+    /** False: the event takes no registrations (a decided poll's meeting until the organiser opens them). */
+    registrationEnabled: integer('registration_enabled', { mode: 'boolean' }).notNull().default(true),
     registrationOpensAt: integer('registration_opens_at', { mode: 'timestamp_ms' }),
     registrationClosesAt: integer('registration_closes_at', { mode: 'timestamp_ms' }),
     contactEmail: text('contact_email'),

@@ -778,6 +778,7 @@ export const en = {
     closedReasons: {
       draft: 'Registration opens when the event has been published.',
       cancelled: 'The event is cancelled, so registration is closed.',
+      disabled: 'This event takes no registrations.',
       not_open_yet: 'Registration has not opened yet.',
       closed: 'Registration is closed.',
       ended: 'The event has already taken place, so registration is closed.',

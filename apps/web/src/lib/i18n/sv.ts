@@ -785,6 +785,7 @@ export const sv = {
     closedReasons: {
       draft: 'Anmälan öppnar när evenemanget har publicerats.',
       cancelled: 'Evenemanget är inställt, så det går inte att anmäla sig.',
+      disabled: 'Det här evenemanget tar inte emot anmälningar.',
       not_open_yet: 'Anmälan har inte öppnat än.',
       closed: 'Anmälan är stängd.',
       ended: 'Evenemanget har redan ägt rum, så anmälan är stängd.',
