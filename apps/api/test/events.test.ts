@@ -338,7 +338,8 @@ describe('who may do what, through the API', () => {
     expect(lead).toMatchObject({
       canUpdate: true,
       canPublish: true,
-      canCancel: true,
+      // A draft is deleted, not cancelled (issue 12).
+      canCancel: false,
       canDelete: true,
       canSeeAttendees: true,
       announceAs: [],

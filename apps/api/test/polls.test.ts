@@ -376,18 +376,23 @@ describe('POST /api/polls/:id/finalise', () => {
     return { p, s1, s2 };
   }
 
-  it('creates the published network meeting with the yes/maybe clusters invited, and mails everyone who answered an .ics of it', async () => {
+  it('creates the draft network meeting (internal, no registrations) with the yes/maybe clusters invited, and mails everyone who answered an .ics of it', async () => {
     const { p, s1 } = await answered();
     const mailsBefore = t.db.select().from(outbox).all().length;
     const res = await call('POST', `/api/polls/${p.id}/finalise`, 'organiser', { slotId: s1, themes: ['krisberedskap'] });
     expect(res.statusCode, res.body).toBe(200);
     const { poll, eventId } = res.json() as { poll: PollJson; eventId: number };
     expect(poll).toMatchObject({ finalSlotId: s1, eventId, open: false, canFinalise: false });
-    const ev = await call('GET', `/api/events/${eventId}`, 'anonymous');
+    // Issue 12: a draft its organiser publishes when ready; nobody else sees it.
+    expect((await call('GET', `/api/events/${eventId}`, 'anonymous')).statusCode).toBe(404);
+    const ev = await call('GET', `/api/events/${eventId}`, 'organiser');
     expect(ev.statusCode, ev.body).toBe(200);
     expect(ev.json()).toMatchObject({
       kind: 'network_meeting',
-      status: 'published',
+      status: 'draft',
+      visibility: 'internal',
+      registrationEnabled: false,
+      themes: ['krisberedskap'],
       title: p.title,
       start: `${Y}-02-05T10:00`,
       end: `${Y}-02-05T12:00`,
