@@ -504,6 +504,35 @@ describe('finalisePoll', () => {
     expect(q.slots[0]!.clashes.map((c) => c.id)).toEqual([eventId]);
   });
 
+  it('the decide step sets the draft's themes, visibility, registration and place as the organiser chose', () => {
+    const { p, s1 } = answered();
+    const { eventId } = finalisePoll(
+      t.db,
+      organiser,
+      p.id,
+      s1,
+      {
+        themes: ['krisberedskap'],
+        visibility: 'public',
+        registrationEnabled: true,
+        venueName: 'Ladan',
+        address: 'Storgatan 1',
+        onlineUrl: 'https://meet.example.se/beslut',
+      },
+      NOW,
+    );
+    const e = t.db.select().from(events).where(eq(events.id, eventId)).get()!;
+    expect([e.status, e.visibility, e.registrationEnabled, e.venueName, e.address, e.onlineUrl]).toEqual([
+      'draft',
+      'public',
+      true,
+      'Ladan',
+      'Storgatan 1',
+      'https://meet.example.se/beslut',
+    ]);
+    expect(getEvent(t.db, organiser, eventId).themes).toEqual(['krisberedskap']);
+  });
+
   it('is allowed after the poll closed (that is when it is usually decided)', () => {
     const { p, s1 } = answered({ closes: '2030-01-20T12:00' });
     expect(outcome(() => finalisePoll(t.db, organiser, p.id, s1, {}, new Date('2030-01-25T00:00:00Z')))).toBe('allowed');
