@@ -504,7 +504,7 @@ describe('finalisePoll', () => {
     expect(q.slots[0]!.clashes.map((c) => c.id)).toEqual([eventId]);
   });
 
-  it('the decide step sets the draft's themes, visibility, registration and place as the organiser chose', () => {
+  it('the decide step sets the themes, visibility, registration and place of the draft as the organiser chose', () => {
     const { p, s1 } = answered();
     const { eventId } = finalisePoll(
       t.db,
