@@ -45,7 +45,7 @@ export type FieldChanges = Record<string, [unknown, unknown]>;
 export interface EventCreated extends DomainEventBase {
   eventId: number;
   leadClusterId: number;
-  /** 'draft', or 'published' for a series created published or a decided poll with a place. */
+  /** 'draft', or 'published' for a series created published (a decided poll is always a draft). */
   status: EventStatus;
   seriesId: number | null;
 }
