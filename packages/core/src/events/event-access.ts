@@ -57,9 +57,10 @@ export function seesInternalEvents(actor: Actor | null): boolean {
 }
 
 /**
- * The visibilities an actor finds in lists, search, calendars, the start page, cluster pages and
- * reports: public for everyone, internal too for coordinators and admins. Unlisted events are in
- * no list except those of the people who manage them (see unlistedInListsFor).
+ * The visibilities an actor finds in lists, search, calendars, the start page and cluster pages
+ * (event-service's listedCondition): public for everyone, internal too for coordinators and
+ * admins. Unlisted events are in no list except those of the people who manage them (see
+ * unlistedInListsFor). Public feeds, embeds, the knowledge bank and newsletters take public only.
  */
 export function listedVisibilities(actor: Actor | null): Visibility[] {
   return seesInternalEvents(actor) ? ['public', 'internal'] : ['public'];
