@@ -201,7 +201,11 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
       .first()
       .click();
     // Deciding is final: the page asks once more.
-    await pa.getByTestId('confirm-finalise').getByRole('button', { name: 'Ja, bestäm den tiden' }).click();
+    // The decision is a draft (issue 12): A makes it public, with registration, before deciding.
+    const confirm = pa.getByTestId('confirm-finalise');
+    await confirm.getByLabel('Vem hittar evenemanget').selectOption('public');
+    await confirm.getByLabel('Ta emot anmälningar').check();
+    await confirm.getByRole('button', { name: 'Ja, bestäm den tiden' }).click();
     await pa.waitForURL(/klart=finalised$/);
     await expect(text(pa, '[data-testid=decided]')).resolves.toContain('Tiden är bestämd');
     await expect(text(pa, '[data-testid=poll-table] tbody tr.chosen')).resolves.toContain('Vald tid');
@@ -215,6 +219,8 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     await expect(pa.locator('h1').textContent()).resolves.toBe(POLL_TITLE);
     await expect(text(pa, 'dl.facts')).resolves.toContain('10:00–11:30');
     await expect(pa.getByTestId('cohosts').textContent()).resolves.toMatch(/FRODA.*inbjuden, har inte svarat/s);
+    await pa.getByRole('button', { name: 'Publicera evenemanget' }).click();
+    await pa.waitForURL(new RegExp(`/evenemang/${eventId}\\?klart=published`));
 
     const v = await page(reader);
     await v.goto(url(`/kalender?manad=${MONTH}`));

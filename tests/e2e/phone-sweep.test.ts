@@ -117,6 +117,8 @@ beforeAll(async () => {
       venueName: 'Lantbruksuniversitetets försöksgård, stora konferenssalen i östra flygeln',
       address: 'Kvinnerstavägen 1234, 702 81 Örebro',
       onlineUrl: LONG_LINK,
+      // Public, so every viewer's page carries the long link the layout must fit.
+      onlineUrlPublic: true,
       capacity: 1000,
       contactEmail: 'kontakt.for.evenemanget@agro-orebro-lansnatverk.example',
     }),
@@ -168,6 +170,8 @@ beforeAll(async () => {
     startTime: '10:00',
     endTime: '11:00',
     onlineUrl: LONG_LINK,
+    // Public, so every viewer's page carries the long link the layout must fit.
+    onlineUrlPublic: true,
     publish: true,
   });
   ids.series = (series.body as { seriesId: number }).seriesId;

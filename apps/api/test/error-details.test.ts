@@ -10,6 +10,8 @@ let adminEmail: string;
 let pollId: number;
 let slotId: number;
 let eventId: number;
+/** A published event with two confirmed seats, for capacity below them. */
+let fullId: number;
 
 /** Two years ahead, so times stay in the future whenever the suite runs. */
 const Y = new Date().getFullYear() + 2;
@@ -55,6 +57,14 @@ beforeAll(async () => {
   const created = await t.inject({ method: 'POST', url: '/api/events', headers: bearer(admin), payload: event() });
   expect(created.statusCode, created.body).toBe(201);
   eventId = created.json().event.id;
+  const full = await t.inject({ method: 'POST', url: '/api/events', headers: bearer(admin), payload: event({ capacity: 5 }) });
+  fullId = full.json().event.id;
+  expect((await t.inject({ method: 'POST', url: `/api/events/${fullId}/publish`, headers: bearer(admin) })).statusCode).toBe(200);
+  for (const n of [1, 2]) {
+    const payload = { name: `Deltagare ${n}`, email: `d${n}@example.se`, organisation: 'Gården AB', consent: true };
+    const reg = await t.inject({ method: 'POST', url: `/api/events/${fullId}/registrations`, payload });
+    expect(reg.statusCode, reg.body).toBe(201);
+  }
 });
 afterAll(() => t.close());
 
@@ -157,6 +167,9 @@ const CASES: Record<ErrorDetailCode, Case[]> = {
       status: 400,
       field: 'registrationCloses',
     },
+  ],
+  below_confirmed: [
+    { request: () => as('PATCH', `/api/events/${fullId}`, { capacity: 1 })(), status: 409, field: 'capacity', params: { min: 2 } },
   ],
   in_the_past: [{ request: as('POST', '/api/polls', poll({ slots: ['2020-02-05T10:00'] })), status: 400, field: 'slots/0' }],
   after_event_end: [

@@ -338,7 +338,8 @@ describe('who may do what, through the API', () => {
     expect(lead).toMatchObject({
       canUpdate: true,
       canPublish: true,
-      canCancel: true,
+      // A draft is deleted, not cancelled (issue 12).
+      canCancel: false,
       canDelete: true,
       canSeeAttendees: true,
       announceAs: [],
@@ -990,5 +991,111 @@ describe('GET /api/events', () => {
       const beyond = Buffer.from(`${Date.parse('2100-01-01')}:1`).toString('base64url');
       expect((await get(`cursor=${beyond}`)).json()).toEqual({ events: [], nextCursor: null });
     });
+  });
+});
+
+describe('unlisted and internal events: who finds them where (issue 12)', () => {
+  type Seen = { page: number; listed: boolean; personal: boolean };
+  // The lead is LEAD's coordinator, the co-host FRODA's (accepted), "unrelated" a coordinator of
+  // another cluster; personal feeds hold the events of one's own clusters.
+  const table: [Who, { unlisted: Seen; internal: Seen }][] = [
+    ['anonymous', { unlisted: { page: 200, listed: false, personal: false }, internal: { page: 404, listed: false, personal: false } }],
+    ['participant', { unlisted: { page: 200, listed: false, personal: false }, internal: { page: 404, listed: false, personal: false } }],
+    ['unrelated', { unlisted: { page: 200, listed: false, personal: false }, internal: { page: 200, listed: true, personal: false } }],
+    ['cohost', { unlisted: { page: 200, listed: true, personal: true }, internal: { page: 200, listed: true, personal: true } }],
+    ['lead', { unlisted: { page: 200, listed: true, personal: true }, internal: { page: 200, listed: true, personal: true } }],
+    ['admin', { unlisted: { page: 200, listed: true, personal: false }, internal: { page: 200, listed: true, personal: false } }],
+  ];
+  const ids: Record<'public' | 'unlisted' | 'internal', number> = { public: 0, unlisted: 0, internal: 0 };
+  const title = (v: string) => `Synlighet ${v} ${Date.now()}`;
+  const titles: Record<string, string> = {};
+
+  beforeAll(async () => {
+    for (const v of ['public', 'unlisted', 'internal'] as const) {
+      titles[v] = title(v);
+      ids[v] = await eventWithOrganisers({ title: titles[v], visibility: v, themes: ['nya-affarsmodeller'], county: 'orebro-lan' });
+      await publish(ids[v]);
+    }
+  });
+
+  /** Every public feed a visitor (or a calendar app) can read: the whole network, the lead's and co-host's cluster, the theme, the county, Atom. */
+  const PUBLIC_FEEDS = [
+    '/feeds/all.ics',
+    '/feeds/all.ics?lang=en',
+    '/feeds/all.atom',
+    `/feeds/all.atom?cluster=${LEAD}`,
+    `/feeds/clusters/${LEAD}.ics`,
+    `/feeds/clusters/${COHOST}.ics`,
+    '/feeds/themes/nya-affarsmodeller.ics',
+    '/feeds/counties/orebro-lan.ics',
+  ];
+
+  it.each(table)('%s', async (who, expected) => {
+    const listUrls = [
+      '/api/events?limit=200',
+      `/api/events?limit=200&cluster=${LEAD}`,
+      `/api/events?limit=200&q=${encodeURIComponent('Synlighet')}`,
+      '/api/events/brief?limit=500',
+    ];
+    const feed = who === 'anonymous' ? null : (await call('GET', '/api/me/feed', who)).json().url.replace(/^https?:\/\/[^/]+/, '');
+    for (const v of ['unlisted', 'internal'] as const) {
+      const id = ids[v];
+      const s = expected[v];
+      const page = await call('GET', `/api/events/${id}`, who);
+      if (s.page === 200) expect(page.statusCode, `${who} ${v}`).toBe(200);
+      else expectError(page, s.page, 'unknown_event');
+      for (const url of listUrls) {
+        const res = await call('GET', url, who);
+        expect(res.statusCode, `${who} ${url}`).toBe(200);
+        expect(res.body.includes(titles[v]!), `${who} ${v} in ${url}`).toBe(s.listed);
+        // The public event is in every list, for everyone: the lists answer, they do not just hide.
+        expect(res.body.includes(titles.public!), `${who} public in ${url}`).toBe(true);
+      }
+      // The start page shows only the next five events of the whole file's: it must not leak, whatever it shows.
+      const start = await call('GET', '/api/start', who);
+      expect(start.statusCode).toBe(200);
+      if (!s.listed) expect(start.body.includes(titles[v]!), `${who} ${v} on the start page`).toBe(false);
+      for (const url of PUBLIC_FEEDS) {
+        const res = await call('GET', url, who);
+        expect(res.statusCode, url).toBe(200);
+        expect(res.body.includes(titles[v]!), `${v} in ${url}`).toBe(false);
+        expect(res.body.includes(titles.public!), `public in ${url}`).toBe(true);
+      }
+      // Its own calendar file is reachable by link like its page: an unlisted one, never an internal one.
+      const single = await call('GET', `/events/${id}.ics`, who);
+      expect(single.statusCode, `${v} .ics`).toBe(v === 'unlisted' ? 200 : 404);
+      if (feed) {
+        const personal = await call('GET', feed, who);
+        expect(personal.statusCode).toBe(200);
+        expect(personal.body.includes(titles[v]!), `${who} personal feed ${v}`).toBe(s.personal);
+      }
+    }
+  });
+
+  it('an internal event takes no registration from those who may not see it: 404, nothing written', async () => {
+    const before = snapshot();
+    const payload = { name: 'Utomstående', email: 'ute@example.se', organisation: 'Gården', consent: true };
+    expectError(await call('POST', `/api/events/${ids.internal}/registrations`, 'anonymous', payload), 404, 'unknown_event');
+    expectError(await call('POST', `/api/events/${ids.internal}/registrations`, 'participant', payload), 404, 'unknown_event');
+    expectError(await call('GET', `/api/events/${ids.internal}/registration-summary`, 'anonymous'), 404, 'unknown_event');
+    expect(snapshot()).toBe(before);
+    const ok = await call('POST', `/api/events/${ids.internal}/registrations`, 'unrelated', { ...payload, email: 'samordnare@example.se' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const unlisted = await call('POST', `/api/events/${ids.unlisted}/registrations`, 'anonymous', { ...payload, email: 'lank@example.se' });
+    expect(unlisted.statusCode, unlisted.body).toBe(201);
+  });
+
+  it('the embed listing, the knowledge bank and announcements carry public events only', async () => {
+    const embed = await call('GET', '/api/embed/events?limit=20');
+    expect(embed.statusCode).toBe(200);
+    expect(embed.body.includes(titles.unlisted!) || embed.body.includes(titles.internal!)).toBe(false);
+    for (const v of ['unlisted', 'internal'] as const) {
+      const before = snapshot();
+      const res = await call('POST', `/api/events/${ids[v]}/announcements`, 'lead', { cluster: LEAD });
+      expectError(res, 409, 'not_public');
+      expect(snapshot()).toBe(before);
+      const view = (await call('GET', `/api/events/${ids[v]}`, 'lead')).json() as EventJson;
+      expect(view.announceAs).toEqual([]);
+    }
   });
 });

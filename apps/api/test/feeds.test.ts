@@ -128,6 +128,8 @@ beforeAll(async () => {
     themes: ['kapitalforsorjning'],
     venueName: null,
     onlineUrl: 'https://meet.example.se/abc',
+    // A link the organisers made public; participant-only links are tested in meeting-links.test.ts.
+    onlineUrlPublic: true,
     start: `${Y}-07-14T09:00`,
     end: `${Y}-07-14T12:00`,
   });

@@ -377,7 +377,7 @@ describe('POST /api/polls/:id/finalise', () => {
     return { p, s1, s2 };
   }
 
-  it('creates the published network meeting with the yes/maybe clusters invited, and mails everyone who answered an .ics of it', async () => {
+  it('creates the draft network meeting (internal, no registrations) with the yes/maybe clusters invited, and mails everyone who answered an .ics of it', async () => {
     // The poll's own decision mail; notifications of the decision are tested in core's notifications.test.ts.
     onTestFinished(muteNotifications());
     const { p, s1 } = await answered();
@@ -386,11 +386,16 @@ describe('POST /api/polls/:id/finalise', () => {
     expect(res.statusCode, res.body).toBe(200);
     const { poll, eventId } = res.json() as { poll: PollJson; eventId: number };
     expect(poll).toMatchObject({ finalSlotId: s1, eventId, open: false, canFinalise: false });
-    const ev = await call('GET', `/api/events/${eventId}`, 'anonymous');
+    // Issue 12: a draft its organiser publishes when ready; nobody else sees it.
+    expect((await call('GET', `/api/events/${eventId}`, 'anonymous')).statusCode).toBe(404);
+    const ev = await call('GET', `/api/events/${eventId}`, 'organiser');
     expect(ev.statusCode, ev.body).toBe(200);
     expect(ev.json()).toMatchObject({
       kind: 'network_meeting',
-      status: 'published',
+      status: 'draft',
+      visibility: 'internal',
+      registrationEnabled: false,
+      themes: ['krisberedskap'],
       title: p.title,
       start: `${Y}-02-05T10:00`,
       end: `${Y}-02-05T12:00`,

@@ -816,3 +816,149 @@ describe('registration summary of a draft', () => {
     }
   });
 });
+
+// ---- Safe state changes (issue 12): refused with 409 and a detail code, nothing changed ----
+
+describe('safe state changes', () => {
+  const h = () => bearer(lead.token);
+
+  it('a draft cannot be cancelled (409 draft_not_cancellable, nothing changed); it is deleted instead', async () => {
+    const e = await makeEvent({ publish: false });
+    const before = snapshot();
+    expectError(
+      await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: h(), payload: { reason: 'Ingen tid' } }),
+      409,
+      'draft_not_cancellable',
+    );
+    expect(snapshot()).toBe(before);
+    // Still a draft: anonymous visitors do not find it.
+    expectError(await t.inject({ method: 'GET', url: `/api/events/${e.id}` }), 404, 'unknown_event');
+    expect((await t.inject({ method: 'DELETE', url: `/api/events/${e.id}`, headers: h() })).statusCode).toBe(204);
+  });
+
+  it('a cancelled event takes no check-in, no co-host change and no message but one explaining the cancellation', async () => {
+    const e = await makeEvent({ capacity: 5 });
+    const r = await register(e.id);
+    const vast = await t.login('coordinator', { clusters: ['agro-vast'] });
+    const invite = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/organisers`,
+      headers: h(),
+      payload: { cluster: 'agro-vast' },
+    });
+    expect(invite.statusCode, invite.body).toBe(200);
+    const cancel = await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: h(), payload: { reason: 'Sjukdom' } });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    const before = snapshot();
+    const refused: [Awaited<ReturnType<typeof t.inject>>, string][] = [
+      [
+        await t.inject({
+          method: 'POST',
+          url: `/api/events/${e.id}/registrations/${r.registration.id}/check-in`,
+          headers: h(),
+          payload: { checkedIn: true },
+        }),
+        'event_cancelled',
+      ],
+      [await t.inject({ method: 'DELETE', url: `/api/events/${e.id}/organisers/froda`, headers: h() }), 'event_cancelled'],
+      [
+        await t.inject({ method: 'POST', url: `/api/events/${e.id}/organisers`, headers: h(), payload: { cluster: 'gront-center' } }),
+        'event_cancelled',
+      ],
+      [
+        await t.inject({
+          method: 'POST',
+          url: `/api/events/${e.id}/organisers/agro-vast/answer`,
+          headers: bearer(vast.token),
+          payload: { accept: true },
+        }),
+        'event_cancelled',
+      ],
+      [
+        await t.inject({
+          method: 'POST',
+          url: `/api/events/${e.id}/messages`,
+          headers: h(),
+          payload: { subject: 'Fika', body: 'Välkomna' },
+        }),
+        'event_cancelled',
+      ],
+    ];
+    for (const [res, code] of refused) expectError(res, 409, code);
+    expect(snapshot()).toBe(before);
+    const explained = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/messages`,
+      headers: h(),
+      payload: { subject: 'Nytt datum', body: 'Vi återkommer med ett nytt datum.', aboutCancellation: true },
+    });
+    expect(explained.statusCode, explained.body).toBe(202);
+    expect(explained.json()).toEqual({ recipients: 1 });
+    const mail = lastMailTo(r.registration.email!)!;
+    expect(mail.subject).toMatch(/^Inställt: .*: Nytt datum$/);
+    expect(mail.text).toContain('Vi återkommer med ett nytt datum.');
+  });
+
+  it('a message marked as about a cancellation is refused on an event that is not cancelled (409 not_cancelled)', async () => {
+    const e = await makeEvent();
+    await register(e.id);
+    const before = snapshot();
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/events/${e.id}/messages`,
+      headers: h(),
+      payload: { subject: 'Inställt?', body: 'Nej', aboutCancellation: true },
+    });
+    expectError(res, 409, 'not_cancelled');
+    expect(snapshot()).toBe(before);
+  });
+
+  it('capacity below the confirmed seats is refused with the count, unless the latest confirmed move to the top of the waiting list', async () => {
+    const e = await makeEvent({ capacity: 4 });
+    const regs = [await register(e.id), await register(e.id), await register(e.id), await register(e.id)];
+    const waiting = await register(e.id);
+    expect(waiting.registration.status).toBe('waitlisted');
+    const before = snapshot();
+    const refused = await t.inject({ method: 'PATCH', url: `/api/events/${e.id}`, headers: h(), payload: { capacity: 2 } });
+    expectError(refused, 409, 'capacity_below_confirmed');
+    expect(refused.json().error.message).toContain('4 people already have a confirmed seat');
+    expect(refused.json().error.details).toEqual([
+      expect.objectContaining({ field: 'capacity', code: 'below_confirmed', params: { min: 4 } }),
+    ]);
+    expect(snapshot()).toBe(before);
+
+    const moved = await t.inject({
+      method: 'PATCH',
+      url: `/api/events/${e.id}`,
+      headers: h(),
+      payload: { capacity: 2, moveExcessToWaitlist: true },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    // The two who registered last go first in the queue, in their order, ahead of the one already waiting.
+    expect(await waitlist(e.id)).toEqual([
+      [regs[2]!.registration.email, 1],
+      [regs[3]!.registration.email, 2],
+      [waiting.registration.email, 3],
+    ]);
+    expect(await summary(e.id)).toMatchObject({ confirmed: 2, waitlisted: 3, seatsLeft: 0 });
+    expect(lastMailTo(regs[3]!.registration.email!)!.subject).toMatch(/^Väntelista: /);
+    // A freed seat goes to the first of them.
+    expect((await t.inject({ method: 'POST', url: `/api/registrations/${regs[0]!.token}/cancel` })).statusCode).toBe(200);
+    expect((await attendees(e.id)).attendees.find((a) => a.email === regs[2]!.registration.email)?.status).toBe('confirmed');
+  });
+
+  it('a published event with registrations cannot be deleted, by an admin either (409 has_registrations): cancel it first', async () => {
+    const e = await makeEvent();
+    await register(e.id);
+    const before = snapshot();
+    for (const who of [lead, admin]) {
+      const res = await t.inject({ method: 'DELETE', url: `/api/events/${e.id}`, headers: bearer(who.token) });
+      expectError(res, 409, who === admin ? 'has_registrations' : 'not_a_draft');
+    }
+    expect(snapshot()).toBe(before);
+    expect(
+      (await t.inject({ method: 'POST', url: `/api/events/${e.id}/cancel`, headers: h(), payload: { reason: 'Flyttas' } })).statusCode,
+    ).toBe(200);
+    expect((await t.inject({ method: 'DELETE', url: `/api/events/${e.id}`, headers: bearer(admin.token) })).statusCode).toBe(204);
+  });
+});

@@ -31,6 +31,7 @@ export const ERROR_DETAIL_CODES = [
   'several_per_day',
   'file_type_not_accepted',
   'file_too_large',
+  'below_confirmed',
 ] as const;
 
 export type ErrorDetailCode = (typeof ERROR_DETAIL_CODES)[number];
@@ -64,6 +65,7 @@ export const ERROR_DETAIL_CODE_DESCRIPTIONS: Record<ErrorDetailCode, string> = {
   several_per_day: 'a recurrence rule that gives more than one meeting on a day',
   file_type_not_accepted: 'an uploaded file whose content is not of an accepted type (PDF, Office, OpenDocument, images, plain text)',
   file_too_large: 'an uploaded file over params.max bytes, or over the room left for the event',
+  below_confirmed: 'a capacity below the params.min seats already confirmed (move the excess to the waiting list explicitly)',
 };
 
 /** Numbers and names the text for a code needs; each is present only where it says so. */

@@ -14,6 +14,10 @@ export const EventKind = Type.Union(
   { description: 'the kind of event' },
 );
 export const EventStatus = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('cancelled')]);
+export const EventVisibility = Type.Union([Type.Literal('public'), Type.Literal('unlisted'), Type.Literal('internal')], {
+  description: 'public: in every list and feed; unlisted: only by its link; internal: coordinators and admins only',
+});
+export type EventVisibility = Static<typeof EventVisibility>;
 
 const LocalDateTime = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}$',
@@ -39,8 +43,13 @@ const eventFields = {
   lat: Type.Optional(Nullable(Type.Number({ minimum: -LIMITS.latitude, maximum: LIMITS.latitude }))),
   lng: Type.Optional(Nullable(Type.Number({ minimum: -LIMITS.longitude, maximum: LIMITS.longitude }))),
   onlineUrl: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.url }))),
+  onlineUrlPublic: Type.Optional(
+    Type.Boolean({ description: 'show the meeting link to everyone; by default only confirmed participants and organisers get it' }),
+  ),
+  visibility: Type.Optional(EventVisibility),
   language: Type.Optional(Type.String({ pattern: '^[a-z]{2}$' })),
   capacity: Type.Optional(Nullable(Type.Integer({ minimum: LIMITS.capacity.min, maximum: LIMITS.capacity.max }))),
+  registrationEnabled: Type.Optional(Type.Boolean({ description: 'takes registrations (default true)' })),
   registrationOpens: Type.Optional(Nullable(LocalDateTime)),
   registrationCloses: Type.Optional(Nullable(LocalDateTime)),
   contactEmail: Type.Optional(Nullable(Type.String({ maxLength: LIMITS.email }))),
@@ -51,6 +60,12 @@ export type EventCreateBody = Static<typeof EventCreateBody>;
 
 export const EventPatchBody = StrictObject({
   ...eventFields,
+  moveExcessToWaitlist: Type.Optional(
+    Type.Boolean({
+      description:
+        'lowering capacity below the confirmed count: move the latest confirmed registrations to the top of the waiting list instead of refusing',
+    }),
+  ),
   title: Type.Optional(eventFields.title),
   kind: Type.Optional(EventKind),
   themes: Type.Optional(eventFields.themes),
@@ -89,9 +104,13 @@ export const Event = Type.Object({
   county: N(NamedRef),
   lat: N(Type.Number()),
   lng: N(Type.Number()),
-  onlineUrl: N(Type.String()),
+  onlineUrl: N(Type.String({ description: 'the meeting link; null for those it is not for (see hasOnlineUrl)' })),
+  hasOnlineUrl: Type.Boolean({ description: 'the event has a meeting link, shown or not' }),
+  onlineUrlPublic: Type.Boolean({ description: 'the meeting link is shown to everyone' }),
+  visibility: EventVisibility,
   language: Type.String(),
   capacity: N(Type.Integer()),
+  registrationEnabled: Type.Boolean(),
   registrationOpensAt: N(Type.String()),
   registrationClosesAt: N(Type.String()),
   contactEmail: N(Type.String()),
@@ -103,10 +122,10 @@ export const Event = Type.Object({
   createdAt: Type.String(),
   updatedAt: Type.String(),
   canEdit: Type.Boolean({ description: 'manages the event (also when cancelled, though changes are then refused)' }),
-  canInvite: Type.Boolean({ description: 'may invite and remove co-hosts' }),
+  canInvite: Type.Boolean({ description: 'may invite and remove co-hosts: the lead, and the event is not cancelled' }),
   canUpdate: Type.Boolean({ description: 'may change the event now: manages it and it is not cancelled' }),
   canPublish: Type.Boolean({ description: 'may publish: manages the event and it is a draft' }),
-  canCancel: Type.Boolean({ description: 'may cancel: manages the event and it is not cancelled' }),
+  canCancel: Type.Boolean({ description: 'may cancel: manages the event and it is published (a draft is deleted instead)' }),
   canDelete: Type.Boolean({ description: 'may delete: a draft for its organisers, any event for an admin' }),
   canSeeAttendees: Type.Boolean({ description: 'may list the registrations and download them' }),
   canCopy: Type.Boolean({ description: 'may copy the event into a new draft (the lead cluster coordinators and admins)' }),

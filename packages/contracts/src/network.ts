@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, Lang, NamedRef, Slug, StrictObject, Token } from './common.ts';
-import { Clash } from './events.ts';
+import { Clash, EventVisibility } from './events.ts';
 import { LIMITS } from './limits.ts';
 import { ReportFeedback } from './knowledge.ts';
 
@@ -74,7 +74,15 @@ export const PollAnswerBody = StrictObject({
 });
 export const PollFinaliseBody = StrictObject({
   slotId: Id,
-  themes: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: LIMITS.themes, uniqueItems: true })),
+  /** The organiser's choices for the draft the decision makes; see finalisePoll for the defaults. */
+  themes: Type.Optional(
+    Type.Array(Slug, { minItems: 1, maxItems: LIMITS.themes, uniqueItems: true, description: 'left out: the draft has no theme yet' }),
+  ),
+  visibility: Type.Optional(EventVisibility),
+  registrationEnabled: Type.Optional(Type.Boolean({ description: 'default false' })),
+  venueName: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.venueName }), Type.Null()])),
+  address: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.address }), Type.Null()])),
+  onlineUrl: Type.Optional(Type.Union([Type.String({ maxLength: LIMITS.url }), Type.Null()])),
 });
 export const PollFinaliseResult = Type.Object({ poll: Poll, eventId: Type.Integer() });
 

@@ -60,6 +60,8 @@ export const Registration = Type.Object({
     startDate: N(Type.String()),
     endDate: N(Type.String()),
     status: EventStatus,
+    hasOnlineUrl: Type.Boolean({ description: 'the event has a meeting link, shown here or not' }),
+    onlineUrl: N(Type.String({ description: 'the meeting link: only with a confirmed seat, unless the organisers made it public' })),
   }),
 });
 export type Registration = Static<typeof Registration>;
@@ -78,7 +80,7 @@ export const RegistrationSummary = Type.Object({
   waitlisted: Type.Integer(),
   seatsLeft: N(Type.Integer()),
   open: Type.Boolean(),
-  closedReason: N(Type.String({ description: 'why registration is closed: draft, cancelled, not_open_yet, closed or ended' })),
+  closedReason: N(Type.String({ description: 'why registration is closed: draft, cancelled, disabled, not_open_yet, closed or ended' })),
   opensAt: N(Type.String()),
   closesAt: N(Type.String()),
 });
@@ -105,6 +107,9 @@ export type CheckInBody = Static<typeof CheckInBody>;
 export const MessageBody = StrictObject({
   subject: Type.String({ minLength: 1, maxLength: LIMITS.subject }),
   body: Type.String({ minLength: 1, maxLength: LIMITS.message }),
+  aboutCancellation: Type.Optional(
+    Type.Boolean({ description: 'explains the cancellation: the only message a cancelled event takes; its subject says so' }),
+  ),
 });
 export type MessageBody = Static<typeof MessageBody>;
 export const MessageResult = Type.Object({ recipients: Type.Integer() });

@@ -45,7 +45,7 @@ export type FieldChanges = Record<string, [unknown, unknown]>;
 export interface EventCreated extends DomainEventBase {
   eventId: number;
   leadClusterId: number;
-  /** 'draft', or 'published' for a series created published or a decided poll with a place. */
+  /** 'draft', or 'published' for a series created published (a decided poll is always a draft). */
   status: EventStatus;
   seriesId: number | null;
 }
@@ -98,6 +98,8 @@ export interface EventCapacityChanged extends DomainEventBase {
   /** Seats before and after; null is unlimited. */
   from: number | null;
   to: number | null;
+  /** Present when the organiser chose to move confirmed registrations beyond `to` to the top of the waiting list. */
+  moveExcessToWaitlist?: true;
 }
 
 // ---- Co-hosts (events/event-service.ts; also proposals and polls, which invite when they create the event) ----

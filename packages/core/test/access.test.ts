@@ -360,7 +360,8 @@ describe('permission flags of the event view', () => {
       const v = viewFor(role, id);
       return v && [v.canUpdate, v.canPublish, v.canCancel, v.canDelete, v.canSeeAttendees];
     };
-    expect(flags('lead coordinator', draft)).toEqual([true, true, true, true, true]);
+    // A draft is deleted, not cancelled (issue 12): no canCancel.
+    expect(flags('lead coordinator', draft)).toEqual([true, true, false, true, true]);
     expect(flags('co-host coordinator', published)).toEqual([true, false, true, false, true]);
     expect(flags('admin', published)).toEqual([true, false, true, true, true]);
     expect(flags('invited co-host', draft)).toEqual([false, false, false, false, false]);

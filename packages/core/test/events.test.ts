@@ -78,10 +78,10 @@ describe('event access rules', () => {
     expect(canManageEvent(actor, orgs)).toBe(manage);
     expect(canInviteCohosts(actor, orgs)).toBe(invite);
     expect(canAnswerCohostInvitation(actor, INVITED)).toBe(answer);
-    expect(canSeeEvent(actor, 'draft', orgs)).toBe(seeDraft);
+    expect(canSeeEvent(actor, 'draft', orgs, 'public')).toBe(seeDraft);
     // Published and cancelled events are public.
-    expect(canSeeEvent(actor, 'published', orgs)).toBe(true);
-    expect(canSeeEvent(actor, 'cancelled', orgs)).toBe(true);
+    expect(canSeeEvent(actor, 'published', orgs, 'public')).toBe(true);
+    expect(canSeeEvent(actor, 'cancelled', orgs, 'public')).toBe(true);
   });
 
   it('a coordinator of several clusters gets the union of their rights', () => {

@@ -252,7 +252,8 @@ describe('buildVevent: properties', () => {
   });
 
   it('an online-only event has the meeting link as LOCATION and in the description (label per language)', () => {
-    const e = row({ venueName: null, onlineUrl: 'https://meet.example.se/abc' });
+    // A link the organisers made public; participant-only links are tested in meeting-links.test.ts.
+    const e = row({ venueName: null, onlineUrl: 'https://meet.example.se/abc', onlineUrlPublic: true });
     expect(only(calendar([e], 'sv'))).toMatchObject({ location: 'https://meet.example.se/abc', geo: null });
     expect(only(calendar([e], 'sv')).description).toBe('Länk till mötet: https://meet.example.se/abc\n\nhttps://samverka.test/evenemang/1');
     expect(only(calendar([e], 'en')).description).toBe('Meeting link: https://meet.example.se/abc\n\nhttps://samverka.test/evenemang/1');

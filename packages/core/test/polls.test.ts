@@ -389,13 +389,14 @@ describe('finalisePoll', () => {
     return { p, s1, s2 };
   }
 
-  it('creates a published network meeting at the slot, invites the clusters that said yes or maybe as co-hosts, and closes the poll', () => {
+  it('creates a draft network meeting at the slot (internal, no registrations), invites the clusters that said yes or maybe as co-hosts, and closes the poll', () => {
     const { p, s1 } = answered();
     const decidedAt = new Date('2030-01-15T08:00:00Z');
     const { poll, eventId } = finalisePoll(t.db, organiser, p.id, s1, { themes: ['krisberedskap', 'omvarldsbevakning'] }, decidedAt);
     const e = t.db.select().from(events).where(eq(events.id, eventId)).get()!;
     expect(e.kind).toBe('network_meeting');
-    expect(e.status).toBe('published');
+    // Issue 12: a decision is a draft the organiser publishes when ready, internal and without registrations by default.
+    expect([e.status, e.visibility, e.registrationEnabled]).toEqual(['draft', 'internal', false]);
     expect(e.title).toBe(p.title);
     expect(e.description).toBe(p.description);
     expect(e.venueName).toBe('Lantbruksskolan');
@@ -428,7 +429,8 @@ describe('finalisePoll', () => {
     expect(poll.slots[0]!.clashes).toEqual([]);
     // The invited clusters see the co-host invitation.
     expect(pendingCohostInvitations(t.db, invited).map((i) => i.event.id)).toEqual([eventId]);
-    expect(getEvent(t.db, null, eventId).title).toBe(p.title);
+    expect(getEvent(t.db, organiser, eventId).title).toBe(p.title);
+    expect(caught(() => getEvent(t.db, null, eventId)).kind).toBe('not_found');
   });
 
   it('only clusters that said yes or maybe to the chosen slot are invited (not those who said no, or answered other slots)', () => {
@@ -441,7 +443,7 @@ describe('finalisePoll', () => {
       .all()
       .filter((o) => o.role === 'cohost');
     expect(cohosts.map((o) => o.clusterId)).toEqual([clusterId(t.db, INV2)]);
-    // Without themes the meeting is filed under methods and ways of working.
+    // Without themes chosen the draft has none (issue 12): the organiser chooses before publishing.
     const themeSlugs = t.db
       .select({ slug: themes.slug })
       .from(eventThemes)
@@ -449,7 +451,7 @@ describe('finalisePoll', () => {
       .where(eq(eventThemes.eventId, eventId))
       .all()
       .map((r) => r.slug);
-    expect(themeSlugs).toEqual(['metoder-och-arbetssatt']);
+    expect(themeSlugs).toEqual([]);
   });
 
   it('mails everyone who answered, once each, with an .ics holding the event under its UID', () => {
@@ -494,14 +496,44 @@ describe('finalisePoll', () => {
     expect(q.slots[0]!.clashes).toEqual([]);
   });
 
-  it('a poll with only an online link becomes a published event with that link', () => {
+  it('a poll with only an online link becomes a draft with that link, which clashes once published', () => {
     const p = createPoll(t.db, organiser, input({ venueName: null, onlineUrl: 'https://meet.example.se/natverk' }), NOW);
     const { eventId } = finalisePoll(t.db, organiser, p.id, p.slots[0]!.id, {}, NOW);
     const e = t.db.select().from(events).where(eq(events.id, eventId)).get()!;
-    expect([e.status, e.onlineUrl]).toEqual(['published', 'https://meet.example.se/natverk']);
+    expect([e.status, e.onlineUrl]).toEqual(['draft', 'https://meet.example.se/natverk']);
+    publishEvent(t.db, organiser, eventId, NOW);
     // Another poll's slot at that time now shows the clash.
     const q = createPoll(t.db, invited, input({ organiserCluster: INV, invitedClusters: [ORG] }), NOW);
     expect(q.slots[0]!.clashes.map((c) => c.id)).toEqual([eventId]);
+  });
+
+  it('the decide step sets the themes, visibility, registration and place of the draft as the organiser chose', () => {
+    const { p, s1 } = answered();
+    const { eventId } = finalisePoll(
+      t.db,
+      organiser,
+      p.id,
+      s1,
+      {
+        themes: ['krisberedskap'],
+        visibility: 'public',
+        registrationEnabled: true,
+        venueName: 'Ladan',
+        address: 'Storgatan 1',
+        onlineUrl: 'https://meet.example.se/beslut',
+      },
+      NOW,
+    );
+    const e = t.db.select().from(events).where(eq(events.id, eventId)).get()!;
+    expect([e.status, e.visibility, e.registrationEnabled, e.venueName, e.address, e.onlineUrl]).toEqual([
+      'draft',
+      'public',
+      true,
+      'Ladan',
+      'Storgatan 1',
+      'https://meet.example.se/beslut',
+    ]);
+    expect(getEvent(t.db, organiser, eventId).themes).toEqual(['krisberedskap']);
   });
 
   it('is allowed after the poll closed (that is when it is usually decided)', () => {
@@ -636,7 +668,7 @@ describe('domain events of polls', () => {
     expect(log).toEqual([
       {
         name: 'event.created',
-        payload: { ...base, clusterIds: [cid(ORG)], leadClusterId: cid(ORG), status: 'published', seriesId: null },
+        payload: { ...base, clusterIds: [cid(ORG)], leadClusterId: cid(ORG), status: 'draft', seriesId: null },
       },
       {
         name: 'cohost.invited',

@@ -88,6 +88,8 @@ describe('every mail kind renders in both languages', () => {
     event_cancelled: true,
     reminder: true,
     organiser_message: true,
+    cancellation_message: true,
+    link_changed: true,
     manage_link: true,
     withdrawn: true,
   };

@@ -2,6 +2,11 @@ import type { Event } from '@samverka/contracts';
 import { HOME_ZONE } from '$lib/datetime';
 
 export type EventKind = Event['kind'];
+export type EventVisibility = Event['visibility'];
+
+const VISIBILITIES: Record<EventVisibility, true> = { public: true, unlisted: true, internal: true };
+export const EVENT_VISIBILITIES = Object.keys(VISIBILITIES) as EventVisibility[];
+export const isEventVisibility = (v: string): v is EventVisibility => Object.hasOwn(VISIBILITIES, v);
 
 // A Record over the API's union: adding a kind to the API schema is a compile error here until
 // it is listed (and the catalogues, whose `kinds` the pages index with it, name it).
@@ -39,8 +44,14 @@ export interface EventFormValues {
   lat: string;
   lng: string;
   onlineUrl: string;
+  /** Show the meeting link to everyone; unchecked (the default) it is for confirmed participants. */
+  onlineUrlPublic: boolean;
+  visibility: EventVisibility;
   language: string;
   capacity: string;
+  /** Editing: lowering the seats below those confirmed moves the latest to the top of the waiting list. */
+  moveExcessToWaitlist: boolean;
+  registrationEnabled: boolean;
   registrationOpens: string;
   registrationCloses: string;
   contactEmail: string;
@@ -73,8 +84,12 @@ export function emptyEventValues(overrides: Partial<EventFormValues> = {}): Even
     lat: '',
     lng: '',
     onlineUrl: '',
+    onlineUrlPublic: false,
+    visibility: 'public',
     language: 'sv',
     capacity: '',
+    moveExcessToWaitlist: false,
+    registrationEnabled: true,
     registrationOpens: '',
     registrationCloses: '',
     contactEmail: '',
@@ -123,8 +138,11 @@ export function eventValues(e: Event): EventFormValues {
     lat: e.lat === null ? '' : String(e.lat),
     lng: e.lng === null ? '' : String(e.lng),
     onlineUrl: e.onlineUrl ?? '',
+    onlineUrlPublic: e.onlineUrlPublic,
+    visibility: e.visibility,
     language: e.language,
     capacity: e.capacity === null ? '' : String(e.capacity),
+    registrationEnabled: e.registrationEnabled,
     registrationOpens: e.registrationOpensAt ? localInZone(e.registrationOpensAt, e.timeZone) : '',
     registrationCloses: e.registrationClosesAt ? localInZone(e.registrationClosesAt, e.timeZone) : '',
     contactEmail: e.contactEmail ?? '',

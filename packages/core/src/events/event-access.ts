@@ -1,4 +1,7 @@
-import { actsFor, actsForAny, actsForNetwork, clustersActedFor, type Actor } from '../access.ts';
+import { actsFor, actsForAny, actsForNetwork, canCoordinate, clustersActedFor, type Actor } from '../access.ts';
+
+/** See EVENT_VISIBILITIES in the schema: public, unlisted (only by its link), internal (coordinators and admins). */
+export type Visibility = 'public' | 'unlisted' | 'internal';
 
 /**
  * Who may do what with one event, composed only of access.ts's primitives (actsFor and its
@@ -33,18 +36,63 @@ export function canAnswerCohostInvitation(actor: Actor | null, clusterId: number
   return actsFor(actor, clusterId);
 }
 
-/** Drafts are seen by those who manage the event, and by invited co-hosts deciding whether to join. */
-export function canSeeEvent(actor: Actor | null, status: string, organisers: readonly OrganiserRef[]): boolean {
-  if (status !== 'draft') return true;
-  return actsForAny(
+/**
+ * Drafts are seen by those who manage the event, and by invited co-hosts deciding whether to join.
+ * An internal event only by coordinators (of any cluster) and admins; everyone else is told it
+ * does not exist. An unlisted event by anyone who has its link.
+ */
+export function canSeeEvent(actor: Actor | null, status: string, organisers: readonly OrganiserRef[], visibility: Visibility): boolean {
+  const organising = actsForAny(
     actor,
     organisers.filter((o) => o.status !== 'declined').map((o) => o.clusterId),
   );
+  if (status === 'draft') return organising;
+  if (visibility === 'internal') return organising || seesInternalEvents(actor);
+  return true;
 }
 
-/** Drafts may be deleted by those who manage them; an event that was ever public only by an admin. */
-export function canDeleteEvent(actor: Actor | null, status: string, organisers: readonly OrganiserRef[]): boolean {
-  return canManageEvent(actor, organisers) && (status === 'draft' || actsForNetwork(actor));
+/** Who may see internal events wherever they are listed or fetched: coordinators of any cluster and admins. */
+export function seesInternalEvents(actor: Actor | null): boolean {
+  return canCoordinate(actor);
+}
+
+/**
+ * The visibilities an actor finds in lists, search, calendars, the start page and cluster pages
+ * (event-service's listedCondition): public for everyone, internal too for coordinators and
+ * admins. Unlisted events are in no list except those of the people who manage them (see
+ * unlistedInListsFor). Public feeds, embeds, the knowledge bank and newsletters take public only.
+ */
+export function listedVisibilities(actor: Actor | null): Visibility[] {
+  return seesInternalEvents(actor) ? ['public', 'internal'] : ['public'];
+}
+
+/**
+ * Whose unlisted events an actor's lists show: `all` for admins, the clusters they coordinate
+ * for coordinators (events those clusters lead or co-host), none for anyone else.
+ */
+export function unlistedInListsFor(actor: Actor | null): 'all' | readonly number[] {
+  if (actsForNetwork(actor)) return 'all';
+  return actor?.coordinatorOf ?? [];
+}
+
+/**
+ * Who may read an event's meeting link: everyone when the organisers made it public; otherwise
+ * those who manage the event (lead, accepted co-hosts, admins) and, elsewhere, confirmed
+ * participants (their mails, manage page and calendar data carry it).
+ */
+export function canSeeMeetingLink(actor: Actor | null, onlineUrlPublic: boolean, organisers: readonly OrganiserRef[]): boolean {
+  return onlineUrlPublic || canManageEvent(actor, organisers);
+}
+
+/**
+ * Drafts may be deleted by those who manage them; an event that was ever public only by an admin,
+ * and a published one only while nobody is registered (`activeRegistrations` confirmed or
+ * waitlisted): it is cancelled first, which tells them.
+ */
+export function canDeleteEvent(actor: Actor | null, status: string, organisers: readonly OrganiserRef[], activeRegistrations = 0): boolean {
+  if (!canManageEvent(actor, organisers)) return false;
+  if (status === 'draft') return true;
+  return actsForNetwork(actor) && !(status === 'published' && activeRegistrations > 0);
 }
 
 /**
@@ -60,8 +108,13 @@ export function cohostInvitationsToAnswer<T extends OrganiserRef>(actor: Actor |
 }
 
 /** The organising clusters the actor may send a published event's announcement for (see mailings/announcement-service.ts). */
-export function announcingClusters<T extends OrganiserRef>(actor: Actor | null, status: string, organisers: readonly T[]): T[] {
-  if (status !== 'published') return [];
+export function announcingClusters<T extends OrganiserRef>(
+  actor: Actor | null,
+  status: string,
+  organisers: readonly T[],
+  visibility: Visibility,
+): T[] {
+  if (status !== 'published' || visibility !== 'public') return [];
   return clustersActedFor(
     actor,
     organisers.filter((o) => o.role === 'lead' || o.status === 'accepted'),

@@ -36,7 +36,7 @@ export function copyEvent(db: Db, actor: Actor | null, id: number, body: CopyEve
   if (!row) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   const a = requireActor(actor);
   const refs = organiserRefs(db, id);
-  if (!canSeeEvent(a, row.status, refs)) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  if (!canSeeEvent(a, row.status, refs, row.visibility)) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   if (!canCopyEvent(a, refs)) throw forbidden("Only the lead cluster's coordinators may copy the event");
 
   const themeSlugs = db

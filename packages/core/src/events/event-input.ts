@@ -1,6 +1,6 @@
 import { type EventCreateBody, type EventPatchBody, LIMITS } from '@samverka/contracts';
 import { eq, inArray } from 'drizzle-orm';
-import { clusters, counties, EVENT_KINDS, themes, type Db, type Event, type EventKind } from '@samverka/db';
+import { clusters, counties, EVENT_KINDS, EVENT_VISIBILITIES, themes, type Db, type Event, type EventKind } from '@samverka/db';
 import { DomainError, type ErrorDetail, type ErrorDetailCode, type ErrorDetailParams } from '../errors.ts';
 import { codePointLength, isEmail, singleLine } from '../escape.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, startOfDate } from '../time.ts';
@@ -9,7 +9,7 @@ import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant, parseDate, st
  * An event's fields as the API takes them in a change (PATCH /api/events/:id): all optional;
  * wall-clock times in the event's zone. The schema in @samverka/contracts is the one source.
  */
-export type EventFields = EventPatchBody;
+export type EventFields = Omit<EventPatchBody, 'moveExcessToWaitlist'>;
 
 /** A new event as the API takes it (POST /api/events): lead cluster, title, kind and themes required. */
 export type EventInput = EventCreateBody;
@@ -32,8 +32,11 @@ export type EventColumns = Pick<
   | 'lat'
   | 'lng'
   | 'onlineUrl'
+  | 'onlineUrlPublic'
+  | 'visibility'
   | 'language'
   | 'capacity'
+  | 'registrationEnabled'
   | 'registrationOpensAt'
   | 'registrationClosesAt'
   | 'contactEmail'
@@ -74,8 +77,11 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
     lat: event.lat,
     lng: event.lng,
     onlineUrl: event.onlineUrl,
+    onlineUrlPublic: event.onlineUrlPublic,
+    visibility: event.visibility,
     language: event.language,
     capacity: event.capacity,
+    registrationEnabled: event.registrationEnabled,
     registrationOpens: event.registrationOpensAt ? instantToLocal(event.registrationOpensAt, zone) : null,
     registrationCloses: event.registrationClosesAt ? instantToLocal(event.registrationClosesAt, zone) : null,
     contactEmail: event.contactEmail,
@@ -85,8 +91,13 @@ export function fieldsOf(event: Event, themeSlugs: string[], countySlug: string 
 /**
  * Validates event fields and turns them into columns: wall-clock times become instants in the
  * event's zone, slugs become ids. Every problem is collected, so a form can mark all fields at once.
+ * Themes are required (at least one) unless `opts.themesOptional`.
  */
-export function resolveEventFields(db: Db, f: EventFields & { title: string; kind: EventKind; themes: string[] }): EventColumns {
+export function resolveEventFields(
+  db: Db,
+  f: EventFields & { title: string; kind: EventKind; themes: string[] },
+  opts: { themesOptional?: boolean } = {},
+): EventColumns {
   const details: ErrorDetail[] = [];
   const fail = (field: string, code: ErrorDetailCode, message: string, params?: ErrorDetailParams) =>
     details.push({ field, code, message, ...(params ? { params } : {}) });
@@ -112,7 +123,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   const themeRows = slugs.length
     ? db.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)).all()
     : [];
-  if (slugs.length === 0) fail('themes', 'required', 'choose at least one theme');
+  // A decided poll's draft may have none yet: its organiser chooses one before editing further.
+  if (slugs.length === 0 && !opts.themesOptional) fail('themes', 'required', 'choose at least one theme');
   for (const s of slugs) if (!themeRows.some((t) => t.slug === s)) fail('themes', 'unknown_choice', `unknown theme "${s}"`);
 
   const zone = attempt(() => assertZone(f.timeZone ?? DEFAULT_ZONE)) ?? DEFAULT_ZONE;
@@ -161,6 +173,8 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
   if (lng !== null && Math.abs(lng) > LIMITS.longitude)
     fail('lng', 'out_of_range', `between -${LIMITS.longitude} and ${LIMITS.longitude}`, { min: -LIMITS.longitude, max: LIMITS.longitude });
   const onlineUrl = f.onlineUrl ? safeUrl(f.onlineUrl.trim(), 'onlineUrl', details) : null;
+  const visibility = f.visibility ?? 'public';
+  if (!EVENT_VISIBILITIES.includes(visibility)) fail('visibility', 'unknown_choice', `must be one of ${EVENT_VISIBILITIES.join(', ')}`);
   const contactEmail = f.contactEmail?.trim() || null;
   if (contactEmail && !isEmail(contactEmail)) fail('contactEmail', 'invalid_email', 'not an email address');
   const capacity = f.capacity ?? null;
@@ -205,8 +219,11 @@ export function resolveEventFields(db: Db, f: EventFields & { title: string; kin
     lat,
     lng,
     onlineUrl,
+    onlineUrlPublic: !!f.onlineUrlPublic,
+    visibility,
     language,
     capacity,
+    registrationEnabled: f.registrationEnabled ?? true,
     registrationOpensAt: opens?.toJSDate() ?? null,
     registrationClosesAt: closes?.toJSDate() ?? null,
     contactEmail,

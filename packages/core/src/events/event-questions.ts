@@ -29,7 +29,11 @@ export function eventQuestionList(db: DbOrTx, eventId: number): Question[] {
 }
 
 function eventRow(db: DbOrTx, id: number) {
-  const row = db.select({ id: events.id, status: events.status }).from(events).where(eq(events.id, id)).get();
+  const row = db
+    .select({ id: events.id, status: events.status, visibility: events.visibility })
+    .from(events)
+    .where(eq(events.id, id))
+    .get();
   if (!row) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return row;
 }
@@ -37,7 +41,7 @@ function eventRow(db: DbOrTx, id: number) {
 /** The questions of an event for whoever may see the event (404 for a draft they may not see, as getEvent). */
 export function getQuestions(db: Db, actor: Actor | null, eventId: number): Question[] {
   const row = eventRow(db, eventId);
-  if (!canSeeEvent(actor, row.status, organiserRefs(db, eventId)))
+  if (!canSeeEvent(actor, row.status, organiserRefs(db, eventId), row.visibility))
     throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
   return eventQuestionList(db, eventId);
 }
@@ -132,7 +136,8 @@ export function setQuestions(db: Db, actor: Actor | null, eventId: number, body:
   const a = requireActor(actor);
   const refs = organiserRefs(db, eventId);
   if (!canManageEvent(a, refs)) {
-    if (!canSeeEvent(a, row.status, refs)) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+    if (!canSeeEvent(a, row.status, refs, row.visibility))
+      throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
     throw forbidden('Only the organising clusters of this event may change its questions');
   }
   if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot be changed');

@@ -19,6 +19,7 @@ import {
   eventOrganisers,
   events,
   eventThemes,
+  registrations,
   themes,
   type Db,
   type Event,
@@ -34,8 +35,11 @@ import {
   canInviteCohosts,
   canManageEvent,
   canSeeEvent,
+  listedVisibilities,
+  unlistedInListsFor,
   type OrganiserRef,
 } from './event-access.ts';
+import type { EventPatchBody } from '@samverka/contracts';
 import {
   fieldsOf,
   leadClusterId,
@@ -63,8 +67,8 @@ function eventRow(db: Db | Tx, id: number): Event {
 export function getEvent(db: Db, actor: Actor | null, id: number): EventView {
   const row = eventRow(db, id);
   const related = loadRelated(db, [row], true);
-  if (!canSeeEvent(actor, row.status, related.organisers.get(row.id) ?? [])) {
-    // Drafts of other clusters are not acknowledged to exist.
+  if (!canSeeEvent(actor, row.status, related.organisers.get(row.id) ?? [], row.visibility)) {
+    // Drafts of other clusters, and internal events to those outside, are not acknowledged to exist.
     throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   }
   return toEventView(row, related, actor);
@@ -75,7 +79,7 @@ function viewOne(db: Db, actor: Actor | null, id: number): EventView {
   return toEventView(row, loadRelated(db, [row], true), actor);
 }
 
-/** Published events of the network that overlap [start, end), other than the event itself. */
+/** Published events of the network that overlap [start, end), other than the event itself; unlisted ones only of its own organisers are left out. */
 export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: number): Clash[] {
   const rows = db
     .select({ id: events.id, title: events.title, startsAt: events.startsAt, endsAt: events.endsAt, lead: clusters.name })
@@ -84,6 +88,8 @@ export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: nu
     .where(
       and(
         eq(events.status, 'published'),
+        // Clashes are shown to coordinators: public and internal events, never unlisted ones.
+        inArray(events.visibility, ['public', 'internal']),
         lt(events.startsAt, endsAt),
         gt(events.endsAt, startsAt),
         // Implied by the line above; lets the start index seek instead of scanning every earlier event.
@@ -184,7 +190,8 @@ export function createEvent(db: Db, actor: Actor | null, input: EventInput, now 
 /** The refusal for someone who may not act on an event: 404 for a draft they may not even see (as getEvent answers), else 403. */
 function refusal(db: Db | Tx, actor: Actor, eventId: number, refs: OrganiserRef[], message: string): DomainError {
   const row = eventRow(db, eventId);
-  if (!canSeeEvent(actor, row.status, refs)) return new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+  if (!canSeeEvent(actor, row.status, refs, row.visibility))
+    return new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
   return forbidden(message);
 }
 
@@ -221,6 +228,7 @@ export function applyEventPatch(
   patch: EventFields,
   now: Date,
   action: 'updated' | 'series_updated' = 'updated',
+  opts: { moveExcessToWaitlist?: boolean } = {},
 ): EventColumns {
   if (row.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'A cancelled event cannot be changed');
   const merged = { ...currentFields(db, row), ...stripUndefined(patch) };
@@ -243,6 +251,23 @@ export function applyEventPatch(
   const newThemes = [...themeIds].sort();
   if (oldThemes.join() !== newThemes.join()) changes.themes = [oldThemes, newThemes];
   if (Object.keys(changes).length === 0) return cols;
+  if ('capacity' in changes && next.capacity !== null) {
+    const confirmed = confirmedCount(tx, row.id);
+    if (confirmed > next.capacity && !opts.moveExcessToWaitlist)
+      throw new DomainError(
+        'conflict',
+        'capacity_below_confirmed',
+        `${confirmed} people already have a confirmed seat; choose at least ${confirmed} seats, or move the ${confirmed - next.capacity} latest to the top of the waiting list`,
+        [
+          {
+            field: 'capacity',
+            code: 'below_confirmed',
+            message: `${confirmed} seats are already confirmed`,
+            params: { min: confirmed },
+          },
+        ],
+      );
+  }
   const bump = REVISION_FIELDS.some((f) => f in changes);
   tx.update(events)
     .set({ ...next, updatedAt: now, revision: bump ? row.revision + 1 : row.revision })
@@ -257,19 +282,53 @@ export function applyEventPatch(
   emit(tx, 'event.updated', { ...base, changes, revision: updated.revision, action });
   const moved = REVISION_FIELDS.filter((f) => f !== 'status' && f in changes);
   if (updated.status === 'published' && moved.length > 0) emit(tx, 'event.moved', { ...base, fields: moved });
-  if ('capacity' in changes) emit(tx, 'event.capacityChanged', { ...base, from: row.capacity, to: updated.capacity });
+  if ('capacity' in changes)
+    emit(tx, 'event.capacityChanged', {
+      ...base,
+      from: row.capacity,
+      to: updated.capacity,
+      ...(opts.moveExcessToWaitlist ? { moveExcessToWaitlist: true as const } : {}),
+    });
   return cols;
+}
+
+/** Registrations holding a seat: the floor for a new capacity. */
+function confirmedCount(db: Db | Tx, eventId: number): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(registrations)
+      .where(and(eq(registrations.eventId, eventId), eq(registrations.status, 'confirmed')))
+      .get()?.n ?? 0
+  );
+}
+
+/** Confirmed and waitlisted registrations: a published event that has any is cancelled (which tells them), not deleted. */
+function activeRegistrationCount(db: Db | Tx, eventId: number): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(registrations)
+      .where(and(eq(registrations.eventId, eventId), inArray(registrations.status, ['confirmed', 'waitlisted'])))
+      .get()?.n ?? 0
+  );
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Changes an event for its organisers (see applyEventPatch for what it records and raises). */
-export function updateEvent(db: Db, actor: Actor | null, id: number, patch: EventFields, now = new Date()): EventWithClashes {
+/**
+ * Changes an event for its organisers (see applyEventPatch for what it records and raises).
+ * A capacity below the confirmed seats is 409 capacity_below_confirmed (detail `below_confirmed`
+ * on capacity, params.min the count) unless `moveExcessToWaitlist`: then the registrations that
+ * got their seats last go to the top of the waiting list, keeping their order.
+ */
+export function updateEvent(db: Db, actor: Actor | null, id: number, patch: EventPatchBody, now = new Date()): EventWithClashes {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
-  const cols = db.transaction((tx) => applyEventPatch(tx, db, a, row, patch, now));
+  const { moveExcessToWaitlist, ...fields } = patch;
+  const cols = db.transaction((tx) => applyEventPatch(tx, db, a, row, fields, now, 'updated', { moveExcessToWaitlist }));
   return { event: viewOne(db, a, id), clashes: findClashes(db, cols.startsAt, cols.endsAt, id) };
 }
 
@@ -321,14 +380,21 @@ export function publishEvent(db: Db, actor: Actor | null, id: number, now = new 
 }
 
 /**
- * Cancels an event with the reason participants are told (one line, at most 500 characters);
- * raises event.cancelled, to which registrations react by telling every registrant. 409 if
- * already cancelled, 400 without a reason.
+ * Cancels a published event with the reason participants are told (one line, at most 500
+ * characters); raises event.cancelled, to which registrations react by telling every registrant.
+ * 409 already_cancelled, 409 draft_not_cancellable for a draft (nobody has seen it: it is deleted
+ * instead), 400 without a reason.
  */
 export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: string, now = new Date()): EventView {
   const row = eventRow(db, id);
   assertCanManage(db, actor, id);
   if (row.status === 'cancelled') throw new DomainError('conflict', 'already_cancelled', 'The event is already cancelled');
+  if (row.status === 'draft')
+    throw new DomainError(
+      'conflict',
+      'draft_not_cancellable',
+      'A draft cannot be cancelled: nobody has seen it. Delete the draft instead.',
+    );
   const why = singleLine(reason, LIMITS.reason);
   if (!why)
     throw new DomainError('invalid', 'reason_required', 'Say why the event is cancelled; participants see the reason', [
@@ -338,13 +404,22 @@ export function cancelEvent(db: Db, actor: Actor | null, id: number, reason: str
 }
 
 /**
- * Drafts may be deleted by their organisers; anything that was ever public only by an admin.
- * Raises event.deleted before the row goes, in the same transaction.
+ * Drafts may be deleted by their organisers; anything that was ever public only by an admin, and
+ * a published event with confirmed or waitlisted registrations by nobody (409
+ * has_registrations: cancel it first, which tells them). Raises event.deleted before the row
+ * goes, in the same transaction.
  */
 export function deleteEvent(db: Db, actor: Actor | null, id: number, now = new Date()): void {
   const row = eventRow(db, id);
   const a = assertCanManage(db, actor, id);
-  if (!canDeleteEvent(a, row.status, organiserRefs(db, id)))
+  const active = row.status === 'published' ? activeRegistrationCount(db, id) : 0;
+  if (active > 0 && actsForNetwork(a))
+    throw new DomainError(
+      'conflict',
+      'has_registrations',
+      `${active} ${active === 1 ? 'person is' : 'people are'} registered for this published event; cancel it first, which tells them, then delete it`,
+    );
+  if (!canDeleteEvent(a, row.status, organiserRefs(db, id), active))
     throw new DomainError('conflict', 'not_a_draft', 'Only drafts can be deleted; cancel a published event instead');
   db.transaction((tx) => {
     emit(tx, 'event.deleted', {
@@ -439,6 +514,8 @@ export function answerCohostInvitation(
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   if (!cluster) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${clusterSlug}"`);
   if (!canAnswerCohostInvitation(a, cluster.id)) throw forbidden('Only a coordinator of the invited cluster may answer the invitation');
+  if (row.status === 'cancelled')
+    throw new DomainError('conflict', 'event_cancelled', 'The event is cancelled; its co-hosts cannot change');
   const org = db
     .select()
     .from(eventOrganisers)
@@ -471,6 +548,8 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
   const a = requireActor(actor);
   const refs = organiserRefs(db, eventId);
   if (!canInviteCohosts(a, refs)) throw refusal(db, a, eventId, refs, "Only the lead cluster's coordinators may remove co-hosts");
+  if (row.status === 'cancelled')
+    throw new DomainError('conflict', 'event_cancelled', 'The event is cancelled; its co-hosts cannot change');
   const cluster = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, clusterSlug)).get();
   const org =
     cluster &&
@@ -608,6 +687,28 @@ export function filterConditions(ids: ReturnType<typeof filterIds>, f: Pick<Even
   return where;
 }
 
+/**
+ * Which events an actor's lists, search and calendar show by visibility (event-access.ts's
+ * listedVisibilities and unlistedInListsFor, in SQL): public ones, internal ones for
+ * coordinators and admins, and unlisted ones only of the clusters the actor coordinates.
+ */
+export function listedCondition(actor: Actor | null): SQL {
+  const listed = inArray(events.visibility, listedVisibilities(actor));
+  const unlisted = unlistedInListsFor(actor);
+  if (unlisted === 'all') return or(listed, eq(events.visibility, 'unlisted'))!;
+  if (unlisted.length === 0) return listed;
+  return or(
+    listed,
+    and(
+      eq(events.visibility, 'unlisted'),
+      sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(
+        unlisted.map((id) => sql`${id}`),
+        sql`, `,
+      )}) and (eo.role = 'lead' or eo.status = 'accepted'))`,
+    ),
+  )!;
+}
+
 /** The rows of one page of the list (shared by the full and the brief list). */
 function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit: number): { rows: Event[]; nextCursor: string | null } {
   const limit = Math.min(Math.max(f.limit ?? LIMITS.pageSize.default, 1), maxLimit);
@@ -632,9 +733,9 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
       );
     }
   } else if (f.status) {
-    where.push(eq(events.status, f.status));
+    where.push(eq(events.status, f.status), listedCondition(actor));
   } else {
-    where.push(inArray(events.status, ['published', 'cancelled']));
+    where.push(inArray(events.status, ['published', 'cancelled']), listedCondition(actor));
   }
   // An empty search box is no text filter; text with no words in it matches nothing.
   if (f.q !== undefined && f.q.trim() !== '') {

@@ -264,12 +264,12 @@ export function getSeries(db: Db, actor: Actor | null, id: number): Series {
   const s = db.select().from(series).where(eq(series.id, id)).get();
   if (!s) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
   const occurrences = db
-    .select({ id: events.id, startsAt: events.startsAt, status: events.status })
+    .select({ id: events.id, startsAt: events.startsAt, status: events.status, visibility: events.visibility })
     .from(events)
     .where(eq(events.seriesId, id))
     .orderBy(asc(events.startsAt))
     .all()
-    .filter((o) => canSeeEvent(actor, o.status, organiserRefs(db, o.id)));
+    .filter((o) => canSeeEvent(actor, o.status, organiserRefs(db, o.id), o.visibility));
   if (occurrences.length === 0) throw new DomainError('not_found', 'unknown_series', `There is no series ${id}`);
   return {
     id: s.id,

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import {
@@ -32,6 +32,7 @@ import {
   type ItipParts,
 } from './ics.ts';
 import { platformSender } from '../platform-sender.ts';
+import { seesInternalEvents } from '../events/event-access.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
 import { textsFor } from '../texts/index.ts';
 
@@ -63,7 +64,10 @@ const FEED_CACHE_SIZE = 300;
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 interface ScopeQuery {
+  /** The scope's filters and who may find its events (see scopeVisibility). */
   where: SQL[];
+  /** Events whose meeting link this feed's reader may have: a personal feed's owner's. */
+  linkFor: Set<number>;
   name: string;
   /** Which horizon-scanning deadlines the feed shows; null: none (personal, single event, county or kind filters). */
   deadlines: { themeId?: number; clusterId?: number } | null;
@@ -221,12 +225,27 @@ export class FeedService {
   /** Which events a scope covers, and the feed's name; unknown clusters, themes, counties and tokens are 404. */
   private scopeQuery(scope: FeedScope, lang: FeedLang): ScopeQuery {
     const db = this.db;
-    if (scope.type === 'event') return { where: [eq(events.id, scope.id)], name: textsFor(lang).feeds.singleEvent, deadlines: null };
+    const none = new Set<number>();
+    if (scope.type === 'event')
+      // Reachable by its address like its page: an unlisted event too, never an internal one.
+      return {
+        where: [eq(events.id, scope.id), ne(events.visibility, 'internal')],
+        linkFor: none,
+        name: textsFor(lang).feeds.singleEvent,
+        deadlines: null,
+      };
     if (scope.type === 'personal') {
-      return { where: [personalCondition(db, this.personalFeedUser(scope.token))], name: textsFor(lang).feeds.personal, deadlines: null };
+      const userId = this.personalFeedUser(scope.token);
+      return {
+        where: [personalCondition(db, userId)],
+        linkFor: personalLinkEvents(db, userId),
+        name: textsFor(lang).feeds.personal,
+        deadlines: null,
+      };
     }
     const ids = filterIds(db, scope);
-    const where = filterConditions(ids, { kind: scope.kind });
+    // Public feeds carry public events only: unlisted and internal ones are in no public list.
+    const where = [...filterConditions(ids, { kind: scope.kind }), eq(events.visibility, 'public')];
     const names: string[] = [];
     if (ids.clusterId !== undefined)
       names.push(db.select({ name: clusters.name }).from(clusters).where(eq(clusters.id, ids.clusterId)).get()!.name);
@@ -237,7 +256,12 @@ export class FeedService {
     if (ids.countyId !== undefined)
       names.push(db.select({ name: counties.name }).from(counties).where(eq(counties.id, ids.countyId)).get()!.name);
     const deadlines = ids.countyId === undefined && !scope.kind ? { themeId: ids.themeId, clusterId: ids.clusterId } : null;
-    return { where, name: names.length ? textsFor(lang).feeds.filtered(names) : textsFor(lang).feeds.allEvents, deadlines };
+    return {
+      where,
+      linkFor: none,
+      name: names.length ? textsFor(lang).feeds.filtered(names) : textsFor(lang).feeds.allEvents,
+      deadlines,
+    };
   }
 
   private selectEvents(where: SQL[], visibility: SQL): Event[] {
@@ -268,7 +292,7 @@ export class FeedService {
       if (!e.allDay) zones.add(e.timeZone);
       if (scope.type !== 'event')
         horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
-      return this.vevent(e, ctx.get(e.id)!, lang);
+      return this.vevent(e, { ...ctx.get(e.id)!, showOnlineUrl: e.onlineUrlPublic || q.linkFor.has(e.id) }, lang);
     });
     if (q.deadlines) {
       // Deadlines stay 30 days after the day, like cancelled events.
@@ -293,7 +317,8 @@ export class FeedService {
   /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
   vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
     const key = `${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
-    return this.cachedText(`${e.id}:${lang}`, key, () => buildVevent(e, ctx, lang));
+    // With and without the meeting link are two texts, kept apart.
+    return this.cachedText(`${e.id}:${lang}${ctx.showOnlineUrl ? ':link' : ''}`, key, () => buildVevent(e, ctx, lang));
   }
 
   /** A VEVENT's text kept under `cacheKey` while its `key` (what it depends on) stays the same. */
@@ -328,7 +353,9 @@ export class FeedService {
       const when = e.allDay
         ? `${fmtDay.format(new Date(`${e.startDate}T00:00:00Z`))}${e.endDate !== e.startDate ? ` – ${fmtDay.format(new Date(`${e.endDate}T00:00:00Z`))}` : ''}`
         : fmt.format(e.startsAt);
-      const where = [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (e.onlineUrl ? t.online : '');
+      const link = e.onlineUrl && (e.onlineUrlPublic || q.linkFor.has(e.id));
+      const where =
+        [e.venueName, e.address, c.countyName].filter(Boolean).join(', ') || (link ? t.online : e.onlineUrl ? t.linkForParticipants : '');
       return `<entry><id>${escapeHtml(c.eventUrl)}</id><title>${escapeHtml(e.title)}</title><updated>${e.updatedAt.toISOString()}</updated><published>${e.createdAt.toISOString()}</published><link rel="alternate" type="text/html" href="${escapeHtml(c.eventUrl)}"/><author><name>${escapeHtml(c.leadName)}</name></author>${c.themeNames.map((n) => `<category term="${escapeHtml(n)}"/>`).join('')}<summary>${escapeHtml([when, where].filter(Boolean).join(' · '))}</summary></entry>`;
     });
     if (q.deadlines) {
@@ -367,17 +394,19 @@ export function stampCalendar(calendar: string, at: Date): string {
 /**
  * A calendar holding one event, as attached to mails (METHOD:CANCEL when the event is cancelled),
  * with DTSTAMP = `now`, when the file is made (RFC 5545 §3.8.7.2, see stampCalendar).
+ * `withLink`: the reader may have the meeting link (a confirmed participant, an organiser);
+ * without it only a link the organisers made public is written.
  */
-export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string, now = new Date()): string {
-  return stampCalendar(cachedEventCalendar(db, event, lang, publicUrl), now);
+export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string, now = new Date(), withLink = false): string {
+  return stampCalendar(cachedEventCalendar(db, event, lang, publicUrl, withLink), now);
 }
 
-function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
+function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string, withLink: boolean): string {
   // Every confirmation mail carries this file: during a rush of registrations it is made once.
   // feed_state.version covers the event and what it shows of its cluster, county and themes.
   const version = db.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).get()?.v ?? 0;
   const key = `${version}|${event.revision}|${event.updatedAt.getTime()}|${event.status}|${publicUrl}`;
-  const cacheKey = `${event.id}:${lang}`;
+  const cacheKey = `${event.id}:${lang}${withLink ? ':link' : ''}`;
   // Keyed by the SQLite connection, which a transaction object shares with its database.
   const connection = (db as unknown as { session: { client: object } }).session.client;
   let cache = attachmentCaches.get(connection);
@@ -387,7 +416,7 @@ function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: st
   }
   const hit = cache.get(cacheKey);
   if (hit && hit.key === key) return hit.text;
-  const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
+  const ctx = { ...icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!, showOnlineUrl: withLink };
   const header = calendarHeader({ name: event.title, method: event.status === 'cancelled' ? 'CANCEL' : 'PUBLISH' });
   const text = assembleCalendar(header, event.allDay ? [] : [event.timeZone], [buildVevent(event, ctx, lang)]);
   cache.delete(cacheKey);
@@ -398,16 +427,20 @@ function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: st
 /**
  * The iTIP message (RFC 5546 §3.2.2 REQUEST, §3.2.5 CANCEL) for one participant of an event:
  * ORGANIZER as in icsContexts (never missing), the participant as the one ATTENDEE, the event's
- * UID, the given SEQUENCE and DTSTAMP = `now`. Mail it as the mail's icalEvent.
+ * UID, the given SEQUENCE and DTSTAMP = `now`. Mail it as the mail's icalEvent. `withLink`: the
+ * participant holds a seat, so the participant-only meeting link is written (else only a public one).
  */
 export function eventInvitation(
   db: Db,
   event: Event,
   lang: FeedLang,
   publicUrl: string,
-  itip: { method: ItipParts['method']; attendee: ItipParts['attendee']; sequence: number; now: Date },
+  itip: { method: ItipParts['method']; attendee: ItipParts['attendee']; sequence: number; now: Date; withLink?: boolean },
 ): string {
-  const ctx = icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!;
+  const ctx = {
+    ...icsContexts(db, [event], lang, (id) => `${publicUrl}/evenemang/${id}`).get(event.id)!,
+    showOnlineUrl: itip.withLink ?? false,
+  };
   return itipCalendar(
     event,
     ctx,
@@ -479,9 +512,13 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
   return out;
 }
 
-/** Events of the clusters the person coordinates (lead or accepted co-host), and events they registered for. */
+/**
+ * Events of the clusters the person coordinates (lead or accepted co-host), and events they
+ * registered for; an internal event only for a coordinator or admin (event-access.ts's rule).
+ */
 function personalCondition(db: Db, userId: number): SQL {
-  const email = db.select({ email: users.email }).from(users).where(eq(users.id, userId)).get()?.email ?? '';
+  const user = db.select({ email: users.email, isAdmin: users.isAdmin }).from(users).where(eq(users.id, userId)).get();
+  const email = user?.email ?? '';
   const registered = sql`exists (select 1 from registrations r where r.event_id = ${events.id} and r.email = ${email} and r.status in ('confirmed', 'waitlisted'))`;
   const clusterIds = db
     .select({ id: coordinators.clusterId })
@@ -495,7 +532,17 @@ function personalCondition(db: Db, userId: number): SQL {
         sql`, `,
       )}) and (eo.role = 'lead' or eo.status = 'accepted'))`
     : sql`0`;
-  return or(byCluster, registered)!;
+  const seesInternal = seesInternalEvents({ userId, isAdmin: !!user?.isAdmin, coordinatorOf: clusterIds });
+  return and(or(byCluster, registered), seesInternal ? undefined : ne(events.visibility, 'internal'))!;
+}
+
+/** The events whose meeting link a personal feed's owner may have: those their clusters run, and those they hold a confirmed seat at. */
+function personalLinkEvents(db: Db, userId: number): Set<number> {
+  const rows = db.all<{ id: number }>(sql`select r.event_id as id from registrations r join users u on u.email = r.email
+    where u.id = ${userId} and r.status = 'confirmed'
+    union select eo.event_id from event_organisers eo join coordinators c on c.cluster_id = eo.cluster_id
+    where c.user_id = ${userId} and (eo.role = 'lead' or eo.status = 'accepted')`);
+  return new Set(rows.map((r) => r.id));
 }
 
 /**

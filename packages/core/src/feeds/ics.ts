@@ -17,6 +17,12 @@ export interface IcsEventContext {
   countyName: string | null;
   themeNames: string[];
   eventUrl: string;
+  /**
+   * Whether this calendar's reader may have the meeting link (URL in LOCATION and DESCRIPTION):
+   * a confirmed participant's or an organiser's own calendar data. Left out, only a link the
+   * organisers made public is written; otherwise the text says it is sent to participants.
+   */
+  showOnlineUrl?: boolean;
 }
 
 /**
@@ -31,10 +37,11 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang, itip
   const cancelled = e.status === 'cancelled';
   const place = [e.venueName, e.address, ctx.countyName].filter(Boolean).join(', ');
   const t = textsFor(lang).feeds;
+  const link = e.onlineUrl && (ctx.showOnlineUrl ?? e.onlineUrlPublic) ? e.onlineUrl : null;
   const descriptionParts = [
     cancelled && e.cancelReason ? t.cancelled(e.cancelReason) : null,
     markdownToText(e.description),
-    e.onlineUrl ? t.meetingLink(e.onlineUrl) : null,
+    link ? t.meetingLink(link) : e.onlineUrl ? textsFor(lang).linkForParticipants : null,
     ctx.eventUrl,
   ].filter((p): p is string => !!p);
   const start = e.allDay ? DateTime.fromISO(e.startDate!, { zone: 'UTC' }) : DateTime.fromJSDate(e.startsAt, { zone });
@@ -60,8 +67,8 @@ export function buildVevent(e: Event, ctx: IcsEventContext, lang: FeedLang, itip
     url: ctx.eventUrl,
     location:
       place || e.lat !== null
-        ? { title: place || e.onlineUrl || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) }
-        : e.onlineUrl,
+        ? { title: place || link || ctx.eventUrl, ...(e.lat !== null && e.lng !== null ? { geo: { lat: e.lat, lon: e.lng } } : {}) }
+        : link,
     categories: ctx.themeNames.map((name) => ({ name })),
     organizer: itip
       ? { name: paramText(itip.organizer.name), email: itip.organizer.email }

@@ -27,7 +27,7 @@ export function embedListing(db: Db, scope: EmbedScope, limit = 8, now = new Dat
   const rows = db
     .select()
     .from(events)
-    .where(and(eq(events.status, 'published'), gt(events.endsAt, now), ...where))
+    .where(and(eq(events.status, 'published'), eq(events.visibility, 'public'), gt(events.endsAt, now), ...where))
     .orderBy(asc(events.startsAt), asc(events.id))
     .limit(Math.min(Math.max(limit, 1), 20))
     .all();

@@ -50,7 +50,7 @@ function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
   const a = requireActor(actor);
   const e = eventRow(db, eventId);
   const refs = organiserRefs(db, eventId);
-  if (!canSeeEvent(a, e.status, refs)) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
+  if (!canSeeEvent(a, e.status, refs, e.visibility)) throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
   if (!canSeeFeedback(a, refs)) throw forbidden("Only the event's organisers may see and change its survey");
   return e;
 }

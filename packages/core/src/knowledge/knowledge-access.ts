@@ -1,5 +1,5 @@
 import type { Actor } from '../access.ts';
-import { canManageEvent, canSeeEvent, type OrganiserRef } from '../events/event-access.ts';
+import { canManageEvent, canSeeEvent, type OrganiserRef, type Visibility } from '../events/event-access.ts';
 
 /** Organisers (lead, accepted co-hosts, admins) add, change and remove an event's documentation and materials. */
 export function canManageMaterials(actor: Actor | null, organisers: readonly OrganiserRef[]): boolean {
@@ -16,10 +16,11 @@ export function canSeeMaterial(
   eventStatus: string,
   organisers: readonly OrganiserRef[],
   visibility: 'public' | 'participants',
+  eventVisibility: Visibility,
   confirmedParticipant = false,
 ): boolean {
   if (canManageEvent(actor, organisers)) return true;
-  if (!canSeeEvent(actor, eventStatus, organisers)) return false;
+  if (!canSeeEvent(actor, eventStatus, organisers, eventVisibility)) return false;
   return visibility === 'public' || confirmedParticipant;
 }
 

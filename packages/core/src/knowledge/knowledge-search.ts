@@ -43,7 +43,8 @@ const DOCUMENTED_AT = sql<number>`min(coalesce((select d.created_at from event_d
 
 function conditions(db: Db, f: KnowledgeFilters): SQL[] {
   const where = filterConditions(filterIds(db, f), { kind: f.kind });
-  where.push(eq(events.status, 'published'));
+  // The bank is public: public events' documentation only.
+  where.push(eq(events.status, 'published'), eq(events.visibility, 'public'));
   if (f.year !== undefined) {
     if (!Number.isInteger(f.year) || f.year < 2000 || f.year > 2100)
       throw new DomainError('invalid', 'invalid_year', 'year must be from 2000 to 2100', [
@@ -210,7 +211,7 @@ export function searchKnowledge(db: Db, f: KnowledgeFilters): KnowledgePage {
 export function knowledgeYears(db: Db): number[] {
   return db
     .all<{ y: string }>(
-      sql`select distinct strftime('%Y', ${events.startsAt} / 1000, 'unixepoch') as y from ${events} where ${events.status} = 'published' and ${DOCUMENTED} order by y desc`,
+      sql`select distinct strftime('%Y', ${events.startsAt} / 1000, 'unixepoch') as y from ${events} where ${events.status} = 'published' and ${events.visibility} = 'public' and ${DOCUMENTED} order by y desc`,
     )
     .map((r) => Number(r.y));
 }

@@ -43,7 +43,7 @@ function eventRow(db: Db | Tx, id: number): Event {
 function visibleEvent(db: Db, actor: Actor | null, id: number) {
   const e = eventRow(db, id);
   const refs = organiserRefs(db, id);
-  if (!canSeeEvent(actor, e.status, refs)) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
+  if (!canSeeEvent(actor, e.status, refs, e.visibility)) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return { event: e, refs };
 }
 
@@ -393,7 +393,7 @@ function storedFile(store: FileStore, m: Material): StoredFile {
 export function openMaterialFile(db: Db, store: FileStore, actor: Actor | null, eventId: number, id: number): StoredFile {
   const { event, refs } = visibleEvent(db, actor, eventId);
   const m = materialRow(db, eventId, id);
-  if (!canSeeMaterial(actor, event.status, refs, m.visibility))
+  if (!canSeeMaterial(actor, event.status, refs, m.visibility, event.visibility))
     throw new DomainError('not_found', 'unknown_material', `Event ${eventId} has no material ${id}`);
   return storedFile(store, m);
 }
@@ -403,7 +403,7 @@ export function openParticipantMaterialFile(db: Db, store: FileStore, token: str
   const { registration, confirmed } = confirmedRegistration(db, token);
   const m = materialRow(db, registration.eventId, id);
   const e = eventRow(db, registration.eventId);
-  if (!canSeeMaterial(null, e.status, [], m.visibility, confirmed))
+  if (!canSeeMaterial(null, e.status, [], m.visibility, 'public', confirmed))
     throw new DomainError('not_found', 'unknown_material', `There is no material ${id} for this registration`);
   return storedFile(store, m);
 }

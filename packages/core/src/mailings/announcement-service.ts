@@ -17,9 +17,11 @@ import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './su
 function publishedEvent(db: Db, actor: Actor, id: number): Event {
   const e = db.select().from(events).where(eq(events.id, id)).get();
   // A draft is not acknowledged to those who may not see it, as getEvent answers.
-  if (!e || !canSeeEvent(actor, e.status, organiserRefs(db, id)))
+  if (!e || !canSeeEvent(actor, e.status, organiserRefs(db, id), e.visibility))
     throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   if (e.status !== 'published') throw new DomainError('conflict', 'not_published', 'Only a published event can be sent as an invitation');
+  if (e.visibility !== 'public')
+    throw new DomainError('conflict', 'not_public', 'Only a public event can be sent to subscribers; this one is unlisted or internal');
   return e;
 }
 
@@ -52,7 +54,9 @@ export function announcementMail(e: Event, lang: Lang, token: string, clusterNam
   const when = e.allDay
     ? new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
     : new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone }).format(e.startsAt);
-  const where = [e.venueName, e.address].filter(Boolean).join(', ') || (e.onlineUrl ? t.online : '');
+  // Subscribers are not participants: a participant-only link is only announced, never given.
+  const online = e.onlineUrl ? (e.onlineUrlPublic ? `${t.online}: ${e.onlineUrl}` : t.linkForParticipants) : '';
+  const where = [e.venueName, e.address].filter(Boolean).join(', ') || online;
   const about = truncate(markdownToText(e.description), LIMITS.announcementExcerpt);
   return composeMail(lang, {
     subject: m.subject(e.title),

@@ -197,6 +197,7 @@ export function assembleNewsletter(db: Db, n: Newsletter, now = new Date()): New
     .where(
       and(
         eq(events.status, 'published'),
+        eq(events.visibility, 'public'),
         gt(events.startsAt, now),
         sql`${events.startsAt} < ${horizon.getTime()}`,
         conds.length ? or(...conds) : undefined,

@@ -1,4 +1,11 @@
-import { LIMITS, type PollAnswerBody, type PollCreateBody, type PollFinaliseResult, type Poll as PollView } from '@samverka/contracts';
+import {
+  LIMITS,
+  type PollAnswerBody,
+  type PollCreateBody,
+  type PollFinaliseBody,
+  type PollFinaliseResult,
+  type Poll as PollView,
+} from '@samverka/contracts';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import {
   clusters,
@@ -356,8 +363,10 @@ export function pollDecidedMail(
 }
 
 /**
- * Decides the meeting: creates the event at the chosen slot (a network meeting led by the
- * organising cluster, published when it has a place or link), invites every cluster that
+ * Decides the meeting: creates a draft event at the chosen slot (a network meeting led by the
+ * organising cluster) with the organiser's choices in `opts`: themes (default none), visibility
+ * (default internal), registrationEnabled (default false) and place (default the poll's venue
+ * and link); the organiser publishes it when ready. Invites every cluster that
  * answered yes or if-need-be as co-host, and mails everyone who answered, with the .ics.
  * Raises event.created, cohost.invited (via 'poll') for each of those clusters, then poll.decided.
  */
@@ -366,7 +375,7 @@ export function finalisePoll(
   actor: Actor | null,
   id: number,
   slotId: number,
-  opts: { themes?: string[] } = {},
+  opts: Omit<PollFinaliseBody, 'slotId'> = {},
   now = new Date(),
 ): PollFinaliseResult {
   const a = requireActor(actor);
@@ -403,21 +412,28 @@ export function finalisePoll(
   const responding = [...new Set(answers.filter((x) => x.slotId === slotId && x.answer !== 'no').map((x) => x.clusterId))].filter(
     (c) => c !== p.organiserClusterId,
   );
-  const themes = opts.themes?.length ? opts.themes : ['metoder-och-arbetssatt'];
-  const cols = resolveEventFields(db, {
-    title: p.title,
-    description: p.description,
-    kind: 'network_meeting',
-    themes,
-    timeZone: p.timeZone,
-    start: instantToLocal(slot.startsAt, p.timeZone),
-    end: instantToLocal(slot.endsAt, p.timeZone),
-    venueName: p.venueName,
-    onlineUrl: p.onlineUrl,
-  });
-  const publish = !!(p.venueName || p.onlineUrl);
+  // A draft nobody outside sees until its organiser publishes it: no theme unless chosen,
+  // internal, no registrations, the poll's place unless another is given.
+  const cols = resolveEventFields(
+    db,
+    {
+      title: p.title,
+      description: p.description,
+      kind: 'network_meeting',
+      themes: opts.themes ?? [],
+      timeZone: p.timeZone,
+      start: instantToLocal(slot.startsAt, p.timeZone),
+      end: instantToLocal(slot.endsAt, p.timeZone),
+      venueName: opts.venueName !== undefined ? opts.venueName : p.venueName,
+      address: opts.address ?? null,
+      onlineUrl: opts.onlineUrl !== undefined ? opts.onlineUrl : p.onlineUrl,
+      visibility: opts.visibility ?? 'internal',
+      registrationEnabled: opts.registrationEnabled ?? false,
+    },
+    { themesOptional: true },
+  );
   const eventId = db.transaction((tx) => {
-    const eventId = insertEvent(tx, a, p.organiserClusterId, cols, now, { status: publish ? 'published' : 'draft' });
+    const eventId = insertEvent(tx, a, p.organiserClusterId, cols, now);
     for (const c of responding) {
       tx.insert(eventOrganisers)
         .values({ eventId, clusterId: c, role: 'cohost', status: 'invited', invitedBy: a.userId, invitedAt: now })

@@ -11,6 +11,8 @@ export type RegistrationMailKind =
   | 'event_cancelled'
   | 'reminder'
   | 'organiser_message'
+  | 'cancellation_message'
+  | 'link_changed'
   | 'manage_link'
   | 'withdrawn';
 
@@ -54,13 +56,21 @@ function kindText(input: RegistrationMailInput, r: Texts['mail']['registration']
         subject: r.organiserMessage.subject(title, input.message!.subject),
         lines: [r.organiserMessage.lead, input.message!.body],
       };
+    case 'cancellation_message':
+      return {
+        subject: r.cancellationMessage.subject(title, input.message!.subject),
+        lines: [r.cancellationMessage.lead, input.message!.body],
+      };
+    case 'link_changed':
+      return { subject: r.linkChanged.subject(title), lines: [r.linkChanged.body(input.event.onlineUrl ?? '')] };
   }
 }
 
 /**
  * The mail for one registration event, in the participant's language, always with the event's
  * time, place and page and the manage link (texts: `mail.registration` in texts/sv.ts).
- * `organiser_message` needs `message`; `waitlisted` shows `position`.
+ * `organiser_message` and `cancellation_message` need `message`; `waitlisted` shows `position`;
+ * `link_changed` (to confirmed participants only) carries the event's new meeting link.
  */
 export function registrationMail(input: RegistrationMailInput): ComposedMail {
   const lang = input.registration.language;

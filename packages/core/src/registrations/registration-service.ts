@@ -8,7 +8,7 @@ import {
   type RegistrationSummary,
   type Registration as RegistrationView,
 } from '@samverka/contracts';
-import { and, asc, count, eq, inArray, isNotNull, isNull, lt, or, sql, gte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import {
   clusters,
@@ -26,7 +26,7 @@ import {
 import type { Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '../escape.ts';
-import { canManageEvent, canSeeEvent } from '../events/event-access.ts';
+import { canManageEvent, canSeeEvent, seesInternalEvents } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
 import { eventInvitation, singleEventCalendar } from '../feeds/feed-service.ts';
@@ -138,8 +138,20 @@ function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups, answ
       startDate: e.startDate,
       endDate: e.endDate,
       status: e.status,
+      hasOnlineUrl: e.onlineUrl !== null,
+      onlineUrl: meetingLinkFor(r.status, e),
     },
   };
+}
+
+/**
+ * The meeting link a registrant may read: a public one for everyone, a participant-only one
+ * (the default) only with a confirmed seat; null otherwise. Used by the manage page, the mails
+ * and the calendar data they carry.
+ */
+export function meetingLinkFor(status: Registration['status'], e: Event): string | null {
+  if (!e.onlineUrl) return null;
+  return e.onlineUrlPublic || status === 'confirmed' ? e.onlineUrl : null;
 }
 
 function eventRow(db: DbOrTx, id: number): Event {
@@ -188,7 +200,7 @@ export function registrationSummary(db: Db, eventId: number, now = new Date()): 
 /** The summary as the API shows it: a draft is not acknowledged to anyone who may not see it. */
 export function visibleRegistrationSummary(db: Db, actor: Actor | null, eventId: number, now = new Date()): RegistrationSummary {
   const e = eventRow(db, eventId);
-  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId)))
+  if (!canSeeEvent(actor, e.status, organiserRefs(db, eventId), e.visibility))
     throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
   return registrationSummary(db, eventId, now);
 }
@@ -210,6 +222,7 @@ function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlis
 function closedReason(e: Event, now: Date): string | null {
   if (e.status === 'draft') return 'draft';
   if (e.status === 'cancelled') return 'cancelled';
+  if (!e.registrationEnabled) return 'disabled';
   if (e.registrationOpensAt && now < e.registrationOpensAt) return 'not_open_yet';
   if (now >= (e.registrationClosesAt ?? e.startsAt)) return now >= e.endsAt ? 'ended' : 'closed';
   return null;
@@ -218,6 +231,7 @@ function closedReason(e: Event, now: Date): string | null {
 const CLOSED_MESSAGES: Record<string, string> = {
   draft: 'The event is not published; registration is not open',
   cancelled: 'The event is cancelled; registration is closed',
+  disabled: 'The event takes no registrations',
   not_open_yet: 'Registration has not opened yet',
   closed: 'Registration for this event has closed',
   ended: 'The event has ended',
@@ -253,9 +267,11 @@ function whenText(e: Event, lang: Lang): string {
   return `${f.format(e.startsAt)} – ${sameDay ? t.format(e.endsAt) : f.format(e.endsAt)} (${e.timeZone})`;
 }
 
-function whereText(e: Event, lang: Lang): string {
+function whereText(e: Event, lang: Lang, status: Registration['status']): string {
   const place = [e.venueName, e.address].filter(Boolean).join(', ');
-  const online = e.onlineUrl ? `${textsFor(lang).online}: ${e.onlineUrl}` : '';
+  const link = meetingLinkFor(status, e);
+  const t = textsFor(lang);
+  const online = link ? `${t.online}: ${link}` : e.onlineUrl ? t.linkForParticipants : '';
   return [place, online].filter(Boolean).join(' · ') || '–';
 }
 
@@ -305,7 +321,7 @@ export function notify(
     manageUrl: links.manage(r.token),
     eventUrl: links.event(e.id),
     when: whenText(e, r.language),
-    where: whereText(e, r.language),
+    where: whereText(e, r.language, r.status),
     ...texts,
   });
   const method = calendarMethod(kind);
@@ -315,7 +331,7 @@ export function notify(
   if (method === 'REQUEST' && !send) {
     // A waiting person told of a new time gets the event as a plain file, as before: nothing
     // that would put it in their calendar while they have no seat.
-    attachments = [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base, now), false)];
+    attachments = [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base, now, false), false)];
   } else if (method && send) {
     const sequence = nextSequence(r, e, method);
     const content = eventInvitation(db as Db, e, r.language, links.base, {
@@ -323,6 +339,8 @@ export function notify(
       attendee: { name: r.name ?? '', email: r.email },
       sequence,
       now,
+      // The participant's own calendar data carries the meeting link only with a confirmed seat.
+      withLink: meetingLinkFor(r.status, e) !== null,
     });
     icalEvent = { method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content };
     db.update(registrations)
@@ -395,12 +413,22 @@ const optional = (v: string | null | undefined, max: number) => (v ? truncate(v.
  * that address) instead of taking a second seat. A new registration raises registration.created.
  * Answers to the event's own questions are checked by checkAnswers (answers.ts): 400
  * invalid_registration with a detail per question (`answers/<question id>`).
+ * An internal event is 404 unknown_event unless `actor` may see internal events.
  */
-export function register(db: Db, eventId: number, input: RegistrationInput, now = new Date()): RegistrationResult {
+export function register(
+  db: Db,
+  eventId: number,
+  input: RegistrationInput,
+  now = new Date(),
+  actor: Actor | null = null,
+): RegistrationResult {
   const { email, countyId, clusterId, answers } = validateInput(db, input, eventQuestionList(db, eventId));
   return db.transaction(
     (tx) => {
       const e = eventRow(tx, eventId);
+      // An internal event takes registrations only from those who may see it; to others it does not exist.
+      if (e.visibility === 'internal' && !seesInternalEvents(actor))
+        throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
       const reason = closedReason(e, now);
       if (reason) throw new DomainError('conflict', `registration_${reason}`, CLOSED_MESSAGES[reason]!);
       const existing = tx
@@ -502,6 +530,44 @@ export function promoteFromWaitlist(tx: Tx, e: Event, now: Date): number {
     emit(tx, 'registration.promoted', { actorId: null, clusterIds, now, registrationId: row.id, eventId: e.id });
     promoted++;
   }
+}
+
+/**
+ * Moves the confirmed registrations beyond the event's capacity to the top of the waiting list,
+ * inside the caller's transaction: those who got their seat last move, keeping their order, ahead
+ * of everyone already waiting, and each is mailed their place. Runs on event.capacityChanged when
+ * the organiser chose it. Returns how many moved.
+ */
+export function moveExcessToWaitlist(tx: Tx, e: Event, now: Date): number {
+  if (e.capacity === null) return 0;
+  const { confirmed } = statusCounts(tx, e.id);
+  const excess = confirmed - e.capacity;
+  if (excess <= 0) return 0;
+  const latest = tx
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.eventId, e.id), eq(registrations.status, 'confirmed')))
+    .orderBy(desc(sql`coalesce(${registrations.promotedAt}, ${registrations.createdAt})`), desc(registrations.id))
+    .limit(excess)
+    .all()
+    .reverse();
+  const first = tx
+    .select({ at: sql<number | null>`min(${registrations.waitlistedAt})` })
+    .from(registrations)
+    .where(and(eq(registrations.eventId, e.id), eq(registrations.status, 'waitlisted')))
+    .get()?.at;
+  // Distinct instants before the first one waiting keep the moved people's order at the top.
+  const top = Math.min(first ?? now.getTime(), now.getTime()) - latest.length;
+  latest.forEach((r, i) => {
+    const row = tx
+      .update(registrations)
+      .set({ status: 'waitlisted', waitlistedAt: new Date(top + i), promotedAt: null, updatedAt: now })
+      .where(eq(registrations.id, r.id))
+      .returning()
+      .get();
+    notify(tx, 'waitlisted', row, e, now, { position: i + 1 });
+  });
+  return latest.length;
 }
 
 function assertNotEnded(e: Event, now: Date) {
@@ -723,6 +789,7 @@ export function setCheckIn(
     .where(and(eq(registrations.id, registrationId), eq(registrations.eventId, eventId)))
     .get();
   if (!r) throw new DomainError('not_found', 'unknown_registration', `Event ${eventId} has no registration ${registrationId}`);
+  if (e.status === 'cancelled') throw new DomainError('conflict', 'event_cancelled', 'The event is cancelled; nobody can be checked in');
   if (r.status !== 'confirmed')
     throw new DomainError('conflict', 'not_confirmed', 'Only participants with a confirmed seat can be checked in');
   const row = db
@@ -737,7 +804,10 @@ export function setCheckIn(
 /**
  * A message from the organisers to everyone registered (confirmed and waiting), through the
  * outbox, with Reply-To: the sending coordinator (name and address of the acting user). Returns
- * how many were written to.
+ * how many were written to. A cancelled event takes only a message that explains the
+ * cancellation, marked `aboutCancellation` (its subject then says the event is cancelled): any
+ * other is 409 event_cancelled, and `aboutCancellation` on an event that is not cancelled is
+ * 409 not_cancelled.
  *
  * @throws DomainError 400 `invalid_message` (subject or body missing, body over LIMITS.message),
  *   401/403 as assertOrganiser
@@ -746,10 +816,19 @@ export function messageRegistrants(
   db: Db,
   actor: Actor | null,
   eventId: number,
-  message: { subject: string; body: string },
+  message: { subject: string; body: string; aboutCancellation?: boolean },
   now = new Date(),
 ): number {
   const e = assertOrganiser(db, actor, eventId);
+  const aboutCancellation = !!message.aboutCancellation;
+  if (e.status === 'cancelled' && !aboutCancellation)
+    throw new DomainError(
+      'conflict',
+      'event_cancelled',
+      'The event is cancelled: only a message explaining the cancellation can be sent (mark it as about the cancellation)',
+    );
+  if (e.status !== 'cancelled' && aboutCancellation)
+    throw new DomainError('conflict', 'not_cancelled', 'The event is not cancelled; send an ordinary message');
   const subject = singleLine(message.subject, LIMITS.subject);
   const body = message.body.trim();
   const details: ErrorDetail[] = [];
@@ -769,7 +848,8 @@ export function messageRegistrants(
   const replyTo = sender && isEmail(sender.email) ? { name: singleLine(sender.name, LIMITS.name), address: sender.email } : undefined;
   return db.transaction((tx) => {
     const rows = activeRegistrations(tx, eventId);
-    for (const r of rows) notify(tx, 'organiser_message', r, e, now, { message: { subject, body }, replyTo });
+    const kind = aboutCancellation ? 'cancellation_message' : 'organiser_message';
+    for (const r of rows) notify(tx, kind, r, e, now, { message: { subject, body }, replyTo });
     return rows.length;
   });
 }

@@ -4,6 +4,8 @@ import type { Texts } from './sv.ts';
 export const en = {
   locale: 'en-GB',
   online: 'Online',
+  /** Where a participant-only meeting link would be: pages, feeds and announcements. */
+  linkForParticipants: 'Online: the link is sent to registered participants',
 
   mail: {
     greeting: (name: string) => `Hello ${name},`,
@@ -71,6 +73,14 @@ export const en = {
       organiserMessage: {
         subject: (title: string, subject: string) => `${title}: ${subject}`,
         lead: 'A message from the organisers:',
+      },
+      cancellationMessage: {
+        subject: (title: string, subject: string) => `Cancelled: ${title}: ${subject}`,
+        lead: 'A message from the organisers about the cancellation:',
+      },
+      linkChanged: {
+        subject: (title: string) => `New meeting link: ${title}`,
+        body: (url: string) => `The organisers changed the meeting link. The new link: ${url}`,
       },
     },
 

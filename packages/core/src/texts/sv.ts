@@ -9,6 +9,8 @@ export const sv = {
   locale: 'sv-SE',
   /** A place that is a link rather than an address. */
   online: 'Online',
+  /** Där en mötelänk bara för deltagare annars stått: sidor, flöden och inbjudningar. */
+  linkForParticipants: 'Online: länken skickas till anmälda deltagare',
 
   mail: {
     greeting: (name: string) => `Hej ${name}!`,
@@ -79,6 +81,15 @@ export const sv = {
         /** The organisers' own subject after the event's title. */
         subject: (title: string, subject: string) => `${title}: ${subject}`,
         lead: 'Meddelande från arrangörerna:',
+      },
+      /** A message the organisers send about a cancelled event: the only kind such an event takes. */
+      cancellationMessage: {
+        subject: (title: string, subject: string) => `Inställt: ${title}: ${subject}`,
+        lead: 'Meddelande från arrangörerna om att evenemanget är inställt:',
+      },
+      linkChanged: {
+        subject: (title: string) => `Ny länk till mötet: ${title}`,
+        body: (url: string) => `Arrangörerna har bytt länk till mötet. Den nya länken: ${url}`,
       },
     },
 

@@ -6,6 +6,9 @@ export const EVENT_KINDS = ['workshop', 'network_meeting', 'webinar', 'study_vis
 export type EventKind = (typeof EVENT_KINDS)[number];
 export const EVENT_STATUSES = ['draft', 'published', 'cancelled'] as const;
 export type EventStatus = (typeof EVENT_STATUSES)[number];
+/** Who finds the event: public (lists, feeds), unlisted (only by its link), internal (coordinators and admins). */
+export const EVENT_VISIBILITIES = ['public', 'unlisted', 'internal'] as const;
+export type EventVisibility = (typeof EVENT_VISIBILITIES)[number];
 
 /** A recurring network meeting: the rule that made its occurrences (each one an event). */
 export const series = sqliteTable('series', {
@@ -47,8 +50,13 @@ export const events = sqliteTable(
     lat: real('lat'),
     lng: real('lng'),
     onlineUrl: text('online_url'),
+    /** False (the default): the meeting link is for confirmed participants and organisers only. */
+    onlineUrlPublic: integer('online_url_public', { mode: 'boolean' }).notNull().default(false),
+    visibility: text('visibility', { enum: EVENT_VISIBILITIES }).notNull().default('public'),
     language: text('language').notNull().default('sv'),
     capacity: integer('capacity'),
+    /** False: the event takes no registrations (a decided poll's meeting until the organiser opens them). */
+    registrationEnabled: integer('registration_enabled', { mode: 'boolean' }).notNull().default(true),
     registrationOpensAt: integer('registration_opens_at', { mode: 'timestamp_ms' }),
     registrationClosesAt: integer('registration_closes_at', { mode: 'timestamp_ms' }),
     contactEmail: text('contact_email'),

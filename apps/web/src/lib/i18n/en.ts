@@ -267,6 +267,26 @@ export const en = {
   fieldLng: 'Longitude',
   coordsHint: 'Optional, in decimal degrees (for example 59.27 and 15.21).',
   fieldOnlineUrl: 'Link to the online meeting (https://…)',
+  pollDraftHint: 'The decision becomes a draft that you publish when it is ready. Choose theme, who finds it, registration and place:',
+  pollDraftThemes: 'Themes (optional, can be chosen later)',
+  fieldOnlineUrlPublic: 'Show the link to everyone',
+  onlineUrlPublicHint:
+    'Otherwise only participants with a confirmed seat get the link (in the confirmation, on their registration and in the calendar file); others see that it is sent to registered participants.',
+  fieldVisibility: 'Who finds the event',
+  visibilityHint: 'Unlisted: only through its link, never in lists, search or feeds. Internal: coordinators and admins only.',
+  visibilities: {
+    public: 'Everyone (public)',
+    unlisted: 'Whoever has the link (unlisted)',
+    internal: 'Coordinators and admins (internal)',
+  },
+  fieldMoveExcessToWaitlist: 'If the seats become fewer than those confirmed: move the latest registered to the top of the waiting list',
+  fieldRegistrationEnabled: 'Take registrations',
+  linkForParticipants: 'The link is sent to registered participants.',
+  visibilityNote: {
+    public: '',
+    unlisted: 'Unlisted: shown only to those who have the link.',
+    internal: 'Internal: shown only to coordinators and admins.',
+  },
   fieldLanguage: 'Language',
   fieldCapacity: 'Number of places',
   registrationLegend: 'Registration',
@@ -324,6 +344,8 @@ export const en = {
       several_per_day: 'The rule gives more than one meeting on a day. Use FREQ=DAILY or longer.',
       file_type_not_accepted: 'This file type is not accepted. Upload PDF, Office or OpenDocument files, images or plain text.',
       file_too_large: 'The file is too large.',
+      below_confirmed: (p: ErrorDetailParams) =>
+        `${p.min ?? 0} people already have a confirmed seat. Give at least ${p.min ?? 0} seats, or choose to move the latest to the top of the waiting list.`,
     },
     byField: {
       themes: {
@@ -787,6 +809,7 @@ export const en = {
     closedReasons: {
       draft: 'Registration opens when the event has been published.',
       cancelled: 'The event is cancelled, so registration is closed.',
+      disabled: 'This event takes no registrations.',
       not_open_yet: 'Registration has not opened yet.',
       closed: 'Registration is closed.',
       ended: 'The event has already taken place, so registration is closed.',
@@ -902,6 +925,8 @@ export const en = {
     csvHint: 'The file contains personal data. Do not keep it longer than you need.',
     messageHeading: 'Message to all registrants',
     messageHint: 'Sent by email to everyone with a seat or on the waiting list, with the link to their registration.',
+    messageAboutCancellationHint:
+      'The event is cancelled: the message is sent as an explanation of the cancellation, with “Cancelled” in the subject.',
     messageSubject: 'Subject',
     messageBody: 'Text',
     messageSend: 'Send the message',

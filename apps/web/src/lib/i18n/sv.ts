@@ -268,6 +268,26 @@ export const sv = {
   fieldLng: 'Longitud',
   coordsHint: 'Valfritt, i decimalgrader (till exempel 59.27 och 15.21).',
   fieldOnlineUrl: 'Länk till digitalt möte (https://…)',
+  pollDraftHint: 'Beslutet blir ett utkast som du publicerar när det är klart. Välj tema, vem som hittar det, anmälan och plats:',
+  pollDraftThemes: 'Teman (valfritt, går att välja senare)',
+  fieldOnlineUrlPublic: 'Visa länken för alla',
+  onlineUrlPublicHint:
+    'Annars får bara deltagare med bekräftad plats länken (i bekräftelsen, på sin anmälan och i kalenderfilen); andra ser att länken skickas till anmälda.',
+  fieldVisibility: 'Vem hittar evenemanget',
+  visibilityHint: 'Olistat: bara via länken, aldrig i listor, sök eller flöden. Internt: bara samordnare och administratörer.',
+  visibilities: {
+    public: 'Alla (publikt)',
+    unlisted: 'Den som har länken (olistat)',
+    internal: 'Samordnare och administratörer (internt)',
+  },
+  fieldMoveExcessToWaitlist: 'Om platserna blir färre än de bekräftade: flytta de senast anmälda först i kön',
+  fieldRegistrationEnabled: 'Ta emot anmälningar',
+  linkForParticipants: 'Länken skickas till anmälda deltagare.',
+  visibilityNote: {
+    public: '',
+    unlisted: 'Olistat: syns bara för den som har länken.',
+    internal: 'Internt: syns bara för samordnare och administratörer.',
+  },
   fieldLanguage: 'Språk',
   fieldCapacity: 'Antal platser',
   registrationLegend: 'Anmälan',
@@ -326,6 +346,8 @@ export const sv = {
       several_per_day: 'Regeln ger mer än ett möte samma dag. Använd FREQ=DAILY eller längre.',
       file_type_not_accepted: 'Filtypen tas inte emot. Ladda upp PDF, Office- eller OpenDocument-filer, bilder eller ren text.',
       file_too_large: 'Filen är för stor.',
+      below_confirmed: (p: ErrorDetailParams) =>
+        `${p.min ?? 0} personer har redan en bekräftad plats. Ange minst ${p.min ?? 0} platser, eller välj att flytta de senaste först i kön.`,
     } satisfies Record<ErrorDetailCode, string | ((p: ErrorDetailParams) => string)>,
     /** A field's own words for a code, where the code's text would say too little. */
     byField: {
@@ -794,6 +816,7 @@ export const sv = {
     closedReasons: {
       draft: 'Anmälan öppnar när evenemanget har publicerats.',
       cancelled: 'Evenemanget är inställt, så det går inte att anmäla sig.',
+      disabled: 'Det här evenemanget tar inte emot anmälningar.',
       not_open_yet: 'Anmälan har inte öppnat än.',
       closed: 'Anmälan är stängd.',
       ended: 'Evenemanget har redan ägt rum, så anmälan är stängd.',
@@ -907,6 +930,8 @@ export const sv = {
     csvHint: 'Filen innehåller personuppgifter. Spara den inte längre än ni behöver.',
     messageHeading: 'Meddelande till alla anmälda',
     messageHint: 'Skickas med e-post till alla som har en plats eller står på väntelistan, med länken till deras anmälan.',
+    messageAboutCancellationHint:
+      'Evenemanget är inställt: meddelandet skickas som en förklaring av inställningen, med ”Inställt” i ämnesraden.',
     messageSubject: 'Ämne',
     messageBody: 'Text',
     messageSend: 'Skicka meddelandet',

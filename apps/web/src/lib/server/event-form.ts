@@ -1,6 +1,6 @@
 import { LIMITS } from '@samverka/contracts';
 import type { Messages } from '$lib/i18n';
-import { emptyEventValues, isEventKind, type EventFormValues, type EventKind } from '$lib/event-form';
+import { emptyEventValues, isEventKind, isEventVisibility, type EventFormValues, type EventKind } from '$lib/event-form';
 import type { EventCreateBody, EventPatchBody, SeriesCreateBody, SeriesPatchBody } from './api.ts';
 import { field } from './forms.ts';
 
@@ -13,6 +13,7 @@ const minutes = (v: string, re: RegExp, len: number) => (re.test(v) ? v.slice(0,
 
 export function readEventForm(form: FormData): EventFormValues {
   const scope = field(form, 'scope');
+  const visibility = field(form, 'visibility');
   return emptyEventValues({
     leadCluster: field(form, 'leadCluster'),
     title: field(form, 'title'),
@@ -31,8 +32,13 @@ export function readEventForm(form: FormData): EventFormValues {
     lat: field(form, 'lat'),
     lng: field(form, 'lng'),
     onlineUrl: field(form, 'onlineUrl'),
+    onlineUrlPublic: form.get('onlineUrlPublic') === 'on',
+    visibility: isEventVisibility(visibility) ? visibility : 'public',
     language: field(form, 'language'),
     capacity: field(form, 'capacity'),
+    moveExcessToWaitlist: form.get('moveExcessToWaitlist') === 'on',
+    // A form without the field (the series forms) leaves registration on.
+    registrationEnabled: form.has('registrationShown') ? form.get('registrationEnabled') === 'on' : true,
     registrationOpens: minutes(field(form, 'registrationOpens'), LOCAL_DATETIME, 16),
     registrationCloses: minutes(field(form, 'registrationCloses'), LOCAL_DATETIME, 16),
     contactEmail: field(form, 'contactEmail'),
@@ -80,6 +86,8 @@ function commonFields(v: EventFormValues, m: Messages, errors: Errors) {
     lat: number('lat', false),
     lng: number('lng', false),
     onlineUrl: orNull(v.onlineUrl),
+    onlineUrlPublic: v.onlineUrlPublic,
+    visibility: v.visibility,
     language: v.language || undefined,
     capacity: number('capacity', true),
     contactEmail: orNull(v.contactEmail),
@@ -100,7 +108,11 @@ function timing(v: EventFormValues, m: Messages, errors: Errors) {
 function registration(v: EventFormValues, m: Messages, errors: Errors) {
   if (v.registrationOpens && !LOCAL_DATETIME.test(v.registrationOpens)) errors.registrationOpens = m.errDateTime;
   if (v.registrationCloses && !LOCAL_DATETIME.test(v.registrationCloses)) errors.registrationCloses = m.errDateTime;
-  return { registrationOpens: orNull(v.registrationOpens), registrationCloses: orNull(v.registrationCloses) };
+  return {
+    registrationEnabled: v.registrationEnabled,
+    registrationOpens: orNull(v.registrationOpens),
+    registrationCloses: orNull(v.registrationCloses),
+  };
 }
 
 export type Checked<T> = { ok: true; body: T } | { ok: false; errors: Errors };
@@ -115,7 +127,12 @@ export function createBody(v: EventFormValues, m: Messages): Checked<EventCreate
 
 export function patchBody(v: EventFormValues, m: Messages): Checked<EventPatchBody> {
   const errors: Errors = {};
-  const body = { ...commonFields(v, m, errors), ...timing(v, m, errors), ...registration(v, m, errors) };
+  const body = {
+    ...commonFields(v, m, errors),
+    ...timing(v, m, errors),
+    ...registration(v, m, errors),
+    ...(v.moveExcessToWaitlist ? { moveExcessToWaitlist: true } : {}),
+  };
   return done(body, errors);
 }
 

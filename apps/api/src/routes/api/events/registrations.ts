@@ -43,7 +43,7 @@ const eventRegistrationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => {
-      const result = register(app.db, req.params.id, req.body);
+      const result = register(app.db, req.params.id, req.body, new Date(), req.actor);
       void app.mailer.kick();
       return reply.code(result.created ? 201 : 200).send(result);
     },

@@ -78,7 +78,8 @@ const pollRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => {
-      const result = finalisePoll(app.db, req.actor, req.params.id, req.body.slotId, { themes: req.body.themes });
+      const { slotId, ...choices } = req.body;
+      const result = finalisePoll(app.db, req.actor, req.params.id, slotId, choices);
       void app.mailer.kick();
       return result;
     },

@@ -7,6 +7,8 @@ import { errorPage, errorText, failFromApi, fieldErrors, fieldOfDetail } from '$
 import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
+import { reference, themeOptions } from '$lib/server/reference';
+import { isEventVisibility } from '$lib/event-form';
 import type { Actions, PageServerLoad } from './$types';
 
 const ANSWERS = new Set(['yes', 'maybe', 'no']);
@@ -27,12 +29,14 @@ function knownZone(name: string): string | null {
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
-  const res = await locals.api.polls.get(id);
+  const [res, ref] = await Promise.all([locals.api.polls.get(id), reference(locals.api)]);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const tz = url.searchParams.get('tz')?.trim() ?? '';
   const zone = tz ? knownZone(tz) : null;
   return {
     poll: res.data,
+    /** For the decide step: the draft's themes. */
+    themes: themeOptions(ref.themes, locals.lang),
     tz,
     // A second column of times only when the reader asks for a zone other than the poll's.
     viewerZone: zone && zone !== res.data.timeZone ? zone : null,
@@ -71,7 +75,19 @@ export const actions: Actions = {
     const slot = Number.isInteger(slotId) && slotId > 0 ? slotId : 0;
     // Deciding is final (an event is made and everyone is mailed): the first post asks, the second (confirm=yes) decides.
     if (field(form, 'confirm') !== 'yes') return { action: 'finalise', confirm: true, slotId: slot };
-    const res = await locals.api.polls.finalise(id, { slotId: slot });
+    // The draft's settings chosen in the decide step; what is left out takes finalisePoll's defaults.
+    const themes = form.getAll('themes').filter((t): t is string => typeof t === 'string' && t !== '');
+    const visibility = field(form, 'visibility');
+    const venueName = field(form, 'venueName');
+    const onlineUrl = field(form, 'onlineUrl');
+    const res = await locals.api.polls.finalise(id, {
+      slotId: slot,
+      ...(themes.length ? { themes: [...new Set(themes)] } : {}),
+      ...(isEventVisibility(visibility) ? { visibility } : {}),
+      registrationEnabled: form.get('registrationEnabled') === 'on',
+      ...(venueName ? { venueName } : {}),
+      ...(onlineUrl ? { onlineUrl } : {}),
+    });
     if (!res.ok) {
       const failure = failFromApi(res.error, locals.lang);
       return fail(failure.status, { ...failure.data, action: 'finalise' });

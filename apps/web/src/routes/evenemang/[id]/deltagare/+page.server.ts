@@ -81,7 +81,9 @@ export const actions: Actions = {
     if (!values.body) fields.body = m.errRequired;
     else if (codePointLength(values.body) > LIMITS.message) fields.body = m.reg.errTooLong(LIMITS.message);
     if (Object.keys(fields).length) return fail(400, { action: 'message', message: m.formHasErrors, fields, values });
-    const res = await locals.api.registrations.message(id, values);
+    // A cancelled event takes only a message about the cancellation: the page marks it so.
+    const aboutCancellation = form.get('aboutCancellation') === 'on';
+    const res = await locals.api.registrations.message(id, { ...values, ...(aboutCancellation ? { aboutCancellation } : {}) });
     if (!res.ok) return fail(Math.min(res.status, 500), { ...failFromApi(res.error, locals.lang, values).data, action: 'message' });
     redirectTo(303, `${here(id, `skickat=${res.data.recipients}`)}#message-heading`);
   },
