@@ -36,7 +36,7 @@ const call = (method: InjectOptions['method'], url: string, who: Who = 'anonymou
     ...(payload !== undefined ? { payload: payload as object } : {}),
   });
 
-/** Every mail to an address, oldest first, as one text (subject, text, HTML and attached calendar data). */
+/** Every mail to an address, oldest first, as one text (subject, text, HTML, attached calendar data and the iTIP calendar). */
 function mailsTo(email: string): string[] {
   return t.db
     .select()
@@ -44,7 +44,9 @@ function mailsTo(email: string): string[] {
     .where(eq(outbox.toAddress, email))
     .orderBy(asc(outbox.id))
     .all()
-    .map((m) => [m.subject, m.text, m.html ?? '', ...(m.attachments ?? []).map((a) => String(a.content))].join('\n'));
+    .map((m) =>
+      [m.subject, m.text, m.html ?? '', ...(m.attachments ?? []).map((a) => String(a.content)), m.icalEvent?.content ?? ''].join('\n'),
+    );
 }
 
 /** Every surface a non-participant can read: the API's public answers, the lists as each role gets them, every feed. */
@@ -169,7 +171,8 @@ describe('a participant-only meeting link', () => {
   it('a confirmed participant has it in the confirmation mail, its calendar data and on the manage page', async () => {
     const [confirmation] = mailsTo(reg.first.email);
     expect(confirmation).toContain(LINK);
-    const ics = t.db.select().from(outbox).where(eq(outbox.toAddress, reg.first.email)).get()!.attachments![0]!.content;
+    const ics = t.db.select().from(outbox).where(eq(outbox.toAddress, reg.first.email)).get()!.icalEvent!.content;
+    expect(ics).toMatch(/^METHOD:REQUEST\r?$/m);
     const unfolded = String(ics).replace(/\r\n /g, '');
     // LOCATION is the county (a place); the link is in DESCRIPTION.
     expect(unfolded).toMatch(new RegExp(`DESCRIPTION:.*${LINK.replace(/[.?/]/g, '\\$&')}`));
