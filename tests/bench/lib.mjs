@@ -79,7 +79,7 @@ function stopper(child) {
  * CPU time of one process in jiffies (1/100 s), from /proc; 0 where there is no /proc. With
  * `withExited`, also that of its children that have exited (so a stopped server still counts).
  */
-function processTicks(pid, withExited = false) {
+export function processTicks(pid, withExited = false) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat

@@ -1,6 +1,6 @@
 import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type Event } from '@samverka/db';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { clusters, counties, eventOrganisers, eventThemes, keptStatement, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
@@ -136,11 +136,13 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
 }
 
 export function organiserRefs(db: Pick<Db, 'select'>, eventId: number): OrganiserRef[] {
-  return db
-    .select({ clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status })
-    .from(eventOrganisers)
-    .where(and(eq(eventOrganisers.eventId, eventId)))
-    .all();
+  return keptStatement(db, 'events.organiserRefs', (d) =>
+    d
+      .select({ clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status })
+      .from(eventOrganisers)
+      .where(eq(eventOrganisers.eventId, sql.placeholder('eventId')))
+      .prepare(),
+  ).all({ eventId });
 }
 
 /** clusters.id of the clusters that run an event (lead and accepted co-hosts): the clusterIds of its domain events. */

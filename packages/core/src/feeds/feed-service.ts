@@ -9,6 +9,7 @@ import {
   eventThemes,
   feedState,
   feedTokens,
+  keptStatement,
   registrations,
   revokedFeedTokens,
   themes,
@@ -375,7 +376,9 @@ export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, public
 function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string): string {
   // Every confirmation mail carries this file: during a rush of registrations it is made once.
   // feed_state.version covers the event and what it shows of its cluster, county and themes.
-  const version = db.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).get()?.v ?? 0;
+  const version =
+    keptStatement(db, 'feeds.version', (d) => d.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).prepare()).get()
+      ?.v ?? 0;
   const key = `${version}|${event.revision}|${event.updatedAt.getTime()}|${event.status}|${publicUrl}`;
   const cacheKey = `${event.id}:${lang}`;
   // Keyed by the SQLite connection, which a transaction object shares with its database.
@@ -435,30 +438,41 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
   const out = new Map<number, IcsEventContext>();
   if (rows.length === 0) return out;
   const clusterRows = new Map(
-    db
-      .select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail })
-      .from(clusters)
+    keptStatement(db, 'feeds.clusters', (d) =>
+      d.select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail }).from(clusters).prepare(),
+    )
       .all()
       .map((c) => [c.id, c]),
   );
   const countyRows = new Map(
-    db
-      .select()
-      .from(counties)
+    keptStatement(db, 'feeds.counties', (d) => d.select({ id: counties.id, name: counties.name }).from(counties).prepare())
       .all()
       .map((c) => [c.id, c.name]),
   );
   const themeNames = new Map<number, string[]>();
   const ids = rows.map((r) => r.id);
+  const themeRows = (chunk: number[]) =>
+    // One event (every registration mail): a kept statement; many (a feed): one query per chunk.
+    chunk.length === 1
+      ? keptStatement(db, 'feeds.themesOfEvent', (d) =>
+          d
+            .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
+            .from(eventThemes)
+            .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+            .where(eq(eventThemes.eventId, sql.placeholder('eventId')))
+            .orderBy(asc(themes.id))
+            .prepare(),
+        ).all({ eventId: chunk[0] })
+      : db
+          .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
+          .from(eventThemes)
+          .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+          .where(inArray(eventThemes.eventId, chunk))
+          .orderBy(asc(themes.id))
+          .all();
   // Chunked: SQLite limits the number of bound parameters in one statement.
   for (let i = 0; i < ids.length; i += 900) {
-    for (const t of db
-      .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
-      .from(eventThemes)
-      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-      .where(inArray(eventThemes.eventId, ids.slice(i, i + 900)))
-      .orderBy(asc(themes.id))
-      .all()) {
+    for (const t of themeRows(ids.slice(i, i + 900))) {
       const list = themeNames.get(t.eventId) ?? [];
       list.push(lang === 'sv' ? t.sv : t.en);
       themeNames.set(t.eventId, list);
