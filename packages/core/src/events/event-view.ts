@@ -1,5 +1,5 @@
 import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import { clusters, counties, eventOrganisers, eventThemes, keptStatement, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
