@@ -7,8 +7,10 @@ import {
   coordinators,
   events,
   eventThemes,
+  eventVevents,
   feedState,
   feedTokens,
+  insertPlaceholders,
   keptStatement,
   registrations,
   revokedFeedTokens,
@@ -60,6 +62,11 @@ export interface BuiltFeed {
 export const PUBLISHED_KEEP_MS = 365 * 86_400_000;
 export const CANCELLED_KEEP_MS = 30 * 86_400_000;
 const FEED_CACHE_SIZE = 300;
+/**
+ * Part of every stored VEVENT's key (event_vevents): raise it when ics.ts changes what a VEVENT
+ * holds, so texts stored by an older build are rendered again.
+ */
+const VEVENT_FORMAT = 1;
 /** Code points XML 1.0 does not allow in a document (§2.2 Char), escaped or not: U+FFFE, U+FFFF, lone surrogates. */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
@@ -78,6 +85,10 @@ interface ScopeQuery {
  */
 export class FeedService {
   private readonly vevents = new Map<string, { key: string; text: string }>();
+  /** Languages whose stored VEVENT texts were read into `vevents`. */
+  private readonly storedLoaded = new Set<FeedLang>();
+  /** VEVENT texts rendered and not yet written to event_vevents. */
+  private unstored: { eventId: number; lang: FeedLang; key: string; text: string }[] = [];
   private readonly feeds = new Map<string, BuiltFeed>();
   private readonly versionStmt: { get(): unknown };
 
@@ -287,14 +298,62 @@ export class FeedService {
         );
       }
     }
+    this.storeVevents();
     const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
     return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon, stamp: stampCalendar };
   }
 
-  /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
+  /**
+   * The VEVENT text of one event, from the cache when neither the event nor what it shows of
+   * others changed. The cache outlives a restart: texts are kept in event_vevents (read once per
+   * language, written after each build by storeVevents), so a cold build renders only stale ones.
+   */
   vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
-    const key = `${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
-    return this.cachedText(`${e.id}:${lang}`, key, () => buildVevent(e, ctx, lang));
+    this.loadStoredVevents(lang);
+    const key = `${VEVENT_FORMAT}|${this.publicUrl}|${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
+    return this.cachedText(`${e.id}:${lang}`, key, () => {
+      const text = buildVevent(e, ctx, lang);
+      this.unstored.push({ eventId: e.id, lang, key, text });
+      return text;
+    });
+  }
+
+  /** The stored VEVENT texts of one language into the memory cache, once per process. */
+  private loadStoredVevents(lang: FeedLang): void {
+    if (this.storedLoaded.has(lang)) return;
+    this.storedLoaded.add(lang);
+    for (const r of this.db.select().from(eventVevents).where(eq(eventVevents.lang, lang)).all()) {
+      const cacheKey = `${r.eventId}:${lang}`;
+      if (!this.vevents.has(cacheKey)) this.vevents.set(cacheKey, { key: r.key, text: r.text });
+    }
+  }
+
+  /** Writes the VEVENT texts rendered since the last call to event_vevents, in one transaction. */
+  private storeVevents(): void {
+    if (this.unstored.length === 0) return;
+    const rows = this.unstored;
+    this.unstored = [];
+    const upsert = keptStatement(this.db, 'feeds.storeVevent', (d) =>
+      d
+        .insert(eventVevents)
+        .values(insertPlaceholders(['eventId', 'lang', 'key', 'text']))
+        .onConflictDoUpdate({
+          target: [eventVevents.eventId, eventVevents.lang],
+          set: { key: sql`excluded.key`, text: sql`excluded.text` },
+        })
+        .prepare(),
+    );
+    // An event deleted while its feed was being built has no row to hang its text on.
+    const exists = keptStatement(this.db, 'feeds.eventExists', (d) =>
+      d
+        .select({ id: events.id })
+        .from(events)
+        .where(eq(events.id, sql.placeholder('id')))
+        .prepare(),
+    );
+    this.db.transaction(() => {
+      for (const r of rows) if (exists.get({ id: r.eventId })) upsert.run(r);
+    });
   }
 
   /** A VEVENT's text kept under `cacheKey` while its `key` (what it depends on) stays the same. */
