@@ -13,12 +13,14 @@
 // bench:memory (`--memory`): the same load five times over (BENCH_MIXED_SECONDS each, 10 s
 // unless set), RSS after each run; flat = no run ends more than 10 % above the run before it,
 // from the second run on (the first one fills the caches).
+// BENCH_HEAP_SNAPSHOT=<dir> has the server write a heap snapshot there after the last run;
+// BENCH_CPU_PROF=<dir> writes a CPU profile of the server.
 // A report, not a gate: it exits 0 whatever the figures (1 if it could not run), and ends with
 // one JSON line of them.
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   assertBuilt,
   fmt,
@@ -64,6 +66,8 @@ function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : Number.NaN;
 }
 
+// BENCH_HEAP_SNAPSHOT=<dir>: the server writes a heap snapshot there after the last run (to find what holds memory).
+const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT ? resolve(process.env.BENCH_HEAP_SNAPSHOT) : undefined;
 process.env.REGISTRATION_RATE_LIMIT = '1000000';
 process.env.LOGIN_RATE_LIMIT = '100000';
 
@@ -96,7 +100,11 @@ try {
   w.prepare('insert into coordinators (user_id, cluster_id, granted_at) values (?, ?, ?)').run(adminId, cluster.id, now);
   w.close();
 
-  product = await startProduct(dataDir);
+  if (snapshotDir) {
+    mkdirSync(snapshotDir, { recursive: true });
+    process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${snapshotDir}`;
+  }
+  product = await startProduct(dataDir, { cpuProf: true });
   // RSS right after start, before any request beyond the start check.
   const rssStart = rssMb(product.pid);
   const login = await fetch(`${product.url}/api/auth/login`, {
@@ -163,6 +171,23 @@ try {
     console.log(
       `  run ${run}: ${fmt(row.reqPerSec, 0)} req/s, p50 ${fmt(row.p50)} ms, p99 ${fmt(row.p99)} ms, errors ${row.errors}, non-2xx ${bad} ${JSON.stringify(statuses)}, RSS ${fmt(row.rss)} MB`,
     );
+  }
+
+  if (snapshotDir) {
+    const before = new Set(readdirSync(snapshotDir));
+    process.kill(product.pid, 'SIGUSR2');
+    // Written synchronously by the server: done when the file has appeared and stopped growing.
+    let last = -1;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500));
+      const file = readdirSync(snapshotDir).find((f) => !before.has(f) && f.endsWith('.heapsnapshot'));
+      const size = file ? statSync(join(snapshotDir, file)).size : -1;
+      if (file && size > 0 && size === last) {
+        console.log(`heap snapshot: ${join(snapshotDir, file)}`);
+        break;
+      }
+      last = size;
+    }
   }
 
   printTable(`${MEMORY ? 'Memory' : 'Mixed-load'} benchmark (RSS after start ${fmt(rssStart)} MB)`, runs, [
