@@ -7,7 +7,7 @@
 // bench:mixed: BENCH_CONNECTIONS (50) connections for BENCH_MIXED_SECONDS (30) s, each connection
 // going round the mix: the calendar month (anonymous and logged in), an event page (a different
 // event each time), the whole ICS feed (gzip), a registration (a new address each time), the
-// coordinator dashboard. Reports req/s, p50, p99, errors and non-2xx answers, the server's CPU per
+// coordinator dashboard, after a warm-up of BENCH_WARMUP (3) s that is thrown away. Reports req/s, p50, p99, errors and non-2xx answers, the server's CPU per
 // answer and its resident memory (VmRSS) after start and after the load.
 // Targets: p99 < 50 ms, no errors; RSS ≤ 100 MB after start, ≤ 200 MB after the load.
 // bench:memory (`--memory`): the same load five times over (BENCH_MIXED_SECONDS each, 10 s
@@ -140,6 +140,10 @@ try {
     },
     { method: 'GET', path: '/mitt-kluster', headers: { cookie } },
   ];
+
+  // Warm-up (thrown away), as the other benchmarks do: JIT, the first build of the feed.
+  if (settings.warmup > 0)
+    await autocannon({ url: product.url, connections: settings.connections, duration: settings.warmup, requests: mix, timeout: 10 });
 
   const runs = [];
   for (let run = 1; run <= RUNS; run++) {
