@@ -7,8 +7,9 @@
 // bench:mixed: BENCH_CONNECTIONS (50) connections for BENCH_MIXED_SECONDS (30) s, each connection
 // going round the mix: the calendar month (anonymous and logged in), an event page (a different
 // event each time), the whole ICS feed (gzip), a registration (a new address each time), the
-// coordinator dashboard, after a warm-up of BENCH_WARMUP (3) s that is thrown away. Reports req/s, p50, p99, errors and non-2xx answers, the server's CPU per
-// answer and its resident memory (VmRSS) after start and after the load.
+// coordinator dashboard, after a warm-up of BENCH_WARMUP (3) s that is thrown away. Reports
+// req/s, p50, p99, errors and non-2xx answers, the server's CPU per answer and its resident
+// memory (VmRSS) after start and after the load.
 // Targets: p99 < 50 ms, no errors; RSS ≤ 100 MB after start, ≤ 200 MB after the load.
 // bench:memory (`--memory`): the same load five times over (BENCH_MIXED_SECONDS each, 10 s
 // unless set), RSS after each run; flat = no run ends more than 10 % above the run before it,
