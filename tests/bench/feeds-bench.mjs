@@ -9,7 +9,8 @@
 // (d) one event changes (a direct SQL UPDATE, which the DB triggers turn into a new feed
 //     version): the next single GET until it has the new content; target < 50 ms, 20 times
 // (e) the cold build of the whole feed: the first GET after a restart (5 restarts), with
-//     ical-generator timed alone on the same 1,000 events for reference
+//     ical-generator timed alone on the same 1,000 events for reference; target < 150 ms (the
+//     VEVENT texts stored in event_vevents by the first build are reused; the median counts)
 // A report, not a gate: it exits 0 whatever the figures, and ends with one JSON line of them.
 import {
   assertBuilt,
@@ -41,6 +42,8 @@ import { gunzipSync } from 'node:zlib';
 const EVENT_COUNT = 1_000;
 const CHANGES = 20;
 const RESTARTS = 5;
+/** Issue 14: each event's VEVENT is kept with its revision in event_vevents, so a restart renders none. */
+const COLD_TARGET_MS = 150;
 const FEED = '/feeds/all.ics';
 
 /** RFC 5545 §3.1: long lines are folded; unfold before looking for a value. */
@@ -134,13 +137,15 @@ try {
   const retries = changes.concat(changesGz).filter((c) => c.tries > 1).length;
   const changeOthers = othersCores(changePhase, cpuSnapshot());
 
-  // (e) Cold build: restart the server and time its first feed request.
+  // (e) Cold build: restart the server and time its first feed request. The same port, so the
+  // same PUBLIC_URL, as a real restart has: the stored VEVENTs (event_vevents) are reused.
+  const port = product.port;
   await product.stop();
   product = undefined;
   const coldPhase = cpuSnapshot();
   const cold = [];
   for (let i = 0; i < RESTARTS; i++) {
-    const server = await startProduct(dataDir, { cpuProf: i === 0 });
+    const server = await startProduct(dataDir, { cpuProf: i === 0, port });
     try {
       const first = await timedGet(server.url + FEED);
       const second = await timedGet(server.url + FEED);
@@ -213,9 +218,9 @@ try {
     },
     {
       name: '(e) cold build, first GET',
-      wanted: 'report',
-      measured: `median ${fmt(median(cold.map((c) => c.firstMs)))} ms over ${RESTARTS} restarts`,
-      result: 'info',
+      wanted: `< ${COLD_TARGET_MS} ms`,
+      measured: `median ${fmt(median(cold.map((c) => c.firstMs)))} ms, max ${fmt(Math.max(...cold.map((c) => c.firstMs)))} ms over ${RESTARTS} restarts`,
+      result: verdict(median(cold.map((c) => c.firstMs)) < COLD_TARGET_MS),
     },
   ];
   printTargets(targets);

@@ -79,7 +79,7 @@ function stopper(child) {
  * CPU time of one process in jiffies (1/100 s), from /proc; 0 where there is no /proc. With
  * `withExited`, also that of its children that have exited (so a stopped server still counts).
  */
-function processTicks(pid, withExited = false) {
+export function processTicks(pid, withExited = false) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat
@@ -115,10 +115,12 @@ export function othersCores(before, after) {
 
 /**
  * Starts the built product (API, feeds and web app on one port) on `dataDir`, as
- * tests/support/server.ts does, and waits until /api/themes answers.
+ * tests/support/server.ts does, and waits until /api/themes answers. `port`: the one to use
+ * (a free one when not given).
  */
-export async function startProduct(dataDir, { cpuProf = false } = {}) {
-  const port = await freePort();
+export async function startProduct(dataDir, { cpuProf = false, port: fixedPort } = {}) {
+  // A fixed port keeps PUBLIC_URL (in every stored VEVENT's key) the same over restarts.
+  const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn' };
   const nodeArgs = [];

@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import { coordinators, users, type Db } from '@samverka/db';
+import { eq, sql } from 'drizzle-orm';
+import { coordinators, keptStatement, users, type Db } from '@samverka/db';
 import { DomainError, forbidden } from './errors.ts';
 
 /**
@@ -37,9 +37,21 @@ export function rolesOf(actor: Actor): Role[] {
 }
 
 export function loadActor(db: Db, userId: number): Actor | null {
-  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  const user = keptStatement(db, 'access.user', (d) =>
+    d
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: userId });
   if (!user || user.disabledAt) return null;
-  const rows = db.select({ clusterId: coordinators.clusterId }).from(coordinators).where(eq(coordinators.userId, userId)).all();
+  const rows = keptStatement(db, 'access.coordinatorOf', (d) =>
+    d
+      .select({ clusterId: coordinators.clusterId })
+      .from(coordinators)
+      .where(eq(coordinators.userId, sql.placeholder('id')))
+      .prepare(),
+  ).all({ id: userId });
   return { userId: user.id, isAdmin: user.isAdmin, coordinatorOf: rows.map((r) => r.clusterId) };
 }
 

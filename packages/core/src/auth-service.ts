@@ -1,5 +1,5 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
-import { loginTokens, sessions, users, type Db, type User } from '@samverka/db';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import { keptStatement, loginTokens, sessions, users, type Db, type User } from '@samverka/db';
 import { loadActor, requireActor, type Actor } from './access.ts';
 import { DomainError } from './errors.ts';
 import { codePointLength, isEmail, normaliseEmail } from './escape.ts';
@@ -68,7 +68,14 @@ export function logoutEverywhere(db: Db, actor: Actor | null, now = new Date()):
 
 /** The actor behind a session, or null when it is unknown, revoked, expired, or its user is disabled. */
 export function actorForSession(db: Db, sessionId: string, now = new Date()): Actor | null {
-  const session = db.select().from(sessions).where(eq(sessions.id, sessionId)).get();
+  // Every logged-in request and every in-process call of a logged-in page runs this: kept.
+  const session = keptStatement(db, 'auth.session', (d) =>
+    d
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: sessionId });
   if (!session || session.revokedAt || session.expiresAt.getTime() <= now.getTime()) return null;
   return loadActor(db, session.userId);
 }

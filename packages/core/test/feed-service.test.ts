@@ -186,6 +186,31 @@ describe('FeedService caching', () => {
     expect(second.body.toString()).not.toContain('Utkast');
   });
 
+  it('after a restart (a new FeedService on the same file) the stored VEVENTs are reused: only a changed event is rendered', () => {
+    const a = published({ title: 'A' });
+    const b = published({ title: 'B', start: '2027-03-01T10:00', end: '2027-03-01T11:00' });
+    const first = feeds.ics(ALL, 'sv', NOW);
+    expect(rendered).toHaveBeenCalledTimes(2);
+    rendered.mockClear();
+    const restarted = new FeedService(db, 'https://samverka.test');
+    const cold = restarted.ics(ALL, 'sv', NOW);
+    expect(rendered).not.toHaveBeenCalled();
+    expect(cold.body.equals(first.body)).toBe(true);
+    updateEvent(db, orebro, b.id, { title: 'B ändrad' });
+    const again = new FeedService(db, 'https://samverka.test').ics(ALL, 'sv', NOW + 1000);
+    expect(rendered).toHaveBeenCalledTimes(1);
+    expect(rendered.mock.calls[0]![0].id).toBe(b.id);
+    const read = readBoth(again.body.toString());
+    expect(read.events.find((e) => e.uid === b.uid)?.summary).toBe('B ändrad');
+    expect(read.events.find((e) => e.uid === a.uid)?.summary).toBe('A');
+    // DTSTAMP is the build time, not the time the stored text was rendered.
+    expect(again.body.toString()).toContain('DTSTAMP:20270101T000001Z');
+    // Another site address renders its own texts (the URLs in them differ).
+    rendered.mockClear();
+    new FeedService(db, 'https://other.test').ics(ALL, 'sv', NOW);
+    expect(rendered).toHaveBeenCalledTimes(2);
+  });
+
   it('a change to one event re-renders that VEVENT only; the others are the cached strings', () => {
     const a = published({ title: 'A' });
     const b = published({ title: 'B', start: '2027-03-01T10:00', end: '2027-03-01T11:00' });

@@ -5,3 +5,4 @@ export * from './lock.ts';
 export * from './storage.ts';
 export * from './health.ts';
 export * from './backup.ts';
+export * from './kept-statements.ts';

@@ -20,6 +20,7 @@ import {
   events,
   eventThemes,
   registrations,
+  keptStatement,
   themes,
   type Db,
   type Event,
@@ -59,7 +60,13 @@ export function newEventUid(): string {
 }
 
 function eventRow(db: Db | Tx, id: number): Event {
-  const row = db.select().from(events).where(eq(events.id, id)).get();
+  const row = keptStatement(db, 'events.row', (d) =>
+    d
+      .select()
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!row) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return row;
 }

@@ -1,6 +1,7 @@
 import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { clusters, counties, eventOrganisers, eventThemes, themes, type Db, type Event } from '@samverka/db';
+import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { clusters, counties, eventOrganisers, eventThemes, keptStatement, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
@@ -33,48 +34,64 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
   const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
   if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null };
-  for (const o of db
-    .select({
-      eventId: eventOrganisers.eventId,
-      clusterId: eventOrganisers.clusterId,
-      role: eventOrganisers.role,
-      status: eventOrganisers.status,
-      slug: clusters.slug,
-      name: clusters.name,
-    })
-    .from(eventOrganisers)
-    .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
-    .where(inArray(eventOrganisers.eventId, ids))
-    .orderBy(asc(eventOrganisers.invitedAt), asc(clusters.name))
-    .all()) {
+  // Kept statements that take the ids as one JSON array (json_each), so one statement serves
+  // lists of any length: building and preparing the SQL cost more than running it.
+  const idList = { ids: JSON.stringify(ids) };
+  const organiserRows = keptStatement(db, 'events.related.organisers', (d) =>
+    d
+      .select({
+        eventId: eventOrganisers.eventId,
+        clusterId: eventOrganisers.clusterId,
+        role: eventOrganisers.role,
+        status: eventOrganisers.status,
+        slug: clusters.slug,
+        name: clusters.name,
+      })
+      .from(eventOrganisers)
+      .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
+      .where(inJsonList(eventOrganisers.eventId))
+      .orderBy(asc(eventOrganisers.invitedAt), asc(clusters.name))
+      .prepare(),
+  ).all(idList);
+  for (const o of organiserRows) {
     const list = organisers.get(o.eventId) ?? [];
     list.push({ clusterId: o.clusterId, slug: o.slug, name: o.name, role: o.role, status: o.status });
     organisers.set(o.eventId, list);
   }
-  for (const t of db
-    .select({ eventId: eventThemes.eventId, slug: themes.slug })
-    .from(eventThemes)
-    .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-    .where(inArray(eventThemes.eventId, ids))
-    .orderBy(asc(themes.id))
-    .all()) {
+  const themeRows = keptStatement(db, 'events.related.themes', (d) =>
+    d
+      .select({ eventId: eventThemes.eventId, slug: themes.slug })
+      .from(eventThemes)
+      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+      .where(inJsonList(eventThemes.eventId))
+      .orderBy(asc(themes.id))
+      .prepare(),
+  ).all(idList);
+  for (const t of themeRows) {
     const list = themeMap.get(t.eventId) ?? [];
     list.push(t.slug);
     themeMap.set(t.eventId, list);
   }
   const countyIds = [...new Set(rows.map((r) => r.countyId).filter((c): c is number => c !== null))];
   if (countyIds.length) {
-    for (const c of db.select().from(counties).where(inArray(counties.id, countyIds)).all())
-      countyMap.set(c.id, { slug: c.slug, name: c.name });
+    const countyRows = keptStatement(db, 'events.related.counties', (d) =>
+      d.select({ id: counties.id, slug: counties.slug, name: counties.name }).from(counties).where(inJsonList(counties.id)).prepare(),
+    ).all({ ids: JSON.stringify(countyIds) });
+    for (const c of countyRows) countyMap.set(c.id, { slug: c.slug, name: c.name });
   }
   const allClusters = withClusters
-    ? db
-        .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
-        .from(clusters)
+    ? keptStatement(db, 'events.related.clusters', (d) =>
+        d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
+      )
         .all()
         .sort((a, b) => byName.compare(a.name, b.name))
     : null;
   return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters };
+}
+
+/** `column in (the ids given as the JSON array in placeholder 'ids')`: one statement for any number of ids. */
+function inJsonList(column: SQLiteColumn): SQL {
+  return sql`${column} in (select value from json_each(${sql.placeholder('ids')}))`;
 }
 
 const named = ({ slug, name }: { slug: string; name: string }) => ({ slug, name });
@@ -143,11 +160,13 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
 }
 
 export function organiserRefs(db: Pick<Db, 'select'>, eventId: number): OrganiserRef[] {
-  return db
-    .select({ clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status })
-    .from(eventOrganisers)
-    .where(and(eq(eventOrganisers.eventId, eventId)))
-    .all();
+  return keptStatement(db, 'events.organiserRefs', (d) =>
+    d
+      .select({ clusterId: eventOrganisers.clusterId, role: eventOrganisers.role, status: eventOrganisers.status })
+      .from(eventOrganisers)
+      .where(eq(eventOrganisers.eventId, sql.placeholder('eventId')))
+      .prepare(),
+  ).all({ eventId });
 }
 
 /** clusters.id of the clusters that run an event (lead and accepted co-hosts): the clusterIds of its domain events. */

@@ -7,8 +7,11 @@ import {
   coordinators,
   events,
   eventThemes,
+  eventVevents,
   feedState,
   feedTokens,
+  insertPlaceholders,
+  keptStatement,
   registrations,
   revokedFeedTokens,
   themes,
@@ -60,6 +63,11 @@ export interface BuiltFeed {
 export const PUBLISHED_KEEP_MS = 365 * 86_400_000;
 export const CANCELLED_KEEP_MS = 30 * 86_400_000;
 const FEED_CACHE_SIZE = 300;
+/**
+ * Part of every stored VEVENT's key (event_vevents): raise it when ics.ts changes what a VEVENT
+ * holds, so texts stored by an older build are rendered again.
+ */
+const VEVENT_FORMAT = 2;
 /** Code points XML 1.0 does not allow in a document (§2.2 Char), escaped or not: U+FFFE, U+FFFF, lone surrogates. */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
@@ -81,6 +89,10 @@ interface ScopeQuery {
  */
 export class FeedService {
   private readonly vevents = new Map<string, { key: string; text: string }>();
+  /** Languages whose stored VEVENT texts were read into `vevents`. */
+  private readonly storedLoaded = new Set<FeedLang>();
+  /** VEVENT texts rendered and not yet written to event_vevents. */
+  private unstored: { eventId: number; lang: FeedLang; key: string; text: string }[] = [];
   private readonly feeds = new Map<string, BuiltFeed>();
   private readonly versionStmt: { get(): unknown };
 
@@ -310,15 +322,67 @@ export class FeedService {
         );
       }
     }
+    this.storeVevents();
     const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
     return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon, stamp: stampCalendar };
   }
 
-  /** The VEVENT text of one event, from the cache when neither the event nor what it shows of others changed. */
+  /**
+   * The VEVENT text of one event, from the cache when neither the event nor what it shows of
+   * others changed. The cache outlives a restart: texts are kept in event_vevents (read once per
+   * language, written after each build by storeVevents), so a cold build renders only stale ones.
+   */
   vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
-    const key = `${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
-    // With and without the meeting link are two texts, kept apart.
-    return this.cachedText(`${e.id}:${lang}${ctx.showOnlineUrl ? ':link' : ''}`, key, () => buildVevent(e, ctx, lang));
+    const key = `${VEVENT_FORMAT}|${this.publicUrl}|${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
+    // A participant-only meeting link shown to one reader (an organiser's personal feed) makes a
+    // text of its own, kept in memory only; what everyone may read is stored.
+    const shown = !!e.onlineUrl && (ctx.showOnlineUrl ?? e.onlineUrlPublic);
+    if (shown !== (!!e.onlineUrl && e.onlineUrlPublic))
+      return this.cachedText(`${e.id}:${lang}:link`, key, () => buildVevent(e, ctx, lang));
+    this.loadStoredVevents(lang);
+    return this.cachedText(`${e.id}:${lang}`, key, () => {
+      const text = buildVevent(e, ctx, lang);
+      this.unstored.push({ eventId: e.id, lang, key, text });
+      return text;
+    });
+  }
+
+  /** The stored VEVENT texts of one language into the memory cache, once per process. */
+  private loadStoredVevents(lang: FeedLang): void {
+    if (this.storedLoaded.has(lang)) return;
+    this.storedLoaded.add(lang);
+    for (const r of this.db.select().from(eventVevents).where(eq(eventVevents.lang, lang)).all()) {
+      const cacheKey = `${r.eventId}:${lang}`;
+      if (!this.vevents.has(cacheKey)) this.vevents.set(cacheKey, { key: r.key, text: r.text });
+    }
+  }
+
+  /** Writes the VEVENT texts rendered since the last call to event_vevents, in one transaction. */
+  private storeVevents(): void {
+    if (this.unstored.length === 0) return;
+    const rows = this.unstored;
+    this.unstored = [];
+    const upsert = keptStatement(this.db, 'feeds.storeVevent', (d) =>
+      d
+        .insert(eventVevents)
+        .values(insertPlaceholders(['eventId', 'lang', 'key', 'text']))
+        .onConflictDoUpdate({
+          target: [eventVevents.eventId, eventVevents.lang],
+          set: { key: sql`excluded.key`, text: sql`excluded.text` },
+        })
+        .prepare(),
+    );
+    // An event deleted while its feed was being built has no row to hang its text on.
+    const exists = keptStatement(this.db, 'feeds.eventExists', (d) =>
+      d
+        .select({ id: events.id })
+        .from(events)
+        .where(eq(events.id, sql.placeholder('id')))
+        .prepare(),
+    );
+    this.db.transaction(() => {
+      for (const r of rows) if (exists.get({ id: r.eventId })) upsert.run(r);
+    });
   }
 
   /** A VEVENT's text kept under `cacheKey` while its `key` (what it depends on) stays the same. */
@@ -404,7 +468,9 @@ export function singleEventCalendar(db: Db, event: Event, lang: FeedLang, public
 function cachedEventCalendar(db: Db, event: Event, lang: FeedLang, publicUrl: string, withLink: boolean): string {
   // Every confirmation mail carries this file: during a rush of registrations it is made once.
   // feed_state.version covers the event and what it shows of its cluster, county and themes.
-  const version = db.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).get()?.v ?? 0;
+  const version =
+    keptStatement(db, 'feeds.version', (d) => d.select({ v: feedState.version }).from(feedState).where(eq(feedState.id, 1)).prepare()).get()
+      ?.v ?? 0;
   const key = `${version}|${event.revision}|${event.updatedAt.getTime()}|${event.status}|${publicUrl}`;
   const cacheKey = `${event.id}:${lang}${withLink ? ':link' : ''}`;
   // Keyed by the SQLite connection, which a transaction object shares with its database.
@@ -468,30 +534,41 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
   const out = new Map<number, IcsEventContext>();
   if (rows.length === 0) return out;
   const clusterRows = new Map(
-    db
-      .select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail })
-      .from(clusters)
+    keptStatement(db, 'feeds.clusters', (d) =>
+      d.select({ id: clusters.id, name: clusters.name, contactEmail: clusters.contactEmail }).from(clusters).prepare(),
+    )
       .all()
       .map((c) => [c.id, c]),
   );
   const countyRows = new Map(
-    db
-      .select()
-      .from(counties)
+    keptStatement(db, 'feeds.counties', (d) => d.select({ id: counties.id, name: counties.name }).from(counties).prepare())
       .all()
       .map((c) => [c.id, c.name]),
   );
   const themeNames = new Map<number, string[]>();
   const ids = rows.map((r) => r.id);
+  const themeRows = (chunk: number[]) =>
+    // One event (every registration mail): a kept statement; many (a feed): one query per chunk.
+    chunk.length === 1
+      ? keptStatement(db, 'feeds.themesOfEvent', (d) =>
+          d
+            .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
+            .from(eventThemes)
+            .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+            .where(eq(eventThemes.eventId, sql.placeholder('eventId')))
+            .orderBy(asc(themes.id))
+            .prepare(),
+        ).all({ eventId: chunk[0] })
+      : db
+          .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
+          .from(eventThemes)
+          .innerJoin(themes, eq(themes.id, eventThemes.themeId))
+          .where(inArray(eventThemes.eventId, chunk))
+          .orderBy(asc(themes.id))
+          .all();
   // Chunked: SQLite limits the number of bound parameters in one statement.
   for (let i = 0; i < ids.length; i += 900) {
-    for (const t of db
-      .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
-      .from(eventThemes)
-      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-      .where(inArray(eventThemes.eventId, ids.slice(i, i + 900)))
-      .orderBy(asc(themes.id))
-      .all()) {
+    for (const t of themeRows(ids.slice(i, i + 900))) {
       const list = themeNames.get(t.eventId) ?? [];
       list.push(lang === 'sv' ? t.sv : t.en);
       themeNames.set(t.eventId, list);

@@ -1,7 +1,17 @@
 import { LIMITS, type OutboxPage } from '@samverka/contracts';
 import { and, asc, desc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { outbox, type Db, type MailAddress, type MailAttachment, type MailIcalEvent, type OutboxMail } from '@samverka/db';
+import {
+  driverValues,
+  insertPlaceholders,
+  keptStatement,
+  outbox,
+  type Db,
+  type MailAddress,
+  type MailAttachment,
+  type MailIcalEvent,
+  type OutboxMail,
+} from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { isEmail, singleLine, truncate } from '../escape.ts';
@@ -48,22 +58,27 @@ export function enqueueMail(db: Pick<Db, 'insert'>, mail: MailInput, now = new D
     : null;
   if (mail.replyTo && !isEmail(mail.replyTo.address))
     throw new DomainError('invalid', 'invalid_email', `Not a valid Reply-To address: ${singleLine(mail.replyTo.address, 80)}`);
-  db.insert(outbox)
-    .values({
-      toAddress: mail.to,
-      subject: singleLine(mail.subject, LIMITS.mailSubject),
-      text: mail.text,
-      html: mail.html ?? null,
-      attachments: mail.attachments ?? null,
-      headers,
-      icalEvent: mail.icalEvent ?? null,
-      replyTo: mail.replyTo ? { name: singleLine(mail.replyTo.name, LIMITS.name), address: mail.replyTo.address } : null,
-      status: 'pending',
-      nextAttemptAt: now,
-      createdAt: now,
-      messageId: newMessageId(),
-    })
-    .run();
+  const values = {
+    toAddress: mail.to,
+    subject: singleLine(mail.subject, LIMITS.mailSubject),
+    text: mail.text,
+    html: mail.html ?? null,
+    attachments: mail.attachments ?? null,
+    headers,
+    icalEvent: mail.icalEvent ?? null,
+    replyTo: mail.replyTo ? { name: singleLine(mail.replyTo.name, LIMITS.name), address: mail.replyTo.address } : null,
+    status: 'pending' as const,
+    nextAttemptAt: now,
+    createdAt: now,
+    messageId: newMessageId(),
+  };
+  // Kept: a burst of registrations writes one mail each, inside its transaction.
+  keptStatement(db, 'outbox.insert', (d) =>
+    d
+      .insert(outbox)
+      .values(insertPlaceholders(Object.keys(values) as (keyof typeof values)[]))
+      .prepare(),
+  ).run(driverValues(outbox, values));
 }
 
 /** Pending, due, and not held by a worker (no lease, or its lease has run out). */

@@ -146,6 +146,18 @@ export function getProposal(db: Db, actor: Actor | null, id: number): ProposalVi
   return listViews(db, actor, [p], true)[0]!;
 }
 
+/** The items of `list` by `key`, each group in the list's order. */
+function groupBy<T, K>(list: T[], key: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of list) {
+    const k = key(item);
+    const group = out.get(k);
+    if (group) group.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
 function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: boolean): ProposalView[] {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -183,13 +195,17 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
         .orderBy(asc(proposalComments.id))
         .all()
     : [];
+  // Grouped once by proposal: filtering the whole lists for each of 200 proposals was quadratic.
+  const themesOf = groupBy(themeRows, (t) => t.proposalId);
+  const responsesOf = groupBy(responses, (r) => r.proposalId);
+  const commentsOf = groupBy(comments, (c) => c.proposalId);
   return rows.map(
     (p): ProposalView => ({
       id: p.id,
       title: p.title,
       abstract: p.abstract,
       abstractHtml: withComments ? renderMarkdown(p.abstract) : '',
-      themes: themeRows.filter((t) => t.proposalId === p.id).map((t) => t.slug),
+      themes: (themesOf.get(p.id) ?? []).map((t) => t.slug),
       format: p.format,
       audience: p.audience,
       preferredFrom: p.preferredFrom,
@@ -199,17 +215,15 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
       declineReason: p.declineReason,
       eventId: p.eventId,
       createdAt: p.createdAt.toISOString(),
-      interested: responses.filter((r) => r.proposalId === p.id && r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
-      cohostOffers: responses.filter((r) => r.proposalId === p.id && r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
-      comments: comments
-        .filter((c) => c.proposalId === p.id)
-        .map((c): ProposalView['comments'][number] => ({
-          id: c.id,
-          author: c.author,
-          cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
-          body: c.body,
-          createdAt: c.createdAt.toISOString(),
-        })),
+      interested: (responsesOf.get(p.id) ?? []).filter((r) => r.kind === 'interest').map((r) => clusterNames.get(r.clusterId)!),
+      cohostOffers: (responsesOf.get(p.id) ?? []).filter((r) => r.kind === 'cohost').map((r) => clusterNames.get(r.clusterId)!),
+      comments: (commentsOf.get(p.id) ?? []).map((c): ProposalView['comments'][number] => ({
+        id: c.id,
+        author: c.author,
+        cluster: c.clusterId ? (clusterNames.get(c.clusterId)?.name ?? null) : null,
+        body: c.body,
+        createdAt: c.createdAt.toISOString(),
+      })),
       canDecide: canDecide(actor, p) && p.status === 'open',
       respondAs: coordinatedClusters(actor)
         .filter((c) => c !== p.clusterId)

@@ -14,6 +14,9 @@ import {
   clusters,
   counties,
   events,
+  driverValues,
+  insertPlaceholders,
+  keptStatement,
   registrations,
   users,
   type Db,
@@ -49,20 +52,26 @@ export type RegistrationInput = RegistrationBody;
 
 function waitlistPosition(db: DbOrTx, r: Registration): number | null {
   if (r.status !== 'waitlisted' || !r.waitlistedAt) return null;
-  const row = db
-    .select({ n: count() })
-    .from(registrations)
-    .where(
-      and(
-        eq(registrations.eventId, r.eventId),
-        eq(registrations.status, 'waitlisted'),
-        or(
-          lt(registrations.waitlistedAt, r.waitlistedAt),
-          and(eq(registrations.waitlistedAt, r.waitlistedAt), sql`${registrations.id} <= ${r.id}`),
-        ),
-      ),
-    )
-    .get();
+  const row = keptStatement(
+    db,
+    'registrations.waitlistPosition',
+    (d) =>
+      d
+        .select({ n: count() })
+        .from(registrations)
+        .where(
+          and(
+            eq(registrations.eventId, sql.placeholder('eventId')),
+            eq(registrations.status, 'waitlisted'),
+            or(
+              lt(registrations.waitlistedAt, sql.placeholder('at')),
+              and(eq(registrations.waitlistedAt, sql.placeholder('at')), sql`${registrations.id} <= ${sql.placeholder('id')}`),
+            ),
+          ),
+        )
+        .prepare(),
+    // A placeholder in a comparison is bound as given (not through the column): milliseconds.
+  ).get({ eventId: r.eventId, at: r.waitlistedAt.getTime(), id: r.id });
   return row?.n ?? null;
 }
 
@@ -100,13 +109,25 @@ function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups, answ
       ? undefined
       : lookups
         ? lookups.counties.get(r.countyId)
-        : db.select({ slug: counties.slug, name: counties.name }).from(counties).where(eq(counties.id, r.countyId)).get();
+        : keptStatement(db, 'registrations.countyById', (d) =>
+            d
+              .select({ slug: counties.slug, name: counties.name })
+              .from(counties)
+              .where(eq(counties.id, sql.placeholder('id')))
+              .prepare(),
+          ).get({ id: r.countyId });
   const cluster =
     r.clusterId === null
       ? undefined
       : lookups
         ? lookups.clusters.get(r.clusterId)
-        : db.select({ slug: clusters.slug, name: clusters.name }).from(clusters).where(eq(clusters.id, r.clusterId)).get();
+        : keptStatement(db, 'registrations.clusterById', (d) =>
+            d
+              .select({ slug: clusters.slug, name: clusters.name })
+              .from(clusters)
+              .where(eq(clusters.id, sql.placeholder('id')))
+              .prepare(),
+          ).get({ id: r.clusterId });
   return {
     id: r.id,
     status: r.status,
@@ -155,7 +176,13 @@ export function meetingLinkFor(status: Registration['status'], e: Event): string
 }
 
 function eventRow(db: DbOrTx, id: number): Event {
-  const e = db.select().from(events).where(eq(events.id, id)).get();
+  const e = keptStatement(db, 'registrations.event', (d) =>
+    d
+      .select()
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!e) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return e;
 }
@@ -207,12 +234,15 @@ export function visibleRegistrationSummary(db: Db, actor: Actor | null, eventId:
 
 function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlisted: number } {
   const out = { confirmed: 0, waitlisted: 0 };
-  for (const row of db
-    .select({ status: registrations.status, n: count() })
-    .from(registrations)
-    .where(eq(registrations.eventId, eventId))
-    .groupBy(registrations.status)
-    .all()) {
+  const counted = keptStatement(db, 'registrations.statusCounts', (d) =>
+    d
+      .select({ status: registrations.status, n: count() })
+      .from(registrations)
+      .where(eq(registrations.eventId, sql.placeholder('eventId')))
+      .groupBy(registrations.status)
+      .prepare(),
+  ).all({ eventId });
+  for (const row of counted) {
     if (row.status === 'confirmed' || row.status === 'waitlisted') out[row.status] = row.n;
   }
   return out;
@@ -343,10 +373,14 @@ export function notify(
       withLink: meetingLinkFor(r.status, e) !== null,
     });
     icalEvent = { method, filename: method === 'CANCEL' ? 'cancel.ics' : 'invite.ics', content };
-    db.update(registrations)
-      .set({ calendarSequence: sequence, calendarInvited: method === 'REQUEST' })
-      .where(eq(registrations.id, r.id))
-      .run();
+    keptStatement(db, 'registrations.calendarSent', (d) =>
+      d
+        .update(registrations)
+        // drizzle types no placeholder in set(), but maps it through the column like a value.
+        .set({ calendarSequence: sql.placeholder('sequence') as never, calendarInvited: sql.placeholder('invited') as never })
+        .where(eq(registrations.id, sql.placeholder('id')))
+        .prepare(),
+    ).run({ sequence, invited: method === 'REQUEST', id: r.id });
   }
   enqueueMail(db, { to: r.email, ...mail, attachments, icalEvent, replyTo }, now);
 }
@@ -381,12 +415,24 @@ function validateInput(
   let countyId: number | null = null;
   let clusterId: number | null = null;
   if (input.county) {
-    const c = db.select({ id: counties.id }).from(counties).where(eq(counties.slug, input.county)).get();
+    const c = keptStatement(db, 'registrations.countyBySlug', (d) =>
+      d
+        .select({ id: counties.id })
+        .from(counties)
+        .where(eq(counties.slug, sql.placeholder('slug')))
+        .prepare(),
+    ).get({ slug: input.county });
     if (!c) details.push({ field: 'county', code: 'unknown_choice', message: `unknown county "${input.county}"` });
     else countyId = c.id;
   }
   if (input.cluster) {
-    const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, input.cluster)).get();
+    const c = keptStatement(db, 'registrations.clusterBySlug', (d) =>
+      d
+        .select({ id: clusters.id })
+        .from(clusters)
+        .where(eq(clusters.slug, sql.placeholder('slug')))
+        .prepare(),
+    ).get({ slug: input.cluster });
     if (!c) details.push({ field: 'cluster', code: 'unknown_choice', message: `unknown cluster "${input.cluster}"` });
     else clusterId = c.id;
   }
@@ -431,11 +477,13 @@ export function register(
         throw new DomainError('not_found', 'unknown_event', `There is no event ${eventId}`);
       const reason = closedReason(e, now);
       if (reason) throw new DomainError('conflict', `registration_${reason}`, CLOSED_MESSAGES[reason]!);
-      const existing = tx
-        .select()
-        .from(registrations)
-        .where(and(eq(registrations.eventId, eventId), eq(registrations.email, email)))
-        .get();
+      const existing = keptStatement(tx, 'registrations.byEmail', (d) =>
+        d
+          .select()
+          .from(registrations)
+          .where(and(eq(registrations.eventId, sql.placeholder('eventId')), eq(registrations.email, sql.placeholder('email'))))
+          .prepare(),
+      ).get({ eventId, email });
       if (existing && existing.status !== 'cancelled') {
         // Anyone can post any address: its owner gets the link at most once per 15 minutes.
         if (takeRepeatMailSlot(tx, 'registration_link', email, now)) notify(tx, 'manage_link', existing, e, now);
@@ -480,7 +528,13 @@ export function register(
       // A cancelled registration is taken up again with a fresh link (the old one stops working).
       const row = existing
         ? tx.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning().get()
-        : tx.insert(registrations).values(values).returning().get();
+        : keptStatement(tx, 'registrations.insert', (d) =>
+            d
+              .insert(registrations)
+              .values(insertPlaceholders(Object.keys(values) as (keyof typeof values)[]))
+              .returning()
+              .prepare(),
+          ).get(driverValues(registrations, values));
       saveAnswers(tx, row.id, answers);
       const v = view(tx, row, e);
       notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });

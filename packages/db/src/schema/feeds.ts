@@ -1,5 +1,6 @@
-import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts.ts';
+import { events } from './events.ts';
 
 /**
  * One row (id = 1) whose version rises, by triggers, on every change to anything a calendar
@@ -33,3 +34,22 @@ export const revokedFeedTokens = sqliteTable('revoked_feed_tokens', {
   tokenHash: text('token_hash').primaryKey(),
   revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/**
+ * Each event's rendered VEVENT text per language, kept with what it was rendered from (`key`:
+ * the event's revision and last change, what it shows of its cluster, county and themes, the
+ * site's address and the format's version), so a feed built after a restart renders only the
+ * events that changed. Its DTSTAMP is replaced by the build time when a calendar is stamped.
+ */
+export const eventVevents = sqliteTable(
+  'event_vevents',
+  {
+    eventId: integer('event_id')
+      .notNull()
+      .references(() => events.id, { onDelete: 'cascade' }),
+    lang: text('lang', { enum: ['sv', 'en'] }).notNull(),
+    key: text('key').notNull(),
+    text: text('text').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.lang] })],
+);

@@ -1,0 +1,60 @@
+import { getTableColumns, type SQL, sql, type Table } from 'drizzle-orm';
+
+/**
+ * Statements prepared once per SQLite connection and kept for its life. Building a drizzle
+ * query (the SQL text, its parameters) and preparing it in SQLite cost several times what
+ * running it does; on the hot paths (a registration, a page) the statement is built once with
+ * `sql.placeholder(...)` for what varies, then only executed.
+ *
+ * A transaction object shares its database's connection (better-sqlite3 runs a transaction on
+ * the one connection), so a statement kept for the database runs inside the caller's
+ * transaction when called from it.
+ */
+const caches = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * The statement kept under `key` for the connection under `db` (a database or a transaction),
+ * made by `make(db)` the first time. `key` must name one statement across the whole program
+ * (prefix it with the module, e.g. `registrations.byEmail`); `make` must not depend on anything
+ * but `db`, since its result is reused for every later call.
+ */
+export function keptStatement<D extends object, T>(db: D, key: string, make: (db: D) => T): T {
+  // drizzle keeps the connection in its (untyped) session, the same object for a transaction.
+  const connection = (db as unknown as { session: { client: object } }).session.client;
+  let cache = caches.get(connection);
+  if (!cache) {
+    cache = new Map();
+    caches.set(connection, cache);
+  }
+  let statement = cache.get(key) as T | undefined;
+  if (statement === undefined) {
+    statement = make(db);
+    cache.set(key, statement);
+  }
+  return statement;
+}
+
+/** A column as drizzle maps it: to what SQLite stores (a Date to its milliseconds, a boolean to 0/1, JSON to text). */
+interface Mapped {
+  mapToDriverValue(value: unknown): unknown;
+}
+
+/**
+ * The values of an insert kept as a statement: each key a placeholder of its own name, bound
+ * unmapped (give it driverValues(…)). drizzle would map a placeholder through its column, which
+ * fails for null (a nullable column's null must stay null).
+ */
+export function insertPlaceholders<K extends string>(keys: readonly K[]): Record<K, SQL> {
+  return Object.fromEntries(keys.map((k) => [k, sql`${sql.placeholder(k)}`])) as Record<K, SQL>;
+}
+
+/** `values` as SQLite stores them, each through its column of `table` (null stays null): what insertPlaceholders binds. */
+export function driverValues<T extends Table>(table: T, values: Record<string, unknown>): Record<string, unknown> {
+  const columns = getTableColumns(table) as unknown as Record<string, Mapped>;
+  const out: Record<string, unknown> = {};
+  for (const k in values) {
+    const v = values[k];
+    out[k] = v === null || v === undefined ? null : columns[k]!.mapToDriverValue(v);
+  }
+  return out;
+}
