@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'core', include: ['packages/*/test/**/*.test.ts'], pool: 'forks' } },
+      { test: { name: 'core', include: ['packages/*/test/**/*.test.ts'], pool: 'forks', testTimeout: 20_000 } },
       { test: { name: 'api', include: ['apps/api/test/**/*.test.ts'], pool: 'forks', testTimeout: 20_000 } },
       {
         test: {
