@@ -88,3 +88,21 @@ export function wallClock(ms: number, zone: string): string {
   }
   return `${y}-${two(local.getUTCMonth() + 1)}-${two(local.getUTCDate())}T${two(local.getUTCHours())}:${two(local.getUTCMinutes())}`;
 }
+
+const spokenFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as a mail says it to a reader: the full date and the time, in `zone` (an IANA
+ * name), in the language of `locale` (a BCP 47 tag such as "sv-SE") — "torsdag 20 januari 2028
+ * kl. 12:00". Formatters are kept per locale and zone (a few dozen at most), since a mail batch
+ * says thousands of times.
+ */
+export function spokenDateTime(at: Date, zone: string, locale: string): string {
+  const key = `${locale}|${zone}`;
+  let f = spokenFormatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone });
+    spokenFormatters.set(key, f);
+  }
+  return f.format(at);
+}

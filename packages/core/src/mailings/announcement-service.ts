@@ -13,6 +13,7 @@ import { enqueueMail } from '../outbox/outbox.ts';
 import { markdownToText } from '../markdown.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { matchingSubscribers, subscriptionLinks, unsubscribeHeaders } from './subscription-service.ts';
+import { spokenDateTime } from '../time-format.ts';
 
 function publishedEvent(db: Db, actor: Actor, id: number): Event {
   const e = db.select().from(events).where(eq(events.id, id)).get();
@@ -53,7 +54,7 @@ export function announcementMail(e: Event, lang: Lang, token: string, clusterNam
   const m = t.mail.mailings.announcement;
   const when = e.allDay
     ? new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(`${e.startDate}T00:00:00Z`))
-    : new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: e.timeZone }).format(e.startsAt);
+    : spokenDateTime(e.startsAt, e.timeZone, t.locale);
   // Subscribers are not participants: a participant-only link is only announced, never given.
   const online = e.onlineUrl ? (e.onlineUrlPublic ? `${t.online}: ${e.onlineUrl}` : t.linkForParticipants) : '';
   const where = [e.venueName, e.address].filter(Boolean).join(', ') || online;

@@ -5,6 +5,7 @@ import type { Texts } from '../texts/index.ts';
 import type { NotificationCategory } from './categories.ts';
 import { coordinatorsOf, notify, type Recipient, type Step } from './deliver.ts';
 import { notificationLinks as to } from './links.ts';
+import { spokenDateTime } from '../time-format.ts';
 
 function clusterName(tx: Tx, id: number | null): string | null {
   if (id === null) return null;
@@ -32,7 +33,7 @@ function pollRow(tx: Tx, id: number) {
 
 /** An instant as the reader's language writes a date and time, in `zone`. */
 export function when(t: Texts, at: Date, zone: string): string {
-  return new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(at);
+  return spokenDateTime(at, zone, t.locale);
 }
 
 /** Every enabled coordinator of any cluster except those of `exceptCluster`. */

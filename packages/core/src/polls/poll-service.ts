@@ -34,6 +34,7 @@ import { enqueueMail } from '../outbox/outbox.ts';
 import { icsAttachment } from '../registrations/registration-mail.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { assertZone, DEFAULT_ZONE, instantToLocal, localToInstant } from '../time.ts';
+import { spokenDateTime } from '../time-format.ts';
 
 /** A new poll as the API takes it: candidate starts and the closing time are wall-clock "YYYY-MM-DDTHH:mm" in the poll's zone (Europe/Stockholm by default). */
 export type PollInput = PollCreateBody;
@@ -352,7 +353,7 @@ export function pollDecidedMail(
 ): ComposedMail {
   const t = textsFor(lang);
   const m = t.mail.polls.decided;
-  const when = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: d.timeZone }).format(d.start);
+  const when = spokenDateTime(d.start, d.timeZone, t.locale);
   return composeMail(lang, {
     subject: m.subject(d.title),
     greeting: t.mail.greeting(d.name),
@@ -568,7 +569,7 @@ export function pollSlotRemovedMail(
 ): ComposedMail {
   const t = textsFor(lang);
   const m = t.mail.polls.slotRemoved;
-  const when = new Intl.DateTimeFormat(t.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: d.timeZone }).format(d.start);
+  const when = spokenDateTime(d.start, d.timeZone, t.locale);
   return composeMail(lang, {
     subject: m.subject(d.title),
     greeting: t.mail.greeting(d.name),
