@@ -296,6 +296,14 @@ function nextSequence(r: Registration, e: Event, method: 'REQUEST' | 'CANCEL'): 
   return Math.max(e.revision, (last ?? e.revision) + 1);
 }
 
+/** The registration's answers with the questions as asked, answers in the registrant's language (yes/no as words). */
+function answersAsRead(db: DbOrTx, r: Registration, eventId: number): { question: string; answer: string }[] {
+  const given = answersOf(db, [r.id]).get(r.id) ?? [];
+  if (!given.length) return [];
+  const labels = new Map(eventQuestionList(db, eventId).map((q) => [q.id, q.label]));
+  return given.map((a) => ({ question: labels.get(a.question) ?? '', answer: answerText(a.value, r.language) }));
+}
+
 /**
  * Puts one registration mail in the outbox, inside the caller's transaction. Its calendar, if
  * the kind has one (calendarMethod), goes as the mail's iTIP icalEvent: ORGANIZER the event's or
@@ -315,6 +323,7 @@ export function notify(
   if (!r.email || !r.token) return; // anonymised: nobody to write to
   const { calendar, replyTo, ...texts } = extra;
   const mail = registrationMail({
+    answers: kind === 'confirmed' || kind === 'waitlisted' ? answersAsRead(db, r, e.id) : undefined,
     kind,
     event: e,
     registration: r,
