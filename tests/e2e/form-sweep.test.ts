@@ -279,7 +279,10 @@ const CASES: Case[] = [
     path: () => `/anmalan/${asked.registration}`,
     who: 'anonymous',
     action: '?/update',
-    fill: { [`answer-${asked.text}`]: 'REF 12' },
+    // Getters: the question ids exist only once beforeAll has made them.
+    get fill() {
+      return { [`answer-${asked.text}`]: 'REF 12' };
+    },
     errors: (m) => ({ [`f-answer-${asked.choice}-error`]: m.errRequired }),
   },
   {
@@ -288,9 +291,13 @@ const CASES: Case[] = [
     who: 'anonymous',
     lang: 'en',
     action: '?/update',
-    fill: { name: '', [`answer-${asked.text}`]: 'Invoice 7' },
+    get fill() {
+      return { name: '', [`answer-${asked.text}`]: 'Invoice 7' };
+    },
     errors: (m) => ({ 'f-name-error': m.errRequired, [`f-answer-${asked.choice}-error`]: m.errRequired }),
-    keep: [`answer-${asked.text}`],
+    get keep() {
+      return [`answer-${asked.text}`];
+    },
   },
   {
     name: 'attendees: message without subject and text',
