@@ -73,7 +73,7 @@ beforeAll(async () => {
         { kind: 'short_text', label: 'Fakturareferens' },
       ],
     })
-  ).body as { id: number }[];
+  ).body as unknown as { id: number }[];
   asked.choice = qs[0]!.id;
   asked.text = qs[1]!.id;
   ids.poll = (

@@ -204,7 +204,7 @@ describe('answers on PATCH /api/registrations/:token', () => {
         { question: qs[1]!.id, value: true },
       ])
     ).json() as { token: string };
-    const patch = (payload: unknown) => t.inject({ method: 'PATCH', url: `/api/registrations/${token}`, payload });
+    const patch = (payload: Record<string, unknown>) => t.inject({ method: 'PATCH', url: `/api/registrations/${token}`, payload });
     const stored = async () =>
       (await t.inject({ method: 'GET', url: `/api/registrations/${token}` })).json() as { name: string; answers: unknown };
 
