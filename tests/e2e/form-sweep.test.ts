@@ -24,6 +24,8 @@ let adminToken = '';
 const ADMIN = { email: 'sekretariat@example.se', password: 'ett långt lösenord' };
 const Y = new Date().getFullYear() + 2;
 const ids = { event: 0, poll: 0, proposal: 0, item: 0, newsletter: 0, registration: '' };
+/** An event whose questions came after Lena's registration: a required choice she has not answered, and an optional text. */
+const asked = { registration: '', choice: 0, text: 0 };
 
 /** Wording of the API's own messages (schema language) that must never reach a page. */
 const API_WORDING = ['body/', 'must NOT', 'must match', 'The request is invalid', 'has invalid fields'];
@@ -53,6 +55,27 @@ beforeAll(async () => {
     null,
   );
   ids.registration = reg.token;
+  const askedEvent = (await api('POST', '/api/events', eventInput({ start: `${Y}-03-11T09:00`, end: `${Y}-03-11T12:00`, capacity: 40 })))
+    .event.id;
+  await api('POST', `/api/events/${askedEvent}/publish`);
+  asked.registration = (
+    await api(
+      'POST',
+      `/api/events/${askedEvent}/registrations`,
+      { name: 'Lena Lantbrukare', email: 'lena@example.se', organisation: 'Gården AB', consent: true },
+      null,
+    )
+  ).token;
+  const qs = (
+    await callApi(server.url, adminToken, 'PUT', `/api/events/${askedEvent}/questions`, {
+      questions: [
+        { kind: 'single_choice', label: 'Vilket pass?', required: true, choices: ['Förmiddag', 'Eftermiddag'] },
+        { kind: 'short_text', label: 'Fakturareferens' },
+      ],
+    })
+  ).body as unknown as { id: number }[];
+  asked.choice = qs[0]!.id;
+  asked.text = qs[1]!.id;
   ids.poll = (
     await api('POST', '/api/polls', {
       organiserCluster: 'agro-orebro',
@@ -250,6 +273,31 @@ const CASES: Case[] = [
     fill: { name: '', organisation: 'Gården AB' },
     errors: (m) => ({ 'f-name-error': m.errRequired }),
     keep: ['organisation'],
+  },
+  {
+    name: 'registration (manage page): a required question left unanswered',
+    path: () => `/anmalan/${asked.registration}`,
+    who: 'anonymous',
+    action: '?/update',
+    // Getters: the question ids exist only once beforeAll has made them.
+    get fill() {
+      return { [`answer-${asked.text}`]: 'REF 12' };
+    },
+    errors: (m) => ({ [`f-answer-${asked.choice}-error`]: m.errRequired }),
+  },
+  {
+    name: 'registration (manage page), English: a required question left unanswered, the name removed',
+    path: () => `/anmalan/${asked.registration}`,
+    who: 'anonymous',
+    lang: 'en',
+    action: '?/update',
+    get fill() {
+      return { name: '', [`answer-${asked.text}`]: 'Invoice 7' };
+    },
+    errors: (m) => ({ 'f-name-error': m.errRequired, [`f-answer-${asked.choice}-error`]: m.errRequired }),
+    get keep() {
+      return [`answer-${asked.text}`];
+    },
   },
   {
     name: 'attendees: message without subject and text',
@@ -586,6 +634,27 @@ describe('the sweep covers every form', () => {
     const inputs = CASES.reduce((n, c) => n + Object.keys(c.errors(sv)).length, 0);
     console.log(`form sweep: ${CASES.length} cases, ${forms.size} forms, ${inputs} field messages checked`);
     expect(forms.size).toBeGreaterThan(20);
+  });
+});
+
+describe('changing the answers on the manage page', () => {
+  it('the participant answers the question added after registering; the page shows the answers as saved', async () => {
+    await as('anonymous', 'sv');
+    await p.goto(`${server.url}/anmalan/${asked.registration}`);
+    const form = p.locator('main form[action^="?/update"]');
+    await form.locator(`input[name="answer-${asked.choice}"][value="Eftermiddag"]`).check();
+    await form.locator(`[name="answer-${asked.text}"]`).fill('REF 12');
+    await form.locator('button[type="submit"]').click();
+    await p.waitForURL(/klart=sparad/);
+    const facts = (await p.locator('dl.facts').textContent()) ?? '';
+    expect(facts).toMatch(/Vilket pass\?\s*Eftermiddag/);
+    expect(facts).toMatch(/Fakturareferens\s*REF 12/);
+    expect(await form.locator(`input[name="answer-${asked.choice}"][value="Eftermiddag"]`).isChecked()).toBe(true);
+    const stored = (await callApi(server.url, null, 'GET', `/api/registrations/${asked.registration}`)).body as { answers: unknown };
+    expect(stored.answers).toEqual([
+      { question: asked.choice, value: 'Eftermiddag' },
+      { question: asked.text, value: 'REF 12' },
+    ]);
   });
 });
 

@@ -194,6 +194,57 @@ describe('answers on POST /api/events/:id/registrations', () => {
   });
 });
 
+describe('answers on PATCH /api/registrations/:token', () => {
+  it('the participant changes their answers, checked as at registration: 400 with a detail per question changes nothing', async () => {
+    const id = await newEvent();
+    const qs = (await put(id, QUESTIONS)).json() as Q[];
+    const { token } = (
+      await register(id, 'cilla@example.se', [
+        { question: qs[0]!.id, value: 'Förmiddag' },
+        { question: qs[1]!.id, value: true },
+      ])
+    ).json() as { token: string };
+    const patch = (payload: Record<string, unknown>) => t.inject({ method: 'PATCH', url: `/api/registrations/${token}`, payload });
+    const stored = async () =>
+      (await t.inject({ method: 'GET', url: `/api/registrations/${token}` })).json() as { name: string; answers: unknown };
+
+    const ok = await patch({
+      answers: [
+        { question: qs[0]!.id, value: 'Eftermiddag' },
+        { question: qs[1]!.id, value: false },
+        { question: qs[2]!.id, value: ' REF 9 ' },
+      ],
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const changed = [
+      { question: qs[0]!.id, value: 'Eftermiddag' },
+      { question: qs[1]!.id, value: false },
+      { question: qs[2]!.id, value: 'REF 9' },
+    ];
+    expect((ok.json() as { answers: unknown }).answers).toEqual(changed);
+
+    const err = expectError(
+      await patch({
+        name: 'Nytt Namn',
+        answers: [
+          { question: qs[0]!.id, value: 'Natt' },
+          { question: qs[2]!.id, value: 'x'.repeat(301) },
+        ],
+      }),
+      400,
+      'invalid_registration',
+    );
+    expect(err.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: `answers/${qs[0]!.id}`, code: 'unknown_choice' }),
+        expect.objectContaining({ field: `answers/${qs[1]!.id}`, code: 'required' }),
+        expect.objectContaining({ field: `answers/${qs[2]!.id}`, code: 'too_long', params: { max: 300 } }),
+      ]),
+    );
+    expect(await stored()).toMatchObject({ name: 'Anna', answers: changed });
+  });
+});
+
 describe('POST /api/events/:id/copy', () => {
   it('makes a draft at the new start with the same questions and organisers, and no registrations', async () => {
     const id = await newEvent();

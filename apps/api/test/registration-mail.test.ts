@@ -232,6 +232,42 @@ describe('registration mail through a real SMTP server', () => {
     expect(w.parsed.text).toContain('You are number 1 on the waiting list');
   });
 
+  it("the confirmation lists the participant's answers, question: answer, yes/no in the recipient's language", async () => {
+    const e = await makeEvent(t, lead, { capacity: 10 });
+    const put = await t.inject({
+      method: 'PUT',
+      url: `/api/events/${e.id}/questions`,
+      headers: bearer(lead),
+      payload: {
+        questions: [
+          { kind: 'single_choice', label: 'Vilket pass?', required: true, choices: ['Förmiddag', 'Eftermiddag'] },
+          { kind: 'multiple_choice', label: 'Vilka måltider?', choices: ['Lunch', 'Fika'] },
+          { kind: 'yes_no', label: 'Driver du en gård?', required: true },
+          { kind: 'short_text', label: 'Fakturareferens' },
+        ],
+      },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const q = (put.json() as { id: number }[]).map((x) => x.id);
+    const answers = (farm: boolean) => [
+      { question: q[0]!, value: 'Eftermiddag' },
+      { question: q[1]!, value: ['Fika', 'Lunch'] },
+      { question: q[2]!, value: farm },
+    ];
+    const sv = await register(t, e.id, { answers: answers(true) });
+    const en = await register(t, e.id, { language: 'en', answers: answers(false) });
+    const plain = (await register(t, (await makeEvent(t, lead, { capacity: 10 })).id)).email;
+
+    const svMail = await mailTo(sv.email, 'Anmälan bekräftad: Vattenförsörjning på gården');
+    expect(svMail.parsed.text).toContain('Dina svar:\nVilket pass?: Eftermiddag\nVilka måltider?: Lunch, Fika\nDriver du en gård?: Ja');
+    expect(svMail.parsed.text).not.toContain('Fakturareferens');
+    expect(svMail.parsed.html as string).toContain('Driver du en gård?: Ja');
+    const enMail = await mailTo(en.email, 'Registration confirmed: Vattenförsörjning på gården');
+    expect(enMail.parsed.text).toContain('Your answers:\nVilket pass?: Eftermiddag\nVilka måltider?: Lunch, Fika\nDriver du en gård?: No');
+    const plainMail = await mailTo(plain, 'Anmälan bekräftad: Vattenförsörjning på gården');
+    expect(plainMail.parsed.text).not.toContain('Dina svar');
+  });
+
   it('the same address again gets its manage link by mail (and only the address owner does)', async () => {
     const e = await makeEvent(t, lead);
     const r = await register(t, e.id);

@@ -30,6 +30,7 @@ export const RegistrationPatch = StrictObject({
   accessibilityNeeds: Type.Optional(N(Type.String({ maxLength: LIMITS.needs }))),
   language: Type.Optional(Lang),
   newsletter: Type.Optional(Type.Boolean()),
+  answers: Type.Optional(Answers),
 });
 export type RegistrationPatch = Static<typeof RegistrationPatch>;
 

@@ -48,7 +48,7 @@ import { sendAnnouncement, shareAnnouncement } from '../src/mailings/announcemen
 import { createNewsletter } from '../src/mailings/newsletter-service.ts';
 import { listOutbox } from '../src/outbox/outbox.ts';
 import { commentOnProposal, createProposal } from '../src/proposals/proposal-service.ts';
-import { listAttendees } from '../src/registrations/registration-service.ts';
+import { listAttendees, register } from '../src/registrations/registration-service.ts';
 import { buildReport } from '../src/reports/report-service.ts';
 import { getMe, inviteUser, listUsers, setAdmin, setCoordinator } from '../src/users-service.ts';
 import { actorsFor, clusterId, freshDb, insertUser, type RoleName, type TestDb } from '../../../tests/support/fixtures.ts';
@@ -367,6 +367,37 @@ describe('permission flags of the event view', () => {
     expect(flags('invited co-host', draft)).toEqual([false, false, false, false, false]);
     expect(flags('other coordinator', draft)).toBeNull();
     expect(flags('participant', published)).toEqual([false, false, false, false, false]);
+  });
+
+  describe('canDelete is false on a published event with registrations, as deleteEvent refuses it (409 has_registrations)', () => {
+    /** A published event of the same organisers that one person registered for. */
+    function registeredEvent(): number {
+      const id = eventIn('draft', 'Flaggdagen med anmälda');
+      updateEvent(t.db, who['lead coordinator'], id, { registrationEnabled: true });
+      publishEvent(t.db, who['lead coordinator'], id);
+      register(t.db, id, { name: 'Anna Anmäld', email: `anna-${id}@example.se`, organisation: 'Gården', consent: true });
+      return id;
+    }
+
+    it.each(EVENT_ROLES)('%s: no delete button the server refuses', (role) => {
+      const id = registeredEvent();
+      const shown = viewFor(role, id)?.canDelete ?? false;
+      expect(shown).toBe(false);
+      expect(outcome(() => deleteEvent(t.db, who[role], id))).not.toBe('allowed');
+      expect(getEvent(t.db, who.admin, id).status).toBe('published');
+    });
+
+    it('the list view says the same, and an admin may delete once the event is cancelled', () => {
+      const id = registeredEvent();
+      const listed = () => listEvents(t.db, who.admin, { q: 'anmälda' }).events.find((e) => e.id === id);
+      expect(listed()?.canDelete).toBe(false);
+      expect(caught(() => deleteEvent(t.db, who.admin, id)).code).toBe('has_registrations');
+      cancelEvent(t.db, who['lead coordinator'], id, 'Sjukdom');
+      expect(listed()?.canDelete).toBe(true);
+      expect(getEvent(t.db, who.admin, id).canDelete).toBe(true);
+      deleteEvent(t.db, who.admin, id);
+      expect(listed()).toBeUndefined();
+    });
   });
 
   describe('canAnswerAs names exactly the clusters answerCohostInvitation takes', () => {

@@ -480,6 +480,24 @@ describe('finalisePoll', () => {
     }
   });
 
+  it("the .ics carries the meeting link for the invitees who organise the event (the lead's coordinators), not for invited co-hosts", () => {
+    withoutNotifications();
+    const LINK = 'https://meet.example.se/natverksmote-beredskap-42';
+    const { p, s1 } = answered({ onlineUrl: LINK });
+    const { eventId } = finalisePoll(t.db, organiser, p.id, s1, {}, NOW);
+    const e = t.db.select().from(events).where(eq(events.id, eventId)).get()!;
+    expect([e.onlineUrl, e.onlineUrlPublic]).toEqual([LINK, false]);
+    const ics = (to: string) => {
+      const m = t.db.select().from(outbox).where(eq(outbox.toAddress, to)).get()!;
+      return m.attachments![0]!.content.replace(/\r\n[ \t]/g, '');
+    };
+    expect(ics('olga@example.se')).toContain(LINK);
+    for (const cohost of ['ines@example.se', 'ivar@example.se']) {
+      expect(ics(cohost)).toContain(`UID:${e.uid}`);
+      expect(ics(cohost)).not.toContain(LINK);
+    }
+  });
+
   it('nobody answered: the event is made and no mail goes out', () => {
     withoutNotifications();
     const p = createPoll(t.db, organiser, input(), NOW);

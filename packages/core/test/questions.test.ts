@@ -15,6 +15,7 @@ import {
   listAttendees,
   register,
   type RegistrationInput,
+  updateRegistration,
 } from '../src/registrations/registration-service.ts';
 import { eventInput, freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
 import { caught, outcome } from './helpers.ts';
@@ -348,6 +349,80 @@ describe('answering on the registration form', () => {
         expect.objectContaining({ field: `answers/${qs[0]!.id}`, code: 'too_long', params: { max: 2000 } }),
       ]),
     );
+  });
+});
+
+describe('changing the answers on the manage page', () => {
+  function registered() {
+    const { id, qs } = withQuestions();
+    const r = register(
+      t.db,
+      id,
+      person({
+        answers: [
+          { question: qs[0]!.id, value: 'Förmiddag' },
+          { question: qs[2]!.id, value: true },
+          { question: qs[3]!.id, value: 'REF 1' },
+        ],
+      }),
+      NOW,
+    );
+    return { id, qs, token: r.token!, before: r.registration.answers };
+  }
+
+  it('replaces every answer with the checked new ones; without answers in the change they stay', () => {
+    const { qs, token, before } = registered();
+    const v = updateRegistration(
+      t.db,
+      token,
+      {
+        answers: [
+          { question: qs[0]!.id, value: 'Eftermiddag' },
+          { question: qs[1]!.id, value: ['Middag', 'Fika'] },
+          { question: qs[2]!.id, value: false },
+        ],
+      },
+      NOW,
+    );
+    const changed = [
+      { question: qs[0]!.id, value: 'Eftermiddag' },
+      { question: qs[1]!.id, value: ['Fika', 'Middag'] },
+      { question: qs[2]!.id, value: false },
+    ];
+    expect(before).toHaveLength(3);
+    expect(v.answers).toEqual(changed);
+    expect(updateRegistration(t.db, token, { name: 'Nytt Namn' }, NOW).answers).toEqual(changed);
+    expect(answerRows()).toHaveLength(3);
+  });
+
+  it.each([
+    ['a required question left unanswered', (q: number[]) => [{ question: q[2]!, value: true }], 'Q0', 'required'],
+    [
+      'a choice that is not offered',
+      (q: number[]) => [
+        { question: q[0]!, value: 'Natt' },
+        { question: q[2]!, value: true },
+      ],
+      'Q0',
+      'unknown_choice',
+    ],
+    [
+      'text for a yes/no question',
+      (q: number[]) => [
+        { question: q[0]!, value: 'Förmiddag' },
+        { question: q[2]!, value: 'ja' },
+      ],
+      'Q2',
+      'wrong_type',
+    ],
+  ] as const)('refuses %s with a detail on that question (400, nothing changed, the name either)', (_what, answers, q, code) => {
+    const { qs, token } = registered();
+    const ids = qs.map((x) => x.id);
+    const before = snapshot();
+    const err = caught(() => updateRegistration(t.db, token, { name: 'Nytt Namn', answers: answers(ids) }, NOW));
+    expect([err.kind, err.code]).toEqual(['invalid', 'invalid_registration']);
+    expect(err.details).toContainEqual(expect.objectContaining({ field: `answers/${ids[Number(q.slice(1))]}`, code }));
+    expect(snapshot()).toBe(before);
   });
 });
 

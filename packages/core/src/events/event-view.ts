@@ -1,7 +1,7 @@
 import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
-import { asc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { clusters, counties, eventOrganisers, eventThemes, keptStatement, themes, type Db, type Event } from '@samverka/db';
+import { clusters, counties, eventOrganisers, eventThemes, keptStatement, registrations, themes, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
@@ -23,17 +23,20 @@ interface Related {
   counties: Map<number, { slug: string; name: string }>;
   /** Every cluster in Swedish name order, for inviteOptions; loaded only when asked for (the single-event view). */
   clusters: { id: number; slug: string; name: string }[] | null;
+  /** Confirmed plus waitlisted registrations per published event (absent: none), for canDelete. */
+  activeRegistrations: Map<number, number>;
 }
 
 const byName = new Intl.Collator('sv');
 
-/** Loads organisers, themes and counties for many events in three queries; `withClusters` adds every cluster, for inviteOptions. */
+/** Loads organisers, themes, counties and published events' active registration counts for many events in four queries; `withClusters` adds every cluster, for inviteOptions. */
 export function loadRelated(db: Db, rows: Event[], withClusters = false): Related {
   const ids = rows.map((r) => r.id);
   const organisers = new Map<number, (Organiser & { clusterId: number })[]>();
   const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
-  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null };
+  const activeRegistrations = new Map<number, number>();
+  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations };
   // Kept statements that take the ids as one JSON array (json_each), so one statement serves
   // lists of any length: building and preparing the SQL cost more than running it.
   const idList = { ids: JSON.stringify(ids) };
@@ -86,7 +89,20 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
         .all()
         .sort((a, b) => byName.compare(a.name, b.name))
     : null;
-  return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters };
+  // Only a published event's registrations block its deletion (canDeleteEvent), so only those are counted.
+  const published = rows.filter((r) => r.status === 'published').map((r) => r.id);
+  if (published.length) {
+    const counts = keptStatement(db, 'events.related.activeRegistrations', (d) =>
+      d
+        .select({ eventId: registrations.eventId, n: sql<number>`count(*)` })
+        .from(registrations)
+        .where(and(inJsonList(registrations.eventId), inArray(registrations.status, ['confirmed', 'waitlisted'])))
+        .groupBy(registrations.eventId)
+        .prepare(),
+    ).all({ ids: JSON.stringify(published) });
+    for (const r of counts) activeRegistrations.set(r.eventId, r.n);
+  }
+  return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters, activeRegistrations };
 }
 
 /** `column in (the ids given as the JSON array in placeholder 'ids')`: one statement for any number of ids. */
@@ -150,7 +166,7 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
     canUpdate: manages && row.status !== 'cancelled',
     canPublish: manages && row.status === 'draft',
     canCancel: manages && row.status === 'published',
-    canDelete: canDeleteEvent(actor, row.status, refs),
+    canDelete: canDeleteEvent(actor, row.status, refs, related.activeRegistrations.get(row.id) ?? 0),
     canSeeAttendees: manages,
     canCopy: canCopyEvent(actor, refs),
     canAnswerAs: cohostInvitationsToAnswer(actor, row.status, orgs).map(named),

@@ -20,10 +20,12 @@ import {
   type Db,
   type Poll,
 } from '@samverka/db';
-import { actsFor, actsForAny, assertActsFor, clustersActedFor, requireActor, type Actor } from '../access.ts';
+import { actsFor, actsForAny, assertActsFor, clustersActedFor, loadActor, requireActor, type Actor } from '../access.ts';
 import { DomainError, type ErrorDetail } from '../errors.ts';
 import { codePointLength, isEmail, singleLine, truncate } from '../escape.ts';
+import { canSeeMeetingLink } from '../events/event-access.ts';
 import { resolveEventFields } from '../events/event-input.ts';
+import { organiserRefs } from '../events/event-view.ts';
 import { findClashes, insertEvent } from '../events/event-service.ts';
 import { concerned, emit } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
@@ -368,7 +370,9 @@ export function pollDecidedMail(
  * organising cluster) with the organiser's choices in `opts`: themes (default none), visibility
  * (default internal), registrationEnabled (default false) and place (default the poll's venue
  * and link); the organiser publishes it when ready. Invites every cluster that
- * answered yes or if-need-be as co-host, and mails everyone who answered, with the .ics.
+ * answered yes or if-need-be as co-host, and mails everyone who answered, with the .ics (its
+ * meeting link only for those canSeeMeetingLink lets see it: the lead's coordinators and admins,
+ * not yet the invited co-hosts, unless the link is public).
  * Raises event.created, cohost.invited (via 'poll') for each of those clusters, then poll.decided.
  */
 export function finalisePoll(
@@ -453,15 +457,19 @@ export function finalisePoll(
     const event = tx.select().from(events).where(eq(events.id, eventId)).get()!;
     const userIds = [...new Set(answers.map((x) => x.userId).filter((u): u is number => u !== null))];
     const people = userIds.length ? tx.select().from(users).where(inArray(users.id, userIds)).all() : [];
+    const organisers = organiserRefs(tx, eventId);
     for (const u of people) {
       if (!isEmail(u.email)) continue;
       const mail = pollDecidedMail(u.language, { name: u.name, title: p.title, start: slot.startsAt, timeZone: p.timeZone, eventId });
+      // The meeting link only for those who may see it on the event (its lead's coordinators and
+      // admins); an invited co-host gets it on the event once their cluster has accepted.
+      const withLink = canSeeMeetingLink(loadActor(tx as unknown as Db, u.id), event.onlineUrlPublic, organisers);
       enqueueMail(
         tx,
         {
           to: u.email,
           ...mail,
-          attachments: [icsAttachment(singleEventCalendar(tx as unknown as Db, event, u.language, links.base, now), false)],
+          attachments: [icsAttachment(singleEventCalendar(tx as unknown as Db, event, u.language, links.base, now, withLink), false)],
         },
         now,
       );

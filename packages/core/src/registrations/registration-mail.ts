@@ -27,16 +27,22 @@ export interface RegistrationMailInput {
   when: string;
   where: string;
   message?: { subject: string; body: string };
+  /** For confirmed and waitlisted: the answers to the event's questions (question as asked, answer in the recipient's language). */
+  answers?: readonly { question: string; answer: string }[];
 }
+
+/** The paragraph of answers, or none when nothing was answered (or asked). */
+const given = (input: RegistrationMailInput, r: Texts['mail']['registration']) =>
+  input.answers?.length ? [r.yourAnswers(input.answers)] : [];
 
 /** Subject and the paragraphs particular to the kind; the rest of the mail is the same for every kind. */
 function kindText(input: RegistrationMailInput, r: Texts['mail']['registration']): { subject: string; lines: string[] } {
   const title = input.event.title;
   switch (input.kind) {
     case 'confirmed':
-      return { subject: r.confirmed.subject(title), lines: [r.confirmed.body] };
+      return { subject: r.confirmed.subject(title), lines: [r.confirmed.body, ...given(input, r)] };
     case 'waitlisted':
-      return { subject: r.waitlisted.subject(title), lines: [r.waitlisted.body(input.position ?? 0)] };
+      return { subject: r.waitlisted.subject(title), lines: [r.waitlisted.body(input.position ?? 0), ...given(input, r)] };
     case 'promoted':
       return { subject: r.promoted.subject(title), lines: [r.promoted.body] };
     case 'cancelled_by_participant':
@@ -70,7 +76,8 @@ function kindText(input: RegistrationMailInput, r: Texts['mail']['registration']
  * The mail for one registration event, in the participant's language, always with the event's
  * time, place and page and the manage link (texts: `mail.registration` in texts/sv.ts).
  * `organiser_message` and `cancellation_message` need `message`; `waitlisted` shows `position`;
- * `link_changed` (to confirmed participants only) carries the event's new meeting link.
+ * `link_changed` (to confirmed participants only) carries the event's new meeting link;
+ * `confirmed` and `waitlisted` list `answers`, one "question: answer" line each.
  */
 export function registrationMail(input: RegistrationMailInput): ComposedMail {
   const lang = input.registration.language;

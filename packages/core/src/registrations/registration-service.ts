@@ -326,6 +326,14 @@ function nextSequence(r: Registration, e: Event, method: 'REQUEST' | 'CANCEL'): 
   return Math.max(e.revision, (last ?? e.revision) + 1);
 }
 
+/** The registration's answers with the questions as asked, answers in the registrant's language (yes/no as words). */
+function answersAsRead(db: DbOrTx, r: Registration, eventId: number): { question: string; answer: string }[] {
+  const given = answersOf(db, [r.id]).get(r.id) ?? [];
+  if (!given.length) return [];
+  const labels = new Map(eventQuestionList(db, eventId).map((q) => [q.id, q.label]));
+  return given.map((a) => ({ question: labels.get(a.question) ?? '', answer: answerText(a.value, r.language) }));
+}
+
 /**
  * Puts one registration mail in the outbox, inside the caller's transaction. Its calendar, if
  * the kind has one (calendarMethod), goes as the mail's iTIP icalEvent: ORGANIZER the event's or
@@ -345,6 +353,7 @@ export function notify(
   if (!r.email || !r.token) return; // anonymised: nobody to write to
   const { calendar, replyTo, ...texts } = extra;
   const mail = registrationMail({
+    answers: kind === 'confirmed' || kind === 'waitlisted' ? answersAsRead(db, r, e.id) : undefined,
     kind,
     event: e,
     registration: r,
@@ -661,6 +670,12 @@ export function cancelRegistration(db: Db, token: string, now = new Date()): Reg
   );
 }
 
+/**
+ * The participant changes their registration by its token: fields left out keep their values.
+ * `answers`, when given, replace all stored answers and are checked as at registration
+ * (checkAnswers): 400 invalid_registration with a detail per question (`answers/<question id>`),
+ * and then nothing is changed. 409 when the event has ended.
+ */
 export function updateRegistration(db: Db, token: string, patch: RegistrationPatch, now = new Date()): RegistrationView {
   const r = registrationByToken(db, token);
   const e = eventRow(db, r.eventId);
@@ -683,23 +698,32 @@ export function updateRegistration(db: Db, token: string, patch: RegistrationPat
         : patch.cluster,
     consent: true,
   };
-  const { countyId, clusterId } = validateInput(db, merged);
-  const row = db
-    .update(registrations)
-    .set({
-      name: singleLine(merged.name, LIMITS.name),
-      organisation: singleLine(merged.organisation, LIMITS.organisation),
-      countyId,
-      clusterId,
-      dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, LIMITS.needs),
-      accessibilityNeeds: patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, LIMITS.needs),
-      language: patch.language ?? r.language,
-      newsletter: patch.newsletter ?? r.newsletter,
-      updatedAt: now,
-    })
-    .where(eq(registrations.id, r.id))
-    .returning()
-    .get();
+  // Without `answers` the stored ones stay; with them they replace all of them, checked as at registration.
+  const { countyId, clusterId, answers } = validateInput(
+    db,
+    { ...merged, answers: patch.answers },
+    patch.answers === undefined ? undefined : eventQuestionList(db, r.eventId),
+  );
+  const row = db.transaction((tx) => {
+    if (patch.answers !== undefined) saveAnswers(tx, r.id, answers);
+    return tx
+      .update(registrations)
+      .set({
+        name: singleLine(merged.name, LIMITS.name),
+        organisation: singleLine(merged.organisation, LIMITS.organisation),
+        countyId,
+        clusterId,
+        dietaryNeeds: patch.dietaryNeeds === undefined ? r.dietaryNeeds : optional(patch.dietaryNeeds, LIMITS.needs),
+        accessibilityNeeds:
+          patch.accessibilityNeeds === undefined ? r.accessibilityNeeds : optional(patch.accessibilityNeeds, LIMITS.needs),
+        language: patch.language ?? r.language,
+        newsletter: patch.newsletter ?? r.newsletter,
+        updatedAt: now,
+      })
+      .where(eq(registrations.id, r.id))
+      .returning()
+      .get();
+  });
   return view(db, row, e);
 }
 

@@ -33,6 +33,9 @@ export const en = {
       manage: 'View, change or cancel your registration',
       footer:
         'You receive this email because you registered for an event on Samverka. Through the link you can cancel and delete your data.',
+      /** The answers to the event's questions in the confirmation: one "question: answer" line each. */
+      yourAnswers: (answers: readonly { question: string; answer: string }[]) =>
+        `Your answers:\n${answers.map((a) => `${a.question}: ${a.answer}`).join('\n')}`,
       confirmed: {
         subject: (title: string) => `Registration confirmed: ${title}`,
         body: 'You have a seat. The event is in the attached calendar file.',

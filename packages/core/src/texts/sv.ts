@@ -40,6 +40,9 @@ export const sv = {
       manage: 'Visa, ändra eller avboka din anmälan',
       footer:
         'Du får det här mejlet för att du anmält dig till ett evenemang på Samverka. Via länken kan du avboka och radera dina uppgifter.',
+      /** The answers to the event's questions in the confirmation: one "question: answer" line each. */
+      yourAnswers: (answers: readonly { question: string; answer: string }[]) =>
+        `Dina svar:\n${answers.map((a) => `${a.question}: ${a.answer}`).join('\n')}`,
       confirmed: {
         subject: (title: string) => `Anmälan bekräftad: ${title}`,
         body: 'Du har en plats. Evenemanget finns i bifogad kalenderfil.',

@@ -111,9 +111,23 @@ export function registrationBody(v: RegistrationValues, pageLang: Lang, question
   };
 }
 
-export function registrationPatch(v: RegistrationValues, pageLang: Lang) {
-  const { email: _email, consent: _consent, answers: _answers, ...patch } = registrationBody(v, pageLang);
-  return patch;
+/**
+ * The manage page's change: without the event's `questions` (none, or not shown to this reader)
+ * no answers are sent, so the stored ones stay; with them the form's answers replace them all.
+ */
+export function registrationPatch(v: RegistrationValues, pageLang: Lang, questions: readonly Question[] = []) {
+  const { email: _email, consent: _consent, answers, ...patch } = registrationBody(v, pageLang, questions);
+  return questions.length ? { ...patch, answers } : patch;
+}
+
+/** Stored answers as the form posts them (`answer-<question id>` → values; yes/no as "yes"/"no"), to fill the manage page's form. */
+export function answersAsPosted(answers: readonly Answer[]): Record<string, string[]> {
+  return Object.fromEntries(
+    answers.map((a) => [
+      answerField(a.question),
+      typeof a.value === 'boolean' ? [a.value ? 'yes' : 'no'] : Array.isArray(a.value) ? [...a.value] : [a.value],
+    ]),
+  );
 }
 
 /** An API refusal of a registration form (field-errors.ts), tagged with the action it answers. */

@@ -5,6 +5,8 @@ import type { Api } from '$lib/server/api';
 import { redirectTo } from '$lib/server/redirects';
 import { reference } from '$lib/server/reference';
 import {
+  answersAsPosted,
+  checkAnswers,
   checkRegistration,
   privatePageHeaders,
   readRegistrationForm,
@@ -49,6 +51,8 @@ export const load: PageServerLoad = async ({ locals, params, url, setHeaders }) 
     materials: await locals.api.materials.participant(params.token).then((r) => (r.ok ? r.data : null)),
     /** The event's questions, to show the participant's answers with the questions as asked. */
     questions: await locals.api.events.questions(registration.event.id).then((r) => (r.ok ? r.data : [])),
+    /** The stored answers as the form posts them, to fill the change form. */
+    storedAnswers: answersAsPosted(registration.answers),
   };
 };
 
@@ -58,9 +62,12 @@ export const actions: Actions = {
   update: async ({ locals, params, request }) => {
     const m = catalogues[locals.lang];
     const values = readRegistrationForm(await request.formData());
-    const fields = checkRegistration(values, m, 'update');
+    // The questions as the page showed them (none where the reader may not see them: answers then stay).
+    const registration = await registrationOr404(locals.api, params.token, locals.lang);
+    const questions = await locals.api.events.questions(registration.event.id).then((r) => (r.ok ? r.data : []));
+    const fields = { ...checkRegistration(values, m, 'update'), ...checkAnswers(values, questions, m) };
     if (Object.keys(fields).length) return fail(400, { action: 'update', message: m.formHasErrors, fields, values });
-    const res = await locals.api.registrations.update(params.token, registrationPatch(values, locals.lang));
+    const res = await locals.api.registrations.update(params.token, registrationPatch(values, locals.lang, questions));
     if (!res.ok) {
       if (res.status === 404 || res.status === 400) error(404, m.reg.notFound);
       return registrationFailure(res.error, locals.lang, 'update', values);
