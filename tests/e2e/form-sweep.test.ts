@@ -61,6 +61,8 @@ beforeAll(async () => {
   adminToken = ((await callApi(server.url, null, 'POST', '/api/auth/login', ADMIN)).body as { token: string }).token;
   browser = await launchBrowser({ javaScriptEnabled: false });
   p = await browser.context.newPage();
+  // A phone: after a refused post the person must see what went wrong without hunting for it.
+  await p.setViewportSize({ width: 375, height: 740 });
 
   const event = await api('POST', '/api/events', eventInput({ start: `${Y}-03-10T09:00`, end: `${Y}-03-10T12:00`, capacity: 40 }));
   ids.event = event.event.id;
@@ -174,7 +176,7 @@ interface Case {
   select?: Record<string, string>;
   /** Checkboxes and radio buttons to tick, as name=value. */
   tick?: string[];
-  /** Checkboxes to clear, as name=value. */
+  /** Checkboxes and radio buttons to clear, as name=value. */
   untick?: string[];
   /** Checkboxes and radio buttons (name=value) that must still be ticked after the post. */
   keepTicked?: string[];
@@ -642,6 +644,13 @@ const CASES: Case[] = [
     keep: ['mode-registrations'],
     keepTicked: ['allThemes=no'],
   },
+  {
+    name: 'account: e-mail language, neither chosen',
+    path: () => '/konto',
+    action: '?/language',
+    untick: ['language=sv', 'language=en'],
+    errors: (m) => ({ 'language-error': m.accountLanguageChoose }),
+  },
   // ---- Registration questions and copying an event ----
   {
     name: 'questions: a single choice without choices',
@@ -709,9 +718,12 @@ describe('every form: each wrong input gives its message next to its field, in t
       const [name, value] = t.split('=');
       await form.locator(value ? `input[name="${name}"][value="${value}"]` : `input[name="${name}"]`).check();
     }
+    // Set rather than clicked: a radio button cannot be cleared by a click, only by a crafted post.
     for (const t of c.untick ?? []) {
       const [name, value] = t.split('=');
-      await form.locator(`input[name="${name}"][value="${value}"]`).uncheck();
+      await form.locator(`input[name="${name}"][value="${value}"]`).evaluate((box) => {
+        (box as HTMLInputElement).checked = false;
+      });
     }
     for (const [name, value] of Object.entries(c.fill ?? {})) await form.locator(`[name="${name}"]`).fill(value);
     const submit = c.button ? form.getByRole('button', { name: c.button }) : form.locator('button[type="submit"]').first();
@@ -722,6 +734,15 @@ describe('every form: each wrong input gives its message next to its field, in t
       expect(await el.count(), `${id} on ${p.url()}`).toBe(1);
       expect((await el.textContent())?.trim(), id).toBe(text);
     }
+    // The page opens where the form is (an anchor in its action when it is far down): the form's
+    // alert or a field message is on the first screen.
+    const seen = await p.evaluate(() =>
+      [...document.querySelectorAll('main .alert, main .field-error')].some((e) => {
+        const r = e.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+      }),
+    );
+    expect(seen, `what went wrong is on the first screen of ${p.url()}`).toBe(true);
     const page = (await p.locator('main').textContent()) ?? '';
     for (const phrase of lang === 'sv' ? API_ENGLISH : API_WORDING) expect(page, `API text "${phrase}"`).not.toContain(phrase);
     const kept = c.keep ?? Object.keys(c.fill ?? {}).filter((n) => n !== 'password');
