@@ -1,11 +1,14 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../apps/web/src/lib/i18n/en.ts';
 import { sv } from '../../apps/web/src/lib/i18n/sv.ts';
 import { callApi } from '../support/api.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { eventInput } from '../support/fixtures.ts';
+import { eventInput, tempDir } from '../support/fixtures.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
 
 // Every form of the web app that takes typed input, posted with each wrong input a person can
 // cause, without JavaScript and without the browser's own checks (required, min, type="email"):
@@ -20,12 +23,28 @@ let server: RunningServer;
 let browser: Browser;
 let p: Page;
 let adminToken = '';
+/** The server's data folder, kept over a restart (the survey job runs at start). */
+const data = tempDir('samverka-e2e-forms-');
+const ENV = { REGISTRATION_RATE_LIMIT: '100000', LOGIN_RATE_LIMIT: '1000', DATA_DIR: data.path };
 
 const ADMIN = { email: 'sekretariat@example.se', password: 'ett långt lösenord' };
 const Y = new Date().getFullYear() + 2;
-const ids = { event: 0, poll: 0, proposal: 0, item: 0, newsletter: 0, registration: '' };
+const ids = { event: 0, poll: 0, proposal: 0, item: 0, newsletter: 0, registration: '', subscription: '', survey: '' };
 /** An event whose questions came after Lena's registration: a required choice she has not answered, and an optional text. */
 const asked = { registration: '', choice: 0, text: 0 };
+const HOUR = 3_600_000;
+/** A time so many milliseconds from now, as local time in UTC ("YYYY-MM-DDTHH:mm"). */
+const utcLocal = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString().slice(0, 16);
+
+/** A value from the server's database file, read as the tests of mailed links do (the mails are not the subject here). */
+function fromDb<T>(sql: string, ...params: unknown[]): T | undefined {
+  const db = new Database(join(data.path, 'samverka.db'), { readonly: true });
+  try {
+    return db.prepare(sql).get(...params) as T | undefined;
+  } finally {
+    db.close();
+  }
+}
 
 /** Wording of the API's own messages (schema language) that must never reach a page. */
 const API_WORDING = ['body/', 'must NOT', 'must match', 'The request is invalid', 'has invalid fields'];
@@ -39,11 +58,13 @@ async function api(method: string, path: string, body?: unknown, token: string |
 }
 
 beforeAll(async () => {
-  server = await startServer({ REGISTRATION_RATE_LIMIT: '100000', LOGIN_RATE_LIMIT: '1000' });
+  server = await startServer(ENV);
   server.createAdmin(ADMIN.email, ADMIN.password);
   adminToken = ((await callApi(server.url, null, 'POST', '/api/auth/login', ADMIN)).body as { token: string }).token;
   browser = await launchBrowser({ javaScriptEnabled: false });
   p = await browser.context.newPage();
+  // A phone: after a refused post the person must see what went wrong without hunting for it.
+  await p.setViewportSize({ width: 375, height: 740 });
 
   const event = await api('POST', '/api/events', eventInput({ start: `${Y}-03-10T09:00`, end: `${Y}-03-10T12:00`, capacity: 40 }));
   ids.event = event.event.id;
@@ -116,11 +137,42 @@ beforeAll(async () => {
       cluster: 'agro-orebro',
     })
   ).id;
-});
+  // The subscription's key arrives by mail; here it is read where the mail took it from.
+  await api('POST', '/api/subscriptions', { email: 'prenumerant@example.se', clusters: ['froda'], themes: [] }, null);
+  ids.subscription = fromDb<{ token: string }>('select token from subscribers where email = ?', 'prenumerant@example.se')!.token;
+
+  // The survey: an event that has ended with a confirmed participant, then the survey job, which
+  // runs when the server starts (once per five-minute period: the claim is dropped while stopped).
+  const ended = await api(
+    'POST',
+    '/api/events',
+    eventInput({ title: 'Avslutad workshop', timeZone: 'UTC', start: utcLocal(48 * HOUR), end: utcLocal(50 * HOUR) }),
+  );
+  await api('POST', `/api/events/${ended.event.id}/publish`);
+  await api(
+    'POST',
+    `/api/events/${ended.event.id}/registrations`,
+    { name: 'Pelle', email: 'pelle@example.se', organisation: 'Pelles gård', consent: true },
+    null,
+  );
+  await api('PATCH', `/api/events/${ended.event.id}`, { timeZone: 'UTC', start: utcLocal(-3 * HOUR), end: utcLocal(-HOUR) });
+  await server.stop();
+  const db = new Database(join(data.path, 'samverka.db'));
+  db.prepare("DELETE FROM job_runs WHERE job = 'surveys'").run();
+  db.close();
+  server = await startServer(ENV);
+  ids.survey = (
+    await waitFor(
+      () => fromDb<{ token: string }>('select token from feedback_invitations where event_id = ?', ended.event.id),
+      'the survey invitation',
+    )
+  ).token;
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await server?.stop();
+  data.remove();
 });
 
 /** Who posts the form, in which language. */
@@ -147,6 +199,10 @@ interface Case {
   select?: Record<string, string>;
   /** Checkboxes and radio buttons to tick, as name=value. */
   tick?: string[];
+  /** Checkboxes and radio buttons to clear, as name=value. */
+  untick?: string[];
+  /** Checkboxes and radio buttons (name=value) that must still be ticked after the post. */
+  keepTicked?: string[];
   /** The submit button's own text, when the form has more than one. */
   button?: string;
   /** id of the error element (next to its field) → the text expected there. */
@@ -588,6 +644,104 @@ const CASES: Case[] = [
     fill: { email: 'lena@example.se' },
     errors: (m) => ({ 'themes-error': m.mailingErrFollowOne }),
   },
+  {
+    name: 'subscription (manage page, from the mailed link): nothing followed any more',
+    path: () => `/prenumeration/${ids.subscription}`,
+    who: 'anonymous',
+    action: '?/save',
+    untick: ['clusters=froda'],
+    errors: (m) => ({ 'themes-error': m.mailingErrFollowOne }),
+  },
+  {
+    name: 'subscription (manage page), English: nothing followed any more',
+    path: () => `/prenumeration/${ids.subscription}`,
+    who: 'anonymous',
+    lang: 'en',
+    action: '?/save',
+    untick: ['clusters=froda'],
+    errors: (m) => ({ 'themes-error': m.mailingErrFollowOne }),
+  },
+  // ---- The feedback survey, from the mailed link ----
+  {
+    name: 'survey: no answer to the required questions',
+    path: () => `/aterkoppling/${ids.survey}`,
+    who: 'anonymous',
+    action: '?/answer',
+    fill: { comment: 'Mer tid i fält nästa gång.' },
+    errors: (m) => ({ 'overall-error': m.kb.errScale, 'usefulness-error': m.kb.errScale, 'willUse-error': m.kb.errWillUse }),
+  },
+  {
+    name: 'survey, English: one of three answered',
+    path: () => `/aterkoppling/${ids.survey}`,
+    who: 'anonymous',
+    lang: 'en',
+    action: '?/answer',
+    tick: ['overall=4'],
+    fill: { comment: 'More time outdoors.' },
+    errors: (m) => ({ 'usefulness-error': m.kb.errScale, 'willUse-error': m.kb.errWillUse }),
+    keepTicked: ['overall=4'],
+  },
+  // ---- Notification settings on /konto ----
+  {
+    name: 'account: notifications for some themes, with none chosen',
+    path: () => '/konto',
+    action: '?/notifications',
+    select: { 'mode-registrations': 'off' },
+    tick: ['allThemes=no'],
+    errors: (m) => ({ 'themes-error': m.apiErrors.byField.themes.required }),
+    keep: ['mode-registrations'],
+    keepTicked: ['allThemes=no'],
+  },
+  {
+    name: 'account: e-mail language, neither chosen',
+    path: () => '/konto',
+    action: '?/language',
+    untick: ['language=sv', 'language=en'],
+    errors: (m) => ({ 'language-error': m.accountLanguageChoose }),
+  },
+  // ---- Registration questions and copying an event ----
+  {
+    name: 'questions: a single choice without choices',
+    path: () => `/evenemang/${ids.event}/fragor`,
+    fill: { 'q-0-label': 'Vilket pass väljer du?', 'q-0-choices': '' },
+    select: { 'q-0-kind': 'single_choice' },
+    tick: ['q-0-required'],
+    errors: (m) => ({ 'f-q-0-choices-error': m.questionChoicesTooFew }),
+    keep: ['q-0-label', 'q-0-kind'],
+    keepTicked: ['q-0-required'],
+  },
+  {
+    name: 'questions, English: the same choice twice',
+    path: () => `/evenemang/${ids.event}/fragor`,
+    lang: 'en',
+    fill: { 'q-0-label': 'Which session?', 'q-0-choices': 'Morning\nMorning' },
+    select: { 'q-0-kind': 'multiple_choice' },
+    errors: (m) => ({ 'f-q-0-choices-error': m.questionChoicesDuplicate }),
+    keep: ['q-0-label', 'q-0-choices', 'q-0-kind'],
+  },
+  {
+    name: 'questions: a question without text among two',
+    path: () => `/evenemang/${ids.event}/fragor`,
+    fill: { 'q-0-label': '', 'q-0-choices': 'Förmiddag\nEftermiddag' },
+    select: { 'q-0-kind': 'single_choice' },
+    errors: (m) => ({ 'f-q-0-label-error': m.errRequired }),
+    keep: ['q-0-choices'],
+  },
+  {
+    name: 'copy: no new start',
+    path: () => `/evenemang/${ids.event}/kopiera`,
+    fill: { start: '' },
+    errors: (m) => ({ 'f-start-error': m.errRequired }),
+    keep: [],
+  },
+  {
+    name: 'copy, English: no new start',
+    path: () => `/evenemang/${ids.event}/kopiera`,
+    lang: 'en',
+    fill: { start: '' },
+    errors: (m) => ({ 'f-start-error': m.errRequired }),
+    keep: [],
+  },
 ];
 
 /** The form a case posts. */
@@ -612,6 +766,13 @@ describe('every form: each wrong input gives its message next to its field, in t
       const [name, value] = t.split('=');
       await form.locator(value ? `input[name="${name}"][value="${value}"]` : `input[name="${name}"]`).check();
     }
+    // Set rather than clicked: a radio button cannot be cleared by a click, only by a crafted post.
+    for (const t of c.untick ?? []) {
+      const [name, value] = t.split('=');
+      await form.locator(`input[name="${name}"][value="${value}"]`).evaluate((box) => {
+        (box as HTMLInputElement).checked = false;
+      });
+    }
     for (const [name, value] of Object.entries(c.fill ?? {})) await form.locator(`[name="${name}"]`).fill(value);
     const submit = c.button ? form.getByRole('button', { name: c.button }) : form.locator('button[type="submit"]').first();
     await submit.click();
@@ -621,10 +782,25 @@ describe('every form: each wrong input gives its message next to its field, in t
       expect(await el.count(), `${id} on ${p.url()}`).toBe(1);
       expect((await el.textContent())?.trim(), id).toBe(text);
     }
+    // The page opens where the form is (an anchor in its action when it is far down): the form's
+    // alert or a field message is on the first screen.
+    const seen = await p.evaluate(() =>
+      [...document.querySelectorAll('main .alert, main .field-error')].some((e) => {
+        const r = e.getBoundingClientRect();
+        return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+      }),
+    );
+    expect(seen, `what went wrong is on the first screen of ${p.url()}`).toBe(true);
     const page = (await p.locator('main').textContent()) ?? '';
     for (const phrase of lang === 'sv' ? API_ENGLISH : API_WORDING) expect(page, `API text "${phrase}"`).not.toContain(phrase);
     const kept = c.keep ?? Object.keys(c.fill ?? {}).filter((n) => n !== 'password');
-    for (const name of kept) expect(await formOf(c).locator(`[name="${name}"]`).first().inputValue(), name).toBe(c.fill![name]);
+    for (const name of kept)
+      expect(await formOf(c).locator(`[name="${name}"]`).first().inputValue(), name).toBe(c.fill?.[name] ?? c.select?.[name]);
+    for (const t of c.keepTicked ?? []) {
+      const [name, value] = t.split('=');
+      const box = formOf(c).locator(value ? `input[name="${name}"][value="${value}"]` : `input[name="${name}"]`);
+      expect(await box.isChecked(), `${t} still ticked`).toBe(true);
+    }
   });
 });
 

@@ -151,6 +151,19 @@ beforeAll(async () => {
     if (i === 0) ids.registration = (res.body as { token: string }).token;
   }
 
+  // Two registration questions, one long, for the questions page (asked after the registrations above, so optional).
+  await api(a, 'PUT', `/api/events/${ids.event}/questions`, {
+    questions: [
+      {
+        kind: 'single_choice',
+        label: `Vilket pass väljer du under ${LONG_TITLE}?`.slice(0, 200),
+        required: false,
+        choices: ['Förmiddag i ladan', LONG_WORD],
+      },
+      { kind: 'yes_no', label: 'Äter du lunch?', required: false, choices: [] },
+    ],
+  });
+
   // A draft that is already over: its page warns before publishing.
   const past = await api(
     a,
@@ -194,6 +207,10 @@ beforeAll(async () => {
     cluster: B.cluster,
     answers: pollBody.slots.map((s, i) => ({ slotId: s.id, answer: (['yes', 'maybe', 'no'] as const)[i % 3] })),
   });
+
+  // The poll's comment thread, with a long link in it.
+  await api(b, 'POST', `/api/polls/${ids.poll}/comments`, { body: `Tisdagen passar oss bäst. ${LONG_LINK}` });
+  await api(a, 'POST', `/api/polls/${ids.poll}/comments`, { body: `${LONG_WORD} på tisdag, då.` });
 
   const proposal = await api(a, 'POST', '/api/proposals', {
     cluster: A.cluster,
@@ -299,6 +316,8 @@ function pagesOf(role: Role): string[] {
         `/evenemang/${ids.event}/redigera`,
         `/evenemang/${ids.event}/deltagare`,
         `/evenemang/${ids.event}/deltagare?sok=norra&status=confirmed&kluster=froda`,
+        `/evenemang/${ids.event}/fragor`,
+        `/evenemang/${ids.event}/kopiera`,
         `/evenemang/${ids.pastDraft}`,
         '/forslag',
         `/forslag/${ids.proposal}`,

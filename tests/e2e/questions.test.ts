@@ -88,6 +88,10 @@ describe('registration questions on a copied event', () => {
     await coord.goto(url(`/evenemang/${originalId}`));
     await coord.getByRole('link', { name: 'Kopiera evenemanget' }).click();
     await fitsPhone(coord);
+    // The original's time is beside the field for the new one.
+    await expect(coord.locator('#f-start-hint').textContent()).resolves.toMatch(
+      new RegExp(`^Evenemanget du kopierar: [a-zåäö]+dag 10 mars ${YEAR}, 09:00–12:00\\.$`),
+    );
     await coord.getByLabel('Kopian börjar').fill(`${YEAR + 1}-03-09T13:00`);
     await coord.getByRole('button', { name: 'Skapa kopian' }).click();
     await coord.waitForURL(/\/evenemang\/\d+\?klart=copied$/);

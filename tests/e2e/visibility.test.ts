@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sv } from '../../apps/web/src/lib/i18n/sv.ts';
 import { callApi } from '../support/api.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { startSmtp, toAddress, type TestSmtp } from '../support/smtp.ts';
@@ -123,6 +124,9 @@ describe('pages by visibility', () => {
     const internal = await page(`/evenemang/${ids.internal}`, true);
     expect(internal.status).toBe(200);
     expect(internal.body).toContain(LINK);
+    // The organiser is told that visitors do not see it; a visitor's page says it is sent instead.
+    expect(internal.body).toContain(sv.linkParticipantsOnly);
+    expect((await page(`/evenemang/${ids.public}`)).body.includes(sv.linkParticipantsOnly)).toBe(false);
   });
 });
 

@@ -90,6 +90,7 @@ export const en = {
   accountSessionsIntro: 'Logged in on a computer that is not yours, or lost a phone? End all your logins, this one too.',
   accountLogoutEverywhere: 'End all my logins',
   accountLanguage: 'Language for email',
+  accountLanguageChoose: 'Choose Swedish or English.',
   languageSv: 'Swedish',
   languageEn: 'English',
 
@@ -281,6 +282,7 @@ export const en = {
   },
   fieldMoveExcessToWaitlist: 'If the seats become fewer than those confirmed: move the latest registered to the top of the waiting list',
   fieldRegistrationEnabled: 'Take registrations',
+  linkParticipantsOnly: 'Only participants with a confirmed place see the link; others see that it is sent to registered participants.',
   linkForParticipants: 'The link is sent to registered participants.',
   visibilityNote: {
     public: '',

@@ -35,6 +35,7 @@ export const enQuestions = {
   copyHeading: (title: string) => `Copy “${title}”`,
   copyIntro:
     'The copy is a draft with the same details, organisers, questions and settings, but no registrations. Choose when the copy starts: its length and the registration period move with it. You can change everything before publishing.',
+  copyOriginal: (when: string) => `The event you are copying: ${when}.`,
   copyStart: 'The copy starts',
   copyStartDate: 'First day of the copy',
   copySubmit: 'Create the copy',

@@ -36,6 +36,7 @@ export const svQuestions = {
   copyHeading: (title: string) => `Kopiera ”${title}”`,
   copyIntro:
     'Kopian blir ett utkast med samma uppgifter, arrangörer, frågor och inställningar, men utan anmälningar. Välj när kopian ska börja: längden och anmälningstiden flyttas med. Du kan ändra allt innan du publicerar.',
+  copyOriginal: (when: string) => `Evenemanget du kopierar: ${when}.`,
   copyStart: 'Kopian börjar',
   copyStartDate: 'Kopians första dag',
   copySubmit: 'Skapa kopian',

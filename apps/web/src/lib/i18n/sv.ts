@@ -90,6 +90,7 @@ export const sv = {
     'Har du loggat in på en dator som inte är din, eller tappat bort en telefon? Avsluta alla dina inloggningar, även den här.',
   accountLogoutEverywhere: 'Avsluta alla inloggningar',
   accountLanguage: 'Språk för e-post',
+  accountLanguageChoose: 'Välj svenska eller engelska.',
   languageSv: 'Svenska',
   languageEn: 'Engelska',
 
@@ -282,6 +283,7 @@ export const sv = {
   },
   fieldMoveExcessToWaitlist: 'Om platserna blir färre än de bekräftade: flytta de senast anmälda först i kön',
   fieldRegistrationEnabled: 'Ta emot anmälningar',
+  linkParticipantsOnly: 'Bara deltagare med bekräftad plats ser länken; andra ser att den skickas till anmälda.',
   linkForParticipants: 'Länken skickas till anmälda deltagare.',
   visibilityNote: {
     public: '',

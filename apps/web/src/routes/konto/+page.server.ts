@@ -1,6 +1,6 @@
 import { NotificationCategoryNames, type NotificationSettingsBody } from '@samverka/contracts';
 import { fail } from '@sveltejs/kit';
-import { isLang } from '$lib/i18n';
+import { catalogues, isLang } from '$lib/i18n';
 import { failFromApi } from '$lib/server/field-errors';
 import { field } from '$lib/server/forms';
 import { redirectTo } from '$lib/server/redirects';
@@ -65,7 +65,8 @@ export const actions: Actions = {
   },
   language: async ({ locals, request }) => {
     const language = field(await request.formData(), 'language');
-    if (!isLang(language)) return fail(400, { message: 'Choose Swedish or English', fields: {} });
+    const m = catalogues[locals.lang];
+    if (!isLang(language)) return fail(400, { message: m.formHasErrors, fields: { language: m.accountLanguageChoose }, language: true });
     const result = await locals.api.me.setLanguage(language);
     if (!result.ok) return failFromApi(result.error, locals.lang);
     return { languageSaved: true };

@@ -75,6 +75,10 @@ export const actions: Actions = {
     const rows = readRows(data);
     // "Add another question" keeps what was typed and gives one more empty row; nothing is saved.
     if (field(data, 'intent') === 'add') return { rows: withEmptyRow(rows.filter((r) => r.label || r.id)), added: true };
+    // A new row with choices but no text was meant as a question: saving would drop what was typed.
+    const unnamed = rows.flatMap((r, i) => (!r.id && !r.label && r.choices.trim() ? [i] : []));
+    if (unnamed.length)
+      return fail(400, { message: m.formHasErrors, fields: Object.fromEntries(unnamed.map((i) => [`q-${i}-label`, m.errRequired])), rows });
     // A row without text is no question: a new one is skipped, an existing one removed.
     const sent = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.label !== '');
     const questions = sent.map(
