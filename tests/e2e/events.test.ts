@@ -161,7 +161,7 @@ describe('events and workshop proposals in Chromium', () => {
     await pa.getByLabel('Börjar (valfritt)').fill(`${DAY}T09:00`);
     await pa.getByLabel('Slutar (valfritt)').fill(`${DAY}T16:00`);
     await pa.getByRole('button', { name: 'Anta och skapa evenemanget' }).click();
-    await pa.waitForURL(/\/evenemang\/\d+\/redigera$/);
+    await pa.waitForURL(/\/evenemang\/\d+\/redigera#main$/);
     eventId = Number(/\/evenemang\/(\d+)/.exec(pa.url())![1]);
     expect(await pa.getByLabel('Titel').inputValue()).toBe(PROPOSAL_TITLE);
     expect(await pa.getByLabel('Börjar').inputValue()).toBe(`${DAY}T09:00`);

@@ -55,7 +55,8 @@ export const actions: Actions = {
     const res = await locals.api.proposals.accept(id, { start: values.start || undefined, end: values.end || undefined });
     if (!res.ok) return fail(res.status, { ...failFromApi(res.error, locals.lang, values).data, action: 'accept' });
     // The accepted proposal is now a draft event: straight on to completing it.
-    redirectTo(303, `/evenemang/${res.data.eventId}/redigera`);
+    // With a fragment of its own: else the browser keeps the form's #accept-heading on the new page.
+    redirectTo(303, `/evenemang/${res.data.eventId}/redigera#main`);
   },
   decline: async ({ locals, params, request }) => {
     const id = idParam(params.id);
