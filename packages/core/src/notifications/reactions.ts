@@ -1,6 +1,6 @@
 import { eq, inArray, ne } from 'drizzle-orm';
 import { clusters, coordinators, events, pollAnswers, polls, pollSlots, proposals, proposalThemes, users } from '@samverka/db';
-import type { DomainEventHandlers, Tx } from '../domain-events.ts';
+import type { DomainEventHandlers, DomainEventMap, Tx } from '../domain-events.ts';
 import type { Texts } from '../texts/index.ts';
 import type { NotificationCategory } from './categories.ts';
 import { coordinatorsOf, notify, type Recipient, type Step } from './deliver.ts';
@@ -76,6 +76,22 @@ const tell = (tx: Tx, category: NotificationCategory, recipients: Recipient[], s
  * - registrations: registration.created and .cancelled, to the organising clusters' coordinators.
  * poll_closing and horizon_deadline come from jobs (jobs.ts), not from events.
  */
+/** The lead cluster is told that a co-host accepted or declined its invitation; both answers read alike. */
+function cohostAnswered(tx: Tx, e: DomainEventMap['cohost.accepted'], answer: 'accepted' | 'declined'): void {
+  const title = eventTitle(tx, e.eventId);
+  const cluster = clusterName(tx, e.clusterId) ?? '';
+  tell(
+    tx,
+    'cohost_answered',
+    coordinatorsOf(tx, [e.leadClusterId]),
+    (t) => ({
+      line: answer === 'accepted' ? t.notifications.cohostAccepted(title, cluster) : t.notifications.cohostDeclined(title, cluster),
+      url: to.event(e.eventId),
+    }),
+    e,
+  );
+}
+
 export const notificationReactions: DomainEventHandlers = {
   'proposal.created': (tx, e) => {
     const title = proposalTitle(tx, e.proposalId);
@@ -164,28 +180,8 @@ export const notificationReactions: DomainEventHandlers = {
       e,
     );
   },
-  'cohost.accepted': (tx, e) => {
-    const title = eventTitle(tx, e.eventId);
-    const cluster = clusterName(tx, e.clusterId) ?? '';
-    tell(
-      tx,
-      'cohost_answered',
-      coordinatorsOf(tx, [e.leadClusterId]),
-      (t) => ({ line: t.notifications.cohostAccepted(title, cluster), url: to.event(e.eventId) }),
-      e,
-    );
-  },
-  'cohost.declined': (tx, e) => {
-    const title = eventTitle(tx, e.eventId);
-    const cluster = clusterName(tx, e.clusterId) ?? '';
-    tell(
-      tx,
-      'cohost_answered',
-      coordinatorsOf(tx, [e.leadClusterId]),
-      (t) => ({ line: t.notifications.cohostDeclined(title, cluster), url: to.event(e.eventId) }),
-      e,
-    );
-  },
+  'cohost.accepted': (tx, e) => cohostAnswered(tx, e, 'accepted'),
+  'cohost.declined': (tx, e) => cohostAnswered(tx, e, 'declined'),
   'cohost.removed': (tx, e) => {
     const title = eventTitle(tx, e.eventId);
     const cluster = clusterName(tx, e.clusterId) ?? '';
