@@ -1,6 +1,14 @@
 import { LIMITS, type Question, type QuestionsBody } from '@samverka/contracts';
-import { and, asc, eq, notInArray } from 'drizzle-orm';
-import { eventAudit, eventQuestions, events, type Db, type EventQuestion, type RegistrationQuestionKind } from '@samverka/db';
+import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import {
+  eventAudit,
+  eventQuestions,
+  events,
+  keptStatement,
+  type Db,
+  type EventQuestion,
+  type RegistrationQuestionKind,
+} from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import type { Tx } from '../domain-events.ts';
 import { DomainError, type ErrorDetail, forbidden } from '../errors.ts';
@@ -19,12 +27,16 @@ export function toQuestion(q: EventQuestion): Question {
 
 /** An event's own registration questions in form order (none: an empty list); no access check. */
 export function eventQuestionList(db: DbOrTx, eventId: number): Question[] {
-  return db
-    .select()
-    .from(eventQuestions)
-    .where(eq(eventQuestions.eventId, eventId))
-    .orderBy(asc(eventQuestions.position), asc(eventQuestions.id))
-    .all()
+  // Kept: every registration reads it (to check the answers), most often finding none.
+  return keptStatement(db, 'events.questionList', (d) =>
+    d
+      .select()
+      .from(eventQuestions)
+      .where(eq(eventQuestions.eventId, sql.placeholder('eventId')))
+      .orderBy(asc(eventQuestions.position), asc(eventQuestions.id))
+      .prepare(),
+  )
+    .all({ eventId })
     .map(toQuestion);
 }
 

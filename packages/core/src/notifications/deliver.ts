@@ -1,5 +1,15 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { coordinators, notificationPending, notificationSettings, notificationThemeChoices, notificationThemes, users } from '@samverka/db';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  coordinators,
+  driverValues,
+  insertPlaceholders,
+  keptStatement,
+  notificationPending,
+  notificationSettings,
+  notificationThemeChoices,
+  notificationThemes,
+  users,
+} from '@samverka/db';
 import type { Tx } from '../domain-events.ts';
 import { isEmail, singleLine } from '../escape.ts';
 import { composeMail } from '../outbox/compose.ts';
@@ -19,13 +29,16 @@ export interface Recipient {
 /** The enabled coordinators of the given clusters, each once, by user id. */
 export function coordinatorsOf(tx: Tx, clusterIds: readonly number[]): Recipient[] {
   if (clusterIds.length === 0) return [];
-  return tx
-    .selectDistinct({ userId: users.id, email: users.email, name: users.name, language: users.language })
-    .from(coordinators)
-    .innerJoin(users, eq(users.id, coordinators.userId))
-    .where(and(inArray(coordinators.clusterId, [...clusterIds]), isNull(users.disabledAt)))
-    .orderBy(users.id)
-    .all();
+  // Kept, the ids as one JSON array: every registration tells its event's coordinators.
+  return keptStatement(tx, 'notifications.coordinatorsOf', (d) =>
+    d
+      .selectDistinct({ userId: users.id, email: users.email, name: users.name, language: users.language })
+      .from(coordinators)
+      .innerJoin(users, eq(users.id, coordinators.userId))
+      .where(and(sql`${coordinators.clusterId} in (select value from json_each(${sql.placeholder('ids')}))`, isNull(users.disabledAt)))
+      .orderBy(users.id)
+      .prepare(),
+  ).all({ ids: JSON.stringify(clusterIds) });
 }
 
 /** One step as its reader is told it: a line in their language and the page where they act. */
@@ -46,11 +59,18 @@ export interface NotifyOptions {
 function modesFor(tx: Tx, category: NotificationCategory, userIds: number[]): Map<number, NotificationMode> {
   const modes = new Map(userIds.map((id) => [id, DEFAULT_MODES[category]] as const));
   if (userIds.length === 0) return modes;
-  const rows = tx
-    .select({ userId: notificationSettings.userId, mode: notificationSettings.mode })
-    .from(notificationSettings)
-    .where(and(eq(notificationSettings.category, category), inArray(notificationSettings.userId, userIds)))
-    .all();
+  const rows = keptStatement(tx, 'notifications.modesFor', (d) =>
+    d
+      .select({ userId: notificationSettings.userId, mode: notificationSettings.mode })
+      .from(notificationSettings)
+      .where(
+        and(
+          eq(notificationSettings.category, sql.placeholder('category')),
+          sql`${notificationSettings.userId} in (select value from json_each(${sql.placeholder('ids')}))`,
+        ),
+      )
+      .prepare(),
+  ).all({ category, ids: JSON.stringify(userIds) });
   for (const r of rows) modes.set(r.userId, r.mode);
   return modes;
 }
@@ -119,7 +139,13 @@ export function notify(
     const s = step(textsFor(r.language));
     const line = singleLine(s.line, 300);
     if (mode === 'immediate') enqueueMail(tx, { to: r.email, ...stepMail(r.language, r.name, { line, url: s.url }) }, opts.now);
-    else tx.insert(notificationPending).values({ userId: r.userId, category, line, url: s.url, createdAt: opts.now }).run();
+    else
+      keptStatement(tx, 'notifications.pendingInsert', (d) =>
+        d
+          .insert(notificationPending)
+          .values(insertPlaceholders(['userId', 'category', 'line', 'url', 'createdAt'] as const))
+          .prepare(),
+      ).run(driverValues(notificationPending, { userId: r.userId, category, line, url: s.url, createdAt: opts.now }));
     told++;
   }
   return told;

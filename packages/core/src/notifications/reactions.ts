@@ -1,5 +1,16 @@
-import { eq, inArray, ne } from 'drizzle-orm';
-import { clusters, coordinators, events, pollAnswers, polls, pollSlots, proposals, proposalThemes, users } from '@samverka/db';
+import { eq, inArray, ne, sql } from 'drizzle-orm';
+import {
+  clusters,
+  coordinators,
+  events,
+  keptStatement,
+  pollAnswers,
+  polls,
+  pollSlots,
+  proposals,
+  proposalThemes,
+  users,
+} from '@samverka/db';
 import type { DomainEventHandlers, DomainEventMap, Tx } from '../domain-events.ts';
 import type { Texts } from '../texts/index.ts';
 import type { NotificationCategory } from './categories.ts';
@@ -19,7 +30,16 @@ function userName(tx: Tx, id: number | null): string | null {
 }
 
 function eventTitle(tx: Tx, id: number): string {
-  return tx.select({ title: events.title }).from(events).where(eq(events.id, id)).get()?.title ?? '';
+  // Kept: every registration and cancellation reads it.
+  return (
+    keptStatement(tx, 'notifications.eventTitle', (d) =>
+      d
+        .select({ title: events.title })
+        .from(events)
+        .where(eq(events.id, sql.placeholder('id')))
+        .prepare(),
+    ).get({ id })?.title ?? ''
+  );
 }
 
 function proposalTitle(tx: Tx, id: number): string {

@@ -1,6 +1,6 @@
 import { type Answer, type AnswerValue, LIMITS, type Question } from '@samverka/contracts';
-import { asc, eq, inArray } from 'drizzle-orm';
-import { eventQuestions, registrationAnswers, type Db } from '@samverka/db';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { driverValues, eventQuestions, insertPlaceholders, keptStatement, registrationAnswers, type Db } from '@samverka/db';
 import type { Tx } from '../domain-events.ts';
 import type { ErrorDetail } from '../errors.ts';
 import { codePointLength, singleLine } from '../escape.ts';
@@ -85,8 +85,21 @@ export function checkAnswers(questions: Question[], answers: readonly Answer[], 
 
 /** Replaces a registration's answers with `values` (question id → checked value), inside the caller's transaction. */
 export function saveAnswers(tx: Tx, registrationId: number, values: Map<number, AnswerValue>): void {
-  tx.delete(registrationAnswers).where(eq(registrationAnswers.registrationId, registrationId)).run();
-  for (const [questionId, value] of values) tx.insert(registrationAnswers).values({ registrationId, questionId, value }).run();
+  // Kept: every registration runs this, in the burst when registration opens.
+  keptStatement(tx, 'answers.deleteOf', (d) =>
+    d
+      .delete(registrationAnswers)
+      .where(eq(registrationAnswers.registrationId, sql.placeholder('registrationId')))
+      .prepare(),
+  ).run({ registrationId });
+  if (values.size === 0) return;
+  const insert = keptStatement(tx, 'answers.insert', (d) =>
+    d
+      .insert(registrationAnswers)
+      .values(insertPlaceholders(['registrationId', 'questionId', 'value'] as const))
+      .prepare(),
+  );
+  for (const [questionId, value] of values) insert.run(driverValues(registrationAnswers, { registrationId, questionId, value }));
 }
 
 /** The answers of each registration, in the questions' form order; registrations without answers are absent. */

@@ -2,6 +2,7 @@ import {
   type Answer,
   type AttendeeList,
   LIMITS,
+  type Question,
   type RegistrationBody,
   type RegistrationPatch,
   type RegistrationResult,
@@ -326,11 +327,17 @@ function nextSequence(r: Registration, e: Event, method: 'REQUEST' | 'CANCEL'): 
   return Math.max(e.revision, (last ?? e.revision) + 1);
 }
 
+/** What a caller already holds of a registration's answers and its event's questions (register), so notify reads neither again. */
+interface KnownAnswers {
+  given: Answer[];
+  questions: Question[];
+}
+
 /** The registration's answers with the questions as asked, answers in the registrant's language (yes/no as words). */
-function answersAsRead(db: DbOrTx, r: Registration, eventId: number): { question: string; answer: string }[] {
-  const given = answersOf(db, [r.id]).get(r.id) ?? [];
+function answersAsRead(db: DbOrTx, r: Registration, eventId: number, known?: KnownAnswers): { question: string; answer: string }[] {
+  const given = known ? known.given : (answersOf(db, [r.id]).get(r.id) ?? []);
   if (!given.length) return [];
-  const labels = new Map(eventQuestionList(db, eventId).map((q) => [q.id, q.label]));
+  const labels = new Map((known ? known.questions : eventQuestionList(db, eventId)).map((q) => [q.id, q.label]));
   return given.map((a) => ({ question: labels.get(a.question) ?? '', answer: answerText(a.value, r.language) }));
 }
 
@@ -348,12 +355,18 @@ export function notify(
   r: Registration,
   e: Event,
   now: Date,
-  extra: { position?: number; message?: { subject: string; body: string }; calendar?: boolean; replyTo?: MailAddress } = {},
+  extra: {
+    position?: number;
+    message?: { subject: string; body: string };
+    calendar?: boolean;
+    replyTo?: MailAddress;
+    answers?: KnownAnswers;
+  } = {},
 ): void {
   if (!r.email || !r.token) return; // anonymised: nobody to write to
-  const { calendar, replyTo, ...texts } = extra;
+  const { calendar, replyTo, answers, ...texts } = extra;
   const mail = registrationMail({
-    answers: kind === 'confirmed' || kind === 'waitlisted' ? answersAsRead(db, r, e.id) : undefined,
+    answers: kind === 'confirmed' || kind === 'waitlisted' ? answersAsRead(db, r, e.id, answers) : undefined,
     kind,
     event: e,
     registration: r,
@@ -477,7 +490,8 @@ export function register(
   now = new Date(),
   actor: Actor | null = null,
 ): RegistrationResult {
-  const { email, countyId, clusterId, answers } = validateInput(db, input, eventQuestionList(db, eventId));
+  const questions = eventQuestionList(db, eventId);
+  const { email, countyId, clusterId, answers } = validateInput(db, input, questions);
   return db.transaction(
     (tx) => {
       const e = eventRow(tx, eventId);
@@ -545,8 +559,13 @@ export function register(
               .prepare(),
           ).get(driverValues(registrations, values));
       saveAnswers(tx, row.id, answers);
-      const v = view(tx, row, e);
-      notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, { position: v.position ?? undefined });
+      // What was just saved, in the questions' order as answersOf reads it: not read back.
+      const given = [...answers].map(([question, value]) => ({ question, value }));
+      const v = view(tx, row, e, undefined, given);
+      notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, {
+        position: v.position ?? undefined,
+        answers: { given, questions },
+      });
       emit(tx, 'registration.created', {
         actorId: null,
         clusterIds: organisingClusterIds(tx, eventId),
