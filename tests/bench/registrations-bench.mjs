@@ -13,7 +13,8 @@
 // in positions 1..400, every answer 201, and one mail per registration in the outbox (written in
 // the registration's transaction). Targets: p99 < 100 ms; 100/400; 500 mails. The server's CPU
 // time per registration (from /proc) is shown beside the latencies: on a shared machine it is
-// the steadier figure.
+// the steadier figure. The trivial GET /healthz is then burst the same ways in the same run:
+// its CPU per answer is the HTTP layer's floor, and each registration run shows its ratio to it.
 // A report, not a gate: it exits 0 whatever the figures (1 if it could not run), and ends with
 // one JSON line of them.
 import autocannon from 'autocannon';
@@ -173,6 +174,26 @@ async function viaFetch(url, eventId, label) {
   return row;
 }
 
+/**
+ * The floor the HTTP layer sets: the same burst shape (`PEOPLE` requests over `connections`
+ * connections) on the trivial GET /healthz, which touches no database, in the same run. A
+ * registration cannot cost less server CPU than this, nor a burst of them finish sooner.
+ */
+async function trivialBurst(url, connections) {
+  const times = [];
+  const statuses = {};
+  const instance = autocannon({ url: `${url}/healthz`, connections, amount: PEOPLE, timeout: 30 });
+  instance.on('response', (_client, status, _bytes, responseTime) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    times.push(responseTime);
+  });
+  const res = await instance;
+  const row = latencyRow(`GET /healthz, ${connections} connections`, times, res.finish.getTime() - res.start.getTime(), statuses, []);
+  row.wrong = Object.entries(statuses).reduce((n, [code, c]) => n + (code === '200' ? 0 : c), 0);
+  row.errors = res.errors + res.timeouts;
+  return row;
+}
+
 /** What the run left behind: the counts from the API and the waiting-list positions the answers gave. */
 async function check(url, row, eventId) {
   const summary = await fetch(`${url}/api/events/${eventId}/registration-summary`).then((r) => r.json());
@@ -215,6 +236,18 @@ try {
   rows.push(await check(product.url, await timed(() => viaAutocannon(product.url, events.a, 'a', PEOPLE)), events.a));
   rows.push(await check(product.url, await timed(() => viaFetch(product.url, events.b, 'b')), events.b));
   rows.push(await check(product.url, await timed(() => viaAutocannon(product.url, events.c, 'c', settings.connections)), events.c));
+  // The trivial route's floor for (a)/(b) and for (c), measured between the registration runs.
+  await trivialBurst(product.url, PEOPLE); // warm-up, thrown away
+  const floors = {
+    many: await timed(() => trivialBurst(product.url, PEOPLE)),
+    few: await timed(() => trivialBurst(product.url, settings.connections)),
+  };
+  for (const [row, floor] of [
+    [rows[0], floors.many],
+    [rows[1], floors.many],
+    [rows[2], floors.few],
+  ])
+    row.cpuRatio = row.serverCpuMsPerRegistration / floor.serverCpuMsPerRegistration;
 
   // The database agrees with the API: no seat given twice, whatever the run.
   const verify = openDb(dataDir);
@@ -249,10 +282,25 @@ try {
     { title: 'p99 ms', value: (r) => fmt(r.p99), right: true },
     { title: 'max ms', value: (r) => fmt(r.max), right: true },
     { title: 'server CPU ms/registration', value: (r) => fmt(r.serverCpuMsPerRegistration, 2), right: true },
+    { title: '× /healthz CPU', value: (r) => fmt(r.cpuRatio, 1), right: true },
     { title: 'confirmed/waiting', value: (r) => `${r.confirmed}/${r.waitlisted}`, right: true },
     { title: 'mails in outbox', value: (r) => String(r.mails), right: true },
     { title: 'bad answers', value: (r) => String(r.wrong + r.errors), right: true },
   ]);
+
+  printTable(
+    'The trivial route in the same run (the HTTP floor)',
+    [floors.many, floors.few],
+    [
+      { title: 'run', value: (r) => r.label },
+      { title: 'req/s', value: (r) => fmt(r.reqPerSec, 0), right: true },
+      { title: 'wall ms', value: (r) => fmt(r.wallMs, 0), right: true },
+      { title: 'p50 ms', value: (r) => fmt(r.p50), right: true },
+      { title: 'p99 ms', value: (r) => fmt(r.p99), right: true },
+      { title: 'server CPU ms/answer', value: (r) => fmt(r.serverCpuMsPerRegistration, 2), right: true },
+      { title: 'bad answers', value: (r) => String(r.wrong + r.errors), right: true },
+    ],
+  );
 
   const [a, b, c] = rows;
   const targets = [
@@ -307,6 +355,19 @@ try {
           badAnswers: r.wrong + r.errors,
           mails: r.mails,
           serverCpuMsPerRegistration: Number(fmt(r.serverCpuMsPerRegistration, 3)),
+          cpuRatioToHealthz: Number(fmt(r.cpuRatio, 2)),
+        },
+      ]),
+    ),
+    healthz: Object.fromEntries(
+      Object.entries(floors).map(([k, r]) => [
+        k,
+        {
+          label: r.label,
+          reqPerSec: Math.round(r.reqPerSec),
+          p50Ms: Number(fmt(r.p50)),
+          p99Ms: Number(fmt(r.p99)),
+          serverCpuMsPerAnswer: Number(fmt(r.serverCpuMsPerRegistration, 3)),
         },
       ]),
     ),
