@@ -137,6 +137,21 @@ export interface CalendarHeader {
  * TIMEZONE-ID line, which is not in any RFC and which libical flags: it is removed.
  */
 export function calendarHeader(h: CalendarHeader): string {
+  // Every registration's iTIP message starts with the same header for its event: made once.
+  const key = JSON.stringify([h.name, h.description, h.method, h.timeZone, h.ttlSeconds]);
+  const hit = headers.get(key);
+  if (hit !== undefined) return hit;
+  const made = makeCalendarHeader(h);
+  if (headers.size >= HEADERS_KEPT) headers.delete(headers.keys().next().value!);
+  headers.set(key, made);
+  return made;
+}
+
+/** Headers kept by their fields, the oldest dropped first beyond HEADERS_KEPT (one per event title and method). */
+const headers = new Map<string, string>();
+const HEADERS_KEPT = 500;
+
+function makeCalendarHeader(h: CalendarHeader): string {
   const cal = ical({
     prodId: PRODID,
     name: h.name,

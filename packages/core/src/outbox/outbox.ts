@@ -30,13 +30,21 @@ export interface MailInput {
   replyTo?: MailAddress;
 }
 
+/** The last PUBLIC_URL parsed and its host: a URL is parsed once, not for every mail of a burst. */
+let parsedHost: { base: string; host: string } | null = null;
+
 /** The host part of Message-IDs: the site's own name (PUBLIC_URL), so the ids are ours alone. */
 function messageIdHost(): string {
+  const base = links.base;
+  if (parsedHost?.base === base) return parsedHost.host;
+  let host: string;
   try {
-    return new URL(links.base).hostname || 'samverka.local';
+    host = new URL(base).hostname || 'samverka.local';
   } catch {
-    return 'samverka.local';
+    host = 'samverka.local';
   }
+  parsedHost = { base, host };
+  return host;
 }
 
 /** A new Message-ID (RFC 5322 §3.6.4): `<uuid@host>`, unique per mail, never per attempt. */
