@@ -12,6 +12,7 @@ import {
   anonymiseExpired,
   attendeesCsv,
   deletePersonalData,
+  getRegistration,
   listAttendees,
   register,
   type RegistrationInput,
@@ -275,6 +276,28 @@ describe('answering on the registration form', () => {
       NOW,
     );
     expect(minimal.registration.answers.map((a) => a.question)).toEqual([qs[0]!.id, qs[2]!.id]);
+  });
+
+  it('after the questions are reordered, a registration answers with its answers in the new form order, as its manage link reads them', () => {
+    const { id, qs } = withQuestions();
+    // The same questions (same ids) in reverse: form order is no longer id order.
+    const reordered = setQuestions(t.db, lead, id, { questions: [...qs].reverse().map((q) => ({ ...q })) }, CREATED);
+    expect(reordered.map((q) => q.id)).toEqual([qs[3]!.id, qs[2]!.id, qs[1]!.id, qs[0]!.id]);
+    const r = register(
+      t.db,
+      id,
+      person({
+        answers: [
+          { question: qs[0]!.id, value: 'Eftermiddag' },
+          { question: qs[1]!.id, value: ['Lunch'] },
+          { question: qs[2]!.id, value: true },
+          { question: qs[3]!.id, value: 'REF 7' },
+        ],
+      }),
+      NOW,
+    );
+    expect(r.registration.answers.map((a) => a.question)).toEqual(reordered.map((q) => q.id));
+    expect(r.registration.answers).toEqual(getRegistration(t.db, r.token!).answers);
   });
 
   type Case = [string, (q: number[]) => RegistrationInput['answers'], string, string, object | undefined];
