@@ -1,3 +1,5 @@
+import { coordinators, users } from '@samverka/db';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, makeTestApp, TEST_PASSWORD, type TestApp } from './helpers.ts';
 
@@ -74,5 +76,45 @@ describe('sessions', () => {
     expect(await meStatus(b)).toBe(401);
     expect(await meStatus(other.token)).toBe(200);
     expect((await t.inject({ method: 'POST', url: '/api/auth/logout-everywhere' })).statusCode).toBe(401);
+  });
+
+  // A logged-in page calls the API several times with one token and the process keeps the login
+  // it resolved: each of these uses the token first, so the change lands on a kept login.
+  it('a role granted counts from the very next request of a token already in use', async () => {
+    const admin = await t.login('admin');
+    const person = await t.login('participant');
+    const board = async () =>
+      (await t.inject({ method: 'GET', url: '/api/reports?from=2026-01-01&to=2026-01-31', headers: bearer(person.token) })).statusCode;
+    expect(await board()).toBe(403);
+    const granted = await t.inject({
+      method: 'PUT',
+      url: `/api/admin/users/${person.userId}/clusters/froda`,
+      headers: bearer(admin.token),
+    });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(await board()).toBe(200);
+  });
+
+  it('a change written past the services (an admin tool, another process) counts from the very next request', async () => {
+    const coordinator = await t.login('coordinator', { clusters: ['froda'] });
+    const board = async () =>
+      (await t.inject({ method: 'GET', url: '/api/reports?from=2026-01-01&to=2026-01-31', headers: bearer(coordinator.token) })).statusCode;
+    expect(await board()).toBe(200);
+    t.db.delete(coordinators).where(eq(coordinators.userId, coordinator.userId)).run();
+    expect(await board()).toBe(403);
+    t.db.update(users).set({ isAdmin: true }).where(eq(users.id, coordinator.userId)).run();
+    expect(await board()).toBe(200);
+    t.db.delete(users).where(eq(users.id, coordinator.userId)).run();
+    expect(await meStatus(coordinator.token)).toBe(401);
+  });
+
+  it('logging out one session leaves the other logins of the same person kept and working', async () => {
+    const a = await t.login('participant');
+    const b = await loginAgain(a.email);
+    expect(await meStatus(a.token)).toBe(200);
+    expect(await meStatus(b)).toBe(200);
+    expect((await t.inject({ method: 'POST', url: '/api/auth/logout', headers: bearer(a.token) })).statusCode).toBe(204);
+    expect(await meStatus(a.token)).toBe(401);
+    expect(await meStatus(b)).toBe(200);
   });
 });

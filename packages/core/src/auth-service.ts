@@ -68,6 +68,14 @@ export function logoutEverywhere(db: Db, actor: Actor | null, now = new Date()):
 
 /** The actor behind a session, or null when it is unknown, revoked, expired, or its user is disabled. */
 export function actorForSession(db: Db, sessionId: string, now = new Date()): Actor | null {
+  return sessionLogin(db, sessionId, now)?.actor ?? null;
+}
+
+/**
+ * actorForSession with the instant the session ends (`expiresAt`), after which it stands for
+ * nobody even if nothing is written: what a cache of resolved logins (LoginCache) may keep it until.
+ */
+export function sessionLogin(db: Db, sessionId: string, now = new Date()): { actor: Actor; expiresAt: Date } | null {
   // Every logged-in request and every in-process call of a logged-in page runs this: kept.
   const session = keptStatement(db, 'auth.session', (d) =>
     d
@@ -77,7 +85,8 @@ export function actorForSession(db: Db, sessionId: string, now = new Date()): Ac
       .prepare(),
   ).get({ id: sessionId });
   if (!session || session.revokedAt || session.expiresAt.getTime() <= now.getTime()) return null;
-  return loadActor(db, session.userId);
+  const actor = loadActor(db, session.userId);
+  return actor ? { actor, expiresAt: session.expiresAt } : null;
 }
 
 export interface LoginLinkRequest {

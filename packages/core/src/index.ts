@@ -10,6 +10,7 @@ export * from './escape.ts';
 export * from './tokens.ts';
 export * from './passwords.ts';
 export * from './auth-service.ts';
+export * from './login-cache.ts';
 export * from './users-service.ts';
 export * from './clusters-service.ts';
 export * from './outbox/compose.ts';

@@ -1,5 +1,5 @@
 import jwt from '@fastify/jwt';
-import { actorForSession, DomainError, startSession, type Actor } from '@samverka/core';
+import { DomainError, LoginCache, startSession, type Actor } from '@samverka/core';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -40,27 +40,26 @@ export default fp(
       return { token, expiresAt: grant.expiresAt };
     });
 
-    // A plain callback for the common case of no token (visitors, feeds), so anonymous requests
-    // do not pay for an async hook; the token case continues in an async function.
+    // A page of the web app calls the API several times with one token: the login is resolved
+    // (signature, session, user, roles) once and kept until anything that decides it changes.
+    const logins = new LoginCache(app.db);
+    const verify = (token: string) => app.jwt.verify<{ sub: string; sid: string; exp?: number }>(token);
+    // Built only when a token is refused (a stack trace costs more than the whole lookup).
+    const invalid = () => new DomainError('unauthenticated', 'invalid_token', 'The login token is invalid or has expired; log in again');
+    const bearer = /^Bearer [A-Za-z0-9._-]+$/;
+
+    // Synchronous: the common case of no token (visitors, feeds) pays nothing, and a token is
+    // checked without a promise.
     app.addHook('onRequest', (request, _reply, done) => {
-      if (!request.headers.authorization) return done();
-      resolveToken(request).then(() => done(), done);
+      const header = request.headers.authorization;
+      if (!header) return done();
+      if (!bearer.test(header)) return done(invalid());
+      const login = logins.resolve(header.slice(7), verify);
+      if (!login) return done(invalid());
+      request.actor = login.actor;
+      request.sessionId = login.sessionId;
+      done();
     });
-    async function resolveToken(request: import('fastify').FastifyRequest): Promise<void> {
-      const header = request.headers.authorization!;
-      const invalid = new DomainError('unauthenticated', 'invalid_token', 'The login token is invalid or has expired; log in again');
-      if (!/^Bearer [A-Za-z0-9._-]+$/.test(header)) throw invalid;
-      let payload: { sub: string; sid: string };
-      try {
-        payload = await request.jwtVerify();
-      } catch {
-        throw invalid;
-      }
-      const actor = actorForSession(app.db, payload.sid);
-      if (!actor || String(actor.userId) !== payload.sub) throw invalid;
-      request.actor = actor;
-      request.sessionId = payload.sid;
-    }
   },
   { name: 'auth', dependencies: ['error-handler'] },
 );

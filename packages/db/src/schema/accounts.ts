@@ -45,6 +45,18 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * One row (id = 1) whose version rises, by triggers, on every change that can alter what a login
+ * token stands for: a session revoked or removed, a user made or unmade admin, disabled
+ * (erasure disables too) or deleted, a coordinator role granted or taken away. A process keeps
+ * the logins it resolved (core's LoginCache) only while this version stays the same, whichever
+ * code (or admin tool, in another process) made the change.
+ */
+export const authState = sqliteTable('auth_state', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull().default(0),
+});
+
 /** One-time login links. Only a SHA-256 of the token is stored, so a database leak reveals no usable link. */
 export const loginTokens = sqliteTable(
   'login_tokens',
