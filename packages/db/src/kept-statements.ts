@@ -1,4 +1,4 @@
-import { getTableColumns, type SQL, sql, type Table } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, type SQL, sql, type Table } from 'drizzle-orm';
 
 /**
  * Statements prepared once per SQLite connection and kept for its life. Building a drizzle
@@ -57,4 +57,32 @@ export function driverValues<T extends Table>(table: T, values: Record<string, u
     out[k] = v === null || v === undefined ? null : columns[k]!.mapToDriverValue(v);
   }
   return out;
+}
+
+/**
+ * How to read whole rows of `table` with a plain SQLite statement in raw mode (rows as arrays):
+ * `columns` is the select list (every column, qualified by the table's name, in the order
+ * drizzle declares them) and `read` turns one such row into the object drizzle's `select()`
+ * gives (a timestamp as a Date, a boolean as true/false, null as null). drizzle maps each value
+ * of each row through its column; here only the columns that change a value do any work.
+ */
+export function rowReader<T extends Table>(table: T): { columns: string; read(row: readonly unknown[]): T['$inferSelect'] } {
+  const entries = Object.entries(getTableColumns(table)) as [string, Column][];
+  const tableName = getTableName(table);
+  const keys = entries.map(([k]) => k);
+  // A column class that does not override mapFromDriverValue gives the value as SQLite stores it.
+  const identity = Column.prototype.mapFromDriverValue;
+  const maps = entries.map(([, c]) => (c.mapFromDriverValue === identity ? null : (v: unknown) => c.mapFromDriverValue(v)));
+  return {
+    columns: entries.map(([, c]) => `"${tableName}"."${c.name}"`).join(', '),
+    read(row) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const v = row[i];
+        const map = maps[i];
+        out[keys[i]!] = v === null || map === null ? v : map(v);
+      }
+      return out as T['$inferSelect'];
+    },
+  };
 }

@@ -21,6 +21,7 @@ import {
   eventThemes,
   registrations,
   keptStatement,
+  rowReader,
   themes,
   type Db,
   type Event,
@@ -719,30 +720,112 @@ export function listedCondition(actor: Actor | null): SQL {
 /** The rows of one page of the list (shared by the full and the brief list). */
 function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit: number): { rows: Event[]; nextCursor: string | null } {
   const limit = Math.min(Math.max(f.limit ?? LIMITS.pageSize.default, 1), maxLimit);
+  // Drafts (a coordinator's own list) keep the query built per call; every other list runs a
+  // kept statement.
+  if (f.status === 'draft') return selectDraftPage(db, actor, f, limit);
+  const ids = filterIds(db, f);
+  const where: string[] = [];
+  const params: Record<string, unknown> = { limit: limit + 1 };
+  if (f.from) {
+    where.push('"events"."ends_at" > @from');
+    // Implied by "ends after from"; lets the start index seek to the first event that can qualify
+    // instead of scanning every event that ended before it.
+    where.push('"events"."starts_at" > @fromSeek');
+    params.from = f.from.getTime();
+    params.fromSeek = f.from.getTime() - longestEventMs(db);
+  }
+  if (f.to) {
+    where.push('"events"."starts_at" < @to');
+    params.to = f.to.getTime();
+  }
+  if (f.kind) {
+    where.push('"events"."kind" = @kind');
+    params.kind = f.kind;
+  }
+  if (ids.countyId !== undefined) {
+    where.push('"events"."county_id" = @countyId');
+    params.countyId = ids.countyId;
+  }
+  if (ids.themeId !== undefined) {
+    where.push('exists (select 1 from event_themes et where et.event_id = "events"."id" and et.theme_id = @themeId)');
+    params.themeId = ids.themeId;
+  }
+  if (ids.clusterId !== undefined) {
+    where.push(
+      `exists (select 1 from event_organisers eo where eo.event_id = "events"."id" and eo.cluster_id = @clusterId and (eo.role = 'lead' or eo.status = 'accepted'))`,
+    );
+    params.clusterId = ids.clusterId;
+  }
+  if (f.status) {
+    where.push('"events"."status" = @status');
+    params.status = f.status;
+  } else {
+    // The unary + keeps SQLite off the (status, start) index: through it, two statuses come out
+    // in two runs that are sorted again as a whole (every listed event, for a page of 50); the
+    // start index gives them in order and the scan stops at the end of the page.
+    where.push(`+"events"."status" in ('published', 'cancelled')`);
+  }
+  // listedCondition, as text: the visibilities are constants of the code, the clusters a parameter.
+  const listed = `"events"."visibility" in (${listedVisibilities(actor)
+    .map((v) => `'${v}'`)
+    .join(', ')})`;
+  const unlisted = unlistedInListsFor(actor);
+  if (unlisted === 'all') where.push(`(${listed} or "events"."visibility" = 'unlisted')`);
+  else if (unlisted.length === 0) where.push(listed);
+  else {
+    where.push(
+      `(${listed} or ("events"."visibility" = 'unlisted' and exists (select 1 from event_organisers eo where eo.event_id = "events"."id" and eo.cluster_id in (select value from json_each(@unlisted)) and (eo.role = 'lead' or eo.status = 'accepted'))))`,
+    );
+    params.unlisted = JSON.stringify(unlisted);
+  }
+  // An empty search box is no text filter; text with no words in it matches nothing.
+  if (f.q !== undefined && f.q.trim() !== '') {
+    const match = ftsQuery(f.q);
+    if (!match) return { rows: [], nextCursor: null };
+    where.push('"events"."id" in (select rowid from events_fts where events_fts match @match)');
+    params.match = match;
+  }
+  if (f.cursor) {
+    const [start, id] = decodeCursor(f.cursor);
+    where.push('("events"."starts_at" > @cursorStart or ("events"."starts_at" = @cursorStart and "events"."id" > @cursorId))');
+    params.cursorStart = start;
+    params.cursorId = id;
+  }
+  const text = `select ${eventColumns.columns} from "events" where ${where.join(' and ')} order by "events"."starts_at", "events"."id" limit @limit`;
+  // The text names the statement: one per combination of filters (a few dozen at most).
+  const statement = keptStatement(db, `events.page:${text}`, (d) =>
+    (d as unknown as { session: { client: RawConnection } }).session.client.prepare(text).raw(true),
+  );
+  const rows = statement.all(params).map(eventColumns.read);
+  const page = rows.slice(0, limit);
+  return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+/** What selectEventPage uses of a better-sqlite3 connection. */
+interface RawConnection {
+  prepare(sql: string): { raw(on: boolean): { all(params: Record<string, unknown>): unknown[][] } };
+}
+
+/** Whole events rows read raw and mapped as drizzle would (the list's hot path). */
+const eventColumns = rowReader(events);
+
+/** A page of drafts: only of the clusters the actor coordinates (all of them for admins). */
+function selectDraftPage(db: Db, actor: Actor | null, f: EventFilters, limit: number): { rows: Event[]; nextCursor: string | null } {
   const ids = filterIds(db, f);
   const where = filterConditions(ids, f);
-  // Implied by "ends after from"; lets the start index seek to the first event that can qualify
-  // instead of scanning every event that ended before it.
   if (f.from) where.push(gt(events.startsAt, new Date(f.from.getTime() - longestEventMs(db))));
-  if (f.status === 'draft') {
-    // Drafts only of the clusters the actor coordinates (all of them for admins).
-    const a = requireActor(actor);
-    where.push(eq(events.status, 'draft'));
-    if (!actsForNetwork(a)) {
-      // canSeeEvent in SQL: a draft of a cluster the actor coordinates, unless it declined.
-      const mine = coordinatedClusters(a);
-      if (mine.length === 0) return { rows: [], nextCursor: null };
-      where.push(
-        sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(
-          mine.map((id) => sql`${id}`),
-          sql`, `,
-        )}) and eo.status != 'declined')`,
-      );
-    }
-  } else if (f.status) {
-    where.push(eq(events.status, f.status), listedCondition(actor));
-  } else {
-    where.push(inArray(events.status, ['published', 'cancelled']), listedCondition(actor));
+  const a = requireActor(actor);
+  where.push(eq(events.status, 'draft'));
+  if (!actsForNetwork(a)) {
+    // canSeeEvent in SQL: a draft of a cluster the actor coordinates, unless it declined.
+    const mine = coordinatedClusters(a);
+    if (mine.length === 0) return { rows: [], nextCursor: null };
+    where.push(
+      sql`exists (select 1 from event_organisers eo where eo.event_id = ${events.id} and eo.cluster_id in (${sql.join(
+        mine.map((id) => sql`${id}`),
+        sql`, `,
+      )}) and eo.status != 'declined')`,
+    );
   }
   // An empty search box is no text filter; text with no words in it matches nothing.
   if (f.q !== undefined && f.q.trim() !== '') {
