@@ -1,6 +1,6 @@
 import { type InviteBody, LIMITS, type User as UserView } from '@samverka/contracts';
-import { and, asc, eq } from 'drizzle-orm';
-import { clusters, coordinators, users, type Db, type User } from '@samverka/db';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { clusters, coordinators, keptStatement, users, type Db, type User } from '@samverka/db';
 import { actsFor, actsForNetwork, assertAdmin, canCoordinate, rolesOf, loadActor, type Actor } from './access.ts';
 import { endSessionsOf, issueLoginToken, validatePassword } from './auth-service.ts';
 import { DomainError, notFound } from './errors.ts';
@@ -15,20 +15,21 @@ export const INVITATION_DAYS = 7;
 const byName = new Intl.Collator('sv');
 
 export function viewUser(db: Db, user: User): UserView {
-  const rows = db
-    .select({ slug: clusters.slug, name: clusters.name, id: clusters.id })
-    .from(coordinators)
-    .innerJoin(clusters, eq(clusters.id, coordinators.clusterId))
-    .where(eq(coordinators.userId, user.id))
-    .orderBy(asc(clusters.name))
-    .all();
+  // Every logged-in page asks for its user (GET /api/me): the statements are kept.
+  const rows = keptStatement(db, 'users.coordinatorOf', (d) =>
+    d
+      .select({ slug: clusters.slug, name: clusters.name, id: clusters.id })
+      .from(coordinators)
+      .innerJoin(clusters, eq(clusters.id, coordinators.clusterId))
+      .where(eq(coordinators.userId, sql.placeholder('userId')))
+      .orderBy(asc(clusters.name))
+      .prepare(),
+  ).all({ userId: user.id });
   const actor: Actor = { userId: user.id, isAdmin: user.isAdmin, coordinatorOf: rows.map((r) => r.id) };
   const own = rows.map(({ slug, name }) => ({ slug, name }));
   // An admin acts for every cluster, not only those on their own list.
   const actingFor = actsForNetwork(actor)
-    ? db
-        .select({ slug: clusters.slug, name: clusters.name })
-        .from(clusters)
+    ? keptStatement(db, 'users.allClusters', (d) => d.select({ slug: clusters.slug, name: clusters.name }).from(clusters).prepare())
         .all()
         .sort((a, b) => byName.compare(a.name, b.name))
     : own;
@@ -50,7 +51,13 @@ export function viewUser(db: Db, user: User): UserView {
 
 export function getMe(db: Db, actor: Actor | null): UserView {
   if (!actor) throw new DomainError('unauthenticated', 'login_required', 'You need to log in to do this');
-  const user = db.select().from(users).where(eq(users.id, actor.userId)).get();
+  const user = keptStatement(db, 'users.me', (d) =>
+    d
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: actor.userId });
   if (!user) throw notFound('User');
   return viewUser(db, user);
 }

@@ -22,6 +22,8 @@ const shared: Options = { allErrors: false, removeAdditional: false, useDefaults
 const coercing = addFormats(new Ajv({ ...shared, coerceTypes: 'array' }));
 const strictBody = addFormats(new Ajv({ ...shared, coerceTypes: false }));
 
+const PLAIN_ID = /^[0-9]{1,10}$/;
+
 export default fp(
   async function validation(app: FastifyInstance) {
     app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictBody : coercing).compile(schema));
@@ -34,7 +36,7 @@ export default fp(
         const params = request.params as Record<string, string>;
         for (const name of idParams) {
           const value = params[name];
-          if (typeof value === 'string' && !/^[0-9]{1,10}$/.test(value)) {
+          if (typeof value === 'string' && !PLAIN_ID.test(value)) {
             return done(
               Object.assign(new Error(`The ${name} in the address must be a whole number, not "${truncate(value, 20)}"`), {
                 statusCode: 400,
