@@ -1,7 +1,7 @@
 import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { clusters, counties, eventOrganisers, eventThemes, keptStatement, registrations, themes, type Db, type Event } from '@samverka/db';
+import { clusters, counties, eventOrganisers, keptStatement, registrations, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
@@ -40,35 +40,28 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
   // Kept statements that take the ids as one JSON array (json_each), so one statement serves
   // lists of any length: building and preparing the SQL cost more than running it.
   const idList = { ids: JSON.stringify(ids) };
-  const organiserRows = keptStatement(db, 'events.related.organisers', (d) =>
-    d
-      .select({
-        eventId: eventOrganisers.eventId,
-        clusterId: eventOrganisers.clusterId,
-        role: eventOrganisers.role,
-        status: eventOrganisers.status,
-        slug: clusters.slug,
-        name: clusters.name,
-      })
-      .from(eventOrganisers)
-      .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
-      .where(inJsonList(eventOrganisers.eventId))
-      .orderBy(asc(eventOrganisers.invitedAt), asc(clusters.name))
-      .prepare(),
+  // Plain SQLite statements: every column here is stored as it is shown (no dates, no booleans),
+  // so drizzle's per-row mapping would only copy values.
+  const organiserRows = rawStatement<OrganiserRow>(
+    db,
+    'events.related.organisers',
+    `select eo.event_id as eventId, eo.cluster_id as clusterId, eo.role as role, eo.status as status, c.slug as slug, c.name as name
+     from event_organisers eo join clusters c on c.id = eo.cluster_id
+     where eo.event_id in (select value from json_each(@ids))
+     order by eo.invited_at, c.name`,
   ).all(idList);
   for (const o of organiserRows) {
     const list = organisers.get(o.eventId) ?? [];
     list.push({ clusterId: o.clusterId, slug: o.slug, name: o.name, role: o.role, status: o.status });
     organisers.set(o.eventId, list);
   }
-  const themeRows = keptStatement(db, 'events.related.themes', (d) =>
-    d
-      .select({ eventId: eventThemes.eventId, slug: themes.slug })
-      .from(eventThemes)
-      .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-      .where(inJsonList(eventThemes.eventId))
-      .orderBy(asc(themes.id))
-      .prepare(),
+  const themeRows = rawStatement<{ eventId: number; slug: string }>(
+    db,
+    'events.related.themes',
+    `select et.event_id as eventId, t.slug as slug
+     from event_themes et join themes t on t.id = et.theme_id
+     where et.event_id in (select value from json_each(@ids))
+     order by t.id`,
   ).all(idList);
   for (const t of themeRows) {
     const list = themeMap.get(t.eventId) ?? [];
@@ -103,6 +96,24 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
     for (const r of counts) activeRegistrations.set(r.eventId, r.n);
   }
   return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters, activeRegistrations };
+}
+
+interface OrganiserRow {
+  eventId: number;
+  clusterId: number;
+  role: Organiser['role'];
+  status: Organiser['status'];
+  slug: string;
+  name: string;
+}
+
+/** A plain better-sqlite3 statement kept under `key` for the connection, answering rows as objects named by the select list. */
+function rawStatement<R>(db: Db, key: string, text: string): { all(params: Record<string, unknown>): R[] } {
+  return keptStatement(db, key, (d) =>
+    (
+      d as unknown as { session: { client: { prepare(sql: string): { all(params: Record<string, unknown>): R[] } } } }
+    ).session.client.prepare(text),
+  );
 }
 
 /** `column in (the ids given as the JSON array in placeholder 'ids')`: one statement for any number of ids. */
