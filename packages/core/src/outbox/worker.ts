@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Db } from '@samverka/db';
 import { claimDueMails, MAIL_LEASE_MS, markFailedAttempt, markSent, releaseLease } from './outbox.ts';
 
@@ -75,6 +75,9 @@ export class OutboxWorker {
   private async drain(): Promise<void> {
     // Timeouts well inside the lease (MAIL_LEASE_MS): a send that hangs fails and is retried
     // before any other worker could take the mail.
+    // Loaded at the first run, not at start: without SMTP_URL no run happens, and nodemailer
+    // holds several MB of heap.
+    const { default: nodemailer } = await import('nodemailer');
     this.transport = nodemailer.createTransport({
       url: this.smtpUrl!,
       pool: true,
