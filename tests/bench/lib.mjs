@@ -19,6 +19,10 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
 const WEB_HANDLER = join(ROOT, 'apps/web/build/handler.js');
 const BASELINE = join(import.meta.dirname, 'baseline-server.mjs');
+/** The Node flags of `npm run serve`, so that the benchmarks measure the server as it is started. */
+const SERVE_FLAGS = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  .scripts.serve.split(/\s+/)
+  .filter((arg) => arg.startsWith('--'));
 
 /** Loads a package the way the API does (better-sqlite3, fastify, luxon, ical-generator live there). */
 export const requireApi = createRequire(new URL('../../apps/api/package.json', import.meta.url));
@@ -123,7 +127,7 @@ export async function startProduct(dataDir, { cpuProf = false, port: fixedPort }
   const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn' };
-  const nodeArgs = [];
+  const nodeArgs = [...SERVE_FLAGS];
   if (cpuProf && settings.cpuProfDir) {
     mkdirSync(settings.cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`);

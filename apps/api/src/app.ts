@@ -4,6 +4,7 @@ import { setMailFrom, setPublicUrl } from '@samverka/core';
 import type { Db } from '@samverka/db';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
+import { lazySerializers } from './lazy-compilers.ts';
 import auth from './plugins/auth.ts';
 import docs from './plugins/docs.ts';
 import errorHandler, { toErrorAnswer } from './plugins/error-handler.ts';
@@ -69,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 256 * 1024,
+    // Response schemas are compiled at their first use, not at start (memory at start).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
     // Request ids let a log line be matched to a user's report without logging their data.
     requestIdHeader: false,
     // Behind a reverse proxy (TRUST_PROXY), request.ip is the client from X-Forwarded-For: rate

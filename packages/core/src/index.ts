@@ -23,6 +23,7 @@ export * from './time.ts';
 export * from './jobs.ts';
 export * from './past-dates.ts';
 export * from './markdown.ts';
+export * from './bounded-cache.ts';
 export * from './events/event-access.ts';
 export * from './events/event-input.ts';
 export * from './events/event-view.ts';

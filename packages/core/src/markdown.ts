@@ -1,5 +1,16 @@
+import { createRequire } from 'node:module';
 import { Marked } from 'marked';
-import sanitizeHtml from 'sanitize-html';
+import type SanitizeHtml from 'sanitize-html';
+
+// sanitize-html (CommonJS, with htmlparser2 and postcss about 2 MB of heap) is required when the
+// first Markdown is rendered, not at start: the API, the calendar and the feeds' cached answers
+// never need it.
+const requireAtUse = createRequire(import.meta.url);
+let loadedSanitizer: typeof SanitizeHtml | undefined;
+function sanitizer(): typeof SanitizeHtml {
+  loadedSanitizer ??= requireAtUse('sanitize-html') as typeof SanitizeHtml;
+  return loadedSanitizer;
+}
 
 const marked = new Marked({ gfm: true, breaks: true, async: false });
 
@@ -10,6 +21,7 @@ const marked = new Marked({ gfm: true, breaks: true, async: false });
  */
 export function renderMarkdown(markdown: string): string {
   const html = marked.parse(markdown) as string;
+  const sanitizeHtml = sanitizer();
   return sanitizeHtml(html, {
     allowedTags: [
       'p',
@@ -52,7 +64,7 @@ export function markdownToText(markdown: string): string {
   const withLinks = html.replace(/<a [^>]*href="([^"]*)"[^>]*>(.*?)<\/a>/gi, (_m, href: string, text: string) =>
     text === href ? href : `${text} (${href})`,
   );
-  const text = sanitizeHtml(
+  const text = sanitizer()(
     withLinks
       .replace(/<\/(p|h\d|li|blockquote|pre|tr)>/gi, '\n')
       .replace(/<br\s*\/?>/gi, '\n')

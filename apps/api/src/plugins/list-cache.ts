@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { BoundedCache } from '@samverka/core';
 import fp from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -13,11 +14,13 @@ declare module 'fastify' {
 }
 
 const MAX_ENTRIES = 500;
+/** Bytes of cached JSON kept: a list answer is tens to a few hundred KB, so this holds the pages people go through while large answers cannot pile up. */
+const MAX_BYTES = 16 * 1024 * 1024;
 
 export default fp(
   async function listCache(app: FastifyInstance) {
     // Buffers, not strings: a cached string would be encoded to UTF-8 again on every send.
-    const entries = new Map<string, { version: number; body: Buffer }>();
+    const entries = new BoundedCache<{ version: number; body: Buffer }>(MAX_ENTRIES, MAX_BYTES);
     app.decorate('cachedJson', (req: FastifyRequest, reply: FastifyReply, build: () => unknown) => {
       if (req.actor || !app.config.answerCache) return reply.send(build());
       const version = app.feeds.version();
@@ -27,9 +30,7 @@ export default fp(
         // Serialised with the route's response schema, the same as an uncached answer.
         const body = Buffer.from(reply.serialize(build()) as string, 'utf8');
         hit = { version, body };
-        entries.delete(key);
-        entries.set(key, hit);
-        if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+        entries.set(key, hit, body.length);
       }
       return reply.type('application/json; charset=utf-8').send(hit.body);
     });

@@ -1,6 +1,6 @@
 import type { ErrorDetail, ErrorDetailCode, ErrorDetailParams } from '@samverka/contracts';
 import { truncate } from '@samverka/core';
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { Ajv, type AnySchema, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -24,9 +24,32 @@ const strictBody = addFormats(new Ajv({ ...shared, coerceTypes: false }));
 
 const PLAIN_ID = /^[0-9]{1,10}$/;
 
+/**
+ * An Ajv validator compiled at its first call instead of at start: compiling every route's schemas
+ * up front holds memory that routes never called do not need. It passes Fastify's context on (the
+ * parent of the value, so coercion and defaults can replace a root value) and carries `errors` as
+ * an Ajv function does; `schemaEnv` is set because Fastify gives that context only to functions
+ * that have it.
+ */
+function compiledAtFirstUse(ajv: Ajv, schema: AnySchema) {
+  let validate: ValidateFunction | undefined;
+  const lazy = Object.assign(
+    (data: unknown, context?: Parameters<ValidateFunction>[1]) => {
+      validate ??= ajv.compile(schema);
+      const valid = validate(data, context);
+      lazy.errors = validate.errors;
+      return valid;
+    },
+    { errors: null as ValidateFunction['errors'], schemaEnv: true },
+  );
+  return lazy;
+}
+
 export default fp(
   async function validation(app: FastifyInstance) {
-    app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strictBody : coercing).compile(schema));
+    app.setValidatorCompiler(({ schema, httpPart }) =>
+      compiledAtFirstUse(httpPart === 'body' ? strictBody : coercing, schema as AnySchema),
+    );
     // Coercion would read "1e3" or "0x10" in a path as 1000 or 16: ids in paths are plain digits.
     // Attached only to routes with an id in their path, so other routes pay nothing for it.
     app.addHook('onRoute', (route) => {

@@ -1,5 +1,4 @@
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
 import { neutraliseCell } from '../registrations/registration-service.ts';
 
 /**
@@ -46,6 +45,9 @@ function wallClock(local: string): Date {
  * in as text cells, which a spreadsheet never runs as a formula, so it keeps what people typed.
  */
 export async function sheetToXlsx(sheet: Sheet): Promise<Buffer> {
+  // Loaded at the first export, not at start: exceljs holds several MB of heap that only
+  // spreadsheet downloads need.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Samverka';
   const ws = workbook.addWorksheet(sheet.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });

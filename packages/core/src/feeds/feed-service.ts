@@ -20,6 +20,7 @@ import {
   type Event,
   type EventKind,
 } from '@samverka/db';
+import { BoundedCache } from '../bounded-cache.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
 import { hashToken } from '../tokens.ts';
@@ -64,6 +65,11 @@ export const PUBLISHED_KEEP_MS = 365 * 86_400_000;
 export const CANCELLED_KEEP_MS = 30 * 86_400_000;
 const FEED_CACHE_SIZE = 300;
 /**
+ * Bytes of built feeds kept (bodies and their compressed copies): the whole-network feed of a
+ * year's events is about 1 MB, so this keeps dozens of feeds while bounding the process's memory.
+ */
+const FEED_CACHE_BYTES = 32 * 1024 * 1024;
+/**
  * Part of every stored VEVENT's key (event_vevents): raise it when ics.ts changes what a VEVENT
  * holds, so texts stored by an older build are rendered again.
  */
@@ -93,7 +99,9 @@ export class FeedService {
   private readonly storedLoaded = new Set<FeedLang>();
   /** VEVENT texts rendered and not yet written to event_vevents. */
   private unstored: { eventId: number; lang: FeedLang; key: string; text: string }[] = [];
-  private readonly feeds = new Map<string, BuiltFeed>();
+  private readonly feeds = new BoundedCache<BuiltFeed>(FEED_CACHE_SIZE, FEED_CACHE_BYTES);
+  /** The cache key of each kept feed, so that a compressed copy made later is counted against it. */
+  private readonly feedKeys = new WeakMap<BuiltFeed, string>();
   private readonly versionStmt: { get(): unknown };
 
   constructor(
@@ -177,17 +185,28 @@ export class FeedService {
   /** Compressed bodies are made on first request for them and kept with the feed. */
   encoded(feed: BuiltFeed, encoding: 'gzip' | 'br'): Buffer {
     if (encoding === 'gzip') {
-      feed.gzip ??= gzipSync(feed.body, { level: 6 });
+      if (!feed.gzip) {
+        feed.gzip = gzipSync(feed.body, { level: 6 });
+        this.chargeFeed(feed, feed.gzip.length);
+      }
       return feed.gzip;
     }
-    feed.brotli ??= brotliCompressSync(feed.body, {
-      params: {
-        [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
-        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: feed.body.length,
-        [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-      },
-    });
+    if (!feed.brotli) {
+      feed.brotli = brotliCompressSync(feed.body, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: feed.body.length,
+          [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+        },
+      });
+      this.chargeFeed(feed, feed.brotli.length);
+    }
     return feed.brotli;
+  }
+
+  private chargeFeed(feed: BuiltFeed, bytes: number): void {
+    const key = this.feedKeys.get(feed);
+    if (key !== undefined) this.feeds.charge(key, feed, bytes);
   }
 
   /**
@@ -228,9 +247,8 @@ export class FeedService {
       horizon: built.horizon,
       ...(old && old.body === body ? { gzip: old.gzip, brotli: old.brotli } : {}),
     };
-    this.feeds.delete(key);
-    this.feeds.set(key, feed);
-    if (this.feeds.size > FEED_CACHE_SIZE) this.feeds.delete(this.feeds.keys().next().value!);
+    this.feeds.set(key, feed, feed.body.length + (feed.gzip?.length ?? 0) + (feed.brotli?.length ?? 0));
+    this.feedKeys.set(feed, key);
     return feed;
   }
 

@@ -1,4 +1,3 @@
-import { fileTypeFromFile } from 'file-type';
 import { DomainError } from '../errors.ts';
 import type { ReceivedFile } from './file-store.ts';
 
@@ -61,6 +60,8 @@ export async function decideType(received: ReceivedFile, uploadedName: string): 
     throw new DomainError('invalid', 'empty_file', 'The file is empty', [
       { field: 'file', code: 'required', message: 'the file is empty' },
     ]);
+  // Loaded at the first upload, not at start: only material uploads read file signatures.
+  const { fileTypeFromFile } = await import('file-type');
   const detected = await fileTypeFromFile(received.tempPath);
   if (detected) {
     const accepted = ACCEPTED[detected.mime];

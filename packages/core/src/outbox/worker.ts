@@ -1,6 +1,12 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type { Transporter } from 'nodemailer';
 import type { Db } from '@samverka/db';
 import { claimDueMails, MAIL_LEASE_MS, markFailedAttempt, markSent, releaseLease } from './outbox.ts';
+
+// nodemailer (CommonJS) is required at the first run, not imported at start: without SMTP_URL no
+// run happens, and it holds several MB of heap. Synchronously, so that a run claims its mails in
+// the tick it starts, as stop() expects.
+const requireAtRun = createRequire(import.meta.url);
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -75,6 +81,7 @@ export class OutboxWorker {
   private async drain(): Promise<void> {
     // Timeouts well inside the lease (MAIL_LEASE_MS): a send that hangs fails and is retried
     // before any other worker could take the mail.
+    const nodemailer = requireAtRun('nodemailer') as typeof import('nodemailer');
     this.transport = nodemailer.createTransport({
       url: this.smtpUrl!,
       pool: true,

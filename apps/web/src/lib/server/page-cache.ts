@@ -9,6 +9,11 @@
 const CACHEABLE = /^\/(?:|kalender|kluster|kluster\/[a-z0-9-]+)$/;
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 300;
+/**
+ * Characters of page bodies kept over all entries: bounds the memory these copies hold, since V8
+ * keeps Latin-1 text (Swedish included) at a byte a character.
+ */
+const MAX_CHARS = 16 * 1024 * 1024;
 
 interface Entry {
   version: number;
@@ -18,6 +23,14 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
+let chars = 0;
+
+function forget(key: string): void {
+  const entry = entries.get(key);
+  if (!entry) return;
+  entries.delete(key);
+  chars -= entry.body.length;
+}
 
 /** The API's data version when it runs in this process (production); undefined in `vite dev`. */
 function dataVersion(): number | undefined {
@@ -43,8 +56,10 @@ export async function storePage(key: string, response: Response): Promise<Respon
   if (version === undefined || response.status !== 200 || response.headers.has('set-cookie')) return response;
   const body = await response.text();
   const headers = [...response.headers.entries()];
-  entries.delete(key);
+  forget(key);
   entries.set(key, { version, at: Date.now(), body, headers });
-  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  chars += body.length;
+  // The oldest go first; the page just stored stays.
+  while (entries.size > 1 && (entries.size > MAX_ENTRIES || chars > MAX_CHARS)) forget(entries.keys().next().value!);
   return new Response(body, { status: 200, headers });
 }
