@@ -4,11 +4,10 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir, type TempDir } from '../support/fixtures.ts';
-import { freePort, ROOT, startServer } from '../support/server.ts';
+import { freePort, ROOT, SERVER_ARGS, startServer } from '../support/server.ts';
 
 // The product as an operator runs it: start, restart, refuse a bad start, back up while running.
 
-const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
 const CLI = join(ROOT, 'apps/api/dist/admin-cli.mjs');
 const dirs: TempDir[] = [];
 afterAll(() => {
@@ -23,7 +22,7 @@ function emptyDataDir(prefix: string): string {
 
 /** Runs the server expecting it to stop by itself; returns its exit code and output. */
 async function failingStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -53,7 +52,7 @@ describe('starting and running the product', () => {
     first.process.kill('SIGTERM');
     await new Promise((r) => first.process.once('exit', r));
     const port = await freePort();
-    const child = spawn(process.execPath, [SERVER], {
+    const child = spawn(process.execPath, SERVER_ARGS, {
       env: {
         ...process.env,
         PORT: String(port),

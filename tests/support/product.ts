@@ -1,9 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, ROOT } from './server.ts';
-
-const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
+import { freePort, SERVER_ARGS } from './server.ts';
 
 export interface ProductProcess {
   url: string;
@@ -28,7 +25,7 @@ export async function spawnProduct(dataDir: string, logFile: string, env: Record
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', fd, fd],
   });
@@ -66,7 +63,7 @@ export async function spawnProduct(dataDir: string, logFile: string, env: Record
 /** Runs the server expecting it to refuse to start; returns its exit code and output. */
 export async function refusedStart(dataDir: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [SERVER], {
+  const child = spawn(process.execPath, SERVER_ARGS, {
     env: {
       ...process.env,
       PORT: String(port),

@@ -1,10 +1,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { tempDir } from './fixtures.ts';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const SERVER = join(ROOT, 'apps/api/dist/server.mjs');
+/**
+ * The built server and the Node flags of `npm run serve` (heap limits): the tests start the
+ * product as it is deployed, so a request that needs more than the heap ceiling fails here too.
+ */
+export const SERVER_ARGS: string[] = [
+  ...(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { serve: string } }).scripts.serve
+    .split(/\s+/)
+    .filter((arg) => arg.startsWith('--')),
+  join(ROOT, 'apps/api/dist/server.mjs'),
+];
 const ADMIN_CLI = join(ROOT, 'apps/api/dist/admin-cli.mjs');
 
 export async function freePort(): Promise<number> {
@@ -36,7 +46,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const url = `http://127.0.0.1:${port}`;
   const baseEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn', ...env };
   let log = '';
-  const child = spawn(process.execPath, [SERVER], { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, SERVER_ARGS, { env: baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const deadline = Date.now() + 30_000;
