@@ -223,11 +223,26 @@ describe('GET /api/proposals', () => {
     expectError(await call('GET', '/api/proposals'), 401);
   });
 
+  it('limit gives the first of the board in its order', async () => {
+    await propose({ title: 'Gräns ett' });
+    await propose({ title: 'Gräns två' });
+    const ids = async (q: string) => {
+      const res = await call('GET', `/api/proposals${q}`, 'participant');
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as ProposalJson[]).map((p) => p.id);
+    };
+    const all = await ids('');
+    expect(all.length).toBeGreaterThan(2);
+    expect(await ids('?limit=2')).toEqual(all.slice(0, 2));
+  });
+
   it.each([
     ['?cluster=no-such-cluster', 404, 'unknown_cluster'],
     ['?status=maybe', 400, 'invalid_request'],
     ['?cluster=Agro_Orebro', 400, 'invalid_request'],
     ['?sort=new', 400, 'invalid_request'],
+    ['?limit=0', 400, 'invalid_request'],
+    ['?limit=201', 400, 'invalid_request'],
   ])('%s → %i', async (q, status, code) => {
     const err = expectError(await call('GET', `/api/proposals${q}`, 'participant'), status, code);
     if (status === 404) expect(err.message).toContain('"no-such-cluster"');

@@ -53,6 +53,8 @@ export const ProposalList = Type.Array(Proposal);
 export const ProposalQuery = StrictObject({
   status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')])),
   cluster: Type.Optional(Slug),
+  /** At most this many, the first in the board's order (open first, newest first); 200 when left out. */
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize.max })),
 });
 export type ProposalQuery = Static<typeof ProposalQuery>;
 export const CommentBody = StrictObject({ body: Type.String({ minLength: 1, maxLength: LIMITS.comment }) });

@@ -89,25 +89,38 @@ function viewOne(db: Db, actor: Actor | null, id: number): EventView {
 
 /** Published events of the network that overlap [start, end), other than the event itself; unlisted ones only of its own organisers are left out. */
 export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: number): Clash[] {
-  const rows = db
-    .select({ id: events.id, title: events.title, startsAt: events.startsAt, endsAt: events.endsAt, lead: clusters.name })
-    .from(events)
-    .innerJoin(clusters, eq(clusters.id, events.leadClusterId))
-    .where(
-      and(
-        eq(events.status, 'published'),
-        // Clashes are shown to coordinators: public and internal events, never unlisted ones.
-        inArray(events.visibility, ['public', 'internal']),
-        lt(events.startsAt, endsAt),
-        gt(events.endsAt, startsAt),
-        // Implied by the line above; lets the start index seek instead of scanning every earlier event.
-        gt(events.startsAt, new Date(startsAt.getTime() - longestEventMs(db))),
-        excludeId ? ne(events.id, excludeId) : undefined,
-      ),
-    )
-    .orderBy(asc(events.startsAt))
-    .limit(20)
-    .all();
+  // Kept: a poll page asks once per candidate time.
+  const rows = keptStatement(
+    db,
+    'events.clashes',
+    (d) =>
+      d
+        .select({ id: events.id, title: events.title, startsAt: events.startsAt, endsAt: events.endsAt, lead: clusters.name })
+        .from(events)
+        .innerJoin(clusters, eq(clusters.id, events.leadClusterId))
+        .where(
+          and(
+            eq(events.status, 'published'),
+            // Clashes are shown to coordinators: public and internal events, never unlisted ones.
+            inArray(events.visibility, ['public', 'internal']),
+            lt(events.startsAt, sql.placeholder('endsAt')),
+            gt(events.endsAt, sql.placeholder('startsAt')),
+            // Implied by the line above; lets the start index seek instead of scanning every earlier event.
+            gt(events.startsAt, sql.placeholder('floor')),
+            // No event has id 0: without an event to leave out, nothing is left out.
+            ne(events.id, sql.placeholder('excludeId')),
+          ),
+        )
+        .orderBy(asc(events.startsAt))
+        .limit(20)
+        .prepare(),
+    // Placeholders are bound as given: instants as the milliseconds the columns store.
+  ).all({
+    startsAt: startsAt.getTime(),
+    endsAt: endsAt.getTime(),
+    floor: startsAt.getTime() - longestEventMs(db),
+    excludeId: excludeId || 0,
+  });
   return rows.map(
     (r): Clash => ({ id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), endsAt: r.endsAt.toISOString(), lead: r.lead }),
   );

@@ -6,7 +6,7 @@ import {
   type PollFinaliseResult,
   type Poll as PollView,
 } from '@samverka/contracts';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
   eventOrganisers,
@@ -17,6 +17,7 @@ import {
   polls,
   pollSlots,
   users,
+  keptStatement,
   type Db,
   type Poll,
 } from '@samverka/db';
@@ -42,17 +43,26 @@ import { spokenDateTime } from '../time-format.ts';
 export type PollInput = PollCreateBody;
 
 function pollRow(db: Db, id: number): Poll {
-  const p = db.select().from(polls).where(eq(polls.id, id)).get();
+  const p = keptStatement(db, 'polls.row', (d) =>
+    d
+      .select()
+      .from(polls)
+      .where(eq(polls.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!p) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
   return p;
 }
 
 function invitedIds(db: Db, pollId: number): number[] {
-  return db
-    .select({ id: pollClusters.clusterId })
-    .from(pollClusters)
-    .where(eq(pollClusters.pollId, pollId))
-    .all()
+  return keptStatement(db, 'polls.invited', (d) =>
+    d
+      .select({ id: pollClusters.clusterId })
+      .from(pollClusters)
+      .where(eq(pollClusters.pollId, sql.placeholder('pollId')))
+      .prepare(),
+  )
+    .all({ pollId })
     .map((r) => r.id);
 }
 
@@ -178,52 +188,56 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
   const invited = invitedIds(db, id);
   if (!canSee(a, p, invited)) throw new DomainError('not_found', 'unknown_poll', `There is no poll ${id}`);
   const clusterRows = new Map(
-    db
-      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
-      .from(clusters)
+    keptStatement(db, 'polls.clusters', (d) =>
+      d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
+    )
       .all()
       .map((c) => [c.id, { slug: c.slug, name: c.name }]),
   );
-  const slots = db.select().from(pollSlots).where(eq(pollSlots.pollId, id)).orderBy(asc(pollSlots.startsAt)).all();
-  const answers = slots.length
-    ? db
-        .select()
-        .from(pollAnswers)
-        .where(
-          inArray(
-            pollAnswers.slotId,
-            slots.map((s) => s.id),
-          ),
-        )
-        .all()
-    : [];
+  const slots = keptStatement(db, 'polls.slots', (d) =>
+    d
+      .select()
+      .from(pollSlots)
+      .where(eq(pollSlots.pollId, sql.placeholder('pollId')))
+      .orderBy(asc(pollSlots.startsAt))
+      .prepare(),
+  ).all({ pollId: id });
+  // Every slot's answers in one query, with the voter's name joined rather than looked up after.
+  const answers = keptStatement(db, 'polls.answers', (d) =>
+    d
+      .select({ slotId: pollAnswers.slotId, clusterId: pollAnswers.clusterId, answer: pollAnswers.answer, by: users.name })
+      .from(pollAnswers)
+      .innerJoin(pollSlots, eq(pollSlots.id, pollAnswers.slotId))
+      .leftJoin(users, eq(users.id, pollAnswers.userId))
+      .where(eq(pollSlots.pollId, sql.placeholder('pollId')))
+      // The primary key's order, which the lookup by slot gave before.
+      .orderBy(pollAnswers.slotId, pollAnswers.clusterId)
+      .prepare(),
+  ).all({ pollId: id });
   const answerable = clustersActedFor(a, [p.organiserClusterId, ...invited]);
   // Who answered is shown to everyone who may read the poll (its invitees and organiser): the
   // clusters agree on a time together, so each sees who spoke for the others.
-  const voterIds = [...new Set(answers.map((x) => x.userId).filter((u): u is number => u !== null))];
-  const voters = new Map(
-    voterIds.length
-      ? db
-          .select({ id: users.id, name: users.name })
-          .from(users)
-          .where(inArray(users.id, voterIds))
-          .all()
-          .map((u) => [u.id, u.name])
-      : [],
-  );
-  const comments = db
-    .select({
-      id: pollComments.id,
-      body: pollComments.body,
-      clusterId: pollComments.clusterId,
-      createdAt: pollComments.createdAt,
-      author: users.name,
-    })
-    .from(pollComments)
-    .leftJoin(users, eq(users.id, pollComments.userId))
-    .where(eq(pollComments.pollId, id))
-    .orderBy(asc(pollComments.id))
-    .all();
+  const comments = keptStatement(db, 'polls.comments', (d) =>
+    d
+      .select({
+        id: pollComments.id,
+        body: pollComments.body,
+        clusterId: pollComments.clusterId,
+        createdAt: pollComments.createdAt,
+        author: users.name,
+      })
+      .from(pollComments)
+      .leftJoin(users, eq(users.id, pollComments.userId))
+      .where(eq(pollComments.pollId, sql.placeholder('pollId')))
+      .orderBy(asc(pollComments.id))
+      .prepare(),
+  ).all({ pollId: id });
+  const answersOf = new Map<number, typeof answers>();
+  for (const x of answers) {
+    const list = answersOf.get(x.slotId);
+    if (list) list.push(x);
+    else answersOf.set(x.slotId, [x]);
+  }
   const organises = actsFor(a, p.organiserClusterId);
   return {
     id: p.id,
@@ -240,7 +254,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
     finalSlotId: p.finalSlotId,
     eventId: p.eventId,
     slots: slots.map((s): PollView['slots'][number] => {
-      const mine = answers.filter((x) => x.slotId === s.id);
+      const mine = answersOf.get(s.id) ?? [];
       return {
         id: s.id,
         startsAt: s.startsAt.toISOString(),
@@ -249,7 +263,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
         answers: mine.map((x): PollView['slots'][number]['answers'][number] => ({
           cluster: clusterRows.get(x.clusterId)!,
           answer: x.answer,
-          by: x.userId === null ? null : (voters.get(x.userId) ?? null),
+          by: x.by ?? null,
         })),
         score: {
           yes: mine.filter((x) => x.answer === 'yes').length,

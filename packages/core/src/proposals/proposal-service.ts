@@ -17,6 +17,7 @@ import {
   themes,
   users,
   type Db,
+  keptStatement,
   type Proposal,
 } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
@@ -158,42 +159,55 @@ function groupBy<T, K>(list: T[], key: (item: T) => K): Map<K, T[]> {
   return out;
 }
 
+/** `ids` as the JSON array the kept statements below take (`in (select value from json_each(:ids))`). */
+function idList(ids: number[]): string {
+  return JSON.stringify(ids);
+}
+
+function clusterNamesById(db: Db): Map<number, { slug: string; name: string }> {
+  const rows = keptStatement(db, 'proposals.clusterNames', (d) =>
+    d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
+  ).all();
+  return new Map(rows.map((c) => [c.id, { slug: c.slug, name: c.name }]));
+}
+
 function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: boolean): ProposalView[] {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const clusterNames = new Map(
-    db
-      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
-      .from(clusters)
-      .all()
-      .map((c) => [c.id, { slug: c.slug, name: c.name }]),
-  );
-  const themeRows = db
-    .select({ proposalId: proposalThemes.proposalId, slug: themes.slug })
-    .from(proposalThemes)
-    .innerJoin(themes, eq(themes.id, proposalThemes.themeId))
-    .where(inArray(proposalThemes.proposalId, ids))
-    .all();
-  const responses = db
-    .select()
-    .from(proposalResponses)
-    .where(inArray(proposalResponses.proposalId, ids))
-    .orderBy(asc(proposalResponses.createdAt))
-    .all();
+  // One kept statement per table whatever the number of proposals: the ids go in as one JSON array.
+  const ids = { ids: idList(rows.map((r) => r.id)) };
+  const clusterNames = clusterNamesById(db);
+  const themeRows = keptStatement(db, 'proposals.themesOf', (d) =>
+    d
+      .select({ proposalId: proposalThemes.proposalId, slug: themes.slug })
+      .from(proposalThemes)
+      .innerJoin(themes, eq(themes.id, proposalThemes.themeId))
+      .where(sql`${proposalThemes.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
+      .prepare(),
+  ).all(ids);
+  const responses = keptStatement(db, 'proposals.responsesOf', (d) =>
+    d
+      .select({ proposalId: proposalResponses.proposalId, clusterId: proposalResponses.clusterId, kind: proposalResponses.kind })
+      .from(proposalResponses)
+      .where(sql`${proposalResponses.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
+      .orderBy(asc(proposalResponses.createdAt))
+      .prepare(),
+  ).all(ids);
   const comments = withComments
-    ? db
-        .select({
-          id: proposalComments.id,
-          proposalId: proposalComments.proposalId,
-          body: proposalComments.body,
-          createdAt: proposalComments.createdAt,
-          clusterId: proposalComments.clusterId,
-          author: sql<string | null>`(select name from users where users.id = ${proposalComments.userId})`,
-        })
-        .from(proposalComments)
-        .where(inArray(proposalComments.proposalId, ids))
-        .orderBy(asc(proposalComments.id))
-        .all()
+    ? keptStatement(db, 'proposals.commentsOf', (d) =>
+        d
+          .select({
+            id: proposalComments.id,
+            proposalId: proposalComments.proposalId,
+            body: proposalComments.body,
+            createdAt: proposalComments.createdAt,
+            clusterId: proposalComments.clusterId,
+            author: sql<string | null>`(select name from users where users.id = ${proposalComments.userId})`,
+          })
+          .from(proposalComments)
+          .where(sql`${proposalComments.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
+          .orderBy(asc(proposalComments.id))
+          .prepare(),
+      ).all(ids)
     : [];
   // Grouped once by proposal: filtering the whole lists for each of 200 proposals was quadratic.
   const themesOf = groupBy(themeRows, (t) => t.proposalId);
@@ -233,23 +247,45 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   );
 }
 
-/** The proposals board: open proposals first, newest first; visible to every logged-in user. */
+/** The board's rows under a filter: one kept statement per combination of filters given. */
+function boardRows(db: Db, status: Proposal['status'] | undefined, clusterId: number | undefined, limit: number): Proposal[] {
+  const statement = keptStatement(db, `proposals.board.${status ? 's' : ''}${clusterId === undefined ? '' : 'c'}`, (d) =>
+    d
+      .select()
+      .from(proposals)
+      .where(
+        and(
+          status ? eq(proposals.status, sql.placeholder('status')) : undefined,
+          clusterId === undefined ? undefined : eq(proposals.clusterId, sql.placeholder('clusterId')),
+        ),
+      )
+      .orderBy(sql`case ${proposals.status} when 'open' then 0 else 1 end`, desc(proposals.createdAt), desc(proposals.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  return statement.all({ status, clusterId, limit });
+}
+
+/**
+ * The proposals board: open proposals first, newest first; visible to every logged-in user.
+ * At most `filter.limit` (200 when left out). An unknown `filter.cluster` is DomainError
+ * unknown_cluster (404).
+ */
 export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery = {}): ProposalView[] {
   requireActor(actor);
-  const where = [];
-  if (filter.status) where.push(eq(proposals.status, filter.status));
+  let clusterId: number | undefined;
   if (filter.cluster) {
-    const c = db.select({ id: clusters.id }).from(clusters).where(eq(clusters.slug, filter.cluster)).get();
+    const c = keptStatement(db, 'proposals.clusterBySlug', (d) =>
+      d
+        .select({ id: clusters.id })
+        .from(clusters)
+        .where(eq(clusters.slug, sql.placeholder('slug')))
+        .prepare(),
+    ).get({ slug: filter.cluster });
     if (!c) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${filter.cluster}"`);
-    where.push(eq(proposals.clusterId, c.id));
+    clusterId = c.id;
   }
-  const rows = db
-    .select()
-    .from(proposals)
-    .where(and(...where))
-    .orderBy(sql`case ${proposals.status} when 'open' then 0 else 1 end`, desc(proposals.createdAt), desc(proposals.id))
-    .limit(200)
-    .all();
+  const rows = boardRows(db, filter.status, clusterId, filter.limit ?? 200);
   return listViews(db, actor, rows, false);
 }
 

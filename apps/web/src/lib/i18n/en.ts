@@ -793,6 +793,8 @@ export const en = {
   clusterUpcoming: 'Upcoming events',
   clusterDrafts: 'Drafts',
   clusterProposals: 'Proposals',
+  clusterAllUpcoming: 'All upcoming events',
+  clusterAllProposals: 'All proposals',
   createEvent: 'Create an event',
   createSeries: 'Create a recurring series',
   clusterProfile: "The cluster's profile",

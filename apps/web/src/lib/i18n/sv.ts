@@ -799,6 +799,8 @@ export const sv = {
   clusterUpcoming: 'Kommande evenemang',
   clusterDrafts: 'Utkast',
   clusterProposals: 'Förslag',
+  clusterAllUpcoming: 'Alla kommande evenemang',
+  clusterAllProposals: 'Alla förslag',
   createEvent: 'Skapa ett evenemang',
   createSeries: 'Skapa en återkommande serie',
   clusterProfile: 'Klustrets profil',

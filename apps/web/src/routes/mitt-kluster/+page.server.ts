@@ -3,10 +3,38 @@ import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
-import type { ApiResult } from '$lib/server/api';
+import type { ApiResult, Event } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * Rows of the upcoming events and of the proposals a cluster's section shows: the next ones,
+ * with a link to the full list (the calendar, the proposals board) when there are more.
+ */
+const ROWS = 10;
+
+/** What EventSummary renders of an event: the page's data is serialised into the HTML, so nothing more. */
+function summary(e: Event) {
+  return {
+    id: e.id,
+    title: e.title,
+    status: e.status,
+    allDay: e.allDay,
+    startsAt: e.startsAt,
+    endsAt: e.endsAt,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    timeZone: e.timeZone,
+    venueName: e.venueName,
+    hasOnlineUrl: e.hasOnlineUrl,
+    visibility: e.visibility,
+    county: e.county,
+    lead: e.lead,
+    organisers: e.organisers,
+    kind: e.kind,
+  };
+}
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const user = requireUser(locals, url);
@@ -21,11 +49,26 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     Promise.all(
       user.clusters.map(async (c) => {
         const [upcoming, drafts, proposals] = await Promise.all([
-          api.events.list({ cluster: c.slug, from: today, limit: 50 }).then(unwrap),
+          api.events.list({ cluster: c.slug, from: today, limit: ROWS }).then(unwrap),
           api.events.list({ cluster: c.slug, status: 'draft', limit: 50 }).then(unwrap),
-          api.proposals.list({ cluster: c.slug }).then(unwrap),
+          // One more than shown tells whether the board has more.
+          api.proposals.list({ cluster: c.slug, limit: ROWS + 1 }).then(unwrap),
         ]);
-        return { slug: c.slug, name: c.name, upcoming: upcoming.events, drafts: drafts.events, proposals };
+        return {
+          slug: c.slug,
+          name: c.name,
+          upcoming: upcoming.events.map(summary),
+          moreUpcoming: upcoming.nextCursor !== null,
+          drafts: drafts.events.map(summary),
+          proposals: proposals.slice(0, ROWS).map((p) => ({
+            id: p.id,
+            title: p.title,
+            status: p.status,
+            interested: p.interested.length,
+            cohostOffers: p.cohostOffers.length,
+          })),
+          moreProposals: proposals.length > ROWS,
+        };
       }),
     ),
   ]);

@@ -33,8 +33,21 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
   const tz = url.searchParams.get('tz')?.trim() ?? '';
   const zone = tz ? knownZone(tz) : null;
+  const poll = res.data;
   return {
-    poll: res.data,
+    // The page's data is serialised into the HTML: each answer names its cluster by slug only
+    // (the columns carry the names), and a slot's wall-clock start is left to the formatters.
+    poll: {
+      ...poll,
+      slots: poll.slots.map((slot) => ({
+        id: slot.id,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+        answers: slot.answers.map((x) => ({ cluster: x.cluster.slug, answer: x.answer, by: x.by })),
+        score: slot.score,
+        clashes: slot.clashes,
+      })),
+    },
     /** For the decide step: the draft's themes. */
     themes: themeOptions(ref.themes, locals.lang),
     tz,
