@@ -1,7 +1,6 @@
 import type { Report } from '@samverka/contracts';
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
-import { clusters, counties, eventOrganisers, events, eventThemes, proposals, registrations, themes, type Db } from '@samverka/db';
+import { keptStatement, type Db } from '@samverka/db';
 import { assertCanCoordinate, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
@@ -9,13 +8,72 @@ import { neutraliseCell } from '../registrations/registration-service.ts';
 import { reportFeedback, type FeedbackFigures, type ReportFeedback } from '../knowledge/feedback-report.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { DEFAULT_ZONE, startOfDate } from '../time.ts';
-import { wallClock } from '../time-format.ts';
 
 function assertReader(actor: Actor | null): void {
   assertCanCoordinate(actor, 'Reports are for the secretariat and cluster coordinators');
 }
 
-/** Events starting in [from, to) (YYYY-MM-DD, Swedish dates), published or cancelled; drafts do not count. */
+/** What this file uses of a better-sqlite3 statement. */
+interface Statement {
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+}
+
+/**
+ * A statement on the database's own connection, prepared once and kept (keptStatement): the
+ * report aggregates in SQLite and reads a few rows per breakdown, so drizzle's query building
+ * and row mapping would cost more than the queries.
+ */
+function kept(db: Db, key: string, text: string): Statement {
+  return keptStatement(db, `reports.${key}`, (d) =>
+    (d as unknown as { session: { client: { prepare(sql: string): Statement } } }).session.client.prepare(text),
+  );
+}
+
+/** Events the report counts: starting in [@from, @to) (milliseconds), published or cancelled. */
+const IN_RANGE = "e.status in ('published', 'cancelled') and e.starts_at >= @from and e.starts_at < @to";
+
+const SQL = {
+  byKind: `select e.kind as kind, count(*) as n, sum(e.status = 'cancelled') as cancelled from events e where ${IN_RANGE} group by e.kind`,
+  byTheme: `select t.slug as key, t.name_sv as label, count(*) as n from events e join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where ${IN_RANGE} group by et.theme_id`,
+  // Lead organisers and accepted co-hosts; the co-hosted figure counts events, not co-hosts.
+  byCluster: `select c.slug as key, c.name as label, count(*) as n from events e join event_organisers o on o.event_id = e.id join clusters c on c.id = o.cluster_id where ${IN_RANGE} and (o.role = 'lead' or o.status = 'accepted') group by o.cluster_id`,
+  coHosted: `select count(distinct o.event_id) as n from events e join event_organisers o on o.event_id = e.id where ${IN_RANGE} and o.role = 'cohost' and o.status = 'accepted'`,
+  // Confirmed registrations. Ties keep the order in which a walk over the registrations by
+  // (event, id) first meets each key: \`first\` is that position.
+  registrations: `select count(*) as n, coalesce(sum(r.checked_in_at is not null), 0) as checkedIn from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed'`,
+  regByCluster: `select c.slug as key, c.name as label, count(*) as n, sum(r.checked_in_at is not null) as checkedIn, min(r.event_id * 4294967296 + r.id) as first from events e join registrations r on r.event_id = e.id left join clusters c on c.id = r.cluster_id where ${IN_RANGE} and r.status = 'confirmed' group by r.cluster_id order by n desc, first`,
+  regByCounty: `select c.slug as key, c.name as label, count(*) as n, sum(r.checked_in_at is not null) as checkedIn, min(r.event_id * 4294967296 + r.id) as first from events e join registrations r on r.event_id = e.id left join counties c on c.id = r.county_id where ${IN_RANGE} and r.status = 'confirmed' group by r.county_id order by n desc, first`,
+  regByTheme: `select t.slug as key, t.name_sv as label, count(*) as n, sum(r.checked_in_at is not null) as checkedIn, min(r.event_id * 4294967296 + r.id) as first from events e join registrations r on r.event_id = e.id join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where ${IN_RANGE} and r.status = 'confirmed' group by et.theme_id order by n desc, first, et.theme_id`,
+  // @months: the months as JSON [[key, from, to], …] in milliseconds, Swedish midnights.
+  months: `with m(key, a, b) as (select value ->> 0, value ->> 1, value ->> 2 from json_each(@months)) select m.key as key, (select count(*) from events e where ${IN_RANGE} and e.starts_at >= m.a and e.starts_at < m.b) as events, (select count(*) from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and e.starts_at >= m.a and e.starts_at < m.b and r.status = 'confirmed') as participants from m`,
+  // The events with a survey: the others have no feedback figures.
+  surveyed: `select e.id as id from events e where ${IN_RANGE} and (exists (select 1 from feedback_invitations f where f.event_id = e.id) or exists (select 1 from feedback_answers f where f.event_id = e.id)) order by e.id`,
+  proposalsMade: 'select count(*) as n from proposals where created_at >= @from and created_at < @to',
+  proposalsAccepted: "select count(*) as n from proposals where status = 'accepted' and decided_at >= @from and decided_at < @to",
+};
+
+/** Midnight in Stockholm that starts a date (YYYY-MM-DD), in milliseconds; kept, as a report asks for the same months again. */
+const midnights = new Map<string, number>();
+function midnight(date: string): number {
+  let ms = midnights.get(date);
+  if (ms === undefined) {
+    ms = startOfDate(date, DEFAULT_ZONE).toMillis();
+    if (midnights.size > 10_000) midnights.clear();
+    midnights.set(date, ms);
+  }
+  return ms;
+}
+
+/**
+ * The funder's report over events starting in [from, to) (YYYY-MM-DD, Swedish dates, midnight to
+ * midnight in Stockholm), published or cancelled; drafts do not count. Counts are sorted largest
+ * first; the months are the calendar months the period touches, by the Swedish date the events
+ * start on.
+ *
+ * @throws DomainError 401/403 for others than coordinators and admins, 400 `invalid_range` for a
+ *   date that does not exist, `to` not after `from` or more than ten years
+ */
 export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDate: string): Report {
   assertReader(actor);
   // Date.parse would roll 2027-02-30 over into March; a date that does not exist is refused.
@@ -29,163 +87,69 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     ]);
   if (toDay - fromDay > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
   // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
-  const from = startOfDate(fromDate, DEFAULT_ZONE).toMillis();
-  const to = startOfDate(toDate, DEFAULT_ZONE).toMillis();
-  const inRange = and(
-    gte(events.startsAt, new Date(from)),
-    lt(events.startsAt, new Date(to)),
-    inArray(events.status, ['published', 'cancelled']),
-  )!;
-  const rows = db
-    .select({ id: events.id, kind: events.kind, status: events.status, startsAt: events.startsAt })
-    .from(events)
-    .where(inRange)
-    .all();
-  const ids = rows.map((r) => r.id);
-  const counted = (m: Map<string, { label: string; count: number }>) =>
-    [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
-  const bump = (m: Map<string, { label: string; count: number }>, key: string, label: string, by = 1) => {
-    const v = m.get(key) ?? { label, count: 0 };
-    v.count += by;
-    m.set(key, v);
-  };
+  const from = midnight(fromDate);
+  const to = midnight(toDate);
+  type Count = { key: string; label: string; n: number };
+  type RegCount = Count & { checkedIn: number };
+  const counted = (rows: Count[]) =>
+    rows.map((r) => ({ key: r.key, label: r.label, count: r.n })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
 
-  const byKind = new Map<string, { label: string; count: number }>();
-  for (const r of rows) bump(byKind, r.kind, r.kind);
-  const themeNames = new Map(
-    db
-      .select()
-      .from(themes)
-      .all()
-      .map((t) => [t.id, t]),
-  );
-  const clusterNames = new Map(
-    db
-      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
-      .from(clusters)
-      .all()
-      .map((c) => [c.id, c]),
-  );
-  const countyNames = new Map(
-    db
-      .select()
-      .from(counties)
-      .all()
-      .map((c) => [c.id, c]),
-  );
-  const byTheme = new Map<string, { label: string; count: number }>();
-  const byCluster = new Map<string, { label: string; count: number }>();
-  // One query per table over the period (a join on the same range), not one per 900 events.
-  const eventThemeRows = db
-    .select({ eventId: eventThemes.eventId, themeId: eventThemes.themeId })
-    .from(eventThemes)
-    .innerJoin(events, eq(events.id, eventThemes.eventId))
-    .where(inRange)
-    .orderBy(eventThemes.eventId, eventThemes.themeId)
-    .all();
-  const orgs = db
-    .select({ eventId: eventOrganisers.eventId, clusterId: eventOrganisers.clusterId, role: eventOrganisers.role })
-    .from(eventOrganisers)
-    .innerJoin(events, eq(events.id, eventOrganisers.eventId))
-    .where(and(inRange, sql`(${eventOrganisers.role} = 'lead' or ${eventOrganisers.status} = 'accepted')`))
-    .all();
-  for (const o of orgs) {
-    const c = clusterNames.get(o.clusterId)!;
-    bump(byCluster, c.slug, c.name);
+  const kinds = kept(db, 'byKind', SQL.byKind).all({ from, to }) as { kind: string; n: number; cancelled: number }[];
+  let total = 0;
+  let cancelled = 0;
+  for (const k of kinds) {
+    total += k.n;
+    cancelled += k.cancelled;
   }
-  const coHosted = new Set(orgs.filter((o) => o.role === 'cohost').map((o) => o.eventId)).size;
-  for (const et of eventThemeRows) {
-    const t = themeNames.get(et.themeId)!;
-    bump(byTheme, t.slug, t.nameSv);
-  }
-
-  const regByCluster = new Map<string, { label: string; count: number; checkedIn: number }>();
-  const regByCounty = new Map<string, { label: string; count: number; checkedIn: number }>();
-  const regByTheme = new Map<string, { label: string; count: number; checkedIn: number }>();
-  const bumpReg = (m: Map<string, { label: string; count: number; checkedIn: number }>, key: string, label: string, checkedIn: boolean) => {
-    const v = m.get(key) ?? { label, count: 0, checkedIn: 0 };
-    v.count++;
-    if (checkedIn) v.checkedIn++;
-    m.set(key, v);
-  };
   // The report is the network's, in Swedish: theme labels are the Swedish names too.
   const labels = textsFor('sv').reports;
-  let confirmed = 0;
-  let checkedIn = 0;
-  const participantsPerEvent = new Map<number, number>();
-  const themesOf = new Map<number, number[]>();
-  for (const et of eventThemeRows) {
-    const list = themesOf.get(et.eventId);
-    if (list) list.push(et.themeId);
-    else themesOf.set(et.eventId, [et.themeId]);
-  }
-  const regs = db
-    .select({
-      eventId: registrations.eventId,
-      clusterId: registrations.clusterId,
-      countyId: registrations.countyId,
-      checkedInAt: registrations.checkedInAt,
-    })
-    .from(registrations)
-    .innerJoin(events, eq(events.id, registrations.eventId))
-    .where(and(inRange, eq(registrations.status, 'confirmed')))
-    .orderBy(registrations.eventId, registrations.id)
-    .all();
-  for (const r of regs) {
-    confirmed++;
-    const came = r.checkedInAt !== null;
-    if (came) checkedIn++;
-    participantsPerEvent.set(r.eventId, (participantsPerEvent.get(r.eventId) ?? 0) + 1);
-    const c = r.clusterId !== null ? clusterNames.get(r.clusterId) : undefined;
-    bumpReg(regByCluster, c?.slug ?? '-', c?.name ?? labels.noCluster, came);
-    const co = r.countyId !== null ? countyNames.get(r.countyId) : undefined;
-    bumpReg(regByCounty, co?.slug ?? '-', co?.name ?? labels.noCounty, came);
-    for (const t of themesOf.get(r.eventId) ?? []) bumpReg(regByTheme, themeNames.get(t)!.slug, themeNames.get(t)!.nameSv, came);
-  }
-  const sortReg = (m: Map<string, { label: string; count: number; checkedIn: number }>) =>
-    [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count);
+  const regCounts = (key: 'regByCluster' | 'regByCounty' | 'regByTheme', none: string) =>
+    (kept(db, key, SQL[key]).all({ from, to }) as (RegCount & { key: string | null })[]).map((r) => ({
+      key: r.key ?? '-',
+      label: r.label ?? none,
+      count: r.n,
+      checkedIn: r.checkedIn,
+    }));
+  const regs = kept(db, 'registrations', SQL.registrations).get({ from, to }) as { n: number; checkedIn: number };
 
-  const made = db
-    .select({ n: sql<number>`count(*)` })
-    .from(proposals)
-    .where(and(gte(proposals.createdAt, new Date(from)), lt(proposals.createdAt, new Date(to))))
-    .get()!.n;
-  const accepted = db
-    .select({ n: sql<number>`count(*)` })
-    .from(proposals)
-    .where(and(eq(proposals.status, 'accepted'), gte(proposals.decidedAt, new Date(from)), lt(proposals.decidedAt, new Date(to))))
-    .get()!.n;
-
-  const months = new Map<string, { events: number; participants: number }>();
-  for (let t = new Date(fromDay); t.getTime() < toDay; t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1))) {
-    months.set(t.toISOString().slice(0, 7), { events: 0, participants: 0 });
+  const months: [string, number, number][] = [];
+  for (let t = new Date(fromDay); t.getTime() < toDay; ) {
+    const next = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1));
+    const key = t.toISOString().slice(0, 7);
+    months.push([key, midnight(`${key}-01`), midnight(next.toISOString().slice(0, 10))]);
+    t = next;
   }
-  for (const r of rows) {
-    // A kept offset per quarter hour (time-format.ts): a new Intl formatter per event cost
-    // seconds over a year of 10,000 events.
-    const key = wallClock(r.startsAt.getTime(), DEFAULT_ZONE).slice(0, 7);
-    const m = months.get(key);
-    if (m) {
-      m.events++;
-      m.participants += participantsPerEvent.get(r.id) ?? 0;
-    }
-  }
+  const perMonth = kept(db, 'months', SQL.months).all({ from, to, months: JSON.stringify(months) }) as {
+    key: string;
+    events: number;
+    participants: number;
+  }[];
+  const surveyed = (kept(db, 'surveyed', SQL.surveyed).all({ from, to }) as { id: number }[]).map((r) => r.id);
 
   return {
     from: fromDate,
     to: toDate,
     events: {
-      total: rows.length,
-      cancelled: rows.filter((r) => r.status === 'cancelled').length,
-      coHosted,
-      byKind: counted(byKind),
-      byTheme: counted(byTheme),
-      byCluster: counted(byCluster),
+      total,
+      cancelled,
+      coHosted: (kept(db, 'coHosted', SQL.coHosted).get({ from, to }) as { n: number }).n,
+      byKind: counted(kinds.map((k) => ({ key: k.kind, label: k.kind, n: k.n }))),
+      byTheme: counted(kept(db, 'byTheme', SQL.byTheme).all({ from, to }) as Count[]),
+      byCluster: counted(kept(db, 'byCluster', SQL.byCluster).all({ from, to }) as Count[]),
     },
-    registrations: { confirmed, checkedIn, byCluster: sortReg(regByCluster), byCounty: sortReg(regByCounty), byTheme: sortReg(regByTheme) },
-    proposals: { made, accepted },
-    months: [...months.entries()].map(([month, v]) => ({ month, ...v })),
-    feedback: reportFeedback(db, ids),
+    registrations: {
+      confirmed: regs.n,
+      checkedIn: regs.checkedIn,
+      byCluster: regCounts('regByCluster', labels.noCluster),
+      byCounty: regCounts('regByCounty', labels.noCounty),
+      byTheme: regCounts('regByTheme', ''),
+    },
+    proposals: {
+      made: (kept(db, 'proposalsMade', SQL.proposalsMade).get({ from, to }) as { n: number }).n,
+      accepted: (kept(db, 'proposalsAccepted', SQL.proposalsAccepted).get({ from, to }) as { n: number }).n,
+    },
+    months: perMonth.map((m) => ({ month: m.key, events: m.events, participants: m.participants })),
+    feedback: reportFeedback(db, surveyed),
   };
 }
 
