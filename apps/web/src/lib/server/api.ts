@@ -35,6 +35,7 @@ export type {
   NewsletterPreview,
   Poll,
   Report,
+  ReportPage,
   SharedAnnouncement,
   Subscription,
 } from '@samverka/contracts';
@@ -383,7 +384,7 @@ export function createApi(ctx: ApiContext) {
       /** The report as a spreadsheet for people: .xlsx, or CSV for Excel (`;`), in q.lang. */
       sheet: (format: 'xlsx' | 'csv', q: ReportQuery) =>
         passThrough(ctx, `/api/reports/${format === 'xlsx' ? 'xlsx' : 'excel.csv'}${query(q)}`),
-      chart: (q: ReportQuery) => callText(ctx, `/api/reports/chart.svg${query(q)}`),
+      page: (q: ReportQuery) => call<ReportPage>(ctx, 'GET', `/api/reports/page${query(q)}`),
     },
     // ---- Knowledge bank: materials, documentation, surveys, embeds (issue 13) ----
     materials: {
