@@ -17,6 +17,7 @@ function assertReader(actor: Actor | null): void {
 interface Statement {
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
+  run(...params: unknown[]): unknown;
 }
 
 /**
@@ -34,24 +35,85 @@ function kept(db: Db, key: string, text: string): Statement {
 const IN_RANGE = "e.status in ('published', 'cancelled') and e.starts_at >= @from and e.starts_at < @to";
 
 const SQL = {
-  byKind: `select e.kind as kind, count(*) as n, sum(e.status = 'cancelled') as cancelled from events e where ${IN_RANGE} group by e.kind`,
-  byTheme: `select t.slug as key, t.name_sv as label, count(*) as n from events e join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where ${IN_RANGE} group by et.theme_id`,
+  // One month's (or a partial month's) figures by ids, combined across months in JS (MonthFigures).
+  byKind: `select e.kind as k, count(*) as n, sum(e.status = 'cancelled') as c from events e where ${IN_RANGE} group by e.kind`,
+  byTheme: `select et.theme_id as k, count(*) as n from events e join event_themes et on et.event_id = e.id where ${IN_RANGE} group by et.theme_id`,
   // Lead organisers and accepted co-hosts; the co-hosted figure counts events, not co-hosts.
-  byCluster: `select c.slug as key, c.name as label, count(*) as n from events e join event_organisers o on o.event_id = e.id join clusters c on c.id = o.cluster_id where ${IN_RANGE} and (o.role = 'lead' or o.status = 'accepted') group by o.cluster_id`,
+  byCluster: `select o.cluster_id as k, count(*) as n from events e join event_organisers o on o.event_id = e.id where ${IN_RANGE} and (o.role = 'lead' or o.status = 'accepted') group by o.cluster_id`,
   coHosted: `select count(distinct o.event_id) as n from events e join event_organisers o on o.event_id = e.id where ${IN_RANGE} and o.role = 'cohost' and o.status = 'accepted'`,
   // Confirmed registrations. Ties keep the order in which a walk over the registrations by
-  // (event, id) first meets each key: \`first\` is that position.
-  registrations: `select count(*) as n, coalesce(sum(r.checked_in_at is not null), 0) as checkedIn from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed'`,
-  regByCluster: `select c.slug as key, c.name as label, count(*) as n, sum(r.checked_in_at is not null) as checkedIn, min(r.event_id * 4294967296 + r.id) as first from events e join registrations r on r.event_id = e.id left join clusters c on c.id = r.cluster_id where ${IN_RANGE} and r.status = 'confirmed' group by r.cluster_id order by n desc, first`,
-  regByCounty: `select c.slug as key, c.name as label, count(*) as n, sum(r.checked_in_at is not null) as checkedIn, min(r.event_id * 4294967296 + r.id) as first from events e join registrations r on r.event_id = e.id left join counties c on c.id = r.county_id where ${IN_RANGE} and r.status = 'confirmed' group by r.county_id order by n desc, first`,
-  regByTheme: `select t.slug as key, t.name_sv as label, count(*) as n, sum(r.checked_in_at is not null) as checkedIn, min(r.event_id * 4294967296 + r.id) as first from events e join registrations r on r.event_id = e.id join event_themes et on et.event_id = e.id join themes t on t.id = et.theme_id where ${IN_RANGE} and r.status = 'confirmed' group by et.theme_id order by n desc, first, et.theme_id`,
-  // @months: the months as JSON [[key, from, to], …] in milliseconds, Swedish midnights; each within the period.
-  months: `with m(key, a, b) as (select value ->> 0, max(value ->> 1, @from), min(value ->> 2, @to) from json_each(@months)) select m.key as key, (select count(*) from events e where e.status in ('published', 'cancelled') and e.starts_at >= m.a and e.starts_at < m.b) as events, (select count(*) from events e join registrations r on r.event_id = e.id where e.status in ('published', 'cancelled') and e.starts_at >= m.a and e.starts_at < m.b and r.status = 'confirmed') as participants from m`,
+  // (event, id) first meets each key: \`f\` is that position, the smallest over the months.
+  regByCluster: `select r.cluster_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by r.cluster_id`,
+  regByCounty: `select r.county_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by r.county_id`,
+  regByTheme: `select et.theme_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id join event_themes et on et.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by et.theme_id`,
+  keptMonth: 'select figures from report_months where from_ms = @from and to_ms = @to',
+  keepMonth: 'insert or replace into report_months (from_ms, to_ms, month, figures) values (@from, @to, @month, @figures)',
+  clusters: 'select id, slug as key, name as label from clusters',
+  counties: 'select id, slug as key, name as label from counties',
+  themes: 'select id, slug as key, name_sv as label from themes',
   // The events with a survey: the others have no feedback figures.
   surveyed: `select e.id as id from events e where ${IN_RANGE} and (exists (select 1 from feedback_invitations f where f.event_id = e.id) or exists (select 1 from feedback_answers f where f.event_id = e.id)) order by e.id`,
   proposalsMade: 'select count(*) as n from proposals where created_at >= @from and created_at < @to',
   proposalsAccepted: "select count(*) as n from proposals where status = 'accepted' and decided_at >= @from and decided_at < @to",
 };
+
+/** A group's figures: key (an id, a kind, or null for registrations without a cluster or county), count, cancelled or checked in, first position. */
+type Row = { k: number | string | null; n: number; c?: number; f?: number };
+
+/**
+ * The figures of events starting in [from, to) by ids: what the report adds up over months.
+ * Kept per whole month in report_months as JSON.
+ */
+interface MonthFigures {
+  kinds: Row[];
+  themes: Row[];
+  clusters: Row[];
+  coHosted: number;
+  regClusters: Row[];
+  regCounties: Row[];
+  regThemes: Row[];
+}
+
+function figuresOf(db: Db, from: number, to: number): MonthFigures {
+  const all = (key: keyof typeof SQL) => kept(db, key, SQL[key]).all({ from, to }) as Row[];
+  return {
+    kinds: all('byKind'),
+    themes: all('byTheme'),
+    clusters: all('byCluster'),
+    coHosted: (kept(db, 'coHosted', SQL.coHosted).get({ from, to }) as { n: number }).n,
+    regClusters: all('regByCluster'),
+    regCounties: all('regByCounty'),
+    regThemes: all('regByTheme'),
+  };
+}
+
+/**
+ * A whole month's figures: the kept row if there is one (triggers delete it on every write that
+ * could change it), else counted and kept.
+ */
+function monthFigures(db: Db, month: string, from: number, to: number): MonthFigures {
+  const row = kept(db, 'keptMonth', SQL.keptMonth).get({ from, to }) as { figures: string } | undefined;
+  if (row) return JSON.parse(row.figures) as MonthFigures;
+  const figures = figuresOf(db, from, to);
+  kept(db, 'keepMonth', SQL.keepMonth).run({ from, to, month, figures: JSON.stringify(figures) });
+  return figures;
+}
+
+/** Rows of the same key added up: counts summed, the first position the smallest. */
+function addUp(parts: Row[][]): Row[] {
+  const by = new Map<number | string | null, Row>();
+  for (const rows of parts)
+    for (const r of rows) {
+      const sum = by.get(r.k);
+      if (!sum) by.set(r.k, { ...r });
+      else {
+        sum.n += r.n;
+        if (r.c !== undefined) sum.c = (sum.c ?? 0) + r.c;
+        if (r.f !== undefined) sum.f = Math.min(sum.f ?? r.f, r.f);
+      }
+    }
+  return [...by.values()];
+}
 
 /** Midnight in Stockholm that starts a date (YYYY-MM-DD), in milliseconds; kept, as a report asks for the same months again. */
 const midnights = new Map<string, number>();
@@ -89,68 +151,78 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
   const from = midnight(fromDate);
   const to = midnight(toDate);
-  type Count = { key: string; label: string; n: number };
-  type RegCount = Count & { checkedIn: number };
-  const counted = (rows: Count[]) =>
-    rows.map((r) => ({ key: r.key, label: r.label, count: r.n })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
-
-  const kinds = kept(db, 'byKind', SQL.byKind).all({ from, to }) as { kind: string; n: number; cancelled: number }[];
-  let total = 0;
-  let cancelled = 0;
-  for (const k of kinds) {
-    total += k.n;
-    cancelled += k.cancelled;
-  }
-  // The report is the network's, in Swedish: theme labels are the Swedish names too.
-  const labels = textsFor('sv').reports;
-  const regCounts = (key: 'regByCluster' | 'regByCounty' | 'regByTheme', none: string) =>
-    (kept(db, key, SQL[key]).all({ from, to }) as (RegCount & { key: string | null })[]).map((r) => ({
-      key: r.key ?? '-',
-      label: r.label ?? none,
-      count: r.n,
-      checkedIn: r.checkedIn,
-    }));
-  const regs = kept(db, 'registrations', SQL.registrations).get({ from, to }) as { n: number; checkedIn: number };
-
-  const months: [string, number, number][] = [];
+  // Whole months from report_months; the partial months at the edges counted directly.
+  const perMonth: { month: string; events: number; participants: number }[] = [];
+  const parts: MonthFigures[] = [];
   for (let t = new Date(fromDay); t.getTime() < toDay; ) {
     const next = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1));
     const key = t.toISOString().slice(0, 7);
-    months.push([key, midnight(`${key}-01`), midnight(next.toISOString().slice(0, 10))]);
+    const a = midnight(`${key}-01`);
+    const b = midnight(next.toISOString().slice(0, 10));
+    const f = a >= from && b <= to ? monthFigures(db, key, a, b) : figuresOf(db, Math.max(a, from), Math.min(b, to));
+    parts.push(f);
+    perMonth.push({ month: key, events: sum(f.kinds, 'n'), participants: sum(f.regClusters, 'n') });
     t = next;
   }
-  const perMonth = kept(db, 'months', SQL.months).all({ from, to, months: JSON.stringify(months) }) as {
-    key: string;
-    events: number;
-    participants: number;
-  }[];
+  const kinds = addUp(parts.map((p) => p.kinds));
+  const regClusters = addUp(parts.map((p) => p.regClusters));
+
+  const named = (table: 'clusters' | 'counties' | 'themes') =>
+    new Map((kept(db, table, SQL[table]).all() as { id: number; key: string; label: string }[]).map((r) => [r.id, r] as const));
+  const clusters = named('clusters');
+  const counties = named('counties');
+  const themes = named('themes');
+  type Named = Map<number, { key: string; label: string }>;
+  const counted = (rows: Row[], names: Named | null) =>
+    rows
+      .map((r) => {
+        const name = names ? names.get(r.k as number) : { key: r.k as string, label: r.k as string };
+        return { key: name?.key ?? '', label: name?.label ?? '', count: r.n };
+      })
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
+  // The report is the network's, in Swedish: theme labels are the Swedish names too.
+  const labels = textsFor('sv').reports;
+  // Largest first; ties in the order the registrations first meet the key, then by id.
+  const regCounts = (rows: Row[], names: Named, none: string) =>
+    rows
+      .sort((x, y) => y.n - x.n || (x.f ?? 0) - (y.f ?? 0) || (x.k as number) - (y.k as number))
+      .map((r) => {
+        const name = r.k === null ? undefined : names.get(r.k as number);
+        return { key: name?.key ?? '-', label: name?.label ?? none, count: r.n, checkedIn: r.c ?? 0 };
+      });
   const surveyed = (kept(db, 'surveyed', SQL.surveyed).all({ from, to }) as { id: number }[]).map((r) => r.id);
 
   return {
     from: fromDate,
     to: toDate,
     events: {
-      total,
-      cancelled,
-      coHosted: (kept(db, 'coHosted', SQL.coHosted).get({ from, to }) as { n: number }).n,
-      byKind: counted(kinds.map((k) => ({ key: k.kind, label: k.kind, n: k.n }))),
-      byTheme: counted(kept(db, 'byTheme', SQL.byTheme).all({ from, to }) as Count[]),
-      byCluster: counted(kept(db, 'byCluster', SQL.byCluster).all({ from, to }) as Count[]),
+      total: sum(kinds, 'n'),
+      cancelled: sum(kinds, 'c'),
+      coHosted: parts.reduce((n, p) => n + p.coHosted, 0),
+      byKind: counted(kinds, null),
+      byTheme: counted(addUp(parts.map((p) => p.themes)), themes),
+      byCluster: counted(addUp(parts.map((p) => p.clusters)), clusters),
     },
     registrations: {
-      confirmed: regs.n,
-      checkedIn: regs.checkedIn,
-      byCluster: regCounts('regByCluster', labels.noCluster),
-      byCounty: regCounts('regByCounty', labels.noCounty),
-      byTheme: regCounts('regByTheme', ''),
+      confirmed: sum(regClusters, 'n'),
+      checkedIn: sum(regClusters, 'c'),
+      byCluster: regCounts(regClusters, clusters, labels.noCluster),
+      byCounty: regCounts(addUp(parts.map((p) => p.regCounties)), counties, labels.noCounty),
+      byTheme: regCounts(addUp(parts.map((p) => p.regThemes)), themes, ''),
     },
     proposals: {
       made: (kept(db, 'proposalsMade', SQL.proposalsMade).get({ from, to }) as { n: number }).n,
       accepted: (kept(db, 'proposalsAccepted', SQL.proposalsAccepted).get({ from, to }) as { n: number }).n,
     },
-    months: perMonth.map((m) => ({ month: m.key, events: m.events, participants: m.participants })),
+    months: perMonth,
     feedback: reportFeedback(db, surveyed),
   };
+}
+
+function sum(rows: Row[], field: 'n' | 'c'): number {
+  let total = 0;
+  for (const r of rows) total += r[field] ?? 0;
+  return total;
 }
 
 /** The report as CSV (UTF-8 with BOM, CRLF): one row per count, machine keys beside Swedish labels, formula cells neutralised. */
