@@ -63,7 +63,7 @@ const keptRows = () =>
       .select()
       .from(reportMonths)
       .all()
-      .map((r) => [r.month, JSON.parse(r.figures) as unknown]),
+      .map((r) => [r.period, JSON.parse(r.figures) as unknown]),
   );
 
 /** The report with every month counted from the events themselves: no kept row is read. */
@@ -83,13 +83,17 @@ describe('report_months', () => {
     });
     const b = event({ title: 'B', kind: 'webinar', start: '2030-04-15T13:00', end: '2030-04-15T14:00' });
     const c = event({ title: 'C', start: '2030-05-02T09:00', end: '2030-05-02T10:00' });
+    const f = event({ title: 'F', start: '2030-02-20T09:00', end: '2030-02-20T10:00' });
     const r1 = registrant(a, { cluster: COHOST, county: 'dalarnas-lan' });
     const r2 = registrant(a, { cluster: ORG });
     registrant(a);
     registrant(a, { cluster: COHOST }); // waiting list
     const r5 = registrant(b, { county: 'orebro-lan' });
     registrant(c, { cluster: COHOST });
-    // Whole months (March–June) kept; the partial edges (February, July) are counted directly.
+    // Whole months (March–June) kept, and the days of the partial months at the edges.
+    const days = (month: string, first: number, last: number) =>
+      Array.from({ length: last - first + 1 }, (_, i) => `${month}-${String(first + i).padStart(2, '0')}`);
+    const periods = [...days('2030-02', 15, 28), '2030-03', '2030-04', '2030-05', '2030-06', ...days('2030-07', 1, 9)];
     let e = 0;
     const period = ['2030-02-15', '2030-07-10'] as const;
     const writes: [string, () => void][] = [
@@ -106,6 +110,11 @@ describe('report_months', () => {
       ['co-host removed', () => removeCohost(t.db, org, b, COHOST, NOW)],
       ['registration cancelled (the waiting list moves up)', () => cancelRegistration(t.db, r2.token, NOW)],
       ['personal data erased', () => deletePersonalData(t.db, r5.token, NOW)],
+      ['registration on a kept day', () => registrant(f, { county: 'orebro-lan' })],
+      [
+        'time moved into a day of a partial month',
+        () => updateEvent(t.db, org, c, { start: '2030-07-05T09:00', end: '2030-07-05T10:00' }, NOW),
+      ],
       ['event cancelled', () => cancelEvent(t.db, org, c, 'Sjuk', NOW)],
       [
         'new events',
@@ -124,7 +133,7 @@ describe('report_months', () => {
       const scratch = fromScratch(...period);
       expect(kept, what).toEqual(scratch);
       expect(rows, what).toEqual(keptRows());
-      expect(Object.keys(rows).sort(), what).toEqual(['2030-03', '2030-04', '2030-05', '2030-06']);
+      expect(Object.keys(rows).sort(), what).toEqual(periods);
       // Each write changes what the report shows, so a missed deletion of a kept month would show.
       expect(kept, what).not.toEqual(before);
     }
@@ -134,7 +143,7 @@ describe('report_months', () => {
     event({ title: 'A', start: '2030-03-10T09:00', end: '2030-03-10T12:00' });
     expect(buildReport(t.db, admin, '2030-03-01', '2030-04-01').events.total).toBe(1);
     const row = t.db.select().from(reportMonths).get();
-    expect(row?.month).toBe('2030-03');
+    expect(row?.period).toBe('2030-03');
     const figures = JSON.parse(row?.figures ?? '{}') as { kinds: { n: number }[] };
     figures.kinds[0]!.n = 7;
     t.db

@@ -47,7 +47,7 @@ const SQL = {
   regByCounty: `select r.county_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by r.county_id`,
   regByTheme: `select et.theme_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id join event_themes et on et.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by et.theme_id`,
   keptMonth: 'select figures from report_months where from_ms = @from and to_ms = @to',
-  keepMonth: 'insert or replace into report_months (from_ms, to_ms, month, figures) values (@from, @to, @month, @figures)',
+  keepMonth: 'insert or replace into report_months (from_ms, to_ms, period, figures) values (@from, @to, @period, @figures)',
   clusters: 'select id, slug as key, name as label from clusters',
   counties: 'select id, slug as key, name as label from counties',
   themes: 'select id, slug as key, name_sv as label from themes',
@@ -62,7 +62,7 @@ type Row = { k: number | string | null; n: number; c?: number; f?: number };
 
 /**
  * The figures of events starting in [from, to) by ids: what the report adds up over months.
- * Kept per whole month in report_months as JSON.
+ * Kept per whole month, or per day of a month the report covers in part, in report_months as JSON.
  */
 interface MonthFigures {
   kinds: Row[];
@@ -88,14 +88,15 @@ function figuresOf(db: Db, from: number, to: number): MonthFigures {
 }
 
 /**
- * A whole month's figures: the kept row if there is one (triggers delete it on every write that
- * could change it), else counted and kept.
+ * A whole month's or day's figures (`period` YYYY-MM or YYYY-MM-DD, [from, to) its Swedish
+ * midnights): the kept row if there is one (triggers delete it on every write that could change
+ * it), else counted and kept.
  */
-function monthFigures(db: Db, month: string, from: number, to: number): MonthFigures {
+function keptFigures(db: Db, period: string, from: number, to: number): MonthFigures {
   const row = kept(db, 'keptMonth', SQL.keptMonth).get({ from, to }) as { figures: string } | undefined;
   if (row) return JSON.parse(row.figures) as MonthFigures;
   const figures = figuresOf(db, from, to);
-  kept(db, 'keepMonth', SQL.keepMonth).run({ from, to, month, figures: JSON.stringify(figures) });
+  kept(db, 'keepMonth', SQL.keepMonth).run({ from, to, period, figures: JSON.stringify(figures) });
   return figures;
 }
 
@@ -151,7 +152,7 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
   const from = midnight(fromDate);
   const to = midnight(toDate);
-  // Whole months from report_months; the partial months at the edges counted directly.
+  // Whole months from report_months; the partial months at the edges from its days.
   const perMonth: { month: string; events: number; participants: number }[] = [];
   const parts: MonthFigures[] = [];
   for (let t = new Date(fromDay); t.getTime() < toDay; ) {
@@ -159,7 +160,7 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     const key = t.toISOString().slice(0, 7);
     const a = midnight(`${key}-01`);
     const b = midnight(next.toISOString().slice(0, 10));
-    const f = a >= from && b <= to ? monthFigures(db, key, a, b) : figuresOf(db, Math.max(a, from), Math.min(b, to));
+    const f = a >= from && b <= to ? keptFigures(db, key, a, b) : daysOf(db, t.getTime(), next.getTime(), fromDay, toDay);
     parts.push(f);
     perMonth.push({ month: key, events: sum(f.kinds, 'n'), participants: sum(f.regClusters, 'n') });
     t = next;
@@ -216,6 +217,24 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     },
     months: perMonth,
     feedback: reportFeedback(db, surveyed),
+  };
+}
+
+/** The figures of the days of a month ([monthDay, nextMonthDay), UTC dates) within [fromDay, toDay), added up from kept days. */
+function daysOf(db: Db, monthDay: number, nextMonthDay: number, fromDay: number, toDay: number): MonthFigures {
+  const days: MonthFigures[] = [];
+  for (let d = Math.max(monthDay, fromDay); d < Math.min(nextMonthDay, toDay); d += 86_400_000) {
+    const date = new Date(d).toISOString().slice(0, 10);
+    days.push(keptFigures(db, date, midnight(date), midnight(new Date(d + 86_400_000).toISOString().slice(0, 10))));
+  }
+  return {
+    kinds: addUp(days.map((x) => x.kinds)),
+    themes: addUp(days.map((x) => x.themes)),
+    clusters: addUp(days.map((x) => x.clusters)),
+    coHosted: days.reduce((n, x) => n + x.coHosted, 0),
+    regClusters: addUp(days.map((x) => x.regClusters)),
+    regCounties: addUp(days.map((x) => x.regCounties)),
+    regThemes: addUp(days.map((x) => x.regThemes)),
   };
 }
 
