@@ -61,3 +61,19 @@ END;
 CREATE TRIGGER `registrations_report_delete` AFTER DELETE ON `registrations` BEGIN
   DELETE FROM report_months WHERE from_ms <= (SELECT starts_at FROM events WHERE id = old.event_id) AND from_ms > (SELECT starts_at FROM events WHERE id = old.event_id) - 2764800000 AND to_ms > (SELECT starts_at FROM events WHERE id = old.event_id);
 END;
+--> statement-breakpoint
+CREATE TRIGGER `feedback_invitations_report_insert` AFTER INSERT ON `feedback_invitations` BEGIN
+  DELETE FROM report_months WHERE from_ms <= (SELECT starts_at FROM events WHERE id = new.event_id) AND from_ms > (SELECT starts_at FROM events WHERE id = new.event_id) - 2764800000 AND to_ms > (SELECT starts_at FROM events WHERE id = new.event_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `feedback_invitations_report_delete` AFTER DELETE ON `feedback_invitations` BEGIN
+  DELETE FROM report_months WHERE from_ms <= (SELECT starts_at FROM events WHERE id = old.event_id) AND from_ms > (SELECT starts_at FROM events WHERE id = old.event_id) - 2764800000 AND to_ms > (SELECT starts_at FROM events WHERE id = old.event_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `feedback_answers_report_insert` AFTER INSERT ON `feedback_answers` BEGIN
+  DELETE FROM report_months WHERE from_ms <= (SELECT starts_at FROM events WHERE id = new.event_id) AND from_ms > (SELECT starts_at FROM events WHERE id = new.event_id) - 2764800000 AND to_ms > (SELECT starts_at FROM events WHERE id = new.event_id);
+END;
+--> statement-breakpoint
+CREATE TRIGGER `feedback_answers_report_delete` AFTER DELETE ON `feedback_answers` BEGIN
+  DELETE FROM report_months WHERE from_ms <= (SELECT starts_at FROM events WHERE id = old.event_id) AND from_ms > (SELECT starts_at FROM events WHERE id = old.event_id) - 2764800000 AND to_ms > (SELECT starts_at FROM events WHERE id = old.event_id);
+END;

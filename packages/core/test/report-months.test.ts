@@ -13,6 +13,7 @@ import {
   updateEvent,
 } from '../src/events/event-service.ts';
 import { cancelRegistration, deletePersonalData, register, setCheckIn } from '../src/registrations/registration-service.ts';
+import { sendDueSurveys } from '../src/knowledge/feedback-service.ts';
 import { buildReport } from '../src/reports/report-service.ts';
 import { freshDb, insertActor, type TestDb } from '../../../tests/support/fixtures.ts';
 
@@ -110,6 +111,7 @@ describe('report_months', () => {
       ['co-host removed', () => removeCohost(t.db, org, b, COHOST, NOW)],
       ['registration cancelled (the waiting list moves up)', () => cancelRegistration(t.db, r2.token, NOW)],
       ['personal data erased', () => deletePersonalData(t.db, r5.token, NOW)],
+      ['survey sent', () => expect(sendDueSurveys(t.db, new Date('2030-03-12T10:00:00Z'))).toBeGreaterThan(0)],
       ['registration on a kept day', () => registrant(f, { county: 'orebro-lan' })],
       [
         'time moved into a day of a partial month',

@@ -72,6 +72,8 @@ interface MonthFigures {
   regClusters: Row[];
   regCounties: Row[];
   regThemes: Row[];
+  /** The events with a survey (invitations or answers), by id: the others have no feedback figures. */
+  surveyed: number[];
 }
 
 function figuresOf(db: Db, from: number, to: number): MonthFigures {
@@ -84,6 +86,7 @@ function figuresOf(db: Db, from: number, to: number): MonthFigures {
     regClusters: all('regByCluster'),
     regCounties: all('regByCounty'),
     regThemes: all('regByTheme'),
+    surveyed: (kept(db, 'surveyed', SQL.surveyed).all({ from, to }) as { id: number }[]).map((r) => r.id),
   };
 }
 
@@ -191,7 +194,7 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
         const name = r.k === null ? undefined : names.get(r.k as number);
         return { key: name?.key ?? '-', label: name?.label ?? none, count: r.n, checkedIn: r.c ?? 0 };
       });
-  const surveyed = (kept(db, 'surveyed', SQL.surveyed).all({ from, to }) as { id: number }[]).map((r) => r.id);
+  const surveyed = parts.flatMap((p) => p.surveyed).sort((a, b) => a - b);
 
   return {
     from: fromDate,
@@ -235,6 +238,7 @@ function daysOf(db: Db, monthDay: number, nextMonthDay: number, fromDay: number,
     regClusters: addUp(days.map((x) => x.regClusters)),
     regCounties: addUp(days.map((x) => x.regCounties)),
     regThemes: addUp(days.map((x) => x.regThemes)),
+    surveyed: days.flatMap((x) => x.surveyed),
   };
 }
 

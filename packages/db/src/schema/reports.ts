@@ -7,8 +7,8 @@ import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
  * `figures` is core's MonthFigures as JSON (ids, never labels, so a renamed cluster or theme
  * needs no update). A row is filled by the report the first time it needs the month; triggers
  * (see the migration) delete it, in the same transaction, on every write to events, their
- * themes, organisers or registrations that starts in [from_ms, to_ms), so a kept row is always
- * the month's exact figures.
+ * themes, organisers, registrations or survey invitations and answers that starts in
+ * [from_ms, to_ms), so a kept row is always the period's exact figures.
  */
 export const reportMonths = sqliteTable(
   'report_months',
