@@ -17,6 +17,7 @@ import type {
   PollFinaliseResult,
   Recipients,
   Report,
+  ReportPage,
   ReportQuery,
   Shared,
   ShareAnnouncementBody,
@@ -35,7 +36,6 @@ export type {
   NewsletterPreview,
   Poll,
   Report,
-  ReportPage,
   SharedAnnouncement,
   Subscription,
 } from '@samverka/contracts';
