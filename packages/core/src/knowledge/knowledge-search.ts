@@ -210,12 +210,13 @@ export function searchKnowledge(db: Db, f: KnowledgeFilters): KnowledgePage {
 /**
  * The years (of the UTC start) that have documented events, newest first, for the year filter.
  * Read from the documentation and public materials and each one's event by its key, so the
- * cost follows the bank's size, not the number of events.
+ * cost follows the bank's size, not the number of events (CROSS JOIN keeps that order: the
+ * planner would otherwise walk every published event and probe the bank).
  */
 export function knowledgeYears(db: Db): number[] {
   const statement = keptStatement(db, 'knowledge.years', (d) =>
     (d as unknown as { session: { client: { prepare(sql: string): { all(): { y: string }[] } } } }).session.client.prepare(
-      `select distinct strftime('%Y', e.starts_at / 1000, 'unixepoch') as y from (select d.event_id as id from event_documentation d union select m.event_id from materials m where m.visibility = 'public') x join events e on e.id = x.id where e.status = 'published' and e.visibility = 'public' order by y desc`,
+      `select distinct strftime('%Y', e.starts_at / 1000, 'unixepoch') as y from (select d.event_id as id from event_documentation d union select m.event_id from materials m where m.visibility = 'public') x cross join events e on e.id = x.id where e.status = 'published' and e.visibility = 'public' order by y desc`,
     ),
   );
   return statement.all().map((r) => Number(r.y));
