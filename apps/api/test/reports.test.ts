@@ -146,8 +146,8 @@ describe('GET /api/reports', () => {
     ['cohost', 200],
     ['participant', 403],
     ['anonymous', 401],
-  ])('%s → %i on all three report routes', async (who, status) => {
-    for (const path of ['/api/reports', '/api/reports/csv', '/api/reports/chart.svg']) {
+  ])('%s → %i on every report route', async (who, status) => {
+    for (const path of ['/api/reports', '/api/reports/csv', '/api/reports/chart.svg', '/api/reports/page']) {
       const res = await call('GET', `${path}?${RANGE}`, who);
       if (status === 200) expect(res.statusCode, `${path}: ${res.body}`).toBe(200);
       else expectError(res, status);
@@ -166,7 +166,7 @@ describe('GET /api/reports', () => {
     ['a date that does not exist', `from=${Y}-02-30&to=${Y}-04-01`, 'invalid_range'],
     ['more than ten years', `from=2020-01-01&to=2031-01-02`, 'invalid_range'],
   ])('400 for %s on every route', async (_what, query, code) => {
-    for (const path of ['/api/reports', '/api/reports/csv', '/api/reports/chart.svg']) {
+    for (const path of ['/api/reports', '/api/reports/csv', '/api/reports/chart.svg', '/api/reports/page']) {
       expectError(await call('GET', `${path}?${query}`, 'admin'), 400, code);
     }
   });
@@ -204,5 +204,17 @@ describe('GET /api/reports/chart.svg', () => {
     expect(sv.body.match(/<g>/g)).toHaveLength(2);
     const en = await call('GET', `/api/reports/chart.svg?${RANGE}&lang=en`, 'admin');
     expect(en.body).toContain('<title id="chart-title">Events and participants per month</title>');
+  });
+});
+
+describe('GET /api/reports/page', () => {
+  it('the report and its chart in one answer, the same as the two routes give separately', async () => {
+    for (const lang of ['sv', 'en']) {
+      const page = await call('GET', `/api/reports/page?${RANGE}&lang=${lang}`, 'admin');
+      expect(page.statusCode, page.body).toBe(200);
+      const report = await call('GET', `/api/reports?${RANGE}`, 'admin');
+      const chart = await call('GET', `/api/reports/chart.svg?${RANGE}&lang=${lang}`, 'admin');
+      expect(page.json()).toEqual({ report: report.json(), chart: chart.body });
+    }
   });
 });

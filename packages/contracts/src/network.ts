@@ -228,6 +228,12 @@ export const Report = Type.Object({
   feedback: ReportFeedback,
 });
 export type Report = Static<typeof Report>;
+/**
+ * The report page's one call: the report and its monthly chart (SVG markup drawn on the server,
+ * every text escaped) from the same build of the report, so the page does not build it twice.
+ */
+export const ReportPage = Type.Object({ report: Report, chart: Type.String({ description: 'image/svg+xml markup' }) });
+export type ReportPage = Static<typeof ReportPage>;
 
 // Types of the bodies and answers above, for the web app's API client (apps/web/src/lib/server/api.ts).
 export type PollAnswerBody = Static<typeof PollAnswerBody>;

@@ -4,7 +4,7 @@ import type {
   StorageUsage as ContractStorageUsage,
 } from '@samverka/contracts';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { eventDocumentation, events, materials, type Db, type EventKind } from '@samverka/db';
+import { eventDocumentation, events, keptStatement, materials, type Db, type EventKind } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
@@ -207,13 +207,19 @@ export function searchKnowledge(db: Db, f: KnowledgeFilters): KnowledgePage {
   return { entries: entriesFor(db, ids, new Map()), total, page, pages: Math.ceil(total / limit) };
 }
 
-/** The years that have documented events, newest first, for the year filter. */
+/**
+ * The years (of the UTC start) that have documented events, newest first, for the year filter.
+ * Read from the documentation and public materials and each one's event by its key, so the
+ * cost follows the bank's size, not the number of events (CROSS JOIN keeps that order: the
+ * planner would otherwise walk every published event and probe the bank).
+ */
 export function knowledgeYears(db: Db): number[] {
-  return db
-    .all<{ y: string }>(
-      sql`select distinct strftime('%Y', ${events.startsAt} / 1000, 'unixepoch') as y from ${events} where ${events.status} = 'published' and ${events.visibility} = 'public' and ${DOCUMENTED} order by y desc`,
-    )
-    .map((r) => Number(r.y));
+  const statement = keptStatement(db, 'knowledge.years', (d) =>
+    (d as unknown as { session: { client: { prepare(sql: string): { all(): { y: string }[] } } } }).session.client.prepare(
+      `select distinct strftime('%Y', e.starts_at / 1000, 'unixepoch') as y from (select d.event_id as id from event_documentation d union select m.event_id from materials m where m.visibility = 'public') x cross join events e on e.id = x.id where e.status = 'published' and e.visibility = 'public' order by y desc`,
+    ),
+  );
+  return statement.all().map((r) => Number(r.y));
 }
 
 /**

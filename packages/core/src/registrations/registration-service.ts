@@ -9,7 +9,7 @@ import {
   type RegistrationSummary,
   type Registration as RegistrationView,
 } from '@samverka/contracts';
-import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, or, sql, gte } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql, gte } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import {
   clusters,
@@ -76,67 +76,31 @@ function waitlistPosition(db: DbOrTx, r: Registration): number | null {
   return row?.n ?? null;
 }
 
-/** What the views of a whole list share, read once for the list instead of once per row. */
-interface ViewLookups {
-  counties: Map<number, { slug: string; name: string }>;
-  clusters: Map<number, { slug: string; name: string }>;
-  /** Waiting-list positions by registration id, as waitlistPosition counts them. */
-  positions: Map<number, number>;
-}
-
-function lookupsFor(db: DbOrTx, eventId: number): ViewLookups {
-  const positions = new Map<number, number>();
-  const waiting = db
-    .select({ id: registrations.id })
-    .from(registrations)
-    .where(and(eq(registrations.eventId, eventId), eq(registrations.status, 'waitlisted'), isNotNull(registrations.waitlistedAt)))
-    .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
-    .all();
-  for (const [i, w] of waiting.entries()) positions.set(w.id, i + 1);
-  const byId = (rows: { id: number; slug: string; name: string }[]) => new Map(rows.map((r) => [r.id, { slug: r.slug, name: r.name }]));
-  return {
-    counties: byId(db.select({ id: counties.id, slug: counties.slug, name: counties.name }).from(counties).all()),
-    clusters: byId(db.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).all()),
-    positions,
-  };
-}
-
-/**
- * `lookups` and `answers`: what the caller read once for a whole list (lookupsFor, answersOf); read here otherwise.
- */
-function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups, answers?: Answer[]): RegistrationView {
+function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
   const county =
     r.countyId === null
       ? undefined
-      : lookups
-        ? lookups.counties.get(r.countyId)
-        : keptStatement(db, 'registrations.countyById', (d) =>
-            d
-              .select({ slug: counties.slug, name: counties.name })
-              .from(counties)
-              .where(eq(counties.id, sql.placeholder('id')))
-              .prepare(),
-          ).get({ id: r.countyId });
+      : keptStatement(db, 'registrations.countyById', (d) =>
+          d
+            .select({ slug: counties.slug, name: counties.name })
+            .from(counties)
+            .where(eq(counties.id, sql.placeholder('id')))
+            .prepare(),
+        ).get({ id: r.countyId });
   const cluster =
     r.clusterId === null
       ? undefined
-      : lookups
-        ? lookups.clusters.get(r.clusterId)
-        : keptStatement(db, 'registrations.clusterById', (d) =>
-            d
-              .select({ slug: clusters.slug, name: clusters.name })
-              .from(clusters)
-              .where(eq(clusters.id, sql.placeholder('id')))
-              .prepare(),
-          ).get({ id: r.clusterId });
+      : keptStatement(db, 'registrations.clusterById', (d) =>
+          d
+            .select({ slug: clusters.slug, name: clusters.name })
+            .from(clusters)
+            .where(eq(clusters.id, sql.placeholder('id')))
+            .prepare(),
+        ).get({ id: r.clusterId });
   return {
     id: r.id,
     status: r.status,
-    position: lookups
-      ? r.status === 'waitlisted' && r.waitlistedAt
-        ? (lookups.positions.get(r.id) ?? null)
-        : null
-      : waitlistPosition(db, r),
+    position: waitlistPosition(db, r),
     name: r.name,
     email: r.email,
     organisation: r.organisation,
@@ -149,7 +113,7 @@ function view(db: DbOrTx, r: Registration, e: Event, lookups?: ViewLookups, answ
     consentAt: r.consentAt.toISOString(),
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
-    answers: answers ?? answersOf(db, [r.id]).get(r.id) ?? [],
+    answers: answersOf(db, [r.id]).get(r.id) ?? [],
     event: {
       id: e.id,
       title: e.title,
@@ -795,34 +759,115 @@ function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
   return e;
 }
 
+/** What listAttendees uses of a better-sqlite3 statement. */
+interface RawStatement<T> {
+  all(...params: unknown[]): T[];
+}
+
+/** A raw statement on the database's own connection, kept for it (keptStatement): a list of hundreds of rows mapped directly, not through drizzle. */
+function keptRaw<T>(db: Db, key: string, text: string): RawStatement<T> {
+  return keptStatement(db, `registrations.${key}`, (d) =>
+    (d as unknown as { session: { client: { prepare(sql: string): RawStatement<T> } } }).session.client.prepare(text),
+  );
+}
+
+interface AttendeeRow {
+  id: number;
+  status: Registration['status'];
+  waitlisted_at: number | null;
+  name: string | null;
+  email: string | null;
+  organisation: string | null;
+  county_id: number | null;
+  cluster_id: number | null;
+  dietary_needs: string | null;
+  accessibility_needs: string | null;
+  language: Registration['language'];
+  newsletter: number;
+  consent_at: number;
+  checked_in_at: number | null;
+  created_at: number;
+}
+
+const ATTENDEES_SQL = {
+  // The list's order: confirmed, then the waiting list in its order, then cancelled; anonymised rows are left out.
+  rows: `select id, status, waitlisted_at, name, email, organisation, county_id, cluster_id, dietary_needs, accessibility_needs, language, newsletter, consent_at, checked_in_at, created_at from registrations where event_id = ? and anonymised_at is null order by case status when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end, waitlisted_at, id`,
+  // Waiting-list positions as waitlistPosition counts them (anonymised rows hold their places).
+  waiting: `select id from registrations where event_id = ? and status = 'waitlisted' and waitlisted_at is not null order by waitlisted_at, id`,
+  answers:
+    'select a.registration_id as registrationId, a.question_id as question, a.value as value from registration_answers a join event_questions q on q.id = a.question_id join registrations r on r.id = a.registration_id where r.event_id = ? and r.anonymised_at is null order by q.position, q.id',
+  counties: 'select id, slug, name from counties',
+  clusters: 'select id, slug, name from clusters',
+};
+
+/**
+ * The registrations of an event for its organisers (and network admins): confirmed first, then
+ * the waiting list in order, then cancelled, with the counts and the event's questions.
+ *
+ * @throws DomainError 404 `unknown_event`, 401 without an actor, 403 for others than the organisers
+ */
 export function listAttendees(db: Db, actor: Actor | null, eventId: number): AttendeeList {
   const e = assertOrganiser(db, actor, eventId);
-  const rows = db
-    .select()
-    .from(registrations)
-    .where(and(eq(registrations.eventId, eventId), isNull(registrations.anonymisedAt)))
-    .orderBy(
-      sql`case ${registrations.status} when 'confirmed' then 0 when 'waitlisted' then 1 else 2 end`,
-      asc(registrations.waitlistedAt),
-      asc(registrations.id),
-    )
-    .all();
-  // Four queries for the whole list (positions, counties, clusters, answers), not several per row.
-  const lookups = lookupsFor(db, eventId);
-  const answers = answersOf(
-    db,
-    rows.map((r) => r.id),
-  );
-  const attendees = rows.map((r) => view(db, r, e, lookups, answers.get(r.id) ?? []));
-  return {
-    capacity: e.capacity,
-    confirmed: attendees.filter((a) => a.status === 'confirmed').length,
-    waitlisted: attendees.filter((a) => a.status === 'waitlisted').length,
-    cancelled: attendees.filter((a) => a.status === 'cancelled').length,
-    checkedIn: attendees.filter((a) => a.checkedInAt).length,
-    questions: eventQuestionList(db, eventId),
-    attendees,
+  const rows = keptRaw<AttendeeRow>(db, 'attendees.rows', ATTENDEES_SQL.rows).all(eventId);
+  const positions = new Map<number, number>();
+  for (const [i, w] of keptRaw<{ id: number }>(db, 'attendees.waiting', ATTENDEES_SQL.waiting).all(eventId).entries())
+    positions.set(w.id, i + 1);
+  const byId = (list: { id: number; slug: string; name: string }[]) => new Map(list.map((r) => [r.id, { slug: r.slug, name: r.name }]));
+  const countyOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, 'attendees.counties', ATTENDEES_SQL.counties).all());
+  const clusterOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, 'attendees.clusters', ATTENDEES_SQL.clusters).all());
+  const answers = new Map<number, Answer[]>();
+  for (const a of keptRaw<{ registrationId: number; question: number; value: string }>(db, 'attendees.answers', ATTENDEES_SQL.answers).all(
+    eventId,
+  )) {
+    const list = answers.get(a.registrationId);
+    const answer = { question: a.question, value: JSON.parse(a.value) as Answer['value'] };
+    if (list) list.push(answer);
+    else answers.set(a.registrationId, [answer]);
+  }
+  // One event object for every row: the rows share it, as they share the event.
+  const event = {
+    id: e.id,
+    title: e.title,
+    startsAt: e.startsAt.toISOString(),
+    endsAt: e.endsAt.toISOString(),
+    timeZone: e.timeZone,
+    allDay: e.allDay,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    status: e.status,
+    hasOnlineUrl: e.onlineUrl !== null,
   };
+  const linkFor = { confirmed: meetingLinkFor('confirmed', e), other: meetingLinkFor('waitlisted', e) };
+  let confirmed = 0;
+  let waitlisted = 0;
+  let cancelled = 0;
+  let checkedIn = 0;
+  const attendees: RegistrationView[] = rows.map((r) => {
+    if (r.status === 'confirmed') confirmed++;
+    else if (r.status === 'waitlisted') waitlisted++;
+    else cancelled++;
+    if (r.checked_in_at !== null) checkedIn++;
+    return {
+      id: r.id,
+      status: r.status,
+      position: r.status === 'waitlisted' && r.waitlisted_at !== null ? (positions.get(r.id) ?? null) : null,
+      name: r.name,
+      email: r.email,
+      organisation: r.organisation,
+      county: r.county_id === null ? null : (countyOf.get(r.county_id) ?? null),
+      cluster: r.cluster_id === null ? null : (clusterOf.get(r.cluster_id) ?? null),
+      dietaryNeeds: r.dietary_needs,
+      accessibilityNeeds: r.accessibility_needs,
+      language: r.language,
+      newsletter: r.newsletter === 1,
+      consentAt: new Date(r.consent_at).toISOString(),
+      checkedInAt: r.checked_in_at === null ? null : new Date(r.checked_in_at).toISOString(),
+      createdAt: new Date(r.created_at).toISOString(),
+      answers: answers.get(r.id) ?? [],
+      event: { ...event, onlineUrl: r.status === 'confirmed' ? linkFor.confirmed : linkFor.other },
+    };
+  });
+  return { capacity: e.capacity, confirmed, waitlisted, cancelled, checkedIn, questions: eventQuestionList(db, eventId), attendees };
 }
 
 /**

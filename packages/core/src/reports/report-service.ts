@@ -1,7 +1,6 @@
 import type { Report } from '@samverka/contracts';
-import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
-import { clusters, counties, eventOrganisers, events, eventThemes, proposals, registrations, themes, type Db } from '@samverka/db';
+import { keptStatement, type Db } from '@samverka/db';
 import { assertCanCoordinate, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
@@ -9,13 +8,138 @@ import { neutraliseCell } from '../registrations/registration-service.ts';
 import { reportFeedback, type FeedbackFigures, type ReportFeedback } from '../knowledge/feedback-report.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { DEFAULT_ZONE, startOfDate } from '../time.ts';
-import { wallClock } from '../time-format.ts';
 
 function assertReader(actor: Actor | null): void {
   assertCanCoordinate(actor, 'Reports are for the secretariat and cluster coordinators');
 }
 
-/** Events starting in [from, to) (YYYY-MM-DD, Swedish dates), published or cancelled; drafts do not count. */
+/** What this file uses of a better-sqlite3 statement. */
+interface Statement {
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): unknown;
+}
+
+/**
+ * A statement on the database's own connection, prepared once and kept (keptStatement): the
+ * report aggregates in SQLite and reads a few rows per breakdown, so drizzle's query building
+ * and row mapping would cost more than the queries.
+ */
+function kept(db: Db, key: string, text: string): Statement {
+  return keptStatement(db, `reports.${key}`, (d) =>
+    (d as unknown as { session: { client: { prepare(sql: string): Statement } } }).session.client.prepare(text),
+  );
+}
+
+/** Events the report counts: starting in [@from, @to) (milliseconds), published or cancelled. */
+const IN_RANGE = "e.status in ('published', 'cancelled') and e.starts_at >= @from and e.starts_at < @to";
+
+const SQL = {
+  // One month's (or a partial month's) figures by ids, combined across months in JS (MonthFigures).
+  byKind: `select e.kind as k, count(*) as n, sum(e.status = 'cancelled') as c from events e where ${IN_RANGE} group by e.kind`,
+  byTheme: `select et.theme_id as k, count(*) as n from events e join event_themes et on et.event_id = e.id where ${IN_RANGE} group by et.theme_id`,
+  // Lead organisers and accepted co-hosts; the co-hosted figure counts events, not co-hosts.
+  byCluster: `select o.cluster_id as k, count(*) as n from events e join event_organisers o on o.event_id = e.id where ${IN_RANGE} and (o.role = 'lead' or o.status = 'accepted') group by o.cluster_id`,
+  coHosted: `select count(distinct o.event_id) as n from events e join event_organisers o on o.event_id = e.id where ${IN_RANGE} and o.role = 'cohost' and o.status = 'accepted'`,
+  // Confirmed registrations. Ties keep the order in which a walk over the registrations by
+  // (event, id) first meets each key: \`f\` is that position, the smallest over the months.
+  regByCluster: `select r.cluster_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by r.cluster_id`,
+  regByCounty: `select r.county_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by r.county_id`,
+  regByTheme: `select et.theme_id as k, count(*) as n, sum(r.checked_in_at is not null) as c, min(r.event_id * 4294967296 + r.id) as f from events e join registrations r on r.event_id = e.id join event_themes et on et.event_id = e.id where ${IN_RANGE} and r.status = 'confirmed' group by et.theme_id`,
+  keptMonth: 'select figures from report_months where from_ms = @from and to_ms = @to',
+  keepMonth: 'insert or replace into report_months (from_ms, to_ms, period, figures) values (@from, @to, @period, @figures)',
+  clusters: 'select id, slug as key, name as label from clusters',
+  counties: 'select id, slug as key, name as label from counties',
+  themes: 'select id, slug as key, name_sv as label from themes',
+  // The events with a survey: the others have no feedback figures.
+  surveyed: `select e.id as id from events e where ${IN_RANGE} and (exists (select 1 from feedback_invitations f where f.event_id = e.id) or exists (select 1 from feedback_answers f where f.event_id = e.id)) order by e.id`,
+  proposalsMade: 'select count(*) as n from proposals where created_at >= @from and created_at < @to',
+  proposalsAccepted: "select count(*) as n from proposals where status = 'accepted' and decided_at >= @from and decided_at < @to",
+};
+
+/** A group's figures: key (an id, a kind, or null for registrations without a cluster or county), count, cancelled or checked in, first position. */
+type Row = { k: number | string | null; n: number; c?: number; f?: number };
+
+/**
+ * The figures of events starting in [from, to) by ids: what the report adds up over months.
+ * Kept per whole month, or per day of a month the report covers in part, in report_months as JSON.
+ */
+interface MonthFigures {
+  kinds: Row[];
+  themes: Row[];
+  clusters: Row[];
+  coHosted: number;
+  regClusters: Row[];
+  regCounties: Row[];
+  regThemes: Row[];
+  /** The events with a survey (invitations or answers), by id: the others have no feedback figures. */
+  surveyed: number[];
+}
+
+function figuresOf(db: Db, from: number, to: number): MonthFigures {
+  const all = (key: keyof typeof SQL) => kept(db, key, SQL[key]).all({ from, to }) as Row[];
+  return {
+    kinds: all('byKind'),
+    themes: all('byTheme'),
+    clusters: all('byCluster'),
+    coHosted: (kept(db, 'coHosted', SQL.coHosted).get({ from, to }) as { n: number }).n,
+    regClusters: all('regByCluster'),
+    regCounties: all('regByCounty'),
+    regThemes: all('regByTheme'),
+    surveyed: (kept(db, 'surveyed', SQL.surveyed).all({ from, to }) as { id: number }[]).map((r) => r.id),
+  };
+}
+
+/**
+ * A whole month's or day's figures (`period` YYYY-MM or YYYY-MM-DD, [from, to) its Swedish
+ * midnights): the kept row if there is one (triggers delete it on every write that could change
+ * it), else counted and kept.
+ */
+function keptFigures(db: Db, period: string, from: number, to: number): MonthFigures {
+  const row = kept(db, 'keptMonth', SQL.keptMonth).get({ from, to }) as { figures: string } | undefined;
+  if (row) return JSON.parse(row.figures) as MonthFigures;
+  const figures = figuresOf(db, from, to);
+  kept(db, 'keepMonth', SQL.keepMonth).run({ from, to, period, figures: JSON.stringify(figures) });
+  return figures;
+}
+
+/** Rows of the same key added up: counts summed, the first position the smallest. */
+function addUp(parts: Row[][]): Row[] {
+  const by = new Map<number | string | null, Row>();
+  for (const rows of parts)
+    for (const r of rows) {
+      const sum = by.get(r.k);
+      if (!sum) by.set(r.k, { ...r });
+      else {
+        sum.n += r.n;
+        if (r.c !== undefined) sum.c = (sum.c ?? 0) + r.c;
+        if (r.f !== undefined) sum.f = Math.min(sum.f ?? r.f, r.f);
+      }
+    }
+  return [...by.values()];
+}
+
+/** Midnight in Stockholm that starts a date (YYYY-MM-DD), in milliseconds; kept, as a report asks for the same months again. */
+const midnights = new Map<string, number>();
+function midnight(date: string): number {
+  let ms = midnights.get(date);
+  if (ms === undefined) {
+    ms = startOfDate(date, DEFAULT_ZONE).toMillis();
+    if (midnights.size > 10_000) midnights.clear();
+    midnights.set(date, ms);
+  }
+  return ms;
+}
+
+/**
+ * The funder's report over events starting in [from, to) (YYYY-MM-DD, Swedish dates, midnight to
+ * midnight in Stockholm), published or cancelled; drafts do not count. Counts are sorted largest
+ * first; the months are the calendar months the period touches, by the Swedish date the events
+ * start on.
+ *
+ * @throws DomainError 401/403 for others than coordinators and admins, 400 `invalid_range` for a
+ *   date that does not exist, `to` not after `from` or more than ten years
+ */
 export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDate: string): Report {
   assertReader(actor);
   // Date.parse would roll 2027-02-30 over into March; a date that does not exist is refused.
@@ -29,164 +153,99 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
     ]);
   if (toDay - fromDay > 10 * 366 * 86_400_000) throw new DomainError('invalid', 'invalid_range', 'a report covers at most ten years');
   // Swedish days: the period runs from midnight to midnight in Stockholm, as the months below are counted.
-  const from = startOfDate(fromDate, DEFAULT_ZONE).toMillis();
-  const to = startOfDate(toDate, DEFAULT_ZONE).toMillis();
-  const inRange = and(
-    gte(events.startsAt, new Date(from)),
-    lt(events.startsAt, new Date(to)),
-    inArray(events.status, ['published', 'cancelled']),
-  )!;
-  const rows = db
-    .select({ id: events.id, kind: events.kind, status: events.status, startsAt: events.startsAt })
-    .from(events)
-    .where(inRange)
-    .all();
-  const ids = rows.map((r) => r.id);
-  const counted = (m: Map<string, { label: string; count: number }>) =>
-    [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
-  const bump = (m: Map<string, { label: string; count: number }>, key: string, label: string, by = 1) => {
-    const v = m.get(key) ?? { label, count: 0 };
-    v.count += by;
-    m.set(key, v);
-  };
-
-  const byKind = new Map<string, { label: string; count: number }>();
-  for (const r of rows) bump(byKind, r.kind, r.kind);
-  const themeNames = new Map(
-    db
-      .select()
-      .from(themes)
-      .all()
-      .map((t) => [t.id, t]),
-  );
-  const clusterNames = new Map(
-    db
-      .select({ id: clusters.id, slug: clusters.slug, name: clusters.name })
-      .from(clusters)
-      .all()
-      .map((c) => [c.id, c]),
-  );
-  const countyNames = new Map(
-    db
-      .select()
-      .from(counties)
-      .all()
-      .map((c) => [c.id, c]),
-  );
-  const byTheme = new Map<string, { label: string; count: number }>();
-  const byCluster = new Map<string, { label: string; count: number }>();
-  // One query per table over the period (a join on the same range), not one per 900 events.
-  const eventThemeRows = db
-    .select({ eventId: eventThemes.eventId, themeId: eventThemes.themeId })
-    .from(eventThemes)
-    .innerJoin(events, eq(events.id, eventThemes.eventId))
-    .where(inRange)
-    .orderBy(eventThemes.eventId, eventThemes.themeId)
-    .all();
-  const orgs = db
-    .select({ eventId: eventOrganisers.eventId, clusterId: eventOrganisers.clusterId, role: eventOrganisers.role })
-    .from(eventOrganisers)
-    .innerJoin(events, eq(events.id, eventOrganisers.eventId))
-    .where(and(inRange, sql`(${eventOrganisers.role} = 'lead' or ${eventOrganisers.status} = 'accepted')`))
-    .all();
-  for (const o of orgs) {
-    const c = clusterNames.get(o.clusterId)!;
-    bump(byCluster, c.slug, c.name);
+  const from = midnight(fromDate);
+  const to = midnight(toDate);
+  // Whole months from report_months; the partial months at the edges from its days.
+  const perMonth: { month: string; events: number; participants: number }[] = [];
+  const parts: MonthFigures[] = [];
+  for (let t = new Date(fromDay); t.getTime() < toDay; ) {
+    const next = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1));
+    const key = t.toISOString().slice(0, 7);
+    const a = midnight(`${key}-01`);
+    const b = midnight(next.toISOString().slice(0, 10));
+    const f = a >= from && b <= to ? keptFigures(db, key, a, b) : daysOf(db, t.getTime(), next.getTime(), fromDay, toDay);
+    parts.push(f);
+    perMonth.push({ month: key, events: sum(f.kinds, 'n'), participants: sum(f.regClusters, 'n') });
+    t = next;
   }
-  const coHosted = new Set(orgs.filter((o) => o.role === 'cohost').map((o) => o.eventId)).size;
-  for (const et of eventThemeRows) {
-    const t = themeNames.get(et.themeId)!;
-    bump(byTheme, t.slug, t.nameSv);
-  }
+  const kinds = addUp(parts.map((p) => p.kinds));
+  const regClusters = addUp(parts.map((p) => p.regClusters));
 
-  const regByCluster = new Map<string, { label: string; count: number; checkedIn: number }>();
-  const regByCounty = new Map<string, { label: string; count: number; checkedIn: number }>();
-  const regByTheme = new Map<string, { label: string; count: number; checkedIn: number }>();
-  const bumpReg = (m: Map<string, { label: string; count: number; checkedIn: number }>, key: string, label: string, checkedIn: boolean) => {
-    const v = m.get(key) ?? { label, count: 0, checkedIn: 0 };
-    v.count++;
-    if (checkedIn) v.checkedIn++;
-    m.set(key, v);
-  };
+  const named = (table: 'clusters' | 'counties' | 'themes') =>
+    new Map((kept(db, table, SQL[table]).all() as { id: number; key: string; label: string }[]).map((r) => [r.id, r] as const));
+  const clusters = named('clusters');
+  const counties = named('counties');
+  const themes = named('themes');
+  type Named = Map<number, { key: string; label: string }>;
+  const counted = (rows: Row[], names: Named | null) =>
+    rows
+      .map((r) => {
+        const name = names ? names.get(r.k as number) : { key: r.k as string, label: r.k as string };
+        return { key: name?.key ?? '', label: name?.label ?? '', count: r.n };
+      })
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'sv'));
   // The report is the network's, in Swedish: theme labels are the Swedish names too.
   const labels = textsFor('sv').reports;
-  let confirmed = 0;
-  let checkedIn = 0;
-  const participantsPerEvent = new Map<number, number>();
-  const themesOf = new Map<number, number[]>();
-  for (const et of eventThemeRows) {
-    const list = themesOf.get(et.eventId);
-    if (list) list.push(et.themeId);
-    else themesOf.set(et.eventId, [et.themeId]);
-  }
-  const regs = db
-    .select({
-      eventId: registrations.eventId,
-      clusterId: registrations.clusterId,
-      countyId: registrations.countyId,
-      checkedInAt: registrations.checkedInAt,
-    })
-    .from(registrations)
-    .innerJoin(events, eq(events.id, registrations.eventId))
-    .where(and(inRange, eq(registrations.status, 'confirmed')))
-    .orderBy(registrations.eventId, registrations.id)
-    .all();
-  for (const r of regs) {
-    confirmed++;
-    const came = r.checkedInAt !== null;
-    if (came) checkedIn++;
-    participantsPerEvent.set(r.eventId, (participantsPerEvent.get(r.eventId) ?? 0) + 1);
-    const c = r.clusterId !== null ? clusterNames.get(r.clusterId) : undefined;
-    bumpReg(regByCluster, c?.slug ?? '-', c?.name ?? labels.noCluster, came);
-    const co = r.countyId !== null ? countyNames.get(r.countyId) : undefined;
-    bumpReg(regByCounty, co?.slug ?? '-', co?.name ?? labels.noCounty, came);
-    for (const t of themesOf.get(r.eventId) ?? []) bumpReg(regByTheme, themeNames.get(t)!.slug, themeNames.get(t)!.nameSv, came);
-  }
-  const sortReg = (m: Map<string, { label: string; count: number; checkedIn: number }>) =>
-    [...m.entries()].map(([key, v]) => ({ key, ...v })).sort((a, b) => b.count - a.count);
-
-  const made = db
-    .select({ n: sql<number>`count(*)` })
-    .from(proposals)
-    .where(and(gte(proposals.createdAt, new Date(from)), lt(proposals.createdAt, new Date(to))))
-    .get()!.n;
-  const accepted = db
-    .select({ n: sql<number>`count(*)` })
-    .from(proposals)
-    .where(and(eq(proposals.status, 'accepted'), gte(proposals.decidedAt, new Date(from)), lt(proposals.decidedAt, new Date(to))))
-    .get()!.n;
-
-  const months = new Map<string, { events: number; participants: number }>();
-  for (let t = new Date(fromDay); t.getTime() < toDay; t = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 1))) {
-    months.set(t.toISOString().slice(0, 7), { events: 0, participants: 0 });
-  }
-  for (const r of rows) {
-    // A kept offset per quarter hour (time-format.ts): a new Intl formatter per event cost
-    // seconds over a year of 10,000 events.
-    const key = wallClock(r.startsAt.getTime(), DEFAULT_ZONE).slice(0, 7);
-    const m = months.get(key);
-    if (m) {
-      m.events++;
-      m.participants += participantsPerEvent.get(r.id) ?? 0;
-    }
-  }
+  // Largest first; ties in the order the registrations first meet the key, then by id.
+  const regCounts = (rows: Row[], names: Named, none: string) =>
+    rows
+      .sort((x, y) => y.n - x.n || (x.f ?? 0) - (y.f ?? 0) || (x.k as number) - (y.k as number))
+      .map((r) => {
+        const name = r.k === null ? undefined : names.get(r.k as number);
+        return { key: name?.key ?? '-', label: name?.label ?? none, count: r.n, checkedIn: r.c ?? 0 };
+      });
+  const surveyed = parts.flatMap((p) => p.surveyed).sort((a, b) => a - b);
 
   return {
     from: fromDate,
     to: toDate,
     events: {
-      total: rows.length,
-      cancelled: rows.filter((r) => r.status === 'cancelled').length,
-      coHosted,
-      byKind: counted(byKind),
-      byTheme: counted(byTheme),
-      byCluster: counted(byCluster),
+      total: sum(kinds, 'n'),
+      cancelled: sum(kinds, 'c'),
+      coHosted: parts.reduce((n, p) => n + p.coHosted, 0),
+      byKind: counted(kinds, null),
+      byTheme: counted(addUp(parts.map((p) => p.themes)), themes),
+      byCluster: counted(addUp(parts.map((p) => p.clusters)), clusters),
     },
-    registrations: { confirmed, checkedIn, byCluster: sortReg(regByCluster), byCounty: sortReg(regByCounty), byTheme: sortReg(regByTheme) },
-    proposals: { made, accepted },
-    months: [...months.entries()].map(([month, v]) => ({ month, ...v })),
-    feedback: reportFeedback(db, ids),
+    registrations: {
+      confirmed: sum(regClusters, 'n'),
+      checkedIn: sum(regClusters, 'c'),
+      byCluster: regCounts(regClusters, clusters, labels.noCluster),
+      byCounty: regCounts(addUp(parts.map((p) => p.regCounties)), counties, labels.noCounty),
+      byTheme: regCounts(addUp(parts.map((p) => p.regThemes)), themes, ''),
+    },
+    proposals: {
+      made: (kept(db, 'proposalsMade', SQL.proposalsMade).get({ from, to }) as { n: number }).n,
+      accepted: (kept(db, 'proposalsAccepted', SQL.proposalsAccepted).get({ from, to }) as { n: number }).n,
+    },
+    months: perMonth,
+    feedback: reportFeedback(db, surveyed),
   };
+}
+
+/** The figures of the days of a month ([monthDay, nextMonthDay), UTC dates) within [fromDay, toDay), added up from kept days. */
+function daysOf(db: Db, monthDay: number, nextMonthDay: number, fromDay: number, toDay: number): MonthFigures {
+  const days: MonthFigures[] = [];
+  for (let d = Math.max(monthDay, fromDay); d < Math.min(nextMonthDay, toDay); d += 86_400_000) {
+    const date = new Date(d).toISOString().slice(0, 10);
+    days.push(keptFigures(db, date, midnight(date), midnight(new Date(d + 86_400_000).toISOString().slice(0, 10))));
+  }
+  return {
+    kinds: addUp(days.map((x) => x.kinds)),
+    themes: addUp(days.map((x) => x.themes)),
+    clusters: addUp(days.map((x) => x.clusters)),
+    coHosted: days.reduce((n, x) => n + x.coHosted, 0),
+    regClusters: addUp(days.map((x) => x.regClusters)),
+    regCounties: addUp(days.map((x) => x.regCounties)),
+    regThemes: addUp(days.map((x) => x.regThemes)),
+    surveyed: days.flatMap((x) => x.surveyed),
+  };
+}
+
+function sum(rows: Row[], field: 'n' | 'c'): number {
+  let total = 0;
+  for (const r of rows) total += r[field] ?? 0;
+  return total;
 }
 
 /** The report as CSV (UTF-8 with BOM, CRLF): one row per count, machine keys beside Swedish labels, formula cells neutralised. */

@@ -9,3 +9,4 @@ export * from './operations.ts';
 export * from './knowledge.ts';
 export * from './questions.ts';
 export * from './notifications.ts';
+export * from './reports.ts';

@@ -17,6 +17,7 @@ import type {
   PollFinaliseResult,
   Recipients,
   Report,
+  ReportPage,
   ReportQuery,
   Shared,
   ShareAnnouncementBody,
@@ -398,7 +399,7 @@ export function createApi(ctx: ApiContext) {
       /** The report as a spreadsheet for people: .xlsx, or CSV for Excel (`;`), in q.lang. */
       sheet: (format: 'xlsx' | 'csv', q: ReportQuery) =>
         passThrough(ctx, `/api/reports/${format === 'xlsx' ? 'xlsx' : 'excel.csv'}${query(q)}`),
-      chart: (q: ReportQuery) => callText(ctx, `/api/reports/chart.svg${query(q)}`),
+      page: (q: ReportQuery) => call<ReportPage>(ctx, 'GET', `/api/reports/page${query(q)}`),
     },
     // ---- Knowledge bank: materials, documentation, surveys, embeds (issue 13) ----
     materials: {

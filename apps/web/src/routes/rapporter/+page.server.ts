@@ -14,14 +14,15 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const ref = await reference(locals.api);
   if (!period.query) return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: null };
   const q = { ...period.query, lang: locals.lang };
-  const [report, chart] = await Promise.all([locals.api.reports.get(q), locals.api.reports.chart(q)]);
-  if (!report.ok)
-    return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: errorText(report.error, m) };
+  // One call: the report and its chart from the same build of the report.
+  const res = await locals.api.reports.page(q);
+  if (!res.ok)
+    return { period, report: null, chart: null, themeNames: themeNames(ref.themes, locals.lang), apiError: errorText(res.error, m) };
   return {
     period,
-    report: report.data,
+    report: res.data.report,
     // Drawn by core's monthlyChartSvg, every text in it escaped; the page inlines it so it needs no second request.
-    chart: chart.ok ? chart.data : null,
+    chart: res.data.chart,
     themeNames: themeNames(ref.themes, locals.lang),
     apiError: null,
   };

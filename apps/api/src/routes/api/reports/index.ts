@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { buildReport, monthlyChartSvg, reportCsv } from '@samverka/core';
 import { Type } from 'typebox';
-import { errors, Report, ReportQuery } from '@samverka/contracts';
+import { errors, Report, ReportPage, ReportQuery } from '@samverka/contracts';
 
 const tags = ['reports'];
 const security = [{ bearer: [] }];
@@ -19,6 +19,22 @@ const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => buildReport(app.db, req.actor, req.query.from, req.query.to),
+  );
+  app.get(
+    '/page',
+    {
+      schema: {
+        tags,
+        summary: 'The report and its monthly chart (SVG) from one build of the report, for the report page',
+        security,
+        querystring: ReportQuery,
+        response: { 200: ReportPage, ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => {
+      const report = buildReport(app.db, req.actor, req.query.from, req.query.to);
+      return { report, chart: monthlyChartSvg(report, req.query.lang ?? 'sv') };
+    },
   );
   app.get(
     '/csv',

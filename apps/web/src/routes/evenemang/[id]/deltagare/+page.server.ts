@@ -42,9 +42,41 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   if (filter.q) sp.set('sok', filter.q);
   if (filter.status) sp.set('status', filter.status);
   if (filter.cluster) sp.set('kluster', filter.cluster);
+  const m = catalogues[locals.lang];
+  const l = list.data;
+  /** An answer as the organiser reads it in the page language. */
+  const answerText = (value: string | boolean | string[] | undefined) => {
+    if (value === undefined) return '';
+    if (typeof value === 'boolean') return value ? m.answerYes : m.answerNo;
+    return Array.isArray(value) ? value.join(', ') : value;
+  };
+  // SvelteKit serialises all page data into the page: only what the table shows, not the
+  // registrations' full views (each with its event).
+  const attendees = l.attendees.map((a) => ({
+    id: a.id,
+    status: a.status,
+    position: a.position,
+    name: a.name,
+    email: a.email,
+    organisation: a.organisation,
+    county: a.county?.name ?? null,
+    cluster: a.cluster?.name ?? null,
+    dietaryNeeds: a.dietaryNeeds,
+    accessibilityNeeds: a.accessibilityNeeds,
+    checkedInAt: a.checkedInAt,
+    answers: l.questions.map((q) => answerText(a.answers.find((x) => x.question === q.id)?.value)),
+  }));
   return {
     event: event.data,
-    list: list.data,
+    list: {
+      capacity: l.capacity,
+      confirmed: l.confirmed,
+      waitlisted: l.waitlisted,
+      cancelled: l.cancelled,
+      checkedIn: l.checkedIn,
+      questions: l.questions.map((q) => ({ id: q.id, label: q.label })),
+      attendees,
+    },
     notice: notice(url),
     filter: { sok: filter.q ?? '', status: filter.status ?? '', kluster: filter.cluster ?? '' },
     filtered: sp.size > 0,
