@@ -76,7 +76,8 @@ function waitlistPosition(db: DbOrTx, r: Registration): number | null {
   return row?.n ?? null;
 }
 
-function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
+/** `answers`: what the caller has just saved, so it is not read back. */
+function view(db: DbOrTx, r: Registration, e: Event, answers?: Answer[]): RegistrationView {
   const county =
     r.countyId === null
       ? undefined
@@ -113,7 +114,7 @@ function view(db: DbOrTx, r: Registration, e: Event): RegistrationView {
     consentAt: r.consentAt.toISOString(),
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
-    answers: answersOf(db, [r.id]).get(r.id) ?? [],
+    answers: answers ?? answersOf(db, [r.id]).get(r.id) ?? [],
     event: {
       id: e.id,
       title: e.title,
@@ -525,7 +526,7 @@ export function register(
       saveAnswers(tx, row.id, answers);
       // What was just saved, in the questions' order as answersOf reads it: not read back.
       const given = [...answers].map(([question, value]) => ({ question, value }));
-      const v = view(tx, row, e, undefined, given);
+      const v = view(tx, row, e, given);
       notify(tx, status === 'confirmed' ? 'confirmed' : 'waitlisted', row, e, now, {
         position: v.position ?? undefined,
         answers: { given, questions },
