@@ -1,6 +1,6 @@
 import { LIMITS, type Question, type QuestionsBody } from '@samverka/contracts';
-import { and, asc, eq, notInArray } from 'drizzle-orm';
-import { eventAudit, eventQuestions, events, type Db, type EventQuestion, type RegistrationQuestionKind } from '@samverka/db';
+import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
+import { eventAudit, eventQuestions, events, keptStatement, type Db, type EventQuestion, type RegistrationQuestionKind } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import type { Tx } from '../domain-events.ts';
 import { DomainError, type ErrorDetail, forbidden } from '../errors.ts';
@@ -19,21 +19,26 @@ export function toQuestion(q: EventQuestion): Question {
 
 /** An event's own registration questions in form order (none: an empty list); no access check. */
 export function eventQuestionList(db: DbOrTx, eventId: number): Question[] {
-  return db
-    .select()
-    .from(eventQuestions)
-    .where(eq(eventQuestions.eventId, eventId))
-    .orderBy(asc(eventQuestions.position), asc(eventQuestions.id))
-    .all()
+  return keptStatement(db, 'events.questions.list', (d) =>
+    d
+      .select()
+      .from(eventQuestions)
+      .where(eq(eventQuestions.eventId, sql.placeholder('eventId')))
+      .orderBy(asc(eventQuestions.position), asc(eventQuestions.id))
+      .prepare(),
+  )
+    .all({ eventId })
     .map(toQuestion);
 }
 
 function eventRow(db: DbOrTx, id: number) {
-  const row = db
-    .select({ id: events.id, status: events.status, visibility: events.visibility })
-    .from(events)
-    .where(eq(events.id, id))
-    .get();
+  const row = keptStatement(db, 'events.questions.eventRow', (d) =>
+    d
+      .select({ id: events.id, status: events.status, visibility: events.visibility })
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!row) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return row;
 }
