@@ -1,6 +1,14 @@
 import { LIMITS, type Question, type QuestionsBody } from '@samverka/contracts';
 import { and, asc, eq, notInArray, sql } from 'drizzle-orm';
-import { eventAudit, eventQuestions, events, keptStatement, type Db, type EventQuestion, type RegistrationQuestionKind } from '@samverka/db';
+import {
+  eventAudit,
+  eventQuestions,
+  events,
+  keptStatement,
+  type Db,
+  type EventQuestion,
+  type RegistrationQuestionKind,
+} from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import type { Tx } from '../domain-events.ts';
 import { DomainError, type ErrorDetail, forbidden } from '../errors.ts';

@@ -137,7 +137,12 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
   const invites = canInviteCohosts(actor, refs);
   const taken = new Set(orgs.filter((o) => o.status !== 'declined').map((o) => o.clusterId));
   const inviteOptions =
-    full && invites && row.status !== 'cancelled' && related.clusters ? related.clusters().filter((c) => !taken.has(c.id)).map(named) : [];
+    full && invites && row.status !== 'cancelled' && related.clusters
+      ? related
+          .clusters()
+          .filter((c) => !taken.has(c.id))
+          .map(named)
+      : [];
   return {
     id: row.id,
     uid: row.uid,

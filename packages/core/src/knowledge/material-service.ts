@@ -120,7 +120,9 @@ function rowsOf(db: Db, eventId: number, includeParticipantOnly: boolean): Mater
     d
       .select()
       .from(materials)
-      .where(and(eq(materials.eventId, sql.placeholder('eventId')), includeParticipantOnly ? undefined : eq(materials.visibility, 'public')))
+      .where(
+        and(eq(materials.eventId, sql.placeholder('eventId')), includeParticipantOnly ? undefined : eq(materials.visibility, 'public')),
+      )
       .orderBy(asc(materials.id))
       .prepare(),
   ).all({ eventId });

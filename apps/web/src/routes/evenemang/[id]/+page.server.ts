@@ -6,7 +6,7 @@ import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
 import { reference, themeNames } from '$lib/server/reference';
-import type { Api } from '$lib/server/api';
+import type { Api, Event } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
 import {
   checkAnswers,
@@ -32,18 +32,71 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   ]);
   const done = url.searchParams.get('klart') ?? '';
   return {
-    event,
+    event: shownEvent(event),
     /** Over already: publishing asks "publish anyway?" first. */
     isOver: Date.parse(event.endsAt) <= Date.now(),
     themeNames: themeNames(ref.themes, locals.lang),
     audit: audit?.ok ? audit.data : [],
     clashes,
     inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
+    /**
+     * The clusters an organiser can share the invitation with (lib/components/CohostInvitationActions.svelte):
+     * only when the user may send it. The same list as the registration form's, so it is serialised once.
+     */
+    shareClusters: event.announceAs.length > 0 ? ref.clusters : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
     registration: await registrationSection(summary, questions, ref, url),
     materials: await locals.api.materials.list(id).then((r) => (r.ok ? r.data : null)),
   };
 };
+
+/**
+ * What the page and its sections show of the event: the API's view without the fields nobody
+ * renders (the Markdown source, inviteOptions, which go out as their own list, the UID, the
+ * local times, coordinates, the lead, the revision and timestamps). SvelteKit serialises all
+ * page data on every answer, even without client JavaScript, so less data is a cheaper page.
+ */
+function shownEvent(e: Event) {
+  return {
+    id: e.id,
+    title: e.title,
+    descriptionHtml: e.descriptionHtml,
+    kind: e.kind,
+    status: e.status,
+    cancelReason: e.cancelReason,
+    allDay: e.allDay,
+    startsAt: e.startsAt,
+    endsAt: e.endsAt,
+    timeZone: e.timeZone,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    venueName: e.venueName,
+    address: e.address,
+    county: e.county,
+    onlineUrl: e.onlineUrl,
+    hasOnlineUrl: e.hasOnlineUrl,
+    onlineUrlPublic: e.onlineUrlPublic,
+    visibility: e.visibility,
+    language: e.language,
+    capacity: e.capacity,
+    registrationOpensAt: e.registrationOpensAt,
+    registrationClosesAt: e.registrationClosesAt,
+    contactEmail: e.contactEmail,
+    organisers: e.organisers,
+    themes: e.themes,
+    seriesId: e.seriesId,
+    canEdit: e.canEdit,
+    canInvite: e.canInvite,
+    canUpdate: e.canUpdate,
+    canPublish: e.canPublish,
+    canCancel: e.canCancel,
+    canDelete: e.canDelete,
+    canSeeAttendees: e.canSeeAttendees,
+    canCopy: e.canCopy,
+    canAnswerAs: e.canAnswerAs,
+    announceAs: e.announceAs,
+  };
+}
 
 const back = (id: number, done: string) => `/evenemang/${id}?klart=${done}`;
 
