@@ -19,7 +19,7 @@ import {
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
-import { canSeeEvent } from '../events/event-access.ts';
+import { canSeeEvent, type OrganiserRef } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
 import { renderMarkdownKept } from '../markdown.ts';
 import { placeFile, receiveFile, removeStoredFile, storedPath, type FileStore } from './file-store.ts';
@@ -135,7 +135,14 @@ function rowsOf(db: Db, eventId: number, includeParticipantOnly: boolean): Mater
  * @throws DomainError 404 `unknown_event` (also for a draft the actor may not see)
  */
 export function listEventMaterials(db: Db, actor: Actor | null, eventId: number): EventMaterials {
-  const { refs } = visibleEvent(db, actor, eventId);
+  return eventMaterialsFor(db, actor, eventId, visibleEvent(db, actor, eventId).refs);
+}
+
+/**
+ * listEventMaterials for an event the caller has already found the actor may see, with its
+ * organisers (`refs`, as organiserRefs gives them): no access check of its own.
+ */
+export function eventMaterialsFor(db: Db, actor: Actor | null, eventId: number, refs: readonly OrganiserRef[]): EventMaterials {
   const manage = canManageMaterials(actor, refs);
   return {
     eventId,

@@ -6,7 +6,8 @@ import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
 import { reference, themeNames } from '$lib/server/reference';
-import type { Api, Event } from '$lib/server/api';
+import type { RegistrationSummary } from '@samverka/contracts';
+import type { Event, Question } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
 import {
   checkAnswers,
@@ -20,11 +21,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
-  const res = await locals.api.events.get(id);
+  // One call for the event, its registration summary, questions and materials.
+  const res = await locals.api.events.overview(id);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
-  const event = res.data;
-  const summary = locals.api.registrations.summary(id);
-  const questions = locals.api.events.questions(id);
+  const { event, registrationSummary, questions, materials } = res.data;
   const [ref, audit, clashes] = await Promise.all([
     reference(locals.api),
     event.canEdit ? locals.api.events.audit(id) : null,
@@ -45,8 +45,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
      */
     shareClusters: event.announceAs.length > 0 ? ref.clusters : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
-    registration: await registrationSection(summary, questions, ref, url),
-    materials: await locals.api.materials.list(id).then((r) => (r.ok ? r.data : null)),
+    registration: registrationSection(registrationSummary, questions, ref, url),
+    materials,
   };
 };
 
@@ -207,19 +207,12 @@ function withAction<T extends object>(action: string, failure: { status: number;
 }
 
 /** The registration section: seats and whether it is open, the form's choices, a notice after a post. */
-async function registrationSection(
-  summary: ReturnType<Api['registrations']['summary']>,
-  questions: ReturnType<Api['events']['questions']>,
-  ref: Reference,
-  url: URL,
-) {
-  const [res, asked] = await Promise.all([summary, questions]);
-  if (!res.ok) return null;
+function registrationSection(summary: RegistrationSummary, questions: Question[], ref: Reference, url: URL) {
   const notice = url.searchParams.get('anmalan');
   return {
-    summary: res.data,
+    summary,
     /** The event's own questions, asked after the standard fields. */
-    questions: asked.ok ? asked.data : [],
+    questions,
     counties: ref.counties,
     clusters: ref.clusters,
     retentionMonths: retentionMonths(),
