@@ -32,6 +32,7 @@ import horizonRoutes from './routes/api/horizon/index.ts';
 import reportRoutes from './routes/api/reports/index.ts';
 import announcementRoutes from './routes/api/events/announcements.ts';
 import questionRoutes from './routes/api/events/questions.ts';
+import overviewRoutes from './routes/api/events/overview.ts';
 import meRoutes from './routes/api/me/index.ts';
 import referenceRoutes from './routes/api/reference/index.ts';
 import publicCors from './plugins/public-cors.ts';
@@ -126,6 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(eventRegistrationRoutes, { prefix: '/events' });
       await api.register(announcementRoutes, { prefix: '/events' });
       await api.register(questionRoutes, { prefix: '/events' });
+      await api.register(overviewRoutes, { prefix: '/events' });
       await api.register(manageRoutes, { prefix: '/registrations' });
       await api.register(proposalRoutes, { prefix: '/proposals' });
       await api.register(seriesRoutes, { prefix: '/series' });

@@ -297,3 +297,64 @@ describe('POST /api/events/:id/copy', () => {
     expect(view.canCopy).toBe(true);
   });
 });
+
+describe('GET /api/events/:id/overview', () => {
+  it('answers what the event, registration summary, questions and materials calls answer, for each reader', async () => {
+    const id = await newEvent();
+    const qs = (await put(id, QUESTIONS)).json() as Q[];
+    const link = await t.inject({
+      method: 'POST',
+      url: `/api/events/${id}/materials/links`,
+      headers: bearer(lead.token),
+      payload: { title: 'Presentation', url: 'https://example.se/p', visibility: 'participants' },
+    });
+    expect(link.statusCode).toBe(201);
+    const doc = await t.inject({
+      method: 'PUT',
+      url: `/api/events/${id}/documentation`,
+      headers: bearer(lead.token),
+      payload: { body: 'Vi gick **över fälten**.' },
+    });
+    expect(doc.statusCode).toBe(200);
+    const registered = await register(id, 'overview@example.se', [
+      { question: qs[0]!.id, value: 'Förmiddag' },
+      { question: qs[1]!.id, value: true },
+    ]);
+    expect(registered.statusCode, registered.body).toBe(201);
+    for (const token of [null, lead.token, outsider.token]) {
+      const headers = token ? bearer(token) : {};
+      const get = async (path: string) => {
+        const res = await t.inject({ method: 'GET', url: `/api/events/${id}${path}`, headers });
+        expect(res.statusCode, path).toBe(200);
+        return res.json() as unknown;
+      };
+      expect(await get('/overview')).toEqual({
+        event: await get(''),
+        registrationSummary: await get('/registration-summary'),
+        questions: await get('/questions'),
+        materials: await get('/materials'),
+      });
+    }
+    // The organisers see the participants-only link, a visitor does not.
+    const overview = async (token: string | null) =>
+      (await t.inject({ method: 'GET', url: `/api/events/${id}/overview`, headers: token ? bearer(token) : {} })).json() as {
+        registrationSummary: { confirmed: number };
+        materials: { materials: { title: string }[] };
+      };
+    expect((await overview(lead.token)).materials.materials.map((m) => m.title)).toEqual(['Presentation']);
+    expect((await overview(null)).materials.materials).toEqual([]);
+    expect((await overview(null)).registrationSummary.confirmed).toBe(1);
+  });
+
+  it('is 404 for a draft to those who may not see it, as the event is, and 400 for an id that is not one', async () => {
+    const id = await newEvent(false);
+    expectError(await t.inject({ method: 'GET', url: `/api/events/${id}/overview` }), 404, 'unknown_event');
+    expectError(
+      await t.inject({ method: 'GET', url: `/api/events/${id}/overview`, headers: bearer(outsider.token) }),
+      404,
+      'unknown_event',
+    );
+    expect((await t.inject({ method: 'GET', url: `/api/events/${id}/overview`, headers: bearer(lead.token) })).statusCode).toBe(200);
+    expectError(await t.inject({ method: 'GET', url: '/api/events/abc/overview' }), 400);
+  });
+});

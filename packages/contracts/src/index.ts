@@ -16,3 +16,4 @@ export * from './start.ts';
 export * from './exports.ts';
 export * from './questions.ts';
 export * from './notifications.ts';
+export * from './event-overview.ts';

@@ -31,6 +31,7 @@ export * from './events/event-service.ts';
 export * from './events/series-service.ts';
 export * from './events/event-questions.ts';
 export * from './events/event-copy.ts';
+export * from './events/event-overview.ts';
 export * from './proposals/proposal-service.ts';
 export * from './feeds/ics.ts';
 export * from './feeds/feed-service.ts';

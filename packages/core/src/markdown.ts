@@ -58,6 +58,27 @@ export function renderMarkdown(markdown: string): string {
   });
 }
 
+/** Rendered texts kept (see renderMarkdownKept); a busy site shows far fewer distinct texts than this. */
+const MAX_KEPT = 500;
+const kept = new Map<string, string>();
+
+/**
+ * renderMarkdown(markdown), kept for the next call with the same text: a page shown again and
+ * again (an event's description, its documentation) renders its Markdown once instead of on
+ * every request, which cost more than the rest of the answer. Keyed by the text itself, so an
+ * edited text is a new entry and a kept answer is never stale; the oldest of more than
+ * MAX_KEPT texts is dropped.
+ */
+export function renderMarkdownKept(markdown: string): string {
+  let html = kept.get(markdown);
+  if (html === undefined) {
+    html = renderMarkdown(markdown);
+    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
+    kept.set(markdown, html);
+  }
+  return html;
+}
+
 /** Markdown as plain text (for ICS DESCRIPTION, mail text): the rendered text without markup, links kept as URLs. */
 export function markdownToText(markdown: string): string {
   const html = marked.parse(markdown) as string;

@@ -29,14 +29,29 @@ const STYLES = {
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
 export type DateStyle = keyof typeof STYLES;
 
+// Formatting itself costs microseconds, and a list formats four instants per event: the same
+// events are shown again and again, so each text is kept. Bounded: the whole table starts over
+// when full.
+const MAX_FORMATTED = 10_000;
+const formatted = new Map<string, string>();
+function keptText(key: string, make: () => string): string {
+  let text = formatted.get(key);
+  if (text === undefined) {
+    text = make();
+    if (formatted.size >= MAX_FORMATTED) formatted.clear();
+    formatted.set(key, text);
+  }
+  return text;
+}
+
 /** An instant (ISO string) in a style and zone. */
 export function formatInstant(iso: string, lang: Lang, style: DateStyle, timeZone = HOME_ZONE): string {
-  return formatter(lang, style, STYLES[style], timeZone).format(new Date(iso));
+  return keptText(`${lang}|${style}|${timeZone}|${iso}`, () => formatter(lang, style, STYLES[style], timeZone).format(new Date(iso)));
 }
 
 /** A calendar date ("YYYY-MM-DD"), which has no zone: formatted as that date wherever the server runs. */
 export function formatDay(date: string, lang: Lang, style: DateStyle = 'date'): string {
-  return formatter(lang, style, STYLES[style], 'UTC').format(new Date(`${date}T00:00:00Z`));
+  return keptText(`${lang}|${style}|day|${date}`, () => formatter(lang, style, STYLES[style], 'UTC').format(new Date(`${date}T00:00:00Z`)));
 }
 
 const names = new Map<string, readonly string[]>();

@@ -87,12 +87,20 @@ export function canSeeMeetingLink(actor: Actor | null, onlineUrlPublic: boolean,
 /**
  * Drafts may be deleted by those who manage them; an event that was ever public only by an admin,
  * and a published one only while nobody is registered (`activeRegistrations` confirmed or
- * waitlisted): it is cancelled first, which tells them.
+ * waitlisted, or a function that counts them when asked): it is cancelled first, which tells them.
  */
-export function canDeleteEvent(actor: Actor | null, status: string, organisers: readonly OrganiserRef[], activeRegistrations = 0): boolean {
+export function canDeleteEvent(
+  actor: Actor | null,
+  status: string,
+  organisers: readonly OrganiserRef[],
+  activeRegistrations: number | (() => number) = 0,
+): boolean {
   if (!canManageEvent(actor, organisers)) return false;
   if (status === 'draft') return true;
-  return actsForNetwork(actor) && !(status === 'published' && activeRegistrations > 0);
+  if (!actsForNetwork(actor)) return false;
+  if (status !== 'published') return true;
+  // A function is called only here, so the count is looked up only when it decides.
+  return !((typeof activeRegistrations === 'function' ? activeRegistrations() : activeRegistrations) > 0);
 }
 
 /**

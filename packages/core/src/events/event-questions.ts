@@ -41,11 +41,13 @@ export function eventQuestionList(db: DbOrTx, eventId: number): Question[] {
 }
 
 function eventRow(db: DbOrTx, id: number) {
-  const row = db
-    .select({ id: events.id, status: events.status, visibility: events.visibility })
-    .from(events)
-    .where(eq(events.id, id))
-    .get();
+  const row = keptStatement(db, 'events.questions.eventRow', (d) =>
+    d
+      .select({ id: events.id, status: events.status, visibility: events.visibility })
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!row) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return row;
 }

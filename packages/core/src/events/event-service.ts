@@ -458,17 +458,20 @@ export function deleteEvent(db: Db, actor: Actor | null, id: number, now = new D
 export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEntry[] {
   eventRow(db, id);
   assertCanManage(db, actor, id);
-  return db
-    .select({
-      at: eventAudit.at,
-      action: eventAudit.action,
-      changes: eventAudit.changes,
-      user: sql<string | null>`(select name from users where users.id = ${eventAudit.userId})`,
-    })
-    .from(eventAudit)
-    .where(eq(eventAudit.eventId, id))
-    .orderBy(asc(eventAudit.id))
-    .all()
+  return keptStatement(db, 'events.auditLog', (d) =>
+    d
+      .select({
+        at: eventAudit.at,
+        action: eventAudit.action,
+        changes: eventAudit.changes,
+        user: sql<string | null>`(select name from users where users.id = ${eventAudit.userId})`,
+      })
+      .from(eventAudit)
+      .where(eq(eventAudit.eventId, sql.placeholder('id')))
+      .orderBy(asc(eventAudit.id))
+      .prepare(),
+  )
+    .all({ id })
     .map((r): AuditEntry => ({ at: r.at.toISOString(), action: r.action, user: r.user, changes: r.changes }));
 }
 

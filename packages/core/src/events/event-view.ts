@@ -3,7 +3,7 @@ import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { clusters, counties, eventOrganisers, keptStatement, registrations, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
-import { renderMarkdown } from '../markdown.ts';
+import { renderMarkdownKept } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
 import {
   announcingClusters,
@@ -21,22 +21,31 @@ interface Related {
   organisers: Map<number, (Organiser & { clusterId: number })[]>;
   themes: Map<number, string[]>;
   counties: Map<number, { slug: string; name: string }>;
-  /** Every cluster in Swedish name order, for inviteOptions; loaded only when asked for (the single-event view). */
-  clusters: { id: number; slug: string; name: string }[] | null;
-  /** Confirmed plus waitlisted registrations per published event (absent: none), for canDelete. */
-  activeRegistrations: Map<number, number>;
+  /**
+   * Every cluster in Swedish name order, for inviteOptions; only for the single-event view, and
+   * read only when the actor may invite (a visitor's page does not load them).
+   */
+  clusters: (() => { id: number; slug: string; name: string }[]) | null;
+  /**
+   * Confirmed plus waitlisted registrations per published event (absent: none), for canDelete;
+   * counted on the first call (only an admin's canDelete asks), then kept.
+   */
+  activeRegistrations: () => Map<number, number>;
 }
 
 const byName = new Intl.Collator('sv');
 
-/** Loads organisers, themes, counties and published events' active registration counts for many events in four queries; `withClusters` adds every cluster, for inviteOptions. */
+/**
+ * Loads organisers, themes and counties for many events in three queries; published events'
+ * active registration counts and (with `withClusters`) every cluster, for inviteOptions, in one
+ * more each when first asked for.
+ */
 export function loadRelated(db: Db, rows: Event[], withClusters = false): Related {
   const ids = rows.map((r) => r.id);
   const organisers = new Map<number, (Organiser & { clusterId: number })[]>();
   const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
-  const activeRegistrations = new Map<number, number>();
-  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations };
+  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations: () => new Map() };
   // Kept statements that take the ids as one JSON array (json_each), so one statement serves
   // lists of any length: building and preparing the SQL cost more than running it.
   const idList = { ids: JSON.stringify(ids) };
@@ -76,26 +85,33 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
     for (const c of countyRows) countyMap.set(c.id, { slug: c.slug, name: c.name });
   }
   const allClusters = withClusters
-    ? keptStatement(db, 'events.related.clusters', (d) =>
-        d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
-      )
-        .all()
-        .sort((a, b) => byName.compare(a.name, b.name))
+    ? () =>
+        keptStatement(db, 'events.related.clusters', (d) =>
+          d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
+        )
+          .all()
+          .sort((a, b) => byName.compare(a.name, b.name))
     : null;
-  // Only a published event's registrations block its deletion (canDeleteEvent), so only those are counted.
-  const published = rows.filter((r) => r.status === 'published').map((r) => r.id);
-  if (published.length) {
-    const counts = keptStatement(db, 'events.related.activeRegistrations', (d) =>
-      d
-        .select({ eventId: registrations.eventId, n: sql<number>`count(*)` })
-        .from(registrations)
-        .where(and(inJsonList(registrations.eventId), inArray(registrations.status, ['confirmed', 'waitlisted'])))
-        .groupBy(registrations.eventId)
-        .prepare(),
-    ).all({ ids: JSON.stringify(published) });
-    for (const r of counts) activeRegistrations.set(r.eventId, r.n);
-  }
-  return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters, activeRegistrations };
+  let activeRegistrations: Map<number, number> | undefined;
+  const countActive = () => {
+    if (activeRegistrations) return activeRegistrations;
+    activeRegistrations = new Map();
+    // Only a published event's registrations block its deletion (canDeleteEvent), so only those are counted.
+    const published = rows.filter((r) => r.status === 'published').map((r) => r.id);
+    if (published.length) {
+      const counts = keptStatement(db, 'events.related.activeRegistrations', (d) =>
+        d
+          .select({ eventId: registrations.eventId, n: sql<number>`count(*)` })
+          .from(registrations)
+          .where(and(inJsonList(registrations.eventId), inArray(registrations.status, ['confirmed', 'waitlisted'])))
+          .groupBy(registrations.eventId)
+          .prepare(),
+      ).all({ ids: JSON.stringify(published) });
+      for (const r of counts) activeRegistrations.set(r.eventId, r.n);
+    }
+    return activeRegistrations;
+  };
+  return { organisers, themes: themeMap, counties: countyMap, clusters: allClusters, activeRegistrations: countActive };
 }
 
 interface OrganiserRow {
@@ -132,13 +148,18 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
   const invites = canInviteCohosts(actor, refs);
   const taken = new Set(orgs.filter((o) => o.status !== 'declined').map((o) => o.clusterId));
   const inviteOptions =
-    full && invites && row.status !== 'cancelled' && related.clusters ? related.clusters.filter((c) => !taken.has(c.id)).map(named) : [];
+    full && invites && row.status !== 'cancelled' && related.clusters
+      ? related
+          .clusters()
+          .filter((c) => !taken.has(c.id))
+          .map(named)
+      : [];
   return {
     id: row.id,
     uid: row.uid,
     title: row.title,
     description: row.description,
-    descriptionHtml: full ? renderMarkdown(row.description) : '',
+    descriptionHtml: full ? renderMarkdownKept(row.description) : '',
     kind: row.kind,
     status: row.status,
     cancelReason: row.cancelReason,
@@ -177,7 +198,7 @@ export function toEventView(row: Event, related: Related, actor: Actor | null, f
     canUpdate: manages && row.status !== 'cancelled',
     canPublish: manages && row.status === 'draft',
     canCancel: manages && row.status === 'published',
-    canDelete: canDeleteEvent(actor, row.status, refs, related.activeRegistrations.get(row.id) ?? 0),
+    canDelete: canDeleteEvent(actor, row.status, refs, () => related.activeRegistrations().get(row.id) ?? 0),
     canSeeAttendees: manages,
     canCopy: canCopyEvent(actor, refs),
     canAnswerAs: cohostInvitationsToAnswer(actor, row.status, orgs).map(named),

@@ -6,13 +6,22 @@ import type {
 import { registrationByToken } from '../registrations/registration-service.ts';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { rmSync } from 'node:fs';
-import { eventDocumentation, events, materials, type Db, type Event, type Material, type MaterialVisibility } from '@samverka/db';
+import {
+  eventDocumentation,
+  events,
+  keptStatement,
+  materials,
+  type Db,
+  type Event,
+  type Material,
+  type MaterialVisibility,
+} from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
 import { singleLine } from '../escape.ts';
-import { canSeeEvent } from '../events/event-access.ts';
+import { canSeeEvent, type OrganiserRef } from '../events/event-access.ts';
 import { organiserRefs } from '../events/event-view.ts';
-import { renderMarkdown } from '../markdown.ts';
+import { renderMarkdownKept } from '../markdown.ts';
 import { placeFile, receiveFile, removeStoredFile, storedPath, type FileStore } from './file-store.ts';
 import { decideType, isInline } from './file-types.ts';
 import { canManageMaterials, canSeeMaterial } from './knowledge-access.ts';
@@ -34,7 +43,13 @@ export type EventMaterials = ContractEventMaterials;
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 function eventRow(db: Db | Tx, id: number): Event {
-  const e = db.select().from(events).where(eq(events.id, id)).get();
+  const e = keptStatement(db, 'materials.eventRow', (d) =>
+    d
+      .select()
+      .from(events)
+      .where(eq(events.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id });
   if (!e) throw new DomainError('not_found', 'unknown_event', `There is no event ${id}`);
   return e;
 }
@@ -76,28 +91,41 @@ function toView(m: Material, href: (id: number) => string): MaterialView {
 }
 
 export function documentationView(db: Db | Tx, eventId: number): DocumentationView | null {
-  const d = db.select().from(eventDocumentation).where(eq(eventDocumentation.eventId, eventId)).get();
-  return d ? { body: d.body, html: renderMarkdown(d.body), updatedAt: d.updatedAt.toISOString() } : null;
+  const d = keptStatement(db, 'materials.documentation', (k) =>
+    k
+      .select()
+      .from(eventDocumentation)
+      .where(eq(eventDocumentation.eventId, sql.placeholder('eventId')))
+      .prepare(),
+  ).get({ eventId });
+  return d ? { body: d.body, html: renderMarkdownKept(d.body), updatedAt: d.updatedAt.toISOString() } : null;
 }
 
 /** Bytes used by an event's files (each material counted, even when two share content). */
 export function eventBytes(db: Db | Tx, eventId: number): number {
   return (
-    db
-      .select({ n: sql<number>`coalesce(sum(${materials.size}), 0)` })
-      .from(materials)
-      .where(and(eq(materials.eventId, eventId), eq(materials.kind, 'file')))
-      .get()?.n ?? 0
+    keptStatement(db, 'materials.eventBytes', (d) =>
+      d
+        .select({ n: sql<number>`coalesce(sum(${materials.size}), 0)` })
+        .from(materials)
+        .where(and(eq(materials.eventId, sql.placeholder('eventId')), eq(materials.kind, 'file')))
+        .prepare(),
+    ).get({ eventId })?.n ?? 0
   );
 }
 
 function rowsOf(db: Db, eventId: number, includeParticipantOnly: boolean): Material[] {
-  return db
-    .select()
-    .from(materials)
-    .where(and(eq(materials.eventId, eventId), includeParticipantOnly ? undefined : eq(materials.visibility, 'public')))
-    .orderBy(asc(materials.id))
-    .all();
+  // Two kept statements: with the participant-only materials and without.
+  return keptStatement(db, includeParticipantOnly ? 'materials.rowsOf.all' : 'materials.rowsOf.public', (d) =>
+    d
+      .select()
+      .from(materials)
+      .where(
+        and(eq(materials.eventId, sql.placeholder('eventId')), includeParticipantOnly ? undefined : eq(materials.visibility, 'public')),
+      )
+      .orderBy(asc(materials.id))
+      .prepare(),
+  ).all({ eventId });
 }
 
 /**
@@ -107,7 +135,14 @@ function rowsOf(db: Db, eventId: number, includeParticipantOnly: boolean): Mater
  * @throws DomainError 404 `unknown_event` (also for a draft the actor may not see)
  */
 export function listEventMaterials(db: Db, actor: Actor | null, eventId: number): EventMaterials {
-  const { refs } = visibleEvent(db, actor, eventId);
+  return eventMaterialsFor(db, actor, eventId, visibleEvent(db, actor, eventId).refs);
+}
+
+/**
+ * listEventMaterials for an event the caller has already found the actor may see, with its
+ * organisers (`refs`, as organiserRefs gives them): no access check of its own.
+ */
+export function eventMaterialsFor(db: Db, actor: Actor | null, eventId: number, refs: readonly OrganiserRef[]): EventMaterials {
   const manage = canManageMaterials(actor, refs);
   return {
     eventId,

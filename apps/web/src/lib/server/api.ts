@@ -97,6 +97,7 @@ import type {
   EmbedListing,
   EmbedQuery,
   EventMaterials,
+  EventOverview,
   FeedbackBody,
   FeedbackForm,
   FeedbackResults,
@@ -285,6 +286,8 @@ export function createApi(ctx: ApiContext) {
       list: (q: EventQuery = {}) => call<EventPage>(ctx, 'GET', `/api/events${query(q)}`),
       brief: (q: EventBriefQuery = {}) => call<EventBriefPage>(ctx, 'GET', `/api/events/brief${query(q)}`),
       get: (id: number) => call<Event>(ctx, 'GET', `/api/events/${id}`),
+      /** The event page's data: the event, its registration summary, questions and materials. */
+      overview: (id: number) => call<EventOverview>(ctx, 'GET', `/api/events/${id}/overview`),
       create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
       update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),
       remove: (id: number) => call<null>(ctx, 'DELETE', `/api/events/${id}`),

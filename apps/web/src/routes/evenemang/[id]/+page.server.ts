@@ -6,7 +6,8 @@ import { field } from '$lib/server/forms';
 import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
 import { reference, themeNames } from '$lib/server/reference';
-import type { Api } from '$lib/server/api';
+import type { RegistrationSummary } from '@samverka/contracts';
+import type { Event, Question } from '$lib/server/api';
 import type { Reference } from '$lib/server/reference';
 import {
   checkAnswers,
@@ -20,11 +21,10 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
-  const res = await locals.api.events.get(id);
+  // One call for the event, its registration summary, questions and materials.
+  const res = await locals.api.events.overview(id);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
-  const event = res.data;
-  const summary = locals.api.registrations.summary(id);
-  const questions = locals.api.events.questions(id);
+  const { event, registrationSummary, questions, materials } = res.data;
   const [ref, audit, clashes] = await Promise.all([
     reference(locals.api),
     event.canEdit ? locals.api.events.audit(id) : null,
@@ -32,18 +32,71 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   ]);
   const done = url.searchParams.get('klart') ?? '';
   return {
-    event,
+    event: shownEvent(event),
     /** Over already: publishing asks "publish anyway?" first. */
     isOver: Date.parse(event.endsAt) <= Date.now(),
     themeNames: themeNames(ref.themes, locals.lang),
     audit: audit?.ok ? audit.data : [],
     clashes,
     inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
+    /**
+     * The clusters an organiser can share the invitation with (lib/components/CohostInvitationActions.svelte):
+     * only when the user may send it. The same list as the registration form's, so it is serialised once.
+     */
+    shareClusters: event.announceAs.length > 0 ? ref.clusters : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
-    registration: await registrationSection(summary, questions, ref, url),
-    materials: await locals.api.materials.list(id).then((r) => (r.ok ? r.data : null)),
+    registration: registrationSection(registrationSummary, questions, ref, url),
+    materials,
   };
 };
+
+/**
+ * What the page and its sections show of the event: the API's view without the fields nobody
+ * renders (the Markdown source, inviteOptions, which go out as their own list, the UID, the
+ * local times, coordinates, the lead, the revision and timestamps). SvelteKit serialises all
+ * page data on every answer, even without client JavaScript, so less data is a cheaper page.
+ */
+function shownEvent(e: Event) {
+  return {
+    id: e.id,
+    title: e.title,
+    descriptionHtml: e.descriptionHtml,
+    kind: e.kind,
+    status: e.status,
+    cancelReason: e.cancelReason,
+    allDay: e.allDay,
+    startsAt: e.startsAt,
+    endsAt: e.endsAt,
+    timeZone: e.timeZone,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    venueName: e.venueName,
+    address: e.address,
+    county: e.county,
+    onlineUrl: e.onlineUrl,
+    hasOnlineUrl: e.hasOnlineUrl,
+    onlineUrlPublic: e.onlineUrlPublic,
+    visibility: e.visibility,
+    language: e.language,
+    capacity: e.capacity,
+    registrationOpensAt: e.registrationOpensAt,
+    registrationClosesAt: e.registrationClosesAt,
+    contactEmail: e.contactEmail,
+    organisers: e.organisers,
+    themes: e.themes,
+    seriesId: e.seriesId,
+    canEdit: e.canEdit,
+    canInvite: e.canInvite,
+    canUpdate: e.canUpdate,
+    canPublish: e.canPublish,
+    canCancel: e.canCancel,
+    canDelete: e.canDelete,
+    canSeeAttendees: e.canSeeAttendees,
+    canCopy: e.canCopy,
+    canAnswerAs: e.canAnswerAs,
+    announceAs: e.announceAs,
+  };
+}
 
 const back = (id: number, done: string) => `/evenemang/${id}?klart=${done}`;
 
@@ -154,19 +207,12 @@ function withAction<T extends object>(action: string, failure: { status: number;
 }
 
 /** The registration section: seats and whether it is open, the form's choices, a notice after a post. */
-async function registrationSection(
-  summary: ReturnType<Api['registrations']['summary']>,
-  questions: ReturnType<Api['events']['questions']>,
-  ref: Reference,
-  url: URL,
-) {
-  const [res, asked] = await Promise.all([summary, questions]);
-  if (!res.ok) return null;
+function registrationSection(summary: RegistrationSummary, questions: Question[], ref: Reference, url: URL) {
   const notice = url.searchParams.get('anmalan');
   return {
-    summary: res.data,
+    summary,
     /** The event's own questions, asked after the standard fields. */
-    questions: asked.ok ? asked.data : [],
+    questions,
     counties: ref.counties,
     clusters: ref.clusters,
     retentionMonths: retentionMonths(),
