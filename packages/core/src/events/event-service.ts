@@ -5,6 +5,8 @@ import {
   type EventBriefPage,
   type EventPage,
   type EventQuery,
+  type EventSummary,
+  type EventSummaryPage,
   type Event as EventView,
   type EventWithClashes,
   LIMITS,
@@ -868,6 +870,36 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
   const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max);
   const related = loadRelated(db, rows);
   return { events: rows.map((r) => toEventView(r, related, actor, false)), nextCursor };
+}
+
+/**
+ * The same page of events as listEvents (same filters, order, cursor and access; up to
+ * LIMITS.pageSize.max), each as a list shows it (EventSummary): timing, place and organisers,
+ * without the description, rights and timestamps that a list item would only carry along.
+ */
+export function listEventSummaries(db: Db, actor: Actor | null, f: EventFilters): EventSummaryPage {
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max);
+  const related = loadRelated(db, rows);
+  return {
+    events: rows.map((r): EventSummary => {
+      const orgs = related.organisers.get(r.id) ?? [];
+      const lead = orgs.find((o) => o.role === 'lead');
+      return {
+        id: r.id,
+        title: r.title,
+        kind: r.kind,
+        status: r.status,
+        ...eventTiming(r),
+        venueName: r.venueName,
+        hasOnlineUrl: r.onlineUrl !== null,
+        visibility: r.visibility,
+        county: r.countyId !== null ? (related.counties.get(r.countyId) ?? null) : null,
+        lead: lead ? { slug: lead.slug, name: lead.name } : { slug: '', name: '' },
+        organisers: orgs.map(({ slug, name, role, status }) => ({ slug, name, role, status })),
+      };
+    }),
+    nextCursor,
+  };
 }
 
 /** What a calendar grid needs of each event: enough to place and link it, a tenth of the full view. */
