@@ -40,7 +40,7 @@ const byName = new Intl.Collator('sv');
  * active registration counts and (with `withClusters`) every cluster, for inviteOptions, in one
  * more each when first asked for.
  */
-export function loadRelated(db: Db, rows: Event[], withClusters = false): Related {
+export function loadRelated(db: Db, rows: Pick<Event, 'id' | 'countyId' | 'status'>[], withClusters = false): Related {
   const ids = rows.map((r) => r.id);
   const organisers = new Map<number, (Organiser & { clusterId: number })[]>();
   const themeMap = new Map<number, string[]>();
@@ -223,7 +223,7 @@ export function organisingClusterIds(db: Pick<Db, 'select'>, eventId: number): n
 }
 
 /** The timing fields every event list shows (contracts' EventTiming), from a row. */
-export function eventTiming(r: Event): EventTiming {
+export function eventTiming(r: Pick<Event, 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'startDate' | 'endDate'>): EventTiming {
   return {
     allDay: r.allDay,
     startsAt: r.startsAt.toISOString(),
