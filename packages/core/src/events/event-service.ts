@@ -53,7 +53,7 @@ import {
   type EventFields,
   type EventInput,
 } from './event-input.ts';
-import { eventTiming, loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
+import { eventTiming, loadOrganisersAndCounties, loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
 import { longestEventMs } from './event-span.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
 
@@ -839,7 +839,7 @@ const eventColumns = rowReader(events);
 const TIMING_KEYS = ['allDay', 'startsAt', 'endsAt', 'timeZone', 'startDate', 'endDate'] as const;
 /** The columns of a brief list item (a calendar grid has hundreds of them). */
 const briefColumns = rowReader(events, ['id', 'title', 'kind', 'status', ...TIMING_KEYS]);
-/** The columns of a summary list item and what loadRelated reads (id, countyId, status). */
+/** The columns of a summary list item (and id and countyId for loadOrganisersAndCounties). */
 const summaryColumns = rowReader(events, [
   'id',
   'title',
@@ -904,7 +904,7 @@ export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventP
  */
 export function listEventSummaries(db: Db, actor: Actor | null, f: EventFilters): EventSummaryPage {
   const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max, summaryColumns);
-  const related = loadRelated(db, rows);
+  const related = loadOrganisersAndCounties(db, rows);
   return {
     events: rows.map((r): EventSummary => {
       const orgs = related.organisers.get(r.id) ?? [];
