@@ -830,6 +830,29 @@ describe('GET /api/events', () => {
     expect(await list(query)).toEqual(expected);
   });
 
+  it("/api/events/summaries: the same page as /api/events, each event with the full view's values of its fields", async () => {
+    const keys = ['id', 'title', 'kind', 'status', 'allDay', 'startsAt', 'endsAt', 'timeZone', 'start', 'end', 'startDate', 'endDate'];
+    const more = ['venueName', 'hasOnlineUrl', 'visibility', 'county', 'lead', 'organisers'];
+    for (const [query, who] of [
+      ['', 'anonymous'],
+      ['limit=2', 'lead'],
+      ['cluster=agro-orebro', 'admin'],
+      ['status=draft', 'lead'],
+    ] as const) {
+      const full = await get(query, who);
+      const res = await l.inject({
+        method: 'GET',
+        url: `/api/events/summaries${query ? `?${query}` : ''}`,
+        headers: who === 'anonymous' ? {} : bearer(tk[who]!),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      const want = full.json() as { events: Record<string, unknown>[]; nextCursor: string | null };
+      const pick = (e: Record<string, unknown>) => Object.fromEntries([...keys, ...more].map((k) => [k, e[k]]));
+      expect(res.json(), `${who} ${query}`).toEqual({ events: want.events.map(pick), nextCursor: want.nextCursor });
+      expect(want.events.length, `${who} ${query}`).toBeGreaterThan(0);
+    }
+  });
+
   it('drafts only with status=draft, and only for those who may see them', async () => {
     expect(await list('status=draft', 'lead')).toEqual(['E5']);
     expect(await list('status=draft', 'admin')).toEqual(['E5']);
@@ -1036,6 +1059,7 @@ describe('unlisted and internal events: who finds them where (issue 12)', () => 
       `/api/events?limit=200&cluster=${LEAD}`,
       `/api/events?limit=200&q=${encodeURIComponent('Synlighet')}`,
       '/api/events/brief?limit=500',
+      '/api/events/summaries?limit=200',
     ];
     const feed = who === 'anonymous' ? null : (await call('GET', '/api/me/feed', who)).json().url.replace(/^https?:\/\/[^/]+/, '');
     for (const v of ['unlisted', 'internal'] as const) {

@@ -196,6 +196,23 @@ export type EventBrief = Static<typeof EventBrief>;
 export const EventBriefPage = Type.Object({ events: Type.Array(EventBrief), nextCursor: N(Type.String()) });
 export type EventBriefPage = Static<typeof EventBriefPage>;
 
+/**
+ * An event as a list of events shows it (the calendar list, lib/components/EventSummary.svelte):
+ * the brief item with its place and organisers, without description, rights or timestamps.
+ */
+export const EventSummary = Type.Object({
+  ...EventBrief.properties,
+  venueName: N(Type.String()),
+  hasOnlineUrl: Type.Boolean({ description: 'the event has a meeting link, shown or not' }),
+  visibility: EventVisibility,
+  county: N(NamedRef),
+  lead: NamedRef,
+  organisers: Type.Array(Organiser),
+});
+export type EventSummary = Static<typeof EventSummary>;
+export const EventSummaryPage = Type.Object({ events: Type.Array(EventSummary), nextCursor: N(Type.String()) });
+export type EventSummaryPage = Static<typeof EventSummaryPage>;
+
 export const PublishQuery = StrictObject({
   evenIfPast: Type.Optional(Type.Boolean({ description: 'publish an event that is already over (otherwise 422 in_the_past)' })),
 });

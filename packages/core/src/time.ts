@@ -76,12 +76,35 @@ export function startOfDate(date: string, zone: string): DateTime {
   return DateTime.fromISO(date, { zone }).startOf('day');
 }
 
-/** A filter boundary: a date is midnight in the zone; a date-time without offset is wall-clock time there. */
+/** An instant as Date#toISOString writes it (what the web sends for "from now"). */
+const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Dates and wall-clock minutes already read, by zone and text, as epoch ms; cleared when full. */
+const wallBoundaries = new Map<string, number>();
+const WALL_BOUNDARIES_KEPT = 512;
+
+/**
+ * A filter boundary: a date is midnight in the zone; a date-time without offset is wall-clock
+ * time there; one with an offset or Z is that instant. Throws DomainError invalid_datetime.
+ */
 export function boundaryToDate(value: string, field: string, zone = DEFAULT_ZONE): Date {
+  // Every calendar month asks for the same first days, and luxon's parse costs more than the
+  // query they bound: the zone-relative forms are kept, a UTC instant needs no zone at all.
+  if (UTC_ISO.test(value)) {
+    const at = new Date(value);
+    // A valid instant writes back to the same text; anything else is left to luxon to refuse.
+    if (!Number.isNaN(at.getTime()) && at.toISOString() === value) return at;
+  }
+  const key = value.length <= 16 ? `${zone} ${value}` : null;
+  const kept = key === null ? undefined : wallBoundaries.get(key);
+  if (kept !== undefined) return new Date(kept);
   const dt = DateTime.fromISO(value, { zone, setZone: false });
   if (!dt.isValid)
     throw new DomainError('invalid', 'invalid_datetime', `${field} is not a date or date-time: ${value}`, [
       { field, code: 'invalid_date', message: 'invalid date' },
     ]);
+  if (key !== null) {
+    if (wallBoundaries.size >= WALL_BOUNDARIES_KEPT) wallBoundaries.clear();
+    wallBoundaries.set(key, dt.toMillis());
+  }
   return dt.toJSDate();
 }

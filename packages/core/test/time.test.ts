@@ -133,9 +133,24 @@ describe('boundaryToDate', () => {
     expect(boundaryToDate('2027-07-14T10:00:00+05:00', 'to').toISOString()).toBe('2027-07-14T05:00:00.000Z');
   });
 
-  it.each(['2027-02-30', '2027-13-01', 'yesterday', '2027-01-14T25:00'])('refuses %j naming the field', (value) => {
-    const err = caught(() => boundaryToDate(value, 'from'));
-    expect([err.kind, err.details[0]!.field]).toEqual(['invalid', 'from']);
-    expect(err.message).toContain(value);
+  it('reads the same text the same way again (kept), in each zone, and a UTC instant as written', () => {
+    for (let i = 0; i < 2; i++) {
+      expect(boundaryToDate('2027-01-14', 'from').toISOString()).toBe('2027-01-13T23:00:00.000Z');
+      expect(boundaryToDate('2027-01-14', 'from', 'America/New_York').toISOString()).toBe('2027-01-14T05:00:00.000Z');
+      expect(boundaryToDate('2027-07-14T10:00', 'from').toISOString()).toBe('2027-07-14T08:00:00.000Z');
+      expect(boundaryToDate('2027-07-14T10:00:00.123Z', 'from').toISOString()).toBe('2027-07-14T10:00:00.123Z');
+    }
+    // A returned Date changed by its caller does not change what is kept.
+    boundaryToDate('2027-01-14', 'from').setTime(0);
+    expect(boundaryToDate('2027-01-14', 'from').toISOString()).toBe('2027-01-13T23:00:00.000Z');
   });
+
+  it.each(['2027-02-30', '2027-13-01', 'yesterday', '2027-01-14T25:00', '2027-02-30T10:00:00.000Z'])(
+    'refuses %j naming the field',
+    (value) => {
+      const err = caught(() => boundaryToDate(value, 'from'));
+      expect([err.kind, err.details[0]!.field]).toEqual(['invalid', 'from']);
+      expect(err.message).toContain(value);
+    },
+  );
 });

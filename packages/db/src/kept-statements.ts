@@ -66,8 +66,21 @@ export function driverValues<T extends Table>(table: T, values: Record<string, u
  * gives (a timestamp as a Date, a boolean as true/false, null as null). drizzle maps each value
  * of each row through its column; here only the columns that change a value do any work.
  */
-export function rowReader<T extends Table>(table: T): { columns: string; read(row: readonly unknown[]): T['$inferSelect'] } {
-  const entries = Object.entries(getTableColumns(table)) as [string, Column][];
+export function rowReader<T extends Table>(table: T): { columns: string; read(row: readonly unknown[]): T['$inferSelect'] };
+/**
+ * The same for only the columns named in `keys` (drizzle's property names): a list that shows a
+ * few fields need not have SQLite copy out every column of every row.
+ */
+export function rowReader<T extends Table, K extends keyof T['$inferSelect'] & string>(
+  table: T,
+  keys: readonly K[],
+): { columns: string; read(row: readonly unknown[]): Pick<T['$inferSelect'], K> };
+export function rowReader<T extends Table>(
+  table: T,
+  only?: readonly string[],
+): { columns: string; read(row: readonly unknown[]): T['$inferSelect'] } {
+  const all = Object.entries(getTableColumns(table)) as [string, Column][];
+  const entries = only ? all.filter(([k]) => only.includes(k)) : all;
   const tableName = getTableName(table);
   const keys = entries.map(([k]) => k);
   // A column class that does not override mapFromDriverValue gives the value as SQLite stores it.

@@ -2,7 +2,12 @@ import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = ({ locals, url }) => ({
   lang: locals.lang,
-  user: locals.user,
+  /**
+   * Only what the menu shows (and the calendar's "new event" link): SvelteKit serialises the
+   * layout's data on every page, and the whole user (an admin's every cluster) would be most of
+   * it. A page that needs more of the user reads locals.user in its own load.
+   */
+  user: locals.user ? { canCoordinate: locals.user.canCoordinate, isAdmin: locals.user.isAdmin } : null,
   path: url.pathname + url.search,
   /** For links that must be absolute (calendar subscriptions). */
   origin: url.origin,

@@ -5,6 +5,8 @@ import {
   type EventBriefPage,
   type EventPage,
   type EventQuery,
+  type EventSummary,
+  type EventSummaryPage,
   type Event as EventView,
   type EventWithClashes,
   LIMITS,
@@ -51,7 +53,7 @@ import {
   type EventFields,
   type EventInput,
 } from './event-input.ts';
-import { eventTiming, loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
+import { eventTiming, loadOrganisersAndCounties, loadRelated, organiserRefs, organisingClusterIds, toEventView } from './event-view.ts';
 import { longestEventMs } from './event-span.ts';
 import { concerned, emit, type Tx } from '../domain-events.ts';
 
@@ -640,7 +642,7 @@ export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCo
 export type EventFilters = Omit<EventQuery, 'from' | 'to'> & { from?: Date; to?: Date };
 
 /** Cursor = the (start, id) of the last event of the page, opaque to clients. */
-function encodeCursor(row: Event): string {
+function encodeCursor(row: Pick<Event, 'startsAt' | 'id'>): string {
   return Buffer.from(`${row.startsAt.getTime()}:${row.id}`).toString('base64url');
 }
 
@@ -733,8 +735,17 @@ export function listedCondition(actor: Actor | null): SQL {
   )!;
 }
 
-/** The rows of one page of the list (shared by the full and the brief list). */
-function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit: number): { rows: Event[]; nextCursor: string | null } {
+/**
+ * The rows of one page of the list (shared by the full, summary and brief lists), each with the
+ * columns `reader` selects (drafts: whole rows).
+ */
+function selectEventPage<K extends keyof Event & string>(
+  db: Db,
+  actor: Actor | null,
+  f: EventFilters,
+  maxLimit: number,
+  reader: { columns: string; read(row: readonly unknown[]): Pick<Event, K | 'startsAt' | 'id'> },
+): { rows: Pick<Event, K | 'startsAt' | 'id'>[]; nextCursor: string | null } {
   const limit = Math.min(Math.max(f.limit ?? LIMITS.pageSize.default, 1), maxLimit);
   // Drafts (a coordinator's own list) keep the query built per call; every other list runs a
   // kept statement.
@@ -807,12 +818,12 @@ function selectEventPage(db: Db, actor: Actor | null, f: EventFilters, maxLimit:
     params.cursorStart = start;
     params.cursorId = id;
   }
-  const text = `select ${eventColumns.columns} from "events" where ${where.join(' and ')} order by "events"."starts_at", "events"."id" limit @limit`;
+  const text = `select ${reader.columns} from "events" where ${where.join(' and ')} order by "events"."starts_at", "events"."id" limit @limit`;
   // The text names the statement: one per combination of filters (a few dozen at most).
   const statement = keptStatement(db, `events.page:${text}`, (d) =>
     (d as unknown as { session: { client: RawConnection } }).session.client.prepare(text).raw(true),
   );
-  const rows = statement.all(params).map(eventColumns.read);
+  const rows = statement.all(params).map(reader.read);
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }
@@ -824,6 +835,22 @@ interface RawConnection {
 
 /** Whole events rows read raw and mapped as drizzle would (the list's hot path). */
 const eventColumns = rowReader(events);
+/** What eventTiming reads of a row. */
+const TIMING_KEYS = ['allDay', 'startsAt', 'endsAt', 'timeZone', 'startDate', 'endDate'] as const;
+/** The columns of a brief list item (a calendar grid has hundreds of them). */
+const briefColumns = rowReader(events, ['id', 'title', 'kind', 'status', ...TIMING_KEYS]);
+/** The columns of a summary list item (and id and countyId for loadOrganisersAndCounties). */
+const summaryColumns = rowReader(events, [
+  'id',
+  'title',
+  'kind',
+  'status',
+  ...TIMING_KEYS,
+  'venueName',
+  'onlineUrl',
+  'visibility',
+  'countyId',
+]);
 
 /** A page of drafts: only of the clusters the actor coordinates (all of them for admins). */
 function selectDraftPage(db: Db, actor: Actor | null, f: EventFilters, limit: number): { rows: Event[]; nextCursor: string | null } {
@@ -865,14 +892,44 @@ function selectDraftPage(db: Db, actor: Actor | null, f: EventFilters, limit: nu
 }
 
 export function listEvents(db: Db, actor: Actor | null, f: EventFilters): EventPage {
-  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max);
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max, eventColumns);
   const related = loadRelated(db, rows);
   return { events: rows.map((r) => toEventView(r, related, actor, false)), nextCursor };
 }
 
+/**
+ * The same page of events as listEvents (same filters, order, cursor and access; up to
+ * LIMITS.pageSize.max), each as a list shows it (EventSummary): timing, place and organisers,
+ * without the description, rights and timestamps that a list item would only carry along.
+ */
+export function listEventSummaries(db: Db, actor: Actor | null, f: EventFilters): EventSummaryPage {
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.max, summaryColumns);
+  const related = loadOrganisersAndCounties(db, rows);
+  return {
+    events: rows.map((r): EventSummary => {
+      const orgs = related.organisers.get(r.id) ?? [];
+      const lead = orgs.find((o) => o.role === 'lead');
+      return {
+        id: r.id,
+        title: r.title,
+        kind: r.kind,
+        status: r.status,
+        ...eventTiming(r),
+        venueName: r.venueName,
+        hasOnlineUrl: r.onlineUrl !== null,
+        visibility: r.visibility,
+        county: r.countyId !== null ? (related.counties.get(r.countyId) ?? null) : null,
+        lead: lead ? { slug: lead.slug, name: lead.name } : { slug: '', name: '' },
+        organisers: orgs.map(({ slug, name, role, status }) => ({ slug, name, role, status })),
+      };
+    }),
+    nextCursor,
+  };
+}
+
 /** What a calendar grid needs of each event: enough to place and link it, a tenth of the full view. */
 export function listEventBriefs(db: Db, actor: Actor | null, f: EventFilters): EventBriefPage {
-  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.briefMax);
+  const { rows, nextCursor } = selectEventPage(db, actor, f, LIMITS.pageSize.briefMax, briefColumns);
   return {
     events: rows.map(
       (r): EventBrief => ({

@@ -36,19 +36,16 @@ interface Related {
 const byName = new Intl.Collator('sv');
 
 /**
- * Loads organisers, themes and counties for many events in three queries; published events'
- * active registration counts and (with `withClusters`) every cluster, for inviteOptions, in one
- * more each when first asked for.
+ * The organisers (in invitation order) and counties of many events, in one query each: what a
+ * list item shows of them (EventSummary), and part of loadRelated.
  */
-export function loadRelated(db: Db, rows: Event[], withClusters = false): Related {
-  const ids = rows.map((r) => r.id);
+export function loadOrganisersAndCounties(db: Db, rows: Pick<Event, 'id' | 'countyId'>[]): Pick<Related, 'organisers' | 'counties'> {
   const organisers = new Map<number, (Organiser & { clusterId: number })[]>();
-  const themeMap = new Map<number, string[]>();
   const countyMap = new Map<number, { slug: string; name: string }>();
-  if (ids.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations: () => new Map() };
+  if (rows.length === 0) return { organisers, counties: countyMap };
   // Kept statements that take the ids as one JSON array (json_each), so one statement serves
   // lists of any length: building and preparing the SQL cost more than running it.
-  const idList = { ids: JSON.stringify(ids) };
+  const idList = { ids: JSON.stringify(rows.map((r) => r.id)) };
   // Plain SQLite statements: every column here is stored as it is shown (no dates, no booleans),
   // so drizzle's per-row mapping would only copy values.
   const organiserRows = rawStatement<OrganiserRow>(
@@ -64,6 +61,25 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
     list.push({ clusterId: o.clusterId, slug: o.slug, name: o.name, role: o.role, status: o.status });
     organisers.set(o.eventId, list);
   }
+  const countyIds = [...new Set(rows.map((r) => r.countyId).filter((c): c is number => c !== null))];
+  if (countyIds.length) {
+    const countyRows = keptStatement(db, 'events.related.counties', (d) =>
+      d.select({ id: counties.id, slug: counties.slug, name: counties.name }).from(counties).where(inJsonList(counties.id)).prepare(),
+    ).all({ ids: JSON.stringify(countyIds) });
+    for (const c of countyRows) countyMap.set(c.id, { slug: c.slug, name: c.name });
+  }
+  return { organisers, counties: countyMap };
+}
+
+/**
+ * Loads organisers, themes and counties for many events in three queries; published events'
+ * active registration counts and (with `withClusters`) every cluster, for inviteOptions, in one
+ * more each when first asked for.
+ */
+export function loadRelated(db: Db, rows: Pick<Event, 'id' | 'countyId' | 'status'>[], withClusters = false): Related {
+  const { organisers, counties: countyMap } = loadOrganisersAndCounties(db, rows);
+  const themeMap = new Map<number, string[]>();
+  if (rows.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations: () => new Map() };
   const themeRows = rawStatement<{ eventId: number; slug: string }>(
     db,
     'events.related.themes',
@@ -71,18 +87,11 @@ export function loadRelated(db: Db, rows: Event[], withClusters = false): Relate
      from event_themes et join themes t on t.id = et.theme_id
      where et.event_id in (select value from json_each(@ids))
      order by t.id`,
-  ).all(idList);
+  ).all({ ids: JSON.stringify(rows.map((r) => r.id)) });
   for (const t of themeRows) {
     const list = themeMap.get(t.eventId) ?? [];
     list.push(t.slug);
     themeMap.set(t.eventId, list);
-  }
-  const countyIds = [...new Set(rows.map((r) => r.countyId).filter((c): c is number => c !== null))];
-  if (countyIds.length) {
-    const countyRows = keptStatement(db, 'events.related.counties', (d) =>
-      d.select({ id: counties.id, slug: counties.slug, name: counties.name }).from(counties).where(inJsonList(counties.id)).prepare(),
-    ).all({ ids: JSON.stringify(countyIds) });
-    for (const c of countyRows) countyMap.set(c.id, { slug: c.slug, name: c.name });
   }
   const allClusters = withClusters
     ? () =>
@@ -223,7 +232,7 @@ export function organisingClusterIds(db: Pick<Db, 'select'>, eventId: number): n
 }
 
 /** The timing fields every event list shows (contracts' EventTiming), from a row. */
-export function eventTiming(r: Event): EventTiming {
+export function eventTiming(r: Pick<Event, 'allDay' | 'startsAt' | 'endsAt' | 'timeZone' | 'startDate' | 'endDate'>): EventTiming {
   return {
     allDay: r.allDay,
     startsAt: r.startsAt.toISOString(),

@@ -55,6 +55,7 @@ import type {
   EventBriefPage,
   EventBriefQuery,
   EventQuery,
+  EventSummaryPage,
   EventWithClashes,
   InviteBody,
   Message,
@@ -239,6 +240,7 @@ export type {
   Event,
   EventCreateBody,
   EventPatchBody,
+  EventSummary,
   PendingCohostInvitation,
   Proposal,
   Series,
@@ -285,6 +287,8 @@ export function createApi(ctx: ApiContext) {
     events: {
       list: (q: EventQuery = {}) => call<EventPage>(ctx, 'GET', `/api/events${query(q)}`),
       brief: (q: EventBriefQuery = {}) => call<EventBriefPage>(ctx, 'GET', `/api/events/brief${query(q)}`),
+      /** The list as EventSummary.svelte shows it (no descriptions or rights). */
+      summaries: (q: EventQuery = {}) => call<EventSummaryPage>(ctx, 'GET', `/api/events/summaries${query(q)}`),
       get: (id: number) => call<Event>(ctx, 'GET', `/api/events/${id}`),
       /** The event page's data: the event, its registration summary, questions and materials. */
       overview: (id: number) => call<EventOverview>(ctx, 'GET', `/api/events/${id}/overview`),

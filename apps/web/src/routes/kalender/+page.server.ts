@@ -2,7 +2,7 @@ import { LIMITS } from '@samverka/contracts';
 import { MONTH, monthGrid, shiftMonth, type CalendarEvent } from '$lib/calendar';
 import { dayNumber, dayString, homeLocal, homeToday } from '$lib/datetime';
 import { isEventKind } from '$lib/event-form';
-import type { Event } from '$lib/server/api';
+import type { EventSummary } from '$lib/server/api';
 import { reference, themeOptions } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
 import { errorPage } from '$lib/server/field-errors';
@@ -30,34 +30,7 @@ function readFilters(sp: URLSearchParams): CalendarFilters {
   return { tema: slug('tema'), kluster: slug('kluster'), typ: isEventKind(kind) ? kind : '', lan: slug('lan') };
 }
 
-type ListPage = { ok: true; events: Listed[]; nextCursor: string | null } | { ok: false; unknownFilter: true };
-
-/**
- * What the list shows of an event (lib/components/EventSummary.svelte): SvelteKit serialises all
- * page data on every answer, even without client JavaScript, and the API's full view of fifty
- * events (descriptions, rights, timestamps) would be most of that work for nothing.
- */
-function listed(e: Event) {
-  return {
-    id: e.id,
-    title: e.title,
-    status: e.status,
-    allDay: e.allDay,
-    startsAt: e.startsAt,
-    endsAt: e.endsAt,
-    startDate: e.startDate,
-    endDate: e.endDate,
-    timeZone: e.timeZone,
-    venueName: e.venueName,
-    hasOnlineUrl: e.hasOnlineUrl,
-    visibility: e.visibility,
-    county: e.county,
-    lead: e.lead,
-    organisers: e.organisers,
-    kind: e.kind,
-  };
-}
-type Listed = ReturnType<typeof listed>;
+type ListPage = { ok: true; events: EventSummary[]; nextCursor: string | null } | { ok: false; unknownFilter: true };
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const sp = url.searchParams;
@@ -69,8 +42,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     county: filters.lan || undefined,
   };
   const list = async (q: { from: string; to?: string; cursor?: string; limit: number }): Promise<ListPage> => {
-    const res = await locals.api.events.list({ ...apiFilters, ...q });
-    if (res.ok) return { ok: true, events: res.data.events.map(listed), nextCursor: res.data.nextCursor };
+    // Summaries, not the full view: SvelteKit serialises all page data on every answer, even
+    // without client JavaScript, and fifty descriptions and rights would be most of that work.
+    const res = await locals.api.events.summaries({ ...apiFilters, ...q });
+    if (res.ok) return { ok: true, events: res.data.events, nextCursor: res.data.nextCursor };
     // A filter naming a theme, cluster or county that does not exist: say so, show nothing.
     if (res.status === 404 || res.status === 400) return { ok: false, unknownFilter: true };
     errorPage(res.error, locals.lang);

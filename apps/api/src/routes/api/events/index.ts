@@ -9,6 +9,7 @@ import {
   getEvent,
   inviteCohost,
   listEventBriefs,
+  listEventSummaries,
   listEvents,
   publishEvent,
   removeCohost,
@@ -27,6 +28,7 @@ import {
   EventPage,
   EventPatchBody,
   EventQuery,
+  EventSummaryPage,
   EventWithClashes,
   IdParams,
   InviteCohostBody,
@@ -65,6 +67,19 @@ const eventRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req, reply) => app.cachedJson(req, reply, () => listEventBriefs(app.db, req.actor, filtersOf(req.query))),
+  );
+
+  app.get(
+    '/summaries',
+    {
+      schema: {
+        tags,
+        summary: 'The same list with what a list of events shows: timing, place and organisers (no descriptions or rights)',
+        querystring: EventQuery,
+        response: { 200: EventSummaryPage, ...errors(400, 401, 404) },
+      },
+    },
+    async (req, reply) => app.cachedJson(req, reply, () => listEventSummaries(app.db, req.actor, filtersOf(req.query))),
   );
 
   app.post(
