@@ -96,7 +96,9 @@ function viewOne(db: Db, actor: Actor | null, id: number): EventView {
 export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; endsAt: Date }[], excludeId?: number): Clash[][] {
   const result = times.map((): Clash[] => []);
   if (times.length === 0) return result;
-  // Each time seeks the (status, start) index on its own range; the window keeps each time's first 20.
+  // Each time seeks the (status, start) index on its own range (CROSS JOIN keeps the times outer:
+  // otherwise the planner walks every published event and probes the times); the window keeps
+  // each time's first 20.
   const statement = keptStatement(db, 'events.clashesOfTimes', (d) =>
     (d as unknown as { session: { client: ClashConnection } }).session.client
       .prepare(
@@ -104,7 +106,7 @@ export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; end
           select t.key as i, e.id, e.title, e.starts_at, e.ends_at, c.name as lead,
             row_number() over (partition by t.key order by e.starts_at, e.id) as n
           from json_each(@times) t
-          join events e on e.status = 'published' and e.visibility in ('public', 'internal')
+          cross join events e on e.status = 'published' and e.visibility in ('public', 'internal')
             and e.starts_at < (t.value ->> 1) and e.ends_at > (t.value ->> 0)
             and e.starts_at > (t.value ->> 0) - @longest and e.id <> @excludeId
           join clusters c on c.id = e.lead_cluster_id
