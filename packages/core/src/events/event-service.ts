@@ -650,31 +650,40 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
 export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCohostInvitation[] {
   const mine = coordinatedClusters(requireActor(actor));
   if (mine.length === 0) return [];
-  const lead = sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`;
-  return db
-    .select({
-      id: events.id,
-      title: events.title,
-      startsAt: events.startsAt,
-      status: events.status,
-      lead,
-      slug: clusters.slug,
-      name: clusters.name,
-      invitedAt: eventOrganisers.invitedAt,
-    })
-    .from(eventOrganisers)
-    .innerJoin(events, eq(events.id, eventOrganisers.eventId))
-    .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
-    .where(and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...mine]), ne(events.status, 'cancelled')))
-    .orderBy(asc(events.startsAt))
-    .all()
-    .map(
-      (r): PendingCohostInvitation => ({
-        event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
-        cluster: { slug: r.slug, name: r.name },
-        invitedAt: r.invitedAt.toISOString(),
-      }),
-    );
+  // Kept: the dashboard asks on every view. The clusters go in as one JSON array, so one
+  // statement serves any number of them.
+  const statement = keptStatement(db, 'events.pendingCohostInvitations', (d) =>
+    d
+      .select({
+        id: events.id,
+        title: events.title,
+        startsAt: events.startsAt,
+        status: events.status,
+        lead: sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`,
+        slug: clusters.slug,
+        name: clusters.name,
+        invitedAt: eventOrganisers.invitedAt,
+      })
+      .from(eventOrganisers)
+      .innerJoin(events, eq(events.id, eventOrganisers.eventId))
+      .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
+      .where(
+        and(
+          eq(eventOrganisers.status, 'invited'),
+          inArray(eventOrganisers.clusterId, sql`(select value from json_each(${sql.placeholder('mine')}))`),
+          ne(events.status, 'cancelled'),
+        ),
+      )
+      .orderBy(asc(events.startsAt))
+      .prepare(),
+  );
+  return statement.all({ mine: JSON.stringify([...mine]) }).map(
+    (r): PendingCohostInvitation => ({
+      event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
+      cluster: { slug: r.slug, name: r.name },
+      invitedAt: r.invitedAt.toISOString(),
+    }),
+  );
 }
 
 // ---- Listing and search ----
