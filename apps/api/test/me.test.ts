@@ -141,7 +141,7 @@ describe('PUT /api/me/password', () => {
 describe('GET /api/me/dashboard', () => {
   it('answers what the separate endpoints answer for the same coordinator, per cluster, and tells whether the board has more', async () => {
     const { token } = await t.login('coordinator', { clusters: ['agro-orebro', 'froda'] });
-    const post = async (url: string, payload: unknown) => {
+    const post = async (url: string, payload: Record<string, unknown>) => {
       const res = await t.inject({ method: 'POST', url, headers: bearer(token), payload });
       expect(res.statusCode, res.body).toBe(201);
       return res.json();
