@@ -6,7 +6,7 @@ import {
   type ProposalQuery,
   type Proposal as ProposalView,
 } from '@samverka/contracts';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
   eventOrganisers,
@@ -18,7 +18,6 @@ import {
   users,
   type Db,
   keptStatement,
-  rowReader,
   type Proposal,
 } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
@@ -248,36 +247,23 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   );
 }
 
-/** Whole proposals rows read raw and mapped as drizzle would (the board's hot path). */
-const proposalColumns = rowReader(proposals);
-
-/** What boardRows uses of a better-sqlite3 connection. */
-interface BoardConnection {
-  prepare(sql: string): { raw(on: boolean): { all(params: Record<string, unknown>): unknown[][] } };
-}
-
-/**
- * The board's rows under a filter: one kept plain statement per combination of filters given,
- * its rows mapped by rowReader instead of drizzle's per-value mapping (most of a 200-row board's
- * cost). Same rows, same order as the drizzle query it replaces.
- */
+/** The board's rows under a filter: one kept statement per combination of filters given. */
 function boardRows(db: Db, status: Proposal['status'] | undefined, clusterId: number | undefined, limit: number): Proposal[] {
-  const where: string[] = [];
-  const params: Record<string, unknown> = { limit };
-  if (status) {
-    where.push('"proposals"."status" = @status');
-    params.status = status;
-  }
-  if (clusterId !== undefined) {
-    where.push('"proposals"."cluster_id" = @clusterId');
-    params.clusterId = clusterId;
-  }
-  const text = `select ${proposalColumns.columns} from "proposals"${where.length ? ` where ${where.join(' and ')}` : ''} order by case "proposals"."status" when 'open' then 0 else 1 end, "proposals"."created_at" desc, "proposals"."id" desc limit @limit`;
-  // The text names the statement: at most four.
-  const statement = keptStatement(db, `proposals.board:${text}`, (d) =>
-    (d as unknown as { session: { client: BoardConnection } }).session.client.prepare(text).raw(true),
+  const statement = keptStatement(db, `proposals.board.${status ? 's' : ''}${clusterId === undefined ? '' : 'c'}`, (d) =>
+    d
+      .select()
+      .from(proposals)
+      .where(
+        and(
+          status ? eq(proposals.status, sql.placeholder('status')) : undefined,
+          clusterId === undefined ? undefined : eq(proposals.clusterId, sql.placeholder('clusterId')),
+        ),
+      )
+      .orderBy(sql`case ${proposals.status} when 'open' then 0 else 1 end`, desc(proposals.createdAt), desc(proposals.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
   );
-  return statement.all(params).map(proposalColumns.read);
+  return statement.all({ status, clusterId, limit });
 }
 
 /**
