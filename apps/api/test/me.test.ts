@@ -137,3 +137,83 @@ describe('PUT /api/me/password', () => {
     );
   });
 });
+
+describe('GET /api/me/dashboard', () => {
+  it('answers what the separate endpoints answer for the same coordinator, per cluster, and tells whether the board has more', async () => {
+    const { token } = await t.login('coordinator', { clusters: ['agro-orebro', 'froda'] });
+    const post = async (url: string, payload: Record<string, unknown>) => {
+      const res = await t.inject({ method: 'POST', url, headers: bearer(token), payload });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    };
+    const event = (title: string, start: string) => ({
+      leadCluster: 'agro-orebro',
+      title,
+      kind: 'workshop',
+      themes: ['krisberedskap'],
+      start,
+      end: start.replace(/T\d\d/, 'T16'),
+      venueName: 'Lantbruksskolan',
+    });
+    for (let i = 0; i < 12; i++) await post('/api/events', event(`Utkast ${i}`, `2031-05-${String(10 + i).padStart(2, '0')}T09:00`));
+    for (let i = 0; i < 12; i++) {
+      const { event: e } = await post('/api/events', event(`Dag ${i}`, `2031-06-${String(10 + i).padStart(2, '0')}T09:00`));
+      expect((await t.inject({ method: 'POST', url: `/api/events/${e.id}/publish`, headers: bearer(token) })).statusCode).toBe(200);
+    }
+    for (let i = 0; i < 11; i++)
+      await post('/api/proposals', {
+        cluster: 'agro-orebro',
+        title: `Förslag ${i}`,
+        abstract: 'Något att göra tillsammans',
+        themes: ['kapitalforsorjning'],
+        format: 'Halvdag',
+        audience: 'Alla',
+        preferredFrom: '2031-09-01',
+        preferredTo: '2031-10-31',
+      });
+    const get = async (url: string) => {
+      const res = await t.inject({ method: 'GET', url, headers: bearer(token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    const dashboard = await get('/api/me/dashboard?from=2031-06-12');
+    const me = await get('/api/me');
+    expect(dashboard.invitations).toEqual(await get('/api/me/cohost-invitations'));
+    expect(dashboard.sharedInvitations).toEqual(await get('/api/me/shared-announcements'));
+    expect(dashboard.clusters.map((c: { slug: string; name: string }) => ({ slug: c.slug, name: c.name }))).toEqual(me.clusters);
+    for (const c of dashboard.clusters) {
+      const proposals = await get(`/api/proposals?cluster=${c.slug}&limit=11`);
+      expect(c).toEqual({
+        slug: c.slug,
+        name: c.name,
+        upcoming: await get(`/api/events?cluster=${c.slug}&from=2031-06-12&limit=10`),
+        drafts: await get(`/api/events?cluster=${c.slug}&status=draft&limit=50`),
+        proposals: proposals.slice(0, 10),
+        moreProposals: proposals.length > 10,
+      });
+    }
+    const own = dashboard.clusters.find((c: { slug: string }) => c.slug === 'agro-orebro');
+    expect(own.upcoming.events.map((e: { title: string }) => e.title)).toEqual([
+      'Dag 2',
+      'Dag 3',
+      'Dag 4',
+      'Dag 5',
+      'Dag 6',
+      'Dag 7',
+      'Dag 8',
+      'Dag 9',
+      'Dag 10',
+      'Dag 11',
+    ]);
+    expect(own.upcoming.nextCursor).toBeNull();
+    expect(own.drafts.events).toHaveLength(12);
+    expect([own.proposals.length, own.moreProposals]).toEqual([10, true]);
+  });
+
+  it('401 without a token, 400 without a date', async () => {
+    expectError(await t.inject({ method: 'GET', url: '/api/me/dashboard?from=2031-06-12' }), 401, 'login_required');
+    const { token } = await t.login('coordinator');
+    expect((await t.inject({ method: 'GET', url: '/api/me/dashboard', headers: bearer(token) })).statusCode).toBe(400);
+    expect((await t.inject({ method: 'GET', url: '/api/me/dashboard?from=juni', headers: bearer(token) })).statusCode).toBe(400);
+  });
+});

@@ -17,3 +17,4 @@ export * from './exports.ts';
 export * from './questions.ts';
 export * from './notifications.ts';
 export * from './event-overview.ts';
+export * from './dashboard.ts';

@@ -32,6 +32,7 @@ export * from './events/series-service.ts';
 export * from './events/event-questions.ts';
 export * from './events/event-copy.ts';
 export * from './events/event-overview.ts';
+export * from './coordinator-dashboard.ts';
 export * from './proposals/proposal-service.ts';
 export * from './feeds/ics.ts';
 export * from './feeds/feed-service.ts';

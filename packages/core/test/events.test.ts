@@ -13,6 +13,7 @@ import {
   deleteEvent,
   eventAuditLog,
   findClashes,
+  findClashesOfTimes,
   ftsQuery,
   getEvent,
   inviteCohost,
@@ -668,6 +669,37 @@ describe('clashes', () => {
     expect(listEvents(t.db, null, { from: at('2027-06-20T09:00:00Z') }).events.map((e) => e.id)).toContain(short);
     updateEvent(t.db, as.cohost, short, { end: '2027-06-01T12:00' });
     expect(findClashes(t.db, at('2027-06-20T09:00:00Z'), at('2027-06-20T10:00:00Z'))).toEqual([]);
+  });
+
+  it('findClashesOfTimes gives for each time what findClashes gives, its first 20 included, the left-out event excluded', () => {
+    // 22 events on one day (more than a time lists), one long one over two days, one on a day of its own.
+    const day = Array.from({ length: 22 }, (_, i) =>
+      published(
+        `D${i}`,
+        `2027-07-01T${String(8 + Math.floor(i / 4)).padStart(2, '0')}:${String((i % 4) * 10).padStart(2, '0')}`,
+        '2027-07-01T18:00',
+      ),
+    );
+    const long = published('Lång', '2027-06-30T10:00', '2027-07-02T10:00');
+    const alone = published('Ensam', '2027-07-05T10:00', '2027-07-05T11:00');
+    const at = (iso: string) => new Date(iso);
+    const times = [
+      { startsAt: at('2027-07-01T12:00:00Z'), endsAt: at('2027-07-01T13:00:00Z') },
+      { startsAt: at('2027-07-05T08:00:00Z'), endsAt: at('2027-07-05T09:30:00Z') },
+      { startsAt: at('2027-07-03T08:00:00Z'), endsAt: at('2027-07-03T09:00:00Z') },
+      { startsAt: at('2027-07-02T07:00:00Z'), endsAt: at('2027-07-02T09:00:00Z') },
+    ];
+    for (const excluded of [undefined, day[3]!, long]) {
+      const each = times.map((x) => findClashes(t.db, x.startsAt, x.endsAt, excluded));
+      expect(findClashesOfTimes(t.db, times, excluded)).toEqual(each);
+    }
+    const [first, second, third, fourth] = findClashesOfTimes(t.db, times);
+    expect(first).toHaveLength(20);
+    expect(first!.map((c) => c.id)).toEqual([long, ...day.slice(0, 19)]);
+    expect(second!.map((c) => c.id)).toEqual([alone]);
+    expect(third).toEqual([]);
+    expect(fourth!.map((c) => c.id)).toEqual([long]);
+    expect(findClashesOfTimes(t.db, [])).toEqual([]);
   });
 });
 

@@ -89,6 +89,49 @@ function viewOne(db: Db, actor: Actor | null, id: number): EventView {
   return toEventView(row, loadRelated(db, [row], true), actor);
 }
 
+/**
+ * findClashes for several times at once, in one statement: `result[i]` holds what
+ * findClashes(db, times[i].startsAt, times[i].endsAt, excludeId) gives (the first 20 by start,
+ * ties by id). A poll page asks for each of its candidate times; one statement instead of one
+ * per time.
+ */
+export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; endsAt: Date }[], excludeId?: number): Clash[][] {
+  const result = times.map((): Clash[] => []);
+  if (times.length === 0) return result;
+  // Each time seeks the (status, start) index on its own range (CROSS JOIN keeps the times outer:
+  // otherwise the planner walks every published event and probes the times); the window keeps
+  // each time's first 20.
+  const statement = keptStatement(db, 'events.clashesOfTimes', (d) =>
+    (d as unknown as { session: { client: ClashConnection } }).session.client
+      .prepare(
+        `select i, id, title, starts_at, ends_at, lead from (
+          select t.key as i, e.id, e.title, e.starts_at, e.ends_at, c.name as lead,
+            row_number() over (partition by t.key order by e.starts_at, e.id) as n
+          from json_each(@times) t
+          cross join events e on e.status = 'published' and e.visibility in ('public', 'internal')
+            and e.starts_at < (t.value ->> 1) and e.ends_at > (t.value ->> 0)
+            and e.starts_at > (t.value ->> 0) - @longest and e.id <> @excludeId
+          join clusters c on c.id = e.lead_cluster_id
+        ) where n <= 20 order by i, starts_at, id`,
+      )
+      .raw(true),
+  );
+  const rows = statement.all({
+    // Instants as the milliseconds the columns store.
+    times: JSON.stringify(times.map((t) => [t.startsAt.getTime(), t.endsAt.getTime()])),
+    longest: longestEventMs(db),
+    excludeId: excludeId || 0,
+  });
+  for (const [i, id, title, startsAt, endsAt, lead] of rows as [number, number, string, number, number, string][])
+    result[i]!.push({ id, title, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(), lead });
+  return result;
+}
+
+/** What findClashesOfTimes uses of a better-sqlite3 connection. */
+interface ClashConnection {
+  prepare(sql: string): { raw(on: boolean): { all(params: Record<string, unknown>): unknown[][] } };
+}
+
 /** Published events of the network that overlap [start, end), other than the event itself; unlisted ones only of its own organisers are left out. */
 export function findClashes(db: Db, startsAt: Date, endsAt: Date, excludeId?: number): Clash[] {
   // Kept: a poll page asks once per candidate time.
@@ -609,31 +652,40 @@ export function removeCohost(db: Db, actor: Actor | null, eventId: number, clust
 export function pendingCohostInvitations(db: Db, actor: Actor | null): PendingCohostInvitation[] {
   const mine = coordinatedClusters(requireActor(actor));
   if (mine.length === 0) return [];
-  const lead = sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`;
-  return db
-    .select({
-      id: events.id,
-      title: events.title,
-      startsAt: events.startsAt,
-      status: events.status,
-      lead,
-      slug: clusters.slug,
-      name: clusters.name,
-      invitedAt: eventOrganisers.invitedAt,
-    })
-    .from(eventOrganisers)
-    .innerJoin(events, eq(events.id, eventOrganisers.eventId))
-    .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
-    .where(and(eq(eventOrganisers.status, 'invited'), inArray(eventOrganisers.clusterId, [...mine]), ne(events.status, 'cancelled')))
-    .orderBy(asc(events.startsAt))
-    .all()
-    .map(
-      (r): PendingCohostInvitation => ({
-        event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
-        cluster: { slug: r.slug, name: r.name },
-        invitedAt: r.invitedAt.toISOString(),
-      }),
-    );
+  // Kept: the dashboard asks on every view. The clusters go in as one JSON array, so one
+  // statement serves any number of them.
+  const statement = keptStatement(db, 'events.pendingCohostInvitations', (d) =>
+    d
+      .select({
+        id: events.id,
+        title: events.title,
+        startsAt: events.startsAt,
+        status: events.status,
+        lead: sql<string>`(select name from clusters c where c.id = ${events.leadClusterId})`,
+        slug: clusters.slug,
+        name: clusters.name,
+        invitedAt: eventOrganisers.invitedAt,
+      })
+      .from(eventOrganisers)
+      .innerJoin(events, eq(events.id, eventOrganisers.eventId))
+      .innerJoin(clusters, eq(clusters.id, eventOrganisers.clusterId))
+      .where(
+        and(
+          eq(eventOrganisers.status, 'invited'),
+          inArray(eventOrganisers.clusterId, sql`(select value from json_each(${sql.placeholder('mine')}))`),
+          ne(events.status, 'cancelled'),
+        ),
+      )
+      .orderBy(asc(events.startsAt))
+      .prepare(),
+  );
+  return statement.all({ mine: JSON.stringify([...mine]) }).map(
+    (r): PendingCohostInvitation => ({
+      event: { id: r.id, title: r.title, startsAt: r.startsAt.toISOString(), status: r.status, lead: r.lead },
+      cluster: { slug: r.slug, name: r.name },
+      invitedAt: r.invitedAt.toISOString(),
+    }),
+  );
 }
 
 // ---- Listing and search ----

@@ -1,6 +1,15 @@
 import { LIMITS, type Recipients, type Shared, type SharedAnnouncement } from '@samverka/contracts';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { clusters, events, eventThemes, announcementDeliveries, announcementShares, type Db, type Event } from '@samverka/db';
+import {
+  clusters,
+  events,
+  eventThemes,
+  announcementDeliveries,
+  announcementShares,
+  keptStatement,
+  type Db,
+  type Event,
+} from '@samverka/db';
 import { assertActsFor, coordinatedClusters, requireActor, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { canSeeEvent, managingClusters } from '../events/event-access.ts';
@@ -198,29 +207,38 @@ export function passOnAnnouncement(db: Db, actor: Actor | null, eventId: number,
 export function sharedAnnouncements(db: Db, actor: Actor | null): SharedAnnouncement[] {
   const mine = coordinatedClusters(requireActor(actor));
   if (mine.length === 0) return [];
-  const rows = db
-    .select({ share: announcementShares, title: events.title, startsAt: events.startsAt, slug: clusters.slug, name: clusters.name })
-    .from(announcementShares)
-    .innerJoin(events, eq(events.id, announcementShares.eventId))
-    .innerJoin(clusters, eq(clusters.id, announcementShares.clusterId))
-    // `+status`: without the events index on status SQLite walks the few shares and looks each
-    // event up, instead of walking every published event and looking for a share of each.
-    .where(
-      and(inArray(announcementShares.clusterId, [...mine]), isNull(announcementShares.passedOnAt), sql`+${events.status} = 'published'`),
-    )
-    .all();
-  const names = new Map(
-    db
-      .select({ id: clusters.id, name: clusters.name })
-      .from(clusters)
-      .all()
-      .map((c) => [c.id, c.name]),
-  );
+  // Kept: the dashboard asks on every view. The clusters go in as one JSON array, so one
+  // statement serves any number of them; the sharing cluster's name is read per share, not
+  // every cluster's per call.
+  const rows = keptStatement(db, 'announcements.shared', (d) =>
+    d
+      .select({
+        share: announcementShares,
+        title: events.title,
+        startsAt: events.startsAt,
+        slug: clusters.slug,
+        name: clusters.name,
+        sharedBy: sql<string>`coalesce((select c.name from clusters c where c.id = ${announcementShares.sharedByClusterId}), '')`,
+      })
+      .from(announcementShares)
+      .innerJoin(events, eq(events.id, announcementShares.eventId))
+      .innerJoin(clusters, eq(clusters.id, announcementShares.clusterId))
+      // `+status`: without the events index on status SQLite walks the few shares and looks each
+      // event up, instead of walking every published event and looking for a share of each.
+      .where(
+        and(
+          inArray(announcementShares.clusterId, sql`(select value from json_each(${sql.placeholder('mine')}))`),
+          isNull(announcementShares.passedOnAt),
+          sql`+${events.status} = 'published'`,
+        ),
+      )
+      .prepare(),
+  ).all({ mine: JSON.stringify([...mine]) });
   return rows.map(
     (r): SharedAnnouncement => ({
       event: { id: r.share.eventId, title: r.title, startsAt: r.startsAt.toISOString() },
       cluster: { slug: r.slug, name: r.name },
-      sharedBy: names.get(r.share.sharedByClusterId) ?? '',
+      sharedBy: r.sharedBy,
       sharedAt: r.share.sharedAt.toISOString(),
       passedOnAt: r.share.passedOnAt?.toISOString() ?? null,
     }),

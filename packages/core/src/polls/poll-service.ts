@@ -27,7 +27,7 @@ import { codePointLength, isEmail, singleLine, truncate } from '../escape.ts';
 import { canSeeMeetingLink } from '../events/event-access.ts';
 import { resolveEventFields } from '../events/event-input.ts';
 import { organiserRefs } from '../events/event-view.ts';
-import { findClashes, insertEvent } from '../events/event-service.ts';
+import { findClashesOfTimes, insertEvent } from '../events/event-service.ts';
 import { concerned, emit } from '../domain-events.ts';
 import { singleEventCalendar } from '../feeds/feed-service.ts';
 import { links } from '../links.ts';
@@ -239,6 +239,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
     else answersOf.set(x.slotId, [x]);
   }
   const organises = actsFor(a, p.organiserClusterId);
+  const clashes = findClashesOfTimes(db, slots, p.eventId ?? undefined);
   return {
     id: p.id,
     title: p.title,
@@ -253,7 +254,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
     open: isOpen(p, now),
     finalSlotId: p.finalSlotId,
     eventId: p.eventId,
-    slots: slots.map((s): PollView['slots'][number] => {
+    slots: slots.map((s, i): PollView['slots'][number] => {
       const mine = answersOf.get(s.id) ?? [];
       return {
         id: s.id,
@@ -270,7 +271,7 @@ export function getPoll(db: Db, actor: Actor | null, id: number, now = new Date(
           maybe: mine.filter((x) => x.answer === 'maybe').length,
           no: mine.filter((x) => x.answer === 'no').length,
         },
-        clashes: findClashes(db, s.startsAt, s.endsAt, p.eventId ?? undefined),
+        clashes: clashes[i]!,
       };
     }),
     comments: comments.map((c) => ({

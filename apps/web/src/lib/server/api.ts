@@ -47,6 +47,7 @@ import type {
   ClusterDetail,
   ClusterPatch,
   County,
+  Dashboard,
   ErrorBody,
   Event,
   EventCreateBody,
@@ -280,6 +281,8 @@ export function createApi(ctx: ApiContext) {
       regenerateFeed: () => call<PersonalFeed>(ctx, 'POST', '/api/me/feed/regenerate'),
       revokeFeed: () => call<null>(ctx, 'DELETE', '/api/me/feed'),
       cohostInvitations: () => call<PendingCohostInvitation[]>(ctx, 'GET', '/api/me/cohost-invitations'),
+      /** The coordinator dashboard's data in one call; `from` is the reader's today (YYYY-MM-DD). */
+      dashboard: (from: string) => call<Dashboard>(ctx, 'GET', `/api/me/dashboard?from=${from}`),
       notificationSettings: () => call<NotificationSettings>(ctx, 'GET', '/api/me/notification-settings'),
       setNotificationSettings: (body: NotificationSettingsBody) =>
         call<NotificationSettings>(ctx, 'PUT', '/api/me/notification-settings', body),

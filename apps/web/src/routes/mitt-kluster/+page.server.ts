@@ -3,16 +3,10 @@ import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
-import type { ApiResult, Event } from '$lib/server/api';
+import type { Event } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
-
-/**
- * Rows of the upcoming events and of the proposals a cluster's section shows: the next ones,
- * with a link to the full list (the calendar, the proposals board) when there are more.
- */
-const ROWS = 10;
 
 /** What EventSummary renders of an event: the page's data is serialised into the HTML, so nothing more. */
 function summary(e: Event) {
@@ -37,43 +31,33 @@ function summary(e: Event) {
 }
 
 export const load: PageServerLoad = async ({ locals, url }) => {
-  const user = requireUser(locals, url);
-  const today = homeToday();
-  const api = locals.api;
-  const unwrap = <T>(res: ApiResult<T>): T => {
-    if (!res.ok) errorPage(res.error, locals.lang);
-    return res.data;
-  };
-  const [invitations, clusters] = await Promise.all([
-    api.me.cohostInvitations().then(unwrap),
-    Promise.all(
-      user.clusters.map(async (c) => {
-        const [upcoming, drafts, proposals] = await Promise.all([
-          api.events.list({ cluster: c.slug, from: today, limit: ROWS }).then(unwrap),
-          api.events.list({ cluster: c.slug, status: 'draft', limit: 50 }).then(unwrap),
-          // One more than shown tells whether the board has more.
-          api.proposals.list({ cluster: c.slug, limit: ROWS + 1 }).then(unwrap),
-        ]);
-        return {
-          slug: c.slug,
-          name: c.name,
-          upcoming: upcoming.events.map(summary),
-          moreUpcoming: upcoming.nextCursor !== null,
-          drafts: drafts.events.map(summary),
-          proposals: proposals.slice(0, ROWS).map((p) => ({
-            id: p.id,
-            title: p.title,
-            status: p.status,
-            interested: p.interested.length,
-            cohostOffers: p.cohostOffers.length,
-          })),
-          moreProposals: proposals.length > ROWS,
-        };
-      }),
-    ),
-  ]);
+  requireUser(locals, url);
+  // One in-process call for the whole page (GET /api/me/dashboard): the invitations, the shared
+  // invitations and each cluster's next events, drafts and proposals.
+  const res = await locals.api.me.dashboard(homeToday());
+  if (!res.ok) errorPage(res.error, locals.lang);
+  const { invitations, sharedInvitations, clusters } = res.data;
   const done = url.searchParams.get('klart') ?? '';
-  return { invitations, clusters, done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null };
+  return {
+    invitations,
+    sharedInvitations,
+    clusters: clusters.map((c) => ({
+      slug: c.slug,
+      name: c.name,
+      upcoming: c.upcoming.events.map(summary),
+      moreUpcoming: c.upcoming.nextCursor !== null,
+      drafts: c.drafts.events.map(summary),
+      proposals: c.proposals.map((p) => ({
+        id: p.id,
+        title: p.title,
+        status: p.status,
+        interested: p.interested.length,
+        cohostOffers: p.cohostOffers.length,
+      })),
+      moreProposals: c.moreProposals,
+    })),
+    done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
+  };
 };
 
 export const actions: Actions = {

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
+  boundaryToDate,
   changeOwnPassword,
+  coordinatorDashboard,
   getMe,
   getNotificationSettings,
   pendingCohostInvitations,
@@ -13,6 +15,8 @@ import {
 } from '@samverka/core';
 import { Type } from 'typebox';
 import {
+  Dashboard,
+  DashboardQuery,
   errors,
   MePatch,
   NotificationSettings,
@@ -46,6 +50,20 @@ const me: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (req) => pendingCohostInvitations(app.db, req.actor),
+  );
+
+  app.get(
+    '/dashboard',
+    {
+      schema: {
+        tags: ['me'],
+        summary: "The coordinator dashboard: invitations, and each of my clusters' next events, drafts and proposals",
+        security: [{ bearer: [] }],
+        querystring: DashboardQuery,
+        response: { 200: Dashboard, ...errors(400, 401) },
+      },
+    },
+    async (req) => coordinatorDashboard(app.db, req.actor, boundaryToDate(req.query.from, 'from')),
   );
 
   const feedView = (f: Pick<PersonalFeed, 'token' | 'createdAt'>): PersonalFeed => {
