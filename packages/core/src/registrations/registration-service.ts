@@ -115,19 +115,23 @@ function view(db: DbOrTx, r: Registration, e: Event, answers?: Answer[]): Regist
     checkedInAt: r.checkedInAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
     answers: answers ?? answersOf(db, [r.id]).get(r.id) ?? [],
-    event: {
-      id: e.id,
-      title: e.title,
-      startsAt: e.startsAt.toISOString(),
-      endsAt: e.endsAt.toISOString(),
-      timeZone: e.timeZone,
-      allDay: e.allDay,
-      startDate: e.startDate,
-      endDate: e.endDate,
-      status: e.status,
-      hasOnlineUrl: e.onlineUrl !== null,
-      onlineUrl: meetingLinkFor(r.status, e),
-    },
+    event: { ...registeredEvent(e), onlineUrl: meetingLinkFor(r.status, e) },
+  };
+}
+
+/** The event as a registration view carries it, but for the meeting link, which depends on the registration's status. */
+function registeredEvent(e: Event): Omit<RegistrationView['event'], 'onlineUrl'> {
+  return {
+    id: e.id,
+    title: e.title,
+    startsAt: e.startsAt.toISOString(),
+    endsAt: e.endsAt.toISOString(),
+    timeZone: e.timeZone,
+    allDay: e.allDay,
+    startDate: e.startDate,
+    endDate: e.endDate,
+    status: e.status,
+    hasOnlineUrl: e.onlineUrl !== null,
   };
 }
 
@@ -826,18 +830,7 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
     else answers.set(a.registrationId, [answer]);
   }
   // One event object for every row: the rows share it, as they share the event.
-  const event = {
-    id: e.id,
-    title: e.title,
-    startsAt: e.startsAt.toISOString(),
-    endsAt: e.endsAt.toISOString(),
-    timeZone: e.timeZone,
-    allDay: e.allDay,
-    startDate: e.startDate,
-    endDate: e.endDate,
-    status: e.status,
-    hasOnlineUrl: e.onlineUrl !== null,
-  };
+  const event = registeredEvent(e);
   const linkFor = { confirmed: meetingLinkFor('confirmed', e), other: meetingLinkFor('waitlisted', e) };
   let confirmed = 0;
   let waitlisted = 0;
