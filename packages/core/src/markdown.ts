@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Marked } from 'marked';
 import type SanitizeHtml from 'sanitize-html';
+import { BoundedCache } from './bounded-cache.ts';
 
 // sanitize-html (CommonJS, with htmlparser2 and postcss about 2 MB of heap) is required when the
 // first Markdown is rendered, not at start: the API, the calendar and the feeds' cached answers
@@ -58,23 +59,24 @@ export function renderMarkdown(markdown: string): string {
   });
 }
 
-/** Rendered texts kept (see renderMarkdownKept); a busy site shows far fewer distinct texts than this. */
-const MAX_KEPT = 500;
-const kept = new Map<string, string>();
+/**
+ * Rendered texts kept (see renderMarkdownKept): a busy site shows far fewer distinct texts than
+ * 500; 8 MB bounds what long texts may hold (a JS string holds 2 bytes a character).
+ */
+const kept = new BoundedCache<string>(500, 8 * 1024 * 1024);
 
 /**
  * renderMarkdown(markdown), kept for the next call with the same text: a page shown again and
  * again (an event's description, its documentation) renders its Markdown once instead of on
  * every request, which cost more than the rest of the answer. Keyed by the text itself, so an
- * edited text is a new entry and a kept answer is never stale; the oldest of more than
- * MAX_KEPT texts is dropped.
+ * edited text is a new entry and a kept answer is never stale; the texts kept longest ago go
+ * first beyond the cache's bounds.
  */
 export function renderMarkdownKept(markdown: string): string {
   let html = kept.get(markdown);
   if (html === undefined) {
     html = renderMarkdown(markdown);
-    if (kept.size >= MAX_KEPT) kept.delete(kept.keys().next().value!);
-    kept.set(markdown, html);
+    kept.set(markdown, html, 2 * (markdown.length + html.length));
   }
   return html;
 }
