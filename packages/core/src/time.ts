@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { BoundedCache } from './bounded-cache.ts';
 import { DomainError } from './errors.ts';
 import { wallClock } from './time-format.ts';
 
@@ -78,9 +79,8 @@ export function startOfDate(date: string, zone: string): DateTime {
 
 /** An instant as Date#toISOString writes it (what the web sends for "from now"). */
 const UTC_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-/** Dates and wall-clock minutes already read, by zone and text, as epoch ms; cleared when full. */
-const wallBoundaries = new Map<string, number>();
-const WALL_BOUNDARIES_KEPT = 512;
+/** Dates and wall-clock minutes already read, by zone and text, as epoch ms (512 of them; each key under 60 characters). */
+const wallBoundaries = new BoundedCache<number>(512, 512 * 128);
 
 /**
  * A filter boundary: a date is midnight in the zone; a date-time without offset is wall-clock
@@ -103,8 +103,7 @@ export function boundaryToDate(value: string, field: string, zone = DEFAULT_ZONE
       { field, code: 'invalid_date', message: 'invalid date' },
     ]);
   if (key !== null) {
-    if (wallBoundaries.size >= WALL_BOUNDARIES_KEPT) wallBoundaries.clear();
-    wallBoundaries.set(key, dt.toMillis());
+    wallBoundaries.set(key, dt.toMillis(), 2 * key.length + 8);
   }
   return dt.toJSDate();
 }
