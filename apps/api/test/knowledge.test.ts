@@ -289,8 +289,10 @@ describe('cross-origin reads of public events (CORS)', () => {
     const list = await t.inject({ method: 'GET', url: '/api/events?limit=200', headers });
     expect(list.headers['access-control-allow-origin']).toBe('*');
     expect((list.json() as { events: { id: number }[] }).events.map((e) => e.id)).not.toContain(draft);
-    for (const url of ['/api/events/brief', '/api/embed/events?cluster=agro-orebro', '/api/knowledge'])
+    const published = await makeEvent({ title: 'Öppen träff' });
+    for (const url of ['/api/events/brief', '/api/embed/events?cluster=agro-orebro', '/api/knowledge', `/api/events/${published}`])
       expect((await t.inject({ method: 'GET', url, headers })).headers['access-control-allow-origin'], url).toBe('*');
+    expect((await t.inject({ method: 'HEAD', url: '/api/events', headers })).headers['access-control-allow-origin']).toBe('*');
     const preflight = await t.inject({
       method: 'OPTIONS',
       url: '/api/events',

@@ -1,3 +1,5 @@
+import type { Statement } from 'better-sqlite3';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Column, getTableColumns, getTableName, type SQL, sql, type Table } from 'drizzle-orm';
 
 /**
@@ -34,6 +36,21 @@ export function keptStatement<D extends object, T>(db: D, key: string, make: (db
   return statement;
 }
 
+/**
+ * A plain better-sqlite3 statement of the SQL `text`, prepared once per connection like
+ * keptStatement (the text names it). `raw`: rows come as arrays of values in select-list order,
+ * for rowReader; otherwise as objects keyed by column name. For hot reads, without drizzle's
+ * per-call query building and per-value mapping.
+ */
+export function keptSql(db: object, text: string, raw = false): Statement<unknown[]> {
+  return keptStatement(db, `sql:${raw ? 'raw' : 'objects'}:${text}`, (d) => {
+    const statement = (d as unknown as { session: { client: { prepare(sql: string): Statement<unknown[]> } } }).session.client.prepare(
+      text,
+    );
+    return raw ? statement.raw(true) : statement;
+  });
+}
+
 /** A column as drizzle maps it: to what SQLite stores (a Date to its milliseconds, a boolean to 0/1, JSON to text). */
 interface Mapped {
   mapToDriverValue(value: unknown): unknown;
@@ -59,6 +76,15 @@ export function driverValues<T extends Table>(table: T, values: Record<string, u
   return out;
 }
 
+/** What rowReader gives: the select list both as SQL text and as drizzle fields, in the order `read` expects. */
+export interface RowReader<R> {
+  /** The columns, qualified by the table's name, for a statement's select list. */
+  columns: string;
+  /** The same columns as drizzle fields (`db.select(fields)` lists them in this order). */
+  fields: Record<string, SQLiteColumn>;
+  read(row: readonly unknown[]): R;
+}
+
 /**
  * How to read whole rows of `table` with a plain SQLite statement in raw mode (rows as arrays):
  * `columns` is the select list (every column, qualified by the table's name, in the order
@@ -66,7 +92,7 @@ export function driverValues<T extends Table>(table: T, values: Record<string, u
  * gives (a timestamp as a Date, a boolean as true/false, null as null). drizzle maps each value
  * of each row through its column; here only the columns that change a value do any work.
  */
-export function rowReader<T extends Table>(table: T): { columns: string; read(row: readonly unknown[]): T['$inferSelect'] };
+export function rowReader<T extends Table>(table: T): RowReader<T['$inferSelect']>;
 /**
  * The same for only the columns named in `keys` (drizzle's property names): a list that shows a
  * few fields need not have SQLite copy out every column of every row.
@@ -74,11 +100,8 @@ export function rowReader<T extends Table>(table: T): { columns: string; read(ro
 export function rowReader<T extends Table, K extends keyof T['$inferSelect'] & string>(
   table: T,
   keys: readonly K[],
-): { columns: string; read(row: readonly unknown[]): Pick<T['$inferSelect'], K> };
-export function rowReader<T extends Table>(
-  table: T,
-  only?: readonly string[],
-): { columns: string; read(row: readonly unknown[]): T['$inferSelect'] } {
+): RowReader<Pick<T['$inferSelect'], K>>;
+export function rowReader<T extends Table>(table: T, only?: readonly string[]): RowReader<T['$inferSelect']> {
   const all = Object.entries(getTableColumns(table)) as [string, Column][];
   const entries = only ? all.filter(([k]) => only.includes(k)) : all;
   const tableName = getTableName(table);
@@ -88,6 +111,7 @@ export function rowReader<T extends Table>(
   const maps = entries.map(([, c]) => (c.mapFromDriverValue === identity ? null : (v: unknown) => c.mapFromDriverValue(v)));
   return {
     columns: entries.map(([, c]) => `"${tableName}"."${c.name}"`).join(', '),
+    fields: Object.fromEntries(entries) as Record<string, SQLiteColumn>,
     read(row) {
       const out: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i++) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
@@ -11,11 +11,16 @@ export const PUBLIC_LISTS = new Set(['/api/events', '/api/events/brief', '/api/e
 
 export default fp(
   async function publicCors(app: FastifyInstance) {
-    app.addHook('onSend', (req, reply, payload, done) => {
-      if ((req.method === 'GET' || req.method === 'HEAD') && PUBLIC_LISTS.has(req.routeOptions.url ?? '')) {
-        reply.header('access-control-allow-origin', '*');
-      }
+    // On these routes only (a hook of their own, added as each is declared), not a global hook
+    // that every other answer would pay for.
+    const allowAnyOrigin: onSendHookHandler = (_req, reply, payload, done) => {
+      reply.header('access-control-allow-origin', '*');
       done(null, payload);
+    };
+    app.addHook('onRoute', (route) => {
+      // HEAD too: Fastify declares each GET route's HEAD route through onRoute as well.
+      if (!PUBLIC_LISTS.has(route.url) || (route.method !== 'GET' && route.method !== 'HEAD')) return;
+      route.onSend = [...(Array.isArray(route.onSend) ? route.onSend : route.onSend ? [route.onSend] : []), allowAnyOrigin];
     });
     // Preflights: a script that adds a header of its own asks first; the answer allows GET and nothing more.
     app.addHook('onRoute', (route) => {

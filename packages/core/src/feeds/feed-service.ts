@@ -11,12 +11,15 @@ import {
   feedState,
   feedTokens,
   insertPlaceholders,
+  keptSql,
   keptStatement,
   registrations,
   revokedFeedTokens,
+  rowReader,
   themes,
   users,
   type Db,
+  type RowReader,
   type Event,
   type EventKind,
 } from '@samverka/db';
@@ -76,6 +79,30 @@ const FEED_CACHE_BYTES = 32 * 1024 * 1024;
 const VEVENT_FORMAT = 2;
 /** Code points XML 1.0 does not allow in a document (§2.2 Char), escaped or not: U+FFFE, U+FFFF, lone surrogates. */
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * What a feed reads of every event it covers: its VEVENT's cache key, its timing, and what
+ * icsContexts needs. Descriptions and the rest are read only for events rendered again.
+ */
+const feedRows = rowReader(events, [
+  'id',
+  'leadClusterId',
+  'status',
+  'allDay',
+  'endsAt',
+  'timeZone',
+  'onlineUrl',
+  'onlineUrlPublic',
+  'contactEmail',
+  'countyId',
+  'revision',
+  'updatedAt',
+]);
+type FeedRow = ReturnType<typeof feedRows.read>;
+const wholeRows = rowReader(events);
+type VeventContext = Parameters<typeof buildVevent>[1];
+/** What icsContexts reads of an event. */
+type ContextRow = Pick<Event, 'id' | 'leadClusterId' | 'contactEmail' | 'countyId'>;
 
 interface ScopeQuery {
   /** The scope's filters and who may find its events (see scopeVisibility). */
@@ -294,13 +321,29 @@ export class FeedService {
     };
   }
 
-  private selectEvents(where: SQL[], visibility: SQL): Event[] {
-    return this.db
-      .select()
+  /**
+   * Events of a feed in its order (start, then id), each read by `reader`: the query is built by
+   * drizzle and run as a kept plain statement (one per distinct text), rows mapped by rowReader.
+   */
+  private selectEvents<R>(reader: RowReader<R>, where: SQL[], visibility: SQL, limit = -1): R[] {
+    const { sql: text, params } = this.db
+      .select(reader.fields)
       .from(events)
       .where(and(visibility, ...where))
       .orderBy(asc(events.startsAt), asc(events.id))
-      .all();
+      .limit(limit)
+      .toSQL();
+    return keptSql(this.db, text, true)
+      .all(...params)
+      .map((row) => reader.read(row as unknown[]));
+  }
+
+  /** Whole rows of the events `ids` (any order). */
+  private eventsById(ids: number[]): Map<number, Event> {
+    const rows = keptSql(this.db, `select ${wholeRows.columns} from "events" where "events"."id" in (select value from json_each(?))`, true)
+      .all(JSON.stringify(ids))
+      .map((row) => wholeRows.read(row as unknown[]));
+    return new Map(rows.map((e) => [e.id, e]));
   }
 
   private buildIcs(scope: FeedScope, lang: FeedLang, now: number) {
@@ -312,18 +355,32 @@ export class FeedService {
             and(eq(events.status, 'published'), gt(events.endsAt, new Date(now - PUBLISHED_KEEP_MS))),
             and(eq(events.status, 'cancelled'), gt(events.endsAt, new Date(now - CANCELLED_KEEP_MS))),
           )!;
-    const rows = this.selectEvents(q.where, visibility);
+    const rows = this.selectEvents(feedRows, q.where, visibility);
     if (scope.type === 'event' && rows.length === 0)
       throw new DomainError('not_found', 'unknown_event', `There is no published event ${scope.id}`);
     const ctx = this.contexts(rows, lang);
     const zones = new Set<string>();
     let horizon = Number.POSITIVE_INFINITY;
-    const vevents = rows.map((e) => {
+    // Each event's kept VEVENT text where it is current; the whole rows (descriptions and all)
+    // are read only for the events whose text must be rendered.
+    const toRender: { index: number; id: number; ctx: VeventContext }[] = [];
+    const vevents = rows.map((e, index) => {
       if (!e.allDay) zones.add(e.timeZone);
       if (scope.type !== 'event')
         horizon = Math.min(horizon, e.endsAt.getTime() + (e.status === 'cancelled' ? CANCELLED_KEEP_MS : PUBLISHED_KEEP_MS));
-      return this.vevent(e, { ...ctx.get(e.id)!, showOnlineUrl: e.onlineUrlPublic || q.linkFor.has(e.id) }, lang);
+      const c = { ...ctx.get(e.id)!, showOnlineUrl: e.onlineUrlPublic || q.linkFor.has(e.id) };
+      const kept = this.keptVevent(e, c, lang);
+      if (kept === undefined) toRender.push({ index, id: e.id, ctx: c });
+      return kept ?? '';
     });
+    if (toRender.length > 0) {
+      const whole = this.eventsById(toRender.map((r) => r.id));
+      for (const r of toRender) {
+        const e = whole.get(r.id);
+        // Deleted between the two reads: the feed shows it as the first read found it, unrendered, never.
+        vevents[r.index] = e ? this.vevent(e, r.ctx, lang) : '';
+      }
+    }
     if (q.deadlines) {
       // Deadlines stay 30 days after the day, like cancelled events.
       const fromDate = new Date(now - CANCELLED_KEEP_MS).toISOString().slice(0, 10);
@@ -350,28 +407,49 @@ export class FeedService {
    * others changed. The cache outlives a restart: texts are kept in event_vevents (read once per
    * language, written after each build by storeVevents), so a cold build renders only stale ones.
    */
-  vevent(e: Event, ctx: Parameters<typeof buildVevent>[1], lang: FeedLang): string {
-    const key = `${VEVENT_FORMAT}|${this.publicUrl}|${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
-    // A participant-only meeting link shown to one reader (an organiser's personal feed) makes a
-    // text of its own, kept in memory only; what everyone may read is stored.
-    const shown = !!e.onlineUrl && (ctx.showOnlineUrl ?? e.onlineUrlPublic);
-    if (shown !== (!!e.onlineUrl && e.onlineUrlPublic))
-      return this.cachedText(`${e.id}:${lang}:link`, key, () => buildVevent(e, ctx, lang));
+  vevent(e: Event, ctx: VeventContext, lang: FeedLang): string {
+    const slot = this.veventSlot(e, ctx, lang);
+    if (!slot.stored) return this.cachedText(slot.cacheKey, slot.key, () => buildVevent(e, ctx, lang));
     this.loadStoredVevents(lang);
-    return this.cachedText(`${e.id}:${lang}`, key, () => {
+    return this.cachedText(slot.cacheKey, slot.key, () => {
       const text = buildVevent(e, ctx, lang);
-      this.unstored.push({ eventId: e.id, lang, key, text });
+      this.unstored.push({ eventId: e.id, lang, key: slot.key, text });
       return text;
     });
+  }
+
+  /** The VEVENT text kept for `e` while it is current; undefined when it must be rendered (vevent). */
+  private keptVevent(e: FeedRow, ctx: VeventContext, lang: FeedLang): string | undefined {
+    const slot = this.veventSlot(e, ctx, lang);
+    if (slot.stored) this.loadStoredVevents(lang);
+    const hit = this.vevents.get(slot.cacheKey);
+    return hit && hit.key === slot.key ? hit.text : undefined;
+  }
+
+  /**
+   * Where an event's VEVENT text is kept, and `key`: what it depends on. A participant-only
+   * meeting link shown to one reader (an organiser's personal feed) makes a text of its own, kept
+   * in memory only; what everyone may read is stored (`stored`).
+   */
+  private veventSlot(e: FeedRow, ctx: VeventContext, lang: FeedLang): { cacheKey: string; key: string; stored: boolean } {
+    const key = `${VEVENT_FORMAT}|${this.publicUrl}|${e.revision}|${e.updatedAt.getTime()}|${ctx.leadName}|${ctx.organizerEmail}|${ctx.countyName}|${ctx.themeNames.join(',')}`;
+    const shown = !!e.onlineUrl && (ctx.showOnlineUrl ?? e.onlineUrlPublic);
+    const stored = shown === (!!e.onlineUrl && e.onlineUrlPublic);
+    return { cacheKey: stored ? `${e.id}:${lang}` : `${e.id}:${lang}:link`, key, stored };
   }
 
   /** The stored VEVENT texts of one language into the memory cache, once per process. */
   private loadStoredVevents(lang: FeedLang): void {
     if (this.storedLoaded.has(lang)) return;
     this.storedLoaded.add(lang);
-    for (const r of this.db.select().from(eventVevents).where(eq(eventVevents.lang, lang)).all()) {
-      const cacheKey = `${r.eventId}:${lang}`;
-      if (!this.vevents.has(cacheKey)) this.vevents.set(cacheKey, { key: r.key, text: r.text });
+    const rows = keptSql(this.db, 'select event_id, key, text from event_vevents where lang = ?', true).all(lang) as [
+      number,
+      string,
+      string,
+    ][];
+    for (const [eventId, key, text] of rows) {
+      const cacheKey = `${eventId}:${lang}`;
+      if (!this.vevents.has(cacheKey)) this.vevents.set(cacheKey, { key, text });
     }
   }
 
@@ -412,13 +490,13 @@ export class FeedService {
     return text;
   }
 
-  private contexts(rows: Event[], lang: FeedLang) {
+  private contexts(rows: ContextRow[], lang: FeedLang) {
     return icsContexts(this.db, rows, lang, (id) => this.eventUrl(id));
   }
 
   private buildAtom(scope: FeedScope, lang: FeedLang, now: number) {
     const q = this.scopeQuery(scope, lang);
-    const rows = this.selectEvents(q.where, and(eq(events.status, 'published'), gt(events.startsAt, new Date(now)))!).slice(0, 200);
+    const rows = this.selectEvents(wholeRows, q.where, and(eq(events.status, 'published'), gt(events.startsAt, new Date(now)))!, 200);
     const ctx = this.contexts(rows, lang);
     const t = textsFor(lang);
     const fmt = new Intl.DateTimeFormat(t.locale, {
@@ -548,7 +626,7 @@ const attachmentCaches = new WeakMap<object, Map<string, { key: string; text: st
  * at once. ORGANIZER is the event's contact address, else its lead cluster's, else the platform's
  * (MAIL_FROM, platform-sender.ts), with the lead cluster's name.
  */
-export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id: number) => string): Map<number, IcsEventContext> {
+export function icsContexts(db: Db, rows: ContextRow[], lang: FeedLang, eventUrl: (id: number) => string): Map<number, IcsEventContext> {
   const out = new Map<number, IcsEventContext>();
   if (rows.length === 0) return out;
   const clusterRows = new Map(
@@ -564,33 +642,17 @@ export function icsContexts(db: Db, rows: Event[], lang: FeedLang, eventUrl: (id
       .map((c) => [c.id, c.name]),
   );
   const themeNames = new Map<number, string[]>();
-  const ids = rows.map((r) => r.id);
-  const themeRows = (chunk: number[]) =>
-    // One event (every registration mail): a kept statement; many (a feed): one query per chunk.
-    chunk.length === 1
-      ? keptStatement(db, 'feeds.themesOfEvent', (d) =>
-          d
-            .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
-            .from(eventThemes)
-            .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-            .where(eq(eventThemes.eventId, sql.placeholder('eventId')))
-            .orderBy(asc(themes.id))
-            .prepare(),
-        ).all({ eventId: chunk[0] })
-      : db
-          .select({ eventId: eventThemes.eventId, sv: themes.nameSv, en: themes.nameEn })
-          .from(eventThemes)
-          .innerJoin(themes, eq(themes.id, eventThemes.themeId))
-          .where(inArray(eventThemes.eventId, chunk))
-          .orderBy(asc(themes.id))
-          .all();
-  // Chunked: SQLite limits the number of bound parameters in one statement.
-  for (let i = 0; i < ids.length; i += 900) {
-    for (const t of themeRows(ids.slice(i, i + 900))) {
-      const list = themeNames.get(t.eventId) ?? [];
-      list.push(lang === 'sv' ? t.sv : t.en);
-      themeNames.set(t.eventId, list);
-    }
+  // Every event's theme names in one kept statement, the ids passed as one JSON array (no limit
+  // on bound parameters), in theme order.
+  const themeRows = keptSql(
+    db,
+    'select et.event_id, t.name_sv, t.name_en from event_themes et join themes t on t.id = et.theme_id where et.event_id in (select value from json_each(?)) order by t.id',
+    true,
+  ).all(JSON.stringify(rows.map((r) => r.id))) as [number, string, string][];
+  for (const [eventId, sv, en] of themeRows) {
+    const list = themeNames.get(eventId) ?? [];
+    list.push(lang === 'sv' ? sv : en);
+    themeNames.set(eventId, list);
   }
   for (const e of rows) {
     const lead = clusterRows.get(e.leadClusterId);
