@@ -38,6 +38,7 @@ import {
   type IcsEventContext,
   type ItipParts,
 } from './ics.ts';
+import { DEFAULT_ZONE } from '../time.ts';
 import { platformSender } from '../platform-sender.ts';
 import { seesInternalEvents } from '../events/event-access.ts';
 import { deadlineItems } from '../horizon/horizon-service.ts';
@@ -398,7 +399,7 @@ export class FeedService {
       }
     }
     this.storeVevents();
-    const header = calendarHeader({ name: q.name, timeZone: 'Europe/Stockholm', ttlSeconds: 3600 });
+    const header = calendarHeader({ name: q.name, timeZone: DEFAULT_ZONE, ttlSeconds: 3600 });
     return { body: assembleCalendar(header, zones, vevents), contentType: 'text/calendar; charset=utf-8', horizon, stamp: stampCalendar };
   }
 

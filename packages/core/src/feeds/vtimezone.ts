@@ -81,9 +81,17 @@ function isDaylight(zone: IANAZone, t: Transition): boolean {
   return jan !== jul && t.to > Math.min(jan, jul);
 }
 
-const nameFormats = ['en-GB', 'en-US'].map(
-  (locale) => (zone: string) => new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' }),
-);
+/** One formatter per locale and zone: making an Intl.DateTimeFormat costs far more than using one. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const nameFormats = ['en-GB', 'en-US'].map((locale) => (zone: string) => {
+  const key = `${locale}|${zone}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: 'short' });
+    formatters.set(key, format);
+  }
+  return format;
+});
 
 /**
  * TZNAME (§3.8.3.2), descriptive only: the runtime's abbreviation ("CEST", "EDT") where one of
