@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import { LIMITS } from './limits.ts';
 import { NamedRef, Slug, StrictObject } from './common.ts';
 
-/** The categories of notification, as the API names them (the same list as packages/db's NOTIFICATION_CATEGORIES). */
+/** The categories of notification, as the API names them; packages/db checks its settings column against this list. */
 export const NotificationCategoryNames = [
   'proposal_new',
   'proposal_activity',

@@ -51,6 +51,27 @@ function pollRow(tx: Tx, id: number) {
   return tx.select().from(polls).where(eq(polls.id, id)).get();
 }
 
+/**
+ * A cluster showed interest in a proposal or offered to co-host it: the proposing cluster's
+ * coordinators are told when the mark is set, not when it is taken back.
+ */
+function toldOfOffer(
+  tx: Tx,
+  e: DomainEventMap['proposal.interestShown'] | DomainEventMap['proposal.cohostOffered'],
+  line: 'proposalInterest' | 'proposalCohostOffer',
+): void {
+  if (!e.on) return;
+  const title = proposalTitle(tx, e.proposalId);
+  const cluster = clusterName(tx, e.clusterId) ?? '';
+  tell(
+    tx,
+    'proposal_activity',
+    coordinatorsOf(tx, [e.proposingClusterId]),
+    (t) => ({ line: t.notifications[line](title, cluster), url: to.proposal(e.proposalId) }),
+    e,
+  );
+}
+
 /** An instant as the reader's language writes a date and time, in `zone`. */
 export function when(t: Texts, at: Date, zone: string): string {
   return spokenDateTime(at, zone, t.locale);
@@ -142,30 +163,8 @@ export const notificationReactions: DomainEventHandlers = {
       e,
     );
   },
-  'proposal.interestShown': (tx, e) => {
-    if (!e.on) return;
-    const title = proposalTitle(tx, e.proposalId);
-    const cluster = clusterName(tx, e.clusterId) ?? '';
-    tell(
-      tx,
-      'proposal_activity',
-      coordinatorsOf(tx, [e.proposingClusterId]),
-      (t) => ({ line: t.notifications.proposalInterest(title, cluster), url: to.proposal(e.proposalId) }),
-      e,
-    );
-  },
-  'proposal.cohostOffered': (tx, e) => {
-    if (!e.on) return;
-    const title = proposalTitle(tx, e.proposalId);
-    const cluster = clusterName(tx, e.clusterId) ?? '';
-    tell(
-      tx,
-      'proposal_activity',
-      coordinatorsOf(tx, [e.proposingClusterId]),
-      (t) => ({ line: t.notifications.proposalCohostOffer(title, cluster), url: to.proposal(e.proposalId) }),
-      e,
-    );
-  },
+  'proposal.interestShown': (tx, e) => toldOfOffer(tx, e, 'proposalInterest'),
+  'proposal.cohostOffered': (tx, e) => toldOfOffer(tx, e, 'proposalCohostOffer'),
   'proposal.accepted': (tx, e) => {
     const title = proposalTitle(tx, e.proposalId);
     const responding = e.clusterIds.filter((c) => c !== e.proposingClusterId);

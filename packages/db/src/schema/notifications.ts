@@ -1,26 +1,14 @@
+import { NotificationCategoryNames } from '@samverka/contracts';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts.ts';
 import { themes } from './reference.ts';
 
 /**
- * The kinds of collaboration step people are told about (packages/core/src/notifications). Kept
- * here so the settings column can be checked; the defaults and texts live in core.
+ * The kinds of collaboration step people are told about (packages/core/src/notifications): the
+ * API's list, so the settings column is checked against the names the API takes. The defaults
+ * and texts live in core.
  */
-export const NOTIFICATION_CATEGORIES = [
-  'proposal_new',
-  'proposal_activity',
-  'proposal_decided',
-  'cohost_invited',
-  'cohost_answered',
-  'cohost_removed',
-  'poll_invited',
-  'poll_closing',
-  'poll_decided',
-  'announcement_shared',
-  'event_changed',
-  'horizon_deadline',
-  'registrations',
-] as const;
+export const NOTIFICATION_CATEGORIES = NotificationCategoryNames;
 export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 
 /** At once (one mail per step), in the 07:00 daily summary, or not at all. */
