@@ -429,6 +429,33 @@ describe('organiser routes', () => {
     ]);
   });
 
+  it('limit and page give one page of the matching rows, in the list order, with the counts of everyone and the number matching', async () => {
+    const e = await makeEvent({ capacity: 2 });
+    for (const k of ['a', 'b', 'c', 'd', 'e']) await register(e.id, { email: `page-${k}@example.se` });
+    const page = async (query: string) => {
+      const res = await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations?${query}`, headers: bearer(lead.token) });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as {
+        confirmed: number;
+        waitlisted: number;
+        matching: number;
+        attendees: { email: string; position: number | null }[];
+      };
+    };
+    const second = await page('limit=2&page=2');
+    expect([second.confirmed, second.waitlisted, second.matching]).toEqual([2, 3, 5]);
+    expect(second.attendees.map((a) => [a.email, a.position])).toEqual([
+      ['page-c@example.se', 1],
+      ['page-d@example.se', 2],
+    ]);
+    expect((await page('limit=2&page=3')).attendees.map((a) => a.email)).toEqual(['page-e@example.se']);
+    expect((await page('limit=2&page=4')).attendees).toEqual([]);
+    const waiting = await page('status=waitlisted&limit=2&page=2');
+    expect([waiting.matching, waiting.attendees.map((a) => a.email)]).toEqual([3, ['page-e@example.se']]);
+    expect((await page('')).matching).toBe(5);
+    expectError(await t.inject({ method: 'GET', url: `/api/events/${e.id}/registrations?limit=0`, headers: bearer(lead.token) }), 400);
+  });
+
   it('the CSV is an attachment with BOM and CRLF, formula cells neutralised, headers per language', async () => {
     const e = await makeEvent();
     await register(e.id, {

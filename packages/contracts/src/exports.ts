@@ -8,8 +8,16 @@ const AttendeeFilterProps = {
   cluster: Type.Optional(Slug),
 };
 
-/** GET /api/events/:id/registrations: narrows the list (the counts stay those of everyone). */
-export const AttendeeQuery = StrictObject(AttendeeFilterProps);
+/**
+ * GET /api/events/:id/registrations: narrows the list (the counts stay those of everyone); with
+ * `limit`, only that page of what the filter matched (`page` from 1), so a page of a long list
+ * does not carry every registration.
+ */
+export const AttendeeQuery = StrictObject({
+  ...AttendeeFilterProps,
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'the page of the matching rows, from 1 (with limit)' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'rows per page; without it, every matching row' })),
+});
 export type AttendeeQuery = Static<typeof AttendeeQuery>;
 
 /** The attendee spreadsheets (.xlsx and CSV for Excel): the reader's language and the list's filter. */

@@ -94,7 +94,8 @@ export const AttendeeList = Type.Object({
   cancelled: Type.Integer(),
   checkedIn: Type.Integer(),
   questions: Type.Array(Question, { description: "the event's own questions, in form order" }),
-  attendees: Type.Array(Registration),
+  matching: Type.Integer({ description: 'the registrations the filter matched, on every page together' }),
+  attendees: Type.Array(Registration, { description: 'the matching registrations, or the asked page of them' }),
 });
 export type AttendeeList = Static<typeof AttendeeList>;
 

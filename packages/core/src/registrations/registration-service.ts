@@ -43,6 +43,7 @@ import { calendarMethod, icsAttachment, registrationMail, type RegistrationMailK
 import { takeRepeatMailSlot } from '../outbox/throttle.ts';
 import { eventQuestionList } from '../events/event-questions.ts';
 import { answersOf, answerText, checkAnswers, eraseAnswers, saveAnswers } from './answers.ts';
+import { filterAttendees, type AttendeeFilter } from './attendee-filter.ts';
 
 type DbOrTx = Db | Tx;
 
@@ -807,11 +808,19 @@ const ATTENDEES_SQL = {
 
 /**
  * The registrations of an event for its organisers (and network admins): confirmed first, then
- * the waiting list in order, then cancelled, with the counts and the event's questions.
+ * the waiting list in order, then cancelled, with the counts (of everyone) and the event's
+ * questions. `query` narrows the rows as filterAttendees does (`matching` counts them); with
+ * `query.limit`, only page `query.page` (from 1; past the end: no rows) of them is built and
+ * returned, so a page of a long list costs one page of views.
  *
  * @throws DomainError 404 `unknown_event`, 401 without an actor, 403 for others than the organisers
  */
-export function listAttendees(db: Db, actor: Actor | null, eventId: number): AttendeeList {
+export function listAttendees(
+  db: Db,
+  actor: Actor | null,
+  eventId: number,
+  query: AttendeeFilter & { page?: number; limit?: number } = {},
+): AttendeeList {
   const e = assertOrganiser(db, actor, eventId);
   const rows = keptRaw<AttendeeRow>(db, 'attendees.rows', ATTENDEES_SQL.rows).all(eventId);
   const positions = new Map<number, number>();
@@ -836,11 +845,27 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
   let waitlisted = 0;
   let cancelled = 0;
   let checkedIn = 0;
-  const attendees: RegistrationView[] = rows.map((r) => {
+  for (const r of rows) {
     if (r.status === 'confirmed') confirmed++;
     else if (r.status === 'waitlisted') waitlisted++;
     else cancelled++;
     if (r.checked_in_at !== null) checkedIn++;
+  }
+  const narrowed = query.q || query.status || query.cluster;
+  const matched = narrowed
+    ? filterAttendees(
+        rows.map((r) => ({
+          row: r,
+          name: r.name,
+          organisation: r.organisation,
+          status: r.status,
+          cluster: r.cluster_id === null ? null : (clusterOf.get(r.cluster_id) ?? null),
+        })),
+        query,
+      ).map((x) => x.row)
+    : rows;
+  const shown = query.limit === undefined ? matched : matched.slice(((query.page ?? 1) - 1) * query.limit, (query.page ?? 1) * query.limit);
+  const attendees: RegistrationView[] = shown.map((r) => {
     return {
       id: r.id,
       status: r.status,
@@ -861,7 +886,16 @@ export function listAttendees(db: Db, actor: Actor | null, eventId: number): Att
       event: { ...event, onlineUrl: r.status === 'confirmed' ? linkFor.confirmed : linkFor.other },
     };
   });
-  return { capacity: e.capacity, confirmed, waitlisted, cancelled, checkedIn, questions: eventQuestionList(db, eventId), attendees };
+  return {
+    capacity: e.capacity,
+    confirmed,
+    waitlisted,
+    cancelled,
+    checkedIn,
+    questions: eventQuestionList(db, eventId),
+    matching: matched.length,
+    attendees,
+  };
 }
 
 /**

@@ -22,13 +22,26 @@ function notice(url: URL): { kind: 'checkedIn' | 'undone'; id: number } | { kind
   return null;
 }
 
+/**
+ * Rows on one page of the list: a screenful an organiser can scan; search and the filter find
+ * the rest, and the downloads hold the whole list.
+ */
+const PAGE_SIZE = 100;
+
+/** The page asked for by `sida` (from 1); anything else is the first. */
+function pageParam(url: URL): number {
+  const sida = url.searchParams.get('sida') ?? '';
+  return /^[1-9]\d{0,3}$/.test(sida) ? Number(sida) : 1;
+}
+
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
   const id = idParam(params.id);
   const filter = attendeeFilter(url.searchParams);
+  const page = pageParam(url);
   const [event, list, ref] = await Promise.all([
     locals.api.events.get(id),
-    locals.api.registrations.attendees(id, filter),
+    locals.api.registrations.attendees(id, { ...filter, page, limit: PAGE_SIZE }),
     reference(locals.api),
   ]);
   if (!event.ok) errorPage(event.error, locals.lang, event.status === 400 ? 404 : event.status);
@@ -81,6 +94,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     filter: { sok: filter.q ?? '', status: filter.status ?? '', kluster: filter.cluster ?? '' },
     filtered: sp.size > 0,
     downloadQuery: sp.size ? `?${sp}` : '',
+    // The filter's query, to which the page links and the check-in forms add their page.
+    filterQuery: sp.toString(),
+    page,
+    pages: Math.ceil(l.matching / PAGE_SIZE),
+    firstRow: (page - 1) * PAGE_SIZE + 1,
+    matching: l.matching,
     clusters: ref.clusters,
   };
 };
@@ -93,6 +112,13 @@ export const actions: Actions = {
     const form = await request.formData();
     const registrationId = Number(field(form, 'registration'));
     const checkedIn = field(form, 'checkedIn') === 'true';
+    // Back to the page of the list the row was on, with its filter: the row and its name are there.
+    const back = new URLSearchParams(field(form, 'back'));
+    const kept = new URLSearchParams();
+    for (const key of ['sok', 'status', 'kluster', 'sida']) {
+      const value = back.get(key);
+      if (value) kept.set(key, value);
+    }
     if (!Number.isInteger(registrationId) || registrationId < 1)
       return fail(400, { action: 'checkIn', message: catalogues[locals.lang].formHasErrors, fields: {} });
     const res = await locals.api.registrations.checkIn(id, registrationId, checkedIn);
@@ -100,7 +126,8 @@ export const actions: Actions = {
       const message = errorText(res.error, catalogues[locals.lang]);
       return fail(Math.min(res.status, 500), { action: 'checkIn', message, fields: {} });
     }
-    redirectTo(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}`)}#r-${registrationId}`);
+    const rest = kept.size ? `&${kept}` : '';
+    redirectTo(303, `${here(id, `${checkedIn ? 'incheckad' : 'angrad'}=${registrationId}${rest}`)}#r-${registrationId}`);
   },
   message: async ({ locals, params, request }) => {
     const id = idParam(params.id);
