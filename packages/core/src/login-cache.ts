@@ -1,4 +1,4 @@
-import type { Db } from '@samverka/db';
+import { keptSql, type Db } from '@samverka/db';
 import type { Actor } from './access.ts';
 import { sessionLogin } from './auth-service.ts';
 
@@ -44,9 +44,7 @@ export class LoginCache {
     private readonly max = 5_000,
   ) {
     // Read on every logged-in request: a plain better-sqlite3 statement, not drizzle's mapping.
-    const client = (db as unknown as { session: { client: { prepare(sql: string): { pluck(on: boolean): VersionStatement } } } }).session
-      .client;
-    this.versionStmt = client.prepare('select version from auth_state where id = 1').pluck(true);
+    this.versionStmt = keptSql(db, 'select version from auth_state where id = 1', true);
   }
 
   /**
@@ -56,7 +54,7 @@ export class LoginCache {
    * throws; it runs only when the token is not kept. `now`: milliseconds since 1970.
    */
   resolve(token: string, verify: (token: string) => TokenClaims, now = Date.now()): ResolvedLogin | null {
-    const version = this.versionStmt.get() as number | undefined;
+    const version = (this.versionStmt.get() as [number] | undefined)?.[0];
     if (version !== this.version) {
       this.entries.clear();
       this.version = version;

@@ -138,9 +138,7 @@ export class FeedService {
   ) {
     // Read on every feed request and every visitor's list request: a plain better-sqlite3
     // statement returning an array costs a microsecond; drizzle's mapping costs several.
-    const client = (db as unknown as { session: { client: { prepare(sql: string): { raw(on: boolean): { get(): unknown } } } } }).session
-      .client;
-    this.versionStmt = client.prepare('select version, changed_at from feed_state where id = 1').raw(true);
+    this.versionStmt = keptSql(db, 'select version, changed_at from feed_state where id = 1', true);
   }
 
   currentVersion(): { version: number; changedAt: Date } {

@@ -4,7 +4,7 @@ import type {
   StorageUsage as ContractStorageUsage,
 } from '@samverka/contracts';
 import { and, asc, desc, eq, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
-import { eventDocumentation, events, keptStatement, materials, type Db, type EventKind } from '@samverka/db';
+import { eventDocumentation, events, keptSql, materials, type Db, type EventKind } from '@samverka/db';
 import { assertAdmin, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
@@ -214,12 +214,11 @@ export function searchKnowledge(db: Db, f: KnowledgeFilters): KnowledgePage {
  * planner would otherwise walk every published event and probe the bank).
  */
 export function knowledgeYears(db: Db): number[] {
-  const statement = keptStatement(db, 'knowledge.years', (d) =>
-    (d as unknown as { session: { client: { prepare(sql: string): { all(): { y: string }[] } } } }).session.client.prepare(
-      `select distinct strftime('%Y', e.starts_at / 1000, 'unixepoch') as y from (select d.event_id as id from event_documentation d union select m.event_id from materials m where m.visibility = 'public') x cross join events e on e.id = x.id where e.status = 'published' and e.visibility = 'public' order by y desc`,
-    ),
+  const statement = keptSql(
+    db,
+    `select distinct strftime('%Y', e.starts_at / 1000, 'unixepoch') as y from (select d.event_id as id from event_documentation d union select m.event_id from materials m where m.visibility = 'public') x cross join events e on e.id = x.id where e.status = 'published' and e.visibility = 'public' order by y desc`,
   );
-  return statement.all().map((r) => Number(r.y));
+  return (statement.all() as { y: string }[]).map((r) => Number(r.y));
 }
 
 /**

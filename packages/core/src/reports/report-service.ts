@@ -1,6 +1,6 @@
 import type { Report } from '@samverka/contracts';
 import { stringify } from 'csv-stringify/sync';
-import { keptStatement, type Db } from '@samverka/db';
+import { keptSql, type Db } from '@samverka/db';
 import { assertCanCoordinate, type Actor } from '../access.ts';
 import { DomainError } from '../errors.ts';
 import { escapeHtml } from '../escape.ts';
@@ -13,22 +13,13 @@ function assertReader(actor: Actor | null): void {
   assertCanCoordinate(actor, 'Reports are for the secretariat and cluster coordinators');
 }
 
-/** What this file uses of a better-sqlite3 statement. */
-interface Statement {
-  all(...params: unknown[]): unknown[];
-  get(...params: unknown[]): unknown;
-  run(...params: unknown[]): unknown;
-}
-
 /**
- * A statement on the database's own connection, prepared once and kept (keptStatement): the
- * report aggregates in SQLite and reads a few rows per breakdown, so drizzle's query building
- * and row mapping would cost more than the queries.
+ * The report's statement `key` of SQL, prepared once on the database's connection and kept
+ * (keptSql): the report aggregates in SQLite and reads a few rows per breakdown, so drizzle's
+ * query building and row mapping would cost more than the queries.
  */
-function kept(db: Db, key: string, text: string): Statement {
-  return keptStatement(db, `reports.${key}`, (d) =>
-    (d as unknown as { session: { client: { prepare(sql: string): Statement } } }).session.client.prepare(text),
-  );
+function kept(db: Db, key: keyof typeof SQL) {
+  return keptSql(db, SQL[key]);
 }
 
 /** Events the report counts: starting in [@from, @to) (milliseconds), published or cancelled. */
@@ -77,16 +68,16 @@ interface MonthFigures {
 }
 
 function figuresOf(db: Db, from: number, to: number): MonthFigures {
-  const all = (key: keyof typeof SQL) => kept(db, key, SQL[key]).all({ from, to }) as Row[];
+  const all = (key: keyof typeof SQL) => kept(db, key).all({ from, to }) as Row[];
   return {
     kinds: all('byKind'),
     themes: all('byTheme'),
     clusters: all('byCluster'),
-    coHosted: (kept(db, 'coHosted', SQL.coHosted).get({ from, to }) as { n: number }).n,
+    coHosted: (kept(db, 'coHosted').get({ from, to }) as { n: number }).n,
     regClusters: all('regByCluster'),
     regCounties: all('regByCounty'),
     regThemes: all('regByTheme'),
-    surveyed: (kept(db, 'surveyed', SQL.surveyed).all({ from, to }) as { id: number }[]).map((r) => r.id),
+    surveyed: (kept(db, 'surveyed').all({ from, to }) as { id: number }[]).map((r) => r.id),
   };
 }
 
@@ -96,10 +87,10 @@ function figuresOf(db: Db, from: number, to: number): MonthFigures {
  * it), else counted and kept.
  */
 function keptFigures(db: Db, period: string, from: number, to: number): MonthFigures {
-  const row = kept(db, 'keptMonth', SQL.keptMonth).get({ from, to }) as { figures: string } | undefined;
+  const row = kept(db, 'keptMonth').get({ from, to }) as { figures: string } | undefined;
   if (row) return JSON.parse(row.figures) as MonthFigures;
   const figures = figuresOf(db, from, to);
-  kept(db, 'keepMonth', SQL.keepMonth).run({ from, to, period, figures: JSON.stringify(figures) });
+  kept(db, 'keepMonth').run({ from, to, period, figures: JSON.stringify(figures) });
   return figures;
 }
 
@@ -172,7 +163,7 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
   const regClusters = addUp(parts.map((p) => p.regClusters));
 
   const named = (table: 'clusters' | 'counties' | 'themes') =>
-    new Map((kept(db, table, SQL[table]).all() as { id: number; key: string; label: string }[]).map((r) => [r.id, r] as const));
+    new Map((kept(db, table).all() as { id: number; key: string; label: string }[]).map((r) => [r.id, r] as const));
   const clusters = named('clusters');
   const counties = named('counties');
   const themes = named('themes');
@@ -215,8 +206,8 @@ export function buildReport(db: Db, actor: Actor | null, fromDate: string, toDat
       byTheme: regCounts(addUp(parts.map((p) => p.regThemes)), themes, ''),
     },
     proposals: {
-      made: (kept(db, 'proposalsMade', SQL.proposalsMade).get({ from, to }) as { n: number }).n,
-      accepted: (kept(db, 'proposalsAccepted', SQL.proposalsAccepted).get({ from, to }) as { n: number }).n,
+      made: (kept(db, 'proposalsMade').get({ from, to }) as { n: number }).n,
+      accepted: (kept(db, 'proposalsAccepted').get({ from, to }) as { n: number }).n,
     },
     months: perMonth,
     feedback: reportFeedback(db, surveyed),
