@@ -186,8 +186,8 @@ describe('GET /api/me/dashboard', () => {
       expect(c).toEqual({
         slug: c.slug,
         name: c.name,
-        upcoming: await get(`/api/events?cluster=${c.slug}&from=2031-06-12&limit=10`),
-        drafts: await get(`/api/events?cluster=${c.slug}&status=draft&limit=50`),
+        upcoming: await get(`/api/events/summaries?cluster=${c.slug}&from=2031-06-12&limit=10`),
+        drafts: await get(`/api/events/summaries?cluster=${c.slug}&status=draft&limit=50`),
         proposals: proposals.slice(0, 10),
         moreProposals: proposals.length > 10,
       });

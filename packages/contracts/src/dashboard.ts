@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { StrictObject } from './common.ts';
-import { EventPage, PendingCohostInvitation } from './events.ts';
+import { EventSummaryPage, PendingCohostInvitation } from './events.ts';
 import { SharedAnnouncement } from './network.ts';
 import { ProposalList } from './proposals.ts';
 
@@ -14,8 +14,8 @@ export type DashboardQuery = Static<typeof DashboardQuery>;
  * Everything the coordinator dashboard shows, in one answer: the co-host invitations
  * (GET /api/me/cohost-invitations), the shared invitations (GET /api/me/shared-announcements) and,
  * for each cluster the reader coordinates (GET /api/me's clusters, in that order), its next 10
- * events from `from` (GET /api/events?cluster&from&limit=10), its first 50 drafts
- * (…&status=draft&limit=50) and the first 10 of its proposals on the board
+ * events from `from` as lists show them (GET /api/events/summaries?cluster&from&limit=10), its
+ * first 50 drafts (…&status=draft&limit=50) and the first 10 of its proposals on the board
  * (GET /api/proposals?cluster&limit=10), with whether the board has more. Each part exactly as
  * those answer for the same reader.
  */
@@ -26,8 +26,8 @@ export const Dashboard = Type.Object({
     Type.Object({
       slug: Type.String(),
       name: Type.String(),
-      upcoming: EventPage,
-      drafts: EventPage,
+      upcoming: EventSummaryPage,
+      drafts: EventSummaryPage,
       proposals: ProposalList,
       moreProposals: Type.Boolean(),
     }),

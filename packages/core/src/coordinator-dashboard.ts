@@ -1,7 +1,7 @@
 import type { Dashboard } from '@samverka/contracts';
 import type { Db } from '@samverka/db';
 import type { Actor } from './access.ts';
-import { listEvents, pendingCohostInvitations } from './events/event-service.ts';
+import { listEventSummaries, pendingCohostInvitations } from './events/event-service.ts';
 import { sharedAnnouncements } from './mailings/announcement-service.ts';
 import { listProposals } from './proposals/proposal-service.ts';
 import { getMe } from './users-service.ts';
@@ -13,8 +13,8 @@ const DRAFTS = 50;
 
 /**
  * What the coordinator dashboard shows (contracts' Dashboard): pendingCohostInvitations,
- * sharedAnnouncements and, per cluster of getMe's `clusters`, listEvents (upcoming from `from`,
- * and drafts) and listProposals, each as its own endpoint answers for the same actor, so access
+ * sharedAnnouncements and, per cluster of getMe's `clusters`, listEventSummaries (upcoming from
+ * `from`, and drafts: what the dashboard shows of an event) and listProposals, each as its own endpoint answers for the same actor, so access
  * is decided by those functions as before. The page then costs one in-process call instead of
  * five or more (three per cluster).
  *
@@ -32,8 +32,8 @@ export function coordinatorDashboard(db: Db, actor: Actor | null, from: Date): D
       return {
         slug: c.slug,
         name: c.name,
-        upcoming: listEvents(db, actor, { cluster: c.slug, from, limit: ROWS }),
-        drafts: listEvents(db, actor, { cluster: c.slug, status: 'draft', limit: DRAFTS }),
+        upcoming: listEventSummaries(db, actor, { cluster: c.slug, from, limit: ROWS }),
+        drafts: listEventSummaries(db, actor, { cluster: c.slug, status: 'draft', limit: DRAFTS }),
         proposals: proposals.slice(0, ROWS),
         moreProposals: proposals.length > ROWS,
       };

@@ -3,32 +3,9 @@ import { homeToday } from '$lib/datetime';
 import { catalogues } from '$lib/i18n';
 import { requireUser } from '$lib/server/auth';
 import { errorPage, errorText, failFromApi } from '$lib/server/field-errors';
-import type { Event } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { redirectTo } from '$lib/server/redirects';
 import type { Actions, PageServerLoad } from './$types';
-
-/** What EventSummary renders of an event: the page's data is serialised into the HTML, so nothing more. */
-function summary(e: Event) {
-  return {
-    id: e.id,
-    title: e.title,
-    status: e.status,
-    allDay: e.allDay,
-    startsAt: e.startsAt,
-    endsAt: e.endsAt,
-    startDate: e.startDate,
-    endDate: e.endDate,
-    timeZone: e.timeZone,
-    venueName: e.venueName,
-    hasOnlineUrl: e.hasOnlineUrl,
-    visibility: e.visibility,
-    county: e.county,
-    lead: e.lead,
-    organisers: e.organisers,
-    kind: e.kind,
-  };
-}
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   requireUser(locals, url);
@@ -44,9 +21,10 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     clusters: clusters.map((c) => ({
       slug: c.slug,
       name: c.name,
-      upcoming: c.upcoming.events.map(summary),
+      // Summaries (GET /api/events/summaries' items): what EventSummary renders, nothing more.
+      upcoming: c.upcoming.events,
       moreUpcoming: c.upcoming.nextCursor !== null,
-      drafts: c.drafts.events.map(summary),
+      drafts: c.drafts.events,
       proposals: c.proposals.map((p) => ({
         id: p.id,
         title: p.title,
