@@ -33,13 +33,15 @@ import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '
 import { canManageEvent, canSeeEvent, seesInternalEvents } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
-import { eventInvitation, singleEventCalendar } from '../feeds/feed-service.ts';
+import { singleEventCalendar } from '../feeds/feed-service.ts';
+import { BoundedCache } from '../bounded-cache.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
 import { calendarMethod, icsAttachment, registrationMail, type RegistrationMailKind } from './registration-mail.ts';
+import { registrantInvitation } from './invitation-template.ts';
 import { takeRepeatMailSlot } from '../outbox/throttle.ts';
 import { eventQuestionList } from '../events/event-questions.ts';
 import { answersOf, answerText, checkAnswers, eraseAnswers, saveAnswers } from './answers.ts';
@@ -254,7 +256,20 @@ function formatter(locale: string, style: 'date' | 'dateTime' | 'time', timeZone
   return f;
 }
 
+/** The time line of the mails, kept per language and event time: a burst of registrations for one event formats it once. */
+const whenTexts = new BoundedCache<string>(1_000, 1_000_000);
+
 function whenText(e: Event, lang: Lang): string {
+  const key = `${lang}|${e.allDay}|${e.startDate}|${e.endDate}|${e.startsAt.getTime()}|${e.endsAt.getTime()}|${e.timeZone}`;
+  let text = whenTexts.get(key);
+  if (text === undefined) {
+    text = formatWhen(e, lang);
+    whenTexts.set(key, text, key.length + text.length * 2);
+  }
+  return text;
+}
+
+function formatWhen(e: Event, lang: Lang): string {
   const locale = textsFor(lang).locale;
   if (e.allDay) {
     const f = formatter(locale, 'date', 'UTC');
@@ -355,7 +370,7 @@ export function notify(
     attachments = [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base, now, false), false)];
   } else if (method && send) {
     const sequence = nextSequence(r, e, method);
-    const content = eventInvitation(db as Db, e, r.language, links.base, {
+    const content = registrantInvitation(db as Db, e, r.language, links.base, {
       method,
       attendee: { name: r.name ?? '', email: r.email },
       sequence,
