@@ -59,7 +59,7 @@ function fold(line: string): string {
 }
 
 /** ical-generator's escaping of a parameter value in quotes (CN) or of a value (the MAILTO address). */
-function escape(text: string, inQuotes: boolean): string {
+function icalEscape(text: string, inQuotes: boolean): string {
   return text.replace(inQuotes ? /[\\"]/g : /[\\;,]/g, (m) => `\\${m}`).replace(/(?:\r\n|\r|\n)/g, '\\n');
 }
 
@@ -123,7 +123,7 @@ export function registrantInvitation(db: Db, e: Event, lang: FeedLang, publicUrl
   // The name as the feed writes CN (quotes and backslashes made plain, see ics.ts), none when empty.
   const name = parts.attendee.name.replace(/"/g, "'").replace(/\\/g, '/');
   lines[template.attendee] = fold(
-    `${template.attendeeHead}${name ? `;CN="${escape(name, true)}"` : ''}:MAILTO:${escape(parts.attendee.email, false)}`,
+    `${template.attendeeHead}${name ? `;CN="${icalEscape(name, true)}"` : ''}:MAILTO:${icalEscape(parts.attendee.email, false)}`,
   );
   return lines.join('');
 }
