@@ -18,6 +18,7 @@ import {
   driverValues,
   insertPlaceholders,
   keptStatement,
+  keptTransaction,
   registrations,
   users,
   type Db,
@@ -476,7 +477,9 @@ export function register(
 ): RegistrationResult {
   const questions = eventQuestionList(db, eventId);
   const { email, countyId, clusterId, answers } = validateInput(db, input, questions);
-  return db.transaction(
+  // Kept: a burst of registrations is a burst of transactions, each of which would build drizzle's transaction object anew.
+  return keptTransaction(
+    db,
     (tx) => {
       const e = eventRow(tx, eventId);
       // An internal event takes registrations only from those who may see it; to others it does not exist.
@@ -561,7 +564,7 @@ export function register(
       });
       return { registration: v, token: row.token, manageUrl: row.token ? links.manage(row.token) : null, created: true };
     },
-    { behavior: 'immediate' },
+    'immediate',
   );
 }
 
