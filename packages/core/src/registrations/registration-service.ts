@@ -221,6 +221,22 @@ function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlis
   return out;
 }
 
+/**
+ * Seats taken in an event (confirmed registrations): what deciding a new registration's status
+ * needs. Counts only the confirmed entries of the (event, status) index, not every status as
+ * statusCounts does, so a registration into a long waiting list does not count the list.
+ */
+function confirmedCount(db: DbOrTx, eventId: number): number {
+  const row = keptStatement(db, 'registrations.confirmedCount', (d) =>
+    d
+      .select({ n: count() })
+      .from(registrations)
+      .where(and(eq(registrations.eventId, sql.placeholder('eventId')), eq(registrations.status, 'confirmed')))
+      .prepare(),
+  ).get({ eventId });
+  return row?.n ?? 0;
+}
+
 /** Registration is open for a published event inside its window, which closes at the start unless set earlier. */
 function closedReason(e: Event, now: Date): string | null {
   if (e.status === 'draft') return 'draft';
@@ -511,8 +527,7 @@ export function register(
         };
         return { registration: { ...view(tx, existing, e), ...personal }, token: null, manageUrl: null, created: false };
       }
-      const { confirmed } = statusCounts(tx, eventId);
-      const status = e.capacity === null || confirmed < e.capacity ? 'confirmed' : 'waitlisted';
+      const status = e.capacity === null || confirmedCount(tx, eventId) < e.capacity ? 'confirmed' : 'waitlisted';
       const values = {
         eventId,
         token: newToken(),
