@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Column, getTableColumns, getTableName, type SQL, sql, type Table } from 'drizzle-orm';
+import { sqliteOf, type Db } from './client.ts';
 
 /**
  * Statements prepared once per SQLite connection and kept for its life. Building a drizzle
@@ -122,4 +123,32 @@ export function rowReader<T extends Table>(table: T, only?: readonly string[]): 
       return out as T['$inferSelect'];
     },
   };
+}
+
+/** The transaction object drizzle hands to `db.transaction`'s callback. */
+type TransactionOf<D extends Db> = Parameters<Parameters<D['transaction']>[0]>[0];
+
+/**
+ * `db.transaction(fn, { behavior })` as drizzle runs it on better-sqlite3 (BEGIN with that
+ * behaviour, `fn`, COMMIT; ROLLBACK when `fn` throws; a SAVEPOINT when a transaction is already
+ * open), with one drizzle transaction object kept per connection instead of a new one per call.
+ * drizzle builds that object with a query builder for every table of the schema, and
+ * better-sqlite3 its wrappers for every function, which together cost a registration of a burst
+ * more than several of its queries did. The object keeps no state
+ * between calls (it only runs statements on the connection), so every call may share it.
+ * Returns what `fn` returns; throws what it throws.
+ */
+export function keptTransaction<T>(
+  db: Db,
+  fn: (tx: TransactionOf<Db>) => T,
+  behavior: 'deferred' | 'immediate' | 'exclusive' = 'deferred',
+): T {
+  // Got once from drizzle itself (an empty transaction), so it is exactly the object drizzle makes.
+  const tx = keptStatement(db, 'db.transactionObject', (d) => d.transaction((t) => t));
+  // better-sqlite3 also builds its wrappers (one per behaviour) for every function it is given:
+  // kept too, around one function that runs whatever it is passed.
+  const run = keptStatement(db, 'db.transactionRunner', (d) =>
+    sqliteOf(d).transaction((t: TransactionOf<Db>, body: (t: TransactionOf<Db>) => unknown) => body(t)),
+  );
+  return run[behavior](tx, fn) as T;
 }

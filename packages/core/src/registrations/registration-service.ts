@@ -18,6 +18,7 @@ import {
   driverValues,
   insertPlaceholders,
   keptStatement,
+  keptTransaction,
   registrations,
   users,
   type Db,
@@ -33,13 +34,15 @@ import { codePointLength, isEmail, normaliseEmail, singleLine, truncate } from '
 import { canManageEvent, canSeeEvent, seesInternalEvents } from '../events/event-access.ts';
 import { organiserRefs, organisingClusterIds } from '../events/event-view.ts';
 import { emit, type Tx } from '../domain-events.ts';
-import { eventInvitation, singleEventCalendar } from '../feeds/feed-service.ts';
+import { singleEventCalendar } from '../feeds/feed-service.ts';
+import { BoundedCache } from '../bounded-cache.ts';
 import { links } from '../links.ts';
 import { enqueueMail } from '../outbox/outbox.ts';
 import { textsFor, type Lang } from '../texts/index.ts';
 import { eraseMailsCarrying } from '../outbox/retention.ts';
 import { newToken } from '../tokens.ts';
 import { calendarMethod, icsAttachment, registrationMail, type RegistrationMailKind } from './registration-mail.ts';
+import { registrantInvitation } from './invitation-template.ts';
 import { takeRepeatMailSlot } from '../outbox/throttle.ts';
 import { eventQuestionList } from '../events/event-questions.ts';
 import { answersOf, answerText, checkAnswers, eraseAnswers, saveAnswers } from './answers.ts';
@@ -219,6 +222,22 @@ function statusCounts(db: DbOrTx, eventId: number): { confirmed: number; waitlis
   return out;
 }
 
+/**
+ * Seats taken in an event (confirmed registrations): what deciding a new registration's status
+ * needs. Counts only the confirmed entries of the (event, status) index, not every status as
+ * statusCounts does, so a registration into a long waiting list does not count the list.
+ */
+function confirmedCount(db: DbOrTx, eventId: number): number {
+  const row = keptStatement(db, 'registrations.confirmedCount', (d) =>
+    d
+      .select({ n: count() })
+      .from(registrations)
+      .where(and(eq(registrations.eventId, sql.placeholder('eventId')), eq(registrations.status, 'confirmed')))
+      .prepare(),
+  ).get({ eventId });
+  return row?.n ?? 0;
+}
+
 /** Registration is open for a published event inside its window, which closes at the start unless set earlier. */
 function closedReason(e: Event, now: Date): string | null {
   if (e.status === 'draft') return 'draft';
@@ -255,7 +274,20 @@ function formatter(locale: string, style: 'date' | 'dateTime' | 'time', timeZone
   return f;
 }
 
+/** The time line of the mails, kept per language and event time: a burst of registrations for one event formats it once. */
+const whenTexts = new BoundedCache<string>(1_000, 1_000_000);
+
 function whenText(e: Event, lang: Lang): string {
+  const key = `${lang}|${e.allDay}|${e.startDate}|${e.endDate}|${e.startsAt.getTime()}|${e.endsAt.getTime()}|${e.timeZone}`;
+  let text = whenTexts.get(key);
+  if (text === undefined) {
+    text = formatWhen(e, lang);
+    whenTexts.set(key, text, key.length + text.length * 2);
+  }
+  return text;
+}
+
+function formatWhen(e: Event, lang: Lang): string {
   const locale = textsFor(lang).locale;
   if (e.allDay) {
     const f = formatter(locale, 'date', 'UTC');
@@ -356,7 +388,7 @@ export function notify(
     attachments = [icsAttachment(singleEventCalendar(db as Db, e, r.language, links.base, now, false), false)];
   } else if (method && send) {
     const sequence = nextSequence(r, e, method);
-    const content = eventInvitation(db as Db, e, r.language, links.base, {
+    const content = registrantInvitation(db as Db, e, r.language, links.base, {
       method,
       attendee: { name: r.name ?? '', email: r.email },
       sequence,
@@ -462,7 +494,9 @@ export function register(
 ): RegistrationResult {
   const questions = eventQuestionList(db, eventId);
   const { email, countyId, clusterId, answers } = validateInput(db, input, questions);
-  return db.transaction(
+  // Kept: a burst of registrations is a burst of transactions, each of which would build drizzle's transaction object anew.
+  return keptTransaction(
+    db,
     (tx) => {
       const e = eventRow(tx, eventId);
       // An internal event takes registrations only from those who may see it; to others it does not exist.
@@ -494,8 +528,7 @@ export function register(
         };
         return { registration: { ...view(tx, existing, e), ...personal }, token: null, manageUrl: null, created: false };
       }
-      const { confirmed } = statusCounts(tx, eventId);
-      const status = e.capacity === null || confirmed < e.capacity ? 'confirmed' : 'waitlisted';
+      const status = e.capacity === null || confirmedCount(tx, eventId) < e.capacity ? 'confirmed' : 'waitlisted';
       const values = {
         eventId,
         token: newToken(),
@@ -547,7 +580,7 @@ export function register(
       });
       return { registration: v, token: row.token, manageUrl: row.token ? links.manage(row.token) : null, created: true };
     },
-    { behavior: 'immediate' },
+    'immediate',
   );
 }
 
