@@ -3,6 +3,7 @@ import {
   type AcceptResult,
   LIMITS,
   type ProposalCreateBody,
+  type ProposalBoard,
   type ProposalQuery,
   type Proposal as ProposalView,
 } from '@samverka/contracts';
@@ -17,7 +18,9 @@ import {
   themes,
   users,
   type Db,
+  keptSql,
   keptStatement,
+  rowReader,
   type Proposal,
 } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
@@ -247,46 +250,68 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   );
 }
 
-/** The board's rows under a filter: one kept statement per combination of filters given. */
-function boardRows(db: Db, status: Proposal['status'] | undefined, clusterId: number | undefined, limit: number): Proposal[] {
-  const statement = keptStatement(db, `proposals.board.${status ? 's' : ''}${clusterId === undefined ? '' : 'c'}`, (d) =>
+/** The proposals' columns as the board reads them with a plain statement (drizzle's select() shape). */
+const boardRow = rowReader(proposals);
+
+/**
+ * The board's filter: a null parameter leaves that part out, so one statement serves every
+ * combination; its order is the board's (open first, newest first, the later id first).
+ */
+const BOARD_WHERE = `from proposals where (@status is null or status = @status) and (@cluster is null or cluster_id = @cluster)`;
+const BOARD_SQL = {
+  rows: `select ${boardRow.columns} ${BOARD_WHERE} order by case status when 'open' then 0 else 1 end, created_at desc, id desc limit @limit offset @offset`,
+  count: `select count(*) ${BOARD_WHERE}`,
+};
+
+/** The board's proposals under a filter: `limit` of them after `offset`, read without drizzle's per-value mapping. */
+function boardRows(db: Db, status: Proposal['status'] | null, clusterId: number | null, limit: number, offset: number): Proposal[] {
+  return (keptSql(db, BOARD_SQL.rows, true).all({ status, cluster: clusterId, limit, offset }) as unknown[][]).map((r) => boardRow.read(r));
+}
+
+/** The proposals the filter matches, on every page together. */
+function boardCount(db: Db, status: Proposal['status'] | null, clusterId: number | null): number {
+  return (keptSql(db, BOARD_SQL.count, true).get({ status, cluster: clusterId }) as [number])[0];
+}
+
+/** The cluster a board filter names; DomainError unknown_cluster (404) when there is none. */
+function boardCluster(db: Db, slug: string | undefined): number | null {
+  if (!slug) return null;
+  const c = keptStatement(db, 'proposals.clusterBySlug', (d) =>
     d
-      .select()
-      .from(proposals)
-      .where(
-        and(
-          status ? eq(proposals.status, sql.placeholder('status')) : undefined,
-          clusterId === undefined ? undefined : eq(proposals.clusterId, sql.placeholder('clusterId')),
-        ),
-      )
-      .orderBy(sql`case ${proposals.status} when 'open' then 0 else 1 end`, desc(proposals.createdAt), desc(proposals.id))
-      .limit(sql.placeholder('limit'))
+      .select({ id: clusters.id })
+      .from(clusters)
+      .where(eq(clusters.slug, sql.placeholder('slug')))
       .prepare(),
-  );
-  return statement.all({ status, clusterId, limit });
+  ).get({ slug });
+  if (!c) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
+  return c.id;
 }
 
 /**
  * The proposals board: open proposals first, newest first; visible to every logged-in user.
  * At most `filter.limit` (200 when left out). An unknown `filter.cluster` is DomainError
- * unknown_cluster (404).
+ * unknown_cluster (404); 401 without an actor.
  */
 export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery = {}): ProposalView[] {
   requireActor(actor);
-  let clusterId: number | undefined;
-  if (filter.cluster) {
-    const c = keptStatement(db, 'proposals.clusterBySlug', (d) =>
-      d
-        .select({ id: clusters.id })
-        .from(clusters)
-        .where(eq(clusters.slug, sql.placeholder('slug')))
-        .prepare(),
-    ).get({ slug: filter.cluster });
-    if (!c) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${filter.cluster}"`);
-    clusterId = c.id;
-  }
-  const rows = boardRows(db, filter.status, clusterId, filter.limit ?? 200);
+  const clusterId = boardCluster(db, filter.cluster);
+  const limit = filter.limit ?? 200;
+  const rows = boardRows(db, filter.status ?? null, clusterId, limit, ((filter.page ?? 1) - 1) * limit);
   return listViews(db, actor, rows, false);
+}
+
+/**
+ * One page of the proposals board (GET /api/proposals): page `query.page` (from 1; past the
+ * end: no proposals) of `query.limit` (200 when left out) in the board's order, narrowed by
+ * `status` and `cluster` as listProposals does, with `matching` = how many proposals the filter
+ * matched on every page together. Only the asked page is read and built.
+ *
+ * @throws DomainError 401 without an actor, 404 `unknown_cluster` for an unknown `query.cluster`
+ */
+export function proposalBoard(db: Db, actor: Actor | null, query: ProposalQuery = {}): ProposalBoard {
+  const proposals = listProposals(db, actor, query);
+  const matching = boardCount(db, query.status ?? null, boardCluster(db, query.cluster));
+  return { matching, proposals };
 }
 
 /** Any coordinator comments (1 to 5000 characters), signed with their first cluster; raises proposal.commented. */
