@@ -167,10 +167,17 @@ function idList(ids: number[]): string {
   return JSON.stringify(ids);
 }
 
+/** Plain statements of the board's lists: integers and text only, so nothing to map. */
+const VIEW_SQL = {
+  clusters: 'select id, slug, name from clusters',
+  themes:
+    'select pt.proposal_id as proposalId, t.slug as slug from proposal_themes pt join themes t on t.id = pt.theme_id where pt.proposal_id in (select value from json_each(@ids))',
+  responses:
+    'select proposal_id as proposalId, cluster_id as clusterId, kind from proposal_responses where proposal_id in (select value from json_each(@ids)) order by created_at',
+};
+
 function clusterNamesById(db: Db): Map<number, { slug: string; name: string }> {
-  const rows = keptStatement(db, 'proposals.clusterNames', (d) =>
-    d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
-  ).all();
+  const rows = keptSql(db, VIEW_SQL.clusters).all() as { id: number; slug: string; name: string }[];
   return new Map(rows.map((c) => [c.id, { slug: c.slug, name: c.name }]));
 }
 
@@ -179,22 +186,8 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   // One kept statement per table whatever the number of proposals: the ids go in as one JSON array.
   const ids = { ids: idList(rows.map((r) => r.id)) };
   const clusterNames = clusterNamesById(db);
-  const themeRows = keptStatement(db, 'proposals.themesOf', (d) =>
-    d
-      .select({ proposalId: proposalThemes.proposalId, slug: themes.slug })
-      .from(proposalThemes)
-      .innerJoin(themes, eq(themes.id, proposalThemes.themeId))
-      .where(sql`${proposalThemes.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
-      .prepare(),
-  ).all(ids);
-  const responses = keptStatement(db, 'proposals.responsesOf', (d) =>
-    d
-      .select({ proposalId: proposalResponses.proposalId, clusterId: proposalResponses.clusterId, kind: proposalResponses.kind })
-      .from(proposalResponses)
-      .where(sql`${proposalResponses.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
-      .orderBy(asc(proposalResponses.createdAt))
-      .prepare(),
-  ).all(ids);
+  const themeRows = keptSql(db, VIEW_SQL.themes).all(ids) as { proposalId: number; slug: string }[];
+  const responses = keptSql(db, VIEW_SQL.responses).all(ids) as { proposalId: number; clusterId: number; kind: 'interest' | 'cohost' }[];
   const comments = withComments
     ? keptStatement(db, 'proposals.commentsOf', (d) =>
         d
@@ -255,11 +248,14 @@ const boardRow = rowReader(proposals);
 
 /**
  * The board's filter: a null parameter leaves that part out, so one statement serves every
- * combination; its order is the board's (open first, newest first, the later id first).
+ * combination. The order is the board's (open first, newest first, the later id first); SQLite
+ * sorts only the ids and keys of the matching proposals, then reads the whole rows of the page:
+ * sorting whole rows copied every abstract of the board on every page.
  */
 const BOARD_WHERE = `from proposals where (@status is null or status = @status) and (@cluster is null or cluster_id = @cluster)`;
+const boardOrder = (t: string) => `case ${t}status when 'open' then 0 else 1 end, ${t}created_at desc, ${t}id desc`;
 const BOARD_SQL = {
-  rows: `select ${boardRow.columns} ${BOARD_WHERE} order by case status when 'open' then 0 else 1 end, created_at desc, id desc limit @limit offset @offset`,
+  rows: `select ${boardRow.columns} from (select id ${BOARD_WHERE} order by ${boardOrder('')} limit @limit offset @offset) page join proposals on proposals.id = page.id order by ${boardOrder('proposals.')}`,
   count: `select count(*) ${BOARD_WHERE}`,
 };
 
