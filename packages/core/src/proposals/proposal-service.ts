@@ -7,7 +7,7 @@ import {
   type ProposalQuery,
   type Proposal as ProposalView,
 } from '@samverka/contracts';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
   eventOrganisers,

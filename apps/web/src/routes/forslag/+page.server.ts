@@ -1,5 +1,6 @@
 import { coordinates } from '$lib/server/auth';
-import type { Proposal, ProposalQuery } from '$lib/server/api';
+import type { ProposalQuery } from '@samverka/contracts';
+import type { Proposal } from '$lib/server/api';
 import { reference, themeNames } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
 import { errorPage } from '$lib/server/field-errors';
