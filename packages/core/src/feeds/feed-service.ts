@@ -6,7 +6,6 @@ import {
   counties,
   coordinators,
   events,
-  eventThemes,
   eventVevents,
   feedState,
   feedTokens,
