@@ -182,7 +182,7 @@ describe('GET /api/me/dashboard', () => {
     expect(dashboard.sharedInvitations).toEqual(await get('/api/me/shared-announcements'));
     expect(dashboard.clusters.map((c: { slug: string; name: string }) => ({ slug: c.slug, name: c.name }))).toEqual(me.clusters);
     for (const c of dashboard.clusters) {
-      const proposals = await get(`/api/proposals?cluster=${c.slug}&limit=11`);
+      const { proposals } = await get(`/api/proposals?cluster=${c.slug}&limit=11`);
       expect(c).toEqual({
         slug: c.slug,
         name: c.name,

@@ -206,7 +206,7 @@ describe('GET /api/proposals', () => {
     const list = async (q: string, who: Who = 'participant') => {
       const res = await call('GET', `/api/proposals${q}`, who);
       expect(res.statusCode, res.body).toBe(200);
-      return (res.json() as ProposalJson[]).map((p) => p.id);
+      return (res.json() as { proposals: ProposalJson[] }).proposals.map((p) => p.id);
     };
     const all = await list('');
     expect(all).toEqual(expect.arrayContaining([mine.id, theirs.id]));
@@ -218,7 +218,9 @@ describe('GET /api/proposals', () => {
     expect(fromA).not.toContain(mine.id);
     expect(await list(`?cluster=${A}&status=declined`)).toEqual([]);
     // The board view has no rendered HTML and no comments.
-    const row = ((await call('GET', '/api/proposals', 'own')).json() as ProposalJson[]).find((p) => p.id === mine.id)!;
+    const row = ((await call('GET', '/api/proposals', 'own')).json() as { proposals: ProposalJson[] }).proposals.find(
+      (p) => p.id === mine.id,
+    )!;
     expect(row).toMatchObject({ abstractHtml: '', comments: [] });
     expectError(await call('GET', '/api/proposals'), 401);
   });
@@ -229,11 +231,29 @@ describe('GET /api/proposals', () => {
     const ids = async (q: string) => {
       const res = await call('GET', `/api/proposals${q}`, 'participant');
       expect(res.statusCode, res.body).toBe(200);
-      return (res.json() as ProposalJson[]).map((p) => p.id);
+      return (res.json() as { proposals: ProposalJson[] }).proposals.map((p) => p.id);
     };
     const all = await ids('');
     expect(all.length).toBeGreaterThan(2);
     expect(await ids('?limit=2')).toEqual(all.slice(0, 2));
+  });
+
+  it('page and limit give that page of the board; matching counts what the filter matched', async () => {
+    for (const n of [1, 2, 3]) await propose({ cluster: A, title: `Sida ${n}` }, 'a');
+    const board = async (q: string) => {
+      const res = await call('GET', `/api/proposals${q}`, 'participant');
+      expect(res.statusCode, res.body).toBe(200);
+      const r = res.json() as { matching: number; proposals: ProposalJson[] };
+      return { matching: r.matching, ids: r.proposals.map((p) => p.id) };
+    };
+    const fromA = await board(`?cluster=${A}`);
+    expect(fromA.matching).toBe(fromA.ids.length);
+    expect(fromA.matching).toBeGreaterThanOrEqual(3);
+    expect(await board(`?cluster=${A}&limit=2&page=2`)).toEqual({ matching: fromA.matching, ids: fromA.ids.slice(2, 4) });
+    expect(await board(`?cluster=${A}&limit=2&page=10000`)).toEqual({ matching: fromA.matching, ids: [] });
+    expect((await board('')).matching).toBeGreaterThan(fromA.matching);
+    expectError(await call('GET', '/api/proposals?page=0', 'participant'), 400, 'invalid_request');
+    expectError(await call('GET', '/api/proposals?page=10001', 'participant'), 400, 'invalid_request');
   });
 
   it.each([

@@ -50,9 +50,23 @@ export const Proposal = Type.Object({
 export type Proposal = Static<typeof Proposal>;
 export const ProposalList = Type.Array(Proposal);
 
+/** One page of the proposals board (GET /api/proposals) and how many proposals the filter matched. */
+export const ProposalBoard = Type.Object({
+  matching: Type.Integer({ description: 'the proposals the filter matched, on every page together' }),
+  proposals: Type.Array(Proposal, { description: 'the asked page of them, in the board order' }),
+});
+export type ProposalBoard = Static<typeof ProposalBoard>;
+
+/**
+ * GET /api/proposals: the board in its order (open first, newest first), narrowed by `status`
+ * and `cluster`; `limit` rows per page (200 when left out), `page` from 1.
+ */
 export const ProposalQuery = StrictObject({
   status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')])),
   cluster: Type.Optional(Slug),
+  page: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 10_000, description: 'the page of the matching proposals, from 1 (with limit)' }),
+  ),
   /** At most this many, the first in the board's order (open first, newest first); 200 when left out. */
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.pageSize.max })),
 });

@@ -10,6 +10,7 @@ import {
   declineProposal,
   getProposal,
   listProposals,
+  proposalBoard,
   respondToProposal,
   type ProposalInput,
 } from '../src/proposals/proposal-service.ts';
@@ -443,5 +444,27 @@ describe('domain events of proposals', () => {
         },
       },
     ]);
+  });
+
+  it('pages the board: page and limit give that page of the board order, matching counts every page', () => {
+    const made = [1, 2, 3, 4, 5].map((d) => createProposal(t.db, own, proposal({ title: `Sida ${d}` }), new Date(`2027-02-0${d}`)).id);
+    declineProposal(t.db, own, made[4]!, 'Nej');
+    const all = listProposals(t.db, participant).map((p) => p.id);
+    const board = (q: Parameters<typeof proposalBoard>[2]) => {
+      const r = proposalBoard(t.db, participant, q);
+      return { matching: r.matching, ids: r.proposals.map((p) => p.id) };
+    };
+    expect(board({})).toEqual({ matching: all.length, ids: all });
+    expect(board({ limit: 2 })).toEqual({ matching: all.length, ids: all.slice(0, 2) });
+    expect(board({ limit: 2, page: 2 })).toEqual({ matching: all.length, ids: all.slice(2, 4) });
+    // Past the end: no proposals, the count as on every page.
+    expect(board({ limit: 2, page: 1000 })).toEqual({ matching: all.length, ids: [] });
+    // The filter narrows both the page and the count; its pages follow the same order.
+    const ownOpen = listProposals(t.db, participant, { cluster: OWN, status: 'open' }).map((p) => p.id);
+    expect(ownOpen.slice(0, 4)).toEqual([made[3], made[2], made[1], made[0]]);
+    expect(board({ cluster: OWN, status: 'open', limit: 3, page: 2 })).toEqual({ matching: ownOpen.length, ids: ownOpen.slice(3, 6) });
+    expect(board({ status: 'declined', limit: 50 }).ids).toContain(made[4]);
+    expect(caught(() => proposalBoard(t.db, null, { limit: 2 })).kind).toBe('unauthenticated');
+    expect(caught(() => proposalBoard(t.db, participant, { cluster: 'no-such-cluster' })).code).toBe('unknown_cluster');
   });
 });

@@ -3,10 +3,11 @@ import {
   type AcceptResult,
   LIMITS,
   type ProposalCreateBody,
+  type ProposalBoard,
   type ProposalQuery,
   type Proposal as ProposalView,
 } from '@samverka/contracts';
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import {
   clusters,
   eventOrganisers,
@@ -17,7 +18,9 @@ import {
   themes,
   users,
   type Db,
+  keptSql,
   keptStatement,
+  rowReader,
   type Proposal,
 } from '@samverka/db';
 import { actsFor, assertActsFor, assertCanCoordinate, coordinatedClusters, requireActor, type Actor } from '../access.ts';
@@ -164,10 +167,17 @@ function idList(ids: number[]): string {
   return JSON.stringify(ids);
 }
 
+/** Plain statements of the board's lists: integers and text only, so nothing to map. */
+const VIEW_SQL = {
+  clusters: 'select id, slug, name from clusters',
+  themes:
+    'select pt.proposal_id as proposalId, t.slug as slug from proposal_themes pt join themes t on t.id = pt.theme_id where pt.proposal_id in (select value from json_each(@ids))',
+  responses:
+    'select proposal_id as proposalId, cluster_id as clusterId, kind from proposal_responses where proposal_id in (select value from json_each(@ids)) order by created_at',
+};
+
 function clusterNamesById(db: Db): Map<number, { slug: string; name: string }> {
-  const rows = keptStatement(db, 'proposals.clusterNames', (d) =>
-    d.select({ id: clusters.id, slug: clusters.slug, name: clusters.name }).from(clusters).prepare(),
-  ).all();
+  const rows = keptSql(db, VIEW_SQL.clusters).all() as { id: number; slug: string; name: string }[];
   return new Map(rows.map((c) => [c.id, { slug: c.slug, name: c.name }]));
 }
 
@@ -176,22 +186,8 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   // One kept statement per table whatever the number of proposals: the ids go in as one JSON array.
   const ids = { ids: idList(rows.map((r) => r.id)) };
   const clusterNames = clusterNamesById(db);
-  const themeRows = keptStatement(db, 'proposals.themesOf', (d) =>
-    d
-      .select({ proposalId: proposalThemes.proposalId, slug: themes.slug })
-      .from(proposalThemes)
-      .innerJoin(themes, eq(themes.id, proposalThemes.themeId))
-      .where(sql`${proposalThemes.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
-      .prepare(),
-  ).all(ids);
-  const responses = keptStatement(db, 'proposals.responsesOf', (d) =>
-    d
-      .select({ proposalId: proposalResponses.proposalId, clusterId: proposalResponses.clusterId, kind: proposalResponses.kind })
-      .from(proposalResponses)
-      .where(sql`${proposalResponses.proposalId} in (select value from json_each(${sql.placeholder('ids')}))`)
-      .orderBy(asc(proposalResponses.createdAt))
-      .prepare(),
-  ).all(ids);
+  const themeRows = keptSql(db, VIEW_SQL.themes).all(ids) as { proposalId: number; slug: string }[];
+  const responses = keptSql(db, VIEW_SQL.responses).all(ids) as { proposalId: number; clusterId: number; kind: 'interest' | 'cohost' }[];
   const comments = withComments
     ? keptStatement(db, 'proposals.commentsOf', (d) =>
         d
@@ -247,46 +243,71 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   );
 }
 
-/** The board's rows under a filter: one kept statement per combination of filters given. */
-function boardRows(db: Db, status: Proposal['status'] | undefined, clusterId: number | undefined, limit: number): Proposal[] {
-  const statement = keptStatement(db, `proposals.board.${status ? 's' : ''}${clusterId === undefined ? '' : 'c'}`, (d) =>
+/** The proposals' columns as the board reads them with a plain statement (drizzle's select() shape). */
+const boardRow = rowReader(proposals);
+
+/**
+ * The board's filter: a null parameter leaves that part out, so one statement serves every
+ * combination. The order is the board's (open first, newest first, the later id first); SQLite
+ * sorts only the ids and keys of the matching proposals, then reads the whole rows of the page:
+ * sorting whole rows copied every abstract of the board on every page.
+ */
+const BOARD_WHERE = `from proposals where (@status is null or status = @status) and (@cluster is null or cluster_id = @cluster)`;
+const boardOrder = (t: string) => `case ${t}status when 'open' then 0 else 1 end, ${t}created_at desc, ${t}id desc`;
+const BOARD_SQL = {
+  rows: `select ${boardRow.columns} from (select id ${BOARD_WHERE} order by ${boardOrder('')} limit @limit offset @offset) page join proposals on proposals.id = page.id order by ${boardOrder('proposals.')}`,
+  count: `select count(*) ${BOARD_WHERE}`,
+};
+
+/** The board's proposals under a filter: `limit` of them after `offset`, read without drizzle's per-value mapping. */
+function boardRows(db: Db, status: Proposal['status'] | null, clusterId: number | null, limit: number, offset: number): Proposal[] {
+  return (keptSql(db, BOARD_SQL.rows, true).all({ status, cluster: clusterId, limit, offset }) as unknown[][]).map((r) => boardRow.read(r));
+}
+
+/** The proposals the filter matches, on every page together. */
+function boardCount(db: Db, status: Proposal['status'] | null, clusterId: number | null): number {
+  return (keptSql(db, BOARD_SQL.count, true).get({ status, cluster: clusterId }) as [number])[0];
+}
+
+/** The cluster a board filter names; DomainError unknown_cluster (404) when there is none. */
+function boardCluster(db: Db, slug: string | undefined): number | null {
+  if (!slug) return null;
+  const c = keptStatement(db, 'proposals.clusterBySlug', (d) =>
     d
-      .select()
-      .from(proposals)
-      .where(
-        and(
-          status ? eq(proposals.status, sql.placeholder('status')) : undefined,
-          clusterId === undefined ? undefined : eq(proposals.clusterId, sql.placeholder('clusterId')),
-        ),
-      )
-      .orderBy(sql`case ${proposals.status} when 'open' then 0 else 1 end`, desc(proposals.createdAt), desc(proposals.id))
-      .limit(sql.placeholder('limit'))
+      .select({ id: clusters.id })
+      .from(clusters)
+      .where(eq(clusters.slug, sql.placeholder('slug')))
       .prepare(),
-  );
-  return statement.all({ status, clusterId, limit });
+  ).get({ slug });
+  if (!c) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${slug}"`);
+  return c.id;
 }
 
 /**
  * The proposals board: open proposals first, newest first; visible to every logged-in user.
  * At most `filter.limit` (200 when left out). An unknown `filter.cluster` is DomainError
- * unknown_cluster (404).
+ * unknown_cluster (404); 401 without an actor.
  */
 export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery = {}): ProposalView[] {
   requireActor(actor);
-  let clusterId: number | undefined;
-  if (filter.cluster) {
-    const c = keptStatement(db, 'proposals.clusterBySlug', (d) =>
-      d
-        .select({ id: clusters.id })
-        .from(clusters)
-        .where(eq(clusters.slug, sql.placeholder('slug')))
-        .prepare(),
-    ).get({ slug: filter.cluster });
-    if (!c) throw new DomainError('not_found', 'unknown_cluster', `There is no cluster "${filter.cluster}"`);
-    clusterId = c.id;
-  }
-  const rows = boardRows(db, filter.status, clusterId, filter.limit ?? 200);
+  const clusterId = boardCluster(db, filter.cluster);
+  const limit = filter.limit ?? 200;
+  const rows = boardRows(db, filter.status ?? null, clusterId, limit, ((filter.page ?? 1) - 1) * limit);
   return listViews(db, actor, rows, false);
+}
+
+/**
+ * One page of the proposals board (GET /api/proposals): page `query.page` (from 1; past the
+ * end: no proposals) of `query.limit` (200 when left out) in the board's order, narrowed by
+ * `status` and `cluster` as listProposals does, with `matching` = how many proposals the filter
+ * matched on every page together. Only the asked page is read and built.
+ *
+ * @throws DomainError 401 without an actor, 404 `unknown_cluster` for an unknown `query.cluster`
+ */
+export function proposalBoard(db: Db, actor: Actor | null, query: ProposalQuery = {}): ProposalBoard {
+  const proposals = listProposals(db, actor, query);
+  const matching = boardCount(db, query.status ?? null, boardCluster(db, query.cluster));
+  return { matching, proposals };
 }
 
 /** Any coordinator comments (1 to 5000 characters), signed with their first cluster; raises proposal.commented. */

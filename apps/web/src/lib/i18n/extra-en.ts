@@ -54,6 +54,10 @@ export const enExtra = {
   attendeesPageWord: 'Page',
   attendeesRows: (from: number, to: number, of: number) => `Rows ${from}–${to} of ${of}.`,
   attendeesNoneMatch: 'Nobody registered matches the filter.',
+  proposalsFilterLabel: 'Filter the proposals',
+  proposalsPages: 'Pages of proposals',
+  proposalsRows: (from: number, to: number, of: number) => `Proposals ${from}–${to} of ${of}.`,
+  proposalsNoneMatch: 'No proposal matches the filter.',
   reportsXlsx: 'Download as Excel (.xlsx)',
   reportFile: (from: string, to: string) => `samverka-report-${from}-${to}`,
 

@@ -61,6 +61,10 @@ export const svExtra = {
   attendeesPageWord: 'Sida',
   attendeesRows: (from: number, to: number, of: number) => `Rad ${from}–${to} av ${of}.`,
   attendeesNoneMatch: 'Ingen anmäld matchar filtret.',
+  proposalsFilterLabel: 'Filtrera förslagen',
+  proposalsPages: 'Sidor med förslag',
+  proposalsRows: (from: number, to: number, of: number) => `Förslag ${from}–${to} av ${of}.`,
+  proposalsNoneMatch: 'Inget förslag matchar filtret.',
   reportsXlsx: 'Ladda ner som Excel (.xlsx)',
   reportFile: (from: string, to: string) => `samverka-rapport-${from}-${to}`,
 

@@ -67,6 +67,7 @@ import type {
   PersonalFeed,
   Proposal,
   ProposalCreateBody,
+  ProposalBoard,
   ProposalQuery,
   RespondBody,
   Series,
@@ -320,7 +321,7 @@ export function createApi(ctx: ApiContext) {
         call<SeriesUpdateResult>(ctx, 'PATCH', `/api/series/${id}/from/${eventId}`, patch),
     },
     proposals: {
-      list: (q: ProposalQuery = {}) => call<Proposal[]>(ctx, 'GET', `/api/proposals${query(q)}`),
+      list: (q: ProposalQuery = {}) => call<ProposalBoard>(ctx, 'GET', `/api/proposals${query(q)}`),
       get: (id: number) => call<Proposal>(ctx, 'GET', `/api/proposals/${id}`),
       create: (body: ProposalCreateBody) => call<Proposal>(ctx, 'POST', '/api/proposals', body),
       comment: (id: number, body: string) => call<Proposal>(ctx, 'POST', `/api/proposals/${id}/comments`, { body }),

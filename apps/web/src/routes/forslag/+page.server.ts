@@ -1,4 +1,5 @@
 import { coordinates } from '$lib/server/auth';
+import type { ProposalQuery } from '@samverka/contracts';
 import type { Proposal } from '$lib/server/api';
 import { reference, themeNames } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
@@ -19,12 +20,49 @@ function row(p: Proposal) {
   };
 }
 
-export const load: PageServerLoad = async ({ locals }) => {
-  const [res, ref] = await Promise.all([locals.api.proposals.list(), reference(locals.api)]);
+/**
+ * Proposals on one page of the board: open ones come first, so the first page holds what is
+ * still to be answered; the filter and the later pages find the rest.
+ */
+const PAGE_SIZE = 50;
+
+const STATUSES = ['open', 'accepted', 'declined'] as const;
+
+/** The page asked for by `sida` (from 1); anything else is the first. */
+function pageParam(url: URL): number {
+  const sida = url.searchParams.get('sida') ?? '';
+  return /^[1-9]\d{0,3}$/.test(sida) ? Number(sida) : 1;
+}
+
+export const load: PageServerLoad = async ({ locals, url }) => {
+  const ref = await reference(locals.api);
+  // A status or cluster the board does not know is no filter (the form only offers known ones).
+  const statusParam = url.searchParams.get('status') ?? '';
+  const status = STATUSES.find((s) => s === statusParam);
+  const clusterParam = url.searchParams.get('kluster') ?? '';
+  const cluster = ref.clusters.some((c) => c.value === clusterParam) ? clusterParam : undefined;
+  const page = pageParam(url);
+  const query: ProposalQuery = { page, limit: PAGE_SIZE };
+  if (status) query.status = status;
+  if (cluster) query.cluster = cluster;
+  const res = await locals.api.proposals.list(query);
   if (!res.ok) errorPage(res.error, locals.lang);
+  const { matching, proposals } = res.data;
+  // The filter as the page's own query, for the page links and the form.
+  const filterQuery = new URLSearchParams();
+  if (status) filterQuery.set('status', status);
+  if (cluster) filterQuery.set('kluster', cluster);
   return {
-    open: res.data.filter((p) => p.status === 'open').map(row),
-    decided: res.data.filter((p) => p.status !== 'open').map(row),
+    open: proposals.filter((p) => p.status === 'open').map(row),
+    decided: proposals.filter((p) => p.status !== 'open').map(row),
+    filter: { status: status ?? '', kluster: cluster ?? '' },
+    filterQuery: filterQuery.toString(),
+    filtered: Boolean(status || cluster),
+    clusters: ref.clusters,
+    matching,
+    page,
+    pages: Math.ceil(matching / PAGE_SIZE),
+    firstRow: (page - 1) * PAGE_SIZE + 1,
     themeNames: themeNames(ref.themes, locals.lang),
     canPropose: coordinates(locals.user),
   };

@@ -5,7 +5,7 @@ import {
   createProposal,
   declineProposal,
   getProposal,
-  listProposals,
+  proposalBoard,
   respondToProposal,
 } from '@samverka/core';
 import {
@@ -17,7 +17,7 @@ import {
   IdParams,
   Proposal,
   ProposalCreateBody,
-  ProposalList,
+  ProposalBoard,
   ProposalQuery,
   RespondBody,
 } from '@samverka/contracts';
@@ -31,13 +31,13 @@ const proposalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The proposals board (logged-in users)',
+        summary: 'The proposals board (logged-in users), a page at a time with how many matched',
         security,
         querystring: ProposalQuery,
-        response: { 200: ProposalList, ...errors(400, 401, 404) },
+        response: { 200: ProposalBoard, ...errors(400, 401, 404) },
       },
     },
-    async (req) => listProposals(app.db, req.actor, req.query),
+    async (req) => proposalBoard(app.db, req.actor, req.query),
   );
 
   app.post(
