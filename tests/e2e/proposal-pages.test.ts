@@ -42,6 +42,9 @@ beforeAll(async () => {
   browser = await launchBrowser({ javaScriptEnabled: false });
   p = browser.context.pages()[0] ?? (await browser.context.newPage());
   await logInWithForm(p, server.url, ADMIN.email, ADMIN.password);
+  // The admin also coordinates Agro Örebro, for its dashboard (after logging in: a coordinator lands there, not on /konto).
+  const me = (await callApi(server.url, token, 'GET', '/api/me')).body as { id: number };
+  expect((await callApi(server.url, token, 'PUT', `/api/admin/users/${me.id}/clusters/agro-orebro`)).status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -81,6 +84,15 @@ describe('the proposals board in pages', () => {
     await expect(pager().getByRole('link', { name: 'Sida 2' }).getAttribute('aria-current')).resolves.toBe('page');
     expect(await pager().getByRole('link', { name: 'Sida 1' }).getAttribute('href')).toBe('/forslag?kluster=agro-orebro');
     await expect(p.getByLabel('Föreslås av (kluster)').inputValue()).resolves.toBe('agro-orebro');
+  });
+
+  it('links from the dashboard’s first proposals to the board filtered by that cluster', async () => {
+    await p.goto(`${server.url}/mitt-kluster`);
+    const all = p.getByRole('link', { name: 'Alla förslag' });
+    await expect(all.getAttribute('href')).resolves.toBe('/forslag?kluster=agro-orebro');
+    await all.click();
+    await p.waitForURL((u) => u.pathname === '/forslag' && u.searchParams.get('kluster') === 'agro-orebro');
+    await expect(pager().textContent()).resolves.toContain(`Förslag 1–50 av ${FROM_OREBRO}.`);
   });
 
   it('shows no proposals, and no error, for a page past the end', async () => {
