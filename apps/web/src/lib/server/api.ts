@@ -152,6 +152,20 @@ interface InProcessApi {
 }
 
 const inProcess = () => (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.api')] as InProcessApi | undefined;
+/** The API's direct answer to GET /api/me for a token (apps/api/src/plugins/web.ts), null when it has none. */
+const inProcessMe = () =>
+  (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.me')] as ((token: string) => User | null) | undefined;
+
+/**
+ * GET /api/me: every logged-in page starts with it, so in production the API answers it
+ * directly (no request through inject, no JSON); a token it cannot resolve goes through the
+ * request, so the error answer is the API's own.
+ */
+async function getMe(ctx: ApiContext): Promise<ApiResult<User>> {
+  const user = ctx.token ? inProcessMe()?.(ctx.token) : null;
+  if (user) return { ok: true, status: 200, data: user };
+  return call<User>(ctx, 'GET', '/api/me');
+}
 
 /**
  * One request through Fastify's inject: every hook, schema and access rule of the API runs as
@@ -274,7 +288,7 @@ export function createApi(ctx: ApiContext) {
       logoutEverywhere: () => call<null>(ctx, 'POST', '/api/auth/logout-everywhere'),
     },
     me: {
-      get: () => call<User>(ctx, 'GET', '/api/me'),
+      get: () => getMe(ctx),
       setLanguage: (language: 'sv' | 'en') => call<User>(ctx, 'PATCH', '/api/me', { language }),
       setPassword: (password: string) => call<null>(ctx, 'PUT', '/api/me/password', { password }),
       feed: () => call<PersonalFeed>(ctx, 'GET', '/api/me/feed'),
