@@ -41,7 +41,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
     /**
      * The clusters an organiser can share the invitation with (lib/components/CohostInvitationActions.svelte):
-     * only when the user may send it. The same list as the registration form's, so it is serialised once.
+     * only when the user may send it. The same list as the registration form's.
      */
     shareClusters: event.announceAs.length > 0 ? ref.clusters : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
@@ -53,8 +53,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 /**
  * What the page and its sections show of the event: the API's view without the fields nobody
  * renders (the Markdown source, inviteOptions, which go out as their own list, the UID, the
- * local times, coordinates, the lead, the revision and timestamps). SvelteKit serialises all
- * page data on every answer, even without client JavaScript, so less data is a cheaper page.
+ * local times, coordinates, the lead, the revision and timestamps), so the page's components
+ * cannot come to depend on what the page does not show.
  */
 function shownEvent(e: Event) {
   return {
