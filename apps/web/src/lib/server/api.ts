@@ -307,8 +307,12 @@ export function createApi(ctx: ApiContext) {
       /** The list as EventSummary.svelte shows it (no descriptions or rights). */
       summaries: (q: EventQuery = {}) => call<EventSummaryPage>(ctx, 'GET', `/api/events/summaries${query(q)}`),
       get: (id: number) => call<Event>(ctx, 'GET', `/api/events/${id}`),
-      /** The event page's data: the event, its registration summary, questions and materials. */
-      overview: (id: number) => call<EventOverview>(ctx, 'GET', `/api/events/${id}/overview`),
+      /**
+       * The event page's data: the event, its registration summary, questions and materials;
+       * withAudit: also the change log when the reader may edit the event (else no `audit`).
+       */
+      overview: (id: number, withAudit = false) =>
+        call<EventOverview>(ctx, 'GET', `/api/events/${id}/overview${withAudit ? '?audit=true' : ''}`),
       create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
       update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),
       remove: (id: number) => call<null>(ctx, 'DELETE', `/api/events/${id}`),
