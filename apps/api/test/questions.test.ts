@@ -346,6 +346,20 @@ describe('GET /api/events/:id/overview', () => {
     expect((await overview(null)).registrationSummary.confirmed).toBe(1);
   });
 
+  it('adds the change log with audit=true only for a reader who may edit the event, as GET …/audit answers it', async () => {
+    const id = await newEvent();
+    const get = async (path: string, token: string | null) => {
+      const res = await t.inject({ method: 'GET', url: `/api/events/${id}${path}`, headers: token ? bearer(token) : {} });
+      expect(res.statusCode, path).toBe(200);
+      return res.json() as Record<string, unknown>;
+    };
+    const log = await get('/audit', lead.token);
+    expect(log).not.toEqual([]);
+    expect(await get('/overview?audit=true', lead.token)).toEqual({ ...(await get('/overview', lead.token)), audit: log });
+    for (const token of [null, outsider.token]) expect(await get('/overview?audit=true', token)).not.toHaveProperty('audit');
+    expect(await get('/overview', lead.token)).not.toHaveProperty('audit');
+  });
+
   it('is 404 for a draft to those who may not see it, as the event is, and 400 for an id that is not one', async () => {
     const id = await newEvent(false);
     expectError(await t.inject({ method: 'GET', url: `/api/events/${id}/overview` }), 404, 'unknown_event');

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Event } from './events.ts';
+import { AuditLog, Event } from './events.ts';
 import { EventMaterials } from './knowledge.ts';
 import { QuestionList } from './questions.ts';
 import { RegistrationSummary } from './registrations.ts';
@@ -15,5 +15,13 @@ export const EventOverview = Type.Object({
   registrationSummary: RegistrationSummary,
   questions: QuestionList,
   materials: EventMaterials,
+  /** The change log as GET …/audit answers it: only when asked for (audit=true) and the reader may edit the event. */
+  audit: Type.Optional(AuditLog),
 });
 export type EventOverview = Static<typeof EventOverview>;
+
+/** GET /api/events/:id/overview's query. Not strict: other parameters are ignored, as before there was one. */
+export const EventOverviewQuery = Type.Object({
+  audit: Type.Optional(Type.Boolean({ description: "add the event's change log when the reader may edit the event" })),
+});
+export type EventOverviewQuery = Static<typeof EventOverviewQuery>;

@@ -1,5 +1,5 @@
 import jwt from '@fastify/jwt';
-import { DomainError, LoginCache, startSession, type Actor } from '@samverka/core';
+import { DomainError, LoginCache, startSession, type Actor, type ResolvedLogin } from '@samverka/core';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
@@ -18,6 +18,11 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     issueSessionToken(userId: number): { token: string; expiresAt: Date };
+    /**
+     * The login a Bearer token (without "Bearer ") stands for, resolved as for a request, or
+     * null when it stands for nobody (malformed, bad signature, expired, revoked).
+     */
+    loginOf(token: string): ResolvedLogin | null;
   }
 }
 
@@ -47,6 +52,8 @@ export default fp(
     // Built only when a token is refused (a stack trace costs more than the whole lookup).
     const invalid = () => new DomainError('unauthenticated', 'invalid_token', 'The login token is invalid or has expired; log in again');
     const bearer = /^Bearer [A-Za-z0-9._-]+$/;
+    const tokenShape = /^[A-Za-z0-9._-]+$/;
+    app.decorate('loginOf', (token: string) => (tokenShape.test(token) ? logins.resolve(token, verify) : null));
 
     // Synchronous: the common case of no token (visitors, feeds) pays nothing, and a token is
     // checked without a promise.

@@ -1,3 +1,5 @@
+import { getMe } from '@samverka/core';
+import type { User } from '@samverka/contracts';
 import type { FastifyInstance } from 'fastify';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +16,14 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void
 export const IN_PROCESS_API = Symbol.for('samverka.api');
 
 /**
+ * The key under which the web app finds the user a session token stands for: GET /api/me's
+ * answer (`User`, a fresh object each call) without a request through Fastify, since every
+ * logged-in page asks for it first. null when the token stands for nobody or the lookup fails:
+ * the web app then asks GET /api/me, whose error answer (401, 404, 500) it acts on as before.
+ */
+export const IN_PROCESS_ME = Symbol.for('samverka.me');
+
+/**
  * Serves the SvelteKit app (adapter-node's handler) for every URL that no API or feed route
  * claims, from the same process and port. Encapsulated, with its own content-type parsing:
  * the body must reach SvelteKit unread, or form posts hang (see docs/toolchain.md).
@@ -28,6 +38,14 @@ export async function webPlugin(app: FastifyInstance, opts: { buildDir: string; 
   // web app's rate-limited calls and logs see the same address as the API's.
   process.env.ADDRESS_HEADER = CLIENT_ADDRESS_HEADER;
   (globalThis as Record<symbol, unknown>)[IN_PROCESS_API] = app;
+  (globalThis as Record<symbol, unknown>)[IN_PROCESS_ME] = (token: string): User | null => {
+    try {
+      const login = app.loginOf(token);
+      return login ? getMe(app.db, login.actor) : null;
+    } catch {
+      return null;
+    }
+  };
   // Lets the web app keep visitors' pages while the data has not changed (lib/server/page-cache.ts).
   // Without it (ANSWER_CACHE=off) the web app keeps no page.
   if (app.config.answerCache) (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.dataVersion')] = () => app.feeds.version();

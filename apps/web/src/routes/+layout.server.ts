@@ -3,9 +3,8 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = ({ locals, url }) => ({
   lang: locals.lang,
   /**
-   * Only what the menu shows (and the calendar's "new event" link): SvelteKit serialises the
-   * layout's data on every page, and the whole user (an admin's every cluster) would be most of
-   * it. A page that needs more of the user reads locals.user in its own load.
+   * Only what the menu shows (and the calendar's "new event" link). A page that needs more of
+   * the user reads locals.user in its own load.
    */
   user: locals.user ? { canCoordinate: locals.user.canCoordinate, isAdmin: locals.user.isAdmin } : null,
   path: url.pathname + url.search,

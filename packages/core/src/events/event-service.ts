@@ -503,6 +503,14 @@ export function deleteEvent(db: Db, actor: Actor | null, id: number, now = new D
 export function eventAuditLog(db: Db, actor: Actor | null, id: number): AuditEntry[] {
   eventRow(db, id);
   assertCanManage(db, actor, id);
+  return auditEntries(db, id);
+}
+
+/**
+ * The change log of event `id`, oldest first, as eventAuditLog gives it, for a caller that has
+ * already decided the reader may manage the event (eventOverview, through getEvent's canEdit).
+ */
+export function auditEntries(db: Db, id: number): AuditEntry[] {
   return keptStatement(db, 'events.auditLog', (d) =>
     d
       .select({

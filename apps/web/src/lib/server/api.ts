@@ -153,6 +153,20 @@ interface InProcessApi {
 }
 
 const inProcess = () => (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.api')] as InProcessApi | undefined;
+/** The API's direct answer to GET /api/me for a token (apps/api/src/plugins/web.ts), null when it has none. */
+const inProcessMe = () =>
+  (globalThis as Record<symbol, unknown>)[Symbol.for('samverka.me')] as ((token: string) => User | null) | undefined;
+
+/**
+ * GET /api/me: every logged-in page starts with it, so in production the API answers it
+ * directly (no request through inject, no JSON); a token it cannot resolve goes through the
+ * request, so the error answer is the API's own.
+ */
+async function getMe(ctx: ApiContext): Promise<ApiResult<User>> {
+  const user = ctx.token ? inProcessMe()?.(ctx.token) : null;
+  if (user) return { ok: true, status: 200, data: user };
+  return call<User>(ctx, 'GET', '/api/me');
+}
 
 /**
  * One request through Fastify's inject: every hook, schema and access rule of the API runs as
@@ -275,7 +289,7 @@ export function createApi(ctx: ApiContext) {
       logoutEverywhere: () => call<null>(ctx, 'POST', '/api/auth/logout-everywhere'),
     },
     me: {
-      get: () => call<User>(ctx, 'GET', '/api/me'),
+      get: () => getMe(ctx),
       setLanguage: (language: 'sv' | 'en') => call<User>(ctx, 'PATCH', '/api/me', { language }),
       setPassword: (password: string) => call<null>(ctx, 'PUT', '/api/me/password', { password }),
       feed: () => call<PersonalFeed>(ctx, 'GET', '/api/me/feed'),
@@ -294,8 +308,12 @@ export function createApi(ctx: ApiContext) {
       /** The list as EventSummary.svelte shows it (no descriptions or rights). */
       summaries: (q: EventQuery = {}) => call<EventSummaryPage>(ctx, 'GET', `/api/events/summaries${query(q)}`),
       get: (id: number) => call<Event>(ctx, 'GET', `/api/events/${id}`),
-      /** The event page's data: the event, its registration summary, questions and materials. */
-      overview: (id: number) => call<EventOverview>(ctx, 'GET', `/api/events/${id}/overview`),
+      /**
+       * The event page's data: the event, its registration summary, questions and materials;
+       * withAudit: also the change log when the reader may edit the event (else no `audit`).
+       */
+      overview: (id: number, withAudit = false) =>
+        call<EventOverview>(ctx, 'GET', `/api/events/${id}/overview${withAudit ? '?audit=true' : ''}`),
       create: (body: EventCreateBody) => call<EventWithClashes>(ctx, 'POST', '/api/events', body),
       update: (id: number, patch: EventPatchBody) => call<EventWithClashes>(ctx, 'PATCH', `/api/events/${id}`, patch),
       remove: (id: number) => call<null>(ctx, 'DELETE', `/api/events/${id}`),

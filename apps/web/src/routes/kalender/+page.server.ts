@@ -42,8 +42,8 @@ export const load: PageServerLoad = async ({ locals, url }) => {
     county: filters.lan || undefined,
   };
   const list = async (q: { from: string; to?: string; cursor?: string; limit: number }): Promise<ListPage> => {
-    // Summaries, not the full view: SvelteKit serialises all page data on every answer, even
-    // without client JavaScript, and fifty descriptions and rights would be most of that work.
+    // Summaries, not the full view: fifty descriptions and rights would be most of the API's
+    // work and of the answer it hands over.
     const res = await locals.api.events.summaries({ ...apiFilters, ...q });
     if (res.ok) return { ok: true, events: res.data.events, nextCursor: res.data.nextCursor };
     // A filter naming a theme, cluster or county that does not exist: say so, show nothing.

@@ -21,13 +21,13 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   const id = idParam(params.id);
-  // One call for the event, its registration summary, questions and materials.
-  const res = await locals.api.events.overview(id);
+  // One call for the event, its registration summary, questions and materials, and for a
+  // logged-in reader who may edit the event its change log.
+  const res = await locals.api.events.overview(id, locals.token !== null);
   if (!res.ok) errorPage(res.error, locals.lang, res.status === 400 ? 404 : res.status);
-  const { event, registrationSummary, questions, materials } = res.data;
-  const [ref, audit, clashes] = await Promise.all([
+  const { event, registrationSummary, questions, materials, audit } = res.data;
+  const [ref, clashes] = await Promise.all([
     reference(locals.api),
-    event.canEdit ? locals.api.events.audit(id) : null,
     url.searchParams.get('krockar') === '1' ? clashesBetween(locals.api, event.startsAt, event.endsAt, [event.id]) : [],
   ]);
   const done = url.searchParams.get('klart') ?? '';
@@ -36,12 +36,12 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     /** Over already: publishing asks "publish anyway?" first. */
     isOver: Date.parse(event.endsAt) <= Date.now(),
     themeNames: themeNames(ref.themes, locals.lang),
-    audit: audit?.ok ? audit.data : [],
+    audit: audit ?? [],
     clashes,
     inviteOptions: event.inviteOptions.map((c) => ({ value: c.slug, label: c.name })),
     /**
      * The clusters an organiser can share the invitation with (lib/components/CohostInvitationActions.svelte):
-     * only when the user may send it. The same list as the registration form's, so it is serialised once.
+     * only when the user may send it. The same list as the registration form's.
      */
     shareClusters: event.announceAs.length > 0 ? ref.clusters : [],
     done: Object.hasOwn(catalogues[locals.lang].done, done) ? done : null,
@@ -53,8 +53,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 /**
  * What the page and its sections show of the event: the API's view without the fields nobody
  * renders (the Markdown source, inviteOptions, which go out as their own list, the UID, the
- * local times, coordinates, the lead, the revision and timestamps). SvelteKit serialises all
- * page data on every answer, even without client JavaScript, so less data is a cheaper page.
+ * local times, coordinates, the lead, the revision and timestamps), so the page's components
+ * cannot come to depend on what the page does not show.
  */
 function shownEvent(e: Event) {
   return {
