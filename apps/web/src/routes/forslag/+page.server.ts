@@ -5,7 +5,7 @@ import { reference, themeNames } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
 import { errorPage } from '$lib/server/field-errors';
 
-/** What the board renders of a proposal: the page's data is serialised into the HTML, so nothing more. */
+/** What the board renders of a proposal, and nothing more. */
 function row(p: Proposal) {
   return {
     id: p.id,

@@ -35,8 +35,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const zone = tz ? knownZone(tz) : null;
   const poll = res.data;
   return {
-    // The page's data is serialised into the HTML: each answer names its cluster by slug only
-    // (the columns carry the names), and a slot's wall-clock start is left to the formatters.
+    // Only what the page renders: each answer names its cluster by slug only (the columns carry
+    // the names), and a slot's wall-clock start is left to the formatters.
     poll: {
       ...poll,
       slots: poll.slots.map((slot) => ({

@@ -63,8 +63,8 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     if (typeof value === 'boolean') return value ? m.answerYes : m.answerNo;
     return Array.isArray(value) ? value.join(', ') : value;
   };
-  // SvelteKit serialises all page data into the page: only what the table shows, not the
-  // registrations' full views (each with its event).
+  // Only what the table shows, not the registrations' full views (each with its event): less
+  // to build and keep per row of a long list.
   const attendees = l.attendees.map((a) => ({
     id: a.id,
     status: a.status,
