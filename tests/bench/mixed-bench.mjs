@@ -9,7 +9,9 @@
 // event each time), the whole ICS feed (gzip), a registration (a new address each time), the
 // coordinator dashboard, after a warm-up of BENCH_WARMUP (3) s that is thrown away. Reports
 // req/s, p50, p99, errors and non-2xx answers, the server's CPU per answer and its resident
-// memory (VmRSS) after start and after the load.
+// memory (VmRSS) after start and after the load; and beside the load, one more visitor from a
+// process of its own (probe.mjs) opening the mix's pages one at a time: what a person gets while
+// the load runs, without the load generator's own queue in the figure.
 // Targets: p99 < 50 ms, no errors; RSS ≤ 100 MB after start, ≤ 200 MB after the load.
 // bench:memory (`--memory`): the same load five times over (BENCH_MIXED_SECONDS each, 10 s
 // unless set), RSS after each run; flat = no run ends more than 10 % above the run before it,
@@ -19,7 +21,7 @@
 // A report, not a gate: it exits 0 whatever the figures (1 if it could not run), and ends with
 // one JSON line of them.
 import autocannon from 'autocannon';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -61,6 +63,23 @@ function rssMb(pid) {
   } catch {
     return Number.NaN;
   }
+}
+
+/** Runs probe.mjs beside the load: its latencies (ms) summarised, and how many answers were not 2xx or failed. */
+async function runProbe(url, seconds, paths, cookie) {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'probe.mjs'), url, String(seconds), ...paths], {
+    env: { ...process.env, PROBE_COOKIE: cookie },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  const { latencies, statuses, errors } = JSON.parse(out);
+  const sorted = Float64Array.from(latencies).sort();
+  const bad = errors + Object.entries(statuses).reduce((n, [code, c]) => n + (Number(code) >= 200 && Number(code) < 300 ? 0 : c), 0);
+  return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), bad };
 }
 
 function percentile(sorted, p) {
@@ -142,6 +161,10 @@ try {
     { method: 'GET', path: '/mitt-kluster', headers: { cookie } },
   ];
 
+  // What the visitor of the probe opens, logged in: the mix's pages (one event page is enough to
+  // show the wait).
+  const probePaths = [`/kalender?manad=${month}`, `/evenemang/${upcoming[1]}`, '/mitt-kluster'];
+
   // Warm-up (thrown away), as the other benchmarks do: JIT, the first build of the feed.
   if (settings.warmup > 0)
     await autocannon({ url: product.url, connections: settings.connections, duration: settings.warmup, requests: mix, timeout: 10 });
@@ -152,11 +175,14 @@ try {
     const statuses = {};
     const ticks = processTicks(product.pid);
     const instance = autocannon({ url: product.url, connections: settings.connections, duration: SECONDS, requests: mix, timeout: 10 });
+    // One more visitor, from a process of its own (probe.mjs): the pages of the mix, one at a time.
+    const probe = runProbe(product.url, SECONDS, probePaths, cookie);
     instance.on('response', (_client, status, _bytes, ms) => {
       latencies.push(ms);
       statuses[status] = (statuses[status] ?? 0) + 1;
     });
     const res = await instance;
+    const probed = await probe;
     const sorted = Float64Array.from(latencies).sort();
     const answers = sorted.length;
     const bad = Object.entries(statuses).reduce((n, [code, c]) => n + (Number(code) >= 200 && Number(code) < 300 ? 0 : c), 0);
@@ -170,11 +196,15 @@ try {
       bad,
       statuses,
       serverCpuMsPerAnswer: ((processTicks(product.pid) - ticks) * 10) / Math.max(1, answers),
+      probe: probed,
       rss: rssMb(product.pid),
     };
     runs.push(row);
     console.log(
       `  run ${run}: ${fmt(row.reqPerSec, 0)} req/s, p50 ${fmt(row.p50)} ms, p99 ${fmt(row.p99)} ms, errors ${row.errors}, non-2xx ${bad} ${JSON.stringify(statuses)}, RSS ${fmt(row.rss)} MB`,
+    );
+    console.log(
+      `  one more visitor (probe.mjs, its own process): ${probed.n} pages, p50 ${fmt(probed.p50)} ms, p99 ${fmt(probed.p99)} ms, max ${fmt(probed.max)} ms, errors + non-2xx ${probed.bad}`,
     );
   }
 
@@ -204,6 +234,7 @@ try {
     { title: 'server CPU ms/answer', value: (r) => fmt(r.serverCpuMsPerAnswer, 2), right: true },
     { title: 'errors + non-2xx', value: (r) => String(r.errors + r.bad), right: true },
     { title: 'RSS after MB', value: (r) => fmt(r.rss), right: true },
+    { title: 'one more visitor p50 / p99 ms', value: (r) => `${fmt(r.probe.p50)} / ${fmt(r.probe.p99)}`, right: true },
   ]);
   const last = runs.at(-1);
   const maxRss = Math.max(...runs.map((r) => r.rss));
@@ -260,6 +291,13 @@ try {
       non2xx: r.bad,
       serverCpuMsPerAnswer: Number(fmt(r.serverCpuMsPerAnswer, 3)),
       rssMb: Number(fmt(r.rss)),
+      probe: {
+        pages: r.probe.n,
+        p50Ms: Number(fmt(r.probe.p50)),
+        p99Ms: Number(fmt(r.probe.p99)),
+        maxMs: Number(fmt(r.probe.max)),
+        bad: r.probe.bad,
+      },
     })),
     targets: Object.fromEntries(targets.map((t) => [t.name, t.result])),
   };
