@@ -4,7 +4,9 @@
 // Knobs (environment): BENCH_DURATION seconds per measurement (10), BENCH_WARMUP seconds (3),
 // BENCH_CONNECTIONS (50), BENCH_ROUNDS slices each measurement is cut into, taken in turn with its
 // baseline (5; 1 = one unbroken run each), BENCH_CPU_PROF=<dir> to run the product with
-// `node --cpu-prof` (the profile is written when the bench stops it).
+// `node --cpu-prof` (the profile is written when the bench stops it), BENCH_LOG_LEVEL the
+// product's LOG_LEVEL (warn; info logs each answer with its responseTime, the time spent in the
+// server from the request's arrival, to tell it from time spent before or in the load generator).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -126,7 +128,7 @@ export async function startProduct(dataDir, { cpuProf = false, port: fixedPort }
   // A fixed port keeps PUBLIC_URL (in every stored VEVENT's key) the same over restarts.
   const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: 'warn' };
+  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
   const nodeArgs = [...SERVE_FLAGS];
   if (cpuProf && settings.cpuProfDir) {
     mkdirSync(settings.cpuProfDir, { recursive: true });
