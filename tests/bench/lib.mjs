@@ -128,7 +128,14 @@ export async function startProduct(dataDir, { cpuProf = false, port: fixedPort }
   // A fixed port keeps PUBLIC_URL (in every stored VEVENT's key) the same over restarts.
   const port = fixedPort ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const env = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: url, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    PUBLIC_URL: url,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+  };
   const nodeArgs = [...SERVE_FLAGS];
   if (cpuProf && settings.cpuProfDir) {
     mkdirSync(settings.cpuProfDir, { recursive: true });
