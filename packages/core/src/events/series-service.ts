@@ -8,11 +8,18 @@ import {
 } from '@samverka/contracts';
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { DateTime } from 'luxon';
-import * as rruleModule from 'rrule';
+import { createRequire } from 'node:module';
+import type * as RRuleModule from 'rrule';
 
-// rrule ships CommonJS as "main" and ESM only as "module": under Node the named exports sit on
-// the default export, under bundlers they are top-level.
-const { rrulestr } = ((rruleModule as unknown as { default?: typeof rruleModule }).default ?? rruleModule) as typeof rruleModule;
+// rrule (about 4 MB resident) is required when the first series is expanded, not at start: most
+// processes never create one.
+const requireAtUse = createRequire(import.meta.url);
+let loadedRrule: typeof RRuleModule | undefined;
+/** rrule's rrulestr (RFC 5545 §3.3.10 RRULE with its DTSTART). */
+function rrulestr(text: string): ReturnType<typeof RRuleModule.rrulestr> {
+  loadedRrule ??= requireAtUse('rrule') as typeof RRuleModule;
+  return loadedRrule.rrulestr(text);
+}
 import { events, series, type Db } from '@samverka/db';
 import { requireActor, type Actor } from '../access.ts';
 import { DomainError, forbidden, type ErrorDetail } from '../errors.ts';
