@@ -22,6 +22,7 @@ import {
   events,
   eventThemes,
   registrations,
+  keptSql,
   keptStatement,
   rowReader,
   themes,
@@ -101,10 +102,9 @@ export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; end
   // Each time seeks the (status, start) index on its own range (CROSS JOIN keeps the times outer:
   // otherwise the planner walks every published event and probes the times); the window keeps
   // each time's first 20.
-  const statement = keptStatement(db, 'events.clashesOfTimes', (d) =>
-    (d as unknown as { session: { client: ClashConnection } }).session.client
-      .prepare(
-        `select i, id, title, starts_at, ends_at, lead from (
+  const statement = keptSql(
+    db,
+    `select i, id, title, starts_at, ends_at, lead from (
           select t.key as i, e.id, e.title, e.starts_at, e.ends_at, c.name as lead,
             row_number() over (partition by t.key order by e.starts_at, e.id) as n
           from json_each(@times) t
@@ -113,8 +113,7 @@ export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; end
             and e.starts_at > (t.value ->> 0) - @longest and e.id <> @excludeId
           join clusters c on c.id = e.lead_cluster_id
         ) where n <= 20 order by i, starts_at, id`,
-      )
-      .raw(true),
+    true,
   );
   const rows = statement.all({
     // Instants as the milliseconds the columns store.
@@ -125,11 +124,6 @@ export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; end
   for (const [i, id, title, startsAt, endsAt, lead] of rows as [number, number, string, number, number, string][])
     result[i]!.push({ id, title, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(), lead });
   return result;
-}
-
-/** What findClashesOfTimes uses of a better-sqlite3 connection. */
-interface ClashConnection {
-  prepare(sql: string): { raw(on: boolean): { all(params: Record<string, unknown>): unknown[][] } };
 }
 
 /** Published events of the network that overlap [start, end), other than the event itself; unlisted ones only of its own organisers are left out. */
@@ -880,17 +874,10 @@ function selectEventPage<K extends keyof Event & string>(
   }
   const text = `select ${reader.columns} from "events" where ${where.join(' and ')} order by "events"."starts_at", "events"."id" limit @limit`;
   // The text names the statement: one per combination of filters (a few dozen at most).
-  const statement = keptStatement(db, `events.page:${text}`, (d) =>
-    (d as unknown as { session: { client: RawConnection } }).session.client.prepare(text).raw(true),
-  );
-  const rows = statement.all(params).map(reader.read);
+  const statement = keptSql(db, text, true);
+  const rows = (statement.all(params) as unknown[][]).map(reader.read);
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
-}
-
-/** What selectEventPage uses of a better-sqlite3 connection. */
-interface RawConnection {
-  prepare(sql: string): { raw(on: boolean): { all(params: Record<string, unknown>): unknown[][] } };
 }
 
 /** Whole events rows read raw and mapped as drizzle would (the list's hot path). */

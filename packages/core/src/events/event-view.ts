@@ -1,7 +1,7 @@
 import type { Event as EventView, EventTiming, Organiser } from '@samverka/contracts';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { clusters, counties, eventOrganisers, keptStatement, registrations, type Db, type Event } from '@samverka/db';
+import { clusters, counties, eventOrganisers, keptSql, keptStatement, registrations, type Db, type Event } from '@samverka/db';
 import type { Actor } from '../access.ts';
 import { renderMarkdownKept } from '../markdown.ts';
 import { instantToLocal } from '../time.ts';
@@ -50,7 +50,6 @@ export function loadOrganisersAndCounties(db: Db, rows: Pick<Event, 'id' | 'coun
   // so drizzle's per-row mapping would only copy values.
   const organiserRows = rawStatement<OrganiserRow>(
     db,
-    'events.related.organisers',
     `select eo.event_id as eventId, eo.cluster_id as clusterId, eo.role as role, eo.status as status, c.slug as slug, c.name as name
      from event_organisers eo join clusters c on c.id = eo.cluster_id
      where eo.event_id in (select value from json_each(@ids))
@@ -82,7 +81,6 @@ export function loadRelated(db: Db, rows: Pick<Event, 'id' | 'countyId' | 'statu
   if (rows.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations: () => new Map() };
   const themeRows = rawStatement<{ eventId: number; slug: string }>(
     db,
-    'events.related.themes',
     `select et.event_id as eventId, t.slug as slug
      from event_themes et join themes t on t.id = et.theme_id
      where et.event_id in (select value from json_each(@ids))
@@ -132,13 +130,9 @@ interface OrganiserRow {
   name: string;
 }
 
-/** A plain better-sqlite3 statement kept under `key` for the connection, answering rows as objects named by the select list. */
-function rawStatement<R>(db: Db, key: string, text: string): { all(params: Record<string, unknown>): R[] } {
-  return keptStatement(db, key, (d) =>
-    (
-      d as unknown as { session: { client: { prepare(sql: string): { all(params: Record<string, unknown>): R[] } } } }
-    ).session.client.prepare(text),
-  );
+/** A plain better-sqlite3 statement kept for the connection (keptSql), answering rows as objects named by the select list. */
+function rawStatement<R>(db: Db, text: string): { all(params: Record<string, unknown>): R[] } {
+  return keptSql(db, text) as unknown as { all(params: Record<string, unknown>): R[] };
 }
 
 /** `column in (the ids given as the JSON array in placeholder 'ids')`: one statement for any number of ids. */

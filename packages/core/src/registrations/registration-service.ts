@@ -17,6 +17,7 @@ import {
   events,
   driverValues,
   insertPlaceholders,
+  keptSql,
   keptStatement,
   keptTransaction,
   registrations,
@@ -803,11 +804,9 @@ interface RawStatement<T> {
   all(...params: unknown[]): T[];
 }
 
-/** A raw statement on the database's own connection, kept for it (keptStatement): a list of hundreds of rows mapped directly, not through drizzle. */
-function keptRaw<T>(db: Db, key: string, text: string): RawStatement<T> {
-  return keptStatement(db, `registrations.${key}`, (d) =>
-    (d as unknown as { session: { client: { prepare(sql: string): RawStatement<T> } } }).session.client.prepare(text),
-  );
+/** A plain statement on the database's own connection, kept for it (keptSql): a list of hundreds of rows read as objects, not through drizzle. */
+function keptRaw<T>(db: Db, text: string): RawStatement<T> {
+  return keptSql(db, text) as unknown as RawStatement<T>;
 }
 
 interface AttendeeRow {
@@ -855,17 +854,14 @@ export function listAttendees(
   query: AttendeeFilter & { page?: number; limit?: number } = {},
 ): AttendeeList {
   const e = assertOrganiser(db, actor, eventId);
-  const rows = keptRaw<AttendeeRow>(db, 'attendees.rows', ATTENDEES_SQL.rows).all(eventId);
+  const rows = keptRaw<AttendeeRow>(db, ATTENDEES_SQL.rows).all(eventId);
   const positions = new Map<number, number>();
-  for (const [i, w] of keptRaw<{ id: number }>(db, 'attendees.waiting', ATTENDEES_SQL.waiting).all(eventId).entries())
-    positions.set(w.id, i + 1);
+  for (const [i, w] of keptRaw<{ id: number }>(db, ATTENDEES_SQL.waiting).all(eventId).entries()) positions.set(w.id, i + 1);
   const byId = (list: { id: number; slug: string; name: string }[]) => new Map(list.map((r) => [r.id, { slug: r.slug, name: r.name }]));
-  const countyOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, 'attendees.counties', ATTENDEES_SQL.counties).all());
-  const clusterOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, 'attendees.clusters', ATTENDEES_SQL.clusters).all());
+  const countyOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, ATTENDEES_SQL.counties).all());
+  const clusterOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, ATTENDEES_SQL.clusters).all());
   const answers = new Map<number, Answer[]>();
-  for (const a of keptRaw<{ registrationId: number; question: number; value: string }>(db, 'attendees.answers', ATTENDEES_SQL.answers).all(
-    eventId,
-  )) {
+  for (const a of keptRaw<{ registrationId: number; question: number; value: string }>(db, ATTENDEES_SQL.answers).all(eventId)) {
     const list = answers.get(a.registrationId);
     const answer = { question: a.question, value: JSON.parse(a.value) as Answer['value'] };
     if (list) list.push(answer);
