@@ -4,6 +4,7 @@ import type { Proposal } from '$lib/server/api';
 import { reference, themeNames } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
 import { errorPage } from '$lib/server/field-errors';
+import { pageParam } from '$lib/paging';
 
 /** What the board renders of a proposal, and nothing more. */
 function row(p: Proposal) {
@@ -27,12 +28,6 @@ function row(p: Proposal) {
 const PAGE_SIZE = 50;
 
 const STATUSES = ['open', 'accepted', 'declined'] as const;
-
-/** The page asked for by `sida` (from 1); anything else is the first. */
-function pageParam(url: URL): number {
-  const sida = url.searchParams.get('sida') ?? '';
-  return /^[1-9]\d{0,3}$/.test(sida) ? Number(sida) : 1;
-}
 
 export const load: PageServerLoad = async ({ locals, url }) => {
   const ref = await reference(locals.api);

@@ -2,6 +2,7 @@ import { isEventKind } from '$lib/event-form';
 import { reference, themeNames, themeOptions } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
 import { errorPage } from '$lib/server/field-errors';
+import { pageParam } from '$lib/paging';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
   const slug = (name: string) => (SLUG.test(sp.get(name) ?? '') ? sp.get(name)! : '');
   const kind = sp.get('typ') ?? '';
   const year = /^\d{4}$/.test(sp.get('ar') ?? '') ? Number(sp.get('ar')) : undefined;
-  const page = /^[1-9]\d{0,3}$/.test(sp.get('sida') ?? '') ? Number(sp.get('sida')) : 1;
+  const page = pageParam(url);
   const filters = {
     q: (sp.get('q') ?? '').slice(0, 200),
     tema: slug('tema'),

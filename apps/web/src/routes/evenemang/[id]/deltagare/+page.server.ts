@@ -9,6 +9,7 @@ import { idParam } from '$lib/server/ids';
 import { redirectTo } from '$lib/server/redirects';
 import { reference } from '$lib/server/reference';
 import type { Actions, PageServerLoad } from './$types';
+import { pageParam } from '$lib/paging';
 
 /** A notice after a post, named by the query (ids and counts only: no names in addresses). */
 function notice(url: URL): { kind: 'checkedIn' | 'undone'; id: number } | { kind: 'sent'; count: number } | null {
@@ -27,12 +28,6 @@ function notice(url: URL): { kind: 'checkedIn' | 'undone'; id: number } | { kind
  * the rest, and the downloads hold the whole list.
  */
 const PAGE_SIZE = 100;
-
-/** The page asked for by `sida` (from 1); anything else is the first. */
-function pageParam(url: URL): number {
-  const sida = url.searchParams.get('sida') ?? '';
-  return /^[1-9]\d{0,3}$/.test(sida) ? Number(sida) : 1;
-}
 
 export const load: PageServerLoad = async ({ locals, params, url }) => {
   requireUser(locals, url);
