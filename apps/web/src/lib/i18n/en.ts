@@ -578,6 +578,10 @@ export const en = {
   pollChooseButton: 'Choose this time',
   pollChooseHint:
     'Choosing a time creates the meeting as an event, invites the clusters that answered yes or if need be as co-hosts, and mails everyone who answered, with a calendar file.',
+  pollAnswerForHeading: 'Answer for a cluster',
+  pollAnswerForLabel: 'Cluster',
+  pollAnswerForAnswered: (cluster: string) => `${cluster} (has answered)`,
+  pollAnswerForButton: 'Show the answer form',
   pollAnswerHeading: (cluster: string) => `Answer for ${cluster}`,
   pollAnswerSave: (cluster: string) => `Save the answers for ${cluster}`,
   pollDone: {

@@ -584,6 +584,10 @@ export const sv = {
   pollChooseButton: 'Välj den här tiden',
   pollChooseHint:
     'När du väljer en tid skapas mötet som evenemang, kluster som svarat ja eller om det behövs bjuds in som medarrangörer, och alla som svarat får ett mejl med kalenderfil.',
+  pollAnswerForHeading: 'Svara för ett kluster',
+  pollAnswerForLabel: 'Kluster',
+  pollAnswerForAnswered: (cluster: string) => `${cluster} (har svarat)`,
+  pollAnswerForButton: 'Visa svarsformuläret',
   pollAnswerHeading: (cluster: string) => `Svara för ${cluster}`,
   pollAnswerSave: (cluster: string) => `Spara svaren för ${cluster}`,
   pollDone: {

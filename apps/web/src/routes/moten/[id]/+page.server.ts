@@ -16,6 +16,23 @@ const LOCAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/;
 /** New times the add form offers at once. */
 const NEW_SLOTS = 3;
 
+/**
+ * Which cluster's answer form the page shows when the reader may answer for several (an admin
+ * may answer for every cluster in the poll): one at a time, so the page stays light on a phone.
+ * `asked` (?svara=slug) if the reader may answer for it; else the first of the reader's own
+ * clusters; else the first that has not answered; else the first. null when there is none.
+ */
+function answerCluster(
+  answerable: { slug: string }[],
+  asked: string | null,
+  own: { slug: string }[],
+  answered: Set<string>,
+): string | null {
+  const slugs = answerable.map((c) => c.slug);
+  if (asked && slugs.includes(asked)) return asked;
+  return slugs.find((s) => own.some((c) => c.slug === s)) ?? slugs.find((s) => !answered.has(s)) ?? slugs[0] ?? null;
+}
+
 /** An IANA zone name the runtime knows ("Europe/Helsinki"), or null. */
 function knownZone(name: string): string | null {
   if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(name) && name !== 'UTC') return null;
@@ -34,6 +51,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
   const tz = url.searchParams.get('tz')?.trim() ?? '';
   const zone = tz ? knownZone(tz) : null;
   const poll = res.data;
+  const answered = new Set(poll.slots.flatMap((s) => s.answers.map((x) => x.cluster.slug)));
   return {
     // Only what the page renders: each answer names its cluster by slug only (the columns carry
     // the names), and a slot's wall-clock start is left to the formatters.
@@ -57,6 +75,9 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     // The earliest time the date inputs offer: now, on the wall clock of the poll's zone.
     minLocal: localIn(new Date(), res.data.timeZone),
     newSlotInputs: NEW_SLOTS,
+    answerFor: answerCluster(poll.canAnswerFor, url.searchParams.get('svara'), locals.user?.clusters ?? [], answered),
+    /** The clusters that have answered (the chooser marks them). */
+    answered: [...answered],
     done: doneKey(url, catalogues[locals.lang].pollDone),
   };
 };
@@ -79,7 +100,7 @@ export const actions: Actions = {
       const failure = failFromApi(res.error, locals.lang, values);
       return fail(failure.status, { ...failure.data, action: 'answer' });
     }
-    redirectTo(303, `/moten/${id}?klart=answered`);
+    redirectTo(303, `/moten/${id}?svara=${encodeURIComponent(cluster)}&klart=answered`);
   },
   finalise: async ({ locals, params, request }) => {
     const id = idParam(params.id);
