@@ -1,8 +1,8 @@
 import { callApi } from '../support/api.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
-import { logInWithForm } from '../support/flows.ts';
+import type { launchBrowser } from '../support/browser.ts';
+import { adminCoordinatingInBrowser } from '../support/flows.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // A reader who may answer a scheduling poll for several clusters (the secretariat may answer for
@@ -45,13 +45,8 @@ beforeAll(async () => {
     ],
   });
   expect(answered.status, JSON.stringify(answered.body)).toBe(200);
-  browser = await launchBrowser({ javaScriptEnabled: false });
-  p = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await logInWithForm(p, server.url, ADMIN.email, ADMIN.password);
-  // The admin also coordinates the organiser, so that cluster is "their own" (after logging in:
-  // a coordinator lands on the dashboard, not on /konto).
-  const me = (await callApi(server.url, token, 'GET', '/api/me')).body as { id: number };
-  expect((await callApi(server.url, token, 'PUT', `/api/admin/users/${me.id}/clusters/agro-orebro`)).status).toBe(200);
+  // The admin also coordinates the organiser, so that cluster is "their own".
+  ({ browser, page: p } = await adminCoordinatingInBrowser(server.url, ADMIN, token, 'agro-orebro'));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { callApi } from '../support/api.ts';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.ts';
-import { logInWithForm } from '../support/flows.ts';
+import type { launchBrowser } from '../support/browser.ts';
+import { adminCoordinatingInBrowser } from '../support/flows.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // The proposals board in pages of 50, in Chromium with JavaScript off: the page links, the
@@ -39,12 +39,8 @@ beforeAll(async () => {
   };
   for (let i = 1; i <= FROM_OREBRO; i++) await propose('agro-orebro', `Örebroförslag ${i}`);
   for (let i = 1; i <= FROM_FRODA; i++) await propose('froda', `Frödaförslag ${i}`);
-  browser = await launchBrowser({ javaScriptEnabled: false });
-  p = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await logInWithForm(p, server.url, ADMIN.email, ADMIN.password);
-  // The admin also coordinates Agro Örebro, for its dashboard (after logging in: a coordinator lands there, not on /konto).
-  const me = (await callApi(server.url, token, 'GET', '/api/me')).body as { id: number };
-  expect((await callApi(server.url, token, 'PUT', `/api/admin/users/${me.id}/clusters/agro-orebro`)).status).toBe(200);
+  // The admin also coordinates Agro Örebro, for its dashboard.
+  ({ browser, page: p } = await adminCoordinatingInBrowser(server.url, ADMIN, token, 'agro-orebro'));
 }, 120_000);
 
 afterAll(async () => {

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { callApi } from './api.ts';
+import { launchBrowser } from './browser.ts';
 import { toAddress, type TestSmtp } from './smtp.ts';
 
 /** Logs in through the login form (Swedish labels), ending on /konto (an admin or participant without a cluster lands there). */
@@ -9,6 +11,25 @@ export async function logInWithForm(p: Page, baseUrl: string, email: string, pas
   await p.getByLabel('Lösenord').fill(password);
   await p.getByRole('button', { name: 'Logga in' }).click();
   await p.waitForURL(/\/konto$/);
+}
+
+/**
+ * A Chromium with JavaScript off, logged in through the form as the admin whose API token is
+ * `token`; the admin is then made coordinator of `cluster` too (after logging in, since a
+ * coordinator lands on the dashboard, not on /konto). Returns the browser and its page.
+ */
+export async function adminCoordinatingInBrowser(
+  baseUrl: string,
+  admin: { email: string; password: string },
+  token: string,
+  cluster: string,
+): Promise<{ browser: Awaited<ReturnType<typeof launchBrowser>>; page: Page }> {
+  const browser = await launchBrowser({ javaScriptEnabled: false });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await logInWithForm(page, baseUrl, admin.email, admin.password);
+  const me = (await callApi(baseUrl, token, 'GET', '/api/me')).body as { id: number };
+  expect((await callApi(baseUrl, token, 'PUT', `/api/admin/users/${me.id}/clusters/${cluster}`)).status).toBe(200);
+  return { browser, page };
 }
 
 export interface Invitee {
