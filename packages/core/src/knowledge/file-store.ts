@@ -81,8 +81,9 @@ export async function receiveFile(
       done(null, chunk);
     },
   });
+  const out = createWriteStream(tempPath, { flags: 'wx', mode: 0o600 });
   try {
-    await pipeline(source as NodeJS.ReadableStream, meter, createWriteStream(tempPath, { flags: 'wx', mode: 0o600 }));
+    await pipeline(source as NodeJS.ReadableStream, meter, out);
     if (over) throw tooLarge();
     if (utf8) {
       try {
@@ -93,6 +94,10 @@ export async function receiveFile(
     }
     return { tempPath, sha256: hash.digest('hex'), size, head: Buffer.concat(headChunks), utf8 };
   } catch (err) {
+    // A source that fails early can reject the pipeline before the file is even opened: wait
+    // until the destroyed write stream has closed (its open done), or the file would appear
+    // after it was removed.
+    if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
     rmSync(tempPath, { force: true });
     throw err;
   }
