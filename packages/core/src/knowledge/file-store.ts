@@ -97,7 +97,7 @@ export async function receiveFile(
     // A source that fails early can reject the pipeline before the file is even opened: wait
     // until the destroyed write stream has closed (its open done), or the file would appear
     // after it was removed.
-    if (!out.closed) await new Promise((resolve) => out.once('close', resolve));
+    if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     rmSync(tempPath, { force: true });
     throw err;
   }
