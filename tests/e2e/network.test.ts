@@ -172,8 +172,8 @@ describe('meeting polls, mailings, horizon scanning and reports in Chromium', ()
     await groups.nth(1).getByLabel('Om det behövs', { exact: true }).check();
     await groups.nth(2).getByLabel('Nej', { exact: true }).check();
     await pb.getByRole('button', { name: 'Spara svaren för FRODA' }).click();
-    await pb.waitForURL(/klart=answered$/);
-    await expect(pb.getByRole('status').textContent()).resolves.toBe('Svaren är sparade.');
+    await pb.waitForURL(/klart=answered#svar$/);
+    await expect(pb.getByRole('status').textContent()).resolves.toBe('Svaren för FRODA är sparade.');
     const rows = pb.locator('[data-testid=poll-table] tbody tr');
     await expect(rows.nth(0).textContent()).resolves.toContain('1 ja, 0 om det behövs, 0 nej');
     await expect(rows.nth(1).textContent()).resolves.toContain('Om det behövs');

@@ -6,9 +6,10 @@ import { adminCoordinatingInBrowser } from '../support/flows.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 // A reader who may answer a scheduling poll for several clusters (the secretariat may answer for
-// every cluster in it) gets one answer form at a time and a chooser of whose, in Chromium with
-// JavaScript off: the form of their own cluster first, the chosen one after a reload, an answer
-// saved for the cluster it names, and a refused post's error in that cluster's form.
+// every cluster in it) gets one answer form at a time and a link per cluster to its form, in
+// Chromium with JavaScript off: the form of their own cluster first, the chosen one after
+// following its link, an answer saved for the cluster it names with the page back at that form,
+// and a refused post's error in that cluster's form, in sight.
 
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
 
@@ -47,6 +48,8 @@ beforeAll(async () => {
   expect(answered.status, JSON.stringify(answered.body)).toBe(200);
   // The admin also coordinates the organiser, so that cluster is "their own".
   ({ browser, page: p } = await adminCoordinatingInBrowser(server.url, ADMIN, token, 'agro-orebro'));
+  // A phone: the answer form is far down the page, so where the page lands after a post matters.
+  await p.setViewportSize({ width: 320, height: 640 });
 }, 120_000);
 
 afterAll(async () => {
@@ -55,24 +58,32 @@ afterAll(async () => {
 });
 
 const answerForms = () => p.locator('main section.answer-card');
-const chooser = () => p.getByLabel('Kluster', { exact: true });
+const chooser = () => p.getByRole('navigation', { name: 'Vilket kluster svarar du för?' });
+/** How far the page is scrolled, and where an element is, in CSS pixels from the top of the view. */
+const inView = (selector: string) =>
+  p.locator(selector).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.top < window.innerHeight;
+  });
 
 describe('answering a poll for one of several clusters', () => {
-  it('shows one answer form, the reader’s own cluster first, and a chooser of all four that marks who has answered', async () => {
+  it('shows one answer form, the reader’s own cluster first, and a link to each of the four that marks who has answered', async () => {
     await p.goto(`${server.url}/moten/${poll.id}`);
     expect(await answerForms().count()).toBe(1);
     await expect(p.getByRole('heading', { name: 'Svara för Agro Örebro' }).count()).resolves.toBe(1);
     expect(await p.locator('fieldset.answer-choices').count()).toBe(2);
-    const options = await chooser().locator('option').allTextContents();
-    expect(options.toSorted()).toEqual(['Agro Väst', 'Agro Örebro', 'FRODA (har svarat)', 'Vreta Kluster'].toSorted());
-    await expect(chooser().inputValue()).resolves.toBe('agro-orebro');
+    const links = await chooser().getByRole('link').allTextContents();
+    expect(links.toSorted()).toEqual(['Agro Väst', 'Agro Örebro', 'FRODA (har svarat)', 'Vreta Kluster'].toSorted());
+    await expect(chooser().locator('a[aria-current="true"]').textContent()).resolves.toBe('Agro Örebro');
   });
 
   it('opens the chosen cluster’s form with its stored answers, and keeps the time zone asked for', async () => {
     await p.goto(`${server.url}/moten/${poll.id}?tz=Europe/London`);
-    await chooser().selectOption('froda');
-    await p.getByRole('button', { name: 'Visa svarsformuläret' }).click();
-    await p.waitForURL((u) => u.searchParams.get('svara') === 'froda' && u.searchParams.get('tz') === 'Europe/London');
+    await chooser().getByRole('link', { name: 'FRODA (har svarat)' }).click();
+    await p.waitForURL(
+      (u) => u.searchParams.get('svara') === 'froda' && u.searchParams.get('tz') === 'Europe/London' && u.hash === '#svar',
+    );
+    await expect(chooser().locator('a[aria-current="true"]').textContent()).resolves.toBe('FRODA (har svarat)');
     expect(await answerForms().count()).toBe(1);
     await expect(p.getByRole('heading', { name: 'Svara för FRODA' }).count()).resolves.toBe(1);
     const groups = p.locator('fieldset.answer-choices');
@@ -87,10 +98,12 @@ describe('answering a poll for one of several clusters', () => {
     await groups.nth(0).getByLabel('Ja', { exact: true }).check();
     await groups.nth(1).getByLabel('Ja', { exact: true }).check();
     await p.getByRole('button', { name: 'Spara svaren för Agro Väst' }).click();
-    await p.waitForURL(/\?svara=agro-vast&klart=answered$/);
-    await expect(p.getByRole('status').textContent()).resolves.toBe('Svaren är sparade.');
+    await p.waitForURL(/\?svara=agro-vast&klart=answered#svar$/);
+    // Said next to the form, which is in sight, naming the cluster.
+    await expect(answerForms().getByRole('status').textContent()).resolves.toBe('Svaren för Agro Väst är sparade.');
+    expect(await inView('#svar')).toBe(true);
     await expect(p.getByRole('heading', { name: 'Svara för Agro Väst' }).count()).resolves.toBe(1);
-    expect(await chooser().locator('option:checked').textContent()).toBe('Agro Väst (har svarat)');
+    await expect(chooser().locator('a[aria-current="true"]').textContent()).resolves.toBe('Agro Väst (har svarat)');
     const stored = (await callApi(server.url, token, 'GET', `/api/polls/${poll.id}`)).body as {
       slots: { answers: { cluster: { slug: string }; answer: string }[] }[];
     };
@@ -105,13 +118,16 @@ describe('answering a poll for one of several clusters', () => {
     await expect(p.getByRole('heading', { name: 'Svara för Vreta Kluster' }).count()).resolves.toBe(1);
     expect(await answerForms().count()).toBe(1);
     await expect(answerForms().getByRole('alert').textContent()).resolves.toBe('Svara för minst en tid.');
+    // The page comes back at the form, so the error is in sight on a phone too.
+    expect(await inView('#svar [role=alert]')).toBe(true);
   });
 
-  it('an unknown cluster in the address falls back to the reader’s own; the chooser speaks English on an English page', async () => {
+  it('an unknown cluster in the address falls back to the reader’s own; the links speak English on an English page', async () => {
     await p.goto(`${server.url}/sprak?till=en&tillbaka=/`);
     await p.goto(`${server.url}/moten/${poll.id}?svara=nosuch`);
     await expect(p.getByRole('heading', { name: 'Answer for Agro Örebro' }).count()).resolves.toBe(1);
-    await expect(p.getByLabel('Cluster', { exact: true }).inputValue()).resolves.toBe('agro-orebro');
-    expect(await p.getByRole('button', { name: 'Show the answer form' }).count()).toBe(1);
+    const nav = p.getByRole('navigation', { name: 'Which cluster are you answering for?' });
+    await expect(nav.locator('a[aria-current="true"]').textContent()).resolves.toBe('Agro Örebro');
+    expect(await nav.getByRole('link', { name: 'FRODA (has answered)' }).count()).toBe(1);
   });
 });

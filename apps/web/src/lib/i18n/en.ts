@@ -578,10 +578,9 @@ export const en = {
   pollChooseButton: 'Choose this time',
   pollChooseHint:
     'Choosing a time creates the meeting as an event, invites the clusters that answered yes or if need be as co-hosts, and mails everyone who answered, with a calendar file.',
-  pollAnswerForHeading: 'Answer for a cluster',
-  pollAnswerForLabel: 'Cluster',
+  pollAnswerForHeading: 'Which cluster are you answering for?',
   pollAnswerForAnswered: (cluster: string) => `${cluster} (has answered)`,
-  pollAnswerForButton: 'Show the answer form',
+  pollAnsweredFor: (cluster: string) => `The answers for ${cluster} are saved.`,
   pollAnswerHeading: (cluster: string) => `Answer for ${cluster}`,
   pollAnswerSave: (cluster: string) => `Save the answers for ${cluster}`,
   pollDone: {

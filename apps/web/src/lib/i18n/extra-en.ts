@@ -70,7 +70,7 @@ export const enExtra = {
   pollEditHeading: 'Change the poll',
   pollEditHint: 'Until the time is decided you can add and remove times and change the closing time.',
   pollAddSlotsLegend: 'Add times',
-  pollAddSlotsHint: 'The times are in the poll’s time zone and must lie ahead.',
+  pollAddSlotsHint: 'New times must be later than now.',
   pollNewSlotLabel: (n: number) => `New time ${n}`,
   pollAddSlotsButton: 'Add the times',
   pollErrNoNewSlot: 'Give at least one new time.',

@@ -77,7 +77,7 @@ export const svExtra = {
   pollEditHeading: 'Ändra förfrågan',
   pollEditHint: 'Så länge tiden inte är bestämd kan du lägga till och ta bort tider och ändra svarstiden.',
   pollAddSlotsLegend: 'Lägg till tider',
-  pollAddSlotsHint: 'Tiderna gäller i förfrågans tidszon och måste ligga framåt i tiden.',
+  pollAddSlotsHint: 'Nya tider måste vara senare än nu.',
   pollNewSlotLabel: (n: number) => `Ny tid ${n}`,
   pollAddSlotsButton: 'Lägg till tiderna',
   pollErrNoNewSlot: 'Ange minst en ny tid.',

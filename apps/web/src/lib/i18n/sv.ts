@@ -584,10 +584,9 @@ export const sv = {
   pollChooseButton: 'Välj den här tiden',
   pollChooseHint:
     'När du väljer en tid skapas mötet som evenemang, kluster som svarat ja eller om det behövs bjuds in som medarrangörer, och alla som svarat får ett mejl med kalenderfil.',
-  pollAnswerForHeading: 'Svara för ett kluster',
-  pollAnswerForLabel: 'Kluster',
+  pollAnswerForHeading: 'Vilket kluster svarar du för?',
   pollAnswerForAnswered: (cluster: string) => `${cluster} (har svarat)`,
-  pollAnswerForButton: 'Visa svarsformuläret',
+  pollAnsweredFor: (cluster: string) => `Svaren för ${cluster} är sparade.`,
   pollAnswerHeading: (cluster: string) => `Svara för ${cluster}`,
   pollAnswerSave: (cluster: string) => `Spara svaren för ${cluster}`,
   pollDone: {

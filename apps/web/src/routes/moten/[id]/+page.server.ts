@@ -100,7 +100,7 @@ export const actions: Actions = {
       const failure = failFromApi(res.error, locals.lang, values);
       return fail(failure.status, { ...failure.data, action: 'answer' });
     }
-    redirectTo(303, `/moten/${id}?svara=${encodeURIComponent(cluster)}&klart=answered`);
+    redirectTo(303, `/moten/${id}?svara=${encodeURIComponent(cluster)}&klart=answered#svar`);
   },
   finalise: async ({ locals, params, request }) => {
     const id = idParam(params.id);
