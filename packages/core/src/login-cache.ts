@@ -21,7 +21,7 @@ interface Entry {
   validUntil: number;
 }
 
-type VersionStatement = { get(): unknown };
+type VersionStatement = { get(): [number] | undefined };
 
 /**
  * The logins one process has resolved, by token, so that a page that makes several API calls
@@ -44,7 +44,7 @@ export class LoginCache {
     private readonly max = 5_000,
   ) {
     // Read on every logged-in request: a plain better-sqlite3 statement, not drizzle's mapping.
-    this.versionStmt = keptSql(db, 'select version from auth_state where id = 1', true);
+    this.versionStmt = keptSql<[number]>(db, 'select version from auth_state where id = 1', true);
   }
 
   /**
@@ -54,7 +54,7 @@ export class LoginCache {
    * throws; it runs only when the token is not kept. `now`: milliseconds since 1970.
    */
   resolve(token: string, verify: (token: string) => TokenClaims, now = Date.now()): ResolvedLogin | null {
-    const version = (this.versionStmt.get() as [number] | undefined)?.[0];
+    const version = this.versionStmt.get()?.[0];
     if (version !== this.version) {
       this.entries.clear();
       this.version = version;

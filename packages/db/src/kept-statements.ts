@@ -40,12 +40,13 @@ export function keptStatement<D extends object, T>(db: D, key: string, make: (db
 /**
  * A plain better-sqlite3 statement of the SQL `text`, prepared once per connection like
  * keptStatement (the text names it). `raw`: rows come as arrays of values in select-list order,
- * for rowReader; otherwise as objects keyed by column name. For hot reads, without drizzle's
+ * for rowReader; otherwise as objects keyed by column name. `R`: the shape of a row as the
+ * select list gives it (stated by the caller, not checked). For hot reads, without drizzle's
  * per-call query building and per-value mapping.
  */
-export function keptSql(db: object, text: string, raw = false): Statement<unknown[]> {
+export function keptSql<R = unknown>(db: object, text: string, raw = false): Statement<unknown[], R> {
   return keptStatement(db, `sql:${raw ? 'raw' : 'objects'}:${text}`, (d) => {
-    const statement = (d as unknown as { session: { client: { prepare(sql: string): Statement<unknown[]> } } }).session.client.prepare(
+    const statement = (d as unknown as { session: { client: { prepare(sql: string): Statement<unknown[], R> } } }).session.client.prepare(
       text,
     );
     return raw ? statement.raw(true) : statement;

@@ -102,7 +102,7 @@ export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; end
   // Each time seeks the (status, start) index on its own range (CROSS JOIN keeps the times outer:
   // otherwise the planner walks every published event and probes the times); the window keeps
   // each time's first 20.
-  const statement = keptSql(
+  const statement = keptSql<[number, number, string, number, number, string]>(
     db,
     `select i, id, title, starts_at, ends_at, lead from (
           select t.key as i, e.id, e.title, e.starts_at, e.ends_at, c.name as lead,
@@ -121,7 +121,7 @@ export function findClashesOfTimes(db: Db, times: readonly { startsAt: Date; end
     longest: longestEventMs(db),
     excludeId: excludeId || 0,
   });
-  for (const [i, id, title, startsAt, endsAt, lead] of rows as [number, number, string, number, number, string][])
+  for (const [i, id, title, startsAt, endsAt, lead] of rows)
     result[i]!.push({ id, title, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString(), lead });
   return result;
 }
@@ -874,8 +874,7 @@ function selectEventPage<K extends keyof Event & string>(
   }
   const text = `select ${reader.columns} from "events" where ${where.join(' and ')} order by "events"."starts_at", "events"."id" limit @limit`;
   // The text names the statement: one per combination of filters (a few dozen at most).
-  const statement = keptSql(db, text, true);
-  const rows = (statement.all(params) as unknown[][]).map(reader.read);
+  const rows = keptSql<unknown[]>(db, text, true).all(params).map(reader.read);
   const page = rows.slice(0, limit);
   return { rows: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }

@@ -48,7 +48,7 @@ export function loadOrganisersAndCounties(db: Db, rows: Pick<Event, 'id' | 'coun
   const idList = { ids: JSON.stringify(rows.map((r) => r.id)) };
   // Plain SQLite statements: every column here is stored as it is shown (no dates, no booleans),
   // so drizzle's per-row mapping would only copy values.
-  const organiserRows = rawStatement<OrganiserRow>(
+  const organiserRows = keptSql<OrganiserRow>(
     db,
     `select eo.event_id as eventId, eo.cluster_id as clusterId, eo.role as role, eo.status as status, c.slug as slug, c.name as name
      from event_organisers eo join clusters c on c.id = eo.cluster_id
@@ -79,7 +79,7 @@ export function loadRelated(db: Db, rows: Pick<Event, 'id' | 'countyId' | 'statu
   const { organisers, counties: countyMap } = loadOrganisersAndCounties(db, rows);
   const themeMap = new Map<number, string[]>();
   if (rows.length === 0) return { organisers, themes: themeMap, counties: countyMap, clusters: null, activeRegistrations: () => new Map() };
-  const themeRows = rawStatement<{ eventId: number; slug: string }>(
+  const themeRows = keptSql<{ eventId: number; slug: string }>(
     db,
     `select et.event_id as eventId, t.slug as slug
      from event_themes et join themes t on t.id = et.theme_id
@@ -128,11 +128,6 @@ interface OrganiserRow {
   status: Organiser['status'];
   slug: string;
   name: string;
-}
-
-/** A plain better-sqlite3 statement kept for the connection (keptSql), answering rows as objects named by the select list. */
-function rawStatement<R>(db: Db, text: string): { all(params: Record<string, unknown>): R[] } {
-  return keptSql(db, text) as unknown as { all(params: Record<string, unknown>): R[] };
 }
 
 /** `column in (the ids given as the JSON array in placeholder 'ids')`: one statement for any number of ids. */

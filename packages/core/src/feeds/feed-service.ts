@@ -129,7 +129,7 @@ export class FeedService {
   private readonly feeds = new BoundedCache<BuiltFeed>(FEED_CACHE_SIZE, FEED_CACHE_BYTES);
   /** The cache key of each kept feed, so that a compressed copy made later is counted against it. */
   private readonly feedKeys = new WeakMap<BuiltFeed, string>();
-  private readonly versionStmt: { get(): unknown };
+  private readonly versionStmt: { get(): [number, number] | undefined };
 
   constructor(
     private readonly db: Db,
@@ -137,17 +137,17 @@ export class FeedService {
   ) {
     // Read on every feed request and every visitor's list request: a plain better-sqlite3
     // statement returning an array costs a microsecond; drizzle's mapping costs several.
-    this.versionStmt = keptSql(db, 'select version, changed_at from feed_state where id = 1', true);
+    this.versionStmt = keptSql<[number, number]>(db, 'select version, changed_at from feed_state where id = 1', true);
   }
 
   currentVersion(): { version: number; changedAt: Date } {
-    const row = this.versionStmt.get() as [number, number] | undefined;
+    const row = this.versionStmt.get();
     return row ? { version: row[0], changedAt: new Date(row[1]) } : { version: 0, changedAt: new Date(0) };
   }
 
   /** Only the version number (the hot path of cached answers). */
   version(): number {
-    const row = this.versionStmt.get() as [number, number] | undefined;
+    const row = this.versionStmt.get();
     return row ? row[0] : 0;
   }
 
@@ -331,16 +331,20 @@ export class FeedService {
       .orderBy(asc(events.startsAt), asc(events.id))
       .limit(limit)
       .toSQL();
-    return keptSql(this.db, text, true)
+    return keptSql<unknown[]>(this.db, text, true)
       .all(...params)
-      .map((row) => reader.read(row as unknown[]));
+      .map((row) => reader.read(row));
   }
 
   /** Whole rows of the events `ids` (any order). */
   private eventsById(ids: number[]): Map<number, Event> {
-    const rows = keptSql(this.db, `select ${wholeRows.columns} from "events" where "events"."id" in (select value from json_each(?))`, true)
+    const rows = keptSql<unknown[]>(
+      this.db,
+      `select ${wholeRows.columns} from "events" where "events"."id" in (select value from json_each(?))`,
+      true,
+    )
       .all(JSON.stringify(ids))
-      .map((row) => wholeRows.read(row as unknown[]));
+      .map((row) => wholeRows.read(row));
     return new Map(rows.map((e) => [e.id, e]));
   }
 
@@ -440,11 +444,7 @@ export class FeedService {
   private loadStoredVevents(lang: FeedLang): void {
     if (this.storedLoaded.has(lang)) return;
     this.storedLoaded.add(lang);
-    const rows = keptSql(this.db, 'select event_id, key, text from event_vevents where lang = ?', true).all(lang) as [
-      number,
-      string,
-      string,
-    ][];
+    const rows = keptSql<[number, string, string]>(this.db, 'select event_id, key, text from event_vevents where lang = ?', true).all(lang);
     for (const [eventId, key, text] of rows) {
       const cacheKey = `${eventId}:${lang}`;
       if (!this.vevents.has(cacheKey)) this.vevents.set(cacheKey, { key, text });
@@ -642,11 +642,11 @@ export function icsContexts(db: Db, rows: ContextRow[], lang: FeedLang, eventUrl
   const themeNames = new Map<number, string[]>();
   // Every event's theme names in one kept statement, the ids passed as one JSON array (no limit
   // on bound parameters), in theme order.
-  const themeRows = keptSql(
+  const themeRows = keptSql<[number, string, string]>(
     db,
     'select et.event_id, t.name_sv, t.name_en from event_themes et join themes t on t.id = et.theme_id where et.event_id in (select value from json_each(?)) order by t.id',
     true,
-  ).all(JSON.stringify(rows.map((r) => r.id))) as [number, string, string][];
+  ).all(JSON.stringify(rows.map((r) => r.id)));
   for (const [eventId, sv, en] of themeRows) {
     const list = themeNames.get(eventId) ?? [];
     list.push(lang === 'sv' ? sv : en);

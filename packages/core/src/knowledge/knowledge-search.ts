@@ -214,11 +214,11 @@ export function searchKnowledge(db: Db, f: KnowledgeFilters): KnowledgePage {
  * planner would otherwise walk every published event and probe the bank).
  */
 export function knowledgeYears(db: Db): number[] {
-  const statement = keptSql(
+  const statement = keptSql<{ y: string }>(
     db,
     `select distinct strftime('%Y', e.starts_at / 1000, 'unixepoch') as y from (select d.event_id as id from event_documentation d union select m.event_id from materials m where m.visibility = 'public') x cross join events e on e.id = x.id where e.status = 'published' and e.visibility = 'public' order by y desc`,
   );
-  return (statement.all() as { y: string }[]).map((r) => Number(r.y));
+  return statement.all().map((r) => Number(r.y));
 }
 
 /**

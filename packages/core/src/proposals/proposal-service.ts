@@ -177,7 +177,7 @@ const VIEW_SQL = {
 };
 
 function clusterNamesById(db: Db): Map<number, { slug: string; name: string }> {
-  const rows = keptSql(db, VIEW_SQL.clusters).all() as { id: number; slug: string; name: string }[];
+  const rows = keptSql<{ id: number; slug: string; name: string }>(db, VIEW_SQL.clusters).all();
   return new Map(rows.map((c) => [c.id, { slug: c.slug, name: c.name }]));
 }
 
@@ -186,8 +186,8 @@ function listViews(db: Db, actor: Actor | null, rows: Proposal[], withComments: 
   // One kept statement per table whatever the number of proposals: the ids go in as one JSON array.
   const ids = { ids: idList(rows.map((r) => r.id)) };
   const clusterNames = clusterNamesById(db);
-  const themeRows = keptSql(db, VIEW_SQL.themes).all(ids) as { proposalId: number; slug: string }[];
-  const responses = keptSql(db, VIEW_SQL.responses).all(ids) as { proposalId: number; clusterId: number; kind: 'interest' | 'cohost' }[];
+  const themeRows = keptSql<{ proposalId: number; slug: string }>(db, VIEW_SQL.themes).all(ids);
+  const responses = keptSql<{ proposalId: number; clusterId: number; kind: 'interest' | 'cohost' }>(db, VIEW_SQL.responses).all(ids);
   const comments = withComments
     ? keptStatement(db, 'proposals.commentsOf', (d) =>
         d
@@ -261,12 +261,15 @@ const BOARD_SQL = {
 
 /** The board's proposals under a filter: `limit` of them after `offset`, read without drizzle's per-value mapping. */
 function boardRows(db: Db, status: Proposal['status'] | null, clusterId: number | null, limit: number, offset: number): Proposal[] {
-  return (keptSql(db, BOARD_SQL.rows, true).all({ status, cluster: clusterId, limit, offset }) as unknown[][]).map((r) => boardRow.read(r));
+  return keptSql<unknown[]>(db, BOARD_SQL.rows, true)
+    .all({ status, cluster: clusterId, limit, offset })
+    .map((r) => boardRow.read(r));
 }
 
 /** The proposals the filter matches, on every page together. */
 function boardCount(db: Db, status: Proposal['status'] | null, clusterId: number | null): number {
-  return (keptSql(db, BOARD_SQL.count, true).get({ status, cluster: clusterId }) as [number])[0];
+  // count(*) always gives one row.
+  return keptSql<[number]>(db, BOARD_SQL.count, true).get({ status, cluster: clusterId })![0];
 }
 
 /** The cluster a board filter names; DomainError unknown_cluster (404) when there is none. */

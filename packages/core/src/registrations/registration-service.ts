@@ -799,16 +799,6 @@ function assertOrganiser(db: Db, actor: Actor | null, eventId: number): Event {
   return e;
 }
 
-/** What listAttendees uses of a better-sqlite3 statement. */
-interface RawStatement<T> {
-  all(...params: unknown[]): T[];
-}
-
-/** A plain statement on the database's own connection, kept for it (keptSql): a list of hundreds of rows read as objects, not through drizzle. */
-function keptRaw<T>(db: Db, text: string): RawStatement<T> {
-  return keptSql(db, text) as unknown as RawStatement<T>;
-}
-
 interface AttendeeRow {
   id: number;
   status: Registration['status'];
@@ -854,14 +844,14 @@ export function listAttendees(
   query: AttendeeFilter & { page?: number; limit?: number } = {},
 ): AttendeeList {
   const e = assertOrganiser(db, actor, eventId);
-  const rows = keptRaw<AttendeeRow>(db, ATTENDEES_SQL.rows).all(eventId);
+  const rows = keptSql<AttendeeRow>(db, ATTENDEES_SQL.rows).all(eventId);
   const positions = new Map<number, number>();
-  for (const [i, w] of keptRaw<{ id: number }>(db, ATTENDEES_SQL.waiting).all(eventId).entries()) positions.set(w.id, i + 1);
+  for (const [i, w] of keptSql<{ id: number }>(db, ATTENDEES_SQL.waiting).all(eventId).entries()) positions.set(w.id, i + 1);
   const byId = (list: { id: number; slug: string; name: string }[]) => new Map(list.map((r) => [r.id, { slug: r.slug, name: r.name }]));
-  const countyOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, ATTENDEES_SQL.counties).all());
-  const clusterOf = byId(keptRaw<{ id: number; slug: string; name: string }>(db, ATTENDEES_SQL.clusters).all());
+  const countyOf = byId(keptSql<{ id: number; slug: string; name: string }>(db, ATTENDEES_SQL.counties).all());
+  const clusterOf = byId(keptSql<{ id: number; slug: string; name: string }>(db, ATTENDEES_SQL.clusters).all());
   const answers = new Map<number, Answer[]>();
-  for (const a of keptRaw<{ registrationId: number; question: number; value: string }>(db, ATTENDEES_SQL.answers).all(eventId)) {
+  for (const a of keptSql<{ registrationId: number; question: number; value: string }>(db, ATTENDEES_SQL.answers).all(eventId)) {
     const list = answers.get(a.registrationId);
     const answer = { question: a.question, value: JSON.parse(a.value) as Answer['value'] };
     if (list) list.push(answer);
