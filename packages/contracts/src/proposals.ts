@@ -18,6 +18,15 @@ export const ProposalCreateBody = StrictObject({
 });
 export type ProposalCreateBody = Static<typeof ProposalCreateBody>;
 
+/** A proposal's state, in the API's answers and the board's filter. */
+export const ProposalStatus = Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')]);
+export type ProposalStatus = Static<typeof ProposalStatus>;
+/**
+ * The same states as a list, in the board's order, for forms and for packages/db, which checks
+ * its status column against it. (A union built from this list would lose its literal types.)
+ */
+export const ProposalStatusNames = ['open', 'accepted', 'declined'] as const satisfies readonly ProposalStatus[];
+
 export const Proposal = Type.Object({
   id: Type.Integer(),
   title: Type.String(),
@@ -29,7 +38,7 @@ export const Proposal = Type.Object({
   preferredFrom: Type.String(),
   preferredTo: Type.String(),
   cluster: NamedRef,
-  status: Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')]),
+  status: ProposalStatus,
   declineReason: Type.Union([Type.String(), Type.Null()]),
   eventId: Type.Union([Type.Integer(), Type.Null()]),
   createdAt: Type.String(),
@@ -62,7 +71,7 @@ export type ProposalBoard = Static<typeof ProposalBoard>;
  * and `cluster`; `limit` rows per page (200 when left out), `page` from 1.
  */
 export const ProposalQuery = StrictObject({
-  status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('declined')])),
+  status: Type.Optional(ProposalStatus),
   cluster: Type.Optional(Slug),
   page: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 10_000, description: 'the page of the matching proposals, from 1 (with limit)' }),

@@ -1,3 +1,4 @@
+import { ProposalStatusNames } from '@samverka/contracts';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { users } from './accounts.ts';
 import { clusters, counties, themes } from './reference.ts';
@@ -129,7 +130,8 @@ export const eventAudit = sqliteTable(
   (t) => [index('event_audit_event_idx').on(t.eventId, t.id)],
 );
 
-export const PROPOSAL_STATUSES = ['open', 'accepted', 'declined'] as const;
+/** The API's list (packages/contracts), so the column is checked against the states the API names. */
+export const PROPOSAL_STATUSES = ProposalStatusNames;
 
 export const proposals = sqliteTable(
   'proposals',

@@ -1,5 +1,5 @@
 import { coordinates } from '$lib/server/auth';
-import type { ProposalQuery } from '@samverka/contracts';
+import { ProposalStatusNames, type ProposalQuery } from '@samverka/contracts';
 import type { Proposal } from '$lib/server/api';
 import { reference, themeNames } from '$lib/server/reference';
 import type { PageServerLoad } from './$types';
@@ -27,13 +27,11 @@ function row(p: Proposal) {
  */
 const PAGE_SIZE = 50;
 
-const STATUSES = ['open', 'accepted', 'declined'] as const;
-
 export const load: PageServerLoad = async ({ locals, url }) => {
   const ref = await reference(locals.api);
   // A status or cluster the board does not know is no filter (the form only offers known ones).
   const statusParam = url.searchParams.get('status') ?? '';
-  const status = STATUSES.find((s) => s === statusParam);
+  const status = ProposalStatusNames.find((s) => s === statusParam);
   const clusterParam = url.searchParams.get('kluster') ?? '';
   const cluster = ref.clusters.some((c) => c.value === clusterParam) ? clusterParam : undefined;
   const page = pageParam(url);
