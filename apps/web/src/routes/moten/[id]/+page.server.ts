@@ -76,7 +76,7 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
     minLocal: localIn(new Date(), res.data.timeZone),
     newSlotInputs: NEW_SLOTS,
     answerFor: answerCluster(poll.canAnswerFor, url.searchParams.get('svara'), locals.user?.clusters ?? [], answered),
-    /** The clusters that have answered (the chooser marks them). */
+    /** The clusters that have answered (the links to their forms say so). */
     answered: [...answered],
     done: doneKey(url, catalogues[locals.lang].pollDone),
   };
