@@ -293,7 +293,11 @@ function boardCluster(db: Db, slug: string | undefined): number | null {
  */
 export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery = {}): ProposalView[] {
   requireActor(actor);
-  const clusterId = boardCluster(db, filter.cluster);
+  return boardViews(db, actor, filter, boardCluster(db, filter.cluster));
+}
+
+/** The asked page of the board as views, the filter's cluster already resolved to `clusterId`. */
+function boardViews(db: Db, actor: Actor | null, filter: ProposalQuery, clusterId: number | null): ProposalView[] {
   const limit = filter.limit ?? 200;
   const rows = boardRows(db, filter.status ?? null, clusterId, limit, ((filter.page ?? 1) - 1) * limit);
   return listViews(db, actor, rows, false);
@@ -308,9 +312,10 @@ export function listProposals(db: Db, actor: Actor | null, filter: ProposalQuery
  * @throws DomainError 401 without an actor, 404 `unknown_cluster` for an unknown `query.cluster`
  */
 export function proposalBoard(db: Db, actor: Actor | null, query: ProposalQuery = {}): ProposalBoard {
-  const proposals = listProposals(db, actor, query);
-  const matching = boardCount(db, query.status ?? null, boardCluster(db, query.cluster));
-  return { matching, proposals };
+  requireActor(actor);
+  // The filter's cluster is looked up once, for the page and for the count.
+  const clusterId = boardCluster(db, query.cluster);
+  return { matching: boardCount(db, query.status ?? null, clusterId), proposals: boardViews(db, actor, query, clusterId) };
 }
 
 /** Any coordinator comments (1 to 5000 characters), signed with their first cluster; raises proposal.commented. */
